@@ -1,0 +1,15 @@
+//! The ONTAP REST types and rules shared by the totp-admin page (wasm32) and the ontap-sim
+//! emulator (native). No web and no server dependency lives here: a rule of the contract is
+//! written once, in this crate, and both sides use it.
+
+pub mod cluster;
+pub mod collection;
+pub mod error;
+pub mod names;
+pub mod totp;
+
+pub use cluster::{Cluster, Version};
+pub use collection::{Collection, Direction, Query};
+pub use error::{ErrorCode, ErrorResponse, Guidance, Known};
+pub use names::{AccountName, AccountNameError, Comment, CommentError, OwnerUuid, OwnerUuidError};
+pub use totp::{PatchBodyError, Scope, Totp, TotpEdit, TotpKey, TotpPatch};

@@ -1,0 +1,466 @@
+//! TOTP profiles (`/api/security/login/totps`): the record as read, and the change a PATCH sends.
+//!
+//! The data path of the core call: form strings become [`Comment`] and a real `bool`
+//! ([`TotpEdit`]); [`TotpPatch::between`] keeps only what changed; [`TotpKey::path`] addresses
+//! the profile with percent-encoded segments. [`TotpPatch::from_body`] is the same rule seen from
+//! the server's side: which fields a PATCH body may carry, and which error answers the rest.
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::names::{AccountName, Comment, OwnerUuid};
+
+/// The collection path of TOTP profiles, below the API base (`/api`).
+pub const TOTPS_PATH: &str = "/security/login/totps";
+
+/// Fields of `totp` that a PATCH may carry (`x-ntap-readModify` or plain writable).
+pub const PATCH_WRITABLE: &[&str] = &["comment", "enabled"];
+/// Fields of `totp` that are set at creation and never changed (`x-ntap-readCreate`).
+pub const CREATE_ONLY: &[&str] = &["owner", "account"];
+/// Fields of `totp` that only the cluster sets (`readOnly`, `x-ntap-readOnly`).
+pub const READ_ONLY: &[&str] = &["scope", "sha_fingerprint", "_links"];
+/// Every field a list request may name in `fields`, besides `*`.
+pub const TOTP_FIELDS: &[&str] = &[
+    "account",
+    "account.name",
+    "owner",
+    "owner.name",
+    "owner.uuid",
+    "comment",
+    "enabled",
+    "scope",
+    "sha_fingerprint",
+];
+
+/// A link as ONTAP writes it: `{"href": "/api/..."}`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Href {
+    pub href: String,
+}
+
+/// `_links` of a single record.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SelfLinks {
+    #[serde(rename = "self", default, skip_serializing_if = "Option::is_none")]
+    pub self_: Option<Href>,
+}
+
+/// `account_reference`: the account a profile belongs to. Read leniently.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountRef {
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<SelfLinks>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// The owner (SVM) of a profile. Read leniently.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OwnerRef {
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<SelfLinks>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uuid: Option<String>,
+}
+
+/// `scope`: cluster-owned or SVM-owned. A value this build does not know is kept as `Other`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    Cluster,
+    Svm,
+    #[serde(other, skip_serializing)]
+    Other,
+}
+
+impl Scope {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Scope::Cluster => "cluster",
+            Scope::Svm => "svm",
+            Scope::Other => "other",
+        }
+    }
+}
+
+/// A TOTP profile as ONTAP returns it: every field optional, because a GET returns only the
+/// fields asked for (key fields alone when `fields` is absent).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Totp {
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<SelfLinks>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<AccountRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<OwnerRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<Scope>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha_fingerprint: Option<String>,
+}
+
+impl Totp {
+    pub fn account_name(&self) -> Option<&str> {
+        self.account.as_ref()?.name.as_deref()
+    }
+    pub fn owner_name(&self) -> Option<&str> {
+        self.owner.as_ref()?.name.as_deref()
+    }
+    pub fn owner_uuid(&self) -> Option<&str> {
+        self.owner.as_ref()?.uuid.as_deref()
+    }
+    /// The strict key of this record, when the server sent a well-formed one.
+    pub fn key(&self) -> Option<TotpKey> {
+        Some(TotpKey {
+            owner: OwnerUuid::try_from(self.owner_uuid()?).ok()?,
+            account: AccountName::try_from(self.account_name()?).ok()?,
+        })
+    }
+}
+
+/// The two path segments that address one profile.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TotpKey {
+    pub owner: OwnerUuid,
+    pub account: AccountName,
+}
+
+/// Characters left as they are in a path segment: RFC 3986 unreserved characters. Everything
+/// else, `/`, `%`, `\`, `?`, `#` and spaces included, is percent-encoded as UTF-8.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Percent-encodes one path segment.
+pub fn encode_segment(s: &str) -> String {
+    utf8_percent_encode(s, SEGMENT).to_string()
+}
+
+impl TotpKey {
+    /// The path of the profile below the API base: `/security/login/totps/{owner}/{account}`.
+    pub fn path(&self) -> String {
+        format!(
+            "{TOTPS_PATH}/{}/{}",
+            encode_segment(self.owner.as_str()),
+            encode_segment(self.account.as_str())
+        )
+    }
+}
+
+/// The editable part of a profile, as the form holds it once every field has been validated.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TotpEdit {
+    pub comment: Comment,
+    pub enabled: bool,
+}
+
+impl TotpEdit {
+    /// The form's starting values for a loaded profile (an absent comment is an empty one).
+    pub fn from_loaded(loaded: &Totp) -> TotpEdit {
+        TotpEdit {
+            comment: Comment::try_from(loaded.comment.clone().unwrap_or_default())
+                .unwrap_or_default(),
+            enabled: loaded.enabled.unwrap_or(false),
+        }
+    }
+}
+
+/// The body of `PATCH /security/login/totps/{owner.uuid}/{account.name}`: only the writable
+/// fields, each present only when it changes. It has no place for `scope`, `sha_fingerprint`,
+/// `owner` or `account`, so they cannot be sent; `enabled` is a `bool`, so it cannot be `""`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TotpPatch {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<Comment>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+}
+
+impl TotpPatch {
+    /// The change from the loaded profile to the edited values: only the fields that differ.
+    pub fn between(loaded: &Totp, edited: &TotpEdit) -> TotpPatch {
+        let loaded_comment = loaded.comment.as_deref().unwrap_or("");
+        TotpPatch {
+            comment: (edited.comment.as_str() != loaded_comment).then(|| edited.comment.clone()),
+            enabled: (loaded.enabled != Some(edited.enabled)).then_some(edited.enabled),
+        }
+    }
+
+    /// True when nothing changed: such a patch is never sent.
+    pub fn is_empty(&self) -> bool {
+        self.comment.is_none() && self.enabled.is_none()
+    }
+
+    /// Applies the change to a stored profile (the emulator's side of the call).
+    pub fn apply_to(&self, totp: &mut Totp) {
+        if let Some(c) = &self.comment {
+            totp.comment = Some(c.as_str().to_owned());
+        }
+        if let Some(e) = self.enabled {
+            totp.enabled = Some(e);
+        }
+    }
+
+    /// Reads a PATCH body as ONTAP does: writable fields only, `enabled` a JSON boolean.
+    /// The error says which rule was broken and which field, so the server can answer it.
+    pub fn from_body(body: &Value) -> Result<TotpPatch, PatchBodyError> {
+        let obj = body.as_object().ok_or(PatchBodyError::NotAnObject)?;
+        let mut patch = TotpPatch::default();
+        for (field, value) in obj {
+            match field.as_str() {
+                "comment" => match value {
+                    Value::String(s) => {
+                        patch.comment = Some(Comment::try_from(s.as_str()).unwrap_or_default())
+                    }
+                    Value::Null => patch.comment = Some(Comment::default()),
+                    _ => {
+                        return Err(PatchBodyError::WrongType {
+                            field: field.clone(),
+                        })
+                    }
+                },
+                "enabled" => match value {
+                    Value::Bool(b) => patch.enabled = Some(*b),
+                    _ => return Err(PatchBodyError::EnabledNotBoolean),
+                },
+                f if CREATE_ONLY.contains(&f) || READ_ONLY.contains(&f) => {
+                    return Err(PatchBodyError::NotModifiable {
+                        field: field.clone(),
+                    })
+                }
+                _ => {
+                    return Err(PatchBodyError::UnknownField {
+                        field: field.clone(),
+                    })
+                }
+            }
+        }
+        Ok(patch)
+    }
+}
+
+/// Why a PATCH body is refused before anything is applied.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PatchBodyError {
+    #[error("The request body is not a JSON object.")]
+    NotAnObject,
+    #[error("Field \"{field}\" cannot be set in this operation.")]
+    NotModifiable { field: String },
+    #[error("Unexpected argument \"{field}\".")]
+    UnknownField { field: String },
+    #[error("Invalid value for field \"{field}\".")]
+    WrongType { field: String },
+    #[error("Invalid option for the field -enabled")]
+    EnabledNotBoolean,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    fn loaded(comment: Option<&str>, enabled: Option<bool>) -> Totp {
+        Totp {
+            comment: comment.map(str::to_owned),
+            enabled,
+            account: Some(AccountRef {
+                name: Some("alice".into()),
+                links: None,
+            }),
+            owner: Some(OwnerRef {
+                name: Some("vs1".into()),
+                uuid: Some("02c9e252-41be-11e9-81d5-00a0986138f7".into()),
+                links: None,
+            }),
+            scope: Some(Scope::Svm),
+            sha_fingerprint: Some("ab12".into()),
+            links: None,
+        }
+    }
+
+    fn edit(comment: &str, enabled: bool) -> TotpEdit {
+        TotpEdit {
+            comment: Comment::try_from(comment).unwrap(),
+            enabled,
+        }
+    }
+
+    #[test]
+    fn an_unchanged_form_makes_an_empty_patch() {
+        let l = loaded(Some("laptop"), Some(true));
+        let p = TotpPatch::between(&l, &TotpEdit::from_loaded(&l));
+        assert!(p.is_empty());
+        assert_eq!(serde_json::to_string(&p).unwrap(), "{}");
+    }
+
+    #[test]
+    fn an_absent_comment_equals_an_empty_one() {
+        let l = loaded(None, Some(true));
+        assert!(TotpPatch::between(&l, &edit("", true)).is_empty());
+    }
+
+    #[test]
+    fn the_patch_carries_only_what_changed() {
+        let l = loaded(Some("laptop"), Some(true));
+        let p = TotpPatch::between(&l, &edit("phone", true));
+        assert_eq!(
+            serde_json::to_value(&p).unwrap(),
+            json!({"comment": "phone"})
+        );
+        let p = TotpPatch::between(&l, &edit("laptop", false));
+        assert_eq!(serde_json::to_value(&p).unwrap(), json!({"enabled": false}));
+        let p = TotpPatch::between(&l, &edit("", false));
+        assert_eq!(
+            serde_json::to_value(&p).unwrap(),
+            json!({"comment": "", "enabled": false})
+        );
+    }
+
+    #[test]
+    fn enabled_unknown_on_load_is_sent_when_set() {
+        let l = loaded(Some("x"), None);
+        let p = TotpPatch::between(&l, &edit("x", false));
+        assert_eq!(p.enabled, Some(false));
+    }
+
+    #[test]
+    fn enabled_can_never_be_a_string() {
+        // NetApp's reference page shows `"enabled": ""`; our type refuses to read or build it.
+        assert!(serde_json::from_value::<TotpPatch>(json!({"enabled": ""})).is_err());
+        assert_eq!(
+            TotpPatch::from_body(&json!({"enabled": ""})),
+            Err(PatchBodyError::EnabledNotBoolean)
+        );
+        assert_eq!(
+            TotpPatch::from_body(&json!({"enabled": "true"})),
+            Err(PatchBodyError::EnabledNotBoolean)
+        );
+    }
+
+    #[test]
+    fn from_body_refuses_read_only_and_create_only_fields_by_name() {
+        for f in ["scope", "sha_fingerprint", "owner", "account", "_links"] {
+            assert_eq!(
+                TotpPatch::from_body(&json!({ f: "x" })),
+                Err(PatchBodyError::NotModifiable { field: f.into() })
+            );
+        }
+        assert_eq!(
+            TotpPatch::from_body(&json!({"colour": "red"})),
+            Err(PatchBodyError::UnknownField {
+                field: "colour".into()
+            })
+        );
+        assert_eq!(
+            TotpPatch::from_body(&json!([])),
+            Err(PatchBodyError::NotAnObject)
+        );
+        assert_eq!(
+            TotpPatch::from_body(&json!({"comment": 5})),
+            Err(PatchBodyError::WrongType {
+                field: "comment".into()
+            })
+        );
+    }
+
+    #[test]
+    fn from_body_reads_what_between_writes() {
+        let p = TotpPatch {
+            comment: Some(Comment::try_from("a b").unwrap()),
+            enabled: Some(true),
+        };
+        let body = serde_json::to_value(&p).unwrap();
+        assert_eq!(TotpPatch::from_body(&body), Ok(p));
+        assert_eq!(TotpPatch::from_body(&json!({})), Ok(TotpPatch::default()));
+    }
+
+    #[test]
+    fn apply_to_changes_only_the_patched_fields() {
+        let mut t = loaded(Some("a"), Some(true));
+        TotpPatch {
+            comment: None,
+            enabled: Some(false),
+        }
+        .apply_to(&mut t);
+        assert_eq!(t.comment.as_deref(), Some("a"));
+        assert_eq!(t.enabled, Some(false));
+    }
+
+    #[test]
+    fn the_path_percent_encodes_each_segment() {
+        let key = TotpKey {
+            owner: OwnerUuid::try_from("02c9e252-41be-11e9-81d5-00a0986138f7").unwrap(),
+            account: AccountName::try_from("DOM\\j smith/../x%").unwrap(),
+        };
+        assert_eq!(
+            key.path(),
+            "/security/login/totps/02c9e252-41be-11e9-81d5-00a0986138f7/DOM%5Cj%20smith%2F..%2Fx%25"
+        );
+        let key = TotpKey {
+            account: AccountName::try_from("jöe.smith_1~").unwrap(),
+            ..key
+        };
+        assert!(key.path().ends_with("/j%C3%B6e.smith_1~"));
+    }
+
+    #[test]
+    fn a_record_reads_leniently() {
+        let t: Totp = serde_json::from_value(json!({
+            "account": {"name": "x"},
+            "owner": {"uuid": "not-a-uuid", "name": "vs1"},
+            "scope": "tenant",
+            "unknown_future_field": 1
+        }))
+        .unwrap();
+        assert_eq!(t.account_name(), Some("x"));
+        assert_eq!(t.scope, Some(Scope::Other));
+        assert_eq!(
+            t.key(),
+            None,
+            "a malformed key is shown, never used to address a request"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn a_serialised_patch_never_carries_a_read_only_field(
+            lc in proptest::option::of(any::<String>()),
+            le in proptest::option::of(any::<bool>()),
+            ec in any::<String>(),
+            ee in any::<bool>(),
+        ) {
+            let l = Totp { comment: lc, enabled: le, ..loaded(None, None) };
+            let e = TotpEdit { comment: Comment::try_from(ec).unwrap(), enabled: ee };
+            let p = TotpPatch::between(&l, &e);
+            let v = serde_json::to_value(&p).unwrap();
+            let obj = v.as_object().unwrap();
+            for k in obj.keys() {
+                prop_assert!(PATCH_WRITABLE.contains(&k.as_str()), "{} in a PATCH body", k);
+            }
+            if let Some(en) = obj.get("enabled") { prop_assert!(en.is_boolean()); }
+            // And what it carries, applied, gives the edited values.
+            let mut applied = l.clone();
+            p.apply_to(&mut applied);
+            prop_assert_eq!(TotpEdit::from_loaded(&applied), e);
+            // The server's reading of the body is the same patch.
+            prop_assert_eq!(TotpPatch::from_body(&v), Ok(p));
+        }
+
+        #[test]
+        fn from_body_never_panics(s in any::<String>(), b in any::<bool>(), k in "[a-z_]{1,12}") {
+            let _ = TotpPatch::from_body(&json!({ k.clone(): s.clone() }));
+            let _ = TotpPatch::from_body(&json!({ k: b }));
+        }
+    }
+}

@@ -4,7 +4,7 @@
 //! records of *this* page, and `_links.next.href` (an opaque continuation) is followed until
 //! it is absent. [`Query`] writes the query string with every value percent-encoded.
 
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use percent_encoding::{percent_decode, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::{Deserialize, Serialize};
 
 use crate::totp::Href;
@@ -95,6 +95,40 @@ impl Query {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+    /// The parameters in order, decoded.
+    pub fn pairs(&self) -> &[(String, String)] {
+        &self.0
+    }
+    /// The value of the last parameter called `name`.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+    /// Reads a query string (with or without its leading `?`) as a server does: the inverse
+    /// of [`Query::to_query_string`]. `+` is a space (form encoding; the builder itself writes
+    /// `%20` and `%2B`), `%XX` is decoded, bytes that are not UTF-8 become U+FFFD, and a
+    /// parameter without `=` has an empty value.
+    pub fn parse(query: &str) -> Query {
+        fn decode(s: &str) -> String {
+            let spaced = s.replace('+', " ");
+            String::from_utf8_lossy(&percent_decode(spaced.as_bytes()).collect::<Vec<u8>>())
+                .into_owned()
+        }
+        let query = query.strip_prefix('?').unwrap_or(query);
+        Query(
+            query
+                .split('&')
+                .filter(|p| !p.is_empty())
+                .map(|p| match p.split_once('=') {
+                    Some((k, v)) => (decode(k), decode(v)),
+                    None => (decode(p), String::new()),
+                })
+                .collect(),
+        )
+    }
     /// `?a=b&c=d`, or nothing for an empty query.
     pub fn to_query_string(&self) -> String {
         if self.0.is_empty() {
@@ -155,5 +189,30 @@ mod tests {
             Query::new().return_timeout(200).to_query_string(),
             "?return_timeout=120"
         );
+    }
+
+    #[test]
+    fn parse_reads_what_to_query_string_writes() {
+        let q = Query::new()
+            .fields(&["comment", "enabled"])
+            .filter("comment", "on call & co + 1 = 100%")
+            .filter("account.name", "CORP\\jdoe|jürgen")
+            .order_by("owner.name", Direction::Desc);
+        assert_eq!(Query::parse(&q.to_query_string()), q);
+        assert_eq!(Query::parse(""), Query::new());
+        let p = Query::parse("?a=1+2&b&a=%7C&c=%FF");
+        assert_eq!(p.get("a"), Some("|"));
+        assert_eq!(p.pairs()[0].1, "1 2");
+        assert_eq!(p.get("b"), Some(""));
+        assert_eq!(p.get("c"), Some("\u{FFFD}"));
+        assert_eq!(p.get("d"), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_query_round_trips(pairs in proptest::collection::vec((".{1,8}", ".{0,8}"), 0..5)) {
+            let q = pairs.iter().fold(Query::new(), |q, (k, v)| q.param(k, v));
+            proptest::prop_assert_eq!(Query::parse(&q.to_query_string()), q);
+        }
     }
 }

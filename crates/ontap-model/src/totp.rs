@@ -5,7 +5,7 @@
 //! the profile with percent-encoded segments. [`TotpPatch::from_body`] is the same rule seen from
 //! the server's side: which fields a PATCH body may carry, and which error answers the rest.
 
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -145,7 +145,28 @@ pub fn encode_segment(s: &str) -> String {
     utf8_percent_encode(s, SEGMENT).to_string()
 }
 
+/// Percent-decodes one path segment: the server's side of [`encode_segment`]. `+` stays a
+/// plus sign (it means a space only in query strings). `None` when the decoded bytes are not
+/// UTF-8.
+pub fn decode_segment(s: &str) -> Option<String> {
+    percent_decode_str(s)
+        .decode_utf8()
+        .ok()
+        .map(|c| c.into_owned())
+}
+
 impl TotpKey {
+    /// The key addressed by the two raw (percent-encoded) path segments of
+    /// `/security/login/totps/{owner.uuid}/{account.name}`, as a server reads them. `None` when
+    /// either segment does not decode to a well-formed owner UUID or account name: no profile
+    /// can have such a key.
+    pub fn from_segments(owner: &str, account: &str) -> Option<TotpKey> {
+        Some(TotpKey {
+            owner: OwnerUuid::try_from(decode_segment(owner)?).ok()?,
+            account: AccountName::try_from(decode_segment(account)?).ok()?,
+        })
+    }
+
     /// The path of the profile below the API base: `/security/login/totps/{owner}/{account}`.
     pub fn path(&self) -> String {
         format!(
@@ -412,6 +433,31 @@ mod tests {
             ..key
         };
         assert!(key.path().ends_with("/j%C3%B6e.smith_1~"));
+    }
+
+    #[test]
+    fn from_segments_reads_what_path_writes() {
+        let key = TotpKey {
+            owner: OwnerUuid::try_from("02c9e252-41be-11e9-81d5-00a0986138f7").unwrap(),
+            account: AccountName::try_from("CORP\\j smith+1/ö%").unwrap(),
+        };
+        let path = key.path();
+        let mut segs = path.rsplit('/');
+        let account = segs.next().unwrap();
+        let owner = segs.next().unwrap();
+        assert_eq!(TotpKey::from_segments(owner, account), Some(key));
+        // A raw `+` in a path is a plus sign, not a space.
+        assert_eq!(decode_segment("a+b").as_deref(), Some("a+b"));
+        assert_eq!(decode_segment("%FF"), None);
+        assert_eq!(
+            TotpKey::from_segments("not-a-uuid", "alice"),
+            None,
+            "a malformed owner addresses nothing"
+        );
+        assert_eq!(
+            TotpKey::from_segments("02c9e252-41be-11e9-81d5-00a0986138f7", "ab"),
+            None
+        );
     }
 
     #[test]

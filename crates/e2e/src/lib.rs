@@ -1,1 +1,153 @@
+//! The end-to-end harness of totp-admin: each test gets its own emulator (ontap-sim, started
+//! in-process on a free loopback port, serving the built page from the workspace's `dist/`) and
+//! its own Chromium session over WebDriver. Tests run one at a time (a process-wide lock), to
+//! keep a 2-core machine calm.
+//!
+//! ```ignore
+//! let h = Harness::start().await?;        // emulator + browser, on the built page
+//! h.goto("/").await?;
+//! h.sign_in("admin").await?;              // Browser's helpers are reachable through Deref
+//! assert_eq!(h.sim().totp(uuid, "mchen").unwrap().comment, ...);
+//! ```
 
+pub mod browser;
+
+use std::ops::Deref;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use anyhow::{bail, Context, Result};
+
+pub use browser::{Browser, TIMEOUT};
+pub use fantoccini::Locator;
+pub use ontap_sim::demo;
+pub use ontap_sim::{LoggedRequest, Sim};
+
+/// The password of every demo account of the emulator.
+pub const PASSWORD: &str = ontap_sim::demo::DEMO_PASSWORD;
+/// The path of the TOTP profiles below `/api`.
+pub const TOTPS: &str = "/api/security/login/totps";
+
+/// The workspace root (two levels above this crate).
+pub fn workspace_root() -> PathBuf {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    here.join("../..")
+        .canonicalize()
+        .unwrap_or_else(|_| here.join("../.."))
+}
+
+/// Cargo's target directory (`CARGO_TARGET_DIR`, else the workspace's `target/`).
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"))
+}
+
+/// The built page: `dist/` at the workspace root (`make dist`).
+pub fn dist_dir() -> PathBuf {
+    workspace_root().join("dist")
+}
+
+static SERIAL: Mutex<()> = Mutex::new(());
+
+/// Holds the process-wide lock so that browser tests in one binary run one after another.
+/// A test that panicked poisons nothing that matters here.
+pub fn serial() -> MutexGuard<'static, ()> {
+    SERIAL
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// One test's world: an emulator of its own and a browser pointed at it. The browser's
+/// helpers are reachable directly (`h.fill(..)`) through `Deref`.
+pub struct Harness {
+    // Drop order matters: the browser first (its session ends), then the emulator, then the lock.
+    browser: Browser,
+    sim: ontap_sim::Background,
+    _serial: MutexGuard<'static, ()>,
+}
+
+impl Harness {
+    /// The emulator serving the built page (`dist/` at the workspace root), and a browser.
+    pub async fn start() -> Result<Harness> {
+        let dist = dist_dir();
+        if !dist.join("index.html").is_file() {
+            bail!(
+                "{} has no index.html: build the page first (`make dist`)",
+                dist.display()
+            );
+        }
+        Harness::with_dist(dist).await
+    }
+
+    /// The emulator serving the files of `dist` (index.html for every non-file path).
+    pub async fn with_dist(dist: PathBuf) -> Result<Harness> {
+        let serial = serial();
+        let config = ontap_sim::Config {
+            dist: Some(dist),
+            ..ontap_sim::Config::ephemeral()
+        };
+        // On a runtime of its own: independent of the test's runtime and of its blocking drops.
+        // (start_background blocks on its own runtime, which tokio forbids inside ours.)
+        let sim = std::thread::spawn(move || ontap_sim::start_background(config))
+            .join()
+            .map_err(|_| anyhow::anyhow!("starting ontap-sim panicked"))?
+            .context("starting ontap-sim")?;
+        let browser = Browser::start(&sim.url()).await?;
+        Ok(Harness {
+            browser,
+            sim,
+            _serial: serial,
+        })
+    }
+
+    /// The emulated cluster: its stored state and its request log.
+    pub fn sim(&self) -> &Sim {
+        &self.sim.state
+    }
+
+    /// Every `/api` request the emulator received so far.
+    pub fn requests(&self) -> Vec<LoggedRequest> {
+        self.sim.state.requests()
+    }
+
+    /// Requests to one profile (`/api/security/login/totps/{owner}/{account}`, any method).
+    pub fn profile_requests(&self) -> Vec<LoggedRequest> {
+        let prefix = format!("{TOTPS}/");
+        self.requests()
+            .into_iter()
+            .filter(|r| r.path.starts_with(&prefix))
+            .collect()
+    }
+
+    /// Fills the sign-in form with `user` and the demo password, and submits it.
+    pub async fn sign_in(&self, user: &str) -> Result<()> {
+        self.sign_in_with(user, PASSWORD).await
+    }
+
+    /// Fills the sign-in form and submits it.
+    pub async fn sign_in_with(&self, user: &str, password: &str) -> Result<()> {
+        self.fill("User name", user).await?;
+        self.fill("Password", password).await?;
+        self.click_button("Sign in").await
+    }
+
+    /// Ends the browser session, then stops the emulator.
+    pub async fn close(self) -> Result<()> {
+        let Harness {
+            browser,
+            sim,
+            _serial,
+        } = self;
+        browser.close().await?;
+        sim.stop().context("stopping ontap-sim")?;
+        Ok(())
+    }
+}
+
+impl Deref for Harness {
+    type Target = Browser;
+    fn deref(&self) -> &Browser {
+        &self.browser
+    }
+}

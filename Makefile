@@ -1,0 +1,56 @@
+# totp-admin: the two commands are `make demo` and `make test` (see README.md).
+# Every target that builds first runs scripts/bootstrap.sh, which installs what is missing.
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+PORT ?= 8080
+# wasm-opt 132 (npm binaryen, project-local) must win over any other on PATH; Trunk reads it.
+export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+TRUNK_BUILD := trunk build --release --offline --skip-version-check
+
+.PHONY: help bootstrap dist demo test test-native test-wasm test-e2e
+
+help:
+	@echo "make demo   build the page and serve it with the ONTAP emulator on http://127.0.0.1:$(PORT)/"
+	@echo "make test   native tests, wasm component tests in Chromium, end-to-end tests in Chromium"
+	@echo "make dist   release build of the page into dist/"
+
+bootstrap:
+	@scripts/bootstrap.sh
+
+# Release build of the page: a folder of static files.
+dist: bootstrap
+	$(TRUNK_BUILD)
+
+demo: dist
+	cargo build --release -p ontap-sim
+	@echo
+	@echo "  totp-admin demo: http://127.0.0.1:$(PORT)/"
+	@echo "  sign in as (password Netapp1! for all):"
+	@echo "    admin     cluster administrator"
+	@echo "    readonly  read-only"
+	@echo "    vsadmin   SVM administrator"
+	@echo "    alice     SVM user who must set up TOTP"
+	@echo
+	cargo run --release -p ontap-sim -- --listen 127.0.0.1:$(PORT) --dist dist
+
+test: bootstrap
+	cargo test -p ontap-model -p ontap-sim
+	CHROMEDRIVER=/usr/bin/chromedriver cargo test -p totp-admin --target wasm32-unknown-unknown
+	$(TRUNK_BUILD)
+	cargo test -p e2e
+
+# The parts of `make test` one at a time (they assume `make bootstrap` has run).
+# Rules of the contract and the emulator, natively.
+test-native:
+	cargo test -p ontap-model -p ontap-sim
+
+# Components of the page, in headless Chromium (runner set in .cargo/config.toml).
+test-wasm:
+	CHROMEDRIVER=/usr/bin/chromedriver cargo test -p totp-admin --target wasm32-unknown-unknown
+
+# Whole flows in Chromium against the emulator; needs dist/ (make dist).
+test-e2e:
+	cargo test -p e2e

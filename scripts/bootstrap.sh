@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Installs what building and testing totp-admin needs, and only what is missing.
+# Idempotent: run it as often as you like; it prints one line per tool.
+#
+#   rustup target wasm32-unknown-unknown
+#   trunk 0.21.14                       (cargo install --locked)
+#   wasm-bindgen-cli = Cargo.lock's wasm-bindgen (cargo install, not --locked)
+#   wasm-opt 132                        (npm binaryen@132 into .tools/, git-ignored)
+#   chromium, chromium-driver, nginx, brotli_static module (Debian packages)
+#
+# The Makefile puts .tools/node_modules/.bin and ~/.cargo/bin first on PATH.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+TRUNK_VERSION=0.21.14
+BINARYEN_VERSION=132
+export PATH="$root/.tools/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+
+# Two `make` runs at once must not install the same thing twice.
+mkdir -p "$root/target"
+exec 9>"$root/target/.bootstrap.lock"
+flock 9
+
+sudo_() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+# --- Debian packages -------------------------------------------------------------------------
+deb_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+missing=()
+for pkg in chromium chromium-driver libnginx-mod-http-brotli-static; do
+  if deb_installed "$pkg"; then echo "ok $pkg $(dpkg-query -W -f='${Version}' "$pkg")"; else missing+=("$pkg"); fi
+done
+if deb_installed nginx-light; then echo "ok nginx-light $(dpkg-query -W -f='${Version}' nginx-light)"
+elif deb_installed nginx; then echo "ok nginx $(dpkg-query -W -f='${Version}' nginx)"
+else missing+=(nginx-light); fi
+# npm is needed for wasm-opt below; any node/npm on PATH will do.
+if ! command -v npm >/dev/null 2>&1; then missing+=(npm); fi
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "installing ${missing[*]} (apt-get)"
+  sudo_ env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# --- Rust: wasm target -----------------------------------------------------------------------
+if rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  echo "ok rustup target wasm32-unknown-unknown"
+else
+  echo "installing rustup target wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# --- Trunk -----------------------------------------------------------------------------------
+have_trunk="$(trunk --version 2>/dev/null | awk '{print $2}' || true)"
+if [ "$have_trunk" = "$TRUNK_VERSION" ]; then
+  echo "ok trunk $TRUNK_VERSION"
+else
+  echo "installing trunk $TRUNK_VERSION (cargo install, about 10 minutes once)"
+  cargo install --locked trunk --version "$TRUNK_VERSION"
+fi
+
+# --- wasm-bindgen-cli: exactly the wasm-bindgen of Cargo.lock --------------------------------
+wb_version="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)"
+if [ -z "$wb_version" ]; then echo "error: no wasm-bindgen in Cargo.lock" >&2; exit 1; fi
+have_wb="$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)"
+have_runner="$(command -v wasm-bindgen-test-runner || true)"
+if [ "$have_wb" = "$wb_version" ] && [ -n "$have_runner" ]; then
+  echo "ok wasm-bindgen-cli $wb_version"
+else
+  echo "installing wasm-bindgen-cli $wb_version (cargo install, a few minutes once)"
+  # Not --locked: the CLI's own lock file pins a crate the registry no longer serves.
+  cargo install --force wasm-bindgen-cli --version "$wb_version"
+fi
+
+# --- wasm-opt (binaryen from npm, project-local) ---------------------------------------------
+have_opt="$("$root/.tools/node_modules/.bin/wasm-opt" --version 2>/dev/null || true)"
+if echo "$have_opt" | grep -q "version $BINARYEN_VERSION"; then
+  echo "ok wasm-opt $BINARYEN_VERSION"
+else
+  echo "installing wasm-opt $BINARYEN_VERSION (npm binaryen@$BINARYEN_VERSION into .tools/)"
+  mkdir -p "$root/.tools"
+  npm install --silent --no-audit --no-fund --prefix "$root/.tools" "binaryen@$BINARYEN_VERSION"
+  "$root/.tools/node_modules/.bin/wasm-opt" --version | grep -q "version $BINARYEN_VERSION"
+fi

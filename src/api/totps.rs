@@ -1,0 +1,48 @@
+//! `/api/security/login/totps`: list, read and change TOTP profiles.
+
+use ontap_model::totp::TOTPS_PATH;
+use ontap_model::{Collection, Query, Totp, TotpKey, TotpPatch};
+
+use super::http::{ApiError, Client};
+
+/// The fields the editor shows (the key fields come with every record).
+pub const EDITOR_FIELDS: &[&str] = &["comment", "enabled", "scope", "sha_fingerprint", "owner.name"];
+/// The fields the list shows.
+pub const LIST_FIELDS: &[&str] = &["owner.name", "enabled"];
+/// Records per page when listing: large pages, few round trips.
+pub const PAGE_SIZE: u32 = 1000;
+
+/// Loads every profile, following `_links.next` to the end; `on_page` sees each page as it
+/// arrives so the first rows can be shown before the last page is in.
+pub async fn list_all(
+    client: &Client,
+    fields: &[&str],
+    mut on_page: impl FnMut(Vec<Totp>),
+) -> Result<(), ApiError> {
+    let q = Query::new().fields(fields).max_records(PAGE_SIZE);
+    let mut path = format!("{TOTPS_PATH}{}", q.to_query_string());
+    loop {
+        let page: Collection<Totp> = client.get(&path).await?;
+        let next = page.next_href().map(str::to_owned);
+        on_page(page.records);
+        match next {
+            Some(n) if n != path => path = n,
+            _ => return Ok(()),
+        }
+    }
+}
+
+/// One profile, with the fields the editor shows.
+pub async fn get(client: &Client, key: &TotpKey) -> Result<Totp, ApiError> {
+    let q = Query::new().fields(EDITOR_FIELDS);
+    client.get(&format!("{}{}", key.path(), q.to_query_string())).await
+}
+
+/// The core call. An empty patch is never sent: callers get `Ok` without a request.
+pub async fn patch(client: &Client, key: &TotpKey, patch: &TotpPatch) -> Result<(), ApiError> {
+    if patch.is_empty() {
+        return Ok(());
+    }
+    let body = serde_json::to_string(patch).map_err(|e| ApiError::Decode(e.to_string()))?;
+    client.patch_json(&key.path(), &body).await
+}

@@ -1,0 +1,157 @@
+//! The profile editor page at `/profiles/{owner.uuid}/{account.name}`: checks the deep link,
+//! loads the profile, shows its read-only facts and the [`form::EditorForm`].
+
+pub mod form;
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use ontap_model::{AccountName, OwnerUuid, Totp, TotpKey};
+
+use crate::api::{totps, ApiError};
+use crate::components::{Alert, Status};
+use crate::session::SessionCtx;
+use form::{Backend, EditorForm};
+
+/// Reads the two path segments as strict types; the message says what is wrong.
+pub fn parse_key(owner: &str, account: &str) -> Result<TotpKey, String> {
+    let owner = OwnerUuid::try_from(owner)
+        .map_err(|e| format!("The owner in this link is not a valid SVM UUID: {e}"))?;
+    let account = AccountName::try_from(account)
+        .map_err(|e| format!("The account in this link is not a valid account name: {e}"))?;
+    Ok(TotpKey { owner, account })
+}
+
+/// The link to a profile's editor, with each segment percent-encoded.
+pub fn editor_href(key: &TotpKey) -> String {
+    format!(
+        "/profiles/{}/{}",
+        ontap_model::totp::encode_segment(key.owner.as_str()),
+        ontap_model::totp::encode_segment(key.account.as_str())
+    )
+}
+
+#[component]
+pub fn ProfilePage() -> impl IntoView {
+    let params = use_params_map();
+    let key = Memo::new(move |_| {
+        params.with(|p| {
+            parse_key(
+                p.get_str("owner").unwrap_or_default(),
+                p.get_str("account").unwrap_or_default(),
+            )
+        })
+    });
+    view! {
+        <nav class="breadcrumb" aria-label="Breadcrumb">
+            <A href="/profiles">"TOTP profiles"</A>
+        </nav>
+        {move || match key.get() {
+            Err(message) => view! {
+                <h1>"Profile not found"</h1>
+                <Alert
+                    message=message
+                    next_step="Nothing was sent to the cluster. Open the profile from the list instead."
+                />
+            }
+            .into_any(),
+            Ok(key) => view! { <ProfileLoader key=key /> }.into_any(),
+        }}
+    }
+}
+
+#[derive(Clone)]
+enum Load {
+    Loading,
+    Loaded(Totp),
+    Failed(ApiError),
+}
+
+#[component]
+fn ProfileLoader(key: TotpKey) -> impl IntoView {
+    let session = SessionCtx::use_ctx();
+    let Some(client) = session.client() else {
+        return view! { <Alert message="You are signed out." /> }.into_any();
+    };
+    let state = RwSignal::new(Load::Loading);
+    let backend = {
+        let (c1, k1, c2, k2) = (client.clone(), key.clone(), client.clone(), key.clone());
+        Backend {
+            save: Arc::new(move |p| {
+                let (c, k) = (c1.clone(), k1.clone());
+                Box::pin(async move { totps::patch(&c, &k, &p).await })
+            }),
+            load: Arc::new(move || {
+                let (c, k) = (c2.clone(), k2.clone());
+                Box::pin(async move { totps::get(&c, &k).await })
+            }),
+        }
+    };
+    let load = {
+        let backend = backend.clone();
+        move || {
+            state.set(Load::Loading);
+            let backend = backend.clone();
+            spawn_local(async move {
+                state.set(match (backend.load)().await {
+                    Ok(t) => Load::Loaded(t),
+                    Err(e) => Load::Failed(e),
+                });
+            });
+        }
+    };
+    load();
+    let title = key.account.to_string();
+    view! {
+        <h1>{title}</h1>
+        {move || match state.get() {
+            Load::Loading => view! { <Status message="Loading the profile…" busy=true /> }.into_any(),
+            Load::Failed(e) => {
+                let (m, n) = e.explain();
+                let load = load.clone();
+                view! {
+                    <Alert message=m next_step=n>
+                        <button type="button" class="button" on:click=move |_| load()>"Try again"</button>
+                    </Alert>
+                }
+                .into_any()
+            }
+            Load::Loaded(t) => view! {
+                <div class="editor-layout">
+                    <Facts totp=t.clone() />
+                    <EditorForm loaded=t backend=backend.clone() />
+                </div>
+            }
+            .into_any(),
+        }}
+    }
+    .into_any()
+}
+
+/// The read-only facts of a profile.
+#[component]
+fn Facts(totp: Totp) -> impl IntoView {
+    let dash = || "—".to_owned();
+    let svm = match (totp.owner_name(), totp.owner_uuid()) {
+        (Some(n), _) => n.to_owned(),
+        (None, Some(u)) => u.to_owned(),
+        _ => dash(),
+    };
+    view! {
+        <dl class="facts">
+            <dt>"Account"</dt>
+            <dd>{totp.account_name().map(str::to_owned).unwrap_or_else(dash)}</dd>
+            <dt>"Owner (SVM)"</dt>
+            <dd>{svm}</dd>
+            <dt>"Owner UUID"</dt>
+            <dd class="mono">{totp.owner_uuid().map(str::to_owned).unwrap_or_else(dash)}</dd>
+            <dt>"Scope"</dt>
+            <dd>{totp.scope.as_ref().map(|s| s.as_str().to_owned()).unwrap_or_else(dash)}</dd>
+            <dt>"SHA fingerprint"</dt>
+            <dd class="mono break">{totp.sha_fingerprint.clone().unwrap_or_else(dash)}</dd>
+        </dl>
+    }
+}

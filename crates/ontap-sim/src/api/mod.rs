@@ -1,0 +1,134 @@
+//! The `/api` endpoints: who is calling ([`Caller`]), the routing of a request to its handler,
+//! and the answer types. Handlers are plain functions of the state and the request, so they
+//! are tested without HTTP as well as over it.
+
+mod accounts;
+mod cluster;
+mod svms;
+mod totps;
+
+use ontap_model::{ErrorResponse, Known, OwnerUuid, Query};
+use serde_json::Value;
+
+use crate::inferred::{Inferred, METHOD_NOT_SUPPORTED, UNKNOWN_API_PATH};
+use crate::model::Role;
+use crate::state::State;
+use crate::Sim;
+
+/// A signed-in account, as the handlers need it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Caller {
+    pub name: String,
+    /// The SVM the account belongs to (the admin SVM for a cluster-scoped account).
+    pub owner: OwnerUuid,
+    pub cluster_scoped: bool,
+    pub role: Role,
+}
+
+impl Caller {
+    /// Authenticates basic credentials against the accounts of the cluster.
+    pub fn sign_in(state: &State, user: &str, password: &str) -> Option<Caller> {
+        let account = state.sign_in(user, password)?;
+        let cluster_scoped = state.svm(&account.owner)?.is_admin;
+        Some(Caller {
+            name: account.name.as_str().to_owned(),
+            owner: account.owner.clone(),
+            cluster_scoped,
+            role: account.role,
+        })
+    }
+
+    /// A cluster-scoped account sees every SVM's objects; an SVM-scoped one only its own.
+    pub fn sees(&self, owner: &OwnerUuid) -> bool {
+        self.cluster_scoped || &self.owner == owner
+    }
+}
+
+/// An error answer: status and ONTAP error body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiError {
+    pub status: u16,
+    pub body: ErrorResponse,
+}
+
+impl ApiError {
+    /// A documented error, with ONTAP's wording.
+    pub fn known(known: Known, target: Option<&str>) -> ApiError {
+        ApiError {
+            status: known.status(),
+            body: ErrorResponse::new(known, target),
+        }
+    }
+
+    /// A documented error code with a message of its own.
+    pub fn known_with(known: Known, message: &str, target: Option<&str>) -> ApiError {
+        ApiError {
+            status: known.status(),
+            body: ErrorResponse::with_message(known, message, target),
+        }
+    }
+
+    /// An answer from the table of inferred behaviours.
+    pub fn inferred(answer: &Inferred, arg: &str) -> ApiError {
+        ApiError {
+            status: answer.status,
+            body: answer.body(arg),
+        }
+    }
+}
+
+/// A successful answer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reply {
+    pub status: u16,
+    pub body: Value,
+}
+
+impl Reply {
+    pub fn ok(body: Value) -> Reply {
+        Reply { status: 200, body }
+    }
+}
+
+/// One request below `/api`, as received.
+#[derive(Clone, Debug)]
+pub struct Request<'a> {
+    pub method: &'a str,
+    /// The raw path (percent-encoded), starting with `/api`, without the query.
+    pub path: &'a str,
+    /// The raw path and query, as received (the `self` link of a collection).
+    pub path_and_query: &'a str,
+    pub query: Query,
+    pub body: &'a [u8],
+}
+
+/// Routes a request from a signed-in caller to its handler.
+pub fn handle(sim: &Sim, caller: &Caller, req: &Request<'_>) -> Result<Reply, ApiError> {
+    let rest = req.path.strip_prefix("/api").unwrap_or(req.path);
+    let segments: Vec<&str> = rest.strip_prefix('/').unwrap_or(rest).split('/').collect();
+    let has_totp = sim.version().has_totp();
+    let not_supported = || Err(ApiError::inferred(&METHOD_NOT_SUPPORTED, ""));
+    match (segments.as_slice(), req.method) {
+        (["cluster"], "GET") => sim.with_state(|s| cluster::get(s, &req.query)),
+        (["svm", "svms"], "GET") => sim.with_state(|s| svms::list(s, caller, req)),
+        (["svm", "svms", uuid], "GET") => sim.with_state(|s| svms::get(s, caller, uuid, req)),
+        (["security", "accounts"], "GET") => sim.with_state(|s| accounts::list(s, caller, req)),
+        (["security", "accounts", owner, name], "GET") => {
+            sim.with_state(|s| accounts::get(s, caller, owner, name, req))
+        }
+        (["security", "login", "totps"], "GET") if has_totp => {
+            sim.with_state(|s| totps::list(s, caller, req))
+        }
+        (["security", "login", "totps", owner, name], "GET") if has_totp => {
+            sim.with_state(|s| totps::get(s, caller, owner, name, req))
+        }
+        (["security", "login", "totps", owner, name], "PATCH") if has_totp => {
+            sim.with_state(|s| totps::patch(s, caller, owner, name, req))
+        }
+        (["security", "login", "totps"], _) if has_totp => not_supported(),
+        (["security", "login", "totps", _, _], _) if has_totp => not_supported(),
+        (["cluster"] | ["svm", "svms"] | ["svm", "svms", _], _) => not_supported(),
+        (["security", "accounts"] | ["security", "accounts", _, _], _) => not_supported(),
+        _ => Err(ApiError::inferred(&UNKNOWN_API_PATH, "")),
+    }
+}

@@ -1,0 +1,55 @@
+//! `GET /api/svm/svms` and `/api/svm/svms/{uuid}`: the data SVMs (the admin SVM is not one).
+
+use ontap_model::totp::decode_segment;
+use ontap_model::{Known, OwnerUuid};
+use serde_json::Value;
+
+use super::{ApiError, Caller, Reply, Request};
+use crate::collection::{list as list_records, single, Spec};
+use crate::state::State;
+
+const SPEC: Spec = Spec {
+    href: "/api/svm/svms",
+    key_fields: &["uuid", "name", "_links"],
+    fields: &["state", "subtype"],
+    filters: &["uuid", "name", "state", "subtype"],
+    order: &["name"],
+    unique: &["uuid"],
+};
+
+fn visible(state: &State, caller: &Caller) -> Vec<Value> {
+    state
+        .svms
+        .iter()
+        .filter(|s| !s.is_admin && caller.sees(&s.uuid))
+        .map(|s| s.record())
+        .collect()
+}
+
+pub fn list(state: &State, caller: &Caller, req: &Request<'_>) -> Result<Reply, ApiError> {
+    list_records(
+        &SPEC,
+        visible(state, caller),
+        &req.query,
+        req.path_and_query,
+    )
+    .map(Reply::ok)
+}
+
+pub fn get(
+    state: &State,
+    caller: &Caller,
+    uuid: &str,
+    req: &Request<'_>,
+) -> Result<Reply, ApiError> {
+    let svm = decode_segment(uuid)
+        .and_then(|u| OwnerUuid::try_from(u).ok())
+        .and_then(|u| {
+            state
+                .svm(&u)
+                .filter(|s| !s.is_admin && caller.sees(&s.uuid))
+                .cloned()
+        })
+        .ok_or_else(|| ApiError::known(Known::NotFound, None))?;
+    single(&SPEC, &svm.record(), &req.query).map(Reply::ok)
+}

@@ -1,0 +1,443 @@
+//! The collection engine every list endpoint shares: query validation, `fields` projection,
+//! filters, `order_by`, and paging with an opaque continuation (`_links.next`). Records come
+//! in as full JSON records (every field); what a request may ask of them is a [`Spec`].
+
+use std::cmp::Ordering;
+
+use data_encoding::BASE64URL_NOPAD;
+use ontap_model::Query;
+use serde_json::{json, Map, Value};
+
+use crate::api::ApiError;
+use crate::filter;
+use crate::inferred::{INVALID_VALUE, UNEXPECTED_ARGUMENT};
+
+/// The continuation parameter the emulator writes into `_links.next`.
+pub const START: &str = "start.key";
+
+/// What a request may ask of one kind of record.
+#[derive(Debug)]
+pub struct Spec {
+    /// The collection's path (`/api/...`), for links.
+    pub href: &'static str,
+    /// Always returned.
+    pub key_fields: &'static [&'static str],
+    /// May be named in `fields` (besides `*` and `**`).
+    pub fields: &'static [&'static str],
+    /// May be filtered on (query parameters named after a field).
+    pub filters: &'static [&'static str],
+    /// The default order; with `unique` after it, the order is total.
+    pub order: &'static [&'static str],
+    /// Fields that together identify a record (the last tie-break of every order).
+    pub unique: &'static [&'static str],
+}
+
+/// What `fields` asked for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Fields {
+    /// No `fields`: the key fields of a collection, every field of a single record.
+    Default,
+    /// `*` or `**`.
+    All,
+    List(Vec<String>),
+}
+
+fn unexpected(arg: &str) -> ApiError {
+    ApiError::inferred(&UNEXPECTED_ARGUMENT, arg)
+}
+
+fn invalid(arg: &str) -> ApiError {
+    ApiError::inferred(&INVALID_VALUE, arg)
+}
+
+/// Refuses any parameter not in `allowed`.
+pub fn only(query: &Query, allowed: &[&str]) -> Result<(), ApiError> {
+    match query
+        .pairs()
+        .iter()
+        .find(|(k, _)| !allowed.contains(&k.as_str()))
+    {
+        Some((k, _)) => Err(unexpected(k)),
+        None => Ok(()),
+    }
+}
+
+/// Reads `fields` (comma-separated; repeated parameters add up).
+pub fn parse_fields(spec: &Spec, query: &Query) -> Result<Fields, ApiError> {
+    let mut list = Vec::new();
+    let mut seen = false;
+    for (_, value) in query.pairs().iter().filter(|(k, _)| k == "fields") {
+        seen = true;
+        for f in value.split(',').map(str::trim).filter(|f| !f.is_empty()) {
+            if f == "*" || f == "**" {
+                return Ok(Fields::All);
+            }
+            if !spec.fields.contains(&f) && !spec.key_fields.contains(&f) {
+                return Err(invalid("fields"));
+            }
+            list.push(f.to_owned());
+        }
+    }
+    Ok(if seen {
+        Fields::List(list)
+    } else {
+        Fields::Default
+    })
+}
+
+/// A tree of paths to keep: a leaf keeps the whole value below it.
+#[derive(Default)]
+struct Keep(Vec<(String, Keep)>, bool);
+
+impl Keep {
+    fn add(&mut self, path: &str) {
+        if self.1 {
+            return;
+        }
+        let (head, rest) = match path.split_once('.') {
+            Some((h, r)) => (h, Some(r)),
+            None => (path, None),
+        };
+        let child = match self.0.iter().position(|(k, _)| k == head) {
+            Some(i) => &mut self.0[i].1,
+            None => {
+                self.0.push((head.to_owned(), Keep::default()));
+                &mut self.0.last_mut().expect("just pushed").1
+            }
+        };
+        match rest {
+            Some(r) => child.add(r),
+            None => *child = Keep(Vec::new(), true),
+        }
+    }
+
+    fn apply(&self, v: &Value) -> Value {
+        if self.1 {
+            return v.clone();
+        }
+        match v {
+            Value::Object(o) => {
+                let mut out = Map::new();
+                // Keep the record's own field order, not the request's.
+                for (k, val) in o {
+                    if let Some((_, keep)) = self.0.iter().find(|(name, _)| name == k) {
+                        out.insert(k.clone(), keep.apply(val));
+                    }
+                }
+                Value::Object(out)
+            }
+            Value::Array(items) => Value::Array(items.iter().map(|i| self.apply(i)).collect()),
+            other => other.clone(),
+        }
+    }
+}
+
+/// The record as `fields` asks for it. `default_all`: what no `fields` means (every field for
+/// a single record, the key fields for a collection).
+pub fn project(full: &Value, spec: &Spec, fields: &Fields, default_all: bool) -> Value {
+    let list = match fields {
+        Fields::All => return full.clone(),
+        Fields::Default if default_all => return full.clone(),
+        Fields::Default => &[][..],
+        Fields::List(l) => &l[..],
+    };
+    let mut keep = Keep::default();
+    for f in spec
+        .key_fields
+        .iter()
+        .copied()
+        .chain(list.iter().map(String::as_str))
+    {
+        keep.add(f);
+    }
+    keep.apply(full)
+}
+
+/// The values at a dotted path, looking into every element of the arrays on the way.
+pub fn values_at<'a>(v: &'a Value, path: &str) -> Vec<&'a Value> {
+    let mut current = vec![v];
+    for seg in path.split('.') {
+        let mut next = Vec::new();
+        for c in current {
+            let c = match c.get(seg) {
+                Some(x) => x,
+                None => continue,
+            };
+            match c {
+                Value::Array(items) => next.extend(items.iter()),
+                other => next.push(other),
+            }
+        }
+        current = next;
+    }
+    current
+}
+
+/// The text a value is compared and sorted by.
+pub fn text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Null => Some(String::new()),
+        _ => None,
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Dir {
+    Asc,
+    Desc,
+}
+
+/// Reads `order_by` (`field [asc|desc]`, comma-separated).
+fn parse_order(spec: &Spec, query: &Query) -> Result<Vec<(String, Dir)>, ApiError> {
+    let mut order = Vec::new();
+    for (_, value) in query.pairs().iter().filter(|(k, _)| k == "order_by") {
+        for item in value.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+            let mut words = item.split_whitespace();
+            let field = words.next().unwrap_or_default();
+            let dir = match words.next() {
+                None | Some("asc") => Dir::Asc,
+                Some("desc") => Dir::Desc,
+                Some(_) => return Err(invalid("order_by")),
+            };
+            if words.next().is_some() || !spec.filters.contains(&field) {
+                return Err(invalid("order_by"));
+            }
+            order.push((field.to_owned(), dir));
+        }
+    }
+    for f in spec.order.iter().chain(spec.unique) {
+        if !order.iter().any(|(o, _)| o == f) {
+            order.push(((*f).to_owned(), Dir::Asc));
+        }
+    }
+    Ok(order)
+}
+
+fn sort_key(record: &Value, order: &[(String, Dir)]) -> Vec<String> {
+    order
+        .iter()
+        .map(|(f, _)| {
+            values_at(record, f)
+                .first()
+                .and_then(|v| text(v))
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+fn compare(a: &[String], b: &[String], order: &[(String, Dir)]) -> Ordering {
+    for ((x, y), (_, dir)) in a.iter().zip(b).zip(order) {
+        let o = match dir {
+            Dir::Asc => x.cmp(y),
+            Dir::Desc => y.cmp(x),
+        };
+        if o != Ordering::Equal {
+            return o;
+        }
+    }
+    Ordering::Equal
+}
+
+fn encode_token(key: &[String]) -> String {
+    BASE64URL_NOPAD.encode(&serde_json::to_vec(key).unwrap_or_default())
+}
+
+fn decode_token(token: &str, len: usize) -> Option<Vec<String>> {
+    let bytes = BASE64URL_NOPAD.decode(token.as_bytes()).ok()?;
+    let key: Vec<String> = serde_json::from_slice(&bytes).ok()?;
+    (key.len() == len).then_some(key)
+}
+
+fn parse_bool(query: &Query, name: &str) -> Result<Option<bool>, ApiError> {
+    match query.get(name) {
+        None => Ok(None),
+        Some("true") => Ok(Some(true)),
+        Some("false") => Ok(Some(false)),
+        Some(_) => Err(invalid(name)),
+    }
+}
+
+/// Answers a collection GET over `records` (full records the caller may see).
+/// `self_href` is the request's path and query as received.
+pub fn list(
+    spec: &Spec,
+    records: Vec<Value>,
+    query: &Query,
+    self_href: &str,
+) -> Result<Value, ApiError> {
+    let mut allowed = vec![
+        "fields",
+        "max_records",
+        "return_records",
+        "return_timeout",
+        "order_by",
+        START,
+    ];
+    allowed.extend_from_slice(spec.filters);
+    only(query, &allowed)?;
+
+    let fields = parse_fields(spec, query)?;
+    let max_records = match query.get("max_records") {
+        None => None,
+        Some(v) => match v.parse::<usize>() {
+            Ok(n) if n >= 1 => Some(n),
+            _ => return Err(invalid("max_records")),
+        },
+    };
+    let return_records = parse_bool(query, "return_records")?.unwrap_or(true);
+    if let Some(t) = query.get("return_timeout") {
+        if !t.parse::<u8>().is_ok_and(|t| t <= 120) {
+            return Err(invalid("return_timeout"));
+        }
+    }
+    let order = parse_order(spec, query)?;
+    let start = match query.get(START) {
+        None => None,
+        Some(t) => Some(decode_token(t, order.len()).ok_or_else(|| invalid(START))?),
+    };
+
+    let filters: Vec<(&str, &str)> = query
+        .pairs()
+        .iter()
+        .filter(|(k, _)| spec.filters.contains(&k.as_str()))
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let mut matching: Vec<(Vec<String>, Value)> = records
+        .into_iter()
+        .filter(|r| {
+            filters
+                .iter()
+                .all(|(field, pattern)| filter::matches(&values_at(r, field), pattern))
+        })
+        .map(|r| (sort_key(&r, &order), r))
+        .collect();
+    matching.sort_by(|(a, _), (b, _)| compare(a, b, &order));
+
+    if !return_records {
+        return Ok(json!({
+            "num_records": matching.len(),
+            "_links": {"self": {"href": self_href}},
+        }));
+    }
+
+    let after: Vec<(Vec<String>, Value)> = match &start {
+        Some(s) => matching
+            .into_iter()
+            .filter(|(k, _)| compare(k, s, &order) == Ordering::Greater)
+            .collect(),
+        None => matching,
+    };
+    let take = max_records.unwrap_or(usize::MAX).min(after.len());
+    let more = after.len() > take;
+    let page = &after[..take];
+    let mut links = json!({"self": {"href": self_href}});
+    if more {
+        if let Some((last, _)) = page.last() {
+            let next = query
+                .pairs()
+                .iter()
+                .filter(|(k, _)| k != START)
+                .fold(Query::new(), |q, (k, v)| q.param(k, v))
+                .param(START, &encode_token(last));
+            links["next"] = json!({"href": format!("{}{}", spec.href, next.to_query_string())});
+        }
+    }
+    let records: Vec<Value> = page
+        .iter()
+        .map(|(_, r)| project(r, spec, &fields, false))
+        .collect();
+    Ok(json!({
+        "records": records,
+        "num_records": records.len(),
+        "_links": links,
+    }))
+}
+
+/// Answers a single-record GET: only `fields` is accepted.
+pub fn single(spec: &Spec, full: &Value, query: &Query) -> Result<Value, ApiError> {
+    only(query, &["fields"])?;
+    let fields = parse_fields(spec, query)?;
+    Ok(project(full, spec, &fields, true))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPEC: Spec = Spec {
+        href: "/api/things",
+        key_fields: &["name", "_links"],
+        fields: &["a", "a.b", "list", "list.x"],
+        filters: &["name", "a.b", "list.x"],
+        order: &["name"],
+        unique: &["name"],
+    };
+
+    fn rec(name: &str, b: bool) -> Value {
+        json!({"name": name, "a": {"b": b, "c": 1}, "list": [{"x": "p", "y": 2}, {"x": "q"}],
+               "_links": {"self": {"href": "/x"}}})
+    }
+
+    #[test]
+    fn projection_keeps_keys_and_asked_paths_through_arrays() {
+        let r = rec("n", true);
+        let f = Fields::List(vec!["a.b".into(), "list.x".into()]);
+        assert_eq!(
+            project(&r, &SPEC, &f, false),
+            json!({"name": "n", "a": {"b": true}, "list": [{"x": "p"}, {"x": "q"}],
+                   "_links": {"self": {"href": "/x"}}})
+        );
+        assert_eq!(
+            project(&r, &SPEC, &Fields::Default, false),
+            json!({"name": "n", "_links": {"self": {"href": "/x"}}})
+        );
+        assert_eq!(project(&r, &SPEC, &Fields::Default, true), r);
+    }
+
+    #[test]
+    fn filters_look_into_arrays_and_booleans() {
+        let recs = vec![rec("one", true), rec("two", false)];
+        let q = Query::parse("a.b=false");
+        let out = list(&SPEC, recs.clone(), &q, "/s").unwrap();
+        assert_eq!(out["num_records"], 1);
+        assert_eq!(out["records"][0]["name"], "two");
+        let out = list(&SPEC, recs, &Query::parse("list.x=q"), "/s").unwrap();
+        assert_eq!(out["num_records"], 2);
+    }
+
+    #[test]
+    fn order_by_desc_and_tokens_resume_after_the_last_record() {
+        let recs: Vec<Value> = ["b", "a", "c"].iter().map(|n| rec(n, true)).collect();
+        let q = Query::parse("order_by=name%20desc&max_records=2");
+        let out = list(&SPEC, recs.clone(), &q, "/s").unwrap();
+        assert_eq!(out["records"][0]["name"], "c");
+        assert_eq!(out["records"][1]["name"], "b");
+        let next = out["_links"]["next"]["href"].as_str().unwrap();
+        let (_, qs) = next.split_once('?').unwrap();
+        let out = list(&SPEC, recs, &Query::parse(qs), "/s").unwrap();
+        assert_eq!(out["num_records"], 1);
+        assert_eq!(out["records"][0]["name"], "a");
+        assert!(out["_links"].get("next").is_none());
+    }
+
+    #[test]
+    fn bad_values_are_refused_by_name() {
+        let e = |q: &str| {
+            list(&SPEC, vec![], &Query::parse(q), "/s")
+                .unwrap_err()
+                .body
+                .error
+                .target
+        };
+        assert_eq!(e("max_records=0").as_deref(), Some("max_records"));
+        assert_eq!(e("fields=nope").as_deref(), Some("fields"));
+        assert_eq!(e("order_by=a.b%20up").as_deref(), Some("order_by"));
+        assert_eq!(e("return_timeout=121").as_deref(), Some("return_timeout"));
+        assert_eq!(e("return_records=yes").as_deref(), Some("return_records"));
+        assert_eq!(e("start.key=zzz").as_deref(), Some("start.key"));
+        assert_eq!(e("colour=red").as_deref(), Some("colour"));
+    }
+}

@@ -1,0 +1,221 @@
+//! `ontap-sim`: a native emulator of the subset of the ONTAP REST API that totp-admin speaks
+//! (cluster, SVMs, accounts, TOTP profiles), with a seeded demo cluster. It is the demo backend
+//! (`ontap-sim --dist dist/` serves the page and `/api` on one origin) and the test double the
+//! end-to-end tests run in-process ([`start`] or [`start_background`]). Every type and rule of
+//! the contract comes from `ontap-model`; the behaviours ONTAP does not document are chosen in
+//! one table, [`inferred`].
+
+pub mod api;
+pub mod auth;
+pub mod collection;
+pub mod demo;
+pub mod filter;
+pub mod inferred;
+pub mod model;
+mod server;
+mod sim;
+pub mod state;
+mod static_files;
+
+use std::io;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::thread;
+use std::time::Duration;
+
+use ontap_model::Version;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use server::WWW_AUTHENTICATE;
+pub use sim::{LoggedRequest, Sim};
+
+/// How to run the emulator.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Where to listen; port 0 picks a free port ([`Running::addr`] tells which).
+    pub listen: SocketAddr,
+    /// Serve the page's files from this folder at `/` (and `index.html` for other paths).
+    pub dist: Option<PathBuf>,
+    /// The ONTAP release emulated (the TOTP endpoints exist from 9.13).
+    pub version: Version,
+    /// A delay before every `/api` answer.
+    pub latency_ms: u64,
+    /// Send `WWW-Authenticate: Basic realm="ONTAP"` with 401 answers. `None`: only when the
+    /// emulator does not serve the page (`dist` unset), as the production proxy strips it so
+    /// that browsers never show their own login dialog.
+    pub www_authenticate: Option<bool>,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            dist: None,
+            version: Version::new(9, 18, 1),
+            latency_ms: 0,
+            www_authenticate: None,
+        }
+    }
+}
+
+impl Config {
+    /// The defaults, on a free loopback port: what tests use.
+    pub fn ephemeral() -> Config {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            ..Config::default()
+        }
+    }
+
+    fn settings(&self) -> server::Settings {
+        server::Settings {
+            dist: self.dist.clone(),
+            send_www_authenticate: self.www_authenticate.unwrap_or(self.dist.is_none()),
+            latency: Duration::from_millis(self.latency_ms),
+        }
+    }
+}
+
+/// A running emulator on the caller's tokio runtime. Dropping it stops the server.
+#[derive(Debug)]
+pub struct Running {
+    pub addr: SocketAddr,
+    pub state: Sim,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<io::Result<()>>>,
+}
+
+impl Running {
+    /// `http://127.0.0.1:PORT`, without a trailing slash.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting requests, lets open ones finish, and waits for the server to end.
+    pub async fn stop(mut self) -> io::Result<()> {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        self.wait_task().await
+    }
+
+    /// Serves until the server ends (it ends only when stopped or on an I/O error).
+    pub async fn wait(mut self) -> io::Result<()> {
+        self.wait_task().await
+    }
+
+    async fn wait_task(&mut self) -> io::Result<()> {
+        match self.task.take() {
+            Some(task) => task.await.map_err(io::Error::other)?,
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// Binds `config.listen`, seeds the demo cluster and serves it on the current tokio runtime.
+pub async fn start(config: Config) -> io::Result<Running> {
+    let sim = Sim::demo(config.version.clone());
+    start_with(config, sim).await
+}
+
+/// Like [`start`], serving a cluster the caller built (`config.version` is not used then).
+pub async fn start_with(config: Config, sim: Sim) -> io::Result<Running> {
+    let listener = tokio::net::TcpListener::bind(config.listen).await?;
+    let addr = listener.local_addr()?;
+    let app = server::router(sim.clone(), config.settings());
+    let (tx, rx) = oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = rx.await;
+            })
+            .await
+    });
+    Ok(Running {
+        addr,
+        state: sim,
+        shutdown: Some(tx),
+        task: Some(task),
+    })
+}
+
+/// A running emulator on a thread and runtime of its own, for callers without a tokio
+/// runtime (plain `#[test]`s). Dropping it stops the server and joins the thread.
+#[derive(Debug)]
+pub struct Background {
+    pub addr: SocketAddr,
+    pub state: Sim,
+    shutdown: Option<oneshot::Sender<()>>,
+    thread: Option<thread::JoinHandle<io::Result<()>>>,
+}
+
+impl Background {
+    /// `http://127.0.0.1:PORT`, without a trailing slash.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops the server and waits for its thread.
+    pub fn stop(mut self) -> io::Result<()> {
+        self.stop_inner()
+    }
+
+    fn stop_inner(&mut self) -> io::Result<()> {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        match self.thread.take() {
+            Some(t) => t
+                .join()
+                .map_err(|_| io::Error::other("the ontap-sim thread panicked"))?,
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        let _ = self.stop_inner();
+    }
+}
+
+/// Starts the emulator on a thread of its own with a small tokio runtime, and returns once it
+/// listens.
+pub fn start_background(config: Config) -> io::Result<Background> {
+    let sim = Sim::demo(config.version.clone());
+    start_background_with(config, sim)
+}
+
+/// Like [`start_background`], serving a cluster the caller built.
+pub fn start_background_with(config: Config, sim: Sim) -> io::Result<Background> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("ontap-sim")
+        .enable_all()
+        .build()?;
+    let mut running = runtime.block_on(start_with(config, sim))?;
+    let shutdown = running.shutdown.take();
+    let task = running.task.take();
+    let (addr, state) = (running.addr, running.state.clone());
+    let thread = thread::Builder::new()
+        .name("ontap-sim".into())
+        .spawn(move || match task {
+            Some(task) => runtime.block_on(task).map_err(io::Error::other)?,
+            None => Ok(()),
+        })?;
+    Ok(Background {
+        addr,
+        state,
+        shutdown,
+        thread: Some(thread),
+    })
+}

@@ -1,0 +1,192 @@
+//! The emulated cluster's own objects besides TOTP profiles: SVMs and user accounts, typed as
+//! ONTAP's `svm` and `account` definitions describe them, and how each renders as a record.
+
+use ontap_model::totp::encode_segment;
+use ontap_model::{AccountName, OwnerUuid};
+use serde::Serialize;
+use serde_json::{json, Value};
+
+/// A storage VM. The admin SVM carries the cluster's name and owns cluster-scoped accounts;
+/// ONTAP does not list it under `/api/svm/svms`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Svm {
+    pub uuid: OwnerUuid,
+    pub name: String,
+    pub is_admin: bool,
+}
+
+impl Svm {
+    pub fn href(&self) -> String {
+        format!("/api/svm/svms/{}", self.uuid)
+    }
+    /// `{uuid, name, _links}` as an owner reference; the admin SVM has no `/svm/svms` link.
+    pub fn reference(&self) -> Value {
+        if self.is_admin {
+            json!({"uuid": self.uuid, "name": self.name})
+        } else {
+            json!({"uuid": self.uuid, "name": self.name, "_links": {"self": {"href": self.href()}}})
+        }
+    }
+    /// The full `/api/svm/svms` record.
+    pub fn record(&self) -> Value {
+        json!({
+            "uuid": self.uuid,
+            "name": self.name,
+            "state": "running",
+            "subtype": "default",
+            "_links": {"self": {"href": self.href()}},
+        })
+    }
+}
+
+/// `scope` of an account or a profile.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AccountScope {
+    Cluster,
+    Svm,
+}
+
+/// The predefined roles the demo uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Role {
+    #[serde(rename = "admin")]
+    Admin,
+    #[serde(rename = "readonly")]
+    Readonly,
+    #[serde(rename = "vsadmin")]
+    Vsadmin,
+    #[serde(rename = "vsadmin-readonly")]
+    VsadminReadonly,
+}
+
+impl Role {
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Readonly => "readonly",
+            Role::Vsadmin => "vsadmin",
+            Role::VsadminReadonly => "vsadmin-readonly",
+        }
+    }
+    /// True when the role may change anything at all.
+    pub fn can_modify(self) -> bool {
+        matches!(self, Role::Admin | Role::Vsadmin)
+    }
+    /// True for the cluster's `admin` role: the only one that may change a profile's
+    /// `enabled` (error 144834564 for the others).
+    pub fn is_admin(self) -> bool {
+        self == Role::Admin
+    }
+}
+
+/// `account_application.application`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Application {
+    Amqp,
+    Console,
+    Http,
+    Ontapi,
+    ServiceProcessor,
+    Ssh,
+}
+
+/// `account_application.authentication_methods[]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AuthMethod {
+    Password,
+    Publickey,
+    Domain,
+    Nsswitch,
+    Certificate,
+    Saml,
+}
+
+/// `account_application.second_authentication_method`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SecondAuth {
+    #[default]
+    None,
+    Password,
+    Publickey,
+    Nsswitch,
+    Domain,
+    Totp,
+}
+
+/// One entry of `applications`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AccountApplication {
+    pub application: Application,
+    pub authentication_methods: Vec<AuthMethod>,
+    pub second_authentication_method: SecondAuth,
+}
+
+impl AccountApplication {
+    pub fn new(application: Application, methods: &[AuthMethod], second: SecondAuth) -> Self {
+        AccountApplication {
+            application,
+            authentication_methods: methods.to_vec(),
+            second_authentication_method: second,
+        }
+    }
+}
+
+/// A user account (`/api/security/accounts`), with the password the emulator checks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Account {
+    pub name: AccountName,
+    pub owner: OwnerUuid,
+    pub role: Role,
+    pub locked: bool,
+    pub comment: String,
+    pub applications: Vec<AccountApplication>,
+    pub password: String,
+}
+
+impl Account {
+    pub fn application(&self, app: Application) -> Option<&AccountApplication> {
+        self.applications.iter().find(|a| a.application == app)
+    }
+    /// May sign in to the REST API with a password (HTTP basic authentication).
+    pub fn can_use_rest_with_password(&self) -> bool {
+        !self.locked
+            && self
+                .application(Application::Http)
+                .is_some_and(|a| a.authentication_methods.contains(&AuthMethod::Password))
+    }
+    /// The SSH application asks for TOTP as its second factor.
+    pub fn requires_totp(&self) -> bool {
+        self.application(Application::Ssh)
+            .is_some_and(|a| a.second_authentication_method == SecondAuth::Totp)
+    }
+    pub fn href(&self) -> String {
+        format!(
+            "/api/security/accounts/{}/{}",
+            encode_segment(self.owner.as_str()),
+            encode_segment(self.name.as_str())
+        )
+    }
+    /// The full `/api/security/accounts` record; `owner` is the SVM it belongs to.
+    pub fn record(&self, owner: &Svm) -> Value {
+        let scope = if owner.is_admin {
+            AccountScope::Cluster
+        } else {
+            AccountScope::Svm
+        };
+        let role_href = format!("/api/security/roles/{}/{}", owner.uuid, self.role.name());
+        json!({
+            "owner": owner.reference(),
+            "name": self.name,
+            "role": {"name": self.role.name(), "_links": {"self": {"href": role_href}}},
+            "locked": self.locked,
+            "scope": scope,
+            "comment": self.comment,
+            "applications": self.applications,
+            "_links": {"self": {"href": self.href()}},
+        })
+    }
+}

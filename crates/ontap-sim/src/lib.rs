@@ -189,7 +189,7 @@ impl Drop for Background {
 }
 
 /// Starts the emulator on a thread of its own with a small tokio runtime, and returns once it
-/// listens.
+/// listens. It may be called from anywhere, inside a tokio runtime too.
 pub fn start_background(config: Config) -> io::Result<Background> {
     let sim = Sim::demo(config.version.clone());
     start_background_with(config, sim)
@@ -197,21 +197,40 @@ pub fn start_background(config: Config) -> io::Result<Background> {
 
 /// Like [`start_background`], serving a cluster the caller built.
 pub fn start_background_with(config: Config, sim: Sim) -> io::Result<Background> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .thread_name("ontap-sim")
-        .enable_all()
-        .build()?;
-    let mut running = runtime.block_on(start_with(config, sim))?;
-    let shutdown = running.shutdown.take();
-    let task = running.task.take();
-    let (addr, state) = (running.addr, running.state.clone());
-    let thread = thread::Builder::new()
-        .name("ontap-sim".into())
-        .spawn(move || match task {
-            Some(task) => runtime.block_on(task).map_err(io::Error::other)?,
-            None => Ok(()),
-        })?;
+    type Started = (SocketAddr, Sim, Option<oneshot::Sender<()>>);
+    let (started_tx, started_rx) = std::sync::mpsc::channel::<io::Result<Started>>();
+    let thread =
+        thread::Builder::new()
+            .name("ontap-sim".into())
+            .spawn(move || -> io::Result<()> {
+                let runtime = match tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .thread_name("ontap-sim-worker")
+                    .enable_all()
+                    .build()
+                {
+                    Ok(r) => r,
+                    Err(e) => {
+                        let _ = started_tx.send(Err(io::Error::new(e.kind(), e.to_string())));
+                        return Err(e);
+                    }
+                };
+                runtime.block_on(async move {
+                    let mut running = match start_with(config, sim).await {
+                        Ok(r) => r,
+                        Err(e) => {
+                            let _ = started_tx.send(Err(io::Error::new(e.kind(), e.to_string())));
+                            return Err(e);
+                        }
+                    };
+                    let shutdown = running.shutdown.take();
+                    let _ = started_tx.send(Ok((running.addr, running.state.clone(), shutdown)));
+                    running.wait_task().await
+                })
+            })?;
+    let (addr, state, shutdown) = started_rx
+        .recv()
+        .map_err(|_| io::Error::other("the ontap-sim thread ended before listening"))??;
     Ok(Background {
         addr,
         state,

@@ -134,3 +134,44 @@ fn main() -> ExitCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(s: &str) -> Vec<String> {
+        s.split_whitespace().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn every_option_is_read_in_both_spellings() {
+        let c = parse(&args(
+            "--listen 0.0.0.0:9000 --dist=dist --ontap-version 9.13.1 --latency-ms=250 --www-authenticate never",
+        ))
+        .unwrap();
+        assert_eq!(c.listen, "0.0.0.0:9000".parse().unwrap());
+        assert_eq!(c.dist, Some(PathBuf::from("dist")));
+        assert_eq!(c.version.short(), "9.13.1");
+        assert_eq!(c.latency_ms, 250);
+        assert_eq!(c.www_authenticate, Some(false));
+        let d = parse(&[]).unwrap();
+        assert_eq!(d.listen, "127.0.0.1:8080".parse().unwrap());
+        assert_eq!(d.version.short(), "9.18.1");
+    }
+
+    #[test]
+    fn bad_options_say_what_is_wrong() {
+        for (a, needle) in [
+            ("--listen nowhere", "--listen"),
+            ("--ontap-version 9.x", "--ontap-version"),
+            ("--latency-ms soon", "--latency-ms"),
+            ("--www-authenticate maybe", "--www-authenticate"),
+            ("--dist", "needs a value"),
+            ("--colour", "unknown argument"),
+        ] {
+            let e = parse(&args(a)).unwrap_err();
+            assert!(e.contains(needle), "{a}: {e}");
+        }
+        assert_eq!(parse(&args("--help")).unwrap_err(), "");
+    }
+}

@@ -167,3 +167,27 @@ async fn the_library_runs_on_the_callers_runtime_and_stops() {
     running.stop().await.unwrap();
     assert!(std::net::TcpStream::connect(addr).is_err());
 }
+
+#[tokio::test]
+async fn start_background_may_be_called_inside_a_runtime() {
+    let bg = ontap_sim::start_background(Config::ephemeral()).unwrap();
+    let addr = bg.addr;
+    let r = tokio::task::spawn_blocking(move || {
+        crate::client::send(addr, "GET", "/api/cluster", Some(("admin", PASSWORD)), None)
+    })
+    .await
+    .unwrap();
+    assert_eq!(r.status, 200);
+    bg.stop().unwrap();
+}
+
+#[test]
+fn a_taken_port_is_an_error_not_a_hang() {
+    let first = ontap_sim::start_background(Config::ephemeral()).unwrap();
+    let taken = Config {
+        listen: first.addr,
+        ..Config::ephemeral()
+    };
+    let err = ontap_sim::start_background(taken).unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::AddrInUse);
+}

@@ -49,7 +49,11 @@ fn Banner() -> impl IntoView {
         session.0.with(|s| {
             s.as_ref().map(|s| {
                 let name = s.cluster.name.clone().unwrap_or_else(|| "Cluster".into());
-                let version = s.cluster.version.as_ref().map(|v| format!("ONTAP {}", v.short()));
+                let version = s
+                    .cluster
+                    .version
+                    .as_ref()
+                    .map(|v| format!("ONTAP {}", v.short()));
                 (name, version, s.user.clone())
             })
         })

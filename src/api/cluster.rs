@@ -6,5 +6,7 @@ use super::http::{ApiError, Client};
 
 pub async fn get(client: &Client) -> Result<Cluster, ApiError> {
     let q = Query::new().fields(&["name", "uuid", "version"]);
-    client.get(&format!("/cluster{}", q.to_query_string())).await
+    client
+        .get(&format!("/cluster{}", q.to_query_string()))
+        .await
 }

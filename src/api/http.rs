@@ -137,7 +137,10 @@ pub struct Client {
 
 impl Client {
     pub fn new(base: &str, credentials: Credentials) -> Client {
-        Client { base: base.trim_end_matches('/').to_owned(), credentials }
+        Client {
+            base: base.trim_end_matches('/').to_owned(),
+            credentials,
+        }
     }
 
     /// The URL of a path below the API base. A `_links` href from ONTAP starts with `/api/`:
@@ -154,7 +157,9 @@ impl Client {
 
     /// PATCH with a JSON body; success is any 2xx (ONTAP answers `{}`; an empty body is fine).
     pub async fn patch_json(&self, path: &str, body: &str) -> Result<(), ApiError> {
-        let a = self.send("PATCH", path, Some(body), WRITE_TIMEOUT_MS).await?;
+        let a = self
+            .send("PATCH", path, Some(body), WRITE_TIMEOUT_MS)
+            .await?;
         check_status(a).map(|_| ())
     }
 
@@ -177,7 +182,10 @@ fn check_status(a: Answer) -> Result<Answer, ApiError> {
         return Err(ApiError::Unauthorized);
     }
     match serde_json::from_str::<ErrorResponse>(&a.body) {
-        Ok(body) => Err(ApiError::Ontap { status: a.status, body }),
+        Ok(body) => Err(ApiError::Ontap {
+            status: a.status,
+            body,
+        }),
         Err(_) => Err(ApiError::Http { status: a.status }),
     }
 }
@@ -235,8 +243,14 @@ async fn fetch(
             .map_err(|_| ())?;
         let status = resp.status();
         let date = resp.headers().get("Date").ok().flatten();
-        let text = JsFuture::from(resp.text().map_err(|_| ())?).await.map_err(|_| ())?;
-        Ok::<Answer, ()>(Answer { status, body: text.as_string().unwrap_or_default(), date })
+        let text = JsFuture::from(resp.text().map_err(|_| ())?)
+            .await
+            .map_err(|_| ())?;
+        Ok::<Answer, ()>(Answer {
+            status,
+            body: text.as_string().unwrap_or_default(),
+            date,
+        })
     }
     .await;
 
@@ -244,5 +258,11 @@ async fn fetch(
         window.clear_timeout_with_handle(t);
     }
     drop(on_timeout);
-    result.map_err(|()| if timed_out.get() { ApiError::Timeout } else { ApiError::Network })
+    result.map_err(|()| {
+        if timed_out.get() {
+            ApiError::Timeout
+        } else {
+            ApiError::Network
+        }
+    })
 }

@@ -6,7 +6,13 @@ use ontap_model::{Collection, Query, Totp, TotpKey, TotpPatch};
 use super::http::{ApiError, Client};
 
 /// The fields the editor shows (the key fields come with every record).
-pub const EDITOR_FIELDS: &[&str] = &["comment", "enabled", "scope", "sha_fingerprint", "owner.name"];
+pub const EDITOR_FIELDS: &[&str] = &[
+    "comment",
+    "enabled",
+    "scope",
+    "sha_fingerprint",
+    "owner.name",
+];
 /// The fields the list shows.
 pub const LIST_FIELDS: &[&str] = &["owner.name", "enabled"];
 /// Records per page when listing: large pages, few round trips.
@@ -35,7 +41,9 @@ pub async fn list_all(
 /// One profile, with the fields the editor shows.
 pub async fn get(client: &Client, key: &TotpKey) -> Result<Totp, ApiError> {
     let q = Query::new().fields(EDITOR_FIELDS);
-    client.get(&format!("{}{}", key.path(), q.to_query_string())).await
+    client
+        .get(&format!("{}{}", key.path(), q.to_query_string()))
+        .await
 }
 
 /// The core call. An empty patch is never sent: callers get `Ok` without a request.

@@ -31,15 +31,22 @@ pub fn ConnectPage() -> impl IntoView {
         if !tried.get() {
             return None;
         }
-        AccountName::try_from(user.get()).err().map(|e| e.to_string())
+        AccountName::try_from(user.get())
+            .err()
+            .map(|e| e.to_string())
     });
     let password_error = Signal::derive(move || {
-        (tried.get() && password.with(String::is_empty)).then(|| "A password is required.".to_owned())
+        (tried.get() && password.with(String::is_empty))
+            .then(|| "A password is required.".to_owned())
     });
     let base_error = Signal::derive(move || {
         let b = api_base.get();
-        (tried.get() && !(b.starts_with('/') || b.starts_with("https://") || b.starts_with("http://")))
-            .then(|| "The API address is a path on this site (such as /api) or a full https:// address.".to_owned())
+        (tried.get()
+            && !(b.starts_with('/') || b.starts_with("https://") || b.starts_with("http://")))
+        .then(|| {
+            "The API address is a path on this site (such as /api) or a full https:// address."
+                .to_owned()
+        })
     });
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -54,7 +61,10 @@ pub fn ConnectPage() -> impl IntoView {
         {
             return;
         }
-        let credentials = Credentials::Basic { user: user.get_untracked(), password: password.get_untracked() };
+        let credentials = Credentials::Basic {
+            user: user.get_untracked(),
+            password: password.get_untracked(),
+        };
         let base = api_base.get_untracked();
         let client = Client::new(&base, credentials.clone());
         busy.set(true);

@@ -25,7 +25,9 @@ pub fn ProfilesPage() -> impl IntoView {
     let progress = RwSignal::new(Progress::Loading);
 
     let load = move || {
-        let Some(client) = session.client() else { return };
+        let Some(client) = session.client() else {
+            return;
+        };
         rows.set(Vec::new());
         progress.set(Progress::Loading);
         spawn_local(async move {
@@ -93,7 +95,8 @@ fn Row(totp: Totp) -> impl IntoView {
     let account = match totp.key() {
         Some(key) => view! { <A href=editor_href(&key)>{name}</A> }.into_any(),
         // A record whose key the page cannot address is shown, not linked.
-        None => view! { <span title="This record's owner UUID or name is malformed">{name}</span> }.into_any(),
+        None => view! { <span title="This record's owner UUID or name is malformed">{name}</span> }
+            .into_any(),
     };
     let svm = totp.owner_name().unwrap_or("—").to_owned();
     let (label, class) = match totp.enabled {

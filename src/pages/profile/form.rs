@@ -88,10 +88,14 @@ pub fn EditorForm(loaded: Totp, backend: Backend) -> impl IntoView {
         let e = edited(&comment.read(), enabled.get());
         loaded.with(|l| TotpPatch::between(l, &e))
     });
-    let busy = Signal::derive(move || matches!(state.get(), SaveState::Saving | SaveState::Checking));
+    let busy =
+        Signal::derive(move || matches!(state.get(), SaveState::Saving | SaveState::Checking));
     let can_save = Signal::derive(move || {
         !patch.with(TotpPatch::is_empty)
-            && !matches!(state.get(), SaveState::Saving | SaveState::Checking | SaveState::Unknown(_))
+            && !matches!(
+                state.get(),
+                SaveState::Saving | SaveState::Checking | SaveState::Unknown(_)
+            )
     });
 
     // The values an answer (saved, failed) was about; editing away from them clears it.
@@ -183,7 +187,8 @@ pub fn EditorForm(loaded: Totp, backend: Backend) -> impl IntoView {
         }
     };
 
-    let top = move || match state.get() {
+    let top = move || {
+        match state.get() {
         SaveState::Idle => None,
         SaveState::Saving => Some(view! { <Status message="Saving…" busy=true /> }.into_any()),
         SaveState::Checking => Some(
@@ -213,6 +218,7 @@ pub fn EditorForm(loaded: Totp, backend: Backend) -> impl IntoView {
                 .into_any(),
             )
         }
+    }
     };
 
     let on_submit = {
@@ -271,10 +277,18 @@ pub fn pending_summary(p: &TotpPatch) -> String {
     }
     let mut parts = Vec::new();
     if let Some(c) = &p.comment {
-        parts.push(if c.is_empty() { "clear the comment".to_owned() } else { "change the comment".to_owned() });
+        parts.push(if c.is_empty() {
+            "clear the comment".to_owned()
+        } else {
+            "change the comment".to_owned()
+        });
     }
     if let Some(e) = p.enabled {
-        parts.push(if e { "enable the profile".to_owned() } else { "disable the profile".to_owned() });
+        parts.push(if e {
+            "enable the profile".to_owned()
+        } else {
+            "disable the profile".to_owned()
+        });
     }
     format!("Unsaved: {}.", parts.join(" and "))
 }

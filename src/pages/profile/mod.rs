@@ -51,7 +51,7 @@ pub fn ProfilePage() -> impl IntoView {
         </nav>
         {move || match key.get() {
             Err(message) => view! {
-                <h1>"Profile not found"</h1>
+                <h1>"This link is not valid"</h1>
                 <Alert
                     message=message
                     next_step="Nothing was sent to the cluster. Open the profile from the list instead."

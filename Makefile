@@ -40,7 +40,7 @@ test: bootstrap
 	cargo test -p ontap-model -p ontap-sim
 	CHROMEDRIVER=/usr/bin/chromedriver cargo test -p totp-admin --target wasm32-unknown-unknown
 	$(TRUNK_BUILD)
-	cargo test -p e2e
+	cargo test -p e2e --no-fail-fast
 
 # The parts of `make test` one at a time (they assume `make bootstrap` has run).
 # Rules of the contract and the emulator, natively.
@@ -53,4 +53,4 @@ test-wasm:
 
 # Whole flows in Chromium against the emulator; needs dist/ (make dist).
 test-e2e:
-	cargo test -p e2e
+	cargo test -p e2e --no-fail-fast

@@ -123,6 +123,10 @@ pub enum Known {
     TooManyRequests,
     /// 262196: field cannot be set in this operation (400).
     FieldCannotBeSet,
+    /// 262179: unexpected argument: a query parameter or body field the call does not take.
+    UnexpectedArgument,
+    /// 262197: a value is invalid for a field (for example an unknown name in `fields`).
+    InvalidFieldValue,
     /// 6691623: user is not authorized for this operation.
     NotAuthorized,
     /// 144834561: TOTP is not configured as a second factor for the user (POST).
@@ -143,7 +147,7 @@ pub struct Guidance {
 }
 
 impl Known {
-    pub const ALL: [Known; 14] = [
+    pub const ALL: [Known; 16] = [
         Known::Duplicate,
         Known::InvalidField,
         Known::NotSupported,
@@ -153,6 +157,8 @@ impl Known {
         Known::InUse,
         Known::TooManyRequests,
         Known::FieldCannotBeSet,
+        Known::UnexpectedArgument,
+        Known::InvalidFieldValue,
         Known::NotAuthorized,
         Known::TotpNotConfigured,
         Known::OnlyAdminMayChangeStatus,
@@ -171,6 +177,8 @@ impl Known {
             Known::InUse => 8,
             Known::TooManyRequests => 262160,
             Known::FieldCannotBeSet => 262196,
+            Known::UnexpectedArgument => 262179,
+            Known::InvalidFieldValue => 262197,
             Known::NotAuthorized => 6691623,
             Known::TotpNotConfigured => 144834561,
             Known::OnlyAdminMayChangeStatus => 144834564,
@@ -187,7 +195,11 @@ impl Known {
     pub fn status(self) -> u16 {
         match self {
             Known::Duplicate => 409,
-            Known::InvalidField | Known::FieldCannotBeSet | Known::InvalidEnabled => 400,
+            Known::InvalidField
+            | Known::FieldCannotBeSet
+            | Known::InvalidEnabled
+            | Known::UnexpectedArgument
+            | Known::InvalidFieldValue => 400,
             Known::NotSupported => 405,
             Known::NotFound | Known::NoProfileToModify => 404,
             Known::PermissionDenied | Known::NotAuthorized | Known::OnlyAdminMayChangeStatus => 403,
@@ -210,6 +222,8 @@ impl Known {
                 "Too many requests are being processed. Retry the operation later."
             }
             Known::FieldCannotBeSet => "Field cannot be set in this operation.",
+            Known::UnexpectedArgument => "Unexpected argument.",
+            Known::InvalidFieldValue => "The value is invalid for the field.",
             Known::NotAuthorized => "User is not authorized for this operation.",
             Known::TotpNotConfigured => "TOTP is not configured for the user.",
             Known::OnlyAdminMayChangeStatus => {
@@ -263,6 +277,14 @@ impl Known {
             Known::FieldCannotBeSet => (
                 "A field in this request cannot be changed this way.",
                 "Only the comment and the enabled status of a profile can be changed.",
+            ),
+            Known::UnexpectedArgument => (
+                "The cluster does not take one of the parameters of this request.",
+                "This release may not know that parameter: update the page, or report the message shown.",
+            ),
+            Known::InvalidFieldValue => (
+                "The cluster refused a value of this request.",
+                "This release may not know the field named in the message: update the page, or report it.",
             ),
             Known::NotAuthorized => (
                 "Your account is not authorized for this operation.",
@@ -361,8 +383,8 @@ mod tests {
     #[test]
     fn every_contract_code_is_in_the_catalogue() {
         for code in [
-            1, 2, 3, 4, 6, 7, 8, 262160, 262196, 6691623, 144834561, 144834564, 144834565,
-            144834566,
+            1, 2, 3, 4, 6, 7, 8, 262160, 262179, 262196, 262197, 6691623, 144834561, 144834564,
+            144834565, 144834566,
         ] {
             let k = Known::from_code(code).unwrap_or_else(|| panic!("{code} missing"));
             assert_eq!(k.code(), code);

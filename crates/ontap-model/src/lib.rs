@@ -6,10 +6,14 @@ pub mod cluster;
 pub mod collection;
 pub mod error;
 pub mod names;
+pub mod otp;
 pub mod totp;
 
 pub use cluster::{Cluster, Version};
 pub use collection::{Collection, Direction, Query};
 pub use error::{ErrorCode, ErrorResponse, Guidance, Known};
 pub use names::{AccountName, AccountNameError, Comment, CommentError, OwnerUuid, OwnerUuidError};
-pub use totp::{PatchBodyError, Scope, Totp, TotpEdit, TotpKey, TotpPatch};
+pub use totp::{
+    CreateBodyError, PatchBodyError, Scope, Totp, TotpCreate, TotpCreated, TotpEdit, TotpKey,
+    TotpPatch,
+};

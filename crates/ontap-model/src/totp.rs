@@ -232,6 +232,29 @@ impl TotpPatch {
         }
     }
 
+    /// [`TotpPatch::from_body`] for the profile of `account`: an `account` object whose only
+    /// field is `name`, equal to the addressed account, is an echo of the key and is ignored
+    /// (NetApp's Python client lists `account.name` as patchable and sends it); any other
+    /// `account` is refused like every create-only field.
+    pub fn from_body_addressed(
+        body: &Value,
+        account: &AccountName,
+    ) -> Result<TotpPatch, PatchBodyError> {
+        let echo = |v: &Value| {
+            v.as_object().is_some_and(|o| {
+                o.len() == 1 && o.get("name").and_then(Value::as_str) == Some(account.as_str())
+            })
+        };
+        match body.as_object() {
+            Some(obj) if obj.get("account").is_some_and(echo) => {
+                let mut rest = obj.clone();
+                rest.remove("account");
+                TotpPatch::from_body(&Value::Object(rest))
+            }
+            _ => TotpPatch::from_body(body),
+        }
+    }
+
     /// Reads a PATCH body as ONTAP does: writable fields only, `enabled` a JSON boolean.
     /// The error says which rule was broken and which field, so the server can answer it.
     pub fn from_body(body: &Value) -> Result<TotpPatch, PatchBodyError> {
@@ -283,6 +306,189 @@ pub enum PatchBodyError {
     WrongType { field: String },
     #[error("Invalid option for the field -enabled")]
     EnabledNotBoolean,
+}
+
+/// Fields of `totp_post` that only the cluster writes: never in a POST body.
+pub const POST_READ_ONLY: &[&str] = &[
+    "_links",
+    "scope",
+    "sha_fingerprint",
+    "secret_key",
+    "install_url",
+    "verification_code",
+    "emergency_codes",
+];
+
+/// The owner named in a POST body: by UUID, by name, or both.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OwnerSelector {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uuid: Option<OwnerUuid>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+impl OwnerSelector {
+    pub fn is_empty(&self) -> bool {
+        self.uuid.is_none() && self.name.is_none()
+    }
+}
+
+/// `{"name": ...}` of the account a profile is created for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountSelector {
+    pub name: AccountName,
+}
+
+/// The body of `POST /security/login/totps`: the account (always), its owner (not needed for a
+/// cluster-scoped account) and an optional comment. A user may create a profile only for
+/// themselves; the cluster checks that, not this type.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TotpCreate {
+    pub account: AccountSelector,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<OwnerSelector>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<Comment>,
+}
+
+/// Why a POST body is refused before anything is created.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CreateBodyError {
+    #[error("The request body is not a JSON object.")]
+    NotAnObject,
+    #[error("Field \"{field}\" is required.")]
+    Missing { field: String },
+    #[error("Field \"{field}\" cannot be set in this operation.")]
+    NotSettable { field: String },
+    #[error("Unexpected argument \"{field}\".")]
+    UnknownField { field: String },
+    #[error("Invalid value for field \"{field}\".")]
+    WrongType { field: String },
+}
+
+impl TotpCreate {
+    /// The body for the account `account`, owned by `owner` when given.
+    pub fn new(account: AccountName, owner: Option<OwnerUuid>, comment: Option<Comment>) -> Self {
+        TotpCreate {
+            account: AccountSelector { name: account },
+            owner: owner.map(|uuid| OwnerSelector {
+                uuid: Some(uuid),
+                name: None,
+            }),
+            comment,
+        }
+    }
+
+    /// Reads a POST body as ONTAP does: `account.name` required; `owner.uuid`/`owner.name`,
+    /// `comment` optional; `enabled` and the read-only fields of `totp_post` cannot be set;
+    /// anything else is an unexpected argument (named by its dotted path).
+    pub fn from_body(body: &Value) -> Result<TotpCreate, CreateBodyError> {
+        let obj = body.as_object().ok_or(CreateBodyError::NotAnObject)?;
+        let wrong = |f: &str| CreateBodyError::WrongType {
+            field: f.to_owned(),
+        };
+        let unknown = |f: String| CreateBodyError::UnknownField { field: f };
+        let mut account = None;
+        let mut owner = None;
+        let mut comment = None;
+        for (field, value) in obj {
+            match field.as_str() {
+                "account" => {
+                    let a = value.as_object().ok_or_else(|| wrong("account"))?;
+                    for (k, v) in a {
+                        match k.as_str() {
+                            "name" => {
+                                let n = v.as_str().ok_or_else(|| wrong("account.name"))?;
+                                account = Some(
+                                    AccountName::try_from(n).map_err(|_| wrong("account.name"))?,
+                                );
+                            }
+                            "_links" => {
+                                return Err(CreateBodyError::NotSettable {
+                                    field: "account._links".into(),
+                                })
+                            }
+                            other => return Err(unknown(format!("account.{other}"))),
+                        }
+                    }
+                }
+                "owner" => {
+                    let o = value.as_object().ok_or_else(|| wrong("owner"))?;
+                    let mut sel = OwnerSelector::default();
+                    for (k, v) in o {
+                        match k.as_str() {
+                            "uuid" => {
+                                let u = v.as_str().ok_or_else(|| wrong("owner.uuid"))?;
+                                sel.uuid =
+                                    Some(OwnerUuid::try_from(u).map_err(|_| wrong("owner.uuid"))?);
+                            }
+                            "name" => {
+                                sel.name =
+                                    Some(v.as_str().ok_or_else(|| wrong("owner.name"))?.to_owned());
+                            }
+                            "_links" => {
+                                return Err(CreateBodyError::NotSettable {
+                                    field: "owner._links".into(),
+                                })
+                            }
+                            other => return Err(unknown(format!("owner.{other}"))),
+                        }
+                    }
+                    owner = (!sel.is_empty()).then_some(sel);
+                }
+                "comment" => match value {
+                    Value::String(s) => {
+                        comment = Some(Comment::try_from(s.as_str()).unwrap_or_default())
+                    }
+                    Value::Null => comment = None,
+                    _ => return Err(wrong("comment")),
+                },
+                f if f == "enabled" || POST_READ_ONLY.contains(&f) => {
+                    return Err(CreateBodyError::NotSettable {
+                        field: field.clone(),
+                    })
+                }
+                _ => return Err(unknown(field.clone())),
+            }
+        }
+        let account = account.ok_or(CreateBodyError::Missing {
+            field: "account.name".into(),
+        })?;
+        Ok(TotpCreate {
+            account: AccountSelector { name: account },
+            owner,
+            comment,
+        })
+    }
+}
+
+/// `totp_post`: the record a successful POST returns (with `return_records=true`), the only
+/// time the secret and the emergency codes are shown. Read leniently, like [`Totp`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TotpCreated {
+    #[serde(rename = "_links", default, skip_serializing_if = "Option::is_none")]
+    pub links: Option<SelfLinks>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<AccountRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub emergency_codes: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub install_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<OwnerRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<Scope>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret_key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha_fingerprint: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verification_code: Option<String>,
 }
 
 #[cfg(test)]
@@ -475,6 +681,120 @@ mod tests {
             t.key(),
             None,
             "a malformed key is shown, never used to address a request"
+        );
+    }
+
+    #[test]
+    fn create_body_reads_account_owner_and_comment() {
+        let u = "02c9e252-41be-11e9-81d5-00a0986138f7";
+        let c = TotpCreate::from_body(&json!({
+            "account": {"name": "alice"}, "owner": {"uuid": u}, "comment": "phone"
+        }))
+        .unwrap();
+        assert_eq!(c.account.name.as_str(), "alice");
+        assert_eq!(
+            c.owner
+                .as_ref()
+                .and_then(|o| o.uuid.as_ref())
+                .map(|u| u.as_str()),
+            Some(u)
+        );
+        assert_eq!(c.comment.as_ref().map(|c| c.as_str()), Some("phone"));
+        // What the page builds is what the cluster reads.
+        let built = TotpCreate::new(
+            AccountName::try_from("alice").unwrap(),
+            Some(OwnerUuid::try_from(u).unwrap()),
+            Some(Comment::try_from("phone").unwrap()),
+        );
+        assert_eq!(
+            TotpCreate::from_body(&serde_json::to_value(&built).unwrap()),
+            Ok(built)
+        );
+        let by_name =
+            TotpCreate::from_body(&json!({"account": {"name": "bob"}, "owner": {"name": "vs1"}}))
+                .unwrap();
+        assert_eq!(by_name.owner.unwrap().name.as_deref(), Some("vs1"));
+        let cluster = TotpCreate::from_body(&json!({"account": {"name": "bob"}})).unwrap();
+        assert!(cluster.owner.is_none());
+    }
+
+    #[test]
+    fn create_body_refuses_what_only_the_cluster_writes() {
+        let err = |b: Value| TotpCreate::from_body(&b).unwrap_err();
+        assert_eq!(
+            err(json!({})),
+            CreateBodyError::Missing {
+                field: "account.name".into()
+            }
+        );
+        assert_eq!(err(json!([])), CreateBodyError::NotAnObject);
+        for f in [
+            "enabled",
+            "secret_key",
+            "install_url",
+            "scope",
+            "emergency_codes",
+            "sha_fingerprint",
+        ] {
+            assert_eq!(
+                err(json!({"account": {"name": "alice"}, f: "x"})),
+                CreateBodyError::NotSettable { field: f.into() }
+            );
+        }
+        assert_eq!(
+            err(json!({"account": {"name": "alice", "colour": 1}})),
+            CreateBodyError::UnknownField {
+                field: "account.colour".into()
+            }
+        );
+        assert_eq!(
+            err(json!({"account": {"name": "alice"}, "colour": 1})),
+            CreateBodyError::UnknownField {
+                field: "colour".into()
+            }
+        );
+        assert_eq!(
+            err(json!({"account": {"name": "al"}})),
+            CreateBodyError::WrongType {
+                field: "account.name".into()
+            }
+        );
+        assert_eq!(
+            err(json!({"account": {"name": "alice"}, "owner": {"uuid": "x"}})),
+            CreateBodyError::WrongType {
+                field: "owner.uuid".into()
+            }
+        );
+    }
+
+    #[test]
+    fn a_created_record_reads_leniently() {
+        let t: TotpCreated = serde_json::from_value(json!({
+            "account": {"name": "alice"}, "secret_key": "ABC", "emergency_codes": ["12345678"],
+            "verification_code": "123456", "future": true
+        }))
+        .unwrap();
+        assert_eq!(t.emergency_codes, ["12345678"]);
+        assert_eq!(t.secret_key.as_deref(), Some("ABC"));
+    }
+
+    #[test]
+    fn the_addressed_account_may_be_echoed_in_a_patch() {
+        let me = AccountName::try_from("ysadmin").unwrap();
+        let body = json!({"account": {"name": "ysadmin"}, "comment": "Testing", "enabled": false});
+        assert_eq!(
+            TotpPatch::from_body_addressed(&body, &me),
+            Ok(TotpPatch {
+                comment: Some(Comment::try_from("Testing").unwrap()),
+                enabled: Some(false)
+            })
+        );
+        let other = json!({"account": {"name": "mallory"}});
+        assert_eq!(
+            TotpPatch::from_body_addressed(&other, &me),
+            Err(PatchBodyError::NotModifiable {
+                field: "account".into()
+            })
         );
     }
 

@@ -1,6 +1,7 @@
 //! The collection engine every list endpoint shares: query validation, `fields` projection,
-//! filters, `order_by`, and paging with an opaque continuation (`_links.next`). Records come
-//! in as full JSON records (every field); what a request may ask of them is a [`Spec`].
+//! filters ([`crate::filter`]), `order_by`, and paging with an opaque continuation
+//! (`_links.next`). Records are anything that can say what values sit at a dotted path and
+//! render themselves in full ([`Record`]); only the records of the page sent are rendered.
 
 use std::cmp::Ordering;
 
@@ -9,11 +10,16 @@ use ontap_model::Query;
 use serde_json::{json, Map, Value};
 
 use crate::api::ApiError;
-use crate::filter;
-use crate::inferred::{INVALID_VALUE, UNEXPECTED_ARGUMENT};
+use crate::filter::{self, Pattern};
+use crate::inferred::{INVALID_QUERY_VALUE, UNEXPECTED_ARGUMENT};
 
 /// The continuation parameter the emulator writes into `_links.next`.
 pub const START: &str = "start.key";
+/// ONTAP's page size when `max_records` is absent ("By default, ONTAP returns a maximum of
+/// 10,000 objects for a GET request": Input variables for an ONTAP REST API request).
+pub const DEFAULT_MAX_RECORDS: usize = 10_000;
+/// `return_timeout` bounds (the spec: minimum 0, maximum 120, default 15).
+pub const RETURN_TIMEOUT_MAX: u64 = 120;
 
 /// What a request may ask of one kind of record.
 #[derive(Debug)]
@@ -32,6 +38,33 @@ pub struct Spec {
     pub unique: &'static [&'static str],
 }
 
+/// A record a collection can filter, sort and render.
+pub trait Record {
+    /// The scalar values at a dotted path (every element of the arrays on the way); empty when
+    /// the field is not set.
+    fn values(&self, path: &str) -> Vec<Value>;
+    /// The full record, every field.
+    fn full(&self) -> Value;
+}
+
+impl Record for Value {
+    fn values(&self, path: &str) -> Vec<Value> {
+        values_at(self, path).into_iter().cloned().collect()
+    }
+    fn full(&self) -> Value {
+        self.clone()
+    }
+}
+
+impl<T: Record + ?Sized> Record for &T {
+    fn values(&self, path: &str) -> Vec<Value> {
+        (**self).values(path)
+    }
+    fn full(&self) -> Value {
+        (**self).full()
+    }
+}
+
 /// What `fields` asked for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Fields {
@@ -46,8 +79,9 @@ fn unexpected(arg: &str) -> ApiError {
     ApiError::inferred(&UNEXPECTED_ARGUMENT, arg)
 }
 
-fn invalid(arg: &str) -> ApiError {
-    ApiError::inferred(&INVALID_VALUE, arg)
+/// 262197 for a query parameter's value: `The value "v" is invalid for field "f"`.
+pub fn invalid(field: &str, value: &str) -> ApiError {
+    ApiError::inferred_value(&INVALID_QUERY_VALUE, field, value)
 }
 
 /// Refuses any parameter not in `allowed`.
@@ -73,7 +107,7 @@ pub fn parse_fields(spec: &Spec, query: &Query) -> Result<Fields, ApiError> {
                 return Ok(Fields::All);
             }
             if !spec.fields.contains(&f) && !spec.key_fields.contains(&f) {
-                return Err(invalid("fields"));
+                return Err(invalid("fields", f));
             }
             list.push(f.to_owned());
         }
@@ -84,7 +118,6 @@ pub fn parse_fields(spec: &Spec, query: &Query) -> Result<Fields, ApiError> {
         Fields::Default
     })
 }
-
 /// A tree of paths to keep: a leaf keeps the whole value below it.
 #[derive(Default)]
 struct Keep(Vec<(String, Keep)>, bool);
@@ -173,17 +206,6 @@ pub fn values_at<'a>(v: &'a Value, path: &str) -> Vec<&'a Value> {
     current
 }
 
-/// The text a value is compared and sorted by.
-pub fn text(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Bool(b) => Some(b.to_string()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Null => Some(String::new()),
-        _ => None,
-    }
-}
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Dir {
     Asc,
@@ -200,10 +222,10 @@ fn parse_order(spec: &Spec, query: &Query) -> Result<Vec<(String, Dir)>, ApiErro
             let dir = match words.next() {
                 None | Some("asc") => Dir::Asc,
                 Some("desc") => Dir::Desc,
-                Some(_) => return Err(invalid("order_by")),
+                Some(_) => return Err(invalid("order_by", item)),
             };
             if words.next().is_some() || !spec.filters.contains(&field) {
-                return Err(invalid("order_by"));
+                return Err(invalid("order_by", item));
             }
             order.push((field.to_owned(), dir));
         }
@@ -216,13 +238,14 @@ fn parse_order(spec: &Spec, query: &Query) -> Result<Vec<(String, Dir)>, ApiErro
     Ok(order)
 }
 
-fn sort_key(record: &Value, order: &[(String, Dir)]) -> Vec<String> {
+fn sort_key<R: Record>(record: &R, order: &[(String, Dir)]) -> Vec<String> {
     order
         .iter()
         .map(|(f, _)| {
-            values_at(record, f)
+            record
+                .values(f)
                 .first()
-                .and_then(|v| text(v))
+                .and_then(filter::text)
                 .unwrap_or_default()
         })
         .collect()
@@ -251,20 +274,32 @@ fn decode_token(token: &str, len: usize) -> Option<Vec<String>> {
     (key.len() == len).then_some(key)
 }
 
-fn parse_bool(query: &Query, name: &str) -> Result<Option<bool>, ApiError> {
+/// Reads a boolean query parameter (`true`/`false`).
+pub fn parse_bool(query: &Query, name: &str) -> Result<Option<bool>, ApiError> {
     match query.get(name) {
         None => Ok(None),
         Some("true") => Ok(Some(true)),
         Some("false") => Ok(Some(false)),
-        Some(_) => Err(invalid(name)),
+        Some(v) => Err(invalid(name, v)),
     }
 }
 
-/// Answers a collection GET over `records` (full records the caller may see).
+/// Checks `return_timeout` (an integer from 0 to 120); it has no other effect here, as the
+/// emulator always answers within it.
+pub fn check_return_timeout(query: &Query) -> Result<(), ApiError> {
+    match query.get("return_timeout") {
+        Some(t) if !t.parse::<u64>().is_ok_and(|t| t <= RETURN_TIMEOUT_MAX) => {
+            Err(invalid("return_timeout", t))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Answers a collection GET over `records` (the records the caller may see).
 /// `self_href` is the request's path and query as received.
-pub fn list(
+pub fn list<R: Record>(
     spec: &Spec,
-    records: Vec<Value>,
+    records: Vec<R>,
     query: &Query,
     self_href: &str,
 ) -> Result<Value, ApiError> {
@@ -281,40 +316,31 @@ pub fn list(
 
     let fields = parse_fields(spec, query)?;
     let max_records = match query.get("max_records") {
-        None => None,
+        None => DEFAULT_MAX_RECORDS,
         Some(v) => match v.parse::<usize>() {
-            Ok(n) if n >= 1 => Some(n),
-            _ => return Err(invalid("max_records")),
+            Ok(n) if n >= 1 => n,
+            _ => return Err(invalid("max_records", v)),
         },
     };
     let return_records = parse_bool(query, "return_records")?.unwrap_or(true);
-    if let Some(t) = query.get("return_timeout") {
-        if !t.parse::<u8>().is_ok_and(|t| t <= 120) {
-            return Err(invalid("return_timeout"));
-        }
-    }
+    check_return_timeout(query)?;
     let order = parse_order(spec, query)?;
     let start = match query.get(START) {
         None => None,
-        Some(t) => Some(decode_token(t, order.len()).ok_or_else(|| invalid(START))?),
+        Some(t) => Some(decode_token(t, order.len()).ok_or_else(|| invalid(START, t))?),
     };
 
-    let filters: Vec<(&str, &str)> = query
+    let filters: Vec<(&str, Pattern)> = query
         .pairs()
         .iter()
         .filter(|(k, _)| spec.filters.contains(&k.as_str()))
-        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .map(|(k, v)| (k.as_str(), Pattern::parse(v)))
         .collect();
-    let mut matching: Vec<(Vec<String>, Value)> = records
+    let mut matching: Vec<(Vec<String>, R)> = records
         .into_iter()
-        .filter(|r| {
-            filters
-                .iter()
-                .all(|(field, pattern)| filter::matches(&values_at(r, field), pattern))
-        })
+        .filter(|r| filters.iter().all(|(field, p)| p.matches(&r.values(field))))
         .map(|r| (sort_key(&r, &order), r))
         .collect();
-    matching.sort_by(|(a, _), (b, _)| compare(a, b, &order));
 
     if !return_records {
         return Ok(json!({
@@ -323,19 +349,20 @@ pub fn list(
         }));
     }
 
-    let after: Vec<(Vec<String>, Value)> = match &start {
-        Some(s) => matching
-            .into_iter()
-            .filter(|(k, _)| compare(k, s, &order) == Ordering::Greater)
-            .collect(),
-        None => matching,
-    };
-    let take = max_records.unwrap_or(usize::MAX).min(after.len());
-    let more = after.len() > take;
-    let page = &after[..take];
+    if let Some(s) = &start {
+        matching.retain(|(k, _)| compare(k, s, &order) == Ordering::Greater);
+    }
+    let more = matching.len() > max_records;
+    if more {
+        // Only the first `max_records` in order are needed: select them, then sort those.
+        matching.select_nth_unstable_by(max_records, |(a, _), (b, _)| compare(a, b, &order));
+        matching.truncate(max_records);
+    }
+    matching.sort_by(|(a, _), (b, _)| compare(a, b, &order));
+
     let mut links = json!({"self": {"href": self_href}});
     if more {
-        if let Some((last, _)) = page.last() {
+        if let Some((last, _)) = matching.last() {
             let next = query
                 .pairs()
                 .iter()
@@ -345,9 +372,9 @@ pub fn list(
             links["next"] = json!({"href": format!("{}{}", spec.href, next.to_query_string())});
         }
     }
-    let records: Vec<Value> = page
+    let records: Vec<Value> = matching
         .iter()
-        .map(|(_, r)| project(r, spec, &fields, false))
+        .map(|(_, r)| project(&r.full(), spec, &fields, false))
         .collect();
     Ok(json!({
         "records": records,
@@ -356,9 +383,10 @@ pub fn list(
     }))
 }
 
-/// Answers a single-record GET: only `fields` is accepted.
+/// Answers a single-record GET: only `fields` (and `return_timeout`) are accepted.
 pub fn single(spec: &Spec, full: &Value, query: &Query) -> Result<Value, ApiError> {
-    only(query, &["fields"])?;
+    only(query, &["fields", "return_timeout"])?;
+    check_return_timeout(query)?;
     let fields = parse_fields(spec, query)?;
     Ok(project(full, spec, &fields, true))
 }
@@ -426,13 +454,26 @@ mod tests {
     #[test]
     fn bad_values_are_refused_by_name() {
         let e = |q: &str| {
-            list(&SPEC, vec![], &Query::parse(q), "/s")
+            list(&SPEC, Vec::<Value>::new(), &Query::parse(q), "/s")
                 .unwrap_err()
                 .body
                 .error
                 .target
         };
         assert_eq!(e("max_records=0").as_deref(), Some("max_records"));
+        let body = list(
+            &SPEC,
+            Vec::<Value>::new(),
+            &Query::parse("fields=nope"),
+            "/s",
+        )
+        .unwrap_err()
+        .body;
+        assert_eq!(body.error.code.as_str(), "262197");
+        assert_eq!(
+            body.error.message,
+            "The value \"nope\" is invalid for field \"fields\""
+        );
         assert_eq!(e("fields=nope").as_deref(), Some("fields"));
         assert_eq!(e("order_by=a.b%20up").as_deref(), Some("order_by"));
         assert_eq!(e("return_timeout=121").as_deref(), Some("return_timeout"));

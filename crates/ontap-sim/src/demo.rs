@@ -214,14 +214,7 @@ pub fn cluster(version: Version) -> State {
             password: DEMO_PASSWORD.to_owned(),
         });
     }
-    State {
-        name: CLUSTER_NAME.to_owned(),
-        uuid: CLUSTER_UUID.to_owned(),
-        version,
-        svms,
-        accounts,
-        totps,
-    }
+    State::new(CLUSTER_NAME, CLUSTER_UUID, version, svms, accounts, totps)
 }
 
 #[cfg(test)]

@@ -1,14 +1,192 @@
-//! Filter matching for list queries (`?field=pattern`): the one place that decides whether a
-//! record's value matches a pattern. Today a pattern is an exact value; ONTAP's query syntax
-//! (`*` wildcards, `!` negation, `|` alternatives, `<`/`>` ranges) will grow here.
+//! ONTAP's query syntax for filters (`?field=pattern`): the one place that decides whether a
+//! record's value matches a pattern.
+//!
+//! Sources: NetApp's "Input variables for an ONTAP REST API request" (operators `=`, `<`, `>`,
+//! `<=`, `>=`, `!`, `*`; the `null` keyword and its negation `!null`; "fields that are not set
+//! are generally excluded from matching queries") and the ONTAP CLI's "Methods of using query
+//! operators" (`|` alternatives, `..` inclusive ranges, and double quotes to take operator
+//! characters literally), which the REST API shares.
+//!
+//! A pattern is one or more alternatives separated by `|`; a record matches when any value at
+//! the field (any element of an array) matches any alternative. An alternative is, after an
+//! optional `!` (not): `null`, a comparison (`<v`, `>v`, `<=v`, `>=v`), a range (`a..b`), a
+//! pattern with `*` wildcards, or an exact value; `"..."` is always an exact value. Numbers
+//! compare as numbers, everything else as text; matching is case-sensitive (see
+//! `QUERY_CASE_AND_EMPTY` in [`crate::inferred`]).
+
+use std::cmp::Ordering;
 
 use serde_json::Value;
 
-use crate::collection::text;
+/// One alternative of a pattern.
+#[derive(Clone, Debug, PartialEq)]
+enum Test {
+    /// The field is not set (`null`).
+    Null,
+    Exact(String),
+    Wildcard(String),
+    Cmp(Ordering, bool, String),
+    Range(String, String),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+struct Alt {
+    not: bool,
+    test: Test,
+}
+
+/// A parsed filter pattern.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pattern(Vec<Alt>);
+
+/// Splits on `|` outside double quotes.
+fn split_alternatives(pattern: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut quoted = false;
+    let mut start = 0;
+    for (i, c) in pattern.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            '|' if !quoted => {
+                out.push(&pattern[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(&pattern[start..]);
+    out
+}
+
+fn parse_alt(raw: &str) -> Alt {
+    let s = raw.trim();
+    let (not, s) = match s.strip_prefix('!') {
+        Some(rest) => (true, rest.trim_start()),
+        None => (false, s),
+    };
+    if s.len() >= 2 && s.starts_with('"') && s.ends_with('"') {
+        return Alt {
+            not,
+            test: Test::Exact(s[1..s.len() - 1].to_owned()),
+        };
+    }
+    let test = if s == "null" {
+        Test::Null
+    } else if let Some(v) = s.strip_prefix("<=") {
+        Test::Cmp(Ordering::Less, true, v.to_owned())
+    } else if let Some(v) = s.strip_prefix(">=") {
+        Test::Cmp(Ordering::Greater, true, v.to_owned())
+    } else if let Some(v) = s.strip_prefix('<') {
+        Test::Cmp(Ordering::Less, false, v.to_owned())
+    } else if let Some(v) = s.strip_prefix('>') {
+        Test::Cmp(Ordering::Greater, false, v.to_owned())
+    } else if let Some((a, b)) = s
+        .split_once("..")
+        .filter(|(a, b)| !a.is_empty() && !b.is_empty())
+    {
+        Test::Range(a.to_owned(), b.to_owned())
+    } else if s.contains('*') {
+        Test::Wildcard(s.to_owned())
+    } else {
+        Test::Exact(s.to_owned())
+    };
+    Alt { not, test }
+}
+
+impl Pattern {
+    pub fn parse(pattern: &str) -> Pattern {
+        // An empty pattern (`comment=`) asks for the empty value, not for "anything".
+        if pattern.is_empty() {
+            return Pattern(vec![Alt {
+                not: false,
+                test: Test::Exact(String::new()),
+            }]);
+        }
+        Pattern(
+            split_alternatives(pattern)
+                .into_iter()
+                .map(parse_alt)
+                .collect(),
+        )
+    }
+
+    /// True when the values found at the field match. `values` is empty when the field is not
+    /// set: only `null` (and not `!null`) matches then.
+    pub fn matches(&self, values: &[Value]) -> bool {
+        self.0.iter().any(|alt| {
+            if alt.test == Test::Null {
+                return values.is_empty() != alt.not;
+            }
+            let texts: Vec<String> = values.iter().filter_map(text).collect();
+            if texts.is_empty() {
+                // Fields that are not set are excluded from matching queries, negated or not.
+                return false;
+            }
+            let hit = texts.iter().any(|t| test(&alt.test, t));
+            hit != alt.not
+        })
+    }
+}
+
+/// The text a scalar value is compared by (`None` for objects and arrays).
+pub fn text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Null => None,
+        _ => None,
+    }
+}
+
+/// Compares as numbers when both sides are numbers, else as text.
+pub fn compare(a: &str, b: &str) -> Ordering {
+    match (a.parse::<f64>(), b.parse::<f64>()) {
+        (Ok(x), Ok(y)) => x.partial_cmp(&y).unwrap_or(Ordering::Equal),
+        _ => a.cmp(b),
+    }
+}
+
+fn test(t: &Test, value: &str) -> bool {
+    match t {
+        Test::Null => false,
+        Test::Exact(v) => value == v,
+        Test::Wildcard(p) => wildcard(p, value),
+        Test::Cmp(dir, or_equal, v) => {
+            let o = compare(value, v);
+            o == *dir || (*or_equal && o == Ordering::Equal)
+        }
+        Test::Range(lo, hi) => {
+            compare(value, lo) != Ordering::Less && compare(value, hi) != Ordering::Greater
+        }
+    }
+}
+
+/// `*` matches any run of characters (greedy wildcard); everything else matches itself.
+fn wildcard(pattern: &str, value: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    let (first, rest) = match parts.split_first() {
+        Some(x) => x,
+        None => return value.is_empty(),
+    };
+    let Some(mut remaining) = value.strip_prefix(first) else {
+        return false;
+    };
+    let Some((last, middle)) = rest.split_last() else {
+        return remaining.is_empty();
+    };
+    for part in middle {
+        match remaining.find(part) {
+            Some(i) => remaining = &remaining[i + part.len()..],
+            None => return false,
+        }
+    }
+    remaining.len() >= last.len() && remaining.ends_with(last)
+}
 
 /// True when any of the values found at the filtered field matches `pattern`.
-pub fn matches(values: &[&Value], pattern: &str) -> bool {
-    values.iter().filter_map(|v| text(v)).any(|t| t == pattern)
+pub fn matches(values: &[Value], pattern: &str) -> bool {
+    Pattern::parse(pattern).matches(values)
 }
 
 #[cfg(test)]
@@ -16,14 +194,68 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn m(v: Value, p: &str) -> bool {
+        matches(&[v], p)
+    }
+
     #[test]
     fn exact_values_match_text_booleans_and_any_array_element() {
-        assert!(matches(&[&json!("alice")], "alice"));
-        assert!(!matches(&[&json!("alice")], "Alice"));
-        assert!(!matches(&[&json!("alice")], "ali"));
-        assert!(matches(&[&json!(false)], "false"));
-        assert!(matches(&[&json!("x"), &json!("y")], "y"));
-        assert!(matches(&[&json!("")], ""));
+        assert!(m(json!("alice"), "alice"));
+        assert!(!m(json!("alice"), "Alice"));
+        assert!(!m(json!("alice"), "ali"));
+        assert!(m(json!(false), "false"));
+        assert!(matches(&[json!("x"), json!("y")], "y"));
+        assert!(m(json!(""), ""));
         assert!(!matches(&[], ""));
+    }
+
+    #[test]
+    fn wildcards_negation_and_alternatives_as_netapp_documents_them() {
+        // `*tmp*`: names that include tmp; `!vs0`: not vs0; `a | b* | *c*`.
+        assert!(m(json!("my_tmp_vol"), "*tmp*"));
+        assert!(!m(json!("vol"), "*tmp*"));
+        assert!(m(json!("vs1"), "!vs0"));
+        assert!(!m(json!("vs0"), "!vs0"));
+        for (v, want) in [("a", true), ("bob", true), ("xcx", true), ("d", false)] {
+            assert_eq!(m(json!(v), "a | b* | *c*"), want, "{v}");
+        }
+        assert!(m(json!("abc"), "a*c"));
+        assert!(!m(json!("abcd"), "a*c"));
+        assert!(m(json!("ac"), "a*c"));
+        assert!(m(json!("anything"), "*"));
+        assert!(!m(json!("jdoe"), "!j*"));
+    }
+
+    #[test]
+    fn comparisons_and_ranges_are_numeric_for_numbers_and_textual_otherwise() {
+        assert!(m(json!(5), "5..10") && m(json!(10), "5..10") && !m(json!(11), "5..10"));
+        assert!(m(json!(19), "<20") && !m(json!(20), "<20") && m(json!(20), "<=20"));
+        assert!(m(json!(9), ">5") && m(json!(5), ">=5") && !m(json!(5), ">5"));
+        // 100 > 20 as numbers, though "100" < "20" as text.
+        assert!(m(json!(100), ">20"));
+        assert!(m(json!("bob"), "a..c") && !m(json!("dan"), "a..c"));
+        assert!(m(json!("mchen"), ">m"));
+    }
+
+    #[test]
+    fn quotes_take_operator_characters_literally() {
+        assert!(m(json!("<10"), "\"<10\""));
+        assert!(!m(json!("5"), "\"<10\""));
+        assert!(m(json!("a|b"), "\"a|b\""));
+        assert!(m(json!("*abc*"), "\"*abc*\""));
+        assert!(!m(json!("xabcx"), "\"*abc*\""));
+    }
+
+    #[test]
+    fn null_asks_whether_the_field_is_set_and_unset_fields_match_nothing_else() {
+        assert!(matches(&[], "null"));
+        assert!(!matches(&[json!("x")], "null"));
+        assert!(matches(&[json!("x")], "!null"));
+        assert!(!matches(&[], "!null"));
+        assert!(
+            !matches(&[], "!x"),
+            "an unset field is excluded even from a negation"
+        );
+        assert!(!matches(&[], "*"));
     }
 }

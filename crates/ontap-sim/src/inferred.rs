@@ -1,13 +1,14 @@
 //! INFERRED BEHAVIOURS: every answer the emulator gives that ONTAP's documentation does not
-//! state, with the reason for the choice. Handlers take these answers from here and nowhere
-//! else, so correcting one (after seeing a real cluster answer) is one edit in this file.
-//! The crate README lists the same table; a test keeps the two in step.
+//! state, with its source or the reason for the choice. Handlers take these answers from here
+//! and nowhere else, so correcting one (after seeing a real cluster answer) is one edit in this
+//! file. The crate README lists the same table; a test keeps the two in step.
 
 use ontap_model::error::ReturnedError;
 use ontap_model::{ErrorCode, ErrorResponse, Known, Version};
 
 /// An error answer: HTTP status, ONTAP code, message (`{arg}` is replaced by the field or
-/// argument concerned), whether `target` names that argument, and why it was chosen.
+/// argument concerned, `{value}` by the value refused), whether `target` names that argument,
+/// and where it comes from.
 #[derive(Clone, Copy, Debug)]
 pub struct Inferred {
     pub name: &'static str,
@@ -21,9 +22,14 @@ pub struct Inferred {
 impl Inferred {
     /// The error body, with `arg` in the message and (if [`Inferred::targeted`]) as target.
     pub fn body(&self, arg: &str) -> ErrorResponse {
+        self.body_value(arg, "")
+    }
+
+    /// The error body naming a field and the value refused.
+    pub fn body_value(&self, arg: &str, value: &str) -> ErrorResponse {
         ErrorResponse {
             error: ReturnedError {
-                message: self.message.replace("{arg}", arg),
+                message: self.message.replace("{arg}", arg).replace("{value}", value),
                 code: ErrorCode::new(self.code),
                 target: self.targeted.then(|| arg.to_owned()),
                 arguments: Vec::new(),
@@ -45,36 +51,63 @@ pub const ENABLED_NOT_BOOLEAN: Inferred = Inferred {
           trigger. The target names the field like the other body errors.",
 };
 
-/// A query parameter the endpoint does not know, or a PATCH body field the `totp` definition
-/// does not have.
+/// A query parameter the endpoint does not take, or a body field the definition does not have.
 pub const UNEXPECTED_ARGUMENT: Inferred = Inferred {
     name: "UNEXPECTED_ARGUMENT",
     status: 400,
-    code: 2,
+    code: 262179,
     message: "Unexpected argument \"{arg}\".",
     targeted: true,
-    why: "The contract maps an extra field to code 2 and ONTAP's message for it is \"Unexpected \
-          argument\". A published transcript of a real cluster shows that message with code \
-          262179 (for an extra path segment, answered 404), so ONTAP may use 262179 here too: \
-          if a cluster confirms it, change `code` to 262179.",
+    why: "Real clusters answer an unknown body field with 400 {\"message\": \"Unexpected argument \
+          \\\"ndmp\\\".\", \"code\": \"262179\", \"target\": \"ndmp.allowed\"} \
+          (ansible-collections/netapp.ontap issue 178) and an extra path segment with the same \
+          message and code (a public curl transcript, 404). A query parameter is the same kind \
+          of argument; a third-party ONTAP test double answers an unknown one (an older \
+          release's `ignore_unknown_fields`) with 400 and 262179 too. The contract's code 2 for \
+          an extra field was the earlier guess; 262179 replaces it.",
 };
 
-/// A value ONTAP cannot use: a `fields` entry the record does not have, a `max_records` that
-/// is not a positive integer, a `return_records` that is not a boolean, a `return_timeout`
-/// outside 0 to 120, an `order_by` on an unknown field or direction, a `comment` that is not a
-/// string, a continuation token the emulator did not write.
-pub const INVALID_VALUE: Inferred = Inferred {
-    name: "INVALID_VALUE",
+/// A query parameter's value ONTAP cannot use: a `fields` entry the record does not have, a
+/// `max_records` that is not a positive integer, a `return_records` that is not a boolean, a
+/// `return_timeout` outside 0 to 120, an `order_by` on an unknown field or direction, a
+/// continuation token the emulator did not write.
+pub const INVALID_QUERY_VALUE: Inferred = Inferred {
+    name: "INVALID_QUERY_VALUE",
+    status: 400,
+    code: 262197,
+    message: "The value \"{value}\" is invalid for field \"{arg}\"",
+    targeted: true,
+    why: "Real clusters answer an unknown `fields` entry with 400 {\"message\": \"The value \
+          \\\"size\\\" is invalid for field \\\"fields\\\"\", \"code\": \"262197\", \"target\": \
+          \"fields\"} (a public FSx for ONTAP transcript; ONTAP 9.11 appends \" (<field,...>)\", \
+          ansible-collections/netapp.ontap issue 189). The other query parameters' bad values \
+          are inferred to get the same answer naming their own field.",
+};
+
+/// A body value of the wrong type or form (`comment` not a string, a malformed `account.name`
+/// or `owner.uuid` in a POST).
+pub const INVALID_BODY_VALUE: Inferred = Inferred {
+    name: "INVALID_BODY_VALUE",
     status: 400,
     code: 2,
     message: "Invalid value for field \"{arg}\".",
     targeted: true,
-    why: "Code 2 is ONTAP's \"invalid, missing or extra field\". Third-party ONTAP mocks answer \
-          an unknown `fields` entry with code 262197 (\"The value ... is invalid for field \
-          fields\"): unconfirmed, so the documented generic code is used.",
+    why: "Code 2 is ONTAP's documented \"the value for a field has an invalid value or is \
+          missing\"; the wording is the emulator's.",
 };
 
-/// A PATCH body that is not JSON, or not a JSON object.
+/// A POST body without `account.name`.
+pub const MISSING_FIELD: Inferred = Inferred {
+    name: "MISSING_FIELD",
+    status: 400,
+    code: 2,
+    message: "Field \"{arg}\" is required.",
+    targeted: true,
+    why: "The spec makes account.name required for POST; code 2 is ONTAP's documented code for a \
+          missing field. The wording is the emulator's.",
+};
+
+/// A PATCH or POST body that is not JSON, or not a JSON object.
 pub const BODY_NOT_JSON_OBJECT: Inferred = Inferred {
     name: "BODY_NOT_JSON_OBJECT",
     status: 400,
@@ -97,7 +130,19 @@ pub const UNKNOWN_API_PATH: Inferred = Inferred {
           older release answers them like any unknown path.",
 };
 
-/// A method the path does not support (and POST/DELETE on profiles, not emulated yet).
+/// Extra segments after a known resource path (`/totps/{owner}/{account}/x`).
+pub const EXTRA_PATH_SEGMENT: Inferred = Inferred {
+    name: "EXTRA_PATH_SEGMENT",
+    status: 404,
+    code: 262179,
+    message: "Unexpected argument \"{arg}\".",
+    targeted: false,
+    why: "A public curl transcript of a real cluster (libzapid-httpd) answers an extra path \
+          segment with 404 {\"message\": \"Unexpected argument \\\"...\\\".\", \"code\": \
+          \"262179\"} and no target.",
+};
+
+/// A method the path does not support.
 pub const METHOD_NOT_SUPPORTED: Inferred = Inferred {
     name: "METHOD_NOT_SUPPORTED",
     status: 405,
@@ -107,8 +152,22 @@ pub const METHOD_NOT_SUPPORTED: Inferred = Inferred {
     why: "ONTAP documents 405 and code 3 \"operation not supported\" but not which calls get it.",
 };
 
-/// Missing or wrong credentials, a locked account, or an account without the http
-/// application.
+/// DELETE of a profile on 9.19 and later.
+pub const DELETE_REMOVED: Inferred = Inferred {
+    name: "DELETE_REMOVED",
+    status: 405,
+    code: 3,
+    message: "The DELETE method is no longer supported for this API. Use the ONTAP CLI command \
+              \"security login totp delete\" to remove a TOTP profile.",
+    targeted: false,
+    why: "The netapp-ontap Python client 9.19.1.0 (resources/totp.py) says \"The DELETE method is \
+          no longer supported for this API\" (deletion needs interactive OTP confirmation in the \
+          CLI), while the 9.18 specification still documents DELETE. The first release without \
+          it is taken to be 9.19; status and code are those of an unsupported operation.",
+};
+
+/// Missing or wrong credentials, a locked account, an account without the http application,
+/// an unknown bearer token, or credentials expired by fault injection.
 pub const UNAUTHENTICATED: Inferred = Inferred {
     name: "UNAUTHENTICATED",
     status: 401,
@@ -118,6 +177,52 @@ pub const UNAUTHENTICATED: Inferred = Inferred {
     why: "ONTAP documents 401 (\"user authentication has failed\") and sends `WWW-Authenticate: \
           Basic realm=\"ONTAP\"`, but its body is not documented; code 6 is its permission \
           code. The page must key on the status, not on this body.",
+};
+
+/// POST for an account other than the caller's own.
+pub const CREATE_FOR_OTHERS: Inferred = Inferred {
+    name: "CREATE_FOR_OTHERS",
+    status: 403,
+    code: 6691623,
+    message: "User is not authorized for this operation.",
+    targeted: false,
+    why: "NetApp: \"You are only allowed to create a TOTP profile for yourself, not for others. \
+          Admin cannot create TOTP profiles for any users.\" The code is not given; 6691623 is \
+          ONTAP's \"user is not authorized for this operation\" from the contract's list.",
+};
+
+/// POST when the account already has an enabled profile.
+pub const DUPLICATE_PROFILE: Inferred = Inferred {
+    name: "DUPLICATE_PROFILE",
+    status: 409,
+    code: 1,
+    message: "Duplicate entry. A TOTP profile already exists for the user.",
+    targeted: false,
+    why: "ONTAP documents code 1 with 409 for an object that already exists; the TOTP-specific \
+          wording is not published.",
+};
+
+/// Fault injection: an internal error.
+pub const FAULT_INTERNAL_ERROR: Inferred = Inferred {
+    name: "FAULT_INTERNAL_ERROR",
+    status: 500,
+    code: 999999,
+    message: "Internal error (injected by ontap-sim). Nothing was changed.",
+    targeted: false,
+    why: "ONTAP documents 500 \"a general internal error\" without a code; the emulator uses a \
+          code outside ONTAP's catalogue so that no client mistakes it for a documented one.",
+};
+
+/// Fault injection: the cluster is busy (429 or 503), before anything is applied.
+pub const FAULT_BUSY: Inferred = Inferred {
+    name: "FAULT_BUSY",
+    status: 503,
+    code: 262160,
+    message: "Too many requests are being processed. Retry the operation later.",
+    targeted: false,
+    why: "The contract lists 262160 \"too many requests\" with 429, and 503 among ONTAP's \
+          statuses; NetApp: \"REST API requests will be rejected when the wait queue is full\". \
+          Injected with 429 or 503 as asked.",
 };
 
 /// Which wording of 144834566 a release uses.
@@ -132,6 +237,19 @@ pub fn no_profile_message(version: &Version) -> &'static str {
     }
 }
 
+/// The first release whose REST API no longer deletes profiles (see [`DELETE_REMOVED`]).
+pub const DELETE_REMOVED_IN: (u32, u32) = (9, 19);
+/// The first release that takes OAuth 2.0 bearer tokens (NetApp: OAuth 2.0 from ONTAP 9.14).
+pub const BEARER_FROM: (u32, u32) = (9, 14);
+/// Emergency codes a new profile gets, and their digits (NetApp's example shows one 8-digit
+/// code; five is the count of the contract's example).
+pub const EMERGENCY_CODES: usize = 5;
+pub const EMERGENCY_CODE_DIGITS: u32 = 8;
+/// The chart-service prefix of ONTAP's published `install_url` example; the `chl` value is a
+/// Key Uri Format `otpauth://totp/` URI.
+pub const INSTALL_URL_PREFIX: &str =
+    "https://www.google.com/chart?chs=200x200&chld=M|0&cht=qr&chl=";
+
 /// Choices that are not error bodies, listed for the README.
 pub const BEHAVIOURS: &[(&str, &str, &str)] = &[
     (
@@ -143,7 +261,7 @@ pub const BEHAVIOURS: &[(&str, &str, &str)] = &[
     (
         "MALFORMED_KEY_IS_ABSENT",
         "a path whose owner is not a UUID, or whose account name is not 3 to 64 characters, \
-         addresses nothing: GET answers 404 code 4, PATCH 144834566",
+         addresses nothing: GET and DELETE answer 404 code 4, PATCH 144834566",
         "no profile can have such a key; ONTAP's exact answer is not documented",
     ),
     (
@@ -153,10 +271,12 @@ pub const BEHAVIOURS: &[(&str, &str, &str)] = &[
         "SVM-scoped accounts see only their SVM's objects: the others do not exist for them",
     ),
     (
-        "PATCH_CHECK_ORDER",
-        "PATCH checks, in order: sign-in (401), path (404), query (400), role may modify \
-         (403 code 6), body (400), profile exists and is visible (404 144834566), `enabled` \
-         only for the admin role (403 144834564); then applies",
+        "CHECK_ORDER",
+        "every call checks, in order: sign-in (401), path (404), query (400), role may modify \
+         (403 code 6), body (400), then the call's own rules (PATCH: profile exists and is \
+         visible, 404 144834566; `enabled` only for the admin role, 403 144834564. POST: own \
+         account only, 403 6691623; TOTP as SSH second factor, 400 144834561; no enabled \
+         profile yet, 409 code 1)",
         "ONTAP does not document which check wins when several fail",
     ),
     (
@@ -165,15 +285,31 @@ pub const BEHAVIOURS: &[(&str, &str, &str)] = &[
         "NetApp's examples answer 200 with {} for a change; an empty change changes nothing",
     ),
     (
+        "PATCH_ACCOUNT_ECHO",
+        "a PATCH body may carry `account: {name}` when the name is the addressed account's \
+         (ignored); another name is 262196",
+        "the netapp-ontap client lists account.name as patchable and NetApp's own PATCH example \
+         (Totp(...).patch() without a get) sends it",
+    ),
+    (
         "PLUS_IN_QUERY",
         "in a query string `+` is a space (use %2B for a plus sign); in a path it is a plus sign",
         "form encoding, as most HTTP servers read queries",
     ),
     (
+        "QUERY_CASE_AND_EMPTY",
+        "filters are case-sensitive; `field=` matches the empty value; `{...}` and `!{...}` are \
+         matched as literal text",
+        "NetApp's REST and CLI query pages do not say whether matching ignores case; `{query}` \
+         is the CLI's extended query, which the REST filter documentation does not list",
+    ),
+    (
         "CONTINUATION_TOKEN",
         "`_links.next.href` repeats the query and adds `start.key=<opaque token>`, the sort \
-         position of the last record sent; max_records must be 1 or more",
-        "ONTAP's own continuation parameters are opaque to clients, which follow the link",
+         position of the last record sent, so records changed between pages are neither \
+         repeated nor skipped; max_records must be 1 or more; 10,000 when absent",
+        "ONTAP's own continuation parameters are opaque to clients, which follow the link; the \
+         10,000 default is documented",
     ),
     (
         "SAME_NAME_IN_SEVERAL_SVMS",
@@ -181,17 +317,75 @@ pub const BEHAVIOURS: &[(&str, &str, &str)] = &[
          cluster-scoped one signs in, else the first SVM by name among those unlocked with http",
         "the emulator has one address; ONTAP picks by the management LIF reached",
     ),
+    (
+        "DISABLED_PROFILES",
+        "by default a disabled profile stays listed with enabled=false, its owner's POST replaces \
+         it (new secret, enabled) and an admin may enable it again; with `--disabled-profiles \
+         hidden` it is not listed or readable (404 code 4, PATCH 144834566) and the owner's POST \
+         creates a new one",
+        "NetApp documents disabling as the reset of a lost key, after which the user creates a \
+         new profile; one public report (NetAppDocs/ontap issue 1646, 9.14.1) says a disabled \
+         profile vanished from `totp show`",
+    ),
+    (
+        "POST_OWNER",
+        "a POST without owner addresses the cluster-scoped account of that name (the admin SVM); \
+         owner.uuid and owner.name must name the same SVM; a POST for any account but the \
+         caller's own (or for an owner the caller cannot see) is 403 6691623",
+        "NetApp: owner is not needed for cluster-scoped accounts and a user may create a profile \
+         only for themselves",
+    ),
+    (
+        "POST_RECORDS",
+        "201 with Location /api/security/login/totps/{owner.uuid}/{account.name}; the body is \
+         {\"num_records\": 1, \"records\": [totp_post]} with return_records=true and {} without \
+         (the spec's default is false)",
+        "the spec documents return_records (default false) and the Location header; the empty \
+         body without records is the emulator's reading of \"if set to true, the records are \
+         returned\"",
+    ),
+    (
+        "NEW_PROFILE_FIELDS",
+        "secret_key: 160 random bits in base32 without padding; install_url: ONTAP's chart-URL \
+         shape whose chl is `otpauth://totp/<cluster>:<user>@<owner>?secret=..&issuer=<cluster>\
+         &algorithm=SHA1&digits=6&period=30` (percent-encoded); verification_code: the current \
+         RFC 6238 code; emergency_codes: five 8-digit codes; sha_fingerprint: SHA-256 of the \
+         secret's bytes in lower-case hex",
+        "the spec names these fields without their derivation; ONTAP's example fingerprint has \
+         64 hex digits (SHA-256 sized)",
+    ),
+    (
+        "DELETE_RULES",
+        "DELETE (up to 9.18): the admin role deletes any visible profile, other roles that may \
+         modify delete only their own (403 code 6 otherwise), absent is 404 code 4; 200 {}",
+        "`security login totp delete` is documented for administrators; who else may is not",
+    ),
+    (
+        "BEARER_TOKENS",
+        "`Authorization: Bearer <token>` signs in as the account the token was given for \
+         (--token NAME=TOKEN), from 9.14 on; an unknown token, or any token before 9.14, is 401",
+        "ONTAP validates JWTs from its configured authorization server; the emulator has none, \
+         so tokens are handed to it",
+    ),
 ];
 
 /// Every inferred error answer, for the README check.
 pub const ANSWERS: &[Inferred] = &[
     ENABLED_NOT_BOOLEAN,
     UNEXPECTED_ARGUMENT,
-    INVALID_VALUE,
+    INVALID_QUERY_VALUE,
+    INVALID_BODY_VALUE,
+    MISSING_FIELD,
     BODY_NOT_JSON_OBJECT,
     UNKNOWN_API_PATH,
+    EXTRA_PATH_SEGMENT,
     METHOD_NOT_SUPPORTED,
+    DELETE_REMOVED,
     UNAUTHENTICATED,
+    CREATE_FOR_OTHERS,
+    DUPLICATE_PROFILE,
+    FAULT_INTERNAL_ERROR,
+    FAULT_BUSY,
 ];
 
 #[cfg(test)]
@@ -225,10 +419,28 @@ mod tests {
         let b = UNEXPECTED_ARGUMENT.body("colour");
         assert_eq!(b.error.message, "Unexpected argument \"colour\".");
         assert_eq!(b.error.target.as_deref(), Some("colour"));
+        assert_eq!(b.known(), Some(Known::UnexpectedArgument));
+        let b = INVALID_QUERY_VALUE.body_value("fields", "size");
+        assert_eq!(
+            b.error.message,
+            "The value \"size\" is invalid for field \"fields\""
+        );
+        assert_eq!(b.known(), Some(Known::InvalidFieldValue));
         assert_eq!(UNKNOWN_API_PATH.body("x").error.target, None);
         assert_eq!(
             ENABLED_NOT_BOOLEAN.body("enabled").known(),
             Some(Known::InvalidEnabled)
         );
+    }
+
+    #[test]
+    fn every_answer_has_a_reason_and_a_unique_name() {
+        let mut names: Vec<&str> = ANSWERS.iter().map(|a| a.name).collect();
+        names.extend(BEHAVIOURS.iter().map(|b| b.0));
+        let count = names.len();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), count);
+        assert!(ANSWERS.iter().all(|a| !a.why.is_empty()));
     }
 }

@@ -9,9 +9,13 @@ pub mod api;
 pub mod auth;
 pub mod collection;
 pub mod demo;
+pub mod faults;
 pub mod filter;
 pub mod inferred;
 pub mod model;
+pub mod rng;
+pub mod scale;
+pub mod schema;
 mod server;
 mod sim;
 pub mod state;
@@ -27,6 +31,7 @@ use ontap_model::Version;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub use faults::{FaultConfig, FaultMode, FaultRecord};
 pub use server::WWW_AUTHENTICATE;
 pub use sim::{LoggedRequest, Sim};
 
@@ -45,6 +50,15 @@ pub struct Config {
     /// emulator does not serve the page (`dist` unset), as the production proxy strips it so
     /// that browsers never show their own login dialog.
     pub www_authenticate: Option<bool>,
+    /// Generated accounts with profiles besides the demo's ([`scale`]), and their seed.
+    pub profiles: usize,
+    pub seed: u64,
+    /// Emulate the report that disabled profiles vanish (DISABLED_PROFILES in [`inferred`]).
+    pub disabled_hidden: bool,
+    /// OAuth 2.0 bearer tokens: (account name, token).
+    pub tokens: Vec<(String, String)>,
+    /// Fault injection.
+    pub faults: FaultConfig,
 }
 
 impl Default for Config {
@@ -55,6 +69,11 @@ impl Default for Config {
             version: Version::new(9, 18, 1),
             latency_ms: 0,
             www_authenticate: None,
+            profiles: 0,
+            seed: 0,
+            disabled_hidden: false,
+            tokens: Vec::new(),
+            faults: FaultConfig::default(),
         }
     }
 }
@@ -66,6 +85,20 @@ impl Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             ..Config::default()
         }
+    }
+
+    /// The cluster this configuration describes: the demo on `version`, plus `profiles`
+    /// generated accounts, the tokens, and the disabled-profile variant.
+    pub fn build_sim(&self) -> Sim {
+        let mut state = demo::cluster(self.version.clone());
+        if self.profiles > 0 {
+            scale::populate(&mut state, self.profiles, self.seed);
+        }
+        state.disabled_hidden = self.disabled_hidden;
+        for (account, token) in &self.tokens {
+            state.tokens.insert(token.clone(), account.clone());
+        }
+        Sim::from_state(state)
     }
 
     fn settings(&self) -> server::Settings {
@@ -92,7 +125,7 @@ impl Running {
         format!("http://{}", self.addr)
     }
 
-    /// Stops accepting requests, lets open ones finish, and waits for the server to end.
+    /// Stops accepting requests, ends open connections, and waits for the server to end.
     pub async fn stop(mut self) -> io::Result<()> {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
@@ -121,25 +154,22 @@ impl Drop for Running {
     }
 }
 
-/// Binds `config.listen`, seeds the demo cluster and serves it on the current tokio runtime.
+/// Binds `config.listen`, seeds the cluster ([`Config::build_sim`]) and serves it on the
+/// current tokio runtime.
 pub async fn start(config: Config) -> io::Result<Running> {
-    let sim = Sim::demo(config.version.clone());
+    let sim = config.build_sim();
     start_with(config, sim).await
 }
 
-/// Like [`start`], serving a cluster the caller built (`config.version` is not used then).
+/// Like [`start`], serving a cluster the caller built (the cluster settings of `config` are
+/// not used then; its faults, latency and page settings are).
 pub async fn start_with(config: Config, sim: Sim) -> io::Result<Running> {
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
+    sim.set_faults(config.faults.clone());
     let app = server::router(sim.clone(), config.settings());
     let (tx, rx) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = rx.await;
-            })
-            .await
-    });
+    let task = tokio::spawn(server::serve(listener, app, rx));
     Ok(Running {
         addr,
         state: sim,
@@ -191,7 +221,7 @@ impl Drop for Background {
 /// Starts the emulator on a thread of its own with a small tokio runtime, and returns once it
 /// listens. It may be called from anywhere, inside a tokio runtime too.
 pub fn start_background(config: Config) -> io::Result<Background> {
-    let sim = Sim::demo(config.version.clone());
+    let sim = config.build_sim();
     start_background_with(config, sim)
 }
 

@@ -5,19 +5,38 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use ontap_model::Version;
-use ontap_sim::{demo, Config};
+use ontap_sim::{demo, Config, FaultMode};
 
 const USAGE: &str = "\
 usage: ontap-sim [--listen ADDR] [--dist DIR] [--ontap-version X.Y.Z] [--latency-ms N]
-                 [--www-authenticate auto|always|never]
+                 [--www-authenticate auto|always|never] [--profiles N] [--seed S]
+                 [--disabled-profiles listed|hidden] [--token NAME=TOKEN]...
+                 [--fault-rate R] [--fault-modes LIST] [--fault-seed S] [--expire-after N]
 
   --listen ADDR          address to listen on (default 127.0.0.1:8080; port 0 picks one)
   --dist DIR             serve the page's files from DIR at / (index.html for other paths)
-  --ontap-version V      ONTAP release to emulate (default 9.18.1; TOTP needs 9.13 or later)
+  --ontap-version V      ONTAP release to emulate (default 9.18.1; TOTP needs 9.13 or later;
+                         DELETE of profiles is refused from 9.19)
   --latency-ms N         delay every /api answer by N milliseconds (default 0)
   --www-authenticate W   send WWW-Authenticate with 401 answers: auto (only without --dist,
                          the default), always or never
+  --profiles N           add N generated accounts with TOTP profiles (default 0)
+  --seed S               seed of the generated accounts (default 0)
+  --disabled-profiles D  listed (default): a disabled profile stays listed with
+                         enabled=false; hidden: disabled profiles vanish (9.14.1 report)
+  --token NAME=TOKEN     accept `Authorization: Bearer TOKEN` as account NAME (9.14 and
+                         later; repeatable)
+  --fault-rate R         inject a fault into this share of /api requests, 0 to 1 (default 0)
+  --fault-modes LIST     comma-separated: 500, 503, 429, drop-before, drop-after, truncate,
+                         not-json (default: all)
+  --fault-seed S         seed of the fault draw (default 0)
+  --expire-after N       expire each credential after N /api requests (401 from then on)
 ";
+
+fn number<T: std::str::FromStr>(name: &str, v: &str) -> Result<T, String> {
+    v.parse()
+        .map_err(|_| format!("{name}: '{v}' is not a whole number"))
+}
 
 fn parse(args: &[String]) -> Result<Config, String> {
     let mut config = Config::default();
@@ -68,6 +87,46 @@ fn parse(args: &[String]) -> Result<Config, String> {
                     }
                 }
             }
+            "--profiles" => config.profiles = number(name, &value()?)?,
+            "--seed" => config.seed = number(name, &value()?)?,
+            "--disabled-profiles" => {
+                config.disabled_hidden = match value()?.as_str() {
+                    "listed" => false,
+                    "hidden" => true,
+                    other => {
+                        return Err(format!(
+                            "--disabled-profiles: '{other}' is not listed or hidden"
+                        ))
+                    }
+                }
+            }
+            "--token" => {
+                let v = value()?;
+                match v.split_once('=') {
+                    Some((n, t)) if !n.is_empty() && !t.is_empty() => {
+                        config.tokens.push((n.to_owned(), t.to_owned()))
+                    }
+                    _ => return Err(format!("--token: '{v}' is not NAME=TOKEN")),
+                }
+            }
+            "--fault-rate" => {
+                let v = value()?;
+                config.faults.rate = v
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|r| (0.0..=1.0).contains(r))
+                    .ok_or_else(|| format!("--fault-rate: '{v}' is not a number from 0 to 1"))?;
+            }
+            "--fault-modes" => {
+                config.faults.modes = value()?
+                    .split(',')
+                    .filter(|m| !m.trim().is_empty())
+                    .map(|m| m.parse::<FaultMode>())
+                    .collect::<Result<_, _>>()
+                    .map_err(|e| format!("--fault-modes: {e}"))?;
+            }
+            "--fault-seed" => config.faults.seed = number(name, &value()?)?,
+            "--expire-after" => config.faults.expire_after = Some(number(name, &value()?)?),
             other => return Err(format!("unknown argument '{other}'")),
         }
     }
@@ -124,6 +183,8 @@ fn main() -> ExitCode {
             demo::VS_ENG,
             demo::DEMO_PASSWORD
         );
+        let profiles = running.state.with_state(|s| s.totps.len());
+        eprintln!("ontap-sim: {profiles} TOTP profiles");
         running.wait().await
     });
     match result {
@@ -157,6 +218,32 @@ mod tests {
         let d = parse(&[]).unwrap();
         assert_eq!(d.listen, "127.0.0.1:8080".parse().unwrap());
         assert_eq!(d.version.short(), "9.18.1");
+        assert_eq!(d.faults.rate, 0.0);
+        assert!(!d.disabled_hidden);
+    }
+
+    #[test]
+    fn scale_tokens_and_faults_are_read() {
+        let c = parse(&args(
+            "--profiles 100000 --seed=7 --disabled-profiles hidden --token jdoe=abc.def.ghi \
+             --token admin=t2 --fault-rate 0.25 --fault-modes 503,drop-after --fault-seed 9 \
+             --expire-after 40",
+        ))
+        .unwrap();
+        assert_eq!((c.profiles, c.seed, c.disabled_hidden), (100000, 7, true));
+        assert_eq!(
+            c.tokens,
+            [
+                ("jdoe".into(), "abc.def.ghi".into()),
+                ("admin".into(), "t2".into())
+            ]
+        );
+        assert_eq!(c.faults.rate, 0.25);
+        assert_eq!(
+            c.faults.modes,
+            [FaultMode::Unavailable, FaultMode::DropAfter]
+        );
+        assert_eq!((c.faults.seed, c.faults.expire_after), (9, Some(40)));
     }
 
     #[test]
@@ -168,6 +255,11 @@ mod tests {
             ("--www-authenticate maybe", "--www-authenticate"),
             ("--dist", "needs a value"),
             ("--colour", "unknown argument"),
+            ("--profiles many", "--profiles"),
+            ("--disabled-profiles gone", "--disabled-profiles"),
+            ("--token jdoe", "--token"),
+            ("--fault-rate 2", "--fault-rate"),
+            ("--fault-modes 418", "--fault-modes"),
         ] {
             let e = parse(&args(a)).unwrap_err();
             assert!(e.contains(needle), "{a}: {e}");

@@ -158,6 +158,11 @@ impl Account {
                 .application(Application::Http)
                 .is_some_and(|a| a.authentication_methods.contains(&AuthMethod::Password))
     }
+    /// May use the REST API at all: unlocked, with the http application (any method; a bearer
+    /// token stands for the first factor).
+    pub fn can_use_rest(&self) -> bool {
+        !self.locked && self.application(Application::Http).is_some()
+    }
     /// The SSH application asks for TOTP as its second factor.
     pub fn requires_totp(&self) -> bool {
         self.application(Application::Ssh)

@@ -1,6 +1,9 @@
-//! The HTTP side: one axum fallback handler that sends `/api` to the API (after sign-in,
-//! latency and logging) and everything else to the page's files.
+//! The HTTP side: the connection loop (our own, so that a fault can drop a connection without
+//! an answer), and one axum fallback handler that sends `/api` to the API (after sign-in,
+//! latency, fault injection, the strict check of the answer, and logging) and everything else
+//! to the page's files.
 
+use std::io;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,17 +13,30 @@ use axum::extract::{Request as HttpRequest, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::Response;
 use axum::Router;
-use ontap_model::Query;
+use hyper_util::rt::TokioIo;
+use ontap_model::{Known, Query};
+use serde_json::Value;
+use tokio::net::TcpListener;
+use tokio::sync::{oneshot, Notify};
+use tokio::task::JoinSet;
 
 use crate::api::{self, ApiError, Caller, Reply, Request};
-use crate::auth::basic_credentials;
-use crate::inferred::{BODY_NOT_JSON_OBJECT, UNAUTHENTICATED};
+use crate::auth::Credentials;
+use crate::faults::{FaultMode, FaultRecord};
+use crate::inferred::{
+    BEARER_FROM, BODY_NOT_JSON_OBJECT, FAULT_BUSY, FAULT_INTERNAL_ERROR, UNAUTHENTICATED,
+};
+use crate::schema::{self, Def};
 use crate::{static_files, LoggedRequest, Sim};
 
 /// The largest request body read (the API takes small JSON bodies).
 const BODY_LIMIT: usize = 1 << 20;
 /// The realm ONTAP names in `WWW-Authenticate`.
 pub const WWW_AUTHENTICATE: &str = "Basic realm=\"ONTAP\"";
+/// The body of a [`FaultMode::NotJson`] answer: what a proxy's error page looks like.
+const NOT_JSON_BODY: &str =
+    "<html><head><title>Gateway</title></head><body><h1>Gateway</h1><p>The upstream \
+     answer could not be delivered.</p></body></html>\n";
 
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -35,11 +51,60 @@ struct Shared {
     settings: Arc<Settings>,
 }
 
+/// Closes the connection a request came on, without an answer.
+#[derive(Clone)]
+struct ConnectionKill(Arc<Notify>);
+
 pub fn router(sim: Sim, settings: Settings) -> Router {
     Router::new().fallback(route).with_state(Shared {
         sim,
         settings: Arc::new(settings),
     })
+}
+
+/// Serves `app` on `listener` until `shutdown` fires: one task per connection, each of which a
+/// request can end at once (see [`FaultMode::DropBefore`]).
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    mut shutdown: oneshot::Receiver<()>,
+) -> io::Result<()> {
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            _ = &mut shutdown => break,
+            accepted = listener.accept() => {
+                let stream = match accepted {
+                    Ok((stream, _)) => stream,
+                    // A connection that failed before it was accepted concerns no one else.
+                    Err(_) => continue,
+                };
+                let _ = stream.set_nodelay(true);
+                let kill = Arc::new(Notify::new());
+                let app = app.clone();
+                let kill_for_requests = ConnectionKill(kill.clone());
+                let service = hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
+                    req.extensions_mut().insert(kill_for_requests.clone());
+                    let mut app = app.clone();
+                    async move {
+                        tower_service::Service::call(&mut app, req).await
+                    }
+                });
+                connections.spawn(async move {
+                    let connection = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service);
+                    tokio::select! {
+                        _ = connection => {}
+                        _ = kill.notified() => {}
+                    }
+                });
+                // Reap finished connections so the set does not grow without bound.
+                while connections.try_join_next().is_some() {}
+            }
+        }
+    }
+    connections.shutdown().await;
+    Ok(())
 }
 
 fn is_api(path: &str) -> bool {
@@ -60,8 +125,48 @@ async fn route(State(shared): State<Shared>, req: HttpRequest) -> Response {
     }
 }
 
+/// Who the credentials name, if they sign in (and have not expired).
+fn sign_in(sim: &Sim, credentials: &Option<Credentials>) -> Option<Caller> {
+    let credentials = credentials.as_ref()?;
+    let (id, caller) = match credentials {
+        Credentials::Basic { user, password } => (
+            user.clone(),
+            sim.with_state(|s| Caller::sign_in(s, user, password)),
+        ),
+        Credentials::Bearer(token) => {
+            let v = sim.version();
+            let caller = if v.at_least(BEARER_FROM.0, BEARER_FROM.1, 0) {
+                sim.with_state(|s| Caller::sign_in_token(s, token))
+            } else {
+                None
+            };
+            (token.clone(), caller)
+        }
+    };
+    let caller = caller?;
+    (!sim.use_credential(&id)).then_some(caller)
+}
+
+/// The user name to log for the credentials.
+fn logged_user(sim: &Sim, credentials: &Option<Credentials>) -> Option<String> {
+    match credentials.as_ref()? {
+        Credentials::Basic { user, .. } => Some(user.clone()),
+        Credentials::Bearer(token) => sim.with_state(|s| s.tokens.get(token).cloned()),
+    }
+}
+
+fn error_reply(e: ApiError) -> (u16, Value, Def) {
+    (
+        e.status,
+        serde_json::to_value(e.body).unwrap_or_default(),
+        Def::Error,
+    )
+}
+
 async fn api_call(shared: &Shared, req: HttpRequest) -> Response {
+    let sim = &shared.sim;
     let settings = &shared.settings;
+    let id = sim.next_request_id();
     let method = req.method().as_str().to_owned();
     let path = req.uri().path().to_owned();
     let path_and_query = req
@@ -73,16 +178,68 @@ async fn api_call(shared: &Shared, req: HttpRequest) -> Response {
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(basic_credentials);
+        .and_then(Credentials::parse);
+    let kill = req.extensions().get::<ConnectionKill>().cloned();
     let body = to_bytes(req.into_body(), BODY_LIMIT).await;
 
     if !settings.latency.is_zero() {
         tokio::time::sleep(settings.latency).await;
     }
 
-    let caller = credentials
-        .as_ref()
-        .and_then(|(u, p)| shared.sim.with_state(|s| Caller::sign_in(s, u, p)));
+    let fault = sim.draw_fault();
+    let user = logged_user(sim, &credentials);
+    let log = |status: u16, sent_www_authenticate: bool| {
+        sim.log(LoggedRequest {
+            id,
+            method: method.clone(),
+            path: path_and_query.clone(),
+            user: user.clone(),
+            status,
+            body: body
+                .as_ref()
+                .ok()
+                .filter(|b| !b.is_empty())
+                .map(|b| String::from_utf8_lossy(b).into_owned()),
+            sent_www_authenticate,
+        })
+    };
+    let record_fault = |mode: FaultMode, applied: bool| {
+        sim.record_fault(FaultRecord {
+            request_id: id,
+            method: method.clone(),
+            path: path_and_query.clone(),
+            mode,
+            applied,
+        })
+    };
+
+    // Faults answered before anything is carried out.
+    let before = match fault {
+        Some(FaultMode::Internal) => Some(ApiError::inferred(&FAULT_INTERNAL_ERROR, "")),
+        Some(FaultMode::Unavailable) => Some(ApiError::inferred(&FAULT_BUSY, "")),
+        Some(FaultMode::TooMany) => Some(ApiError {
+            status: Known::TooManyRequests.status(),
+            body: FAULT_BUSY.body(""),
+        }),
+        _ => None,
+    };
+    if let (Some(mode), Some(e)) = (fault, before) {
+        record_fault(mode, false);
+        log(e.status, false);
+        let (status, json, def) = error_reply(e);
+        sim.record_violations(
+            &format!("{method} {path_and_query}"),
+            schema::check(def, &json),
+        );
+        return json_response(status, &json, None, false);
+    }
+    if fault == Some(FaultMode::DropBefore) {
+        record_fault(FaultMode::DropBefore, false);
+        log(0, false);
+        return drop_connection(kill).await;
+    }
+
+    let caller = sign_in(sim, &credentials);
     let result = match (&caller, &body) {
         (None, _) => Err(ApiError::inferred(&UNAUTHENTICATED, "")),
         (Some(_), Err(_)) => Err(ApiError::inferred(&BODY_NOT_JSON_OBJECT, "")),
@@ -94,37 +251,139 @@ async fn api_call(shared: &Shared, req: HttpRequest) -> Response {
                 query: Query::parse(path_and_query.split_once('?').map_or("", |(_, q)| q)),
                 body: bytes,
             };
-            api::handle(&shared.sim, caller, &request)
+            api::handle(sim, caller, &request)
         }
     };
-    let (status, json) = match result {
-        Ok(Reply { status, body }) => (status, body),
-        Err(ApiError { status, body }) => (status, serde_json::to_value(body).unwrap_or_default()),
+    let applied = result.is_ok();
+    let (status, json, def, location) = match result {
+        Ok(Reply {
+            status,
+            body,
+            schema,
+            location,
+        }) => (status, body, schema, location),
+        Err(e) => {
+            let (s, j, d) = error_reply(e);
+            (s, j, d, None)
+        }
     };
+    sim.record_violations(
+        &format!("{method} {path_and_query}"),
+        schema::check(def, &json),
+    );
     let www_authenticate = status == 401 && settings.send_www_authenticate;
 
-    shared.sim.log(LoggedRequest {
-        method,
-        path: path_and_query,
-        user: credentials.map(|(u, _)| u),
-        status,
-        body: body
-            .ok()
-            .filter(|b| !b.is_empty())
-            .map(|b| String::from_utf8_lossy(&b).into_owned()),
-        sent_www_authenticate: www_authenticate,
-    });
+    match fault {
+        Some(FaultMode::DropAfter) => {
+            record_fault(FaultMode::DropAfter, applied);
+            log(0, false);
+            drop_connection(kill).await
+        }
+        Some(mode @ (FaultMode::Truncate | FaultMode::NotJson)) => {
+            record_fault(mode, applied);
+            log(status, www_authenticate);
+            if mode == FaultMode::NotJson {
+                let mut r = Response::builder()
+                    .status(StatusCode::from_u16(status).unwrap_or(StatusCode::OK))
+                    .header(header::CONTENT_TYPE, "text/html");
+                if let Some(l) = &location {
+                    r = r.header(header::LOCATION, l);
+                }
+                return r.body(Body::from(NOT_JSON_BODY)).unwrap_or_default();
+            }
+            truncated_response(status, &json, location.as_deref(), kill).await
+        }
+        _ => {
+            log(status, www_authenticate);
+            json_response(status, &json, location.as_deref(), www_authenticate)
+        }
+    }
+}
 
+fn json_response(
+    status: u16,
+    json: &Value,
+    location: Option<&str>,
+    www_authenticate: bool,
+) -> Response {
     let mut builder = Response::builder()
         .status(StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR))
         .header(header::CONTENT_TYPE, "application/hal+json")
         .header(header::CACHE_CONTROL, "no-cache,no-store,must-revalidate");
+    if let Some(l) = location {
+        builder = builder.header(header::LOCATION, l);
+    }
     if www_authenticate {
         builder = builder.header(
             header::WWW_AUTHENTICATE,
             HeaderValue::from_static(WWW_AUTHENTICATE),
         );
     }
-    let text = serde_json::to_string_pretty(&json).unwrap_or_default();
+    let text = serde_json::to_string_pretty(json).unwrap_or_default();
     builder.body(Body::from(text)).unwrap_or_default()
+}
+
+/// Ends the connection this request came on, without an answer.
+async fn drop_connection(kill: Option<ConnectionKill>) -> Response {
+    if let Some(ConnectionKill(k)) = kill {
+        k.notify_one();
+        // The connection's task drops this future with the connection.
+        std::future::pending::<()>().await;
+    }
+    // No connection to end (the router called directly): an empty 502 is the nearest thing.
+    Response::builder()
+        .status(StatusCode::BAD_GATEWAY)
+        .body(Body::empty())
+        .unwrap_or_default()
+}
+
+/// Sends the head (with the full `Content-Length`) and half the body, then ends the
+/// connection.
+async fn truncated_response(
+    status: u16,
+    json: &Value,
+    location: Option<&str>,
+    kill: Option<ConnectionKill>,
+) -> Response {
+    let text = serde_json::to_string_pretty(json).unwrap_or_default();
+    let half = text.as_bytes()[..text.len() / 2].to_vec();
+    let full_len = text.len();
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, io::Error>>(2);
+    tokio::spawn(async move {
+        let _ = tx.send(Ok(half)).await;
+        // Give the first half time to reach the socket, then end the connection.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        if let Some(ConnectionKill(k)) = kill {
+            k.notify_one();
+        }
+        let _ = tx
+            .send(Err(io::Error::other("truncated by fault injection")))
+            .await;
+    });
+    let stream = tokio_stream_from(rx);
+    let mut builder = Response::builder()
+        .status(StatusCode::from_u16(status).unwrap_or(StatusCode::OK))
+        .header(header::CONTENT_TYPE, "application/hal+json")
+        .header(header::CONTENT_LENGTH, full_len);
+    if let Some(l) = location {
+        builder = builder.header(header::LOCATION, l);
+    }
+    builder.body(Body::from_stream(stream)).unwrap_or_default()
+}
+
+/// A `Stream` over a channel's receiver (what `tokio-stream`'s wrapper does, in a few lines).
+fn tokio_stream_from(
+    rx: tokio::sync::mpsc::Receiver<Result<Vec<u8>, io::Error>>,
+) -> impl futures_core::Stream<Item = Result<Vec<u8>, io::Error>> + Send + 'static {
+    struct Rx(tokio::sync::mpsc::Receiver<Result<Vec<u8>, io::Error>>);
+    impl futures_core::Stream for Rx {
+        type Item = Result<Vec<u8>, io::Error>;
+        fn poll_next(
+            mut self: std::pin::Pin<&mut Self>,
+            cx: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Option<Self::Item>> {
+            self.0.poll_recv(cx)
+        }
+    }
+    Rx(rx)
 }

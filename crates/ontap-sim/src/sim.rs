@@ -1,21 +1,28 @@
 //! [`Sim`]: a cloneable handle on one emulated cluster (its state and its request log), shared
 //! by the HTTP server and by the tests that drive it.
 
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use ontap_model::{Totp, TotpKey, Version};
 
+use crate::faults::{FaultConfig, FaultMode, FaultPlan, FaultRecord};
 use crate::model::{Account, Svm};
 use crate::state::State;
 
 /// One request to `/api`, as the emulator received and answered it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LoggedRequest {
+    /// The request's number, from 1 in order of arrival (fault records name it).
+    pub id: u64,
     pub method: String,
     /// The raw path and query, as received (still percent-encoded).
     pub path: String,
-    /// The user name presented with basic authentication, whether or not it was accepted.
+    /// The user name presented with basic authentication (or the account a bearer token was
+    /// given for), whether or not it was accepted.
     pub user: Option<String>,
+    /// The status sent; 0 when the connection was dropped without an answer.
     pub status: u16,
     /// The request body as text; `None` when it was empty.
     pub body: Option<String>,
@@ -27,6 +34,12 @@ pub struct LoggedRequest {
 struct Inner {
     state: Mutex<State>,
     log: Mutex<Vec<LoggedRequest>>,
+    faults: Mutex<Vec<FaultRecord>>,
+    plan: Mutex<FaultPlan>,
+    /// `/api` requests seen per credential, for `expire_after`.
+    uses: Mutex<BTreeMap<String, u64>>,
+    violations: Mutex<Vec<String>>,
+    next_id: AtomicU64,
 }
 
 /// A handle on one emulated cluster. Clones share the same cluster.
@@ -52,8 +65,83 @@ impl Sim {
             inner: Arc::new(Inner {
                 state: Mutex::new(state),
                 log: Mutex::new(Vec::new()),
+                faults: Mutex::new(Vec::new()),
+                plan: Mutex::new(FaultPlan::new(FaultConfig::default())),
+                uses: Mutex::new(BTreeMap::new()),
+                violations: Mutex::new(Vec::new()),
+                next_id: AtomicU64::new(1),
             }),
         }
+    }
+
+    /// Sets the faults to inject from now on (the draw restarts from the seed).
+    pub fn set_faults(&self, config: FaultConfig) {
+        *lock(&self.inner.plan) = FaultPlan::new(config);
+    }
+
+    /// Every fault injected so far, in order.
+    pub fn faults(&self) -> Vec<FaultRecord> {
+        lock(&self.inner.faults).clone()
+    }
+
+    /// Every way an answer broke the strict published definitions ([`crate::schema`]), with
+    /// the request; empty when every answer conformed.
+    pub fn schema_violations(&self) -> Vec<String> {
+        lock(&self.inner.violations).clone()
+    }
+
+    /// Expires a credential (a user name or a bearer token): 401 from then on.
+    pub fn expire_credentials(&self, credential: &str) {
+        self.with_state(|s| s.expired.insert(credential.to_owned()));
+    }
+
+    /// Hands the emulator an OAuth 2.0 bearer token for an account (`--token NAME=TOKEN`).
+    pub fn add_token(&self, account: &str, token: &str) {
+        self.with_state(|s| s.tokens.insert(token.to_owned(), account.to_owned()));
+    }
+
+    /// The base32 secret of a profile created through POST.
+    pub fn secret(&self, owner_uuid: &str, account: &str) -> Option<String> {
+        let key = TotpKey {
+            owner: owner_uuid.try_into().ok()?,
+            account: account.try_into().ok()?,
+        };
+        self.with_state(|s| s.secrets.get(&key).map(|x| x.to_base32()))
+    }
+
+    pub(crate) fn next_request_id(&self) -> u64 {
+        self.inner.next_id.fetch_add(1, Ordering::SeqCst)
+    }
+
+    pub(crate) fn draw_fault(&self) -> Option<FaultMode> {
+        lock(&self.inner.plan).draw()
+    }
+
+    /// Counts a use of `credential`; true when it has expired (now or before).
+    pub(crate) fn use_credential(&self, credential: &str) -> bool {
+        let limit = lock(&self.inner.plan).config().expire_after;
+        let count = {
+            let mut uses = lock(&self.inner.uses);
+            let c = uses.entry(credential.to_owned()).or_insert(0);
+            *c += 1;
+            *c
+        };
+        if limit.is_some_and(|n| count > n) {
+            self.expire_credentials(credential);
+        }
+        self.with_state(|s| s.expired.contains(credential))
+    }
+
+    pub(crate) fn record_fault(&self, record: FaultRecord) {
+        lock(&self.inner.faults).push(record);
+    }
+
+    pub(crate) fn record_violations(&self, what: &str, problems: Vec<String>) {
+        if problems.is_empty() {
+            return;
+        }
+        let mut v = lock(&self.inner.violations);
+        v.extend(problems.into_iter().map(|p| format!("{what}: {p}")));
     }
 
     /// Runs `f` with the state locked: the only way handlers read or change it.

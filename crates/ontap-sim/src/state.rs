@@ -2,8 +2,9 @@
 //! the handlers need. It lives behind one lock in [`crate::Sim`], so every change is atomic
 //! and concurrent PATCHes to one profile are applied one after the other.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
+use ontap_model::otp::Secret;
 use ontap_model::{OwnerUuid, Totp, TotpKey, Version};
 
 use crate::model::{Account, Svm};
@@ -18,6 +19,15 @@ pub struct State {
     pub accounts: Vec<Account>,
     /// Full profile records (every field), by key.
     pub totps: BTreeMap<TotpKey, Totp>,
+    /// The secret of each profile created through POST (seeded profiles have none).
+    pub secrets: BTreeMap<TotpKey, Secret>,
+    /// Emulate the report that a disabled profile is no longer shown (`--disabled-profiles
+    /// hidden`): disabled profiles are then invisible to every call.
+    pub disabled_hidden: bool,
+    /// OAuth 2.0 bearer tokens handed to the emulator: token to account name.
+    pub tokens: BTreeMap<String, String>,
+    /// Credentials (user names and tokens) that fault injection has expired: 401 from then on.
+    pub expired: BTreeSet<String>,
 }
 
 impl State {
@@ -35,18 +45,64 @@ impl State {
             .find(|a| &a.owner == owner && a.name.as_str() == name)
     }
 
-    /// The account a basic-auth sign-in names, if the password is right and it may use the
-    /// REST API. A name can exist in several SVMs (every SVM has a `vsadmin`): among those
-    /// that may sign in, a cluster-scoped account comes first, then SVMs in name order.
-    pub fn sign_in(&self, user: &str, password: &str) -> Option<&Account> {
+    /// A new state: no tokens, nothing expired, disabled profiles listed.
+    pub fn new(
+        name: &str,
+        uuid: &str,
+        version: Version,
+        svms: Vec<Svm>,
+        accounts: Vec<Account>,
+        totps: BTreeMap<TotpKey, Totp>,
+    ) -> State {
+        State {
+            name: name.to_owned(),
+            uuid: uuid.to_owned(),
+            version,
+            svms,
+            accounts,
+            totps,
+            secrets: BTreeMap::new(),
+            disabled_hidden: false,
+            tokens: BTreeMap::new(),
+            expired: BTreeSet::new(),
+        }
+    }
+
+    pub fn svm_by_name(&self, name: &str) -> Option<&Svm> {
+        self.svms.iter().find(|s| s.name == name)
+    }
+
+    /// The profile at `key` as every call sees it: absent when it is disabled and disabled
+    /// profiles are hidden (see DISABLED_PROFILES in [`crate::inferred`]).
+    pub fn visible_totp(&self, key: &TotpKey) -> Option<&Totp> {
+        self.totps
+            .get(key)
+            .filter(|t| !(self.disabled_hidden && t.enabled == Some(false)))
+    }
+
+    /// The account a bearer token was given for, if it may use the REST API.
+    pub fn sign_in_token(&self, token: &str) -> Option<&Account> {
+        let user = self.tokens.get(token)?;
+        self.pick_account(user, |a| a.can_use_rest())
+    }
+
+    fn pick_account(&self, user: &str, ok: impl Fn(&Account) -> bool) -> Option<&Account> {
         let mut candidates: Vec<(&Account, &Svm)> = self
             .accounts
             .iter()
-            .filter(|a| a.name.as_str() == user && a.password == password)
-            .filter(|a| a.can_use_rest_with_password())
+            .filter(|a| a.name.as_str() == user && ok(a))
             .filter_map(|a| Some((a, self.svm(&a.owner)?)))
             .collect();
         candidates.sort_by(|(_, x), (_, y)| (!x.is_admin, &x.name).cmp(&(!y.is_admin, &y.name)));
         candidates.first().map(|(a, _)| *a)
+    }
+
+    /// The account a basic-auth sign-in names, if the password is right and it may use the
+    /// REST API. A name can exist in several SVMs (every SVM has a `vsadmin`): among those
+    /// that may sign in, a cluster-scoped account comes first, then SVMs in name order.
+    pub fn sign_in(&self, user: &str, password: &str) -> Option<&Account> {
+        self.pick_account(user, |a| {
+            a.password == password && a.can_use_rest_with_password()
+        })
     }
 }

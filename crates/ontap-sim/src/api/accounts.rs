@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::{ApiError, Caller, Reply, Request};
 use crate::collection::{list as list_records, single, Spec};
+use crate::schema::Def;
 use crate::state::State;
 
 const SPEC: Spec = Spec {
@@ -56,7 +57,7 @@ pub fn list(state: &State, caller: &Caller, req: &Request<'_>) -> Result<Reply, 
         &req.query,
         req.path_and_query,
     )
-    .map(Reply::ok)
+    .map(|b| Reply::ok(b, Def::AccountResponse))
 }
 
 pub fn get(
@@ -74,5 +75,5 @@ pub fn get(
     let name = decode_segment(name).ok_or_else(not_found)?;
     let account = state.account(&owner, &name).ok_or_else(not_found)?;
     let svm = state.svm(&owner).ok_or_else(not_found)?;
-    single(&SPEC, &account.record(svm), &req.query).map(Reply::ok)
+    single(&SPEC, &account.record(svm), &req.query).map(|b| Reply::ok(b, Def::Account))
 }

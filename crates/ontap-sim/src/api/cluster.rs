@@ -5,6 +5,7 @@ use serde_json::json;
 
 use super::{ApiError, Reply};
 use crate::collection::{single, Spec};
+use crate::schema::Def;
 use crate::state::State;
 
 const SPEC: Spec = Spec {
@@ -31,5 +32,5 @@ pub fn get(state: &State, query: &Query) -> Result<Reply, ApiError> {
         "version": state.version,
         "_links": {"self": {"href": SPEC.href}},
     });
-    single(&SPEC, &full, query).map(Reply::ok)
+    single(&SPEC, &full, query).map(|b| Reply::ok(b, Def::Cluster))
 }

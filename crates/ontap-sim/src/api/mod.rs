@@ -10,8 +10,9 @@ mod totps;
 use ontap_model::{ErrorResponse, Known, OwnerUuid, Query};
 use serde_json::Value;
 
-use crate::inferred::{Inferred, METHOD_NOT_SUPPORTED, UNKNOWN_API_PATH};
+use crate::inferred::{Inferred, EXTRA_PATH_SEGMENT, METHOD_NOT_SUPPORTED, UNKNOWN_API_PATH};
 use crate::model::Role;
+use crate::schema::Def;
 use crate::state::State;
 use crate::Sim;
 
@@ -28,7 +29,15 @@ pub struct Caller {
 impl Caller {
     /// Authenticates basic credentials against the accounts of the cluster.
     pub fn sign_in(state: &State, user: &str, password: &str) -> Option<Caller> {
-        let account = state.sign_in(user, password)?;
+        Caller::of(state, state.sign_in(user, password)?)
+    }
+
+    /// Authenticates an OAuth 2.0 bearer token handed to the emulator (`--token`).
+    pub fn sign_in_token(state: &State, token: &str) -> Option<Caller> {
+        Caller::of(state, state.sign_in_token(token)?)
+    }
+
+    fn of(state: &State, account: &crate::model::Account) -> Option<Caller> {
         let cluster_scoped = state.svm(&account.owner)?.is_admin;
         Some(Caller {
             name: account.name.as_str().to_owned(),
@@ -75,18 +84,38 @@ impl ApiError {
             body: answer.body(arg),
         }
     }
+
+    /// An answer from the table of inferred behaviours naming a field and the value refused.
+    pub fn inferred_value(answer: &Inferred, arg: &str, value: &str) -> ApiError {
+        ApiError {
+            status: answer.status,
+            body: answer.body_value(arg, value),
+        }
+    }
 }
 
-/// A successful answer.
+/// A successful answer, with the published definition its body follows.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Reply {
     pub status: u16,
     pub body: Value,
+    pub schema: Def,
+    /// The `Location` header of a created object.
+    pub location: Option<String>,
 }
 
 impl Reply {
-    pub fn ok(body: Value) -> Reply {
-        Reply { status: 200, body }
+    pub fn ok(body: Value, schema: Def) -> Reply {
+        Reply {
+            status: 200,
+            body,
+            schema,
+            location: None,
+        }
+    }
+    /// 200 with `{}`: what a successful PATCH or DELETE answers.
+    pub fn empty() -> Reply {
+        Reply::ok(Value::Object(Default::default()), Def::Empty)
     }
 }
 
@@ -108,6 +137,10 @@ pub fn handle(sim: &Sim, caller: &Caller, req: &Request<'_>) -> Result<Reply, Ap
     let segments: Vec<&str> = rest.strip_prefix('/').unwrap_or(rest).split('/').collect();
     let has_totp = sim.version().has_totp();
     let not_supported = || Err(ApiError::inferred(&METHOD_NOT_SUPPORTED, ""));
+    let extra = |seg: &str| {
+        let arg = ontap_model::totp::decode_segment(seg).unwrap_or_else(|| seg.to_owned());
+        Err(ApiError::inferred(&EXTRA_PATH_SEGMENT, &arg))
+    };
     match (segments.as_slice(), req.method) {
         (["cluster"], "GET") => sim.with_state(|s| cluster::get(s, &req.query)),
         (["svm", "svms"], "GET") => sim.with_state(|s| svms::list(s, caller, req)),
@@ -119,16 +152,26 @@ pub fn handle(sim: &Sim, caller: &Caller, req: &Request<'_>) -> Result<Reply, Ap
         (["security", "login", "totps"], "GET") if has_totp => {
             sim.with_state(|s| totps::list(s, caller, req))
         }
+        (["security", "login", "totps"], "POST") if has_totp => {
+            sim.with_state(|s| totps::post(s, caller, req))
+        }
         (["security", "login", "totps", owner, name], "GET") if has_totp => {
             sim.with_state(|s| totps::get(s, caller, owner, name, req))
         }
         (["security", "login", "totps", owner, name], "PATCH") if has_totp => {
             sim.with_state(|s| totps::patch(s, caller, owner, name, req))
         }
+        (["security", "login", "totps", owner, name], "DELETE") if has_totp => {
+            sim.with_state(|s| totps::delete(s, caller, owner, name, req))
+        }
         (["security", "login", "totps"], _) if has_totp => not_supported(),
         (["security", "login", "totps", _, _], _) if has_totp => not_supported(),
+        (["security", "login", "totps", _, _, x, ..], _) if has_totp => extra(x),
         (["cluster"] | ["svm", "svms"] | ["svm", "svms", _], _) => not_supported(),
         (["security", "accounts"] | ["security", "accounts", _, _], _) => not_supported(),
+        (["cluster", x, ..], _) => extra(x),
+        (["svm", "svms", _, x, ..], _) => extra(x),
+        (["security", "accounts", _, _, x, ..], _) => extra(x),
         _ => Err(ApiError::inferred(&UNKNOWN_API_PATH, "")),
     }
 }

@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::{ApiError, Caller, Reply, Request};
 use crate::collection::{list as list_records, single, Spec};
+use crate::schema::Def;
 use crate::state::State;
 
 const SPEC: Spec = Spec {
@@ -33,7 +34,7 @@ pub fn list(state: &State, caller: &Caller, req: &Request<'_>) -> Result<Reply, 
         &req.query,
         req.path_and_query,
     )
-    .map(Reply::ok)
+    .map(|b| Reply::ok(b, Def::SvmResponse))
 }
 
 pub fn get(
@@ -51,5 +52,5 @@ pub fn get(
                 .cloned()
         })
         .ok_or_else(|| ApiError::known(Known::NotFound, None))?;
-    single(&SPEC, &svm.record(), &req.query).map(Reply::ok)
+    single(&SPEC, &svm.record(), &req.query).map(|b| Reply::ok(b, Def::Svm))
 }

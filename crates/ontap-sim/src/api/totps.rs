@@ -1,20 +1,29 @@
-//! TOTP profiles: `GET /api/security/login/totps`, and `GET`/`PATCH` of
-//! `/api/security/login/totps/{owner.uuid}/{account.name}`. The rules of a PATCH body come
-//! from ontap-model ([`TotpPatch::from_body`]); this module decides who may do what.
+//! TOTP profiles: `GET`/`POST /api/security/login/totps`, and `GET`/`PATCH`/`DELETE` of
+//! `/api/security/login/totps/{owner.uuid}/{account.name}`. The rules of a body come from
+//! ontap-model ([`TotpPatch::from_body_addressed`], [`TotpCreate::from_body`]); this module
+//! decides who may do what, in the order CHECK_ORDER of [`crate::inferred`] lists.
 
-use ontap_model::totp::TOTP_FIELDS;
-use ontap_model::{Known, PatchBodyError, TotpKey, TotpPatch};
+use ontap_model::otp::{self, KeyUri, Secret};
+use ontap_model::totp::{encode_segment, TOTP_FIELDS};
+use ontap_model::{
+    CreateBodyError, Known, PatchBodyError, Totp, TotpCreate, TotpKey, TotpPatch, Version,
+};
 use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
 
 use super::{ApiError, Caller, Reply, Request};
-use crate::collection::{list as list_records, only, single, Spec};
+use crate::collection::{check_return_timeout, list as list_records, only, parse_bool, single};
+use crate::collection::{Record, Spec};
 use crate::inferred::{
-    no_profile_message, BODY_NOT_JSON_OBJECT, ENABLED_NOT_BOOLEAN, INVALID_VALUE,
-    UNEXPECTED_ARGUMENT,
+    no_profile_message, BODY_NOT_JSON_OBJECT, CREATE_FOR_OTHERS, DELETE_REMOVED, DELETE_REMOVED_IN,
+    DUPLICATE_PROFILE, EMERGENCY_CODES, EMERGENCY_CODE_DIGITS, ENABLED_NOT_BOOLEAN,
+    INSTALL_URL_PREFIX, INVALID_BODY_VALUE, MISSING_FIELD, UNEXPECTED_ARGUMENT,
 };
+use crate::rng;
+use crate::schema::Def;
 use crate::state::State;
 
-const SPEC: Spec = Spec {
+pub const SPEC: Spec = Spec {
     href: "/api/security/login/totps",
     key_fields: &["owner", "account", "_links"],
     fields: TOTP_FIELDS,
@@ -31,19 +40,49 @@ const SPEC: Spec = Spec {
     unique: &["owner.uuid"],
 };
 
+/// A stored profile as a collection record: typed field access for filters and order, so that
+/// only the records of the page sent are rendered as JSON.
+impl Record for Totp {
+    fn values(&self, path: &str) -> Vec<Value> {
+        let s = |v: Option<&str>| v.map(|x| Value::String(x.to_owned()));
+        let one = match path {
+            "account.name" => s(self.account_name()),
+            "owner.name" => s(self.owner_name()),
+            "owner.uuid" => s(self.owner_uuid()),
+            "comment" => s(self.comment.as_deref()),
+            "enabled" => self.enabled.map(Value::Bool),
+            "scope" => self
+                .scope
+                .as_ref()
+                .map(|x| Value::String(x.as_str().to_owned())),
+            "sha_fingerprint" => s(self.sha_fingerprint.as_deref()),
+            other => return self.full().values(other),
+        };
+        one.into_iter().collect()
+    }
+    fn full(&self) -> Value {
+        serde_json::to_value(self).unwrap_or_default()
+    }
+}
+
 pub fn list(state: &State, caller: &Caller, req: &Request<'_>) -> Result<Reply, ApiError> {
-    let records: Vec<Value> = state
+    let records: Vec<&Totp> = state
         .totps
         .iter()
         .filter(|(key, _)| caller.sees(&key.owner))
-        .filter_map(|(_, t)| serde_json::to_value(t).ok())
+        .filter_map(|(key, _)| state.visible_totp(key))
         .collect();
-    list_records(&SPEC, records, &req.query, req.path_and_query).map(Reply::ok)
+    list_records(&SPEC, records, &req.query, req.path_and_query)
+        .map(|b| Reply::ok(b, Def::TotpResponse))
 }
 
 /// The key a caller may address, if the path names a well-formed key of a visible owner.
 fn visible_key(caller: &Caller, owner: &str, account: &str) -> Option<TotpKey> {
     TotpKey::from_segments(owner, account).filter(|k| caller.sees(&k.owner))
+}
+
+fn not_found() -> ApiError {
+    ApiError::known(Known::NotFound, None)
 }
 
 pub fn get(
@@ -54,40 +93,57 @@ pub fn get(
     req: &Request<'_>,
 ) -> Result<Reply, ApiError> {
     let totp = visible_key(caller, owner, account)
-        .and_then(|k| state.totps.get(&k))
-        .ok_or_else(|| ApiError::known(Known::NotFound, None))?;
-    let full = serde_json::to_value(totp).unwrap_or_default();
-    single(&SPEC, &full, &req.query).map(Reply::ok)
+        .and_then(|k| state.visible_totp(&k))
+        .ok_or_else(not_found)?;
+    single(&SPEC, &totp.full(), &req.query).map(|b| Reply::ok(b, Def::Totp))
 }
 
-/// The answer to a PATCH body that [`TotpPatch::from_body`] refuses.
-fn body_error(e: PatchBodyError) -> ApiError {
+/// The answer to a PATCH body that ontap-model refuses.
+fn patch_body_error(e: PatchBodyError) -> ApiError {
     match &e {
         PatchBodyError::NotAnObject => ApiError::inferred(&BODY_NOT_JSON_OBJECT, ""),
         PatchBodyError::NotModifiable { field } => {
             ApiError::known_with(Known::FieldCannotBeSet, &e.to_string(), Some(field))
         }
         PatchBodyError::UnknownField { field } => ApiError::inferred(&UNEXPECTED_ARGUMENT, field),
-        PatchBodyError::WrongType { field } => ApiError::inferred(&INVALID_VALUE, field),
+        PatchBodyError::WrongType { field } => ApiError::inferred(&INVALID_BODY_VALUE, field),
         PatchBodyError::EnabledNotBoolean => ApiError::inferred(&ENABLED_NOT_BOOLEAN, "enabled"),
     }
 }
 
-/// Reads the body: empty means `{}` (see PATCH_CHECK_ORDER and EMPTY_PATCH_BODY in
-/// [`crate::inferred`]).
-fn read_body(body: &[u8]) -> Result<TotpPatch, ApiError> {
+/// The answer to a POST body that ontap-model refuses.
+fn create_body_error(e: CreateBodyError) -> ApiError {
+    match &e {
+        CreateBodyError::NotAnObject => ApiError::inferred(&BODY_NOT_JSON_OBJECT, ""),
+        CreateBodyError::Missing { field } => ApiError::inferred(&MISSING_FIELD, field),
+        CreateBodyError::NotSettable { field } => {
+            ApiError::known_with(Known::FieldCannotBeSet, &e.to_string(), Some(field))
+        }
+        CreateBodyError::UnknownField { field } => ApiError::inferred(&UNEXPECTED_ARGUMENT, field),
+        CreateBodyError::WrongType { field } => ApiError::inferred(&INVALID_BODY_VALUE, field),
+    }
+}
+
+/// Reads a JSON body; an empty one is `{}` (EMPTY_PATCH_BODY in [`crate::inferred`]).
+fn read_json(body: &[u8]) -> Result<Value, ApiError> {
     let text = std::str::from_utf8(body)
         .map_err(|_| ApiError::inferred(&BODY_NOT_JSON_OBJECT, ""))?
         .trim();
     if text.is_empty() {
-        return Ok(TotpPatch::default());
+        return Ok(json!({}));
     }
-    let value: Value =
-        serde_json::from_str(text).map_err(|_| ApiError::inferred(&BODY_NOT_JSON_OBJECT, ""))?;
-    TotpPatch::from_body(&value).map_err(body_error)
+    serde_json::from_str(text).map_err(|_| ApiError::inferred(&BODY_NOT_JSON_OBJECT, ""))
 }
 
-/// PATCH, checked in the order PATCH_CHECK_ORDER of [`crate::inferred`] lists.
+fn may_modify(caller: &Caller) -> Result<(), ApiError> {
+    if caller.role.can_modify() {
+        Ok(())
+    } else {
+        Err(ApiError::known(Known::PermissionDenied, None))
+    }
+}
+
+/// PATCH: `comment` and `enabled` (the latter for the admin role only).
 pub fn patch(
     state: &mut State,
     caller: &Caller,
@@ -96,20 +152,166 @@ pub fn patch(
     req: &Request<'_>,
 ) -> Result<Reply, ApiError> {
     only(&req.query, &[])?;
-    if !caller.role.can_modify() {
-        return Err(ApiError::known(Known::PermissionDenied, None));
+    may_modify(caller)?;
+    let body = read_json(req.body)?;
+    let key = TotpKey::from_segments(owner, account);
+    let patch = match &key {
+        Some(k) => TotpPatch::from_body_addressed(&body, &k.account),
+        None => TotpPatch::from_body(&body),
     }
-    let patch = read_body(req.body)?;
+    .map_err(patch_body_error)?;
     let no_profile = ApiError::known_with(
         Known::NoProfileToModify,
         no_profile_message(&state.version),
         None,
     );
-    let key = visible_key(caller, owner, account).ok_or_else(|| no_profile.clone())?;
-    let totp = state.totps.get_mut(&key).ok_or(no_profile)?;
+    let key = key
+        .filter(|k| caller.sees(&k.owner) && state.visible_totp(k).is_some())
+        .ok_or(no_profile.clone())?;
     if patch.enabled.is_some() && !caller.role.is_admin() {
         return Err(ApiError::known(Known::OnlyAdminMayChangeStatus, None));
     }
+    let totp = state.totps.get_mut(&key).ok_or(no_profile)?;
     patch.apply_to(totp);
-    Ok(Reply::ok(json!({})))
+    Ok(Reply::empty())
+}
+
+/// DELETE: up to 9.18 only (DELETE_REMOVED and DELETE_RULES in [`crate::inferred`]).
+pub fn delete(
+    state: &mut State,
+    caller: &Caller,
+    owner: &str,
+    account: &str,
+    req: &Request<'_>,
+) -> Result<Reply, ApiError> {
+    let v: &Version = &state.version;
+    if v.at_least(DELETE_REMOVED_IN.0, DELETE_REMOVED_IN.1, 0) {
+        return Err(ApiError::inferred(&DELETE_REMOVED, ""));
+    }
+    only(&req.query, &[])?;
+    may_modify(caller)?;
+    let key = visible_key(caller, owner, account)
+        .filter(|k| state.visible_totp(k).is_some())
+        .ok_or_else(not_found)?;
+    let own = key.owner == caller.owner && key.account.as_str() == caller.name;
+    if !caller.role.is_admin() && !own {
+        return Err(ApiError::known(Known::PermissionDenied, None));
+    }
+    state.totps.remove(&key);
+    state.secrets.remove(&key);
+    Ok(Reply::empty())
+}
+
+/// The fingerprint of a secret: SHA-256 of its bytes, lower-case hex (NEW_PROFILE_FIELDS).
+pub fn fingerprint(secret: &Secret) -> String {
+    Sha256::digest(secret.bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// ONTAP's chart-service `install_url` carrying the Key Uri Format URI (NEW_PROFILE_FIELDS).
+pub fn install_url(uri: &KeyUri) -> String {
+    format!(
+        "{INSTALL_URL_PREFIX}{}",
+        percent_encoding::utf8_percent_encode(&uri.to_uri(), percent_encoding::NON_ALPHANUMERIC)
+    )
+}
+
+/// POST: a user creates their own profile (CHECK_ORDER, POST_OWNER, POST_RECORDS,
+/// DISABLED_PROFILES and NEW_PROFILE_FIELDS in [`crate::inferred`]).
+pub fn post(state: &mut State, caller: &Caller, req: &Request<'_>) -> Result<Reply, ApiError> {
+    only(&req.query, &["return_records", "return_timeout"])?;
+    let return_records = parse_bool(&req.query, "return_records")?.unwrap_or(false);
+    check_return_timeout(&req.query)?;
+    may_modify(caller)?;
+    let create = TotpCreate::from_body(&read_json(req.body)?).map_err(create_body_error)?;
+
+    let for_others = || ApiError::inferred(&CREATE_FOR_OTHERS, "");
+    let svm = match &create.owner {
+        None => state.admin_svm(),
+        Some(sel) => {
+            let by_uuid = sel.uuid.as_ref().map(|u| state.svm(u));
+            let by_name = sel.name.as_deref().map(|n| state.svm_by_name(n));
+            match (by_uuid, by_name) {
+                (Some(a), Some(b)) if a.map(|s| &s.uuid) != b.map(|s| &s.uuid) => {
+                    return Err(ApiError::inferred(&INVALID_BODY_VALUE, "owner.name"))
+                }
+                (Some(a), _) => a,
+                (None, Some(b)) => b,
+                (None, None) => state.admin_svm(),
+            }
+        }
+    }
+    .filter(|s| caller.sees(&s.uuid))
+    .cloned()
+    .ok_or_else(for_others)?;
+    if svm.uuid != caller.owner || create.account.name.as_str() != caller.name {
+        return Err(for_others());
+    }
+    let account = state
+        .account(&svm.uuid, create.account.name.as_str())
+        .ok_or_else(for_others)?;
+    if !account.requires_totp() {
+        return Err(ApiError::known(Known::TotpNotConfigured, None));
+    }
+    let key = TotpKey {
+        owner: svm.uuid.clone(),
+        account: create.account.name.clone(),
+    };
+    if state
+        .totps
+        .get(&key)
+        .is_some_and(|t| t.enabled != Some(false))
+    {
+        return Err(ApiError::inferred(&DUPLICATE_PROFILE, ""));
+    }
+
+    let secret = Secret::from_bytes(&rng::fresh_bytes(otp::SECRET_BYTES));
+    let comment = create
+        .comment
+        .as_ref()
+        .map(|c| c.as_str().to_owned())
+        .unwrap_or_default();
+    let mut totp = crate::demo::profile(&svm, &key.account, true, &comment);
+    totp.sha_fingerprint = Some(fingerprint(&secret));
+    let uri = KeyUri {
+        issuer: state.name.clone(),
+        account: format!("{}@{}", key.account, svm.name),
+        secret: secret.clone(),
+    };
+    let emergency_codes: Vec<String> = (0..EMERGENCY_CODES)
+        .map(|_| rng::fresh_digits(EMERGENCY_CODE_DIGITS))
+        .collect();
+    let mut record = totp.full();
+    if let Some(o) = record.as_object_mut() {
+        o.insert("secret_key".into(), json!(secret.to_base32()));
+        o.insert("install_url".into(), json!(install_url(&uri)));
+        o.insert(
+            "verification_code".into(),
+            json!(otp::code_at(&secret, rng::unix_now())),
+        );
+        o.insert("emergency_codes".into(), json!(emergency_codes));
+    }
+    let location = format!(
+        "/api/security/login/totps/{}/{}",
+        encode_segment(key.owner.as_str()),
+        encode_segment(key.account.as_str())
+    );
+    state.totps.insert(key.clone(), totp);
+    state.secrets.insert(key, secret);
+    let (body, schema) = if return_records {
+        (
+            json!({"num_records": 1, "records": [record]}),
+            Def::TotpPostResponse,
+        )
+    } else {
+        (json!({}), Def::Empty)
+    };
+    Ok(Reply {
+        status: 201,
+        body,
+        schema,
+        location: Some(location),
+    })
 }

@@ -17,6 +17,7 @@ fn every_api_request_is_logged_as_received_and_answered() {
         log,
         vec![
             LoggedRequest {
+                id: 1,
                 method: "GET".into(),
                 path: format!("{path}?fields=comment"),
                 user: Some("admin".into()),
@@ -25,6 +26,7 @@ fn every_api_request_is_logged_as_received_and_answered() {
                 sent_www_authenticate: false,
             },
             LoggedRequest {
+                id: 2,
                 method: "PATCH".into(),
                 path: path.clone(),
                 user: Some("admin".into()),
@@ -33,6 +35,7 @@ fn every_api_request_is_logged_as_received_and_answered() {
                 sent_www_authenticate: false,
             },
             LoggedRequest {
+                id: 3,
                 method: "GET".into(),
                 path: "/api/cluster".into(),
                 user: Some("admin".into()),
@@ -41,6 +44,7 @@ fn every_api_request_is_logged_as_received_and_answered() {
                 sent_www_authenticate: true,
             },
             LoggedRequest {
+                id: 4,
                 method: "GET".into(),
                 path: "/api/cluster".into(),
                 user: None,

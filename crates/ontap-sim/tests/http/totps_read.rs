@@ -102,12 +102,20 @@ fn a_fields_list_adds_only_the_fields_named() {
     }
 }
 
+/// As real clusters answer it (a public FSx for ONTAP transcript; ansible-collections/netapp.ontap
+/// issue 189): 400, code 262197, `The value "x" is invalid for field "fields"`, target fields.
 #[test]
-fn a_field_the_record_does_not_have_is_refused() {
+fn a_field_the_record_does_not_have_is_refused_with_262197() {
     let sim = Sim::demo();
     let r = sim.get(&format!("{TOTPS}?fields=comment,secret_key"));
-    assert_eq!((r.status, r.code()), (400, "2".to_owned()));
-    assert_eq!(r.json()["error"]["target"], "fields");
+    assert_eq!(
+        (r.status, r.json()),
+        (
+            400,
+            json!({"error": {"message": "The value \"secret_key\" is invalid for field \"fields\"",
+                             "code": "262197", "target": "fields"}})
+        )
+    );
 }
 
 #[test]
@@ -234,23 +242,37 @@ fn order_by_sorts_by_the_fields_named() {
     ));
     assert_eq!(r.json()["enabled"], false);
     let r = sim.get(&format!("{TOTPS}?order_by=colour"));
-    assert_eq!((r.status, r.code()), (400, "2".to_owned()));
+    assert_eq!((r.status, r.code()), (400, "262197".to_owned()));
 }
 
+/// 262179 "Unexpected argument" as real clusters answer unknown arguments (ansible issue 178,
+/// a public transcript for an extra path segment); see UNEXPECTED_ARGUMENT in the README.
 #[test]
-fn unknown_query_parameters_are_refused_as_unexpected_arguments() {
+fn unknown_query_parameters_are_refused_as_unexpected_arguments_262179() {
     let sim = Sim::demo();
     let r = sim.get(&format!("{TOTPS}?colour=red"));
     assert_eq!(r.status, 400);
     assert_eq!(
         r.json(),
-        json!({"error": {"message": "Unexpected argument \"colour\".", "code": "2", "target": "colour"}})
+        json!({"error": {"message": "Unexpected argument \"colour\".", "code": "262179", "target": "colour"}})
     );
     let r = sim.get(&format!(
         "{}?max_records=1",
         profile_path(demo::VS_ENG_UUID, "vsadmin")
     ));
-    assert_eq!((r.status, r.code()), (400, "2".to_owned()));
+    assert_eq!((r.status, r.code()), (400, "262179".to_owned()));
+    // An extra path segment: 404 262179 without target, as the public transcript shows.
+    let r = sim.get(&format!(
+        "{}/extra",
+        profile_path(demo::VS_ENG_UUID, "vsadmin")
+    ));
+    assert_eq!(
+        (r.status, r.json()),
+        (
+            404,
+            json!({"error": {"message": "Unexpected argument \"extra\".", "code": "262179"}})
+        )
+    );
 }
 
 #[test]

@@ -1,0 +1,305 @@
+//! One-time passwords: RFC 4226 (HOTP) and RFC 6238 (TOTP) codes with HMAC-SHA-1, and the
+//! `otpauth://totp/...` URI of Google Authenticator's Key Uri Format, which authenticator apps
+//! scan from a QR code. ONTAP's TOTP profiles use SHA-1, 6 digits and 30-second steps (the
+//! defaults of every authenticator app).
+//!
+//! Nothing here is random: the secret is given (the emulator draws it from its own generator;
+//! the page only reads it), so every function is a pure function of its inputs.
+
+use data_encoding::BASE32_NOPAD;
+use hmac::{Hmac, Mac};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use sha1::Sha1;
+
+/// Digits of a TOTP code (RFC 6238's default, and what ONTAP's authenticator set-up uses).
+pub const DIGITS: u32 = 6;
+/// Length of a time step in seconds (RFC 6238 §4.1 recommends 30).
+pub const PERIOD: u64 = 30;
+/// Length of a freshly made secret: 160 bits, the HMAC-SHA-1 output size (RFC 4226 §4, R6).
+pub const SECRET_BYTES: usize = 20;
+
+/// A shared TOTP secret (raw bytes). Written as RFC 4648 base32 without padding, as the Key Uri
+/// Format asks.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(Vec<u8>);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never print a secret by accident.
+        write!(f, "Secret({} bytes)", self.0.len())
+    }
+}
+
+/// Why a text is not a base32 secret.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SecretError {
+    #[error("A secret is required.")]
+    Empty,
+    #[error("A secret is written in base32: the letters A to Z and the digits 2 to 7.")]
+    NotBase32,
+}
+
+impl Secret {
+    pub fn from_bytes(bytes: &[u8]) -> Secret {
+        Secret(bytes.to_vec())
+    }
+
+    /// Reads base32 text as people copy it: case, spaces, hyphens and `=` padding do not matter.
+    pub fn from_base32(text: &str) -> Result<Secret, SecretError> {
+        let clean: String = text
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '-' && *c != '=')
+            .map(|c| c.to_ascii_uppercase())
+            .collect();
+        if clean.is_empty() {
+            return Err(SecretError::Empty);
+        }
+        BASE32_NOPAD
+            .decode(clean.as_bytes())
+            .map(Secret)
+            .map_err(|_| SecretError::NotBase32)
+    }
+
+    /// Base32 without padding (32 characters for a 160-bit secret).
+    pub fn to_base32(&self) -> String {
+        BASE32_NOPAD.encode(&self.0)
+    }
+
+    pub fn bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+/// RFC 4226 §5.3: the HOTP value of `counter` with HMAC-SHA-1, truncated to `digits` digits.
+pub fn hotp(key: &[u8], counter: u64, digits: u32) -> u32 {
+    // HMAC accepts keys of any length, so `new_from_slice` cannot fail here.
+    let mut mac = match Hmac::<Sha1>::new_from_slice(key) {
+        Ok(m) => m,
+        Err(_) => return 0,
+    };
+    mac.update(&counter.to_be_bytes());
+    let hash = mac.finalize().into_bytes();
+    let offset = usize::from(hash[hash.len() - 1] & 0x0f);
+    let binary = (u32::from(hash[offset]) & 0x7f) << 24
+        | u32::from(hash[offset + 1]) << 16
+        | u32::from(hash[offset + 2]) << 8
+        | u32::from(hash[offset + 3]);
+    binary % 10u32.pow(digits.min(9))
+}
+
+/// RFC 6238 §4.2: the time step of a Unix time (T0 = 0).
+pub fn time_step(unix_seconds: u64, period: u64) -> u64 {
+    unix_seconds / period.max(1)
+}
+
+/// The TOTP code at `unix_seconds`, with ONTAP's parameters (SHA-1, 6 digits, 30 s), as text
+/// with its leading zeros.
+pub fn code_at(secret: &Secret, unix_seconds: u64) -> String {
+    let value = hotp(secret.bytes(), time_step(unix_seconds, PERIOD), DIGITS);
+    format!("{value:0width$}", width = DIGITS as usize)
+}
+
+/// True when `code` is the code of the step of `unix_seconds` or of one of the `window` steps on
+/// either side (RFC 6238 §5.2 allows for clock drift and transmission delay).
+pub fn verify(secret: &Secret, code: &str, unix_seconds: u64, window: u64) -> bool {
+    let code = code.trim();
+    if code.len() != DIGITS as usize || !code.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let step = time_step(unix_seconds, PERIOD);
+    (step.saturating_sub(window)..=step.saturating_add(window)).any(|s| {
+        format!(
+            "{:0w$}",
+            hotp(secret.bytes(), s, DIGITS),
+            w = DIGITS as usize
+        ) == code
+    })
+}
+
+/// Characters kept as they are in a label or a parameter value: RFC 3986 unreserved.
+const URI_COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+fn enc(s: &str) -> String {
+    utf8_percent_encode(s, URI_COMPONENT).to_string()
+}
+
+/// An `otpauth://totp/` URI per the Key Uri Format: label `issuer:account` (each part
+/// percent-encoded), then `secret` (base32, no padding), `issuer`, `algorithm=SHA1`,
+/// `digits=6`, `period=30`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyUri {
+    pub issuer: String,
+    pub account: String,
+    pub secret: Secret,
+}
+
+impl KeyUri {
+    pub fn to_uri(&self) -> String {
+        format!(
+            "otpauth://totp/{}:{}?secret={}&issuer={}&algorithm=SHA1&digits={DIGITS}&period={PERIOD}",
+            enc(&self.issuer),
+            enc(&self.account),
+            self.secret.to_base32(),
+            enc(&self.issuer),
+        )
+    }
+
+    /// Reads an `otpauth://totp/` URI back (the inverse of [`KeyUri::to_uri`]); `None` when it
+    /// is not a TOTP URI with a base32 secret, or asks for parameters other than ONTAP's.
+    pub fn parse(uri: &str) -> Option<KeyUri> {
+        let rest = uri.strip_prefix("otpauth://totp/")?;
+        let (label, query) = rest.split_once('?')?;
+        let dec = |s: &str| {
+            percent_encoding::percent_decode_str(s)
+                .decode_utf8()
+                .ok()
+                .map(|c| c.into_owned())
+        };
+        let label = dec(label)?;
+        let (label_issuer, account) = match label.split_once(':') {
+            Some((i, a)) => (Some(i.to_owned()), a.trim_start().to_owned()),
+            None => (None, label),
+        };
+        let mut secret = None;
+        let mut issuer = label_issuer;
+        for pair in query.split('&') {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            let v = dec(v)?;
+            match k {
+                "secret" => secret = Some(Secret::from_base32(&v).ok()?),
+                "issuer" => issuer = Some(v),
+                "algorithm" if !v.eq_ignore_ascii_case("SHA1") => return None,
+                "digits" if v != DIGITS.to_string() => return None,
+                "period" if v != PERIOD.to_string() => return None,
+                _ => {}
+            }
+        }
+        Some(KeyUri {
+            issuer: issuer.unwrap_or_default(),
+            account,
+            secret: secret?,
+        })
+    }
+}
+
+/// The `otpauth://totp/` URI inside ONTAP's `install_url`. ONTAP's published example wraps it
+/// in a chart-service link (`...&cht=qr&chl=otpauth://totp/...`), its value percent-encoded or
+/// not; a bare `otpauth://` URI is read as it is. `None` when no TOTP URI is found.
+pub fn key_uri_in_install_url(install_url: &str) -> Option<KeyUri> {
+    let url = install_url.trim();
+    if url.starts_with("otpauth://") {
+        return KeyUri::parse(url);
+    }
+    let query = url.split_once('?')?.1;
+    // `chl` is the last parameter of ONTAP's example and its raw value may hold `?` and `&`:
+    // take everything after `chl=`.
+    let at = query.find("chl=")?;
+    let raw = &query[at + 4..];
+    let decoded = percent_encoding::percent_decode_str(raw)
+        .decode_utf8()
+        .ok()?;
+    KeyUri::parse(&decoded)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// RFC 6238 Appendix B's SHA-1 key: the ASCII string "12345678901234567890".
+    const RFC_KEY: &[u8] = b"12345678901234567890";
+
+    #[test]
+    fn rfc_4226_appendix_d_hotp_values() {
+        let expected = [
+            755224, 287082, 359152, 969429, 338314, 254676, 287922, 162583, 399871, 520489,
+        ];
+        for (counter, want) in expected.iter().enumerate() {
+            assert_eq!(hotp(RFC_KEY, counter as u64, 6), *want, "counter {counter}");
+        }
+    }
+
+    #[test]
+    fn rfc_6238_appendix_b_sha1_test_vectors() {
+        // (time, 8-digit TOTP) for the SHA-1 mode, T0 = 0, X = 30.
+        for (time, want) in [
+            (59u64, "94287082"),
+            (1111111109, "07081804"),
+            (1111111111, "14050471"),
+            (1234567890, "89005924"),
+            (2000000000, "69279037"),
+            (20000000000, "65353130"),
+        ] {
+            let got = format!("{:08}", hotp(RFC_KEY, time_step(time, 30), 8));
+            assert_eq!(got, want, "T = {time}");
+            // The 6-digit code ONTAP uses is the same value's last six digits.
+            let six = code_at(&Secret::from_bytes(RFC_KEY), time);
+            assert_eq!(six, want[2..], "T = {time}");
+        }
+    }
+
+    #[test]
+    fn verify_accepts_the_adjacent_steps_only() {
+        let s = Secret::from_bytes(RFC_KEY);
+        let t = 1111111111;
+        let now = code_at(&s, t);
+        assert!(verify(&s, &now, t, 0));
+        assert!(verify(&s, &code_at(&s, t - 30), t, 1));
+        assert!(!verify(&s, &code_at(&s, t - 60), t, 1));
+        assert!(!verify(&s, "12345", t, 1));
+        assert!(!verify(&s, "abcdef", t, 1));
+    }
+
+    #[test]
+    fn base32_round_trips_and_forgives_how_people_copy_it() {
+        let s = Secret::from_bytes(RFC_KEY);
+        let b = s.to_base32();
+        assert_eq!(b, "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
+        assert!(!b.contains('='));
+        assert_eq!(Secret::from_base32(&b), Ok(s.clone()));
+        assert_eq!(
+            Secret::from_base32("gezd gnbv-gy3t qojq gezd gnbv gy3t qojq"),
+            Ok(s)
+        );
+        assert_eq!(Secret::from_base32(" "), Err(SecretError::Empty));
+        assert_eq!(Secret::from_base32("1189"), Err(SecretError::NotBase32));
+        assert_eq!(
+            format!("{:?}", Secret::from_bytes(&[1; 20])),
+            "Secret(20 bytes)"
+        );
+    }
+
+    #[test]
+    fn the_key_uri_encodes_label_and_names_every_parameter() {
+        let k = KeyUri {
+            issuer: "cluster 1".into(),
+            account: "CORP\\jdoe@vs1".into(),
+            secret: Secret::from_bytes(RFC_KEY),
+        };
+        let uri = k.to_uri();
+        assert_eq!(
+            uri,
+            "otpauth://totp/cluster%201:CORP%5Cjdoe%40vs1?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ\
+             &issuer=cluster%201&algorithm=SHA1&digits=6&period=30"
+        );
+        assert_eq!(KeyUri::parse(&uri), Some(k.clone()));
+        assert_eq!(KeyUri::parse("otpauth://hotp/x?secret=GEZA"), None);
+        // Inside ONTAP's chart-service install_url, encoded or raw.
+        let chart = "https://www.google.com/chart?chs=200x200&chld=M|0&cht=qr&chl=";
+        let encoded = format!("{chart}{}", enc(&uri));
+        assert_eq!(key_uri_in_install_url(&encoded), Some(k.clone()));
+        assert_eq!(
+            key_uri_in_install_url(&format!("{chart}{uri}")),
+            Some(k.clone())
+        );
+        assert_eq!(key_uri_in_install_url(&uri), Some(k.clone()));
+        assert_eq!(key_uri_in_install_url("https://example.com/?a=b"), None);
+        assert_eq!(
+            KeyUri::parse("otpauth://totp/a:b?secret=GEZA&algorithm=SHA256"),
+            None
+        );
+    }
+}

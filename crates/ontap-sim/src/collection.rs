@@ -274,12 +274,12 @@ fn decode_token(token: &str, len: usize) -> Option<Vec<String>> {
     (key.len() == len).then_some(key)
 }
 
-/// Reads a boolean query parameter (`true`/`false`).
+/// Reads a boolean query parameter (`true`/`false`, in any case: QUERY_CASE_AND_EMPTY).
 pub fn parse_bool(query: &Query, name: &str) -> Result<Option<bool>, ApiError> {
     match query.get(name) {
         None => Ok(None),
-        Some("true") => Ok(Some(true)),
-        Some("false") => Ok(Some(false)),
+        Some(v) if v.eq_ignore_ascii_case("true") => Ok(Some(true)),
+        Some(v) if v.eq_ignore_ascii_case("false") => Ok(Some(false)),
         Some(v) => Err(invalid(name, v)),
     }
 }

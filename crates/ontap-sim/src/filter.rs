@@ -29,6 +29,19 @@ enum Test {
     Range(String, String),
 }
 
+impl Test {
+    fn lowercased(&self) -> Test {
+        let l = |s: &String| s.to_ascii_lowercase();
+        match self {
+            Test::Null => Test::Null,
+            Test::Exact(v) => Test::Exact(l(v)),
+            Test::Wildcard(v) => Test::Wildcard(l(v)),
+            Test::Cmp(o, e, v) => Test::Cmp(*o, *e, l(v)),
+            Test::Range(a, b) => Test::Range(l(a), l(b)),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 struct Alt {
     not: bool,
@@ -117,12 +130,16 @@ impl Pattern {
             if alt.test == Test::Null {
                 return values.is_empty() != alt.not;
             }
-            let texts: Vec<String> = values.iter().filter_map(text).collect();
-            if texts.is_empty() {
+            if values.iter().all(|v| text(v).is_none()) {
                 // Fields that are not set are excluded from matching queries, negated or not.
                 return false;
             }
-            let hit = texts.iter().any(|t| test(&alt.test, t));
+            let hit = values.iter().any(|v| match (v, text(v)) {
+                // Booleans read `true`, `True` and `TRUE` alike (QUERY_CASE_AND_EMPTY).
+                (Value::Bool(_), Some(t)) => test(&alt.test.lowercased(), &t),
+                (_, Some(t)) => test(&alt.test, &t),
+                (_, None) => false,
+            });
             hit != alt.not
         })
     }
@@ -204,6 +221,7 @@ mod tests {
         assert!(!m(json!("alice"), "Alice"));
         assert!(!m(json!("alice"), "ali"));
         assert!(m(json!(false), "false"));
+        assert!(m(json!(false), "False") && !m(json!(true), "FALSE"));
         assert!(matches(&[json!("x"), json!("y")], "y"));
         assert!(m(json!(""), ""));
         assert!(!matches(&[], ""));

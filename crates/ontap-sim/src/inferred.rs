@@ -298,10 +298,12 @@ pub const BEHAVIOURS: &[(&str, &str, &str)] = &[
     ),
     (
         "QUERY_CASE_AND_EMPTY",
-        "filters are case-sensitive; `field=` matches the empty value; `{...}` and `!{...}` are \
-         matched as literal text",
-        "NetApp's REST and CLI query pages do not say whether matching ignores case; `{query}` \
-         is the CLI's extended query, which the REST filter documentation does not list",
+        "filters are case-sensitive, except that booleans (filters on boolean fields, \
+         return_records) read true/false in any case; `field=` matches the empty value; `{...}` \
+         and `!{...}` are matched as literal text",
+        "NetApp's REST and CLI query pages do not say whether matching ignores case; Python's \
+         requests (under netapp-ontap) sends False for a Python boolean; `{query}` is the CLI's \
+         extended query, which the REST filter documentation does not list",
     ),
     (
         "CONTINUATION_TOKEN",

@@ -90,6 +90,11 @@ impl Sim {
         lock(&self.inner.violations).clone()
     }
 
+    /// Forgets the recorded schema violations (for tests that provoke one on purpose).
+    pub fn clear_schema_violations(&self) {
+        lock(&self.inner.violations).clear();
+    }
+
     /// Expires a credential (a user name or a bearer token): 401 from then on.
     pub fn expire_credentials(&self, credential: &str) {
         self.with_state(|s| s.expired.insert(credential.to_owned()));
@@ -141,7 +146,10 @@ impl Sim {
             return;
         }
         let mut v = lock(&self.inner.violations);
-        v.extend(problems.into_iter().map(|p| format!("{what}: {p}")));
+        for p in problems {
+            eprintln!("ontap-sim: answer breaks the published definition: {what}: {p}");
+            v.push(format!("{what}: {p}"));
+        }
     }
 
     /// Runs `f` with the state locked: the only way handlers read or change it.

@@ -20,7 +20,7 @@ use tempfile::TempDir;
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// Debian's Chromium; `CHROMIUM` overrides it.
 pub const CHROMIUM: &str = "/usr/bin/chromium";
-/// How long a wait polls before it gives up.
+/// How long a wait polls before it gives up, unless [`Browser::set_timeout`] says otherwise.
 pub const TIMEOUT: Duration = Duration::from_secs(10);
 const POLL: Duration = Duration::from_millis(100);
 
@@ -123,6 +123,7 @@ pub struct Browser {
     client: Client,
     session: Option<String>,
     base: String,
+    timeout: Duration,
     // Drop order: the session (above) is closed before the driver dies, then the profile goes.
     driver: Driver,
     _profile: TempDir,
@@ -156,6 +157,7 @@ impl Browser {
             client,
             session,
             base: base.trim_end_matches('/').to_string(),
+            timeout: TIMEOUT,
             driver,
             _profile: profile,
         })
@@ -164,6 +166,11 @@ impl Browser {
     /// The fantoccini client, for anything the helpers below do not cover.
     pub fn client(&self) -> &Client {
         &self.client
+    }
+
+    /// How long the waits below poll before they give up ([`TIMEOUT`] by default).
+    pub fn set_timeout(&mut self, timeout: Duration) {
+        self.timeout = timeout;
     }
 
     /// The origin this browser's relative paths go to.
@@ -206,14 +213,14 @@ impl Browser {
         Ok(v.as_str().unwrap_or_default().to_string())
     }
 
-    /// Polls `probe` every 100 ms until it returns `Some`, for at most [`TIMEOUT`]. On time-out
+    /// Polls `probe` every 100 ms until it returns `Some`, for at most the timeout. On time-out
     /// it saves a screenshot and fails with `what`, the URL and the page's text.
     pub async fn wait_until<T, F, Fut>(&self, what: &str, mut probe: F) -> Result<T>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<Option<T>>>,
     {
-        let deadline = Instant::now() + TIMEOUT;
+        let deadline = Instant::now() + self.timeout;
         let mut last_err = None;
         loop {
             match probe().await {
@@ -239,7 +246,8 @@ impl Browser {
         let text: String = self.body_text().await.unwrap_or_default();
         let text: String = text.chars().take(800).collect();
         let mut msg = format!(
-            "timed out after {TIMEOUT:?} waiting for {what}\n  at {url}\n  page text: {text:?}"
+            "timed out after {:?} waiting for {what}\n  at {url}\n  page text: {text:?}",
+            self.timeout
         );
         if let Some(e) = last_err {
             msg.push_str(&format!("\n  last error: {e:#}"));

@@ -3,7 +3,7 @@
 //! its own Chromium session over WebDriver. Tests run one at a time (a process-wide lock), to
 //! keep a 2-core machine calm.
 //!
-//! ```ignore
+//! ```text
 //! let h = Harness::start().await?;        // emulator + browser, on the built page
 //! h.goto("/").await?;
 //! h.sign_in("admin").await?;              // Browser's helpers are reachable through Deref
@@ -88,11 +88,7 @@ impl Harness {
             ..ontap_sim::Config::ephemeral()
         };
         // On a runtime of its own: independent of the test's runtime and of its blocking drops.
-        // (start_background blocks on its own runtime, which tokio forbids inside ours.)
-        let sim = std::thread::spawn(move || ontap_sim::start_background(config))
-            .join()
-            .map_err(|_| anyhow::anyhow!("starting ontap-sim panicked"))?
-            .context("starting ontap-sim")?;
+        let sim = ontap_sim::start_background(config).context("starting ontap-sim")?;
         let browser = Browser::start(&sim.url()).await?;
         Ok(Harness {
             browser,

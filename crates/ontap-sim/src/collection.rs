@@ -3,6 +3,7 @@
 //! (`_links.next`). Records are anything that can say what values sit at a dotted path and
 //! render themselves in full ([`Record`]); only the records of the page sent are rendered.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 
 use data_encoding::BASE64URL_NOPAD;
@@ -45,6 +46,16 @@ pub trait Record {
     fn values(&self, path: &str) -> Vec<Value>;
     /// The full record, every field.
     fn full(&self) -> Value;
+    /// The text a record sorts by at `path` (the first value there); records may lend it
+    /// without copying, which keeps large listings fast.
+    fn sort_text(&self, path: &str) -> Cow<'_, str> {
+        Cow::Owned(
+            self.values(path)
+                .first()
+                .and_then(filter::text)
+                .unwrap_or_default(),
+        )
+    }
 }
 
 impl Record for Value {
@@ -62,6 +73,9 @@ impl<T: Record + ?Sized> Record for &T {
     }
     fn full(&self) -> Value {
         (**self).full()
+    }
+    fn sort_text(&self, path: &str) -> Cow<'_, str> {
+        (**self).sort_text(path)
     }
 }
 
@@ -168,9 +182,17 @@ impl Keep {
 /// The record as `fields` asks for it. `default_all`: what no `fields` means (every field for
 /// a single record, the key fields for a collection).
 pub fn project(full: &Value, spec: &Spec, fields: &Fields, default_all: bool) -> Value {
+    match keep_for(spec, fields, default_all) {
+        Some(keep) => keep.apply(full),
+        None => full.clone(),
+    }
+}
+
+/// The paths a projection keeps; `None` when it keeps everything.
+fn keep_for(spec: &Spec, fields: &Fields, default_all: bool) -> Option<Keep> {
     let list = match fields {
-        Fields::All => return full.clone(),
-        Fields::Default if default_all => return full.clone(),
+        Fields::All => return None,
+        Fields::Default if default_all => return None,
         Fields::Default => &[][..],
         Fields::List(l) => &l[..],
     };
@@ -183,7 +205,7 @@ pub fn project(full: &Value, spec: &Spec, fields: &Fields, default_all: bool) ->
     {
         keep.add(f);
     }
-    keep.apply(full)
+    Some(keep)
 }
 
 /// The values at a dotted path, looking into every element of the arrays on the way.
@@ -238,21 +260,13 @@ fn parse_order(spec: &Spec, query: &Query) -> Result<Vec<(String, Dir)>, ApiErro
     Ok(order)
 }
 
-fn sort_key<R: Record>(record: &R, order: &[(String, Dir)]) -> Vec<String> {
-    order
-        .iter()
-        .map(|(f, _)| {
-            record
-                .values(f)
-                .first()
-                .and_then(filter::text)
-                .unwrap_or_default()
-        })
-        .collect()
+fn sort_key<'a, R: Record>(record: &'a R, order: &[(String, Dir)]) -> Vec<Cow<'a, str>> {
+    order.iter().map(|(f, _)| record.sort_text(f)).collect()
 }
 
-fn compare(a: &[String], b: &[String], order: &[(String, Dir)]) -> Ordering {
+fn compare<A: AsRef<str>, B: AsRef<str>>(a: &[A], b: &[B], order: &[(String, Dir)]) -> Ordering {
     for ((x, y), (_, dir)) in a.iter().zip(b).zip(order) {
+        let (x, y) = (x.as_ref(), y.as_ref());
         let o = match dir {
             Dir::Asc => x.cmp(y),
             Dir::Desc => y.cmp(x),
@@ -264,7 +278,7 @@ fn compare(a: &[String], b: &[String], order: &[(String, Dir)]) -> Ordering {
     Ordering::Equal
 }
 
-fn encode_token(key: &[String]) -> String {
+fn encode_token(key: &[Cow<'_, str>]) -> String {
     BASE64URL_NOPAD.encode(&serde_json::to_vec(key).unwrap_or_default())
 }
 
@@ -336,22 +350,29 @@ pub fn list<R: Record>(
         .filter(|(k, _)| spec.filters.contains(&k.as_str()))
         .map(|(k, v)| (k.as_str(), Pattern::parse(v)))
         .collect();
-    let mut matching: Vec<(Vec<String>, R)> = records
-        .into_iter()
+    let filtered: Vec<&R> = records
+        .iter()
         .filter(|r| filters.iter().all(|(field, p)| p.matches(&r.values(field))))
-        .map(|r| (sort_key(&r, &order), r))
         .collect();
 
     if !return_records {
         return Ok(json!({
-            "num_records": matching.len(),
+            "num_records": filtered.len(),
             "_links": {"self": {"href": self_href}},
         }));
     }
 
-    if let Some(s) = &start {
-        matching.retain(|(k, _)| compare(k, s, &order) == Ordering::Greater);
-    }
+    // Only the records after the continuation, and of those only the first `max_records` in
+    // order, are sorted: a page costs one pass over the collection, not a full sort.
+    let mut matching: Vec<(Vec<Cow<'_, str>>, &R)> = filtered
+        .into_iter()
+        .map(|r| (sort_key(r, &order), r))
+        .filter(|(k, _)| {
+            start
+                .as_ref()
+                .is_none_or(|s| compare(k, s, &order) == Ordering::Greater)
+        })
+        .collect();
     let more = matching.len() > max_records;
     if more {
         // Only the first `max_records` in order are needed: select them, then sort those.
@@ -372,9 +393,13 @@ pub fn list<R: Record>(
             links["next"] = json!({"href": format!("{}{}", spec.href, next.to_query_string())});
         }
     }
+    let keep = keep_for(spec, &fields, false);
     let records: Vec<Value> = matching
         .iter()
-        .map(|(_, r)| project(&r.full(), spec, &fields, false))
+        .map(|(_, r)| match &keep {
+            Some(k) => k.apply(&r.full()),
+            None => r.full(),
+        })
         .collect();
     Ok(json!({
         "records": records,

@@ -6,11 +6,29 @@ mod client;
 
 #[path = "http/auth.rs"]
 mod auth;
+#[path = "http/concurrency.rs"]
+mod concurrency;
+#[path = "http/disabled.rs"]
+mod disabled;
+#[path = "http/faults.rs"]
+mod faults;
+#[path = "http/filters.rs"]
+mod filters;
 #[path = "http/log.rs"]
 mod log;
 #[path = "http/page.rs"]
 mod page;
+#[path = "http/paging.rs"]
+mod paging;
+#[path = "http/roles.rs"]
+mod roles;
+#[path = "http/schema.rs"]
+mod schema;
+#[path = "http/totps_delete.rs"]
+mod totps_delete;
 #[path = "http/totps_patch.rs"]
 mod totps_patch;
+#[path = "http/totps_post.rs"]
+mod totps_post;
 #[path = "http/totps_read.rs"]
 mod totps_read;

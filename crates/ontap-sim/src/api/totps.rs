@@ -3,6 +3,8 @@
 //! ontap-model ([`TotpPatch::from_body_addressed`], [`TotpCreate::from_body`]); this module
 //! decides who may do what, in the order CHECK_ORDER of [`crate::inferred`] lists.
 
+use std::borrow::Cow;
+
 use ontap_model::otp::{self, KeyUri, Secret};
 use ontap_model::totp::{encode_segment, TOTP_FIELDS};
 use ontap_model::{
@@ -63,14 +65,39 @@ impl Record for Totp {
     fn full(&self) -> Value {
         serde_json::to_value(self).unwrap_or_default()
     }
+    fn sort_text(&self, path: &str) -> Cow<'_, str> {
+        fn b(v: Option<&str>) -> Cow<'_, str> {
+            Cow::Borrowed(v.unwrap_or(""))
+        }
+        match path {
+            "account.name" => b(self.account_name()),
+            "owner.name" => b(self.owner_name()),
+            "owner.uuid" => b(self.owner_uuid()),
+            "comment" => b(self.comment.as_deref()),
+            "sha_fingerprint" => b(self.sha_fingerprint.as_deref()),
+            "scope" => Cow::Borrowed(self.scope.as_ref().map_or("", |s| s.as_str())),
+            "enabled" => Cow::Borrowed(match self.enabled {
+                Some(true) => "true",
+                Some(false) => "false",
+                None => "",
+            }),
+            other => Cow::Owned(
+                self.values(other)
+                    .first()
+                    .and_then(crate::filter::text)
+                    .unwrap_or_default(),
+            ),
+        }
+    }
 }
 
 pub fn list(state: &State, caller: &Caller, req: &Request<'_>) -> Result<Reply, ApiError> {
+    let hide_disabled = state.disabled_hidden;
     let records: Vec<&Totp> = state
         .totps
         .iter()
-        .filter(|(key, _)| caller.sees(&key.owner))
-        .filter_map(|(key, _)| state.visible_totp(key))
+        .filter(|(key, t)| caller.sees(&key.owner) && !(hide_disabled && t.enabled == Some(false)))
+        .map(|(_, t)| t)
         .collect();
     list_records(&SPEC, records, &req.query, req.path_and_query)
         .map(|b| Reply::ok(b, Def::TotpResponse))

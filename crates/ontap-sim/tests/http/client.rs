@@ -49,11 +49,11 @@ fn dechunk(mut body: &[u8]) -> Vec<u8> {
         let size_text = String::from_utf8_lossy(&body[..eol]);
         let size = usize::from_str_radix(size_text.split(';').next().unwrap_or("").trim(), 16)
             .unwrap_or(0);
-        if size == 0 {
+        if size == 0 || body.len() < eol + 2 + size {
             return out;
         }
         out.extend_from_slice(&body[eol + 2..eol + 2 + size]);
-        body = &body[eol + 2 + size + 2..];
+        body = body.get(eol + 2 + size + 2..).unwrap_or_default();
     }
 }
 
@@ -65,13 +65,27 @@ pub fn send(
     auth: Option<(&str, &str)>,
     body: Option<&str>,
 ) -> Resp {
-    let mut stream = TcpStream::connect(addr).expect("connect to the emulator");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(20)))
-        .expect("timeout");
+    let authorization = auth.map(|(u, p)| basic_header(u, p));
+    match exchange(addr, method, path, authorization.as_deref(), body) {
+        Ok(raw) => parse(&raw).unwrap_or_else(|| panic!("an incomplete answer: {raw:?}")),
+        Err(e) => panic!("{method} {path}: {e}"),
+    }
+}
+
+/// Sends one request with any `Authorization` header; the raw bytes received until the
+/// server closed the connection (possibly none, or a cut answer: fault injection).
+pub fn exchange(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    authorization: Option<&str>,
+    body: Option<&str>,
+) -> std::io::Result<Vec<u8>> {
+    let mut stream = TcpStream::connect(addr)?;
+    stream.set_read_timeout(Some(Duration::from_secs(20)))?;
     let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
-    if let Some((u, p)) = auth {
-        head.push_str(&format!("Authorization: {}\r\n", basic_header(u, p)));
+    if let Some(a) = authorization {
+        head.push_str(&format!("Authorization: {a}\r\n"));
     }
     if let Some(b) = body {
         head.push_str(&format!(
@@ -82,23 +96,33 @@ pub fn send(
         head.push_str("Content-Length: 0\r\n");
     }
     head.push_str("\r\n");
-    stream.write_all(head.as_bytes()).expect("write head");
+    stream.write_all(head.as_bytes())?;
     if let Some(b) = body {
-        stream.write_all(b.as_bytes()).expect("write body");
+        stream.write_all(b.as_bytes())?;
     }
     let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).expect("read answer");
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("a complete head");
+    // A reset after part of the answer still leaves what arrived.
+    let mut buf = [0u8; 65536];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => raw.extend_from_slice(&buf[..n]),
+            Err(e) if raw.is_empty() => return Err(e),
+            Err(_) => break,
+        }
+    }
+    Ok(raw)
+}
+
+/// Reads raw answer bytes; `None` without a complete head.
+pub fn parse(raw: &[u8]) -> Option<Resp> {
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n")?;
     let head = String::from_utf8_lossy(&raw[..split]).into_owned();
     let mut lines = head.split("\r\n");
     let status = lines
         .next()
         .and_then(|l| l.split(' ').nth(1))
-        .and_then(|s| s.parse().ok())
-        .expect("a status line");
+        .and_then(|s| s.parse().ok())?;
     let headers: Vec<(String, String)> = lines
         .filter_map(|l| l.split_once(':'))
         .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
@@ -110,17 +134,30 @@ pub fn send(
     if chunked {
         body = dechunk(&body);
     }
-    Resp {
+    Some(Resp {
         status,
         headers,
         body,
-    }
+    })
 }
 
-/// A started emulator and the account the requests sign in with.
+/// A started emulator and the account the requests sign in with. Dropping it fails the test
+/// if any answer broke the strict published definitions.
 pub struct Sim {
     pub bg: Background,
     pub user: String,
+}
+
+impl Drop for Sim {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            let v = self.bg.state.schema_violations();
+            assert!(
+                v.is_empty(),
+                "answers broke the published definitions: {v:#?}"
+            );
+        }
+    }
 }
 
 pub const PASSWORD: &str = demo::DEMO_PASSWORD;
@@ -164,8 +201,42 @@ impl Sim {
             Some(body),
         )
     }
+    pub fn post(&self, path: &str, body: &str) -> Resp {
+        send(
+            self.bg.addr,
+            "POST",
+            path,
+            Some((&self.user, PASSWORD)),
+            Some(body),
+        )
+    }
+    pub fn delete(&self, path: &str) -> Resp {
+        send(
+            self.bg.addr,
+            "DELETE",
+            path,
+            Some((&self.user, PASSWORD)),
+            None,
+        )
+    }
     pub fn raw(&self, method: &str, path: &str, auth: Option<(&str, &str)>) -> Resp {
         send(self.bg.addr, method, path, auth, None)
+    }
+    /// A request with an `Authorization` header as given (a bearer token, garbage).
+    pub fn with_authorization(&self, method: &str, path: &str, authorization: &str) -> Resp {
+        let raw =
+            exchange(self.bg.addr, method, path, Some(authorization), None).expect("an answer");
+        parse(&raw).expect("a complete head")
+    }
+    /// A request that may meet an injected fault: the raw bytes, or the error.
+    pub fn try_request(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&str>,
+    ) -> std::io::Result<Vec<u8>> {
+        let auth = basic_header(&self.user, PASSWORD);
+        exchange(self.bg.addr, method, path, Some(&auth), body)
     }
 }
 

@@ -1,0 +1,63 @@
+//! Deleting profiles: 200 `{}` up to 9.18 (documented by the 9.18 spec), refused from 9.19 (the
+//! netapp-ontap 9.19.1.0 client: "The DELETE method is no longer supported for this API"), and
+//! who may delete what (DELETE_RULES in the README).
+
+use ontap_sim::demo;
+use serde_json::json;
+
+use crate::client::{profile_path, Sim};
+
+#[test]
+fn delete_answers_200_with_an_empty_object_up_to_9_18() {
+    for v in ["9.13.1", "9.18.1"] {
+        let sim = Sim::on_version(v);
+        let path = profile_path(demo::VS_ENG_UUID, "kpatel");
+        let r = sim.delete(&path);
+        assert_eq!((r.status, r.json()), (200, json!({})), "{v}");
+        assert_eq!(sim.get(&path).status, 404);
+        assert!(sim.bg.state.totp(demo::VS_ENG_UUID, "kpatel").is_none());
+        let r = sim.delete(&path);
+        assert_eq!((r.status, r.code()), (404, "4".to_owned()));
+    }
+}
+
+#[test]
+fn delete_is_refused_from_9_19_as_the_9_19_1_python_client_documents() {
+    for v in ["9.19.1", "9.20.0"] {
+        let sim = Sim::on_version(v);
+        let r = sim.delete(&profile_path(demo::VS_ENG_UUID, "kpatel"));
+        assert_eq!((r.status, r.code()), (405, "3".to_owned()), "{v}");
+        assert!(r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("The DELETE method is no longer supported for this API."));
+        assert!(sim.bg.state.totp(demo::VS_ENG_UUID, "kpatel").is_some());
+    }
+}
+
+#[test]
+fn who_may_delete_which_profile() {
+    let mut sim = Sim::demo();
+    sim.as_user("readonly");
+    let r = sim.delete(&profile_path(demo::VS_ENG_UUID, "kpatel"));
+    assert_eq!((r.status, r.code()), (403, "6".to_owned()));
+    sim.as_user("vsadmin");
+    // Another user's profile in its own SVM: only the admin role may.
+    let r = sim.delete(&profile_path(demo::VS_ENG_UUID, "kpatel"));
+    assert_eq!((r.status, r.code()), (403, "6".to_owned()));
+    // Another SVM's profile does not exist for it.
+    let r = sim.delete(&profile_path(demo::VS_FIN_UUID, "mrossi"));
+    assert_eq!((r.status, r.code()), (404, "4".to_owned()));
+    // Its own.
+    let r = sim.delete(&profile_path(demo::VS_ENG_UUID, "vsadmin"));
+    assert_eq!(r.status, 200);
+    assert!(sim.bg.state.totp(demo::VS_ENG_UUID, "kpatel").is_some());
+    assert!(sim.bg.state.totp(demo::VS_FIN_UUID, "mrossi").is_some());
+    // A DELETE takes no query parameters.
+    sim.as_user("admin");
+    let r = sim.delete(&format!(
+        "{}?force=true",
+        profile_path(demo::VS_ENG_UUID, "kpatel")
+    ));
+    assert_eq!((r.status, r.code()), (400, "262179".to_owned()));
+}

@@ -2,6 +2,7 @@
 //! emulator (native). No web and no server dependency lives here: a rule of the contract is
 //! written once, in this crate, and both sides use it.
 
+pub mod account;
 pub mod cluster;
 pub mod collection;
 pub mod error;
@@ -9,6 +10,7 @@ pub mod names;
 pub mod otp;
 pub mod totp;
 
+pub use account::Account;
 pub use cluster::{Cluster, Version};
 pub use collection::{Collection, Direction, Query};
 pub use error::{ErrorCode, ErrorResponse, Guidance, Known};

@@ -309,14 +309,19 @@ pub fn check_return_timeout(query: &Query) -> Result<(), ApiError> {
     }
 }
 
-/// Answers a collection GET over `records` (the records the caller may see).
-/// `self_href` is the request's path and query as received.
-pub fn list<R: Record>(
-    spec: &Spec,
-    records: Vec<R>,
-    query: &Query,
-    self_href: &str,
-) -> Result<Value, ApiError> {
+/// A collection GET's query, read and checked.
+struct ListQuery<'q> {
+    fields: Fields,
+    max_records: usize,
+    return_records: bool,
+    /// `order_by` given (else the default order).
+    ordered: bool,
+    order: Vec<(String, Dir)>,
+    start: Option<Vec<String>>,
+    filters: Vec<(&'q str, Pattern)>,
+}
+
+fn read_list_query<'q>(spec: &Spec, query: &'q Query) -> Result<ListQuery<'q>, ApiError> {
     let mut allowed = vec![
         "fields",
         "max_records",
@@ -343,47 +348,44 @@ pub fn list<R: Record>(
         None => None,
         Some(t) => Some(decode_token(t, order.len()).ok_or_else(|| invalid(START, t))?),
     };
-
-    let filters: Vec<(&str, Pattern)> = query
+    let filters = query
         .pairs()
         .iter()
         .filter(|(k, _)| spec.filters.contains(&k.as_str()))
         .map(|(k, v)| (k.as_str(), Pattern::parse(v)))
         .collect();
-    let filtered: Vec<&R> = records
-        .iter()
-        .filter(|r| filters.iter().all(|(field, p)| p.matches(&r.values(field))))
-        .collect();
+    Ok(ListQuery {
+        fields,
+        max_records,
+        return_records,
+        ordered: query.get("order_by").is_some(),
+        order,
+        start,
+        filters,
+    })
+}
 
-    if !return_records {
-        return Ok(json!({
-            "num_records": filtered.len(),
-            "_links": {"self": {"href": self_href}},
-        }));
+impl ListQuery<'_> {
+    fn keeps<R: Record>(&self, r: &R) -> bool {
+        self.filters
+            .iter()
+            .all(|(field, p)| p.matches(&r.values(field)))
     }
+}
 
-    // Only the records after the continuation, and of those only the first `max_records` in
-    // order, are sorted: a page costs one pass over the collection, not a full sort.
-    let mut matching: Vec<(Vec<Cow<'_, str>>, &R)> = filtered
-        .into_iter()
-        .map(|r| (sort_key(r, &order), r))
-        .filter(|(k, _)| {
-            start
-                .as_ref()
-                .is_none_or(|s| compare(k, s, &order) == Ordering::Greater)
-        })
-        .collect();
-    let more = matching.len() > max_records;
-    if more {
-        // Only the first `max_records` in order are needed: select them, then sort those.
-        matching.select_nth_unstable_by(max_records, |(a, _), (b, _)| compare(a, b, &order));
-        matching.truncate(max_records);
-    }
-    matching.sort_by(|(a, _), (b, _)| compare(a, b, &order));
-
+/// Renders a page: its records, the count, and `_links.next` after the last record when
+/// `more` follow.
+fn page<R: Record>(
+    spec: &Spec,
+    lq: &ListQuery<'_>,
+    query: &Query,
+    self_href: &str,
+    records: &[(Vec<Cow<'_, str>>, R)],
+    more: bool,
+) -> Value {
     let mut links = json!({"self": {"href": self_href}});
     if more {
-        if let Some((last, _)) = matching.last() {
+        if let Some((last, _)) = records.last() {
             let next = query
                 .pairs()
                 .iter()
@@ -393,19 +395,82 @@ pub fn list<R: Record>(
             links["next"] = json!({"href": format!("{}{}", spec.href, next.to_query_string())});
         }
     }
-    let keep = keep_for(spec, &fields, false);
-    let records: Vec<Value> = matching
+    let keep = keep_for(spec, &lq.fields, false);
+    let rendered: Vec<Value> = records
         .iter()
         .map(|(_, r)| match &keep {
             Some(k) => k.apply(&r.full()),
             None => r.full(),
         })
         .collect();
-    Ok(json!({
-        "records": records,
-        "num_records": records.len(),
+    json!({
+        "records": rendered,
+        "num_records": rendered.len(),
         "_links": links,
-    }))
+    })
+}
+
+/// Answers a collection GET over `records` (the records the caller may see).
+/// `self_href` is the request's path and query as received.
+pub fn list<R: Record>(
+    spec: &Spec,
+    records: Vec<R>,
+    query: &Query,
+    self_href: &str,
+) -> Result<Value, ApiError> {
+    let lq = read_list_query(spec, query)?;
+    let filtered: Vec<&R> = records.iter().filter(|r| lq.keeps(r)).collect();
+    if !lq.return_records {
+        return Ok(json!({
+            "num_records": filtered.len(),
+            "_links": {"self": {"href": self_href}},
+        }));
+    }
+    let order = &lq.order;
+    // Only the records after the continuation, and of those only the first `max_records` in
+    // order, are sorted: a page costs one pass over the collection, not a full sort.
+    let mut matching: Vec<(Vec<Cow<'_, str>>, &R)> = filtered
+        .into_iter()
+        .map(|r| (sort_key(r, order), r))
+        .filter(|(k, _)| {
+            lq.start
+                .as_ref()
+                .is_none_or(|s| compare(k, s, order) == Ordering::Greater)
+        })
+        .collect();
+    let more = matching.len() > lq.max_records;
+    if more {
+        matching.select_nth_unstable_by(lq.max_records, |(a, _), (b, _)| compare(a, b, order));
+        matching.truncate(lq.max_records);
+    }
+    matching.sort_by(|(a, _), (b, _)| compare(a, b, order));
+    Ok(page(spec, &lq, query, self_href, &matching, more))
+}
+
+/// Like [`list`], for a collection that can walk its records in the default order from a
+/// continuation position (`walk(None)` from the start, `walk(Some(key))` after that sort key):
+/// a page without `order_by` then costs its own length, not the collection's. Counting, and
+/// pages with `order_by`, take every record from `all`.
+pub fn list_walkable<'a, R: Record + 'a>(
+    spec: &Spec,
+    walk: impl FnOnce(Option<&[String]>) -> Box<dyn Iterator<Item = R> + 'a>,
+    all: impl FnOnce() -> Vec<R>,
+    query: &Query,
+    self_href: &str,
+) -> Result<Value, ApiError> {
+    let lq = read_list_query(spec, query)?;
+    if lq.ordered || !lq.return_records {
+        return list(spec, all(), query, self_href);
+    }
+    let mut taken: Vec<R> = walk(lq.start.as_deref())
+        .filter(|r| lq.keeps(r))
+        .take(lq.max_records + 1)
+        .collect();
+    let more = taken.len() > lq.max_records;
+    taken.truncate(lq.max_records);
+    let keyed: Vec<(Vec<Cow<'_, str>>, &R)> =
+        taken.iter().map(|r| (sort_key(r, &lq.order), r)).collect();
+    Ok(page(spec, &lq, query, self_href, &keyed, more))
 }
 
 /// Answers a single-record GET: only `fields` (and `return_timeout`) are accepted.

@@ -4,23 +4,26 @@
 //! decides who may do what, in the order CHECK_ORDER of [`crate::inferred`] lists.
 
 use std::borrow::Cow;
+use std::ops::Bound;
 
 use ontap_model::otp::{self, KeyUri, Secret};
 use ontap_model::totp::{encode_segment, TOTP_FIELDS};
 use ontap_model::{
-    CreateBodyError, Known, PatchBodyError, Totp, TotpCreate, TotpKey, TotpPatch, Version,
+    AccountName, CreateBodyError, Known, PatchBodyError, Totp, TotpCreate, TotpKey, TotpPatch,
+    Version,
 };
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use super::{ApiError, Caller, Reply, Request};
 use crate::collection::{check_return_timeout, list as list_records, only, parse_bool, single};
-use crate::collection::{Record, Spec};
+use crate::collection::{list_walkable, Record, Spec};
 use crate::inferred::{
     no_profile_message, BODY_NOT_JSON_OBJECT, CREATE_FOR_OTHERS, DELETE_REMOVED, DELETE_REMOVED_IN,
     DUPLICATE_PROFILE, EMERGENCY_CODES, EMERGENCY_CODE_DIGITS, ENABLED_NOT_BOOLEAN,
     INSTALL_URL_PREFIX, INVALID_BODY_VALUE, MISSING_FIELD, UNEXPECTED_ARGUMENT,
 };
+use crate::model::Svm;
 use crate::rng;
 use crate::schema::Def;
 use crate::state::State;
@@ -92,15 +95,74 @@ impl Record for Totp {
 }
 
 pub fn list(state: &State, caller: &Caller, req: &Request<'_>) -> Result<Reply, ApiError> {
-    let hide_disabled = state.disabled_hidden;
-    let records: Vec<&Totp> = state
-        .totps
-        .iter()
-        .filter(|(key, t)| caller.sees(&key.owner) && !(hide_disabled && t.enabled == Some(false)))
-        .map(|(_, t)| t)
-        .collect();
-    list_records(&SPEC, records, &req.query, req.path_and_query)
-        .map(|b| Reply::ok(b, Def::TotpResponse))
+    let hide = state.disabled_hidden;
+    let visible = move |key: &TotpKey, t: &Totp| {
+        caller.sees(&key.owner) && !(hide && t.enabled == Some(false))
+    };
+    let all = || -> Vec<&Totp> {
+        state
+            .totps
+            .iter()
+            .filter(|(k, t)| visible(k, t))
+            .map(|(_, t)| t)
+            .collect()
+    };
+    // The default order is owner.name, account.name, owner.uuid. With unique SVM names that is
+    // the SVMs by name, each one's profiles in key order: a walk from any position.
+    let mut svms: Vec<&Svm> = state.svms.iter().filter(|s| caller.sees(&s.uuid)).collect();
+    svms.sort_by(|a, b| (&a.name, &a.uuid).cmp(&(&b.name, &b.uuid)));
+    let body = if svms.windows(2).all(|w| w[0].name != w[1].name) {
+        let walk = move |start: Option<&[String]>| -> Box<dyn Iterator<Item = &Totp> + '_> {
+            let start: Option<(String, String, String)> = start.and_then(|s| match s {
+                [n, a, u] => Some((n.clone(), a.clone(), u.clone())),
+                _ => None,
+            });
+            Box::new(
+                svms.into_iter()
+                    .filter({
+                        let start = start.clone();
+                        move |svm| {
+                            start.as_ref().is_none_or(|(n, _, u)| {
+                                (svm.name.as_str(), svm.uuid.as_str()) >= (n.as_str(), u.as_str())
+                            })
+                        }
+                    })
+                    .flat_map(move |svm| {
+                        let from = match &start {
+                            Some((n, a, u)) if &svm.name == n && svm.uuid.as_str() == u => {
+                                match AccountName::try_from(a.as_str()) {
+                                    Ok(account) => Bound::Excluded(TotpKey {
+                                        owner: svm.uuid.clone(),
+                                        account,
+                                    }),
+                                    Err(_) => Bound::Included(first_key(svm)),
+                                }
+                            }
+                            _ => Bound::Included(first_key(svm)),
+                        };
+                        state
+                            .totps
+                            .range((from, Bound::Unbounded))
+                            .take_while(move |(k, _)| k.owner == svm.uuid)
+                            .filter(move |(k, t)| visible(k, t))
+                            .map(|(_, t)| t)
+                    }),
+            )
+        };
+        list_walkable(&SPEC, walk, all, &req.query, req.path_and_query)
+    } else {
+        list_records(&SPEC, all(), &req.query, req.path_and_query)
+    }?;
+    Ok(Reply::ok(body, Def::TotpResponse))
+}
+
+/// The smallest key of an owner: every account name has at least three characters, and none
+/// sorts before three NULs.
+fn first_key(svm: &Svm) -> TotpKey {
+    TotpKey {
+        owner: svm.uuid.clone(),
+        account: AccountName::try_from("\0\0\0").expect("three characters are a name"),
+    }
 }
 
 /// The key a caller may address, if the path names a well-formed key of a visible owner.

@@ -77,6 +77,13 @@ fn every_record_exactly_once_for_any_page_size_and_10000_by_default() {
         assert_eq!(keys.iter().cloned().collect::<BTreeSet<_>>(), stored, "{q}");
         assert_eq!(got_pages, pages, "{q}");
     }
+    // The default order (walked page by page) is the order order_by names (sorted in full).
+    let (walked, _) = walk(&sim, &format!("{TOTPS}?max_records=3000"));
+    let (sorted, _) = walk(
+        &sim,
+        &format!("{TOTPS}?max_records=3000&order_by=owner.name,account.name,owner.uuid"),
+    );
+    assert_eq!(walked, sorted);
     // Filtered and ordered paging is complete too.
     let (keys, _) = walk(
         &sim,

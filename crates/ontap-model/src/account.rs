@@ -1,0 +1,112 @@
+//! User accounts (`/api/security/accounts`) as read by the page: who must use TOTP for SSH.
+//!
+//! TOTP is asked for only when an account's `ssh` application has
+//! `second_authentication_method: totp`; such an account without a profile is "not enrolled".
+//! Read leniently: every field optional, unknown values kept.
+
+use serde::{Deserialize, Serialize};
+
+use crate::totp::{OwnerRef, Scope};
+
+/// The fields the page asks for when it lists accounts.
+pub const ACCOUNT_LIST_FIELDS: &[&str] =
+    &["name", "owner", "role", "locked", "scope", "applications"];
+
+/// `role` of an account: a reference by name.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleRef {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// `account_application`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountApplication {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub application: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub authentication_methods: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub second_authentication_method: Option<String>,
+}
+
+/// An account as ONTAP returns it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<OwnerRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<RoleRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locked: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<Scope>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub applications: Vec<AccountApplication>,
+}
+
+impl Account {
+    pub fn owner_uuid(&self) -> Option<&str> {
+        self.owner.as_ref()?.uuid.as_deref()
+    }
+    pub fn owner_name(&self) -> Option<&str> {
+        self.owner.as_ref()?.name.as_deref()
+    }
+    pub fn role_name(&self) -> Option<&str> {
+        self.role.as_ref()?.name.as_deref()
+    }
+    /// The `ssh` application entry, if the account has one.
+    pub fn ssh(&self) -> Option<&AccountApplication> {
+        self.applications
+            .iter()
+            .find(|a| a.application.as_deref() == Some("ssh"))
+    }
+    /// True when SSH asks this account for a TOTP code as its second factor.
+    pub fn requires_totp(&self) -> bool {
+        self.ssh()
+            .and_then(|a| a.second_authentication_method.as_deref())
+            .is_some_and(|m| m.eq_ignore_ascii_case("totp"))
+    }
+    /// True when the account may use the REST API (the `http` application).
+    pub fn has_http(&self) -> bool {
+        self.applications
+            .iter()
+            .any(|a| a.application.as_deref() == Some("http"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn requires_totp_reads_the_ssh_second_factor_only() {
+        let a: Account = serde_json::from_value(json!({
+            "name": "alice",
+            "owner": {"name": "vs_eng", "uuid": "1b0f6a2e-5c30-11ee-8f4a-005056bb1a02"},
+            "applications": [
+                {"application": "http", "authentication_methods": ["password"], "second_authentication_method": "none"},
+                {"application": "ssh", "authentication_methods": ["password"], "second_authentication_method": "totp"}
+            ]
+        }))
+        .unwrap();
+        assert!(a.requires_totp() && a.has_http());
+        let b: Account = serde_json::from_value(json!({
+            "name": "bob",
+            "applications": [{"application": "service_processor", "second_authentication_method": "totp"}]
+        }))
+        .unwrap();
+        assert!(
+            !b.requires_totp(),
+            "TOTP on another application is not SSH MFA"
+        );
+        let c: Account =
+            serde_json::from_value(json!({"name": "carol", "role": {"name": "admin"}})).unwrap();
+        assert!(!c.requires_totp() && c.role_name() == Some("admin"));
+    }
+}

@@ -180,6 +180,11 @@ async fn api_call(shared: &Shared, req: HttpRequest) -> Response {
         .and_then(|v| v.to_str().ok())
         .and_then(Credentials::parse);
     let kill = req.extensions().get::<ConnectionKill>().cloned();
+    let plain_json = wants_plain_json(
+        req.headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok()),
+    );
     let body = to_bytes(req.into_body(), BODY_LIMIT).await;
 
     if !settings.latency.is_zero() {
@@ -255,7 +260,7 @@ async fn api_call(shared: &Shared, req: HttpRequest) -> Response {
         }
     };
     let applied = result.is_ok();
-    let (status, json, def, location) = match result {
+    let (status, mut json, def, location) = match result {
         Ok(Reply {
             status,
             body,
@@ -271,6 +276,14 @@ async fn api_call(shared: &Shared, req: HttpRequest) -> Response {
         &format!("{method} {path_and_query}"),
         schema::check(def, &json),
     );
+    if plain_json {
+        strip_hal_links(&mut json, true);
+    }
+    let content_type = if plain_json {
+        "application/json"
+    } else {
+        "application/hal+json"
+    };
     let www_authenticate = status == 401 && settings.send_www_authenticate;
 
     match fault {
@@ -295,8 +308,45 @@ async fn api_call(shared: &Shared, req: HttpRequest) -> Response {
         }
         _ => {
             log(status, www_authenticate);
-            json_response(status, &json, location.as_deref(), www_authenticate)
+            let mut r = json_response(status, &json, location.as_deref(), www_authenticate);
+            r.headers_mut()
+                .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+            r
         }
+    }
+}
+
+/// NetApp ("Input variables for an ONTAP REST API request", Accept): `application/json`
+/// returns no HAL links "except a link needed to retrieve the next batch of records"; any
+/// other value gets `application/hal+json`.
+fn wants_plain_json(accept: Option<&str>) -> bool {
+    let Some(accept) = accept else {
+        return false;
+    };
+    let types: Vec<&str> = accept
+        .split(',')
+        .map(|t| t.split(';').next().unwrap_or("").trim())
+        .collect();
+    types.contains(&"application/json") && !types.contains(&"application/hal+json")
+}
+
+/// Removes every `_links` but a collection's `_links.next`.
+fn strip_hal_links(v: &mut Value, top: bool) {
+    match v {
+        Value::Object(map) => {
+            if let Some(links) = map.remove("_links") {
+                if let (true, Some(next)) = (top, links.get("next")) {
+                    map.insert("_links".into(), serde_json::json!({ "next": next }));
+                }
+            }
+            for (k, child) in map.iter_mut() {
+                if k != "_links" {
+                    strip_hal_links(child, false);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|i| strip_hal_links(i, false)),
+        _ => {}
     }
 }
 

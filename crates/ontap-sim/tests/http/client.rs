@@ -81,11 +81,26 @@ pub fn exchange(
     authorization: Option<&str>,
     body: Option<&str>,
 ) -> std::io::Result<Vec<u8>> {
+    let headers: Vec<(&str, &str)> = authorization
+        .map(|a| ("Authorization", a))
+        .into_iter()
+        .collect();
+    exchange_with(addr, method, path, &headers, body)
+}
+
+/// [`exchange`] with any request headers.
+pub fn exchange_with(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<&str>,
+) -> std::io::Result<Vec<u8>> {
     let mut stream = TcpStream::connect(addr)?;
     stream.set_read_timeout(Some(Duration::from_secs(20)))?;
     let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
-    if let Some(a) = authorization {
-        head.push_str(&format!("Authorization: {a}\r\n"));
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
     }
     if let Some(b) = body {
         head.push_str(&format!(
@@ -226,6 +241,19 @@ impl Sim {
     pub fn with_authorization(&self, method: &str, path: &str, authorization: &str) -> Resp {
         let raw =
             exchange(self.bg.addr, method, path, Some(authorization), None).expect("an answer");
+        parse(&raw).expect("a complete head")
+    }
+    /// A GET with an `Accept` header.
+    pub fn get_accepting(&self, path: &str, accept: &str) -> Resp {
+        let auth = basic_header(&self.user, PASSWORD);
+        let raw = exchange_with(
+            self.bg.addr,
+            "GET",
+            path,
+            &[("Authorization", &auth), ("Accept", accept)],
+            None,
+        )
+        .expect("an answer");
         parse(&raw).expect("a complete head")
     }
     /// A request that may meet an injected fault: the raw bytes, or the error.

@@ -219,3 +219,40 @@ fn counts_and_the_range_of_return_timeout_and_max_records() {
     let r = sim.get(&format!("{TOTPS}?max_recs=5"));
     assert_eq!((r.status, r.code()), (400, "262179".to_owned()));
 }
+
+/// NetApp (Input variables, Accept): with `application/json` "none of the HAL links will be
+/// returned except a link needed to retrieve the next batch of records"; anything else gets
+/// `application/hal+json`.
+#[test]
+fn accept_application_json_drops_every_hal_link_but_next() {
+    let sim = Sim::demo();
+    let r = sim.get_accepting(
+        &format!("{TOTPS}?max_records=2&fields=*"),
+        "application/json",
+    );
+    assert_eq!(r.header("content-type"), Some("application/json"));
+    let body = r.json();
+    assert!(body["_links"]["next"]["href"].is_string());
+    assert!(body["_links"].get("self").is_none());
+    let text = r.text();
+    assert_eq!(text.matches("_links").count(), 1, "{text}");
+    let one = sim.get_accepting(
+        &crate::client::profile_path(demo::VS_ENG_UUID, "kpatel"),
+        "application/json",
+    );
+    assert!(!one.text().contains("_links"));
+    for accept in [
+        "application/hal+json",
+        "*/*",
+        "text/html",
+        "application/hal+json, application/json",
+    ] {
+        let r = sim.get_accepting(TOTPS, accept);
+        assert_eq!(
+            r.header("content-type"),
+            Some("application/hal+json"),
+            "{accept}"
+        );
+        assert!(r.json()["_links"]["self"]["href"].is_string(), "{accept}");
+    }
+}

@@ -10,6 +10,7 @@ use crate::pages::connect::ConnectPage;
 use crate::pages::profile::ProfilePage;
 use crate::pages::profiles::ProfilesPage;
 use crate::session::SessionCtx;
+use crate::store::ProfileStore;
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -29,6 +30,8 @@ pub fn App() -> impl IntoView {
 
 #[component]
 fn Shell() -> impl IntoView {
+    // The profiles live as long as the session: leaving the table and coming back is instant.
+    ProfileStore::provide();
     view! {
         <Banner />
         <main class="content" id="main">

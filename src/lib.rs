@@ -7,6 +7,7 @@ pub mod app;
 pub mod components;
 pub mod pages;
 pub mod session;
+pub mod store;
 
 /// Marks the moment the page is interactive, for the benchmarks (`performance.mark`).
 pub fn mark_interactive() {

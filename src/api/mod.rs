@@ -1,7 +1,10 @@
-//! The ONTAP REST client: the transport in [`http`], one module per endpoint family.
+//! The ONTAP REST client: the transport in [`http`], collection walking in [`list`], one module
+//! per endpoint family.
 
+pub mod accounts;
 pub mod cluster;
 pub mod http;
+pub mod list;
 pub mod totps;
 
 pub use http::{ApiError, Client};

@@ -1,9 +1,10 @@
-//! `/api/security/login/totps`: list, read and change TOTP profiles.
+//! `/api/security/login/totps`: list, count, read and change TOTP profiles.
 
 use ontap_model::totp::TOTPS_PATH;
-use ontap_model::{Collection, Query, Totp, TotpKey, TotpPatch};
+use ontap_model::{Query, Totp, TotpKey, TotpPatch};
 
 use super::http::{ApiError, Client};
+use super::list;
 
 /// The fields the editor shows (the key fields come with every record).
 pub const EDITOR_FIELDS: &[&str] = &[
@@ -13,8 +14,14 @@ pub const EDITOR_FIELDS: &[&str] = &[
     "sha_fingerprint",
     "owner.name",
 ];
-/// The fields the list shows.
-pub const LIST_FIELDS: &[&str] = &["owner.name", "enabled"];
+/// The fields the table shows.
+pub const LIST_FIELDS: &[&str] = &[
+    "owner.name",
+    "scope",
+    "enabled",
+    "comment",
+    "sha_fingerprint",
+];
 /// Records per page when listing: large pages, few round trips.
 pub const PAGE_SIZE: u32 = 1000;
 
@@ -23,19 +30,15 @@ pub const PAGE_SIZE: u32 = 1000;
 pub async fn list_all(
     client: &Client,
     fields: &[&str],
-    mut on_page: impl FnMut(Vec<Totp>),
+    on_page: impl FnMut(Vec<Totp>),
 ) -> Result<(), ApiError> {
     let q = Query::new().fields(fields).max_records(PAGE_SIZE);
-    let mut path = format!("{TOTPS_PATH}{}", q.to_query_string());
-    loop {
-        let page: Collection<Totp> = client.get(&path).await?;
-        let next = page.next_href().map(str::to_owned);
-        on_page(page.records);
-        match next {
-            Some(n) if n != path => path = n,
-            _ => return Ok(()),
-        }
-    }
+    list::all(client, TOTPS_PATH, q, on_page).await
+}
+
+/// How many profiles the session can see.
+pub async fn count(client: &Client) -> Result<u64, ApiError> {
+    list::count(client, TOTPS_PATH, Query::new()).await
 }
 
 /// One profile, with the fields the editor shows.

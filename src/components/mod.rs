@@ -1,7 +1,9 @@
 //! Small views used by several pages.
 
 pub mod field;
+pub mod link;
 pub mod notice;
 
 pub use field::{CheckboxField, TextField};
+pub use link::EncodedLink;
 pub use notice::{Alert, Status};

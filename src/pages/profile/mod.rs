@@ -14,6 +14,7 @@ use ontap_model::{AccountName, OwnerUuid, Totp, TotpKey};
 use crate::api::{totps, ApiError};
 use crate::components::{Alert, Status};
 use crate::session::SessionCtx;
+use crate::store::ProfileStore;
 use form::{Backend, EditorForm};
 
 /// Reads the two path segments as strict types; the message says what is wrong.
@@ -73,6 +74,7 @@ enum Load {
 #[component]
 fn ProfileLoader(key: TotpKey) -> impl IntoView {
     let session = SessionCtx::use_ctx();
+    let store = ProfileStore::use_ctx();
     let Some(client) = session.client() else {
         return view! { <Alert message="You are signed out." /> }.into_any();
     };
@@ -86,7 +88,12 @@ fn ProfileLoader(key: TotpKey) -> impl IntoView {
             }),
             load: Arc::new(move || {
                 let (c, k) = (c2.clone(), k2.clone());
-                Box::pin(async move { totps::get(&c, &k).await })
+                Box::pin(async move {
+                    let t = totps::get(&c, &k).await?;
+                    // The table shows what the cluster now holds, without a reload.
+                    store.update_profile(&t);
+                    Ok(t)
+                })
             }),
         }
     };

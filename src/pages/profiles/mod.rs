@@ -1,114 +1,446 @@
-//! The list of TOTP profiles: every profile of the cluster (as far as the signed-in account may
-//! see), loaded page by page; each account name links to its editor.
+//! The profile table: every profile the session may see, plus the accounts that must use TOTP
+//! and have no profile. Filter, sort and the view state live in the URL; only the visible rows
+//! are in the DOM (a window over the filtered list), so 10,000 profiles stay fast.
 
+pub mod table;
+
+use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use leptos_router::components::A;
-use ontap_model::Totp;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+use wasm_bindgen::JsCast;
 
-use crate::api::{totps, ApiError};
-use crate::components::{Alert, Status};
+use crate::components::{Alert, EncodedLink};
 use crate::pages::profile::editor_href;
-use crate::session::SessionCtx;
+use crate::store::{AccountsState, ProfileStore, Progress};
+use table::{short_fingerprint, svm_names, Counts, Row, SortKey, Status, ViewState};
 
-#[derive(Clone, PartialEq)]
-enum Progress {
-    Loading,
-    Done,
-    Failed(ApiError),
-}
+/// Height of one table row in pixels (fixed in CSS, so the window can be computed).
+pub const ROW_HEIGHT: f64 = 41.0;
+/// Rows rendered above and below the visible ones.
+const OVERSCAN: usize = 8;
+/// Rows assumed visible before the scroll area has been measured.
+const DEFAULT_VISIBLE: usize = 20;
 
 #[component]
 pub fn ProfilesPage() -> impl IntoView {
-    let session = SessionCtx::use_ctx();
-    let rows: RwSignal<Vec<Totp>> = RwSignal::new(Vec::new());
-    let progress = RwSignal::new(Progress::Loading);
+    let store = ProfileStore::use_ctx();
+    store.ensure_loaded();
+    let query = use_query_map();
+    let navigate = use_navigate();
 
-    let load = move || {
-        let Some(client) = session.client() else {
-            return;
-        };
-        rows.set(Vec::new());
-        progress.set(Progress::Loading);
-        spawn_local(async move {
-            let result = totps::list_all(&client, totps::LIST_FIELDS, |page| {
-                rows.update(|r| r.extend(page));
-            })
-            .await;
-            progress.set(match result {
-                Ok(()) => Progress::Done,
-                Err(e) => Progress::Failed(e),
-            });
-        });
-    };
-    load();
-
-    let count = move || {
-        let n = rows.with(Vec::len);
-        let enabled = rows.with(|r| r.iter().filter(|t| t.enabled == Some(true)).count());
-        match progress.get() {
-            Progress::Loading => format!("{n} loaded so far…"),
-            _ => format!("{n} profiles, {enabled} enabled, {} disabled", n - enabled),
+    let view_state = Memo::new(move |_| query.with(|q| ViewState::from_params(|k| q.get(k))));
+    let set_view = {
+        let navigate = navigate.clone();
+        move |v: ViewState| {
+            navigate(
+                &format!("/profiles{}", v.to_query()),
+                NavigateOptions {
+                    replace: true,
+                    scroll: false,
+                    ..Default::default()
+                },
+            );
         }
     };
+
+    let visible = Memo::new(move |_| {
+        let v = view_state.get();
+        store.rows.with(|rows| v.apply(rows))
+    });
+    let counts = Memo::new(move |_| store.rows.with(|r| Counts::of(r)));
+    let svms = Memo::new(move |_| store.rows.with(|r| svm_names(r)));
+
+    // The window of rendered rows.
+    let scroll_top = RwSignal::new(0.0_f64);
+    let viewport = RwSignal::new(DEFAULT_VISIBLE as f64 * ROW_HEIGHT);
+    let active = RwSignal::new(0_usize);
+    let window = Memo::new(move |_| {
+        let n = visible.with(Vec::len);
+        let first = ((scroll_top.get() / ROW_HEIGHT) as usize)
+            .saturating_sub(OVERSCAN)
+            .min(n);
+        let count = (viewport.get() / ROW_HEIGHT).ceil() as usize + 2 * OVERSCAN;
+        (first, (first + count).min(n))
+    });
+    let scroller = NodeRef::<leptos::html::Div>::new();
+    let filter_input = NodeRef::<leptos::html::Input>::new();
+
+    // `/` focuses the filter from anywhere on the page (not while typing in a field).
+    let slash = window_event_listener(leptos::ev::keydown, move |ev: KeyboardEvent| {
+        if ev.key() != "/" || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+            return;
+        }
+        let typing = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+        if !typing {
+            if let Some(i) = filter_input.get_untracked() {
+                ev.prevent_default();
+                let _ = i.focus();
+            }
+        }
+    });
+    on_cleanup(move || slash.remove());
+
+    let focus_row = move |i: usize| {
+        active.set(i);
+        let Some(el) = scroller.get_untracked() else {
+            return;
+        };
+        let top = i as f64 * ROW_HEIGHT;
+        let height = el.client_height() as f64 - ROW_HEIGHT; // below the sticky header
+        let st = el.scroll_top() as f64;
+        if top < st {
+            el.set_scroll_top(top as i32);
+        } else if top + ROW_HEIGHT > st + height {
+            el.set_scroll_top((top + ROW_HEIGHT - height) as i32);
+        }
+        scroll_top.set(el.scroll_top() as f64);
+        // Focus once the row is rendered.
+        request_animation_frame(move || {
+            if let Some(el) = scroller.get_untracked() {
+                if let Ok(Some(row)) = el.query_selector(&format!("tr[data-row=\"{i}\"]")) {
+                    if let Ok(row) = row.dyn_into::<web_sys::HtmlElement>() {
+                        let _ = row.focus();
+                    }
+                }
+            }
+        });
+    };
+
+    let on_keydown = {
+        let navigate = navigate.clone();
+        move |ev: KeyboardEvent| {
+            let n = visible.with_untracked(Vec::len);
+            if n == 0 {
+                return;
+            }
+            let page = ((viewport.get_untracked() / ROW_HEIGHT) as usize).max(1);
+            let a = active.get_untracked().min(n - 1);
+            let to = match ev.key().as_str() {
+                "ArrowDown" => Some((a + 1).min(n - 1)),
+                "ArrowUp" => Some(a.saturating_sub(1)),
+                "PageDown" => Some((a + page).min(n - 1)),
+                "PageUp" => Some(a.saturating_sub(page)),
+                "Home" => Some(0),
+                "End" => Some(n - 1),
+                "Enter" => {
+                    let href = visible.with_untracked(|v| {
+                        store
+                            .rows
+                            .with_untracked(|rows| rows[v[a]].key.as_ref().map(editor_href))
+                    });
+                    if let Some(h) = href {
+                        ev.prevent_default();
+                        navigate(&h, Default::default());
+                    }
+                    None
+                }
+                _ => None,
+            };
+            if let Some(i) = to {
+                ev.prevent_default();
+                focus_row(i);
+            }
+        }
+    };
+
+    let on_scroll = move |_| {
+        if let Some(el) = scroller.get_untracked() {
+            scroll_top.set(el.scroll_top() as f64);
+            viewport.set(el.client_height() as f64);
+        }
+    };
+
+    let sort_by = {
+        let set_view = set_view.clone();
+        move |k: SortKey| {
+            let mut v = view_state.get_untracked();
+            if v.sort == k {
+                v.desc = !v.desc;
+            } else {
+                v.sort = k;
+                v.desc = false;
+            }
+            set_view(v);
+        }
+    };
+
+    let export = move |_| {
+        let csv = visible.with_untracked(|v| {
+            store
+                .rows
+                .with_untracked(|rows| table::to_csv(v.iter().map(|&i| &rows[i])))
+        });
+        download("totp-profiles.csv", "text/csv;charset=utf-8", &csv);
+    };
+
+    let progress = move || match store.progress.get() {
+        Progress::Loading { loaded, total } => {
+            let label = match total {
+                Some(t) => format!("Loading profiles: {loaded} of {t}"),
+                None => format!("Loading profiles: {loaded}"),
+            };
+            let max = total.unwrap_or(0).max(loaded as u64) as f64;
+            Some(
+                view! {
+                    <div class="loading" role="status">
+                        <label for="load-progress">{label.clone()}</label>
+                        <progress id="load-progress" max=max.max(1.0) value=loaded as f64>{label}</progress>
+                    </div>
+                }
+                .into_any(),
+            )
+        }
+        Progress::Failed(e) => {
+            let (m, n) = e.explain();
+            Some(view! {
+                <Alert message=format!("Loading the profiles stopped. {m}") next_step=n>
+                    <button type="button" class="button" on:click=move |_| store.reload()>"Try again"</button>
+                </Alert>
+            }.into_any())
+        }
+        Progress::Idle | Progress::Done => None,
+    };
+
+    let accounts_note = move || match store.accounts.get() {
+        AccountsState::Unavailable(e) => {
+            let (m, _) = e.explain();
+            Some(view! {
+                <p class="note">
+                    "Accounts that must use TOTP but have no profile cannot be listed: reading the accounts failed. " {m}
+                </p>
+            })
+        }
+        _ => None,
+    };
+
+    let text_value = move || view_state.with(|v| v.text.clone());
 
     view! {
         <div class="page-head">
             <h1>"TOTP profiles"</h1>
-            <p class="muted" aria-live="polite">{count}</p>
-            <button type="button" class="button" on:click=move |_| load()
-                disabled=move || progress.get() == Progress::Loading>"Reload"</button>
+            <div class="page-actions">
+                <button type="button" class="button" on:click=export
+                    disabled=move || visible.with(Vec::is_empty)>"Export CSV"</button>
+                <button type="button" class="button" on:click=move |_| store.reload()
+                    disabled=move || matches!(store.progress.get(), Progress::Loading { .. })>"Reload"</button>
+            </div>
         </div>
-        {move || match progress.get() {
-            Progress::Loading => Some(view! { <Status message="Loading profiles…" busy=true /> }.into_any()),
-            Progress::Failed(e) => {
-                let (m, n) = e.explain();
-                Some(view! { <Alert message=m next_step=n /> }.into_any())
-            }
-            Progress::Done => None,
-        }}
-        <table class="table">
-            <thead>
-                <tr>
-                    <th scope="col">"Account"</th>
-                    <th scope="col">"SVM"</th>
-                    <th scope="col">"Enabled"</th>
-                </tr>
-            </thead>
-            <tbody>
-                <For
-                    each=move || rows.get()
-                    key=|t| (t.owner_uuid().map(str::to_owned), t.account_name().map(str::to_owned))
-                    children=move |t| view! { <Row totp=t /> }
+        <ul class="counts" aria-label="Profiles by status">
+            {Status::FILTERABLE.into_iter().map(|s| {
+                let set_view = set_view.clone();
+                view! {
+                    <li>
+                        <button
+                            type="button"
+                            class=format!("count count-{}", s.slug())
+                            aria-pressed=move || if view_state.with(|v| v.status == Some(s)) { "true" } else { "false" }
+                            on:click=move |_| {
+                                let mut v = view_state.get_untracked();
+                                v.status = if v.status == Some(s) { None } else { Some(s) };
+                                set_view(v);
+                            }
+                        >
+                            <span class="count-n">{move || counts.with(|c| c.get(s))}</span>
+                            <span class="count-label">{s.label()}</span>
+                        </button>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+        {progress}
+        {accounts_note}
+        <div class="filters" role="search">
+            <div class="filter-text">
+                <label for="filter">"Filter"</label>
+                <input
+                    id="filter"
+                    type="search"
+                    node_ref=filter_input
+                    placeholder="Account, SVM or comment  (press / to focus)"
+                    prop:value=text_value
+                    on:input={
+                        let set_view = set_view.clone();
+                        move |ev| {
+                            let mut v = view_state.get_untracked();
+                            v.text = event_target_value(&ev);
+                            set_view(v);
+                        }
+                    }
                 />
-            </tbody>
-        </table>
-        <Show when=move || progress.get() == Progress::Done && rows.with(Vec::is_empty)>
-            <p class="empty">"No TOTP profiles are visible to this account."</p>
-        </Show>
+            </div>
+            <div class="filter-select">
+                <label for="filter-svm">"SVM"</label>
+                <select id="filter-svm" on:change={
+                    let set_view = set_view.clone();
+                    move |ev| {
+                        let mut v = view_state.get_untracked();
+                        let s = event_target_value(&ev);
+                        v.svm = (!s.is_empty()).then_some(s);
+                        set_view(v);
+                    }
+                }>
+                    <option value="" selected=move || view_state.with(|v| v.svm.is_none())>"All SVMs"</option>
+                    <For each=move || svms.get() key=|s| s.clone() let:name>
+                        <option value=name.clone() selected={
+                            let name = name.clone();
+                            move || view_state.with(|v| v.svm.as_deref() == Some(name.as_str()))
+                        }>{name.clone()}</option>
+                    </For>
+                </select>
+            </div>
+            <div class="filter-select">
+                <label for="filter-scope">"Scope"</label>
+                <select id="filter-scope" on:change={
+                    let set_view = set_view.clone();
+                    move |ev| {
+                        let mut v = view_state.get_untracked();
+                        let s = event_target_value(&ev);
+                        v.scope = (!s.is_empty()).then_some(s);
+                        set_view(v);
+                    }
+                }>
+                    <option value="" selected=move || view_state.with(|v| v.scope.is_none())>"Any scope"</option>
+                    <option value="cluster" selected=move || view_state.with(|v| v.scope.as_deref() == Some("cluster"))>"Cluster"</option>
+                    <option value="svm" selected=move || view_state.with(|v| v.scope.as_deref() == Some("svm"))>"SVM"</option>
+                </select>
+            </div>
+            <div class="filter-select">
+                <label for="filter-status">"Status"</label>
+                <select id="filter-status" on:change={
+                    let set_view = set_view.clone();
+                    move |ev| {
+                        let mut v = view_state.get_untracked();
+                        v.status = Status::from_slug(&event_target_value(&ev));
+                        set_view(v);
+                    }
+                }>
+                    <option value="" selected=move || view_state.with(|v| v.status.is_none())>"Any status"</option>
+                    {Status::FILTERABLE.into_iter().map(|s| view! {
+                        <option value=s.slug() selected=move || view_state.with(|v| v.status == Some(s))>{s.label()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+        </div>
+        <p class="muted table-summary" aria-live="polite">
+            {move || {
+                let shown = visible.with(Vec::len);
+                let all = store.rows.with(Vec::len);
+                if shown == all { format!("{all} rows") } else { format!("{shown} of {all} rows match") }
+            }}
+            <span class="keys">" · ↑↓ move, Enter opens, / filters"</span>
+        </p>
+        <div class="table-scroll" node_ref=scroller on:scroll=on_scroll>
+            <table class="table table-fixed" aria-rowcount=move || visible.with(Vec::len) + 1>
+                <thead>
+                    <tr aria-rowindex="1">
+                        {SortKey::ALL.into_iter().map(|k| {
+                            let sort_by = sort_by.clone();
+                            view! {
+                                <th scope="col" class=format!("col-{}", k.slug())
+                                    aria-sort=move || view_state.with(|v| if v.sort != k { "none" } else if v.desc { "descending" } else { "ascending" })>
+                                    <button type="button" class="sort" on:click=move |_| sort_by(k)>
+                                        {k.label()}
+                                        <span class="sort-mark" aria-hidden="true">
+                                            {move || view_state.with(|v| if v.sort != k { "" } else if v.desc { " ▼" } else { " ▲" })}
+                                        </span>
+                                    </button>
+                                </th>
+                            }
+                        }).collect_view()}
+                    </tr>
+                </thead>
+                <tbody on:keydown=on_keydown>
+                    <tr class="spacer" aria-hidden="true" style:height=move || format!("{}px", window.get().0 as f64 * ROW_HEIGHT)></tr>
+                    <For
+                        each=move || {
+                            let (a, b) = window.get();
+                            visible.with(|v| (a..b).map(|pos| (pos, v[pos])).collect::<Vec<_>>())
+                        }
+                        key=|(pos, i)| (*pos, *i)
+                        children=move |(pos, i)| {
+                            let row = store.rows.with_untracked(|r| r.get(i).cloned());
+                            row.map(|r| view! { <TableRow row=r pos=pos active=active /> })
+                        }
+                    />
+                    <tr class="spacer" aria-hidden="true" style:height=move || {
+                        let n = visible.with(Vec::len);
+                        format!("{}px", n.saturating_sub(window.get().1) as f64 * ROW_HEIGHT)
+                    }></tr>
+                </tbody>
+            </table>
+            <Show when=move || store.progress.get() == Progress::Done && visible.with(Vec::is_empty)>
+                <p class="empty">
+                    {move || if store.rows.with(Vec::is_empty) { "No TOTP profiles are visible to this account." } else { "No row matches these filters." }}
+                </p>
+            </Show>
+        </div>
     }
 }
 
 #[component]
-fn Row(totp: Totp) -> impl IntoView {
-    let name = totp.account_name().unwrap_or("(no name)").to_owned();
-    let account = match totp.key() {
-        Some(key) => view! { <A href=editor_href(&key)>{name}</A> }.into_any(),
-        // A record whose key the page cannot address is shown, not linked.
-        None => view! { <span title="This record's owner UUID or name is malformed">{name}</span> }
-            .into_any(),
+fn TableRow(row: Row, pos: usize, active: RwSignal<usize>) -> impl IntoView {
+    let name = row.account.clone();
+    let account = match &row.key {
+        Some(key) => view! { <EncodedLink href=editor_href(key)>{name}</EncodedLink> }.into_any(),
+        None => view! { <span>{name}</span> }.into_any(),
     };
-    let svm = totp.owner_name().unwrap_or("—").to_owned();
-    let (label, class) = match totp.enabled {
-        Some(true) => ("Enabled", "badge badge-on"),
-        Some(false) => ("Disabled", "badge badge-off"),
-        None => ("Unknown", "badge"),
-    };
+    let scope = row.scope_label();
+    let svm = row.svm.clone();
+    let comment = row.comment.clone();
+    let status = row.status;
+    let status_class = format!("badge badge-{}", row.status.slug());
+    let fp_short = short_fingerprint(&row.fingerprint);
+    let fp_full = row.fingerprint.clone();
     view! {
-        <tr>
-            <th scope="row">{account}</th>
-            <td>{svm}</td>
-            <td><span class=class>{label}</span></td>
+        <tr
+            data-row=pos
+            aria-rowindex=pos + 2
+            class:row-active=move || active.get() == pos
+            class:row-attention=matches!(status, Status::Disabled | Status::NotEnrolled)
+            tabindex=move || if active.get() == pos { "0" } else { "-1" }
+            on:focus=move |_| active.set(pos)
+        >
+            <th scope="row" class="col-account">{account}</th>
+            <td class="col-svm">{svm}</td>
+            <td class="col-scope">{scope}</td>
+            <td class="col-status"><span class=status_class>{status.label()}</span></td>
+            <td class="col-comment" title=comment.clone()>{comment.clone()}</td>
+            <td class="col-fingerprint mono">
+                {(!fp_full.is_empty()).then(|| view! {
+                    <span class="fingerprint" tabindex="0" title=fp_full.clone() data-full=fp_full.clone()>
+                        <span class="fp-short">{fp_short.clone()}</span>
+                        <span class="fp-full">{fp_full.clone()}</span>
+                    </span>
+                })}
+            </td>
         </tr>
     }
+}
+
+/// Offers `text` as a file download, made in the browser (nothing is sent anywhere).
+fn download(name: &str, mime: &str, text: &str) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    if let Ok(a) = doc.create_element("a") {
+        if let Ok(a) = a.dyn_into::<web_sys::HtmlAnchorElement>() {
+            a.set_href(&url);
+            a.set_download(name);
+            a.click();
+        }
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
 }

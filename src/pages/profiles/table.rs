@@ -1,0 +1,384 @@
+//! The profile table's logic, apart from its view: rows joined from profiles and accounts,
+//! the view state (filter, sort) as it lives in the URL, counts, and CSV export.
+
+use ontap_model::{Account, Scope, Totp, TotpKey};
+
+/// What a row stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    /// A profile that is enabled: SSH asks for a code.
+    Enabled,
+    /// A profile that is disabled: the user must enroll again.
+    Disabled,
+    /// The account must use TOTP for SSH but has no profile.
+    NotEnrolled,
+    /// A profile whose status the cluster did not send.
+    Unknown,
+}
+
+impl Status {
+    pub const FILTERABLE: [Status; 3] = [Status::Enabled, Status::Disabled, Status::NotEnrolled];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Enabled => "Enabled",
+            Status::Disabled => "Disabled",
+            Status::NotEnrolled => "Not enrolled",
+            Status::Unknown => "Unknown",
+        }
+    }
+    /// The value in the URL.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Status::Enabled => "enabled",
+            Status::Disabled => "disabled",
+            Status::NotEnrolled => "not-enrolled",
+            Status::Unknown => "unknown",
+        }
+    }
+    pub fn from_slug(s: &str) -> Option<Status> {
+        [
+            Status::Enabled,
+            Status::Disabled,
+            Status::NotEnrolled,
+            Status::Unknown,
+        ]
+        .into_iter()
+        .find(|x| x.slug() == s)
+    }
+}
+
+/// One line of the table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    /// The editor's key; `None` for a not-enrolled account or a malformed record.
+    pub key: Option<TotpKey>,
+    pub account: String,
+    pub svm: String,
+    pub owner_uuid: String,
+    pub scope: Option<Scope>,
+    pub status: Status,
+    pub comment: String,
+    pub fingerprint: String,
+    /// Lower-case account, SVM and comment, for the text filter.
+    hay: String,
+}
+
+impl Row {
+    fn new(
+        key: Option<TotpKey>,
+        account: String,
+        svm: String,
+        owner_uuid: String,
+        scope: Option<Scope>,
+        status: Status,
+        comment: String,
+        fingerprint: String,
+    ) -> Row {
+        let hay = format!("{}\u{1f}{}\u{1f}{}", account, svm, comment).to_lowercase();
+        Row {
+            key,
+            account,
+            svm,
+            owner_uuid,
+            scope,
+            status,
+            comment,
+            fingerprint,
+            hay,
+        }
+    }
+
+    pub fn from_totp(t: &Totp) -> Row {
+        Row::new(
+            t.key(),
+            t.account_name().unwrap_or_default().to_owned(),
+            t.owner_name().unwrap_or_default().to_owned(),
+            t.owner_uuid().unwrap_or_default().to_owned(),
+            t.scope.clone(),
+            match t.enabled {
+                Some(true) => Status::Enabled,
+                Some(false) => Status::Disabled,
+                None => Status::Unknown,
+            },
+            t.comment.clone().unwrap_or_default(),
+            t.sha_fingerprint.clone().unwrap_or_default(),
+        )
+    }
+
+    pub fn not_enrolled(a: &Account) -> Row {
+        Row::new(
+            None,
+            a.name.clone().unwrap_or_default(),
+            a.owner_name().unwrap_or_default().to_owned(),
+            a.owner_uuid().unwrap_or_default().to_owned(),
+            a.scope.clone(),
+            Status::NotEnrolled,
+            String::new(),
+            String::new(),
+        )
+    }
+
+    /// The identity of the row: owner UUID and account name.
+    pub fn id(&self) -> (&str, &str) {
+        (&self.owner_uuid, &self.account)
+    }
+
+    pub fn scope_label(&self) -> &'static str {
+        self.scope.as_ref().map(Scope::as_str).unwrap_or("")
+    }
+}
+
+/// Adds a "not enrolled" row for every account that must use TOTP and has no profile.
+pub fn join_not_enrolled(profiles: &[Row], accounts: &[Account]) -> Vec<Row> {
+    let have: std::collections::HashSet<(&str, &str)> = profiles.iter().map(Row::id).collect();
+    accounts
+        .iter()
+        .filter(|a| a.requires_totp())
+        .filter(|a| {
+            let id = (
+                a.owner_uuid().unwrap_or_default(),
+                a.name.as_deref().unwrap_or_default(),
+            );
+            !have.contains(&id)
+        })
+        .map(Row::not_enrolled)
+        .collect()
+}
+
+/// The columns a table can be sorted by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SortKey {
+    Account,
+    Svm,
+    Scope,
+    Status,
+    Comment,
+    Fingerprint,
+}
+
+impl SortKey {
+    pub const ALL: [SortKey; 6] = [
+        SortKey::Account,
+        SortKey::Svm,
+        SortKey::Scope,
+        SortKey::Status,
+        SortKey::Comment,
+        SortKey::Fingerprint,
+    ];
+    pub fn label(self) -> &'static str {
+        match self {
+            SortKey::Account => "Account",
+            SortKey::Svm => "SVM",
+            SortKey::Scope => "Scope",
+            SortKey::Status => "Status",
+            SortKey::Comment => "Comment",
+            SortKey::Fingerprint => "Fingerprint",
+        }
+    }
+    pub fn slug(self) -> &'static str {
+        match self {
+            SortKey::Account => "account",
+            SortKey::Svm => "svm",
+            SortKey::Scope => "scope",
+            SortKey::Status => "status",
+            SortKey::Comment => "comment",
+            SortKey::Fingerprint => "fingerprint",
+        }
+    }
+    pub fn from_slug(s: &str) -> Option<SortKey> {
+        SortKey::ALL.into_iter().find(|k| k.slug() == s)
+    }
+}
+
+/// What the table shows: the filters and the order. Lives in the URL's query string.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ViewState {
+    pub text: String,
+    pub svm: Option<String>,
+    pub scope: Option<String>,
+    pub status: Option<Status>,
+    pub sort: SortKey,
+    pub desc: bool,
+}
+
+impl Default for ViewState {
+    fn default() -> Self {
+        ViewState {
+            text: String::new(),
+            svm: None,
+            scope: None,
+            status: None,
+            sort: SortKey::Svm,
+            desc: false,
+        }
+    }
+}
+
+impl ViewState {
+    /// Reads the state from query parameters (unknown values fall back to the defaults).
+    pub fn from_params(get: impl Fn(&str) -> Option<String>) -> ViewState {
+        let d = ViewState::default();
+        let nonempty = |k: &str| get(k).filter(|v| !v.is_empty());
+        ViewState {
+            text: get("q").unwrap_or_default(),
+            svm: nonempty("svm"),
+            scope: nonempty("scope").filter(|s| s == "cluster" || s == "svm"),
+            status: nonempty("status").and_then(|s| Status::from_slug(&s)),
+            sort: nonempty("sort")
+                .and_then(|s| SortKey::from_slug(&s))
+                .unwrap_or(d.sort),
+            desc: get("dir").as_deref() == Some("desc"),
+        }
+    }
+
+    /// The query string for this state (`?q=...`), only what differs from the default.
+    pub fn to_query(&self) -> String {
+        let d = ViewState::default();
+        let mut q = ontap_model::Query::new();
+        if !self.text.is_empty() {
+            q = q.param("q", &self.text);
+        }
+        if let Some(s) = &self.svm {
+            q = q.param("svm", s);
+        }
+        if let Some(s) = &self.scope {
+            q = q.param("scope", s);
+        }
+        if let Some(s) = self.status {
+            q = q.param("status", s.slug());
+        }
+        if self.sort != d.sort {
+            q = q.param("sort", self.sort.slug());
+        }
+        if self.desc {
+            q = q.param("dir", "desc");
+        }
+        q.to_query_string()
+    }
+
+    pub fn matches(&self, row: &Row, needle: &str) -> bool {
+        (needle.is_empty() || row.hay.contains(needle))
+            && self.svm.as_deref().is_none_or(|s| row.svm == s)
+            && self.scope.as_deref().is_none_or(|s| row.scope_label() == s)
+            && self.status.is_none_or(|s| row.status == s)
+    }
+
+    /// Indices of the rows that match, in the chosen order (ties broken by SVM then account).
+    pub fn apply(&self, rows: &[Row]) -> Vec<usize> {
+        let needle = self.text.trim().to_lowercase();
+        let mut idx: Vec<usize> = (0..rows.len())
+            .filter(|&i| self.matches(&rows[i], &needle))
+            .collect();
+        let key = self.sort;
+        idx.sort_by(|&a, &b| {
+            let (x, y) = (&rows[a], &rows[b]);
+            let primary = match key {
+                SortKey::Account => x.account.to_lowercase().cmp(&y.account.to_lowercase()),
+                SortKey::Svm => x.svm.cmp(&y.svm),
+                SortKey::Scope => x.scope_label().cmp(y.scope_label()),
+                SortKey::Status => x.status.cmp(&y.status),
+                SortKey::Comment => x.comment.to_lowercase().cmp(&y.comment.to_lowercase()),
+                SortKey::Fingerprint => x.fingerprint.cmp(&y.fingerprint),
+            };
+            let primary = if self.desc {
+                primary.reverse()
+            } else {
+                primary
+            };
+            primary
+                .then_with(|| x.svm.cmp(&y.svm))
+                .then_with(|| x.account.cmp(&y.account))
+        });
+        idx
+    }
+}
+
+/// How many rows are in each state.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub enabled: usize,
+    pub disabled: usize,
+    pub not_enrolled: usize,
+    pub unknown: usize,
+}
+
+impl Counts {
+    pub fn of(rows: &[Row]) -> Counts {
+        let mut c = Counts::default();
+        for r in rows {
+            match r.status {
+                Status::Enabled => c.enabled += 1,
+                Status::Disabled => c.disabled += 1,
+                Status::NotEnrolled => c.not_enrolled += 1,
+                Status::Unknown => c.unknown += 1,
+            }
+        }
+        c
+    }
+    pub fn get(&self, s: Status) -> usize {
+        match s {
+            Status::Enabled => self.enabled,
+            Status::Disabled => self.disabled,
+            Status::NotEnrolled => self.not_enrolled,
+            Status::Unknown => self.unknown,
+        }
+    }
+}
+
+/// The SVM names present, sorted, for the SVM filter.
+pub fn svm_names(rows: &[Row]) -> Vec<String> {
+    let mut v: Vec<String> = rows
+        .iter()
+        .map(|r| r.svm.clone())
+        .filter(|s| !s.is_empty())
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// A CSV cell: a value starting with `=`, `+`, `-`, `@`, a tab or a carriage return is prefixed
+/// with `'` so that a spreadsheet shows it as text instead of running it as a formula (OWASP's
+/// advice on CSV injection); then quoted when it holds a comma, a quote or a line break.
+pub fn csv_cell(value: &str) -> String {
+    let neutral = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_owned()
+    };
+    if neutral.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", neutral.replace('"', "\"\""))
+    } else {
+        neutral
+    }
+}
+
+/// The rows, in the given order, as CSV with a header line (CRLF line ends, RFC 4180).
+pub fn to_csv<'a>(rows: impl Iterator<Item = &'a Row>) -> String {
+    let mut out = String::from("account,svm,owner_uuid,scope,status,comment,sha_fingerprint\r\n");
+    for r in rows {
+        let cells = [
+            r.account.as_str(),
+            r.svm.as_str(),
+            r.owner_uuid.as_str(),
+            r.scope_label(),
+            r.status.label(),
+            r.comment.as_str(),
+            r.fingerprint.as_str(),
+        ];
+        let line: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
+        out.push_str(&line.join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+/// A fingerprint shortened for the table: the first 12 characters and an ellipsis.
+pub fn short_fingerprint(f: &str) -> String {
+    if f.chars().count() <= 14 {
+        f.to_owned()
+    } else {
+        format!("{}…", f.chars().take(12).collect::<String>())
+    }
+}

@@ -473,10 +473,9 @@ pub fn list_walkable<'a, R: Record + 'a>(
     Ok(page(spec, &lq, query, self_href, &keyed, more))
 }
 
-/// Answers a single-record GET: only `fields` (and `return_timeout`) are accepted.
+/// Answers a single-record GET: only `fields` is accepted (the spec's parameters).
 pub fn single(spec: &Spec, full: &Value, query: &Query) -> Result<Value, ApiError> {
-    only(query, &["fields", "return_timeout"])?;
-    check_return_timeout(query)?;
+    only(query, &["fields"])?;
     let fields = parse_fields(spec, query)?;
     Ok(project(full, spec, &fields, true))
 }

@@ -138,6 +138,18 @@ impl Sim {
     }
 
     pub(crate) fn record_fault(&self, record: FaultRecord) {
+        eprintln!(
+            "ontap-sim: fault {} on request {} ({} {}): {}",
+            record.mode,
+            record.request_id,
+            record.method,
+            record.path,
+            if record.applied {
+                "the request was carried out"
+            } else {
+                "nothing was applied"
+            }
+        );
         lock(&self.inner.faults).push(record);
     }
 

@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use super::{ApiError, Caller, Reply, Request};
-use crate::collection::{check_return_timeout, list as list_records, only, parse_bool, single};
+use crate::collection::{list as list_records, only, parse_bool, single};
 use crate::collection::{list_walkable, Record, Spec};
 use crate::inferred::{
     no_profile_message, BODY_NOT_JSON_OBJECT, CREATE_FOR_OTHERS, DELETE_REMOVED, DELETE_REMOVED_IN,
@@ -310,9 +310,9 @@ pub fn install_url(uri: &KeyUri) -> String {
 /// POST: a user creates their own profile (CHECK_ORDER, POST_OWNER, POST_RECORDS,
 /// DISABLED_PROFILES and NEW_PROFILE_FIELDS in [`crate::inferred`]).
 pub fn post(state: &mut State, caller: &Caller, req: &Request<'_>) -> Result<Reply, ApiError> {
-    only(&req.query, &["return_records", "return_timeout"])?;
+    // The spec's only query parameter of this POST.
+    only(&req.query, &["return_records"])?;
     let return_records = parse_bool(&req.query, "return_records")?.unwrap_or(false);
-    check_return_timeout(&req.query)?;
     may_modify(caller)?;
     let create = TotpCreate::from_body(&read_json(req.body)?).map_err(create_body_error)?;
 

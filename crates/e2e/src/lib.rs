@@ -80,13 +80,36 @@ impl Harness {
         Harness::with_dist(dist).await
     }
 
-    /// The emulator serving the files of `dist` (index.html for every non-file path).
-    pub async fn with_dist(dist: PathBuf) -> Result<Harness> {
-        let serial = serial();
-        let config = ontap_sim::Config {
+    /// The emulator serving the built page with a configuration of the test's own (a version,
+    /// a generated cluster of N profiles, faults, tokens...), and a browser.
+    pub async fn start_with(configure: impl FnOnce(&mut ontap_sim::Config)) -> Result<Harness> {
+        let dist = dist_dir();
+        if !dist.join("index.html").is_file() {
+            bail!(
+                "{} has no index.html: build the page first (`make dist`)",
+                dist.display()
+            );
+        }
+        let mut config = ontap_sim::Config {
             dist: Some(dist),
             ..ontap_sim::Config::ephemeral()
         };
+        configure(&mut config);
+        Harness::with_config(config).await
+    }
+
+    /// The emulator serving the files of `dist` (index.html for every non-file path).
+    pub async fn with_dist(dist: PathBuf) -> Result<Harness> {
+        Harness::with_config(ontap_sim::Config {
+            dist: Some(dist),
+            ..ontap_sim::Config::ephemeral()
+        })
+        .await
+    }
+
+    /// The emulator as configured, and a browser pointed at it.
+    pub async fn with_config(config: ontap_sim::Config) -> Result<Harness> {
+        let serial = serial();
         // On a runtime of its own: independent of the test's runtime and of its blocking drops.
         let sim = ontap_sim::start_background(config).context("starting ontap-sim")?;
         let browser = Browser::start(&sim.url()).await?;

@@ -66,6 +66,25 @@ fn hidden_variant_a_disabled_profile_vanishes_and_its_owner_creates_a_new_one() 
     let enabled = stored.iter().filter(|t| t.enabled == Some(true)).count() as u64;
     assert_eq!(count(&sim, ""), enabled);
     assert_eq!(count(&sim, "enabled=false"), 0);
+    // Paged listings (walked in the default order) and ordered ones agree.
+    for q in [
+        "?max_records=5&fields=enabled",
+        "?order_by=comment&fields=enabled",
+    ] {
+        let mut href = format!("{TOTPS}{q}");
+        let mut seen = 0;
+        loop {
+            let body = sim.get(&href).json();
+            let recs = body["records"].as_array().unwrap().clone();
+            assert!(recs.iter().all(|r| r["enabled"] == true), "{q}");
+            seen += recs.len() as u64;
+            match body["_links"]["next"]["href"].as_str() {
+                Some(n) => href = n.to_owned(),
+                None => break,
+            }
+        }
+        assert_eq!(seen, enabled, "{q}");
+    }
     let sthompson = profile_path(demo::VS_ENG_UUID, "sthompson");
     assert_eq!(
         (sim.get(&sthompson).status, sim.get(&sthompson).code()),

@@ -4,6 +4,10 @@ use serde::{Deserialize, Serialize};
 
 /// The first release with the TOTP endpoints (`x-ntap-introduced: '9.13'`).
 pub const TOTP_INTRODUCED: (u32, u32) = (9, 13);
+/// The first release whose REST API no longer deletes TOTP profiles: from 9.19.1 deletion needs
+/// an interactive confirmation (a one-time password or an emergency code) in the CLI
+/// (netapp-ontap 9.19.1.0, `resources/totp.py`).
+pub const REST_DELETE_REMOVED: (u32, u32) = (9, 19);
 
 /// `version` of `/api/cluster`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -50,6 +54,11 @@ impl Version {
     pub fn has_totp(&self) -> bool {
         self.at_least(TOTP_INTRODUCED.0, TOTP_INTRODUCED.1, 0)
     }
+    /// `DELETE /api/security/login/totps/{owner.uuid}/{account.name}` works: TOTP exists and
+    /// the release is older than 9.19 (9.13 to 9.18.x).
+    pub fn rest_delete_supported(&self) -> bool {
+        self.has_totp() && !self.at_least(REST_DELETE_REMOVED.0, REST_DELETE_REMOVED.1, 0)
+    }
 }
 
 /// The cluster as `GET /api/cluster?fields=name,uuid,version` returns it.
@@ -76,5 +85,18 @@ mod tests {
         assert!(Version::parse("9.13").unwrap().has_totp());
         assert_eq!(Version::parse("9.x"), None);
         assert_eq!(Version::parse("9.1.2.3"), None);
+    }
+
+    #[test]
+    fn rest_delete_is_offered_from_9_13_up_to_9_18() {
+        let v = |s: &str| Version::parse(s).unwrap();
+        for yes in [
+            "9.13.0", "9.13.1", "9.14.1", "9.17.1", "9.18.0", "9.18.1", "9.18.99",
+        ] {
+            assert!(v(yes).rest_delete_supported(), "{yes}");
+        }
+        for no in ["9.12.1", "9.8.0", "9.19.0", "9.19.1", "9.20.0", "10.0.0"] {
+            assert!(!v(no).rest_delete_supported(), "{no}");
+        }
     }
 }

@@ -8,6 +8,7 @@ pub mod collection;
 pub mod error;
 pub mod names;
 pub mod otp;
+pub mod role;
 pub mod totp;
 
 pub use account::Account;
@@ -15,6 +16,7 @@ pub use cluster::{Cluster, Version};
 pub use collection::{Collection, Direction, Query};
 pub use error::{ErrorCode, ErrorResponse, Guidance, Known};
 pub use names::{AccountName, AccountNameError, Comment, CommentError, OwnerUuid, OwnerUuidError};
+pub use role::Access;
 pub use totp::{
     CreateBodyError, PatchBodyError, Scope, Totp, TotpCreate, TotpCreated, TotpEdit, TotpKey,
     TotpPatch,

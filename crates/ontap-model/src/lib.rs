@@ -3,6 +3,7 @@
 //! written once, in this crate, and both sides use it.
 
 pub mod account;
+pub mod cli;
 pub mod cluster;
 pub mod collection;
 pub mod error;

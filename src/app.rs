@@ -32,6 +32,7 @@ pub fn App() -> impl IntoView {
 fn Shell() -> impl IntoView {
     // The profiles live as long as the session: leaving the table and coming back is instant.
     ProfileStore::provide();
+    crate::changelog::ChangeLog::provide();
     view! {
         <Banner />
         <main class="content" id="main">
@@ -39,6 +40,7 @@ fn Shell() -> impl IntoView {
                 <Route path=path!("/") view=|| view! { <Redirect path="/profiles" /> } />
                 <Route path=path!("/profiles") view=ProfilesPage />
                 <Route path=path!("/profiles/:owner/:account") view=ProfilePage />
+                <Route path=path!("/changes") view=crate::pages::changes::ChangesPage />
             </Routes>
         </main>
     }
@@ -71,6 +73,7 @@ fn Banner() -> impl IntoView {
                 </p>
                 <p class="banner-user">"Signed in as " <strong>{user}</strong></p>
             })}
+            <A href="/changes" attr:class="banner-link">"Changes"</A>
             <button
                 type="button"
                 class="button button-quiet"

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod app;
+pub mod changelog;
 pub mod components;
 pub mod pages;
 pub mod session;

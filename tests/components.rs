@@ -1,13 +1,18 @@
 //! Component tests of the page in headless Chromium (wasm-bindgen-test): the profile editor's
 //! validation, Save enablement, one PATCH per click, and where errors land; the deep-link check;
-//! the credentials header. The editor runs against a fake [`Backend`] that records every call.
+//! the credentials header; the preview of a change, the confirmation before disabling, the
+//! conflict view and the session's change log. The editor runs against a fake [`Backend`] that
+//! records every call.
 
 use std::sync::{Arc, Mutex};
 
+use leptos::prelude::GetUntracked;
 use ontap_model::totp::{AccountRef, OwnerRef};
 use ontap_model::{ErrorResponse, Known, Scope, Totp, TotpPatch};
 use totp_admin::api::ApiError;
+use totp_admin::changelog::{ChangeLog, Outcome};
 use totp_admin::pages::profile::form::{Backend, EditorForm};
+use totp_admin::pages::profile::review::EditorEnv;
 use totp_admin::pages::profile::{editor_href, parse_key};
 use totp_admin::session::Credentials;
 use wasm_bindgen::JsCast;
@@ -115,15 +120,29 @@ async fn sleep(ms: i32) {
 
 /// Mounts the editor in a fresh container and returns the container.
 fn mount(t: Totp, fake: &Fake) -> Element {
+    mount_with_log(t, fake).0
+}
+
+/// Mounts the editor under a change log (as the shell provides it), signed in as `admin` on
+/// `cluster1`, and returns the container and the log.
+fn mount_with_log(t: Totp, fake: &Fake) -> (Element, ChangeLog) {
     let doc = web_sys::window().unwrap().document().unwrap();
     let host = doc.create_element("div").unwrap();
     doc.body().unwrap().append_child(&host).unwrap();
     let backend = fake.backend();
+    let slot: Arc<Mutex<Option<ChangeLog>>> = Arc::default();
+    let out = slot.clone();
+    let env = EditorEnv {
+        user: "admin".into(),
+        origin: "https://cluster1".into(),
+    };
     let handle = leptos::mount::mount_to(host.clone().unchecked_into(), move || {
-        leptos::view! { <EditorForm loaded=t backend=backend /> }
+        *out.lock().unwrap() = Some(ChangeLog::provide());
+        leptos::view! { <EditorForm loaded=t backend=backend env=env /> }
     });
     handle.forget();
-    host
+    let log = slot.lock().unwrap().take().expect("the log was provided");
+    (host, log)
 }
 
 fn q<T: JsCast>(host: &Element, sel: &str) -> T {
@@ -156,6 +175,24 @@ async fn toggle_enabled(host: &Element) {
     input.set_checked(!input.checked());
     fire(&input, "change");
     sleep(5).await;
+}
+
+/// Clicks the button whose text is `name`.
+async fn click_named(host: &Element, name: &str) {
+    let buttons = host.query_selector_all("button").unwrap();
+    for i in 0..buttons.length() {
+        let b: HtmlButtonElement = buttons.item(i).unwrap().unchecked_into();
+        if b.text_content().unwrap_or_default().trim() == name {
+            b.click();
+            sleep(5).await;
+            return;
+        }
+    }
+    panic!("no button {name:?}");
+}
+
+fn has(host: &Element, sel: &str) -> bool {
+    host.query_selector(sel).unwrap().is_some()
 }
 
 async fn click_save(host: &Element) {
@@ -220,8 +257,8 @@ async fn save_sends_only_the_changed_field_then_rereads_and_confirms() {
     );
     assert_eq!(
         *fake.loads.lock().unwrap(),
-        1,
-        "success re-reads the profile"
+        2,
+        "the profile is re-read right before the PATCH, and again after success"
     );
     assert!(save_button(&host).disabled(), "saved: nothing left to send");
     assert_eq!(
@@ -235,7 +272,7 @@ async fn a_double_click_sends_one_patch() {
     let mut fake = Fake::new(profile("laptop", true));
     fake.delay_ms = 150;
     let host = mount(profile("laptop", true), &fake);
-    toggle_enabled(&host).await;
+    type_comment(&host, "phone").await;
     click_save(&host).await;
     click_save(&host).await;
     // Submitting the form by keyboard while saving does nothing either.
@@ -290,6 +327,7 @@ async fn only_admins_may_change_enabled_shows_at_the_enabled_field() {
     let host = mount(profile("laptop", true), &fake);
     toggle_enabled(&host).await;
     click_save(&host).await;
+    click_named(&host, "Disable and save").await;
     until("the field error", || {
         !text(&host, "#enabled-error").is_empty()
     })
@@ -377,4 +415,215 @@ fn basic_credentials_make_the_header_and_never_print_the_password() {
     };
     assert_eq!(c.header(), "Basic YWRtaW46TmV0YXBwMSE=");
     assert!(!format!("{c:?}").contains("Netapp1!"));
+}
+
+#[wasm_bindgen_test]
+async fn the_preview_shows_exactly_what_save_sends() {
+    let fake = Fake::new(profile("laptop", true));
+    let host = mount(profile("laptop", true), &fake);
+    sleep(5).await;
+    assert!(text(&host, "#preview").contains("Nothing to send"));
+    let comment = "Bob's \"new\" phone; $(rm -rf /)";
+    type_comment(&host, comment).await;
+    let body = text(&host, "#preview-body");
+    assert_eq!(
+        body,
+        serde_json::to_string(&serde_json::json!({ "comment": comment })).unwrap()
+    );
+    assert_eq!(
+        text(&host, "#preview-request"),
+        format!("PATCH /api/security/login/totps/{UUID}/alice")
+    );
+    assert_eq!(
+        text(&host, "#preview-cli"),
+        r#"security login totp modify -vserver vs1 -username alice -comment "Bob's \"new\" phone; $(rm -rf /)""#
+    );
+    let curl = text(&host, "#preview-curl");
+    assert!(
+        curl.starts_with("curl -u admin -X PATCH -H 'Content-Type: application/json' --data '"),
+        "{curl}"
+    );
+    assert!(
+        curl.contains(r#"Bob'\''s"#),
+        "single quotes are escaped: {curl}"
+    );
+    assert!(curl.ends_with(&format!(
+        "https://cluster1/api/security/login/totps/{UUID}/alice"
+    )));
+    assert!(
+        !host.inner_html().contains("Netapp1!"),
+        "no password anywhere"
+    );
+    // Every copy button has a name of its own.
+    for name in [
+        "Copy the REST request",
+        "Copy the CLI command",
+        "Copy the curl line",
+    ] {
+        assert!(
+            has(&host, &format!("button[aria-label='{name}']")),
+            "{name}"
+        );
+    }
+
+    // Then Save sends that very body.
+    click_save(&host).await;
+    until("the confirmation", || {
+        text(&host, "[role=status]").contains("Saved")
+    })
+    .await;
+    assert_eq!(
+        serde_json::to_string(&fake.patches()[0]).unwrap(),
+        body,
+        "the preview showed what was sent"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn disabling_asks_first_and_cancel_sends_nothing() {
+    let fake = Fake::new(profile("laptop", true));
+    let host = mount(profile("laptop", true), &fake);
+    toggle_enabled(&host).await;
+    click_save(&host).await;
+    until("the confirmation", || has(&host, ".confirm")).await;
+    let confirm = text(&host, ".confirm");
+    assert!(confirm.contains("Disable TOTP for alice?"), "{confirm}");
+    assert!(confirm.contains("set up their authenticator app again"));
+    assert!(confirm.contains("SSH stops asking them for a verification code"));
+    assert_eq!(
+        q::<Element>(&host, ".confirm")
+            .get_attribute("role")
+            .as_deref(),
+        Some("alert")
+    );
+    sleep(100).await;
+    assert!(fake.patches().is_empty(), "nothing before confirming");
+    assert_eq!(*fake.loads.lock().unwrap(), 0, "not even a re-read");
+    assert!(save_button(&host).disabled(), "Save waits for the answer");
+
+    click_named(&host, "Cancel").await;
+    assert!(!has(&host, ".confirm"));
+    sleep(100).await;
+    assert!(fake.patches().is_empty(), "cancel sends nothing");
+    assert!(
+        !q::<HtmlInputElement>(&host, "#enabled").checked(),
+        "the edit is kept"
+    );
+
+    click_save(&host).await;
+    click_named(&host, "Disable and save").await;
+    until("the confirmation", || {
+        text(&host, "[role=status]").contains("Saved")
+    })
+    .await;
+    let patches = fake.patches();
+    assert_eq!(patches.len(), 1);
+    assert_eq!(
+        serde_json::to_string(&patches[0]).unwrap(),
+        r#"{"enabled":false}"#
+    );
+    assert_eq!(fake.stored.lock().unwrap().enabled, Some(false));
+}
+
+#[wasm_bindgen_test]
+async fn a_profile_changed_meanwhile_shows_both_versions_and_waits() {
+    // The cluster's copy changes after the editor loaded it.
+    let fake = Fake::new(profile("laptop", true));
+    let host = mount(profile("laptop", true), &fake);
+    fake.stored.lock().unwrap().comment = Some("changed elsewhere".into());
+    type_comment(&host, "mine").await;
+    click_save(&host).await;
+    until("the conflict view", || has(&host, ".conflict")).await;
+    assert_eq!(text(&host, "#conflict-mine-comment"), "mine");
+    assert_eq!(text(&host, "#conflict-theirs-comment"), "changed elsewhere");
+    assert_eq!(text(&host, "#conflict-mine-enabled"), "yes");
+    assert_eq!(text(&host, "#conflict-theirs-enabled"), "yes");
+    sleep(100).await;
+    assert!(
+        fake.patches().is_empty(),
+        "nothing sent until the user chooses"
+    );
+
+    click_named(&host, "Use the cluster's version").await;
+    assert!(!has(&host, ".conflict"));
+    assert_eq!(
+        q::<HtmlInputElement>(&host, "#comment").value(),
+        "changed elsewhere"
+    );
+    assert!(
+        save_button(&host).disabled(),
+        "the form is the cluster's now"
+    );
+    sleep(50).await;
+    assert!(fake.patches().is_empty());
+
+    // Again, and this time keep mine: exactly one PATCH, of my comment.
+    fake.stored.lock().unwrap().comment = Some("changed again".into());
+    type_comment(&host, "mine").await;
+    click_save(&host).await;
+    until("the conflict view", || has(&host, ".conflict")).await;
+    assert_eq!(text(&host, "#conflict-theirs-comment"), "changed again");
+    assert!(fake.patches().is_empty());
+    click_named(&host, "Keep mine and save").await;
+    until("the confirmation", || {
+        text(&host, "[role=status]").contains("Saved")
+    })
+    .await;
+    let patches = fake.patches();
+    assert_eq!(patches.len(), 1);
+    assert_eq!(
+        serde_json::to_string(&patches[0]).unwrap(),
+        r#"{"comment":"mine"}"#
+    );
+    assert_eq!(fake.stored.lock().unwrap().comment.as_deref(), Some("mine"));
+}
+
+#[wasm_bindgen_test]
+async fn the_change_log_records_saved_and_failed_changes() {
+    let fake = Fake::new(profile("laptop", true));
+    let (host, log) = mount_with_log(profile("laptop", true), &fake);
+    type_comment(&host, "phone").await;
+    click_save(&host).await;
+    until("the confirmation", || {
+        text(&host, "[role=status]").contains("Saved")
+    })
+    .await;
+
+    *fake.fail.lock().unwrap() = Some((ontap(Known::OnlyAdminMayChangeStatus, None), false));
+    toggle_enabled(&host).await;
+    click_save(&host).await;
+    click_named(&host, "Disable and save").await;
+    until("the field error", || {
+        !text(&host, "#enabled-error").is_empty()
+    })
+    .await;
+
+    let entries = log.entries.get_untracked();
+    assert_eq!(entries.len(), 2, "{entries:#?}");
+    let (a, b) = (&entries[0], &entries[1]);
+    assert_eq!(
+        (a.user.as_str(), a.account.as_str(), a.svm.as_str()),
+        ("admin", "alice", "vs1")
+    );
+    assert_eq!(a.what, r#"comment "laptop" → "phone""#);
+    assert_eq!(a.outcome, Outcome::Saved);
+    assert_eq!(a.time.len(), 8, "HH:MM:SS: {}", a.time);
+    assert_eq!(b.what, "enabled yes → no");
+    match &b.outcome {
+        Outcome::Failed(m) => assert!(m.contains("Only users with the admin role"), "{m}"),
+        o => panic!("expected a failure, got {o:?}"),
+    }
+
+    // A lost answer that landed is recorded as unknown, then confirmed.
+    *fake.fail.lock().unwrap() = Some((ApiError::Network, true));
+    toggle_enabled(&host).await;
+    type_comment(&host, "tablet").await;
+    click_save(&host).await;
+    until("the confirmation", || {
+        text(&host, "[role=status]").contains("Saved")
+    })
+    .await;
+    let entries = log.entries.get_untracked();
+    assert_eq!(entries.len(), 3);
+    assert_eq!(entries[2].outcome, Outcome::UnknownConfirmed);
 }

@@ -1,9 +1,11 @@
 //! Small views used by several pages.
 
+pub mod copy;
 pub mod field;
 pub mod link;
 pub mod notice;
 
+pub use copy::CopyButton;
 pub use field::{CheckboxField, TextField};
 pub use link::EncodedLink;
 pub use notice::{Alert, Status};

@@ -1,5 +1,6 @@
 //! One module per screen.
 
+pub mod changes;
 pub mod connect;
 pub mod profile;
 pub mod profiles;

@@ -4,10 +4,17 @@
 //! the component tests can drive it with a fake. Rules:
 //! - Save is enabled only when the patch is not empty and no request is in flight; a click while
 //!   one is in flight does nothing, so one click sends at most one PATCH.
+//! - Before saving, the preview shows exactly what will be sent (method, path, JSON body), the
+//!   equivalent CLI command and curl line ([`super::review`]).
+//! - Disabling asks first, inline: nothing is sent until "Disable and save".
+//! - Right before the PATCH, the profile is re-read: if its comment or enabled changed on the
+//!   cluster since it was loaded, nothing is sent; both versions are shown and the user keeps
+//!   theirs (then it is sent) or takes the cluster's (the form reloads with it).
 //! - Success re-reads the profile and shows what the cluster now holds.
 //! - An error is shown at the field the cluster named (or at the top) and the edits stay.
 //! - A write whose outcome is unknown (timeout, dropped connection, 502/504) is followed by a
 //!   re-read that tells whether it landed; it is never resent on its own.
+//! - Every PATCH sent is recorded in the session's [`ChangeLog`], with how it ended.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -17,7 +24,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use ontap_model::{Comment, Known, Totp, TotpEdit, TotpPatch};
 
+use super::review::{ConflictView, DisableConfirm, EditorEnv, Preview, Review};
 use crate::api::ApiError;
+use crate::changelog::{ChangeLog, Outcome};
 use crate::components::{Alert, CheckboxField, Status, TextField};
 
 pub type LocalFuture<T> = Pin<Box<dyn Future<Output = T>>>;
@@ -56,11 +65,21 @@ impl Place {
 #[derive(Clone, Debug, PartialEq)]
 pub enum SaveState {
     Idle,
+    /// Disabling was asked for; waiting for "Disable and save" or "Cancel".
+    Confirming,
+    /// Re-reading the profile right before sending, to catch changes made meanwhile.
+    Verifying,
+    /// The profile changed on the cluster since it was loaded: its version now.
+    Conflict(Totp),
     Saving,
     /// The write's outcome is unknown; the profile is being re-read to find out.
     Checking,
     Saved(String),
+    /// A note that needs no action ("the form shows the cluster's version").
+    Note(String),
     Failed(ApiError),
+    /// The re-read before sending failed: nothing was sent.
+    NotSent(ApiError),
     /// The outcome could not be confirmed; Save stays off until a re-read succeeds.
     Unknown(ApiError),
 }
@@ -76,26 +95,57 @@ pub fn edited(comment: &str, enabled: bool) -> TotpEdit {
     TotpEdit { comment, enabled }
 }
 
+/// The account and SVM a change is about, as the change log names them.
+fn subject(t: &Totp) -> (String, String) {
+    let account = t.account_name().unwrap_or("—").to_owned();
+    let svm = t.owner_name().or(t.owner_uuid()).unwrap_or("—").to_owned();
+    (account, svm)
+}
 #[component]
-pub fn EditorForm(loaded: Totp, backend: Backend) -> impl IntoView {
+pub fn EditorForm(
+    loaded: Totp,
+    backend: Backend,
+    /// Who is signed in and where the cluster answers, for the curl line.
+    #[prop(optional)]
+    env: EditorEnv,
+) -> impl IntoView {
     let start = TotpEdit::from_loaded(&loaded);
     let loaded = RwSignal::new(loaded);
     let comment = RwSignal::new(start.comment.as_str().to_owned());
     let enabled = RwSignal::new(start.enabled);
     let state = RwSignal::new(SaveState::Idle);
+    let log = ChangeLog::from_ctx();
+    let user = env.user.clone();
+    // The change-log entry of the PATCH in flight or whose outcome is being checked.
+    let entry: RwSignal<Option<u64>> = RwSignal::new(None);
+    let settle = move |o: Outcome| {
+        if let (Some(log), Some(id)) = (log, entry.get_untracked()) {
+            log.settle(id, o);
+        }
+    };
 
     let patch = Memo::new(move |_| {
         let e = edited(&comment.read(), enabled.get());
         loaded.with(|l| TotpPatch::between(l, &e))
     });
-    let busy =
-        Signal::derive(move || matches!(state.get(), SaveState::Saving | SaveState::Checking));
+    let review = {
+        let env = env.clone();
+        Memo::new(move |_| loaded.with(|l| patch.with(|p| Review::of(l, p, &env))))
+    };
+    let busy = Signal::derive(move || {
+        matches!(
+            state.get(),
+            SaveState::Saving | SaveState::Checking | SaveState::Verifying
+        )
+    });
+    // While a question is open (confirm, conflict) the fields hold still.
+    let locked = Signal::derive(move || {
+        busy.get() || matches!(state.get(), SaveState::Confirming | SaveState::Conflict(_))
+    });
     let can_save = Signal::derive(move || {
         !patch.with(TotpPatch::is_empty)
-            && !matches!(
-                state.get(),
-                SaveState::Saving | SaveState::Checking | SaveState::Unknown(_)
-            )
+            && !locked.get()
+            && !matches!(state.get(), SaveState::Unknown(_))
     });
 
     // The values an answer (saved, failed) was about; editing away from them clears it.
@@ -133,13 +183,15 @@ pub fn EditorForm(loaded: Totp, backend: Backend) -> impl IntoView {
                         let e = edited(&comment.get_untracked(), enabled.get_untracked());
                         let landed = TotpPatch::between(&now, &e).is_empty();
                         loaded.set(now);
-                        answer(if landed {
-                            SaveState::Saved(
+                        if landed {
+                            settle(Outcome::UnknownConfirmed);
+                            answer(SaveState::Saved(
                                 "Saved. The connection was interrupted, but re-reading the profile shows the change is on the cluster.".into(),
-                            )
+                            ));
                         } else {
-                            SaveState::Failed(after)
-                        });
+                            settle(Outcome::UnknownNotApplied);
+                            answer(SaveState::Failed(after));
+                        }
                     }
                     Err(_) => state.set(SaveState::Unknown(after)),
                 }
@@ -147,39 +199,125 @@ pub fn EditorForm(loaded: Totp, backend: Backend) -> impl IntoView {
         })
     };
 
-    let save = {
+    // Sends `p` (one PATCH), records it, and reports how it ended.
+    let send = {
         let backend = backend.clone();
-        move || {
-            if !can_save.get_untracked() {
-                return;
-            }
-            let p = patch.get_untracked();
+        let user = user.clone();
+        Callback::new(move |p: TotpPatch| {
             state.set(SaveState::Saving);
+            let what = loaded.with_untracked(|l| describe_change(l, &p));
+            if let Some(log) = log {
+                let (account, svm) = loaded.with_untracked(subject);
+                entry.set(Some(log.record(&user, &account, &svm, &what)));
+            }
             let backend = backend.clone();
             spawn_local(async move {
                 match (backend.save)(p.clone()).await {
-                    Ok(()) => match (backend.load)().await {
-                        Ok(now) => {
-                            let fresh = TotpEdit::from_loaded(&now);
-                            loaded.set(now);
-                            comment.set(fresh.comment.as_str().to_owned());
-                            enabled.set(fresh.enabled);
-                            answer(SaveState::Saved(saved_message(&p)));
+                    Ok(()) => {
+                        settle(Outcome::Saved);
+                        match (backend.load)().await {
+                            Ok(now) => {
+                                let fresh = TotpEdit::from_loaded(&now);
+                                loaded.set(now);
+                                comment.set(fresh.comment.as_str().to_owned());
+                                enabled.set(fresh.enabled);
+                                answer(SaveState::Saved(saved_message(&p)));
+                            }
+                            Err(_) => {
+                                loaded.update(|l| p.apply_to(l));
+                                answer(SaveState::Saved(format!(
+                                    "{} Re-reading the profile failed; reload to see the cluster's view.",
+                                    saved_message(&p)
+                                )));
+                            }
                         }
-                        Err(_) => {
-                            loaded.update(|l| p.apply_to(l));
-                            answer(SaveState::Saved(format!(
-                                "{} Re-reading the profile failed; reload to see the cluster's view.",
-                                saved_message(&p)
-                            )));
-                        }
-                    },
-                    Err(e) if e.outcome_unknown() => reread.run(e),
-                    Err(e) => answer(SaveState::Failed(e)),
+                    }
+                    Err(e) if e.outcome_unknown() => {
+                        settle(Outcome::Unknown);
+                        reread.run(e)
+                    }
+                    Err(e) => {
+                        settle(Outcome::Failed(e.explain().0));
+                        answer(SaveState::Failed(e))
+                    }
                 }
             });
+        })
+    };
+
+    // Re-reads the profile; sends the patch only if nobody changed it meanwhile.
+    let verify_and_send = {
+        let backend = backend.clone();
+        Callback::new(move |()| {
+            let p = patch.get_untracked();
+            if p.is_empty() {
+                return;
+            }
+            state.set(SaveState::Verifying);
+            let backend = backend.clone();
+            spawn_local(async move {
+                match (backend.load)().await {
+                    Ok(now) => {
+                        let before = loaded.with_untracked(TotpEdit::from_loaded);
+                        if TotpEdit::from_loaded(&now) != before {
+                            state.set(SaveState::Conflict(now));
+                        } else {
+                            send.run(p);
+                        }
+                    }
+                    Err(e) => answer(SaveState::NotSent(e)),
+                }
+            });
+        })
+    };
+
+    let save = move || {
+        if !can_save.get_untracked() {
+            return;
+        }
+        if patch.with_untracked(|p| p.enabled == Some(false)) {
+            state.set(SaveState::Confirming);
+        } else {
+            verify_and_send.run(());
         }
     };
+
+    let confirm = Callback::new(move |()| {
+        if state.get_untracked() == SaveState::Confirming {
+            verify_and_send.run(());
+        }
+    });
+    let cancel = Callback::new(move |()| {
+        if state.get_untracked() == SaveState::Confirming {
+            state.set(SaveState::Idle);
+        }
+    });
+    let keep_mine = Callback::new(move |()| {
+        let SaveState::Conflict(now) = state.get_untracked() else {
+            return;
+        };
+        loaded.set(now);
+        let p = patch.get_untracked();
+        if p.is_empty() {
+            answer(SaveState::Saved(
+                "The cluster already holds your version; nothing was sent.".into(),
+            ));
+        } else {
+            send.run(p);
+        }
+    });
+    let use_theirs = Callback::new(move |()| {
+        let SaveState::Conflict(now) = state.get_untracked() else {
+            return;
+        };
+        let fresh = TotpEdit::from_loaded(&now);
+        loaded.set(now);
+        comment.set(fresh.comment.as_str().to_owned());
+        enabled.set(fresh.enabled);
+        answer(SaveState::Note(
+            "The form now shows the cluster's version. Nothing was sent.".into(),
+        ));
+    });
 
     let check_again = move || {
         if let SaveState::Unknown(e) = state.get_untracked() {
@@ -189,13 +327,17 @@ pub fn EditorForm(loaded: Totp, backend: Backend) -> impl IntoView {
 
     let top = move || {
         match state.get() {
-        SaveState::Idle => None,
+        SaveState::Idle | SaveState::Confirming | SaveState::Conflict(_) => None,
+        SaveState::Verifying => Some(
+            view! { <Status message="Checking that the profile did not change on the cluster…" busy=true /> }
+                .into_any(),
+        ),
         SaveState::Saving => Some(view! { <Status message="Saving…" busy=true /> }.into_any()),
         SaveState::Checking => Some(
             view! { <Status message="The answer was lost; checking whether the change was applied…" busy=true /> }
                 .into_any(),
         ),
-        SaveState::Saved(m) => Some(view! { <Status message=m /> }.into_any()),
+        SaveState::Saved(m) | SaveState::Note(m) => Some(view! { <Status message=m /> }.into_any()),
         SaveState::Failed(e) if Place::of(&e) == Place::Top => {
             let (m, n) = e.explain();
             Some(view! { <Alert message=m next_step=n /> }.into_any())
@@ -204,6 +346,18 @@ pub fn EditorForm(loaded: Totp, backend: Backend) -> impl IntoView {
             view! { <Alert message="The change was not saved; see the field below. Your edits are kept." /> }
                 .into_any(),
         ),
+        SaveState::NotSent(e) => {
+            let (m, n) = e.explain();
+            Some(
+                view! {
+                    <Alert
+                        message=format!("Nothing was sent: the profile could not be re-read to check for changes made meanwhile. {m}")
+                        next_step=format!("{n} Your edits are kept.")
+                    />
+                }
+                .into_any(),
+            )
+        }
         SaveState::Unknown(e) => {
             let (m, _) = e.explain();
             Some(
@@ -221,12 +375,36 @@ pub fn EditorForm(loaded: Totp, backend: Backend) -> impl IntoView {
     }
     };
 
-    let on_submit = {
-        let save = save.clone();
-        move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            save();
+    let question = move || match state.get() {
+        SaveState::Confirming => {
+            let account = loaded.with_untracked(subject).0;
+            Some(
+                view! { <DisableConfirm account=account on_confirm=confirm on_cancel=cancel /> }
+                    .into_any(),
+            )
         }
+        SaveState::Conflict(now) => {
+            let mine = edited(&comment.get_untracked(), enabled.get_untracked());
+            let keeps_disable = !mine.enabled && now.enabled == Some(true);
+            Some(
+                view! {
+                    <ConflictView
+                        mine=mine
+                        theirs=now
+                        keeps_disable=keeps_disable
+                        on_keep=keep_mine
+                        on_use_theirs=use_theirs
+                    />
+                }
+                .into_any(),
+            )
+        }
+        _ => None,
+    };
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        save();
     };
 
     view! {
@@ -238,7 +416,7 @@ pub fn EditorForm(loaded: Totp, backend: Backend) -> impl IntoView {
                 value=comment
                 error=error_at(Place::Comment)
                 hint="Free text shown with the profile, for example the device or the ticket."
-                disabled=busy
+                disabled=locked
             />
             <CheckboxField
                 id="enabled"
@@ -246,7 +424,7 @@ pub fn EditorForm(loaded: Totp, backend: Backend) -> impl IntoView {
                 value=enabled
                 error=error_at(Place::Enabled)
                 hint="When off, SSH no longer asks this account for a code: this is how a user who lost their authenticator is reset, and they then enroll again."
-                disabled=busy
+                disabled=locked
             />
             <p class="editor-pending" aria-live="polite">{move || pending_summary(&patch.get())}</p>
             <div class="actions">
@@ -256,7 +434,7 @@ pub fn EditorForm(loaded: Totp, backend: Backend) -> impl IntoView {
                 <button
                     type="button"
                     class="button"
-                    disabled=move || patch.with(TotpPatch::is_empty) || busy.get()
+                    disabled=move || patch.with(TotpPatch::is_empty) || locked.get()
                     on:click=move |_| {
                         let l = TotpEdit::from_loaded(&loaded.get_untracked());
                         comment.set(l.comment.as_str().to_owned());
@@ -266,6 +444,8 @@ pub fn EditorForm(loaded: Totp, backend: Backend) -> impl IntoView {
                     "Undo changes"
                 </button>
             </div>
+            {question}
+            <Preview review=review empty=Signal::derive(move || patch.with(TotpPatch::is_empty)) />
         </form>
     }
 }
@@ -301,5 +481,30 @@ fn saved_message(p: &TotpPatch) -> String {
         (true, Some(true)) => "Saved: the comment was changed and the profile is enabled.".into(),
         (true, Some(false)) => "Saved: the comment was changed and the profile is disabled.".into(),
         (false, None) => "Saved.".into(),
+    }
+}
+
+/// What a change does, for the change log: `comment "laptop" → "phone"; enabled yes → no`.
+pub fn describe_change(loaded: &Totp, p: &TotpPatch) -> String {
+    let mut parts = Vec::new();
+    if let Some(c) = &p.comment {
+        parts.push(format!(
+            "comment {:?} → {:?}",
+            loaded.comment.as_deref().unwrap_or(""),
+            c.as_str()
+        ));
+    }
+    if let Some(e) = p.enabled {
+        let yn = |b: bool| if b { "yes" } else { "no" };
+        parts.push(format!(
+            "enabled {} → {}",
+            loaded.enabled.map(yn).unwrap_or("unknown"),
+            yn(e)
+        ));
+    }
+    if parts.is_empty() {
+        "nothing".into()
+    } else {
+        parts.join("; ")
     }
 }

@@ -2,6 +2,7 @@
 //! loads the profile, shows its read-only facts and the [`form::EditorForm`].
 
 pub mod form;
+pub mod review;
 
 use std::sync::Arc;
 
@@ -16,6 +17,7 @@ use crate::components::{Alert, Status};
 use crate::session::SessionCtx;
 use crate::store::ProfileStore;
 use form::{Backend, EditorForm};
+use review::EditorEnv;
 
 /// Reads the two path segments as strict types; the message says what is wrong.
 pub fn parse_key(owner: &str, account: &str) -> Result<TotpKey, String> {
@@ -78,6 +80,7 @@ fn ProfileLoader(key: TotpKey) -> impl IntoView {
     let Some(client) = session.client() else {
         return view! { <Alert message="You are signed out." /> }.into_any();
     };
+    let env = editor_env(&session);
     let state = RwSignal::new(Load::Loading);
     let backend = {
         let (c1, k1, c2, k2) = (client.clone(), key.clone(), client.clone(), key.clone());
@@ -129,13 +132,36 @@ fn ProfileLoader(key: TotpKey) -> impl IntoView {
             Load::Loaded(t) => view! {
                 <div class="editor-layout">
                     <Facts totp=t.clone() />
-                    <EditorForm loaded=t backend=backend.clone() />
+                    <EditorForm loaded=t backend=backend.clone() env=env.clone() />
                 </div>
             }
             .into_any(),
         }}
     }
     .into_any()
+}
+
+/// The signed-in user and the cluster's address, for the curl line the editor shows: the API
+/// base when it is an absolute URL, else `https://<cluster name>`.
+fn editor_env(session: &SessionCtx) -> EditorEnv {
+    session.0.with_untracked(|s| match s {
+        Some(s) => {
+            let origin = if s.api_base.starts_with("http://") || s.api_base.starts_with("https://")
+            {
+                s.api_base
+                    .trim_end_matches('/')
+                    .trim_end_matches("/api")
+                    .to_owned()
+            } else {
+                format!("https://{}", s.cluster.name.as_deref().unwrap_or("CLUSTER"))
+            };
+            EditorEnv {
+                user: s.user.clone(),
+                origin,
+            }
+        }
+        None => EditorEnv::default(),
+    })
 }
 
 /// The read-only facts of a profile.

@@ -1,0 +1,130 @@
+//! The session's change log: every change the editor sent from this tab (when, who, which
+//! account of which SVM, what changed, and how it ended). Kept in memory only, like the
+//! credentials: a reload or a sign-out forgets it. Provided by the page shell; shown on the
+//! `/changes` page.
+
+use leptos::prelude::*;
+
+/// How a change ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Sent; no answer yet.
+    Sending,
+    Saved,
+    /// Refused, with the catalogue's message.
+    Failed(String),
+    /// The answer was lost; a re-read is checking whether it landed.
+    Unknown,
+    /// The answer was lost and a re-read showed the change on the cluster.
+    UnknownConfirmed,
+    /// The answer was lost and a re-read showed the change is not on the cluster.
+    UnknownNotApplied,
+}
+
+impl Outcome {
+    /// The words the log shows.
+    pub fn label(&self) -> String {
+        match self {
+            Outcome::Sending => "Sending…".into(),
+            Outcome::Saved => "Saved".into(),
+            Outcome::Failed(m) => format!("Failed: {m}"),
+            Outcome::Unknown => "Unknown: the answer was lost; not yet confirmed".into(),
+            Outcome::UnknownConfirmed => "Unknown → confirmed saved".into(),
+            Outcome::UnknownNotApplied => "Unknown → confirmed not applied".into(),
+        }
+    }
+
+    /// A CSS modifier: `ok`, `error` or `pending`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Outcome::Saved | Outcome::UnknownConfirmed => "ok",
+            Outcome::Failed(_) | Outcome::UnknownNotApplied => "error",
+            Outcome::Sending | Outcome::Unknown => "pending",
+        }
+    }
+}
+
+/// One change sent from this tab.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub id: u64,
+    /// Local time, `HH:MM:SS`.
+    pub time: String,
+    pub user: String,
+    pub account: String,
+    pub svm: String,
+    /// "change the comment to "x" and disable the profile".
+    pub what: String,
+    pub outcome: Outcome,
+}
+
+#[derive(Clone, Copy)]
+pub struct ChangeLog {
+    pub entries: RwSignal<Vec<Entry>>,
+    next: RwSignal<u64>,
+}
+
+impl Default for ChangeLog {
+    fn default() -> Self {
+        ChangeLog::new()
+    }
+}
+
+impl ChangeLog {
+    pub fn new() -> ChangeLog {
+        ChangeLog {
+            entries: RwSignal::new(Vec::new()),
+            next: RwSignal::new(1),
+        }
+    }
+
+    /// Creates the log and provides it to the views below.
+    pub fn provide() -> ChangeLog {
+        let log = ChangeLog::new();
+        provide_context(log);
+        log
+    }
+
+    /// The log, when a shell provides one (component tests may mount the editor alone).
+    pub fn from_ctx() -> Option<ChangeLog> {
+        use_context::<ChangeLog>()
+    }
+
+    /// Records a change as it is sent, and returns its id for [`ChangeLog::settle`].
+    pub fn record(&self, user: &str, account: &str, svm: &str, what: &str) -> u64 {
+        let id = self.next.get_untracked();
+        self.next.set(id + 1);
+        self.entries.update(|e| {
+            e.push(Entry {
+                id,
+                time: now_hms(),
+                user: user.to_owned(),
+                account: account.to_owned(),
+                svm: svm.to_owned(),
+                what: what.to_owned(),
+                outcome: Outcome::Sending,
+            })
+        });
+        id
+    }
+
+    /// Sets how the change `id` ended.
+    pub fn settle(&self, id: u64, outcome: Outcome) {
+        self.entries.update(|e| {
+            if let Some(entry) = e.iter_mut().find(|x| x.id == id) {
+                entry.outcome = outcome;
+            }
+        });
+    }
+}
+
+/// The browser's local time as `HH:MM:SS`.
+fn now_hms() -> String {
+    let d = js_sys::Date::new_0();
+    format!(
+        "{:02}:{:02}:{:02}",
+        d.get_hours(),
+        d.get_minutes(),
+        d.get_seconds()
+    )
+}

@@ -1,0 +1,63 @@
+//! The `/changes` page: the changes sent from this tab in this session, newest first.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::changelog::ChangeLog;
+
+#[component]
+pub fn ChangesPage() -> impl IntoView {
+    let log = ChangeLog::from_ctx().unwrap_or_default();
+    view! {
+        <h1>"Changes in this session"</h1>
+        <p class="changes-intro">
+            "Every change sent from this tab since sign-in. The list lives in this tab's memory only: reloading the page or signing out clears it."
+        </p>
+        {move || {
+            let mut entries = log.entries.get();
+            if entries.is_empty() {
+                return view! {
+                    <p class="changes-empty">
+                        "No changes yet. " <A href="/profiles">"Open a profile"</A> " to make one."
+                    </p>
+                }
+                .into_any();
+            }
+            entries.reverse();
+            view! {
+                <table class="changes">
+                    <caption class="visually-hidden">"Changes sent in this session, newest first"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Time"</th>
+                            <th scope="col">"Who"</th>
+                            <th scope="col">"Account"</th>
+                            <th scope="col">"SVM"</th>
+                            <th scope="col">"What changed"</th>
+                            <th scope="col">"Result"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {entries
+                            .into_iter()
+                            .map(|e| {
+                                let kind = format!("change-result change-{}", e.outcome.kind());
+                                view! {
+                                    <tr>
+                                        <td class="mono">{e.time}</td>
+                                        <td>{e.user}</td>
+                                        <td>{e.account}</td>
+                                        <td>{e.svm}</td>
+                                        <td>{e.what}</td>
+                                        <td><span class=kind>{e.outcome.label()}</span></td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </tbody>
+                </table>
+            }
+            .into_any()
+        }}
+    }
+}

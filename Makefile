@@ -9,6 +9,8 @@ PORT ?= 8080
 # wasm-opt 132 (npm binaryen, project-local) must win over any other on PATH; Trunk reads it.
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 TRUNK_BUILD := trunk build --release --offline --skip-version-check
+# NetApp's Python client, installed by the bootstrap, drives the emulator in its tests.
+export ONTAP_SIM_PYTHON := $(CURDIR)/.tools/py-netapp/bin/python3
 
 .PHONY: help bootstrap dist demo test test-native test-wasm test-e2e
 
@@ -37,7 +39,7 @@ demo: dist
 	cargo run --release -p ontap-sim -- --listen 127.0.0.1:$(PORT) --dist dist
 
 test: bootstrap
-	cargo test -p ontap-model -p ontap-sim
+	ONTAP_SIM_REQUIRE_PYTHON=1 cargo test -p ontap-model -p ontap-sim
 	CHROMEDRIVER=/usr/bin/chromedriver cargo test -p totp-admin --target wasm32-unknown-unknown
 	$(TRUNK_BUILD)
 	cargo test -p e2e --no-fail-fast

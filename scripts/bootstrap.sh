@@ -82,3 +82,17 @@ else
   npm install --silent --no-audit --no-fund --prefix "$root/.tools" "binaryen@$BINARYEN_VERSION"
   "$root/.tools/node_modules/.bin/wasm-opt" --version | grep -q "version $BINARYEN_VERSION"
 fi
+
+# --- NetApp's Python client (netapp-ontap), to prove the emulator speaks ONTAP to it ----------
+NETAPP_ONTAP_VERSION=9.19.1.0
+py="$root/.tools/py-netapp/bin/python3"
+if "$py" -c "import netapp_ontap, sys; sys.exit(netapp_ontap.__version__ != '$NETAPP_ONTAP_VERSION')" 2>/dev/null; then
+  echo "ok netapp-ontap $NETAPP_ONTAP_VERSION (python venv in .tools/py-netapp)"
+else
+  echo "installing netapp-ontap $NETAPP_ONTAP_VERSION (python venv in .tools/py-netapp)"
+  python3 -m venv "$root/.tools/py-netapp" 2>/dev/null || {
+    sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv
+    python3 -m venv "$root/.tools/py-netapp"
+  }
+  "$root/.tools/py-netapp/bin/pip" install --quiet --disable-pip-version-check "netapp-ontap==$NETAPP_ONTAP_VERSION"
+fi

@@ -342,7 +342,7 @@ pub fn ProfilesPage() -> impl IntoView {
                             view! {
                                 <th scope="col" class=format!("col-{}", k.slug())
                                     aria-sort=move || view_state.with(|v| if v.sort != k { "none" } else if v.desc { "descending" } else { "ascending" })>
-                                    <button type="button" class="sort" on:click=move |_| sort_by(k)>
+                                    <button type="button" class="sort" aria-label=k.label() on:click=move |_| sort_by(k)>
                                         {k.label()}
                                         <span class="sort-mark" aria-hidden="true">
                                             {move || view_state.with(|v| if v.sort != k { "" } else if v.desc { " ▼" } else { " ▲" })}

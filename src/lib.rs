@@ -6,9 +6,13 @@ pub mod api;
 pub mod app;
 pub mod changelog;
 pub mod components;
+pub mod idle;
 pub mod pages;
+pub mod persist;
 pub mod session;
+pub mod signin;
 pub mod store;
+pub mod theme;
 
 /// Marks the moment the page is interactive, for the benchmarks (`performance.mark`).
 pub fn mark_interactive() {

@@ -1,23 +1,33 @@
-//! Who is signed in to which cluster. Credentials live in memory only, in this struct; they
-//! are never written to storage, a URL or a log. Signing out drops them.
+//! Who is signed in to which cluster, and what their role lets them do. Credentials live in
+//! memory, in this struct; only when the user opts in ("Stay signed in in this tab") are they
+//! also kept in the tab's sessionStorage ([`crate::persist`]); never in localStorage, a URL or
+//! a log. Signing out drops the session (and with it the page shell and every store it
+//! provides) and wipes sessionStorage.
 
 use std::fmt;
 
-use data_encoding::BASE64;
+use data_encoding::{BASE64, BASE64URL_NOPAD};
 use leptos::prelude::*;
-use ontap_model::Cluster;
+use ontap_model::{Access, Cluster, Scope};
 
 use crate::api::http::Client;
+use crate::persist;
 
 /// The API base the page uses unless the user sets another: the page's own origin's `/api`,
 /// which the static server reverse-proxies to the cluster.
 pub const DEFAULT_API_BASE: &str = "/api";
+/// How long a session may sit idle before it signs itself out, unless the user sets another.
+pub const DEFAULT_IDLE_MINUTES: u32 = 15;
+/// The longest idle time the sign-in form accepts (a working day).
+pub const MAX_IDLE_MINUTES: u32 = 720;
 
 /// How the page authenticates to the cluster.
 #[derive(Clone, PartialEq, Eq)]
 pub enum Credentials {
     /// HTTP basic authentication.
     Basic { user: String, password: String },
+    /// An OAuth 2.0 access token (ONTAP 9.14 and later), sent as `Authorization: Bearer`.
+    Bearer(String),
 }
 
 impl Credentials {
@@ -30,21 +40,73 @@ impl Credentials {
                     BASE64.encode(format!("{user}:{password}").as_bytes())
                 )
             }
+            Credentials::Bearer(token) => format!("Bearer {}", token.trim()),
         }
     }
 
-    pub fn user(&self) -> &str {
+    /// The account name, when the credentials tell it: the user name of basic authentication,
+    /// or the user claim of a token that is a JWT (read, not verified: the cluster verifies it;
+    /// the name only serves to look the account up and to show it).
+    pub fn user(&self) -> Option<String> {
         match self {
-            Credentials::Basic { user, .. } => user,
+            Credentials::Basic { user, .. } => Some(user.clone()),
+            Credentials::Bearer(token) => jwt_user(token),
         }
+    }
+
+    pub fn is_bearer(&self) -> bool {
+        matches!(self, Credentials::Bearer(_))
     }
 }
 
-/// Never print a password, even in a debug log.
+/// The user claim of a JWT's payload: `username`, `preferred_username`, `upn`, else `sub`.
+pub fn jwt_user(token: &str) -> Option<String> {
+    let payload = token.trim().split('.').nth(1)?;
+    let bytes = BASE64URL_NOPAD
+        .decode(payload.trim_end_matches('=').as_bytes())
+        .ok()?;
+    let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    ["username", "preferred_username", "upn", "sub"]
+        .iter()
+        .find_map(|k| claims.get(*k)?.as_str().map(str::to_owned))
+        .filter(|s| !s.trim().is_empty())
+}
+
+/// Never print a password or a token, even in a debug log.
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Credentials::Basic { user, .. } => write!(f, "Basic({user}, ****)"),
+            Credentials::Bearer(_) => write!(f, "Bearer(****)"),
+        }
+    }
+}
+
+/// Who the cluster says is signed in, as far as the session may read it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Identity {
+    /// The account name; `None` for a token without a user claim.
+    pub user: Option<String>,
+    /// The role's name, when the account could be read.
+    pub role: Option<String>,
+    pub scope: Option<Scope>,
+    /// The SVM the account belongs to (SVM-scoped), or the only SVM the session sees.
+    pub svm: Option<String>,
+    pub access: Access,
+    /// Why the role is not known, when it is not.
+    pub unknown_because: Option<String>,
+}
+
+impl Identity {
+    /// An identity of which nothing but the name is known.
+    pub fn unknown(user: Option<String>, because: &str) -> Identity {
+        Identity {
+            user,
+            role: None,
+            scope: None,
+            svm: None,
+            access: Access::Unknown,
+            unknown_because: Some(because.to_owned()),
         }
     }
 }
@@ -53,18 +115,40 @@ impl fmt::Debug for Credentials {
 #[derive(Clone)]
 pub struct Session {
     pub client: Client,
+    pub credentials: Credentials,
+    /// The name shown in the banner (the account, or "access token").
     pub user: String,
     pub api_base: String,
     pub cluster: Cluster,
+    pub identity: Identity,
+    /// Sign out after this long without keyboard or pointer activity.
+    pub idle_ms: u32,
+    /// The user opted in to keeping the session in this tab's sessionStorage.
+    pub stay: bool,
 }
 
-/// The session, shared through the context; `None` while signed out.
+/// Why the sign-in screen is shown again.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SignedOut {
+    /// The user signed out.
+    ByUser,
+    /// Nothing happened for the idle time.
+    Idle { minutes: u32 },
+    /// A kept session could not be restored (the message says why).
+    RestoreFailed(String),
+}
+
+/// The session, shared through the context (`.0`, `None` while signed out), and why the last
+/// one ended (`.1`).
 #[derive(Clone, Copy)]
-pub struct SessionCtx(pub RwSignal<Option<Session>>);
+pub struct SessionCtx(
+    pub RwSignal<Option<Session>>,
+    pub RwSignal<Option<SignedOut>>,
+);
 
 impl SessionCtx {
     pub fn provide() -> SessionCtx {
-        let ctx = SessionCtx(RwSignal::new(None));
+        let ctx = SessionCtx(RwSignal::new(None), RwSignal::new(None));
         provide_context(ctx);
         ctx
     }
@@ -79,7 +163,79 @@ impl SessionCtx {
             .with_untracked(|s| s.as_ref().map(|s| s.client.clone()))
     }
 
-    pub fn sign_out(&self) {
+    /// Starts a session; keeps it in sessionStorage only if the user opted in.
+    pub fn sign_in(&self, session: Session) {
+        if session.stay {
+            persist::save(&session);
+        } else {
+            persist::wipe();
+        }
+        self.1.set(None);
+        self.0.set(Some(session));
+    }
+
+    /// Ends the session: memory (the shell and its stores go with it) and sessionStorage.
+    pub fn sign_out(&self, why: SignedOut) {
+        persist::wipe();
         self.0.set(None);
+        self.1.set(Some(why));
+    }
+
+    /// The access of the signed-in role (`Unknown` while signed out).
+    pub fn access(&self) -> Access {
+        self.0
+            .with(|s| s.as_ref().map(|s| s.identity.access))
+            .unwrap_or(Access::Unknown)
+    }
+
+    /// May change profiles (comments, delete); false for read-only roles.
+    pub fn can_edit(&self) -> bool {
+        self.access().may_modify()
+    }
+
+    /// May enable or disable profiles: only the admin role (else ONTAP answers 144834564).
+    pub fn can_change_status(&self) -> bool {
+        self.access().may_change_status()
+    }
+
+    /// Why the editor is read-only, when it is.
+    pub fn read_only_reason(&self) -> Option<String> {
+        let role = self
+            .0
+            .with(|s| s.as_ref().and_then(|s| s.identity.role.clone()));
+        (!self.can_edit()).then(|| {
+            format!(
+                "You are signed in with the {} role, which may read TOTP profiles but not change them.",
+                role.as_deref().unwrap_or("read-only")
+            )
+        })
+    }
+
+    /// Why the Enabled switch is off, when it is.
+    pub fn status_reason(&self) -> Option<String> {
+        (self.can_edit() && !self.can_change_status()).then(|| {
+            "Only a cluster administrator (the admin role) may enable or disable a TOTP profile; \
+             ask one to reset this account."
+                .to_owned()
+        })
+    }
+}
+
+/// What the profile editor may offer, provided to it by the profile page (absent: all).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EditRights {
+    /// Set when the Enabled switch must be off, with the reason shown beside it.
+    pub status_locked: Option<String>,
+}
+
+impl EditRights {
+    pub fn from_session(s: &SessionCtx) -> EditRights {
+        EditRights {
+            status_locked: s.status_reason(),
+        }
+    }
+    /// The rights in the context; everything when none are provided (component tests).
+    pub fn current() -> EditRights {
+        use_context::<EditRights>().unwrap_or_default()
     }
 }

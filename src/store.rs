@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use ontap_model::{Account, Totp};
+use ontap_model::{Account, Totp, TotpKey};
 
 use crate::api::{accounts, totps, ApiError};
 use crate::pages::profiles::table::{join_not_enrolled, Row};
@@ -149,6 +149,12 @@ impl ProfileStore {
                 Err(e) => this.progress.set(Progress::Failed(e)),
             }
         });
+    }
+
+    /// Takes a deleted profile's row out of the table.
+    pub fn remove_profile(&self, key: &TotpKey) {
+        let id = (key.owner.as_str(), key.account.as_str());
+        self.rows.update(|rows| rows.retain(|r| r.id() != id));
     }
 
     /// Puts a re-read profile in place of its row (after a save in the editor).

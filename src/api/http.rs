@@ -163,6 +163,12 @@ impl Client {
         check_status(a).map(|_| ())
     }
 
+    /// DELETE; success is any 2xx (ONTAP answers `{}`).
+    pub async fn delete(&self, path: &str) -> Result<(), ApiError> {
+        let a = self.send("DELETE", path, None, WRITE_TIMEOUT_MS).await?;
+        check_status(a).map(|_| ())
+    }
+
     pub async fn send(
         &self,
         method: &str,

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod cluster;
 pub mod http;
+pub mod identity;
 pub mod list;
 pub mod totps;
 

@@ -57,3 +57,9 @@ pub async fn patch(client: &Client, key: &TotpKey, patch: &TotpPatch) -> Result<
     let body = serde_json::to_string(patch).map_err(|e| ApiError::Decode(e.to_string()))?;
     client.patch_json(&key.path(), &body).await
 }
+
+/// Deletes a profile (ONTAP 9.13 to 9.18; from 9.19.1 only the CLI can: see
+/// [`ontap_model::Version::rest_delete_supported`]).
+pub async fn delete(client: &Client, key: &TotpKey) -> Result<(), ApiError> {
+    client.delete(&key.path()).await
+}

@@ -1,34 +1,53 @@
-//! Sign-in to a cluster: user name and password (HTTP basic authentication), checked by
-//! reading `/api/cluster`. Shown for any address while signed out; once signed in, the page
-//! shows what the address points at, so a deep link survives a reload and a new sign-in.
+//! Sign-in to a cluster: user name and password (HTTP basic authentication) or an OAuth 2.0
+//! access token (ONTAP 9.14 and later), checked by reading `/api/cluster`. Shown for any
+//! address while signed out; once signed in, the page shows what the address points at, so a
+//! deep link survives a reload and a new sign-in. Says why the last session ended.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use ontap_model::AccountName;
 
-use crate::api::{cluster, ApiError, Client};
-use crate::components::{Alert, TextField};
-use crate::session::{Credentials, Session, SessionCtx, DEFAULT_API_BASE};
+use crate::components::{Alert, CheckboxField, Status, TextField};
+use crate::session::{
+    Credentials, SessionCtx, SignedOut, DEFAULT_API_BASE, DEFAULT_IDLE_MINUTES, MAX_IDLE_MINUTES,
+};
+use crate::signin::{establish, Attempt, Failure};
+use crate::theme::ThemeToggle;
 
-/// Why sign-in did not complete.
-#[derive(Clone, PartialEq)]
-enum Failure {
-    Api(ApiError),
-    TooOld(String),
+/// How the user signs in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    Password,
+    Token,
+}
+
+/// Reads the idle setting: whole minutes from 1 to [`MAX_IDLE_MINUTES`].
+pub fn parse_idle_minutes(s: &str) -> Result<u32, String> {
+    match s.trim().parse::<u32>() {
+        Ok(m) if (1..=MAX_IDLE_MINUTES).contains(&m) => Ok(m),
+        _ => Err(format!(
+            "Enter a whole number of minutes from 1 to {MAX_IDLE_MINUTES}."
+        )),
+    }
 }
 
 #[component]
 pub fn ConnectPage() -> impl IntoView {
     let session = SessionCtx::use_ctx();
+    let method = RwSignal::new(Method::Password);
     let user = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
+    let token = RwSignal::new(String::new());
     let api_base = RwSignal::new(DEFAULT_API_BASE.to_owned());
+    let idle = RwSignal::new(DEFAULT_IDLE_MINUTES.to_string());
+    let stay = RwSignal::new(false);
     let tried = RwSignal::new(false);
     let busy = RwSignal::new(false);
     let failure: RwSignal<Option<Failure>> = RwSignal::new(None);
 
+    let basic = move || method.get() == Method::Password;
     let user_error = Signal::derive(move || {
-        if !tried.get() {
+        if !tried.get() || !basic() {
             return None;
         }
         AccountName::try_from(user.get())
@@ -36,8 +55,12 @@ pub fn ConnectPage() -> impl IntoView {
             .map(|e| e.to_string())
     });
     let password_error = Signal::derive(move || {
-        (tried.get() && password.with(String::is_empty))
+        (tried.get() && basic() && password.with(String::is_empty))
             .then(|| "A password is required.".to_owned())
+    });
+    let token_error = Signal::derive(move || {
+        (tried.get() && !basic() && token.with(|t| t.trim().is_empty()))
+            .then(|| "An access token is required.".to_owned())
     });
     let base_error = Signal::derive(move || {
         let b = api_base.get();
@@ -48,6 +71,8 @@ pub fn ConnectPage() -> impl IntoView {
                 .to_owned()
         })
     });
+    let idle_error =
+        Signal::derive(move || tried.get().then(|| parse_idle_minutes(&idle.get()).err())?);
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -55,81 +80,140 @@ pub fn ConnectPage() -> impl IntoView {
             return;
         }
         tried.set(true);
-        if user_error.get_untracked().is_some()
-            || password_error.get_untracked().is_some()
-            || base_error.get_untracked().is_some()
-        {
+        let errors = [
+            user_error,
+            password_error,
+            token_error,
+            base_error,
+            idle_error,
+        ];
+        if errors.iter().any(|e| e.get_untracked().is_some()) {
             return;
         }
-        let credentials = Credentials::Basic {
-            user: user.get_untracked(),
-            password: password.get_untracked(),
+        let Ok(minutes) = parse_idle_minutes(&idle.get_untracked()) else {
+            return;
         };
-        let base = api_base.get_untracked();
-        let client = Client::new(&base, credentials.clone());
+        let credentials = match method.get_untracked() {
+            Method::Password => Credentials::Basic {
+                user: user.get_untracked(),
+                password: password.get_untracked(),
+            },
+            Method::Token => Credentials::Bearer(token.get_untracked().trim().to_owned()),
+        };
+        let attempt = Attempt {
+            credentials,
+            api_base: api_base.get_untracked(),
+            idle_ms: minutes.saturating_mul(60_000),
+            stay: stay.get_untracked(),
+        };
         busy.set(true);
         failure.set(None);
         spawn_local(async move {
-            let result = cluster::get(&client).await;
+            let result = establish(attempt).await;
             busy.set(false);
             match result {
-                Err(e) => failure.set(Some(Failure::Api(e))),
-                Ok(c) if c.version.as_ref().is_some_and(|v| !v.has_totp()) => {
-                    let v = c.version.map(|v| v.short()).unwrap_or_default();
-                    failure.set(Some(Failure::TooOld(v)))
-                }
-                Ok(c) => {
+                Err(f) => failure.set(Some(f)),
+                Ok(s) => {
                     password.set(String::new());
-                    session.0.set(Some(Session {
-                        client,
-                        user: credentials.user().to_owned(),
-                        api_base: base,
-                        cluster: c,
-                    }));
+                    token.set(String::new());
+                    session.sign_in(s);
                 }
             }
         });
     };
 
-    let alert = move || {
-        failure.get().map(|f| match f {
-            Failure::Api(ApiError::Unauthorized) => view! {
-                <Alert
-                    message="Sign-in failed: the user name or password is wrong."
-                    next_step="Check them and try again. The account must also be allowed to use the REST API (the http application)."
-                />
+    let why = move || {
+        session.1.get().map(|w| match w {
+            SignedOut::ByUser => view! {
+                <Status message="You signed out. Nothing from the session was kept in this tab." />
             }
             .into_any(),
-            Failure::Api(e) => {
-                let (m, n) = e.explain();
-                view! { <Alert message=format!("Sign-in failed. {m}") next_step=n /> }.into_any()
+            SignedOut::Idle { minutes } => view! {
+                <Status message=format!(
+                    "You were signed out after {minutes} {} without activity. Nothing from the session was kept; sign in again to continue.",
+                    if minutes == 1 { "minute" } else { "minutes" }
+                ) />
             }
-            Failure::TooOld(v) => view! {
-                <Alert
-                    message=format!("This cluster runs ONTAP {v}. TOTP profiles need ONTAP 9.13 or later.")
-                    next_step="Upgrade the cluster to use SSH multi-factor authentication with TOTP."
-                />
+            .into_any(),
+            SignedOut::RestoreFailed(m) => view! {
+                <Alert message="The session kept in this tab could not be restored, so it was forgotten." next_step=m />
             }
             .into_any(),
         })
     };
 
+    let alert = move || {
+        failure.get().map(|f| {
+            let (m, n) = f.explain(method.get_untracked() == Method::Token);
+            view! { <Alert message=m next_step=n /> }
+        })
+    };
+
+    let choice = move |m: Method, id: &'static str, text: &'static str| {
+        view! {
+            <label class="choice" for=id>
+                <input
+                    type="radio"
+                    id=id
+                    name="auth-method"
+                    prop:checked=move || method.get() == m
+                    on:change=move |_| {
+                        method.set(m);
+                        failure.set(None);
+                    }
+                />
+                <span>{text}</span>
+            </label>
+        }
+    };
+
     view! {
         <main class="connect">
             <div class="connect-card">
-                <p class="brand">"totp-admin"</p>
+                <div class="connect-head">
+                    <p class="brand">"totp-admin"</p>
+                    <ThemeToggle id="theme-connect" />
+                </div>
                 <h1>"Sign in to the cluster"</h1>
-                <p class="muted">"Manage the TOTP profiles (SSH multi-factor authentication) of ONTAP accounts. Your password stays in this tab's memory and is forgotten when you sign out or close the tab."</p>
+                <p class="muted">"Manage the TOTP profiles (SSH multi-factor authentication) of ONTAP accounts. What you enter stays in this tab's memory and is forgotten when you sign out or close the tab."</p>
+                <div class="connect-why">{why}</div>
                 <form on:submit=submit novalidate>
                     {alert}
-                    <TextField id="user" label="User name" value=user error=user_error autocomplete="username" />
-                    <TextField
-                        id="password"
-                        label="Password"
-                        kind="password"
-                        value=password
-                        error=password_error
-                        autocomplete="current-password"
+                    <fieldset class="choices">
+                        <legend>"Sign in with"</legend>
+                        {choice(Method::Password, "auth-basic", "User name and password")}
+                        {choice(Method::Token, "auth-token", "Access token")}
+                    </fieldset>
+                    <Show
+                        when=basic
+                        fallback=move || view! {
+                            <TextField
+                                id="token"
+                                label="Token"
+                                kind="password"
+                                value=token
+                                error=token_error
+                                autocomplete="off"
+                                hint="An OAuth 2.0 access token from your identity provider (ONTAP 9.14 or later). It is sent to the cluster as a bearer token."
+                            />
+                        }
+                    >
+                        <TextField id="user" label="User name" value=user error=user_error autocomplete="username" />
+                        <TextField
+                            id="password"
+                            label="Password"
+                            kind="password"
+                            value=password
+                            error=password_error
+                            autocomplete="current-password"
+                        />
+                    </Show>
+                    <CheckboxField
+                        id="stay"
+                        label="Stay signed in in this tab"
+                        value=stay
+                        error=Signal::derive(|| None::<String>)
+                        hint="Keeps the sign-in in this tab's session storage, so a reload does not ask again, until you sign out or close the tab. Leave it off on a shared computer."
                     />
                     <details class="advanced">
                         <summary>"Connection"</summary>
@@ -138,7 +222,15 @@ pub fn ConnectPage() -> impl IntoView {
                             label="API address"
                             value=api_base
                             error=base_error
-                            hint="Where this site forwards the ONTAP REST API. Leave /api unless your administrator says otherwise."
+                            hint="Where this site forwards the ONTAP REST API. Leave /api unless your administrator says otherwise (an SVM administrator may be given the address of the SVM's own)."
+                        />
+                        <TextField
+                            id="idle-minutes"
+                            label="Sign out after inactivity (minutes)"
+                            kind="number"
+                            value=idle
+                            error=idle_error
+                            hint="Without keyboard or pointer activity for this long, the page signs out and forgets everything."
                         />
                     </details>
                     <button type="submit" class="button button-primary button-wide" disabled=move || busy.get()>

@@ -142,6 +142,13 @@ pub fn EditorForm(
     let locked = Signal::derive(move || {
         busy.get() || matches!(state.get(), SaveState::Confirming | SaveState::Conflict(_))
     });
+    // The session's role may forbid changing the status (session::EditRights): the switch is
+    // then off, with the reason as its hint.
+    let rights = crate::session::EditRights::current();
+    let status_locked = rights.status_locked.is_some();
+    let status_hint = rights.status_locked.unwrap_or_else(|| {
+        "When off, SSH no longer asks this account for a code: this is how a user who lost their authenticator is reset, and they then enroll again.".to_owned()
+    });
     let can_save = Signal::derive(move || {
         !patch.with(TotpPatch::is_empty)
             && !locked.get()
@@ -423,8 +430,8 @@ pub fn EditorForm(
                 label="Enabled"
                 value=enabled
                 error=error_at(Place::Enabled)
-                hint="When off, SSH no longer asks this account for a code: this is how a user who lost their authenticator is reset, and they then enroll again."
-                disabled=locked
+                hint=status_hint
+                disabled=Signal::derive(move || locked.get() || status_locked)
             />
             <p class="editor-pending" aria-live="polite">{move || pending_summary(&patch.get())}</p>
             <div class="actions">

@@ -1,6 +1,7 @@
 //! The profile editor page at `/profiles/{owner.uuid}/{account.name}`: checks the deep link,
 //! loads the profile, shows its read-only facts and the [`form::EditorForm`].
 
+pub mod delete;
 pub mod form;
 pub mod review;
 
@@ -14,7 +15,7 @@ use ontap_model::{AccountName, OwnerUuid, Totp, TotpKey};
 
 use crate::api::{totps, ApiError};
 use crate::components::{Alert, Status};
-use crate::session::SessionCtx;
+use crate::session::{EditRights, SessionCtx};
 use crate::store::ProfileStore;
 use form::{Backend, EditorForm};
 use review::EditorEnv;
@@ -81,6 +82,8 @@ fn ProfileLoader(key: TotpKey) -> impl IntoView {
         return view! { <Alert message="You are signed out." /> }.into_any();
     };
     let env = editor_env(&session);
+    // What the role may change, for the editor (the Enabled switch) to read.
+    provide_context(EditRights::from_session(&session));
     let state = RwSignal::new(Load::Loading);
     let backend = {
         let (c1, k1, c2, k2) = (client.clone(), key.clone(), client.clone(), key.clone());
@@ -132,7 +135,14 @@ fn ProfileLoader(key: TotpKey) -> impl IntoView {
             Load::Loaded(t) => view! {
                 <div class="editor-layout">
                     <Facts totp=t.clone() />
-                    <EditorForm loaded=t backend=backend.clone() env=env.clone() />
+                    <div class="editor-column">
+                        {match session.read_only_reason() {
+                            // A read-only role sees the facts and why it cannot change them.
+                            Some(why) => view! { <p class="read-only-note" role="note">{why}</p> }.into_any(),
+                            None => view! { <EditorForm loaded=t.clone() backend=backend.clone() env=env.clone() /> }.into_any(),
+                        }}
+                        <delete::DeleteProfile totp=t key=key.clone() />
+                    </div>
                 </div>
             }
             .into_any(),

@@ -151,6 +151,19 @@ impl Harness {
         self.click_button("Sign in").await
     }
 
+    /// Chooses "Access token" on the sign-in form, fills the token and submits it.
+    pub async fn sign_in_token(&self, token: &str) -> Result<()> {
+        self.input_by_label("Access token").await?.click().await?;
+        self.fill("Token", token).await?;
+        self.click_button("Sign in").await
+    }
+
+    /// Runs `script` in the page and returns its result as a string (`""` for anything else).
+    pub async fn eval_string(&self, script: &str) -> Result<String> {
+        let v = self.client().execute(script, vec![]).await?;
+        Ok(v.as_str().unwrap_or_default().to_string())
+    }
+
     /// Ends the browser session, then stops the emulator.
     pub async fn close(self) -> Result<()> {
         let Harness {

@@ -1,0 +1,279 @@
+//! Sessions end to end in Chromium against the emulator: sign-in with an OAuth 2.0 access
+//! token, what each role is offered (readonly sees no Save, vsadmin's Enabled switch is off
+//! with the reason), staying signed in across a reload and sign-out wiping sessionStorage, and
+//! the release matrix of deleting a profile (9.18.1 by REST after a confirmation, 9.19.1 by the
+//! CLI command, 9.12.1 no TOTP at all). Needs the built page (`make dist`).
+
+use std::time::Duration;
+
+use anyhow::{ensure, Context, Result};
+use e2e::demo::{ADMIN_SVM_UUID, VS_ENG_UUID};
+use e2e::{Harness, Locator, TOTPS};
+use ontap_model::Version;
+
+/// A JWT-shaped token whose payload is `{"sub":"admin"}`; the emulator maps the whole token to
+/// the account, the page reads the claim to look the account up.
+const ADMIN_JWT: &str = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.c2lnbmF0dXJl";
+
+async fn click_profile_link(h: &Harness, account: &str) -> Result<()> {
+    let lit = e2e::browser::xpath_literal(account);
+    let link = h
+        .wait_for(
+            &format!("the link to {account} in the profiles table"),
+            Locator::XPath(&format!("//table//a[normalize-space(.)={lit}]")),
+        )
+        .await?;
+    link.click().await.context("clicking the profile link")
+}
+
+/// Buttons named `name` on the page right now (displayed or not).
+async fn buttons_named(h: &Harness, name: &str) -> Result<usize> {
+    let lit = e2e::browser::xpath_literal(name);
+    Ok(h.client()
+        .find_all(Locator::XPath(&format!(
+            "//button[normalize-space(.)={lit}]"
+        )))
+        .await?
+        .len())
+}
+
+async fn session_storage_len(h: &Harness) -> Result<u64> {
+    let v = h
+        .client()
+        .execute("return window.sessionStorage.length;", vec![])
+        .await?;
+    v.as_u64().context("sessionStorage.length is a number")
+}
+
+/// Everything in localStorage and sessionStorage, as text.
+async fn storage_dump(h: &Harness) -> Result<String> {
+    h.eval_string(
+        "return JSON.stringify({local: {...localStorage}, session: {...sessionStorage}});",
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_access_token_signs_in_and_the_banner_names_the_account() -> Result<()> {
+    let h = Harness::start_with(|c| c.tokens.push(("admin".into(), ADMIN_JWT.into()))).await?;
+    h.goto("/").await?;
+    h.sign_in_token(ADMIN_JWT).await?;
+    h.wait_css("table a").await?;
+    h.wait_text(".banner-user", "admin").await?;
+    h.wait_text(".banner-role", "admin").await?;
+    h.screenshot("session-bearer-signed-in").await?;
+
+    let log = h.requests();
+    ensure!(!log.is_empty());
+    for r in &log {
+        assert_eq!(r.user.as_deref(), Some("admin"), "{r:?}");
+        assert_eq!(r.status, 200, "{r:?}");
+        assert!(
+            !r.path.contains(ADMIN_JWT),
+            "the token is never in a URL: {r:?}"
+        );
+    }
+    assert!(
+        log.iter().any(|r| r
+            .path
+            .starts_with("/api/security/accounts?name=admin&fields=name")),
+        "the page looked the account up: {log:#?}"
+    );
+    let stored = storage_dump(&h).await?;
+    assert!(
+        !stored.contains(ADMIN_JWT),
+        "without the opt-in nothing is kept: {stored}"
+    );
+    h.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn readonly_sees_no_save_and_no_delete() -> Result<()> {
+    let h = Harness::start().await?;
+    h.goto("/").await?;
+    h.sign_in("readonly").await?;
+    h.wait_text(".banner-role", "readonly").await?;
+    click_profile_link(&h, "mchen").await?;
+    h.wait_text(".read-only-note", "readonly role").await?;
+    h.screenshot("session-readonly-editor").await?;
+    assert_eq!(buttons_named(&h, "Save").await?, 0, "no Save for readonly");
+    assert_eq!(buttons_named(&h, "Delete profile…").await?, 0);
+    assert!(h
+        .client()
+        .find_all(Locator::Id("comment"))
+        .await?
+        .is_empty());
+    h.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn vsadmin_sees_enabled_off_with_the_reason() -> Result<()> {
+    let h = Harness::start().await?;
+    h.goto("/").await?;
+    h.sign_in("vsadmin").await?;
+    h.wait_text(".banner-svm", "vs_eng").await?;
+    click_profile_link(&h, "kpatel").await?;
+    h.wait_text("h1", "kpatel").await?;
+    let switch = h.input_by_label("Enabled").await?;
+    h.wait_until("the Enabled switch disabled", || async {
+        Ok((!switch.is_enabled().await?).then_some(()))
+    })
+    .await?;
+    h.wait_text("#enabled-hint", "Only a cluster administrator")
+        .await?;
+    let described = switch.attr("aria-describedby").await?.unwrap_or_default();
+    assert!(
+        described.contains("enabled-hint"),
+        "the reason is tied to the switch: {described:?}"
+    );
+    // Comments stay editable.
+    let comment = h.input_by_label("Comment").await?;
+    assert!(comment.is_enabled().await?);
+    h.screenshot("session-vsadmin-enabled-off").await?;
+    h.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staying_signed_in_survives_a_reload_and_sign_out_wipes_it() -> Result<()> {
+    let h = Harness::start().await?;
+    h.goto("/").await?;
+    h.fill("User name", "admin").await?;
+    h.fill("Password", e2e::PASSWORD).await?;
+    h.set_checkbox("Stay signed in in this tab", true).await?;
+    h.click_button("Sign in").await?;
+    h.wait_css("table a").await?;
+    ensure!(session_storage_len(&h).await? > 0, "kept in sessionStorage");
+    let local = h
+        .eval_string("return JSON.stringify({...localStorage});")
+        .await?;
+    assert!(
+        !local.contains(e2e::PASSWORD) && !local.contains("totp-admin.session"),
+        "{local}"
+    );
+
+    h.reload().await?;
+    h.wait_css("table a").await?;
+    h.wait_text(".banner-user", "admin").await?;
+    ensure!(
+        h.client()
+            .find_all(Locator::Id("password"))
+            .await?
+            .is_empty(),
+        "no sign-in form after the reload"
+    );
+
+    h.click_button("Sign out").await?;
+    h.input_by_label("User name").await?;
+    h.wait_text("[role=status]", "You signed out").await?;
+    assert_eq!(
+        session_storage_len(&h).await?,
+        0,
+        "sign-out wipes sessionStorage"
+    );
+    h.reload().await?;
+    h.input_by_label("Password").await?;
+    h.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_the_opt_in_a_reload_asks_again() -> Result<()> {
+    let h = Harness::start().await?;
+    h.goto("/").await?;
+    h.sign_in("admin").await?;
+    h.wait_css("table a").await?;
+    assert_eq!(session_storage_len(&h).await?, 0);
+    h.reload().await?;
+    h.input_by_label("Password").await?;
+    h.close().await
+}
+
+fn at(version: &str) -> impl FnOnce(&mut ontap_sim::Config) + '_ {
+    move |c| {
+        if let Some(v) = Version::parse(version) {
+            c.version = v;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_9_18_1_a_profile_is_deleted_after_a_confirmation() -> Result<()> {
+    let account = "mchen";
+    let h = Harness::start_with(at("9.18.1")).await?;
+    h.goto("/").await?;
+    h.sign_in("admin").await?;
+    click_profile_link(&h, account).await?;
+    h.wait_text("h1", account).await?;
+    h.click_button("Delete profile…").await?;
+    let question = h
+        .wait_text("[role=alertdialog]", "Delete the TOTP profile of")
+        .await?;
+    assert!(question.contains(account), "{question}");
+    h.screenshot("session-delete-confirm").await?;
+    // Nothing is sent before the confirmation.
+    assert!(h.requests().iter().all(|r| r.method != "DELETE"));
+    h.click_button(&format!("Delete the profile of {account}"))
+        .await?;
+
+    h.wait_until("back on /profiles", || async {
+        Ok((h.path().await? == "/profiles").then_some(()))
+    })
+    .await?;
+    h.wait_css("table a").await?;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let lit = e2e::browser::xpath_literal(account);
+    let rows = h
+        .client()
+        .find_all(Locator::XPath(&format!(
+            "//table//a[normalize-space(.)={lit}]"
+        )))
+        .await?;
+    assert!(rows.is_empty(), "the row is gone");
+    assert!(
+        h.sim().totp(ADMIN_SVM_UUID, account).is_none(),
+        "deleted on the cluster"
+    );
+    let deletes: Vec<_> = h
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "DELETE")
+        .collect();
+    assert_eq!(deletes.len(), 1, "{deletes:#?}");
+    assert_eq!(
+        deletes[0].path,
+        format!("{TOTPS}/{ADMIN_SVM_UUID}/{account}")
+    );
+    assert_eq!(deletes[0].status, 200);
+    h.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_9_19_1_the_page_gives_the_cli_command_instead() -> Result<()> {
+    let h = Harness::start_with(at("9.19.1")).await?;
+    h.goto("/").await?;
+    h.sign_in("vsadmin").await?;
+    click_profile_link(&h, "kpatel").await?;
+    h.wait_text("h1", "kpatel").await?;
+    h.wait_text(
+        "pre.cli",
+        "security login totp delete -vserver vs_eng -username kpatel",
+    )
+    .await?;
+    h.wait_page_text("no longer deletes TOTP profiles").await?;
+    h.screenshot("session-delete-cli").await?;
+    assert_eq!(buttons_named(&h, "Delete profile…").await?, 0);
+    assert!(h.requests().iter().all(|r| r.method != "DELETE"));
+    assert!(h.sim().totp(VS_ENG_UUID, "kpatel").is_some());
+    h.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_9_12_1_the_page_explains_totp_needs_9_13() -> Result<()> {
+    let h = Harness::start_with(at("9.12.1")).await?;
+    h.goto("/").await?;
+    h.sign_in("admin").await?;
+    let text = h.wait_text("[role=alert]", "ONTAP 9.13").await?;
+    assert!(text.contains("9.12.1"), "{text}");
+    h.input_by_label("Password").await?;
+    assert!(h.requests().iter().all(|r| !r.path.starts_with(TOTPS)));
+    h.close().await
+}

@@ -33,15 +33,17 @@ pub fn CopyButton(
         clicks.set(n);
         spawn_local(async move {
             let ok = copy_text(&t).await;
-            feedback.set(if ok {
+            // The button may be gone by now (the preview re-renders as the form changes):
+            // its signals are then disposed, and `try_` does nothing instead of panicking.
+            feedback.try_set(if ok {
                 Feedback::Copied
             } else {
                 Feedback::Failed
             });
             sleep(FEEDBACK_MS).await;
             // A later click owns the feedback now.
-            if clicks.get_untracked() == n && ok {
-                feedback.set(Feedback::None);
+            if ok && clicks.try_get_untracked() == Some(n) {
+                feedback.try_set(Feedback::None);
             }
         });
     };

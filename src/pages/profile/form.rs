@@ -185,7 +185,12 @@ pub fn EditorForm(
             let backend = backend.clone();
             state.set(SaveState::Checking);
             spawn_local(async move {
-                match (backend.load)().await {
+                let reread = (backend.load)().await;
+                // The user may have left the editor meanwhile: its signals are gone.
+                if state.is_disposed() {
+                    return;
+                }
+                match reread {
                     Ok(now) => {
                         let e = edited(&comment.get_untracked(), enabled.get_untracked());
                         let landed = TotpPatch::between(&now, &e).is_empty();
@@ -213,16 +218,35 @@ pub fn EditorForm(
         Callback::new(move |p: TotpPatch| {
             state.set(SaveState::Saving);
             let what = loaded.with_untracked(|l| describe_change(l, &p));
-            if let Some(log) = log {
+            let id = log.map(|log| {
                 let (account, svm) = loaded.with_untracked(subject);
-                entry.set(Some(log.record(&user, &account, &svm, &what)));
-            }
+                log.record(&user, &account, &svm, &what)
+            });
+            entry.set(id);
+            // The log outlives the editor: a change is settled even if the user left meanwhile.
+            let settle_sent = move |o: Outcome| {
+                if let (Some(log), Some(id)) = (log, id) {
+                    log.settle(id, o);
+                }
+            };
             let backend = backend.clone();
             spawn_local(async move {
-                match (backend.save)(p.clone()).await {
+                let result = (backend.save)(p.clone()).await;
+                match &result {
+                    Ok(()) => settle_sent(Outcome::Saved),
+                    Err(e) if e.outcome_unknown() => settle_sent(Outcome::Unknown),
+                    Err(e) => settle_sent(Outcome::Failed(e.explain().0)),
+                }
+                if state.is_disposed() {
+                    return;
+                }
+                match result {
                     Ok(()) => {
-                        settle(Outcome::Saved);
-                        match (backend.load)().await {
+                        let reread = (backend.load)().await;
+                        if state.is_disposed() {
+                            return;
+                        }
+                        match reread {
                             Ok(now) => {
                                 let fresh = TotpEdit::from_loaded(&now);
                                 loaded.set(now);
@@ -239,14 +263,8 @@ pub fn EditorForm(
                             }
                         }
                     }
-                    Err(e) if e.outcome_unknown() => {
-                        settle(Outcome::Unknown);
-                        reread.run(e)
-                    }
-                    Err(e) => {
-                        settle(Outcome::Failed(e.explain().0));
-                        answer(SaveState::Failed(e))
-                    }
+                    Err(e) if e.outcome_unknown() => reread.run(e),
+                    Err(e) => answer(SaveState::Failed(e)),
                 }
             });
         })
@@ -263,7 +281,11 @@ pub fn EditorForm(
             state.set(SaveState::Verifying);
             let backend = backend.clone();
             spawn_local(async move {
-                match (backend.load)().await {
+                let reread = (backend.load)().await;
+                if state.is_disposed() {
+                    return;
+                }
+                match reread {
                     Ok(now) => {
                         let before = loaded.with_untracked(TotpEdit::from_loaded);
                         if TotpEdit::from_loaded(&now) != before {

@@ -117,6 +117,13 @@ pub fn DeleteProfile(totp: Totp, key: TotpKey) -> impl IntoView {
                 Step::Confirming | Step::Deleting => {
                     let confirm = confirm.clone();
                     let busy = step.get() == Step::Deleting;
+                    // The question takes the focus, so the keyboard answers it at once.
+                    let first = NodeRef::<leptos::html::Button>::new();
+                    Effect::new(move |_| {
+                        if let Some(b) = first.get() {
+                            let _ = b.focus();
+                        }
+                    });
                     view! {
                         <div class="confirm" role="alertdialog" aria-labelledby="confirm-title" aria-describedby="confirm-detail">
                             <p class="confirm-title" id="confirm-title">
@@ -124,7 +131,7 @@ pub fn DeleteProfile(totp: Totp, key: TotpKey) -> impl IntoView {
                             </p>
                             <p id="confirm-detail">"This cannot be undone. The user will have to enroll again to use SSH with a code."</p>
                             <div class="actions">
-                                <button type="button" class="button button-danger" disabled=busy on:click=move |_| confirm()>
+                                <button type="button" class="button button-danger" node_ref=first disabled=busy on:click=move |_| confirm()>
                                     {if busy { "Deleting…".to_owned() } else { format!("Delete the profile of {account}") }}
                                 </button>
                                 <button type="button" class="button" disabled=busy on:click=move |_| step.set(Step::Idle)>

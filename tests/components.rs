@@ -605,7 +605,7 @@ async fn the_change_log_records_saved_and_failed_changes() {
         (a.user.as_str(), a.account.as_str(), a.svm.as_str()),
         ("admin", "alice", "vs1")
     );
-    assert_eq!(a.what, r#"comment "laptop" → "phone""#);
+    assert_eq!(a.what, "comment “laptop” → “phone”");
     assert_eq!(a.outcome, Outcome::Saved);
     assert_eq!(a.time.len(), 8, "HH:MM:SS: {}", a.time);
     assert_eq!(b.what, "enabled yes → no");

@@ -513,12 +513,12 @@ fn saved_message(p: &TotpPatch) -> String {
     }
 }
 
-/// What a change does, for the change log: `comment "laptop" → "phone"; enabled yes → no`.
+/// What a change does, for the change log: `comment “laptop” → “phone”; enabled yes → no`.
 pub fn describe_change(loaded: &Totp, p: &TotpPatch) -> String {
     let mut parts = Vec::new();
     if let Some(c) = &p.comment {
         parts.push(format!(
-            "comment {:?} → {:?}",
+            "comment “{}” → “{}”",
             loaded.comment.as_deref().unwrap_or(""),
             c.as_str()
         ));

@@ -501,8 +501,41 @@ async fn disabling_asks_first_and_cancel_sends_nothing() {
     assert_eq!(*fake.loads.lock().unwrap(), 0, "not even a re-read");
     assert!(save_button(&host).disabled(), "Save waits for the answer");
 
+    assert_eq!(
+        web_sys::window()
+            .unwrap()
+            .document()
+            .unwrap()
+            .active_element()
+            .and_then(|e| e.get_attribute("class")),
+        Some("confirm".into()),
+        "the question takes the focus"
+    );
     click_named(&host, "Cancel").await;
     assert!(!has(&host, ".confirm"));
+    until("the focus back on Save", || {
+        web_sys::window()
+            .unwrap()
+            .document()
+            .unwrap()
+            .active_element()
+            .is_some_and(|e| e.get_attribute("type").as_deref() == Some("submit"))
+    })
+    .await;
+
+    // Escape cancels too.
+    click_save(&host).await;
+    until("the confirmation", || has(&host, ".confirm")).await;
+    let esc = web_sys::KeyboardEventInit::new();
+    esc.set_key("Escape");
+    esc.set_bubbles(true);
+    q::<Element>(&host, ".confirm")
+        .dispatch_event(
+            &web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &esc).unwrap(),
+        )
+        .unwrap();
+    sleep(5).await;
+    assert!(!has(&host, ".confirm"), "Escape cancels");
     sleep(100).await;
     assert!(fake.patches().is_empty(), "cancel sends nothing");
     assert!(

@@ -316,9 +316,16 @@ pub fn EditorForm(
             verify_and_send.run(());
         }
     });
+    let save_button = NodeRef::<leptos::html::Button>::new();
     let cancel = Callback::new(move |()| {
         if state.get_untracked() == SaveState::Confirming {
             state.set(SaveState::Idle);
+            // Back to where the question came from, once Save is enabled again.
+            request_animation_frame(move || {
+                if let Some(b) = save_button.get_untracked() {
+                    let _ = b.focus();
+                }
+            });
         }
     });
     let keep_mine = Callback::new(move |()| {
@@ -457,7 +464,12 @@ pub fn EditorForm(
             />
             <p class="editor-pending" aria-live="polite">{move || pending_summary(&patch.get())}</p>
             <div class="actions">
-                <button type="submit" class="button button-primary" disabled=move || !can_save.get()>
+                <button
+                    type="submit"
+                    class="button button-primary"
+                    node_ref=save_button
+                    disabled=move || !can_save.get()
+                >
                     {move || if busy.get() { "Saving…" } else { "Save" }}
                 </button>
                 <button

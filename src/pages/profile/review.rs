@@ -121,7 +121,8 @@ pub fn Preview(review: Memo<Option<Review>>, empty: Signal<bool>) -> impl IntoVi
     }
 }
 
-/// The inline confirmation before disabling a profile.
+/// The inline confirmation before disabling a profile. It takes the focus when it appears;
+/// Escape cancels, as the Cancel button does.
 #[component]
 pub fn DisableConfirm(
     account: String,
@@ -143,6 +144,12 @@ pub fn DisableConfirm(
             node_ref=panel
             aria-labelledby="confirm-title"
             aria-describedby="confirm-detail"
+            on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                if ev.key() == "Escape" {
+                    ev.prevent_default();
+                    on_cancel.run(());
+                }
+            }
         >
             <p class="confirm-title" id="confirm-title">{format!("Disable TOTP for {account}?")}</p>
             <div id="confirm-detail">

@@ -9,22 +9,28 @@ PORT ?= 8080
 # wasm-opt 132 (npm binaryen, project-local) must win over any other on PATH; Trunk reads it.
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 TRUNK_BUILD := trunk build --release --offline --skip-version-check
+# Trunk's post_build hook (Trunk.toml) runs scripts/dist-finish.py on release builds: its inline
+# wasm loader moved into a file (the CSP forbids inline script), and .br/.gz beside every text
+# and wasm file (nginx's brotli_static / gzip_static). This checks that it did.
+DIST_FINISH := python3 scripts/dist-finish.py --check dist
 # NetApp's Python client, installed by the bootstrap, drives the emulator in its tests.
 export ONTAP_SIM_PYTHON := $(CURDIR)/.tools/py-netapp/bin/python3
 
-.PHONY: help bootstrap dist demo test test-native test-wasm test-e2e
+.PHONY: help bootstrap dist demo demo-nginx test test-native test-wasm test-e2e
 
 help:
 	@echo "make demo   build the page and serve it with the ONTAP emulator on http://127.0.0.1:$(PORT)/"
 	@echo "make test   native tests, wasm component tests in Chromium, end-to-end tests in Chromium"
-	@echo "make dist   release build of the page into dist/"
+	@echo "make dist   release build of the page into dist/ (CSP-ready, pre-compressed)"
+	@echo "make demo-nginx  the same demo behind nginx (deploy/nginx-test.conf.in), as in production"
 
 bootstrap:
 	@scripts/bootstrap.sh
 
-# Release build of the page: a folder of static files.
+# Release build of the page: a folder of static files, ready for deploy/nginx.conf.
 dist: bootstrap
 	$(TRUNK_BUILD)
+	$(DIST_FINISH)
 
 demo: dist
 	cargo build --release -p ontap-sim
@@ -38,10 +44,17 @@ demo: dist
 	@echo
 	cargo run --release -p ontap-sim -- --listen 127.0.0.1:$(PORT) --dist dist
 
+# The demo as in production: nginx on PORT (the test configuration, http on loopback) serving
+# dist/ and proxying /api/ to the emulator on PORT+1, which sends WWW-Authenticate as a cluster.
+demo-nginx: dist
+	cargo build --release -p ontap-sim
+	scripts/demo-nginx.sh $(PORT)
+
 test: bootstrap
 	ONTAP_SIM_REQUIRE_PYTHON=1 cargo test -p ontap-model -p ontap-sim
 	CHROMEDRIVER=/usr/bin/chromedriver cargo test -p totp-admin --target wasm32-unknown-unknown
 	$(TRUNK_BUILD)
+	$(DIST_FINISH)
 	cargo test -p e2e --no-fail-fast
 
 # The parts of `make test` one at a time (they assume `make bootstrap` has run).
@@ -53,6 +66,6 @@ test-native:
 test-wasm:
 	CHROMEDRIVER=/usr/bin/chromedriver cargo test -p totp-admin --target wasm32-unknown-unknown
 
-# Whole flows in Chromium against the emulator; needs dist/ (make dist).
+# Whole flows in Chromium through nginx against the emulator; needs dist/ (make dist).
 test-e2e:
 	cargo test -p e2e --no-fail-fast

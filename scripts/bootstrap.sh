@@ -6,7 +6,8 @@
 #   trunk 0.21.14                       (cargo install --locked)
 #   wasm-bindgen-cli = Cargo.lock's wasm-bindgen (cargo install, not --locked)
 #   wasm-opt 132                        (npm binaryen@132 into .tools/, git-ignored)
-#   chromium, chromium-driver, nginx, brotli_static module (Debian packages)
+#   chromium, chromium-driver, nginx, brotli_static module, brotli (Debian packages; the
+#   brotli command pre-compresses dist/ in `make dist`)
 #
 # The Makefile puts .tools/node_modules/.bin and ~/.cargo/bin first on PATH.
 set -euo pipefail
@@ -28,7 +29,7 @@ sudo_() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 # --- Debian packages -------------------------------------------------------------------------
 deb_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 missing=()
-for pkg in chromium chromium-driver libnginx-mod-http-brotli-static; do
+for pkg in chromium chromium-driver libnginx-mod-http-brotli-static brotli; do
   if deb_installed "$pkg"; then echo "ok $pkg $(dpkg-query -W -f='${Version}' "$pkg")"; else missing+=("$pkg"); fi
 done
 if deb_installed nginx-light; then echo "ok nginx-light $(dpkg-query -W -f='${Version}' nginx-light)"

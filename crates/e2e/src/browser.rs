@@ -142,6 +142,8 @@ impl Browser {
         let caps = json!({
             "browserName": "chrome",
             "goog:chromeOptions": { "binary": binary, "args": chromium_args(profile.path()) },
+            // Console messages (CSP violations among them) for `console_log`.
+            "goog:loggingPrefs": { "browser": "ALL" },
         });
         let Value::Object(caps) = caps else {
             unreachable!("a json object literal")
@@ -414,6 +416,45 @@ impl Browser {
         let path = dir.join(format!("{file}.png"));
         std::fs::write(&path, png)?;
         Ok(path)
+    }
+
+    /// The browser console's messages since the last call (chromedriver hands each out once):
+    /// `(level, message)`, e.g. `("SEVERE", "... violates the following Content Security
+    /// Policy directive ...")`.
+    pub async fn console_log(&self) -> Result<Vec<(String, String)>> {
+        let Some(id) = self.session.as_deref() else {
+            bail!("no session");
+        };
+        let addr = self.driver.addr;
+        let path = format!("/session/{id}/se/log");
+        let answer = tokio::task::spawn_blocking(move || {
+            crate::http::request(
+                addr,
+                "POST",
+                &path,
+                &[("Content-Type", "application/json")],
+                Some(br#"{"type":"browser"}"#),
+            )
+        })
+        .await??;
+        if answer.status != 200 {
+            bail!("chromedriver's log: {} {}", answer.status, answer.text());
+        }
+        let v: Value = serde_json::from_slice(&answer.body)?;
+        Ok(v["value"]
+            .as_array()
+            .map(|entries| {
+                entries
+                    .iter()
+                    .map(|e| {
+                        (
+                            e["level"].as_str().unwrap_or_default().to_string(),
+                            e["message"].as_str().unwrap_or_default().to_string(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default())
     }
 
     /// Ends the session (Chromium quits), then the driver.

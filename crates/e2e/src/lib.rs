@@ -1,16 +1,20 @@
-//! The end-to-end harness of totp-admin: each test gets its own emulator (ontap-sim, started
-//! in-process on a free loopback port, serving the built page from the workspace's `dist/`) and
-//! its own Chromium session over WebDriver. Tests run one at a time (a process-wide lock), to
-//! keep a 2-core machine calm.
+//! The end-to-end harness of totp-admin: each test gets the production layout on loopback:
+//! nginx (from `deploy/nginx-test.conf.in`, on a free port) serving the built page from the
+//! workspace's `dist/` and proxying `/api/` to its own emulator (ontap-sim, in-process, which
+//! sends `WWW-Authenticate` with a 401 as a real cluster does: nginx strips it), and its own
+//! Chromium session over WebDriver pointed at nginx. Tests run one at a time (a process-wide
+//! lock), to keep a 2-core machine calm.
 //!
 //! ```text
-//! let h = Harness::start().await?;        // emulator + browser, on the built page
+//! let h = Harness::start().await?;        // nginx + emulator + browser, on the built page
 //! h.goto("/").await?;
 //! h.sign_in("admin").await?;              // Browser's helpers are reachable through Deref
 //! assert_eq!(h.sim().totp(uuid, "mchen").unwrap().comment, ...);
 //! ```
 
 pub mod browser;
+pub mod http;
+pub mod nginx;
 
 use std::ops::Deref;
 use std::path::{Path, PathBuf};
@@ -20,6 +24,7 @@ use anyhow::{bail, Context, Result};
 
 pub use browser::{Browser, TIMEOUT};
 pub use fantoccini::Locator;
+pub use nginx::Nginx;
 pub use ontap_sim::demo;
 pub use ontap_sim::{LoggedRequest, Sim};
 
@@ -48,6 +53,31 @@ pub fn dist_dir() -> PathBuf {
     workspace_root().join("dist")
 }
 
+/// Fails unless `dist` holds a finished release build: index.html present and no inline
+/// script left in it (the Content-Security-Policy nginx sends blocks inline scripts, and
+/// `scripts/dist-finish.py`, Trunk's post_build hook, moves Trunk's loader into a file).
+pub fn check_dist(dist: &Path) -> Result<()> {
+    let index = dist.join("index.html");
+    let html = std::fs::read_to_string(&index).with_context(|| {
+        format!(
+            "{} has no index.html: build the page first (`make dist`)",
+            dist.display()
+        )
+    })?;
+    for tag in html.split("<script").skip(1) {
+        let head = tag.split('>').next().unwrap_or_default();
+        if !head.contains("src=") {
+            bail!(
+                "{} has an inline <script>, which the Content-Security-Policy blocks: it was \
+                 not finished by scripts/dist-finish.py (run `make dist`, or \
+                 `python3 scripts/dist-finish.py dist`)",
+                index.display()
+            );
+        }
+    }
+    Ok(())
+}
+
 static SERIAL: Mutex<()> = Mutex::new(());
 
 /// Holds the process-wide lock so that browser tests in one binary run one after another.
@@ -58,38 +88,31 @@ pub fn serial() -> MutexGuard<'static, ()> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// One test's world: an emulator of its own and a browser pointed at it. The browser's
-/// helpers are reachable directly (`h.fill(..)`) through `Deref`.
+/// One test's world: an emulator of its own behind an nginx of its own, and a browser pointed
+/// at nginx. The browser's helpers are reachable directly (`h.fill(..)`) through `Deref`.
 pub struct Harness {
-    // Drop order matters: the browser first (its session ends), then the emulator, then the lock.
+    // Drop order matters: the browser first (its session ends), then nginx, then the emulator,
+    // then the lock.
     browser: Browser,
+    nginx: Nginx,
     sim: ontap_sim::Background,
+    _root: Option<tempfile::TempDir>,
     _serial: MutexGuard<'static, ()>,
 }
 
 impl Harness {
-    /// The emulator serving the built page (`dist/` at the workspace root), and a browser.
+    /// The built page (`dist/` at the workspace root) behind nginx, the emulator, a browser.
     pub async fn start() -> Result<Harness> {
         let dist = dist_dir();
-        if !dist.join("index.html").is_file() {
-            bail!(
-                "{} has no index.html: build the page first (`make dist`)",
-                dist.display()
-            );
-        }
+        check_dist(&dist)?;
         Harness::with_dist(dist).await
     }
 
-    /// The emulator serving the built page with a configuration of the test's own (a version,
-    /// a generated cluster of N profiles, faults, tokens...), and a browser.
+    /// The built page behind nginx, the emulator with a configuration of the test's own (a
+    /// version, a generated cluster of N profiles, faults, tokens...), and a browser.
     pub async fn start_with(configure: impl FnOnce(&mut ontap_sim::Config)) -> Result<Harness> {
         let dist = dist_dir();
-        if !dist.join("index.html").is_file() {
-            bail!(
-                "{} has no index.html: build the page first (`make dist`)",
-                dist.display()
-            );
-        }
+        check_dist(&dist)?;
         let mut config = ontap_sim::Config {
             dist: Some(dist),
             ..ontap_sim::Config::ephemeral()
@@ -98,7 +121,7 @@ impl Harness {
         Harness::with_config(config).await
     }
 
-    /// The emulator serving the files of `dist` (index.html for every non-file path).
+    /// nginx serving the files of `dist` (index.html for every non-file path), the emulator.
     pub async fn with_dist(dist: PathBuf) -> Result<Harness> {
         Harness::with_config(ontap_sim::Config {
             dist: Some(dist),
@@ -107,17 +130,44 @@ impl Harness {
         .await
     }
 
-    /// The emulator as configured, and a browser pointed at it.
-    pub async fn with_config(config: ontap_sim::Config) -> Result<Harness> {
+    /// The emulator as configured behind nginx, and a browser pointed at nginx. The config's
+    /// `dist` is the folder nginx serves (the emulator itself serves only `/api`; without a
+    /// `dist`, nginx serves an empty folder); `www_authenticate` left unset means "always", as
+    /// a real cluster answers.
+    pub async fn with_config(mut config: ontap_sim::Config) -> Result<Harness> {
         let serial = serial();
+        let (root, empty) = match config.dist.take() {
+            Some(dist) => (dist, None),
+            None => {
+                let empty = tempfile::Builder::new()
+                    .prefix("e2e-empty-dist-")
+                    .tempdir()
+                    .context("creating an empty page folder")?;
+                (empty.path().to_path_buf(), Some(empty))
+            }
+        };
+        config.www_authenticate.get_or_insert(true);
         // On a runtime of its own: independent of the test's runtime and of its blocking drops.
         let sim = ontap_sim::start_background(config).context("starting ontap-sim")?;
-        let browser = Browser::start(&sim.url()).await?;
+        let nginx = Nginx::start(&root, sim.addr).context("starting nginx")?;
+        let browser = Browser::start(&nginx.url()).await?;
         Ok(Harness {
             browser,
+            nginx,
             sim,
+            _root: empty,
             _serial: serial,
         })
+    }
+
+    /// The nginx in front: its address, configuration and logs.
+    pub fn nginx(&self) -> &Nginx {
+        &self.nginx
+    }
+
+    /// The emulator's own address (behind nginx; the browser never talks to it directly).
+    pub fn sim_addr(&self) -> std::net::SocketAddr {
+        self.sim.addr
     }
 
     /// The emulated cluster: its stored state and its request log.
@@ -164,14 +214,17 @@ impl Harness {
         Ok(v.as_str().unwrap_or_default().to_string())
     }
 
-    /// Ends the browser session, then stops the emulator.
+    /// Ends the browser session, then stops nginx and the emulator.
     pub async fn close(self) -> Result<()> {
         let Harness {
             browser,
+            nginx,
             sim,
+            _root,
             _serial,
         } = self;
         browser.close().await?;
+        drop(nginx);
         sim.stop().context("stopping ontap-sim")?;
         Ok(())
     }

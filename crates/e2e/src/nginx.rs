@@ -1,0 +1,209 @@
+//! nginx in front of the emulator, as in production: the page's files from a dist folder and
+//! `/api/` proxied to ontap-sim, from `deploy/nginx-test.conf.in` filled in for a free
+//! loopback port and a private temp prefix. Started in the foreground in its own process
+//! group, which drop kills.
+
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{anyhow, bail, Context, Result};
+use tempfile::TempDir;
+
+/// Debian's nginx; `NGINX` overrides it.
+pub const NGINX: &str = "/usr/sbin/nginx";
+/// Debian's brotli_static module (package libnginx-mod-http-brotli-static).
+pub const BROTLI_STATIC_MODULE: &str = "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so";
+
+/// The test configuration template (`deploy/nginx-test.conf.in`).
+pub fn template_path() -> PathBuf {
+    crate::workspace_root().join("deploy/nginx-test.conf.in")
+}
+
+/// The program to run: `NGINX`, else `/usr/sbin/nginx`, else `nginx` on PATH.
+fn program() -> Result<PathBuf> {
+    if let Some(p) = std::env::var_os("NGINX") {
+        return Ok(PathBuf::from(p));
+    }
+    if Path::new(NGINX).is_file() {
+        return Ok(PathBuf::from(NGINX));
+    }
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .map(|d| d.join("nginx"))
+        .find(|p| p.is_file())
+        .ok_or_else(|| {
+            anyhow!(
+                "nginx is not installed: the end-to-end tests run the page behind nginx, as in \
+                 production. Install it with scripts/bootstrap.sh (Debian packages nginx-light \
+                 and libnginx-mod-http-brotli-static), or set NGINX=/path/to/nginx"
+            )
+        })
+}
+
+/// The test template filled in. `brotli`: whether to load the brotli_static module.
+pub fn render(
+    template: &str,
+    prefix: &Path,
+    listen: SocketAddr,
+    dist: &Path,
+    upstream: SocketAddr,
+    brotli: bool,
+) -> String {
+    let root = euid_is_root();
+    template
+        .replace(
+            "@LOAD_BROTLI@",
+            &if brotli {
+                format!("load_module {BROTLI_STATIC_MODULE};")
+            } else {
+                "# (brotli_static module not installed)".into()
+            },
+        )
+        .replace(
+            "@BROTLI_STATIC@",
+            if brotli { "brotli_static on;" } else { "" },
+        )
+        .replace("@USER@", if root { "user root;" } else { "" })
+        .replace("@PREFIX@", &prefix.display().to_string())
+        .replace(
+            "@DEPLOY@",
+            &crate::workspace_root().join("deploy").display().to_string(),
+        )
+        .replace("@LISTEN@", &listen.to_string())
+        .replace("@DIST@", &dist.display().to_string())
+        .replace("@UPSTREAM@", &upstream.to_string())
+}
+
+fn euid_is_root() -> bool {
+    // SAFETY: geteuid(2) has no preconditions and cannot fail.
+    unsafe { libc::geteuid() == 0 }
+}
+
+/// A running nginx (master and worker in one process group of their own).
+pub struct Nginx {
+    child: Child,
+    addr: SocketAddr,
+    prefix: TempDir,
+}
+
+impl Nginx {
+    /// Serves `dist` on a free loopback port and proxies `/api/` to `upstream`.
+    pub fn start(dist: &Path, upstream: SocketAddr) -> Result<Nginx> {
+        let program = program()?;
+        let template_file = template_path();
+        let template = std::fs::read_to_string(&template_file)
+            .with_context(|| format!("reading {}", template_file.display()))?;
+        let dist = dist
+            .canonicalize()
+            .with_context(|| format!("the page folder {}", dist.display()))?;
+        let brotli = Path::new(BROTLI_STATIC_MODULE).is_file();
+        let mut last = anyhow!("nginx did not start");
+        for _ in 0..3 {
+            let prefix = tempfile::Builder::new()
+                .prefix("e2e-nginx-")
+                .tempdir()
+                .context("creating nginx's prefix directory")?;
+            let port = free_port()?;
+            let addr = SocketAddr::from(([127, 0, 0, 1], port));
+            let conf = prefix.path().join("nginx.conf");
+            std::fs::write(
+                &conf,
+                render(&template, prefix.path(), addr, &dist, upstream, brotli),
+            )?;
+            let error_log = prefix.path().join("error.log");
+            let child = Command::new(&program)
+                .arg("-c")
+                .arg(&conf)
+                .arg("-p")
+                .arg(format!("{}/", prefix.path().display()))
+                .arg("-e")
+                .arg(&error_log)
+                .arg("-g")
+                .arg("daemon off;")
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .process_group(0)
+                .spawn()
+                .with_context(|| format!("spawning {}", program.display()))?;
+            let mut nginx = Nginx {
+                child,
+                addr,
+                prefix,
+            };
+            match nginx.wait_ready() {
+                Ok(()) => return Ok(nginx),
+                Err(e) => last = e, // drop kills it; try another port
+            }
+        }
+        Err(last)
+    }
+
+    fn wait_ready(&mut self) -> Result<()> {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(status) = self.child.try_wait()? {
+                bail!(
+                    "nginx exited early ({status}); its error log:\n{}",
+                    self.error_log()
+                );
+            }
+            if TcpStream::connect_timeout(&self.addr, Duration::from_millis(200)).is_ok() {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                bail!(
+                    "nginx did not listen on {} within 10 s; its error log:\n{}",
+                    self.addr,
+                    self.error_log()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Where it listens.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The filled-in configuration file.
+    pub fn config_path(&self) -> PathBuf {
+        self.prefix.path().join("nginx.conf")
+    }
+
+    /// What nginx logged so far (warnings and errors).
+    pub fn error_log(&self) -> String {
+        std::fs::read_to_string(self.prefix.path().join("error.log")).unwrap_or_default()
+    }
+
+    /// The access log so far (one line per request).
+    pub fn access_log(&self) -> String {
+        std::fs::read_to_string(self.prefix.path().join("access.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        // SAFETY: kill(2) with a negative pid signals the process group we created (nginx's
+        // master and its workers); no memory is involved.
+        let pgid = self.child.id() as libc::pid_t;
+        unsafe {
+            libc::kill(-pgid, libc::SIGKILL);
+        }
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> Result<u16> {
+    let listener = TcpListener::bind("127.0.0.1:0").context("finding a free port")?;
+    Ok(listener.local_addr()?.port())
+}

@@ -358,7 +358,11 @@ async fn the_sign_in_form_offers_both_methods_with_labels_and_the_opt_in_off() {
     let token_choice: HtmlInputElement = q(&host, "#auth-token");
     token_choice.click();
     sleep(20).await;
-    assert!(host.query_selector("#password").unwrap().is_none());
+    let password: HtmlInputElement = q(&host, "#password");
+    assert!(
+        password.offset_parent().is_none(),
+        "the password field is hidden while a token is chosen"
+    );
     let token: HtmlInputElement = q(&host, "#token");
     assert_eq!(token.type_(), "password", "the token is masked");
     assert_eq!(label_of(&host, "token"), "Token");

@@ -184,20 +184,9 @@ pub fn ConnectPage() -> impl IntoView {
                         {choice(Method::Password, "auth-basic", "User name and password")}
                         {choice(Method::Token, "auth-token", "Access token")}
                     </fieldset>
-                    <Show
-                        when=basic
-                        fallback=move || view! {
-                            <TextField
-                                id="token"
-                                label="Token"
-                                kind="password"
-                                value=token
-                                error=token_error
-                                autocomplete="off"
-                                hint="An OAuth 2.0 access token from your identity provider (ONTAP 9.14 or later). It is sent to the cluster as a bearer token."
-                            />
-                        }
-                    >
+                    // Both sets of fields stay mounted (the other is hidden), so switching keeps
+                    // what was typed and nothing is ever re-created under the user's cursor.
+                    <div class="method-fields" hidden=move || !basic()>
                         <TextField id="user" label="User name" value=user error=user_error autocomplete="username" />
                         <TextField
                             id="password"
@@ -207,7 +196,18 @@ pub fn ConnectPage() -> impl IntoView {
                             error=password_error
                             autocomplete="current-password"
                         />
-                    </Show>
+                    </div>
+                    <div class="method-fields" hidden=basic>
+                        <TextField
+                            id="token"
+                            label="Token"
+                            kind="password"
+                            value=token
+                            error=token_error
+                            autocomplete="off"
+                            hint="An OAuth 2.0 access token from your identity provider (ONTAP 9.14 or later). It is sent to the cluster as a bearer token."
+                        />
+                    </div>
                     <CheckboxField
                         id="stay"
                         label="Stay signed in in this tab"

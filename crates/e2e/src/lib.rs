@@ -214,7 +214,10 @@ impl Harness {
         Ok(v.as_str().unwrap_or_default().to_string())
     }
 
-    /// Ends the browser session, then stops nginx and the emulator.
+    /// Ends the browser session, then stops nginx and the emulator. Fails when Chromium's
+    /// console reported a Content-Security-Policy violation during the test (not yet
+    /// collected by [`Browser::console_log`]): every flow must work under the policy nginx
+    /// sends in production.
     pub async fn close(self) -> Result<()> {
         let Harness {
             browser,
@@ -223,9 +226,23 @@ impl Harness {
             _root,
             _serial,
         } = self;
+        let csp: Vec<String> = browser
+            .console_log()
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|(_, m)| m.contains("Content Security Policy"))
+            .map(|(level, m)| format!("{level} {m}"))
+            .collect();
         browser.close().await?;
         drop(nginx);
         sim.stop().context("stopping ontap-sim")?;
+        if !csp.is_empty() {
+            bail!(
+                "the page broke the Content-Security-Policy (deploy/security-headers.conf): \
+                 {csp:#?}"
+            );
+        }
         Ok(())
     }
 }

@@ -23,6 +23,8 @@ pub const CHROMIUM: &str = "/usr/bin/chromium";
 /// How long a wait polls before it gives up, unless [`Browser::set_timeout`] says otherwise.
 pub const TIMEOUT: Duration = Duration::from_secs(10);
 const POLL: Duration = Duration::from_millis(100);
+/// How long [`Browser::input_by_label`] looks for the exact label before it takes a prefix.
+const PREFIX_AFTER: Duration = Duration::from_millis(1500);
 
 /// A chromedriver process in its own process group, which drop kills (with its browsers).
 struct Driver {
@@ -312,9 +314,13 @@ impl Browser {
         let exact = format!("//label[normalize-space(.)={lit}]");
         let prefix = format!("//label[starts-with(normalize-space(.), {lit})]");
         let what = format!("the control labelled {text:?}");
+        // The prefix is a fallback for labels with more text in them; while the page is still
+        // rendering, it could pick a longer label ("User name and password" for "User name"),
+        // so the exact label gets a moment to appear first.
+        let started = Instant::now();
         self.wait_until(&what, || async {
             let mut labels = self.client.find_all(Locator::XPath(&exact)).await?;
-            if labels.is_empty() {
+            if labels.is_empty() && started.elapsed() >= PREFIX_AFTER {
                 labels = self.client.find_all(Locator::XPath(&prefix)).await?;
             }
             for label in labels {

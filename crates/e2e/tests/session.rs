@@ -209,7 +209,16 @@ async fn on_9_18_1_a_profile_is_deleted_after_a_confirmation() -> Result<()> {
         .await?;
     assert!(question.contains(account), "{question}");
     h.screenshot("session-delete-confirm").await?;
-    // Nothing is sent before the confirmation.
+    // The question has the focus; Escape answers no, and nothing is sent.
+    let focused = h.client().active_element().await?;
+    assert_eq!(
+        focused.text().await?.trim(),
+        format!("Delete the profile of {account}")
+    );
+    focused.send_keys("\u{E00C}").await?;
+    h.click_button("Delete profile…").await?;
+    h.wait_text("[role=alertdialog]", "Delete the TOTP profile of")
+        .await?;
     assert!(h.requests().iter().all(|r| r.method != "DELETE"));
     h.click_button(&format!("Delete the profile of {account}"))
         .await?;

@@ -125,7 +125,18 @@ pub fn DeleteProfile(totp: Totp, key: TotpKey) -> impl IntoView {
                         }
                     });
                     view! {
-                        <div class="confirm" role="alertdialog" aria-labelledby="confirm-title" aria-describedby="confirm-detail">
+                        <div
+                            class="confirm"
+                            role="alertdialog"
+                            aria-labelledby="confirm-title"
+                            aria-describedby="confirm-detail"
+                            on:keydown=move |ev| {
+                                // Escape answers "no", as Cancel does.
+                                if ev.key() == "Escape" && step.get_untracked() == Step::Confirming {
+                                    step.set(Step::Idle);
+                                }
+                            }
+                        >
                             <p class="confirm-title" id="confirm-title">
                                 "Delete the TOTP profile of " <strong>{who.clone()}</strong> "?"
                             </p>

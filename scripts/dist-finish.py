@@ -30,6 +30,13 @@ import sys
 COMPRESSED = (".wasm", ".js", ".css", ".html", ".svg")
 
 
+def walk(dist):
+    """os.walk without Trunk's staging folder (dist/.stage) or other hidden folders."""
+    for root, dirs, files in os.walk(dist):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        yield root, dirs, files
+
+
 def fail(msg):
     print(f"dist-finish: error: {msg}", file=sys.stderr)
     sys.exit(1)
@@ -78,7 +85,7 @@ def compress(dist):
     if shutil.which("brotli") is None:
         fail("the brotli command is missing (Debian package brotli; scripts/bootstrap.sh installs it)")
     raw = gz = br = 0
-    for root, _dirs, files in os.walk(dist):
+    for root, _dirs, files in walk(dist):
         for name in sorted(files):
             if not name.endswith(COMPRESSED):
                 continue
@@ -97,7 +104,7 @@ def check(dist):
         html = f.read()
     if re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html, re.I):
         fail(f"{dist}/index.html has an inline script: run scripts/dist-finish.py {dist} (make dist)")
-    for root, _dirs, files in os.walk(dist):
+    for root, _dirs, files in walk(dist):
         for name in files:
             if name.endswith(COMPRESSED) and not (
                 name + ".br" in files and name + ".gz" in files
@@ -119,7 +126,7 @@ def main():
     if not os.path.isfile(os.path.join(dist, "index.html")):
         fail(f"{dist}/index.html is missing: run trunk build first")
     # Leftovers of an earlier run (Trunk empties dist/ itself, but be safe when run twice).
-    for root, _dirs, files in os.walk(dist):
+    for root, _dirs, files in walk(dist):
         for name in files:
             if name.endswith((".br", ".gz")):
                 os.remove(os.path.join(root, name))

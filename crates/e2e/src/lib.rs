@@ -94,7 +94,7 @@ pub struct Harness {
     // Drop order matters: the browser first (its session ends), then nginx, then the emulator,
     // then the lock.
     browser: Browser,
-    nginx: Nginx,
+    nginx: Option<Nginx>,
     sim: ontap_sim::Background,
     _root: Option<tempfile::TempDir>,
     _serial: MutexGuard<'static, ()>,
@@ -146,11 +146,23 @@ impl Harness {
                 (empty.path().to_path_buf(), Some(empty))
             }
         };
-        config.www_authenticate.get_or_insert(true);
+        // E2E_DIRECT=1 (a diagnosis aid: is a failure nginx's?): the emulator serves the page
+        // itself, without WWW-Authenticate by default, and the browser talks to it directly.
+        let direct = std::env::var_os("E2E_DIRECT").is_some_and(|v| v != "0");
+        if direct {
+            config.dist = Some(root.clone());
+        } else {
+            config.www_authenticate.get_or_insert(true);
+        }
         // On a runtime of its own: independent of the test's runtime and of its blocking drops.
         let sim = ontap_sim::start_background(config).context("starting ontap-sim")?;
-        let nginx = Nginx::start(&root, sim.addr).context("starting nginx")?;
-        let browser = Browser::start(&nginx.url()).await?;
+        let nginx = if direct {
+            None
+        } else {
+            Some(Nginx::start(&root, sim.addr).context("starting nginx")?)
+        };
+        let origin = nginx.as_ref().map_or_else(|| sim.url(), Nginx::url);
+        let browser = Browser::start(&origin).await?;
         Ok(Harness {
             browser,
             nginx,
@@ -160,9 +172,12 @@ impl Harness {
         })
     }
 
-    /// The nginx in front: its address, configuration and logs.
+    /// The nginx in front: its address, configuration and logs. Panics under `E2E_DIRECT=1`
+    /// (no nginx then).
     pub fn nginx(&self) -> &Nginx {
-        &self.nginx
+        self.nginx
+            .as_ref()
+            .expect("E2E_DIRECT is set: this test needs nginx in front of the emulator")
     }
 
     /// The emulator's own address (behind nginx; the browser never talks to it directly).

@@ -193,6 +193,18 @@ impl Nginx {
 
 impl Drop for Nginx {
     fn drop(&mut self) {
+        // E2E_NGINX_LOGS=DIR keeps each run's access and error logs (DIR/<port>-*.log).
+        if let Some(dir) = std::env::var_os("E2E_NGINX_LOGS") {
+            let dir = PathBuf::from(dir);
+            if std::fs::create_dir_all(&dir).is_ok() {
+                for log in ["access.log", "error.log"] {
+                    let _ = std::fs::copy(
+                        self.prefix.path().join(log),
+                        dir.join(format!("{}-{log}", self.addr.port())),
+                    );
+                }
+            }
+        }
         // SAFETY: kill(2) with a negative pid signals the process group we created (nginx's
         // master and its workers); no memory is involved.
         let pgid = self.child.id() as libc::pid_t;

@@ -6,6 +6,7 @@
 #   trunk 0.21.14                       (cargo install --locked)
 #   wasm-bindgen-cli = Cargo.lock's wasm-bindgen (cargo install, not --locked)
 #   wasm-opt 132                        (npm binaryen@132 into .tools/, git-ignored)
+#   axe-core 4.14.1                     (npm into .tools/, for the accessibility check)
 #   chromium, chromium-driver, nginx, brotli_static module, brotli (Debian packages; the
 #   brotli command pre-compresses dist/ in `make dist`)
 #
@@ -82,6 +83,17 @@ else
   mkdir -p "$root/.tools"
   npm install --silent --no-audit --no-fund --prefix "$root/.tools" "binaryen@$BINARYEN_VERSION"
   "$root/.tools/node_modules/.bin/wasm-opt" --version | grep -q "version $BINARYEN_VERSION"
+fi
+
+# --- axe-core (npm, project-local): the end-to-end accessibility check injects it ------------
+AXE_VERSION=4.14.1
+have_axe="$(node -e "console.log(require('$root/.tools/node_modules/axe-core/package.json').version)" 2>/dev/null || true)"
+if [ "$have_axe" = "$AXE_VERSION" ]; then
+  echo "ok axe-core $AXE_VERSION"
+else
+  echo "installing axe-core $AXE_VERSION (npm into .tools/)"
+  mkdir -p "$root/.tools"
+  npm install --silent --no-audit --no-fund --prefix "$root/.tools" "axe-core@$AXE_VERSION"
 fi
 
 # --- NetApp's Python client (netapp-ontap), to prove the emulator speaks ONTAP to it ----------

@@ -444,7 +444,9 @@ pub fn EditorForm(
     };
 
     view! {
-        <form class="editor" on:submit=on_submit novalidate>
+        <form class="editor" on:submit=on_submit novalidate aria-labelledby="editor-title">
+            // The section's heading, for screen readers: the preview's headings sit below it.
+            <h2 id="editor-title" class="visually-hidden">"Change the profile"</h2>
             <div class="editor-messages">{top}</div>
             <TextField
                 id="comment"

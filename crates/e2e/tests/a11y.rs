@@ -1,0 +1,147 @@
+//! An automated accessibility check of every screen: axe-core (npm, installed by the bootstrap
+//! into .tools/) is injected into the page by WebDriver and run on the sign-in screen (with and
+//! without an error), the profile table, the editor (with the preview open, the disable
+//! confirmation, a field error), the change log, an invalid deep link, the delete confirmation,
+//! and the same in the dark theme. Any violation fails, with its rule, impact and elements.
+
+use anyhow::{bail, Context, Result};
+use e2e::demo::VS_ENG_UUID;
+use e2e::{workspace_root, Harness, Locator};
+use serde_json::Value;
+
+fn axe_source() -> Result<String> {
+    let path = workspace_root().join(".tools/node_modules/axe-core/axe.min.js");
+    std::fs::read_to_string(&path)
+        .with_context(|| format!("{} (the bootstrap installs axe-core)", path.display()))
+}
+
+/// Runs axe on the page as it is now; fails with the violations.
+async fn check(h: &Harness, axe: &str, screen: &str) -> Result<()> {
+    let loaded = h
+        .client()
+        .execute(&format!("{axe}\n; return typeof window.axe;"), vec![])
+        .await?;
+    if loaded != Value::from("object") {
+        bail!("axe-core did not load on {screen}: {loaded}");
+    }
+    let result = h
+        .client()
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, { resultTypes: ['violations'] })
+               .then(r => done(r.violations.map(v => ({
+                  id: v.id, impact: v.impact, help: v.help,
+                  nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + (n.failureSummary || '').replace(/\\s+/g, ' '))
+               }))))
+               .catch(e => done([{ id: 'axe-error', impact: 'critical', help: String(e), nodes: [] }]));",
+            vec![],
+        )
+        .await?;
+    let violations = result.as_array().cloned().unwrap_or_default();
+    if !violations.is_empty() {
+        h.screenshot(&format!("a11y-{screen}")).await?;
+        bail!(
+            "{} accessibility violation(s) on {screen}:\n{}",
+            violations.len(),
+            serde_json::to_string_pretty(&violations)?
+        );
+    }
+    Ok(())
+}
+
+async fn set_theme(h: &Harness, theme: &str) -> Result<()> {
+    h.client()
+        .execute(
+            "document.documentElement.setAttribute('data-theme', arguments[0]); return null;",
+            vec![Value::from(theme)],
+        )
+        .await?;
+    Ok(())
+}
+
+async fn every_screen(theme: &str) -> Result<()> {
+    let axe = axe_source()?;
+    let h = Harness::start().await?;
+    h.goto("/").await?;
+    h.wait_css("#user").await?;
+    set_theme(&h, theme).await?;
+    check(&h, &axe, &format!("sign-in-{theme}")).await?;
+
+    h.sign_in_with("admin", "wrong password").await?;
+    h.wait_css("[role=alert]").await?;
+    check(&h, &axe, &format!("sign-in-error-{theme}")).await?;
+
+    h.sign_in("admin").await?;
+    h.wait_css("tbody tr[data-row]").await?;
+    h.wait_until("the table loaded", || async {
+        Ok(h.client()
+            .find_all(Locator::Css("#load-progress"))
+            .await?
+            .is_empty()
+            .then_some(()))
+    })
+    .await?;
+    set_theme(&h, theme).await?;
+    check(&h, &axe, &format!("table-{theme}")).await?;
+
+    // The editor of a profile, with a change pending and the preview open.
+    let link = h
+        .wait_for("kpatel's link", Locator::LinkText("kpatel"))
+        .await?;
+    link.click().await?;
+    h.wait_text("h1", "kpatel").await?;
+    h.wait_css("#comment").await?;
+    h.fill("Comment", "Replaced phone").await?;
+    h.set_checkbox("Enabled", false).await?;
+    if let Ok(summary) = h.client().find(Locator::Css("#preview > summary")).await {
+        summary.click().await?;
+    }
+    check(&h, &axe, &format!("editor-preview-{theme}")).await?;
+
+    h.click_button("Save").await?;
+    h.wait_css(".confirm").await?;
+    check(&h, &axe, &format!("editor-disable-confirm-{theme}")).await?;
+    h.click_button("Disable and save").await?;
+    h.wait_text("[role=status]", "Saved").await?;
+    check(&h, &axe, &format!("editor-saved-{theme}")).await?;
+
+    // The delete confirmation (9.18.1 offers delete).
+    h.click_button("Delete profile…").await?;
+    h.wait_css("[role=alertdialog], .delete-confirm, .confirm")
+        .await?;
+    check(&h, &axe, &format!("delete-confirm-{theme}")).await?;
+
+    // The change log and an invalid deep link, reached inside the app (the session is in memory).
+    for path in [
+        "/changes".to_string(),
+        format!("/profiles/{VS_ENG_UUID}/ab"),
+    ] {
+        h.client()
+            .execute(
+                "history.pushState(null, '', arguments[0]);
+                 window.dispatchEvent(new PopStateEvent('popstate', {state: null}));
+                 return null;",
+                vec![Value::from(path.clone())],
+            )
+            .await?;
+        h.wait_css("h1").await?;
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let name = if path == "/changes" {
+            "changes"
+        } else {
+            "invalid-link"
+        };
+        check(&h, &axe, &format!("{name}-{theme}")).await?;
+    }
+    h.close().await
+}
+
+#[tokio::test]
+async fn every_screen_passes_axe_in_the_light_theme() -> Result<()> {
+    every_screen("light").await
+}
+
+#[tokio::test]
+async fn every_screen_passes_axe_in_the_dark_theme() -> Result<()> {
+    every_screen("dark").await
+}

@@ -286,3 +286,28 @@ async fn on_9_12_1_the_page_explains_totp_needs_9_13() -> Result<()> {
     assert!(h.requests().iter().all(|r| !r.path.starts_with(TOTPS)));
     h.close().await
 }
+
+/// 9.13.1, the first TOTP release: the page works as on later releases (a change is saved and
+/// deleting by REST is offered), and the banner names the release.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_9_13_1_profiles_are_edited_and_delete_is_offered() -> Result<()> {
+    let h = Harness::start_with(at("9.13.1")).await?;
+    h.goto("/").await?;
+    h.sign_in("admin").await?;
+    h.wait_page_text("ONTAP 9.13.1").await?;
+    click_profile_link(&h, "kpatel").await?;
+    h.wait_text("h1", "kpatel").await?;
+    h.wait_css("#comment").await?;
+    h.fill("Comment", "Checked on 9.13.1").await?;
+    h.click_button("Save").await?;
+    h.wait_text("[role=status]", "Saved").await?;
+    assert_eq!(
+        h.sim()
+            .totp(VS_ENG_UUID, "kpatel")
+            .and_then(|t| t.comment)
+            .as_deref(),
+        Some("Checked on 9.13.1")
+    );
+    assert_eq!(buttons_named(&h, "Delete profile…").await?, 1);
+    h.close().await
+}

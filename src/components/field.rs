@@ -2,6 +2,21 @@
 
 use leptos::prelude::*;
 
+/// `aria-describedby` of a field: its hint, if it has one, and its error while there is one.
+fn described_by(
+    hint_id: Option<String>,
+    error_id: String,
+    error: Signal<Option<String>>,
+) -> impl Fn() -> Option<String> + Send + Sync + Clone + 'static {
+    move || {
+        let mut ids: Vec<&str> = hint_id.iter().map(String::as_str).collect();
+        if error.with(Option::is_some) {
+            ids.push(&error_id);
+        }
+        (!ids.is_empty()).then(|| ids.join(" "))
+    }
+}
+
 /// A labelled text input. `error` is shown under it, and announced with the field.
 #[component]
 pub fn TextField(
@@ -21,20 +36,7 @@ pub fn TextField(
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
     let has_hint = hint.is_some();
-    let described_by = {
-        let error_id = error_id.clone();
-        let hint_id = hint_id.clone();
-        move || {
-            let mut ids = Vec::new();
-            if has_hint {
-                ids.push(hint_id.clone());
-            }
-            if error.with(Option::is_some) {
-                ids.push(error_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
+    let described_by = described_by(has_hint.then(|| hint_id.clone()), error_id.clone(), error);
     view! {
         <div class="field" class:field-invalid=move || error.with(Option::is_some)>
             <label for=id.clone()>{label}</label>
@@ -70,20 +72,7 @@ pub fn CheckboxField(
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
     let has_hint = hint.is_some();
-    let described_by = {
-        let error_id = error_id.clone();
-        let hint_id = hint_id.clone();
-        move || {
-            let mut ids = Vec::new();
-            if has_hint {
-                ids.push(hint_id.clone());
-            }
-            if error.with(Option::is_some) {
-                ids.push(error_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
+    let described_by = described_by(has_hint.then(|| hint_id.clone()), error_id.clone(), error);
     view! {
         <div class="field field-check" class:field-invalid=move || error.with(Option::is_some)>
             <input

@@ -204,6 +204,55 @@ impl Harness {
             .collect()
     }
 
+    /// Every PATCH the emulator received so far.
+    pub fn patches(&self) -> Vec<LoggedRequest> {
+        self.requests()
+            .into_iter()
+            .filter(|r| r.method == "PATCH")
+            .collect()
+    }
+
+    /// Clicks the link to `account` in the profiles table, once the table shows it.
+    pub async fn click_profile_link(&self, account: &str) -> Result<()> {
+        let lit = browser::xpath_literal(account);
+        let link = self
+            .wait_for(
+                &format!("the link to {account} in the profiles table"),
+                Locator::XPath(&format!("//table//a[normalize-space(.)={lit}]")),
+            )
+            .await?;
+        link.click().await.context("clicking the profile link")
+    }
+
+    /// Waits until the editor shows `account`'s stored comment in its Comment input (the
+    /// profile is loaded).
+    pub async fn wait_editor_loaded(&self, owner: &str, account: &str) -> Result<()> {
+        self.wait_text("h1", account).await?;
+        let stored = self
+            .sim()
+            .totp(owner, account)
+            .and_then(|t| t.comment)
+            .unwrap_or_default();
+        self.wait_until(&format!("the Comment input showing {stored:?}"), || async {
+            let input = self.client().find(Locator::Id("comment")).await?;
+            Ok((input.prop("value").await?.as_deref() == Some(stored.as_str())).then_some(()))
+        })
+        .await
+    }
+
+    /// Client-side navigation, as a link inside the app would do it (a `goto` would reload
+    /// the page and forget the in-memory sign-in).
+    pub async fn navigate_in_app(&self, path: &str) -> Result<()> {
+        self.client()
+            .execute(
+                "history.pushState(null, '', arguments[0]);
+                 window.dispatchEvent(new PopStateEvent('popstate', {state: null}));",
+                vec![serde_json::Value::from(path)],
+            )
+            .await?;
+        Ok(())
+    }
+
     /// Fills the sign-in form with `user` and the demo password, and submits it.
     pub async fn sign_in(&self, user: &str) -> Result<()> {
         self.sign_in_with(user, PASSWORD).await
@@ -267,4 +316,17 @@ impl Deref for Harness {
     fn deref(&self) -> &Browser {
         &self.browser
     }
+}
+
+/// A logged request's path without its query string.
+pub fn path_only(p: &str) -> &str {
+    p.split_once('?').map_or(p, |(path, _)| path)
+}
+
+/// A logged request's body as JSON (`null` when absent or not JSON).
+pub fn body_json(r: &LoggedRequest) -> serde_json::Value {
+    r.body
+        .as_deref()
+        .and_then(|b| serde_json::from_str(b).ok())
+        .unwrap_or(serde_json::Value::Null)
 }

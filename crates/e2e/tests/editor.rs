@@ -8,78 +8,19 @@ use e2e::demo::{ADMIN_SVM_UUID, VS_ENG_UUID};
 use e2e::{Harness, Locator, TOTPS};
 use serde_json::{json, Value};
 
-/// The link to `account` in the profiles table, once the table shows it.
-async fn click_profile_link(h: &Harness, account: &str) -> Result<()> {
-    let lit = e2e::browser::xpath_literal(account);
-    let link = h
-        .wait_for(
-            &format!("the link to {account} in the profiles table"),
-            Locator::XPath(&format!("//table//a[normalize-space(.)={lit}]")),
-        )
-        .await?;
-    link.click().await.context("clicking the profile link")
-}
-
-/// Waits until the editor shows `account`'s stored comment in its Comment input (the profile
-/// is loaded), and returns the input.
-async fn wait_editor_loaded(h: &Harness, owner: &str, account: &str) -> Result<()> {
-    h.wait_text("h1", account).await?;
-    let stored = h
-        .sim()
-        .totp(owner, account)
-        .and_then(|t| t.comment)
-        .unwrap_or_default();
-    h.wait_until(&format!("the Comment input showing {stored:?}"), || async {
-        let input = h.client().find(Locator::Id("comment")).await?;
-        Ok((input.prop("value").await?.as_deref() == Some(stored.as_str())).then_some(()))
-    })
-    .await
-}
-
-/// Client-side navigation, as a link inside the app would do it (a `goto` would reload the
-/// page and forget the in-memory sign-in).
-async fn navigate_in_app(h: &Harness, path: &str) -> Result<()> {
-    h.client()
-        .execute(
-            "history.pushState(null, '', arguments[0]);
-             window.dispatchEvent(new PopStateEvent('popstate', {state: null}));",
-            vec![json!(path)],
-        )
-        .await?;
-    Ok(())
-}
-
-fn patches(h: &Harness) -> Vec<e2e::LoggedRequest> {
-    h.requests()
-        .into_iter()
-        .filter(|r| r.method == "PATCH")
-        .collect()
-}
-
-fn path_only(p: &str) -> &str {
-    p.split_once('?').map_or(p, |(path, _)| path)
-}
-
-fn body_json(r: &e2e::LoggedRequest) -> Value {
-    r.body
-        .as_deref()
-        .and_then(|b| serde_json::from_str(b).ok())
-        .unwrap_or(Value::Null)
-}
-
 /// Edits a profile's comment as admin from the list and saves: the emulator holds the new
 /// comment, and exactly one PATCH carried exactly the comment.
 async fn edit_comment_flow(account: &str, encoded: &str, shot: &str) -> Result<()> {
     let h = Harness::start().await?;
     h.goto("/").await?;
     h.sign_in("admin").await?;
-    click_profile_link(&h, account).await?;
+    h.click_profile_link(account).await?;
     let expected_path = format!("/profiles/{ADMIN_SVM_UUID}/{encoded}");
     h.wait_until(&format!("the URL {expected_path}"), || async {
         Ok((h.path().await? == expected_path).then_some(()))
     })
     .await?;
-    wait_editor_loaded(&h, ADMIN_SVM_UUID, account).await?;
+    h.wait_editor_loaded(ADMIN_SVM_UUID, account).await?;
 
     let save = h.button("Save").await?;
     ensure!(
@@ -105,16 +46,20 @@ async fn edit_comment_flow(account: &str, encoded: &str, shot: &str) -> Result<(
 
     // Let any stray second request arrive before counting.
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let patches = patches(&h);
+    let patches = h.patches();
     assert_eq!(patches.len(), 1, "exactly one PATCH: {patches:#?}");
     let p = &patches[0];
     assert_eq!(
-        path_only(&p.path),
+        e2e::path_only(&p.path),
         format!("{TOTPS}/{ADMIN_SVM_UUID}/{encoded}")
     );
     assert_eq!(p.status, 200);
     assert_eq!(p.user.as_deref(), Some("admin"));
-    assert_eq!(body_json(p), json!({ "comment": new_comment }), "{p:?}");
+    assert_eq!(
+        e2e::body_json(p),
+        json!({ "comment": new_comment }),
+        "{p:?}"
+    );
     let value = input.prop("value").await?;
     assert_eq!(
         value.as_deref(),
@@ -160,14 +105,15 @@ async fn malformed_deep_links_after_sign_in() -> Result<()> {
     h.sign_in("admin").await?;
     h.wait_css("table a").await?;
 
-    navigate_in_app(&h, "/profiles/not-a-uuid/alice").await?;
+    h.navigate_in_app("/profiles/not-a-uuid/alice").await?;
     expect_malformed_message(&h, "a bad UUID").await?;
     h.screenshot("malformed-uuid").await?;
 
     // Back to the list first, so that the next message cannot be the one still on screen.
-    navigate_in_app(&h, "/profiles").await?;
+    h.navigate_in_app("/profiles").await?;
     h.wait_css("table a").await?;
-    navigate_in_app(&h, &format!("/profiles/{VS_ENG_UUID}/ab")).await?;
+    h.navigate_in_app(&format!("/profiles/{VS_ENG_UUID}/ab"))
+        .await?;
     expect_malformed_message(&h, "a two-character account name").await?;
     h.close().await
 }
@@ -258,8 +204,8 @@ async fn vsadmin_may_not_flip_enabled() -> Result<()> {
     let h = Harness::start_with(|c| c.tokens.push(("vsadmin".into(), token.into()))).await?;
     h.goto("/").await?;
     h.sign_in_token(token).await?;
-    click_profile_link(&h, account).await?;
-    wait_editor_loaded(&h, VS_ENG_UUID, account).await?;
+    h.click_profile_link(account).await?;
+    h.wait_editor_loaded(VS_ENG_UUID, account).await?;
     let before = h.sim().totp(VS_ENG_UUID, account).context("no profile")?;
     assert_eq!(before.enabled, Some(true));
 
@@ -282,10 +228,10 @@ async fn vsadmin_may_not_flip_enabled() -> Result<()> {
     );
     let after = h.sim().totp(VS_ENG_UUID, account).context("no profile")?;
     assert_eq!(after.enabled, Some(true), "the emulator kept the old value");
-    let patches = patches(&h);
+    let patches = h.patches();
     assert_eq!(patches.len(), 1, "{patches:#?}");
     assert_eq!(patches[0].status, 403);
-    assert_eq!(body_json(&patches[0]), json!({ "enabled": false }));
+    assert_eq!(e2e::body_json(&patches[0]), json!({ "enabled": false }));
     h.close().await
 }
 
@@ -297,8 +243,8 @@ async fn reload_on_the_editor_returns_to_it_after_sign_in() -> Result<()> {
     let h = Harness::start().await?;
     h.goto("/").await?;
     h.sign_in("admin").await?;
-    click_profile_link(&h, account).await?;
-    wait_editor_loaded(&h, ADMIN_SVM_UUID, account).await?;
+    h.click_profile_link(account).await?;
+    h.wait_editor_loaded(ADMIN_SVM_UUID, account).await?;
     let url = h.path().await?;
     assert_eq!(url, format!("/profiles/{ADMIN_SVM_UUID}/{account}"));
 
@@ -306,7 +252,7 @@ async fn reload_on_the_editor_returns_to_it_after_sign_in() -> Result<()> {
     h.input_by_label("User name").await?;
     assert_eq!(h.path().await?, url, "the reload keeps the URL");
     h.sign_in("admin").await?;
-    wait_editor_loaded(&h, ADMIN_SVM_UUID, account).await?;
+    h.wait_editor_loaded(ADMIN_SVM_UUID, account).await?;
     assert_eq!(h.path().await?, url);
     h.close().await
 }

@@ -9,55 +9,11 @@ use e2e::demo::ADMIN_SVM_UUID;
 use e2e::{Harness, Locator, TOTPS};
 use serde_json::{json, Value};
 
-async fn click_profile_link(h: &Harness, account: &str) -> Result<()> {
-    let lit = e2e::browser::xpath_literal(account);
-    let link = h
-        .wait_for(
-            &format!("the link to {account} in the profiles table"),
-            Locator::XPath(&format!("//table//a[normalize-space(.)={lit}]")),
-        )
-        .await?;
-    link.click().await.context("clicking the profile link")
-}
-
-/// Waits until the editor shows the stored comment of `account` (the profile is loaded).
-async fn wait_editor_loaded(h: &Harness, owner: &str, account: &str) -> Result<()> {
-    h.wait_text("h1", account).await?;
-    let stored = h
-        .sim()
-        .totp(owner, account)
-        .and_then(|t| t.comment)
-        .unwrap_or_default();
-    h.wait_until(&format!("the Comment input showing {stored:?}"), || async {
-        let input = h.client().find(Locator::Id("comment")).await?;
-        Ok((input.prop("value").await?.as_deref() == Some(stored.as_str())).then_some(()))
-    })
-    .await
-}
-
 async fn open_editor(h: &Harness, account: &str) -> Result<()> {
     h.goto("/").await?;
     h.sign_in("admin").await?;
-    click_profile_link(h, account).await?;
-    wait_editor_loaded(h, ADMIN_SVM_UUID, account).await
-}
-
-fn patches(h: &Harness) -> Vec<e2e::LoggedRequest> {
-    h.requests()
-        .into_iter()
-        .filter(|r| r.method == "PATCH")
-        .collect()
-}
-
-fn body_json(r: &e2e::LoggedRequest) -> Value {
-    r.body
-        .as_deref()
-        .and_then(|b| serde_json::from_str(b).ok())
-        .unwrap_or(Value::Null)
-}
-
-fn path_only(p: &str) -> &str {
-    p.split_once('?').map_or(p, |(path, _)| path)
+    h.click_profile_link(account).await?;
+    h.wait_editor_loaded(ADMIN_SVM_UUID, account).await
 }
 
 async fn text_of(h: &Harness, css: &str) -> Result<String> {
@@ -121,7 +77,7 @@ async fn admin_disables_a_profile_after_confirming() -> Result<()> {
     h.wait_text(".confirm", "Disable TOTP for jdoe?").await?;
     h.screenshot("editor-disable-confirm").await?;
     tokio::time::sleep(Duration::from_millis(500)).await;
-    assert!(patches(&h).is_empty(), "no PATCH before confirming");
+    assert!(h.patches().is_empty(), "no PATCH before confirming");
 
     h.click_button("Disable and save").await?;
     h.wait_text("[role=status]", "Saved").await?;
@@ -135,15 +91,15 @@ async fn admin_disables_a_profile_after_confirming() -> Result<()> {
         "the emulator holds enabled=false"
     );
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let sent = patches(&h);
+    let sent = h.patches();
     assert_eq!(sent.len(), 1, "{sent:#?}");
     assert_eq!(sent[0].status, 200);
     assert_eq!(
-        path_only(&sent[0].path),
+        e2e::path_only(&sent[0].path),
         format!("{TOTPS}/{ADMIN_SVM_UUID}/{account}")
     );
     assert_eq!(
-        serde_json::to_string(&body_json(&sent[0]))?,
+        serde_json::to_string(&e2e::body_json(&sent[0]))?,
         serde_json::to_string(&serde_json::from_str::<Value>(&body)?)?,
         "the preview showed what was sent"
     );
@@ -194,15 +150,15 @@ async fn a_profile_changed_on_the_cluster_is_not_overwritten_blindly() -> Result
     );
     h.screenshot("editor-conflict").await?;
     tokio::time::sleep(Duration::from_millis(500)).await;
-    assert!(patches(&h).is_empty(), "no PATCH until the user chooses");
+    assert!(h.patches().is_empty(), "no PATCH until the user chooses");
 
     h.click_button("Keep mine and save").await?;
     h.wait_text("[role=status]", "Saved").await?;
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let sent = patches(&h);
+    let sent = h.patches();
     assert_eq!(sent.len(), 1, "{sent:#?}");
     assert_eq!(
-        body_json(&sent[0]),
+        e2e::body_json(&sent[0]),
         json!({ "comment": "Microsoft Authenticator, new phone" })
     );
     let stored = h
@@ -240,6 +196,6 @@ async fn the_cluster_version_can_be_taken_instead() -> Result<()> {
         Some("Set by another admin")
     );
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert!(patches(&h).is_empty(), "nothing was sent");
+    assert!(h.patches().is_empty(), "nothing was sent");
     h.close().await
 }

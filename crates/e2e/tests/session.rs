@@ -15,17 +15,6 @@ use ontap_model::Version;
 /// the account, the page reads the claim to look the account up.
 const ADMIN_JWT: &str = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.c2lnbmF0dXJl";
 
-async fn click_profile_link(h: &Harness, account: &str) -> Result<()> {
-    let lit = e2e::browser::xpath_literal(account);
-    let link = h
-        .wait_for(
-            &format!("the link to {account} in the profiles table"),
-            Locator::XPath(&format!("//table//a[normalize-space(.)={lit}]")),
-        )
-        .await?;
-    link.click().await.context("clicking the profile link")
-}
-
 /// Buttons named `name` on the page right now (displayed or not).
 async fn buttons_named(h: &Harness, name: &str) -> Result<usize> {
     let lit = e2e::browser::xpath_literal(name);
@@ -93,7 +82,7 @@ async fn readonly_sees_no_save_and_no_delete() -> Result<()> {
     h.goto("/").await?;
     h.sign_in("readonly").await?;
     h.wait_text(".banner-role", "readonly").await?;
-    click_profile_link(&h, "mchen").await?;
+    h.click_profile_link("mchen").await?;
     h.wait_text(".read-only-note", "readonly role").await?;
     h.screenshot("session-readonly-editor").await?;
     assert_eq!(buttons_named(&h, "Save").await?, 0, "no Save for readonly");
@@ -112,7 +101,7 @@ async fn vsadmin_sees_enabled_off_with_the_reason() -> Result<()> {
     h.goto("/").await?;
     h.sign_in("vsadmin").await?;
     h.wait_text(".banner-svm", "vs_eng").await?;
-    click_profile_link(&h, "kpatel").await?;
+    h.click_profile_link("kpatel").await?;
     h.wait_text("h1", "kpatel").await?;
     let switch = h.input_by_label("Enabled").await?;
     h.wait_until("the Enabled switch disabled", || async {
@@ -201,7 +190,7 @@ async fn on_9_18_1_a_profile_is_deleted_after_a_confirmation() -> Result<()> {
     let h = Harness::start_with(at("9.18.1")).await?;
     h.goto("/").await?;
     h.sign_in("admin").await?;
-    click_profile_link(&h, account).await?;
+    h.click_profile_link(account).await?;
     h.wait_text("h1", account).await?;
     h.click_button("Delete profile…").await?;
     let question = h
@@ -260,7 +249,7 @@ async fn on_9_19_1_the_page_gives_the_cli_command_instead() -> Result<()> {
     let h = Harness::start_with(at("9.19.1")).await?;
     h.goto("/").await?;
     h.sign_in("vsadmin").await?;
-    click_profile_link(&h, "kpatel").await?;
+    h.click_profile_link("kpatel").await?;
     h.wait_text("h1", "kpatel").await?;
     h.wait_text(
         "pre.cli",
@@ -295,7 +284,7 @@ async fn on_9_13_1_profiles_are_edited_and_delete_is_offered() -> Result<()> {
     h.goto("/").await?;
     h.sign_in("admin").await?;
     h.wait_page_text("ONTAP 9.13.1").await?;
-    click_profile_link(&h, "kpatel").await?;
+    h.click_profile_link("kpatel").await?;
     h.wait_text("h1", "kpatel").await?;
     h.wait_css("#comment").await?;
     h.fill("Comment", "Checked on 9.13.1").await?;

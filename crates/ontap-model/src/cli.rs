@@ -194,6 +194,20 @@ pub fn cli_value(
     Ok(out)
 }
 
+/// The clustershell command that deletes a profile (from 9.19.1 the only way: it asks for a
+/// one-time password or an emergency code interactively), quoted by the same rule as
+/// [`cli_command`].
+pub fn delete_command(svm: &str, user: &str) -> Result<CliCommand, CliError> {
+    let mut caveats = Vec::new();
+    let line = format!(
+        "security login totp delete -vserver {} -username {}",
+        cli_value(svm, "SVM name", &mut caveats)?,
+        cli_value(user, "account name", &mut caveats)?
+    );
+    caveats.dedup();
+    Ok(CliCommand { line, caveats })
+}
+
 fn sh_bare(c: char) -> bool {
     c.is_ascii_alphanumeric()
         || matches!(c, '_' | '.' | ',' | '/' | ':' | '@' | '%' | '+' | '=' | '-')
@@ -479,5 +493,27 @@ mod tests {
             let words = sh_words(&q).map_err(TestCaseError::fail)?;
             prop_assert_eq!(words, vec![arg]);
         }
+    }
+
+    #[test]
+    fn delete_commands_quote_what_the_cli_would_split() {
+        let line = |svm, user| delete_command(svm, user).unwrap().line;
+        assert_eq!(
+            line("vs_eng", "kpatel"),
+            "security login totp delete -vserver vs_eng -username kpatel"
+        );
+        assert_eq!(
+            line("cluster1", "CORP\\jdoe"),
+            "security login totp delete -vserver cluster1 -username CORP\\jdoe"
+        );
+        assert_eq!(
+            line("vs 1", "jürgen.müller"),
+            "security login totp delete -vserver \"vs 1\" -username \"jürgen.müller\""
+        );
+        assert_eq!(cli_value("a|b", "x", &mut Vec::new()).unwrap(), "\"a|b\"");
+        assert_eq!(
+            delete_command("vs1", "a\nb"),
+            Err(CliError::ControlCharacter("account name"))
+        );
     }
 }

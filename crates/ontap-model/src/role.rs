@@ -7,8 +7,6 @@
 //! (403 code 6). A custom role is taken as one that may change comments: the cluster stays the
 //! authority and its refusal is explained if it says otherwise.
 
-use std::fmt;
-
 /// What a role may do with profiles.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Access {
@@ -49,35 +47,6 @@ impl Access {
     }
 }
 
-/// The ONTAP CLI command that deletes a profile (from 9.19.1 the only way: it asks for a
-/// one-time password or an emergency code interactively).
-pub fn delete_command(svm: &str, user: &str) -> String {
-    format!(
-        "security login totp delete -vserver {} -username {}",
-        CliValue(svm),
-        CliValue(user)
-    )
-}
-
-/// A value as typed on the ONTAP command line: bare when it is made of ordinary characters,
-/// else in double quotes (the CLI's way of taking spaces and operator characters literally).
-pub struct CliValue<'a>(pub &'a str);
-
-impl fmt::Display for CliValue<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let plain = !self.0.is_empty()
-            && self
-                .0
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "._-@+\\:".contains(c));
-        if plain {
-            f.write_str(self.0)
-        } else {
-            write!(f, "\"{}\"", self.0.replace('"', "\\\""))
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,22 +69,5 @@ mod tests {
         assert!(Access::Modify.may_modify() && !Access::Modify.may_change_status());
         assert!(!Access::ReadOnly.may_modify() && !Access::ReadOnly.may_change_status());
         assert!(Access::Unknown.may_modify() && Access::Unknown.may_change_status());
-    }
-
-    #[test]
-    fn delete_commands_quote_what_the_cli_would_split() {
-        assert_eq!(
-            delete_command("vs_eng", "kpatel"),
-            "security login totp delete -vserver vs_eng -username kpatel"
-        );
-        assert_eq!(
-            delete_command("cluster1", "CORP\\jdoe"),
-            "security login totp delete -vserver cluster1 -username CORP\\jdoe"
-        );
-        assert_eq!(
-            delete_command("vs 1", "jürgen.müller"),
-            "security login totp delete -vserver \"vs 1\" -username \"jürgen.müller\""
-        );
-        assert_eq!(CliValue("a|b").to_string(), "\"a|b\"");
     }
 }

@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
-use ontap_model::role::delete_command;
+use ontap_model::cli::delete_command;
 use ontap_model::{Totp, TotpKey};
 
 use crate::api::{totps, ApiError};
@@ -50,7 +50,10 @@ pub fn DeleteProfile(totp: Totp, key: TotpKey) -> impl IntoView {
     let by_rest = version.as_ref().is_none_or(|v| v.rest_delete_supported());
     if !by_rest {
         let release = version.map(|v| v.short()).unwrap_or_default();
-        let command = delete_command(&svm, &account);
+        let command = match delete_command(&svm, &account) {
+            Ok(c) => c.to_string(),
+            Err(e) => e.to_string(),
+        };
         return view! {
             <section class="danger-zone" aria-labelledby="delete-title">
                 <h2 id="delete-title">"Delete the profile"</h2>

@@ -3,6 +3,8 @@
 //! written once, in this crate, and both sides use it.
 
 pub mod account;
+pub mod account_change;
+pub mod bulk;
 pub mod cli;
 pub mod cluster;
 pub mod collection;

@@ -3,7 +3,6 @@
 //! written once, in this crate, and both sides use it.
 
 pub mod account;
-pub mod account_change;
 pub mod bulk;
 pub mod cli;
 pub mod cluster;

@@ -4,6 +4,7 @@
 
 use std::fmt;
 use std::str::FromStr;
+use std::time::Duration;
 
 use crate::rng::SplitMix64;
 
@@ -25,6 +26,12 @@ pub enum FaultMode {
     Truncate,
     /// The request is carried out; the answer's body is an HTML page, not JSON.
     NotJson,
+    /// Scripted only ([`Scripted::Delay`]): the request is carried out at once and its answer
+    /// held back for a while. Not drawn at random.
+    Slow,
+    /// Scripted only ([`Scripted::Raw`]): a hostile or broken server's answer (any status,
+    /// type and bytes) in place of the cluster's; nothing carried out. Not drawn at random.
+    Hostile,
 }
 
 impl FaultMode {
@@ -47,6 +54,8 @@ impl FaultMode {
             FaultMode::DropAfter => "drop-after",
             FaultMode::Truncate => "truncate",
             FaultMode::NotJson => "not-json",
+            FaultMode::Slow => "slow",
+            FaultMode::Hostile => "hostile",
         }
     }
 
@@ -58,6 +67,7 @@ impl FaultMode {
                 | FaultMode::Unavailable
                 | FaultMode::TooMany
                 | FaultMode::DropBefore
+                | FaultMode::Hostile
         )
     }
 }
@@ -144,6 +154,88 @@ impl FaultPlan {
     }
 }
 
+/// What a scripted fault does to the request it matches.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Scripted {
+    /// One of the fault modes, for this request.
+    Mode(FaultMode),
+    /// The request is carried out at once; its answer is sent after this delay (a slow cluster
+    /// or link). A client that gives up meanwhile never learns that it was applied.
+    Delay(Duration),
+    /// The answer is this status, `Content-Type` and body, byte for byte (oversized, deeply
+    /// nested, wrongly typed, not UTF-8...); nothing is carried out.
+    Raw {
+        status: u16,
+        content_type: String,
+        body: Vec<u8>,
+    },
+}
+
+/// A fault for the next requests that match, instead of a random draw: deterministic tests
+/// ("the next GET of this profile answers 503 twice").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScriptedFault {
+    /// The method it applies to (`GET`, `PATCH`...); `None`: any.
+    pub method: Option<String>,
+    /// A part of the raw path and query it applies to (`""`: any `/api` request).
+    pub path_contains: String,
+    pub what: Scripted,
+    /// How many matching requests get it.
+    pub times: u32,
+}
+
+impl ScriptedFault {
+    /// `times` matching requests of `method` whose path contains `path_contains` get `what`.
+    pub fn new(method: &str, path_contains: &str, what: Scripted, times: u32) -> ScriptedFault {
+        ScriptedFault {
+            method: (!method.is_empty()).then(|| method.to_ascii_uppercase()),
+            path_contains: path_contains.to_owned(),
+            what,
+            times,
+        }
+    }
+
+    pub fn matches(&self, method: &str, path: &str) -> bool {
+        self.times > 0
+            && self
+                .method
+                .as_deref()
+                .is_none_or(|m| m.eq_ignore_ascii_case(method))
+            && path.contains(&self.path_contains)
+    }
+}
+
+/// The queue of scripted faults: the first that matches a request is used (and counted down).
+#[derive(Debug, Default)]
+pub struct FaultScript(Vec<ScriptedFault>);
+
+impl FaultScript {
+    pub fn push(&mut self, f: ScriptedFault) {
+        self.0.push(f);
+    }
+
+    pub fn clear(&mut self) {
+        self.0.clear();
+    }
+
+    /// The scripted fault of a request, if one matches.
+    pub fn take(&mut self, method: &str, path: &str) -> Option<Scripted> {
+        let i = self.0.iter().position(|f| f.matches(method, path))?;
+        let f = &mut self.0[i];
+        f.times -= 1;
+        let what = f.what.clone();
+        if f.times == 0 {
+            self.0.remove(i);
+        }
+        Some(what)
+    }
+
+    /// How many scripted faults are still waiting for a request.
+    pub fn pending(&self) -> u32 {
+        self.0.iter().map(|f| f.times).sum()
+    }
+}
+
 /// One injected fault, as the emulator saw it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FaultRecord {
@@ -186,6 +278,46 @@ mod tests {
         }
         let mut none = FaultPlan::new(FaultConfig::default());
         assert!((0..100).all(|_| none.draw().is_none()));
+    }
+
+    #[test]
+    fn scripted_faults_match_in_order_and_count_down() {
+        let mut q = FaultScript::default();
+        q.push(ScriptedFault::new(
+            "get",
+            "/totps/",
+            Scripted::Mode(FaultMode::Unavailable),
+            2,
+        ));
+        q.push(ScriptedFault::new(
+            "",
+            "",
+            Scripted::Delay(Duration::from_millis(5)),
+            1,
+        ));
+        assert_eq!(q.pending(), 3);
+        // A PATCH does not match the first: it takes the catch-all delay.
+        assert_eq!(
+            q.take("PATCH", "/api/security/login/totps/u/a"),
+            Some(Scripted::Delay(Duration::from_millis(5)))
+        );
+        assert_eq!(q.take("PATCH", "/api/security/login/totps/u/a"), None);
+        assert_eq!(q.take("GET", "/api/cluster"), None);
+        for _ in 0..2 {
+            assert_eq!(
+                q.take("GET", "/api/security/login/totps/u/a?fields=comment"),
+                Some(Scripted::Mode(FaultMode::Unavailable))
+            );
+        }
+        assert_eq!(q.take("GET", "/api/security/login/totps/u/a"), None);
+        assert_eq!(q.pending(), 0);
+    }
+
+    #[test]
+    fn scripted_modes_are_never_drawn_nor_parsed() {
+        assert!(!FaultMode::ALL.contains(&FaultMode::Slow));
+        assert!(!FaultMode::ALL.contains(&FaultMode::Hostile));
+        assert!("slow".parse::<FaultMode>().is_err());
     }
 
     #[test]

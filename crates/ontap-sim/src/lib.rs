@@ -31,7 +31,7 @@ use ontap_model::Version;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use faults::{FaultConfig, FaultMode, FaultRecord};
+pub use faults::{FaultConfig, FaultMode, FaultRecord, Scripted, ScriptedFault};
 pub use server::WWW_AUTHENTICATE;
 pub use sim::{LoggedRequest, Sim};
 

@@ -22,7 +22,7 @@ use tokio::task::JoinSet;
 
 use crate::api::{self, ApiError, Caller, Reply, Request};
 use crate::auth::Credentials;
-use crate::faults::{FaultMode, FaultRecord};
+use crate::faults::{FaultMode, FaultRecord, Scripted};
 use crate::inferred::{
     BEARER_FROM, BODY_NOT_JSON_OBJECT, FAULT_BUSY, FAULT_INTERNAL_ERROR, UNAUTHENTICATED,
 };
@@ -191,7 +191,6 @@ async fn api_call(shared: &Shared, req: HttpRequest) -> Response {
         tokio::time::sleep(settings.latency).await;
     }
 
-    let fault = sim.draw_fault();
     let user = logged_user(sim, &credentials);
     let log = |status: u16, sent_www_authenticate: bool| {
         sim.log(LoggedRequest {
@@ -216,6 +215,26 @@ async fn api_call(shared: &Shared, req: HttpRequest) -> Response {
             mode,
             applied,
         })
+    };
+
+    // A scripted fault for this request (deterministic tests), else the random draw.
+    let (fault, delay) = match sim.take_scripted(&method, &path_and_query) {
+        Some(Scripted::Mode(m)) => (Some(m), None),
+        Some(Scripted::Delay(d)) => (None, Some(d)),
+        Some(Scripted::Raw {
+            status,
+            content_type,
+            body: raw,
+        }) => {
+            record_fault(FaultMode::Hostile, false);
+            log(status, false);
+            return Response::builder()
+                .status(StatusCode::from_u16(status).unwrap_or(StatusCode::OK))
+                .header(header::CONTENT_TYPE, content_type)
+                .body(Body::from(raw))
+                .unwrap_or_default();
+        }
+        None => (sim.draw_fault(), None),
     };
 
     // Faults answered before anything is carried out.
@@ -311,6 +330,11 @@ async fn api_call(shared: &Shared, req: HttpRequest) -> Response {
             let mut r = json_response(status, &json, location.as_deref(), www_authenticate);
             r.headers_mut()
                 .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+            if let Some(d) = delay {
+                // Carried out at once; the answer is held back.
+                record_fault(FaultMode::Slow, applied);
+                tokio::time::sleep(d).await;
+            }
             r
         }
     }

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use ontap_model::{Totp, TotpKey, Version};
 
-use crate::faults::{FaultConfig, FaultMode, FaultPlan, FaultRecord};
+use crate::faults::{FaultConfig, FaultMode, FaultPlan, FaultRecord, FaultScript, Scripted, ScriptedFault};
 use crate::model::{Account, Svm};
 use crate::state::State;
 
@@ -36,6 +36,7 @@ struct Inner {
     log: Mutex<Vec<LoggedRequest>>,
     faults: Mutex<Vec<FaultRecord>>,
     plan: Mutex<FaultPlan>,
+    script: Mutex<FaultScript>,
     /// `/api` requests seen per credential, for `expire_after`.
     uses: Mutex<BTreeMap<String, u64>>,
     violations: Mutex<Vec<String>>,
@@ -67,6 +68,7 @@ impl Sim {
                 log: Mutex::new(Vec::new()),
                 faults: Mutex::new(Vec::new()),
                 plan: Mutex::new(FaultPlan::new(FaultConfig::default())),
+                script: Mutex::new(FaultScript::default()),
                 uses: Mutex::new(BTreeMap::new()),
                 violations: Mutex::new(Vec::new()),
                 next_id: AtomicU64::new(1),
@@ -77,6 +79,26 @@ impl Sim {
     /// Sets the faults to inject from now on (the draw restarts from the seed).
     pub fn set_faults(&self, config: FaultConfig) {
         *lock(&self.inner.plan) = FaultPlan::new(config);
+    }
+
+    /// Queues a fault for the next matching requests (before any random draw): deterministic
+    /// tests of slow answers, dropped connections or hostile bodies on chosen requests.
+    pub fn script_fault(&self, fault: ScriptedFault) {
+        lock(&self.inner.script).push(fault);
+    }
+
+    /// Forgets the scripted faults not used yet.
+    pub fn clear_scripted_faults(&self) {
+        lock(&self.inner.script).clear();
+    }
+
+    /// How many scripted faults still wait for a matching request.
+    pub fn scripted_faults_pending(&self) -> u32 {
+        lock(&self.inner.script).pending()
+    }
+
+    pub(crate) fn take_scripted(&self, method: &str, path: &str) -> Option<Scripted> {
+        lock(&self.inner.script).take(method, path)
     }
 
     /// Every fault injected so far, in order.
@@ -98,6 +120,13 @@ impl Sim {
     /// Expires a credential (a user name or a bearer token): 401 from then on.
     pub fn expire_credentials(&self, credential: &str) {
         self.with_state(|s| s.expired.insert(credential.to_owned()));
+    }
+
+    /// Accepts an expired credential again (its password was reset, a new token issued...),
+    /// with its count of uses for `expire_after` restarted.
+    pub fn renew_credentials(&self, credential: &str) {
+        lock(&self.inner.uses).remove(credential);
+        self.with_state(|s| s.expired.remove(credential));
     }
 
     /// Hands the emulator an OAuth 2.0 bearer token for an account (`--token NAME=TOKEN`).

@@ -116,6 +116,76 @@ pub fn verify(secret: &Secret, code: &str, unix_seconds: u64, window: u64) -> bo
     })
 }
 
+/// The step offset (`-window..=window`) at which `code` matches, or `None`: like [`verify`], but
+/// says how far the authenticator's clock is from `unix_seconds` (0 = the same step).
+pub fn matching_step(secret: &Secret, code: &str, unix_seconds: u64, window: u64) -> Option<i64> {
+    let code = code.trim();
+    if code.len() != DIGITS as usize || !code.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let step = time_step(unix_seconds, PERIOD);
+    let w = window as i64;
+    (-w..=w).find(|d| {
+        let s = step as i64 + d;
+        s >= 0 && code_at(secret, s as u64 * PERIOD) == code
+    })
+}
+
+/// A base32 secret in groups of four characters, as people read it aloud or type it into an
+/// authenticator app by hand ("GEZD GNBV ...").
+pub fn grouped(base32: &str) -> String {
+    let chars: Vec<char> = base32.chars().filter(|c| !c.is_whitespace()).collect();
+    chars
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The Unix time of an HTTP `Date` header (RFC 9110 IMF-fixdate, e.g.
+/// `Sun, 06 Nov 1994 08:49:37 GMT`, the only form a server may send); `None` for anything else.
+/// The page compares it with the browser's clock: SSH checks codes against the cluster's.
+pub fn http_date_to_unix(date: &str) -> Option<u64> {
+    let parts: Vec<&str> = date.split_whitespace().collect();
+    let [_weekday, day, month, year, time, "GMT"] = parts.as_slice() else {
+        return None;
+    };
+    let day: u64 = day.parse().ok().filter(|d| (1..=31).contains(d))?;
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let month = MONTHS.iter().position(|m| m == month)? as u64 + 1;
+    let year: u64 = year.parse().ok().filter(|y| *y >= 1970)?;
+    let mut hms = time.split(':').map(|x| x.parse::<u64>().ok());
+    let (h, m, s) = (hms.next()??, hms.next()??, hms.next()??);
+    if hms.next().is_some() || h > 23 || m > 59 || s > 60 {
+        return None;
+    }
+    // Days from the civil date (Howard Hinnant's algorithm), for years from 1970.
+    let (y, mo) = if month <= 2 {
+        (year - 1, month + 9)
+    } else {
+        (year, month - 3)
+    };
+    let era = y / 400;
+    let yoe = y - era * 400;
+    let doy = (153 * mo + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe;
+    let days = days.checked_sub(719_468)?;
+    Some(days * 86_400 + h * 3600 + m * 60 + s)
+}
+
+/// How far the browser's clock is ahead of the cluster's (negative: behind), in seconds, from
+/// the browser's time in milliseconds and a `Date` header; `None` when the header is unusable.
+pub fn clock_skew_seconds(browser_ms: f64, date_header: &str) -> Option<i64> {
+    let server = http_date_to_unix(date_header)? as i64;
+    Some((browser_ms / 1000.0).floor() as i64 - server)
+}
+
+/// The largest clock difference the page accepts without a warning: one 30-second step.
+pub const MAX_SKEW_SECONDS: i64 = PERIOD as i64;
+
 /// Characters kept as they are in a label or a parameter value: RFC 3986 unreserved.
 const URI_COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
@@ -138,6 +208,15 @@ pub struct KeyUri {
 }
 
 impl KeyUri {
+    /// The label an authenticator app shows: `issuer:account` (or the account alone).
+    pub fn label(&self) -> String {
+        if self.issuer.is_empty() {
+            self.account.clone()
+        } else {
+            format!("{}:{}", self.issuer, self.account)
+        }
+    }
+
     pub fn to_uri(&self) -> String {
         format!(
             "otpauth://totp/{}:{}?secret={}&issuer={}&algorithm=SHA1&digits={DIGITS}&period={PERIOD}",
@@ -301,5 +380,127 @@ mod tests {
             KeyUri::parse("otpauth://totp/a:b?secret=GEZA&algorithm=SHA256"),
             None
         );
+    }
+
+    #[test]
+    fn malformed_uris_are_refused() {
+        for bad in [
+            "",
+            "otpauth://totp/",
+            "otpauth://totp/a:b",                       // no query
+            "otpauth://totp/a:b?issuer=a",              // no secret
+            "otpauth://totp/a:b?secret=",               // empty secret
+            "otpauth://totp/a:b?secret=1189",           // not base32
+            "otpauth://totp/a:b?secret=GEZA%",          // broken escape
+            "otpauth://totp/a%FF:b?secret=GEZA",        // label not UTF-8
+            "otpauth://totp/a:b?secret=GEZA&digits=8",  // not ONTAP's digits
+            "otpauth://totp/a:b?secret=GEZA&period=60", // not ONTAP's period
+            "otpauth://totp/a:b?secret=GEZA&algorithm=SHA512",
+            "otpauth://hotp/a:b?secret=GEZA&counter=1", // HOTP
+            "https://example.com/otpauth://totp/a:b?secret=GEZA", // not at the start
+            "OTPAUTH://TOTP/a:b?secret=GEZA",
+        ] {
+            assert_eq!(KeyUri::parse(bad), None, "{bad:?}");
+        }
+        // Lower-case and padded secrets, and a label without issuer, are read.
+        let k = KeyUri::parse("otpauth://totp/alice?secret=gezdgnbvgy3tqojq&algorithm=sha1")
+            .expect("a lower-case secret");
+        assert_eq!(k.account, "alice");
+        assert_eq!(k.issuer, "");
+        assert_eq!(k.label(), "alice");
+        assert_eq!(k.secret.to_base32(), "GEZDGNBVGY3TQOJQ");
+        // The issuer parameter wins over the label's prefix.
+        let k = KeyUri::parse("otpauth://totp/old:bob?secret=GEZA&issuer=new").unwrap();
+        assert_eq!((k.issuer.as_str(), k.account.as_str()), ("new", "bob"));
+        // install_url values that carry no TOTP URI, or a broken one.
+        for bad in [
+            "",
+            "https://www.google.com/chart?chs=200x200&cht=qr",
+            "https://www.google.com/chart?cht=qr&chl=",
+            "https://www.google.com/chart?cht=qr&chl=otpauth%3A%2F%2Ftotp%2Fa%3Ab%3Fsecret%3D1",
+            "https://www.google.com/chart?cht=qr&chl=%FF",
+            "not a url",
+        ] {
+            assert_eq!(key_uri_in_install_url(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn malformed_secrets_are_refused() {
+        assert_eq!(Secret::from_base32(""), Err(SecretError::Empty));
+        assert_eq!(Secret::from_base32("-- =="), Err(SecretError::Empty));
+        for bad in [
+            "A",
+            "ABC",
+            "GEZ!GNBV",
+            "GEZDGNBVÄ",
+            "0OI1",
+            "GEZDGNB=VGY3TQOJQ9",
+        ] {
+            assert_eq!(
+                Secret::from_base32(bad),
+                Err(SecretError::NotBase32),
+                "{bad:?}"
+            );
+        }
+        // The Key Uri Format omits padding; a padded copy is forgiven.
+        assert_eq!(
+            Secret::from_base32("GEZA===="),
+            Ok(Secret::from_bytes(b"12"))
+        );
+    }
+
+    #[test]
+    fn matching_step_tells_the_drift() {
+        let s = Secret::from_bytes(RFC_KEY);
+        let t = 1111111111;
+        assert_eq!(matching_step(&s, &code_at(&s, t), t, 1), Some(0));
+        assert_eq!(matching_step(&s, &code_at(&s, t + 30), t, 1), Some(1));
+        assert_eq!(matching_step(&s, &code_at(&s, t - 30), t, 1), Some(-1));
+        assert_eq!(matching_step(&s, &code_at(&s, t + 60), t, 1), None);
+        assert_eq!(matching_step(&s, " 050471 ", t, 0), Some(0));
+        assert_eq!(matching_step(&s, "05047", t, 1), None);
+        // Near the epoch the window does not go below step 0.
+        assert_eq!(matching_step(&s, &code_at(&s, 0), 10, 1), Some(0));
+    }
+
+    #[test]
+    fn a_secret_reads_in_groups_of_four() {
+        assert_eq!(
+            grouped("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"),
+            "GEZD GNBV GY3T QOJQ GEZD GNBV GY3T QOJQ"
+        );
+        assert_eq!(grouped("GEZDG"), "GEZD G");
+        assert_eq!(grouped(""), "");
+    }
+
+    #[test]
+    fn http_dates_are_read_and_compared() {
+        assert_eq!(
+            http_date_to_unix("Sun, 06 Nov 1994 08:49:37 GMT"),
+            Some(784_111_777)
+        );
+        assert_eq!(http_date_to_unix("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0));
+        assert_eq!(
+            http_date_to_unix("Sat, 29 Feb 2020 23:59:59 GMT"),
+            Some(1_583_020_799)
+        );
+        for bad in [
+            "",
+            "Sun, 06 Nov 1994 08:49:37 UTC",
+            "Sunday, 06-Nov-94 08:49:37 GMT",
+            "Sun Nov  6 08:49:37 1994",
+            "Sun, 32 Nov 1994 08:49:37 GMT",
+            "Sun, 06 Foo 1994 08:49:37 GMT",
+            "Sun, 06 Nov 1994 24:00:00 GMT",
+            "Sun, 06 Nov 1994 08:49 GMT",
+        ] {
+            assert_eq!(http_date_to_unix(bad), None, "{bad:?}");
+        }
+        let date = "Sun, 06 Nov 1994 08:49:37 GMT";
+        assert_eq!(clock_skew_seconds(784_111_777_900.0, date), Some(0));
+        assert_eq!(clock_skew_seconds(784_111_817_000.0, date), Some(40));
+        assert_eq!(clock_skew_seconds(784_111_700_000.0, date), Some(-77));
+        assert_eq!(clock_skew_seconds(0.0, "yesterday"), None);
     }
 }

@@ -3,10 +3,12 @@
 //! written once, in this crate, and both sides use it.
 
 pub mod account;
+pub mod account_change;
 pub mod bulk;
 pub mod cli;
 pub mod cluster;
 pub mod collection;
+pub mod enroll;
 pub mod error;
 pub mod names;
 pub mod otp;

@@ -39,6 +39,13 @@ pub enum SecretError {
     NotBase32,
 }
 
+/// A secret's bytes are overwritten when it is dropped (the page wipes it after enrollment).
+impl Drop for Secret {
+    fn drop(&mut self) {
+        self.0.iter_mut().for_each(|b| *b = 0);
+    }
+}
+
 impl Secret {
     pub fn from_bytes(bytes: &[u8]) -> Secret {
         Secret(bytes.to_vec())

@@ -4,11 +4,14 @@
 
 pub mod api;
 pub mod app;
+pub mod bulk;
 pub mod changelog;
 pub mod components;
+pub mod fatal;
 pub mod idle;
 pub mod pages;
 pub mod persist;
+pub mod reauth;
 pub mod session;
 pub mod signin;
 pub mod store;

@@ -25,6 +25,8 @@ pub fn App() -> impl IntoView {
     let restoring = RwSignal::new(false);
     restore(session, restoring);
     view! {
+        // While a read waits to try again, on the sign-in screen as in the shell.
+        <crate::components::RetryNote />
         <Router>
             {move || {
                 if session.0.with(Option::is_some) {
@@ -92,6 +94,8 @@ fn Shell() -> impl IntoView {
     crate::idle::watch(session, idle_ms);
     view! {
         <Banner />
+        // Credentials refused mid-session: sign in again over the current view.
+        <crate::reauth::ReauthDialog />
         <main class="content" id="main">
             <Routes fallback=|| view! { <NotFound /> }>
                 <Route path=path!("/") view=|| view! { <Redirect path="/profiles" /> } />

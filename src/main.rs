@@ -1,6 +1,8 @@
-//! Applies the saved colour theme and mounts the app; nothing else.
+//! Installs the panic message, applies the saved colour theme and mounts the app; nothing else.
 
 fn main() {
+    // First: a panic anywhere after this shows a message instead of a dead page.
+    totp_admin::fatal::install();
     totp_admin::theme::apply_saved();
     leptos::mount::mount_to_body(totp_admin::app::App);
     totp_admin::mark_interactive();

@@ -5,8 +5,9 @@
 //! browser cache or offer credentials), an `AbortController` that enforces the timeout, and the
 //! credentials of the session in the header only: never in a URL, never logged.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
+use std::sync::{Arc, RwLock};
 
 use ontap_model::{ErrorResponse, Known};
 use serde::de::DeserializeOwned;
@@ -21,6 +22,80 @@ use crate::session::Credentials;
 pub const READ_TIMEOUT_MS: i32 = 20_000;
 /// How long a write may take. After this, its outcome is unknown and is checked by re-reading.
 pub const WRITE_TIMEOUT_MS: i32 = 30_000;
+
+/// The localStorage key of the request timing settings (no credentials, only numbers): a JSON
+/// object `{"read_ms": N, "write_ms": N, "retry_base_ms": N}`, each optional. For slow links,
+/// and for the tests, which shorten every wait instead of sleeping through the defaults.
+pub const TIMING_KEY: &str = "totp-admin.timing";
+
+/// How long requests may take and how long reads wait before retrying.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Timing {
+    pub read_ms: i32,
+    pub write_ms: i32,
+    pub retry: super::retry::Policy,
+}
+
+impl Timing {
+    pub const DEFAULT: Timing = Timing {
+        read_ms: READ_TIMEOUT_MS,
+        write_ms: WRITE_TIMEOUT_MS,
+        retry: super::retry::Policy::READS,
+    };
+
+    /// The defaults with what `json` sets (values out of range are clamped: 0.2 s to 10 min for
+    /// timeouts, 10 ms to 60 s for the first retry's wait); anything unreadable is ignored.
+    pub fn parse(json: &str) -> Timing {
+        #[derive(serde::Deserialize)]
+        struct Raw {
+            read_ms: Option<f64>,
+            write_ms: Option<f64>,
+            retry_base_ms: Option<f64>,
+        }
+        let mut t = Timing::DEFAULT;
+        if let Ok(r) = serde_json::from_str::<Raw>(json) {
+            let ms = |v: f64, lo: f64, hi: f64| v.clamp(lo, hi) as i32;
+            if let Some(v) = r.read_ms.filter(|v| v.is_finite()) {
+                t.read_ms = ms(v, 200.0, 600_000.0);
+            }
+            if let Some(v) = r.write_ms.filter(|v| v.is_finite()) {
+                t.write_ms = ms(v, 200.0, 600_000.0);
+            }
+            if let Some(v) = r.retry_base_ms.filter(|v| v.is_finite()) {
+                t.retry = t.retry.with_base_ms(ms(v, 10.0, 60_000.0) as u32);
+            }
+        }
+        t
+    }
+
+    /// The settings in force: the defaults unless localStorage holds [`TIMING_KEY`].
+    pub fn current() -> Timing {
+        web_sys::window()
+            .and_then(|w| w.local_storage().ok().flatten())
+            .and_then(|s| s.get_item(TIMING_KEY).ok().flatten())
+            .map(|j| Timing::parse(&j))
+            .unwrap_or(Timing::DEFAULT)
+    }
+}
+
+type UnauthorizedListener = Rc<dyn Fn()>;
+
+thread_local! {
+    static ON_UNAUTHORIZED: RefCell<Option<UnauthorizedListener>> = const { RefCell::new(None) };
+}
+
+/// Who is told when the cluster refuses a signed-in session's credentials (401): the page
+/// shell, which asks the user to sign in again over the current view. `None` removes it.
+pub fn on_unauthorized(f: Option<UnauthorizedListener>) {
+    ON_UNAUTHORIZED.with(|l| *l.borrow_mut() = f);
+}
+
+fn unauthorized() {
+    let f = ON_UNAUTHORIZED.with(|l| l.borrow().clone());
+    if let Some(f) = f {
+        f();
+    }
+}
 
 /// Everything that can go wrong with a call, in the terms the page explains it in.
 #[derive(Clone, Debug, PartialEq)]
@@ -73,13 +148,22 @@ impl ApiError {
     pub fn explain(&self) -> (String, String) {
         match self {
             ApiError::Unauthorized => (
-                "The cluster did not accept these credentials.".into(),
-                "Check the user name and password. The account also needs the http application to use the REST API.".into(),
+                "The cluster no longer accepts this session's credentials: they may have expired or been changed.".into(),
+                "Sign in again (nothing on this page is lost), then try again.".into(),
             ),
             ApiError::Ontap { status, body } => match body.known() {
                 Some(k) => {
                     let g = k.guidance();
                     (g.message.into(), g.next_step.into())
+                }
+                // nginx's own answers for /api (deploy/nginx.conf) are ONTAP-shaped.
+                None if matches!(status, 502 | 504 | 413) => {
+                    let (m, n) = ApiError::Http { status: *status }.explain();
+                    if body.error.message.is_empty() {
+                        (m, n)
+                    } else {
+                        (m, format!("The web server said: {} {n}", body.error.message))
+                    }
                 }
                 None => (
                     format!("The cluster refused the request (HTTP {status}, code {}).", body.error.code),
@@ -94,6 +178,10 @@ impl ApiError {
                 502 | 504 => (
                     format!("The proxy in front of the cluster could not reach it (HTTP {status})."),
                     "Check that the cluster is up and reachable from the web server, then try again.".into(),
+                ),
+                413 => (
+                    "The request was larger than the web server accepts (HTTP 413).".into(),
+                    "Shorten what was entered and try again.".into(),
                 ),
                 404 => (
                     "The API was not found at this address (HTTP 404).".into(),
@@ -128,19 +216,40 @@ pub struct Answer {
     pub date: Option<String>,
 }
 
-/// A client bound to one API base and one set of credentials.
+/// A client bound to one API base and one set of credentials. Clones share the credentials:
+/// [`Client::renew`] after signing in again reaches every view holding a clone.
 #[derive(Clone)]
 pub struct Client {
     base: String,
-    credentials: Credentials,
+    credentials: Arc<RwLock<Credentials>>,
 }
 
 impl Client {
     pub fn new(base: &str, credentials: Credentials) -> Client {
         Client {
             base: base.trim_end_matches('/').to_owned(),
-            credentials,
+            credentials: Arc::new(RwLock::new(credentials)),
         }
+    }
+
+    /// Replaces the credentials of this client and of all its clones.
+    pub fn renew(&self, credentials: Credentials) {
+        match self.credentials.write() {
+            Ok(mut c) => *c = credentials,
+            Err(poisoned) => *poisoned.into_inner() = credentials,
+        }
+    }
+
+    fn credentials(&self) -> Credentials {
+        match self.credentials.read() {
+            Ok(c) => c.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// The API base (no trailing slash).
+    pub fn base(&self) -> &str {
+        &self.base
     }
 
     /// The URL of a path below the API base. A `_links` href from ONTAP starts with `/api/`:
@@ -150,22 +259,38 @@ impl Client {
         format!("{}{}", self.base, rel.as_deref().unwrap_or(path))
     }
 
+    /// GET and decode; retried by itself with backoff on a transient failure (a read is
+    /// safe to repeat: see [`super::retry`]), with a note on screen while it waits.
     pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
-        let a = self.send("GET", path, None, READ_TIMEOUT_MS).await?;
+        let timing = Timing::current();
+        super::retry::retry(timing.retry, super::retry::worth_retrying, || async {
+            let a = self.send("GET", path, None, timing.read_ms).await?;
+            decode_ok(a)
+        })
+        .await
+    }
+
+    /// GET and decode once, without retrying.
+    pub async fn get_once<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
+        let a = self
+            .send("GET", path, None, Timing::current().read_ms)
+            .await?;
         decode_ok(a)
     }
 
     /// PATCH with a JSON body; success is any 2xx (ONTAP answers `{}`; an empty body is fine).
     pub async fn patch_json(&self, path: &str, body: &str) -> Result<(), ApiError> {
         let a = self
-            .send("PATCH", path, Some(body), WRITE_TIMEOUT_MS)
+            .send("PATCH", path, Some(body), Timing::current().write_ms)
             .await?;
         check_status(a).map(|_| ())
     }
 
     /// DELETE; success is any 2xx (ONTAP answers `{}`).
     pub async fn delete(&self, path: &str) -> Result<(), ApiError> {
-        let a = self.send("DELETE", path, None, WRITE_TIMEOUT_MS).await?;
+        let a = self
+            .send("DELETE", path, None, Timing::current().write_ms)
+            .await?;
         check_status(a).map(|_| ())
     }
 
@@ -176,7 +301,11 @@ impl Client {
         body: Option<&str>,
         timeout_ms: i32,
     ) -> Result<Answer, ApiError> {
-        fetch(method, &self.url(path), &self.credentials, body, timeout_ms).await
+        let a = fetch(method, &self.url(path), &self.credentials(), body, timeout_ms).await?;
+        if a.status == 401 {
+            unauthorized();
+        }
+        Ok(a)
     }
 }
 

@@ -6,6 +6,7 @@ pub mod cluster;
 pub mod http;
 pub mod identity;
 pub mod list;
+pub mod retry;
 pub mod totps;
 
 pub use http::{ApiError, Client};

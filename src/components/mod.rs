@@ -4,8 +4,10 @@ pub mod copy;
 pub mod field;
 pub mod link;
 pub mod notice;
+pub mod retrying;
 
 pub use copy::CopyButton;
 pub use field::{CheckboxField, TextField};
 pub use link::EncodedLink;
 pub use notice::{Alert, Status};
+pub use retrying::RetryNote;

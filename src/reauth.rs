@@ -1,0 +1,190 @@
+//! Signing in again without leaving the page: when the cluster refuses the session's
+//! credentials mid-session (401: the password was changed or expired, the token ran out), a
+//! modal dialog asks for them again over the current view. Everything under it stays as it
+//! was (the open editor and its unsaved edits included); once the cluster accepts the new
+//! credentials, every request of the session uses them ([`crate::api::Client::renew`]) and the
+//! user carries on. The request that was refused is not sent again by itself: the view it came
+//! from says it failed, and the user tries it again. A write refused with 401 was not applied.
+//!
+//! The same account signs in again (a password session keeps its user name); a token session
+//! takes a new token. "Sign out" ends the session instead.
+
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::{cluster, http, ApiError, Client};
+use crate::components::{Alert, TextField};
+use crate::persist;
+use crate::session::{Credentials, SessionCtx, SignedOut};
+
+#[component]
+pub fn ReauthDialog() -> impl IntoView {
+    let session = SessionCtx::use_ctx();
+    let open = RwSignal::new(false);
+    let renewed = RwSignal::new(false);
+    http::on_unauthorized(Some(Rc::new(move || {
+        if !open.is_disposed() {
+            renewed.set(false);
+            open.set(true);
+        }
+    })));
+    on_cleanup(|| http::on_unauthorized(None));
+
+    let (bearer, user) = session.0.with_untracked(|s| match s {
+        Some(s) => (
+            s.credentials.is_bearer(),
+            s.credentials.user().unwrap_or_else(|| s.user.clone()),
+        ),
+        None => (false, String::new()),
+    });
+    let secret = RwSignal::new(String::new());
+    let tried = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let failure: RwSignal<Option<(String, String)>> = RwSignal::new(None);
+    let secret_error = Signal::derive(move || {
+        (tried.get() && secret.with(|s| s.trim().is_empty())).then(|| {
+            if bearer {
+                "An access token is required.".to_owned()
+            } else {
+                "A password is required.".to_owned()
+            }
+        })
+    });
+
+    let dialog = NodeRef::<leptos::html::Dialog>::new();
+    Effect::new(move |_| {
+        let show = open.get();
+        if let Some(d) = dialog.get() {
+            if show && !d.open() {
+                let _ = d.show_modal();
+            } else if !show && d.open() {
+                d.close();
+            }
+        }
+    });
+
+    let submit = {
+        let user = user.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            if busy.get_untracked() {
+                return;
+            }
+            tried.set(true);
+            if secret_error.get_untracked().is_some() {
+                return;
+            }
+            let credentials = if bearer {
+                Credentials::Bearer(secret.get_untracked().trim().to_owned())
+            } else {
+                Credentials::Basic {
+                    user: user.clone(),
+                    password: secret.get_untracked(),
+                }
+            };
+            let Some(base) = session
+                .0
+                .with_untracked(|s| s.as_ref().map(|s| s.api_base.clone()))
+            else {
+                return;
+            };
+            busy.set(true);
+            failure.set(None);
+            spawn_local(async move {
+                // The new credentials are checked on a client of their own first.
+                let check = cluster::get(&Client::new(&base, credentials.clone())).await;
+                if busy.is_disposed() {
+                    return;
+                }
+                busy.set(false);
+                match check {
+                    Ok(_) => {
+                        session.0.update_untracked(|s| {
+                            if let Some(s) = s {
+                                s.client.renew(credentials.clone());
+                                s.credentials = credentials;
+                                if s.stay {
+                                    persist::save(s);
+                                }
+                            }
+                        });
+                        secret.set(String::new());
+                        tried.set(false);
+                        renewed.set(true);
+                        open.set(false);
+                    }
+                    Err(ApiError::Unauthorized) => failure.set(Some((
+                        if bearer {
+                            "The cluster did not accept this access token.".into()
+                        } else {
+                            "The cluster did not accept this password.".into()
+                        },
+                        "Check it and try again, or sign out.".into(),
+                    ))),
+                    Err(e) => failure.set(Some(e.explain())),
+                }
+            });
+        }
+    };
+
+    let who = if bearer {
+        "Enter a new access token to carry on.".to_owned()
+    } else {
+        format!("Enter the password of {user} to carry on.")
+    };
+    view! {
+        <dialog
+            node_ref=dialog
+            class="reauth"
+            aria-labelledby="reauth-title"
+            aria-describedby="reauth-why"
+            // Escape does not close it: the session needs credentials, or a sign-out.
+            on:cancel=move |ev: leptos::ev::Event| ev.prevent_default()
+        >
+            <form class="reauth-form" on:submit=submit novalidate>
+                <h2 id="reauth-title">"Sign in again"</h2>
+                <p id="reauth-why">
+                    "The cluster no longer accepts this session's credentials: they may have expired or been changed. "
+                    {who}
+                    " Nothing on this page is lost: your unsaved edits stay as they are."
+                </p>
+                {move || failure.get().map(|(m, n)| view! { <Alert message=m next_step=n /> })}
+                {if bearer {
+                    view! {
+                        <TextField id="reauth-secret" label="Access token" kind="password" value=secret error=secret_error autocomplete="off" />
+                    }
+                    .into_any()
+                } else {
+                    view! {
+                        <TextField id="reauth-secret" label="Password" kind="password" value=secret error=secret_error autocomplete="current-password" />
+                    }
+                    .into_any()
+                }}
+                <div class="actions">
+                    <button type="submit" class="button button-primary" disabled=move || busy.get()>
+                        {move || if busy.get() { "Signing in…" } else { "Sign in" }}
+                    </button>
+                    <button
+                        type="button"
+                        class="button"
+                        on:click=move |_| {
+                            open.set(false);
+                            session.sign_out(SignedOut::ByUser);
+                        }
+                    >
+                        "Sign out"
+                    </button>
+                </div>
+            </form>
+        </dialog>
+        <div class="reauth-done" aria-live="polite">
+            {move || renewed.get().then(|| view! {
+                <p class="notice notice-ok" role="status">
+                    "Signed in again. Carry on where you left off; an action that failed can now be tried again."
+                </p>
+            })}
+        </div>
+    }
+}

@@ -98,6 +98,10 @@ const ACCOUNTS: &[Row] = &[
     (Some(VS_ENG), "build.admin", Role::VsadminReadonly, false, Apps::SshKeyTotp, Some((true, "CI break-glass"))),
     (Some(VS_ENG), "eng.audit", Role::VsadminReadonly, false, Apps::SshTotp, Some((true, "Quarterly access review"))),
     (Some(VS_ENG), "rgarcia", Role::Vsadmin, false, Apps::SshTotp, Some((true, "FreeOTP"))),
+    // Added for the MFA rollout: SSH with a password and no second factor yet, and an account
+    // locked after failed sign-ins. Neither has a profile, so the 28 profiles stay as they are.
+    (Some(VS_ENG), "bob", Role::Vsadmin, false, Apps::SshPlain, None),
+    (None, "carol", Role::Admin, true, Apps::SshPlain, None),
     // vs_fin
     (Some(VS_FIN), "vsadmin", Role::Vsadmin, true, Apps::SshPlain, None),
     (Some(VS_FIN), "fin.admin", Role::Vsadmin, false, Apps::SshTotp, Some((true, "Finance storage admin"))),

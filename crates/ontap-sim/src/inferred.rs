@@ -225,6 +225,59 @@ pub const FAULT_BUSY: Inferred = Inferred {
           Injected with 429 or 503 as asked.",
 };
 
+/// An account PATCH whose `applications` breaks ONTAP's second-factor rule: a second method
+/// on an application other than ssh or service_processor, TOTP after a first SSH method other
+/// than password or publickey, a second method equal to the first.
+pub const ACCOUNT_SECOND_FACTOR: Inferred = Inferred {
+    name: "ACCOUNT_SECOND_FACTOR",
+    status: 400,
+    code: 2,
+    message: "{value}",
+    targeted: true,
+    why: "NetApp's PATCH /security/accounts page: second_authentication_method is \"needed for \
+          MFA and only supported for ssh\" (\"ssh and service_processor applications\" in the \
+          current release); NetApp's TOTP set-up asks for password or public key as the first \
+          SSH factor. The code and wording of the refusal are not published: code 2 (invalid \
+          field) with the rule's own sentence (ontap_model::account_change) and the field as \
+          target.",
+};
+
+/// An account PATCH whose `applications` is not a list of well-formed entries: empty, an
+/// entry without methods, an unknown application or method, one application twice.
+pub const ACCOUNT_APPLICATIONS_INVALID: Inferred = Inferred {
+    name: "ACCOUNT_APPLICATIONS_INVALID",
+    status: 400,
+    code: 2,
+    message: "Invalid value for field \"{arg}\": {value}",
+    targeted: true,
+    why: "The account_application definition enumerates applications and methods; the PATCH \
+          replaces the whole list (\"array of one or more tuples\"). ONTAP's answer to a bad \
+          entry is not published: code 2 (invalid field).",
+};
+
+/// An account PATCH naming a role that does not exist for the account's scope.
+pub const ROLE_NOT_FOUND: Inferred = Inferred {
+    name: "ROLE_NOT_FOUND",
+    status: 404,
+    code: 1261215,
+    message: "The role was not found.",
+    targeted: true,
+    why: "Code and wording are in the error table of PATCH /security/accounts (ONTAP 9.7 \
+          reference); the status is inferred (not found).",
+};
+
+/// `GET /api/security/audit/messages` by an SVM-scoped account.
+pub const AUDIT_READERS: Inferred = Inferred {
+    name: "AUDIT_READERS",
+    status: 403,
+    code: 6,
+    message: "Permission denied: the audit log is available to cluster administrators only.",
+    targeted: false,
+    why: "`security audit log show` is documented as \"available to cluster administrators at \
+          the admin privilege level\"; the REST endpoint is taken to follow it (code 6, \
+          permission denied). Cluster-scoped read-only roles may read it.",
+};
+
 /// Which wording of 144834566 a release uses.
 pub fn no_profile_message(version: &Version) -> &'static str {
     // NetApp's reference page for 9.13.1 words it "TOTP is not configured for the user"; the
@@ -369,6 +422,44 @@ pub const BEHAVIOURS: &[(&str, &str, &str)] = &[
         "ONTAP validates JWTs from its configured authorization server; the emulator has none, \
          so tokens are handed to it",
     ),
+    (
+        "ACCOUNT_PATCH_RULES",
+        "PATCH /api/security/accounts/{owner.uuid}/{name} takes applications (the whole list \
+         replaces the account's), locked, comment, role.name and password; owner, name and \
+         scope are 262196; anything else 262179. Checks in order: sign-in, role may modify \
+         (403 code 6), account visible (404 code 4), body, then the applications rules \
+         (ACCOUNT_APPLICATIONS_INVALID, ACCOUNT_SECOND_FACTOR); an absent \
+         second_authentication_method is none; 200 {}",
+        "NetApp's PATCH /security/accounts page lists these fields and says the \
+         second method defaults to none; the order of checks is not documented",
+    ),
+    (
+        "FAILED_LOGIN_LOCKOUT",
+        "with --max-failed-logins N (N > 0), N consecutive failed password sign-ins of an \
+         existing user name lock that name's unlocked accounts that sign in with a password \
+         (locked=true, 401 from then on, until PATCH locked=false); a success resets the count; \
+         0, the default, never locks",
+        "ONTAP documents `security login role config modify -max-failed-login-attempts` \
+         (default 0, no lockout) and -lockout-duration; the emulator locks until unlocked \
+         (no duration) and counts per user name",
+    ),
+    (
+        "AUDIT_RECORDS",
+        "every POST, PATCH and DELETE under /api from a signed-in caller is logged, failed \
+         ones too (state error with the error's message): application http, input \
+         `METHOD /path?query : <compact JSON body>` with password values masked, user and role \
+         of the caller, scope cluster or svm, svm.name the caller's SVM, index counting from 1, \
+         session_id and command_id the request's number; default order timestamp, node.name, \
+         index",
+        "ONTAP's security_audit_log definition names the fields and documents that set \
+         requests are logged by default; the exact `input` text of a REST request is not \
+         published",
+    ),
+    (
+        "AUDIT_LOCATION",
+        "`location` is 127.0.0.1 and `node` is cluster1-01 for every record",
+        "the emulator has one node and does not see its clients' addresses behind the proxy",
+    ),
 ];
 
 /// Every inferred error answer, for the README check.
@@ -388,6 +479,10 @@ pub const ANSWERS: &[Inferred] = &[
     DUPLICATE_PROFILE,
     FAULT_INTERNAL_ERROR,
     FAULT_BUSY,
+    ACCOUNT_SECOND_FACTOR,
+    ACCOUNT_APPLICATIONS_INVALID,
+    ROLE_NOT_FOUND,
+    AUDIT_READERS,
 ];
 
 #[cfg(test)]

@@ -5,7 +5,9 @@
 //! the contract comes from `ontap-model`; the behaviours ONTAP does not document are chosen in
 //! one table, [`inferred`].
 
+pub mod accounts_scale;
 pub mod api;
+pub mod audit;
 pub mod auth;
 pub mod collection;
 pub mod demo;
@@ -18,6 +20,7 @@ pub mod scale;
 pub mod schema;
 mod server;
 mod sim;
+mod sim_accounts;
 pub mod state;
 mod static_files;
 
@@ -55,6 +58,11 @@ pub struct Config {
     pub seed: u64,
     /// Emulate the report that disabled profiles vanish (DISABLED_PROFILES in [`inferred`]).
     pub disabled_hidden: bool,
+    /// Generated accounts without profiles for bulk tests ([`accounts_scale`]).
+    pub accounts: usize,
+    /// `-max-failed-login-attempts`: lock an account after this many consecutive failed
+    /// password sign-ins; 0 (ONTAP's default) never locks (FAILED_LOGIN_LOCKOUT).
+    pub max_failed_logins: u32,
     /// OAuth 2.0 bearer tokens: (account name, token).
     pub tokens: Vec<(String, String)>,
     /// Fault injection.
@@ -72,6 +80,8 @@ impl Default for Config {
             profiles: 0,
             seed: 0,
             disabled_hidden: false,
+            accounts: 0,
+            max_failed_logins: 0,
             tokens: Vec::new(),
             faults: FaultConfig::default(),
         }
@@ -94,6 +104,10 @@ impl Config {
         if self.profiles > 0 {
             scale::populate(&mut state, self.profiles, self.seed);
         }
+        if self.accounts > 0 {
+            accounts_scale::populate(&mut state, self.accounts);
+        }
+        state.max_failed_logins = self.max_failed_logins;
         state.disabled_hidden = self.disabled_hidden;
         for (account, token) in &self.tokens {
             state.tokens.insert(token.clone(), account.clone());

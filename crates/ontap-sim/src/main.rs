@@ -11,6 +11,7 @@ const USAGE: &str = "\
 usage: ontap-sim [--listen ADDR] [--dist DIR] [--ontap-version X.Y.Z] [--latency-ms N]
                  [--www-authenticate auto|always|never] [--profiles N] [--seed S]
                  [--disabled-profiles listed|hidden] [--token NAME=TOKEN]...
+                 [--accounts N] [--max-failed-logins N]
                  [--fault-rate R] [--fault-modes LIST] [--fault-seed S] [--expire-after N]
 
   --listen ADDR          address to listen on (default 127.0.0.1:8080; port 0 picks one)
@@ -22,6 +23,10 @@ usage: ontap-sim [--listen ADDR] [--dist DIR] [--ontap-version X.Y.Z] [--latency
                          the default), always or never
   --profiles N           add N generated accounts with TOTP profiles (default 0)
   --seed S               seed of the generated accounts (default 0)
+  --accounts N           add N generated accounts without profiles (mfa0001...) for bulk
+                         account changes (default 0)
+  --max-failed-logins N  lock an account after N consecutive failed password sign-ins
+                         (default 0: never, ONTAP's default)
   --disabled-profiles D  listed (default): a disabled profile stays listed with
                          enabled=false; hidden: disabled profiles vanish (9.14.1 report)
   --token NAME=TOKEN     accept `Authorization: Bearer TOKEN` as account NAME (9.14 and
@@ -89,6 +94,8 @@ fn parse(args: &[String]) -> Result<Config, String> {
             }
             "--profiles" => config.profiles = number(name, &value()?)?,
             "--seed" => config.seed = number(name, &value()?)?,
+            "--accounts" => config.accounts = number(name, &value()?)?,
+            "--max-failed-logins" => config.max_failed_logins = number(name, &value()?)?,
             "--disabled-profiles" => {
                 config.disabled_hidden = match value()?.as_str() {
                     "listed" => false,

@@ -195,3 +195,60 @@ impl Account {
         })
     }
 }
+
+impl Application {
+    /// The value of the published enumeration, if `s` is one.
+    pub fn parse(s: &str) -> Option<Application> {
+        Some(match s {
+            "amqp" => Application::Amqp,
+            "console" => Application::Console,
+            "http" => Application::Http,
+            "ontapi" => Application::Ontapi,
+            "service_processor" => Application::ServiceProcessor,
+            "ssh" => Application::Ssh,
+            _ => return None,
+        })
+    }
+}
+
+impl AuthMethod {
+    pub fn parse(s: &str) -> Option<AuthMethod> {
+        Some(match s {
+            "password" => AuthMethod::Password,
+            "publickey" => AuthMethod::Publickey,
+            "domain" => AuthMethod::Domain,
+            "nsswitch" => AuthMethod::Nsswitch,
+            "certificate" => AuthMethod::Certificate,
+            "saml" => AuthMethod::Saml,
+            _ => return None,
+        })
+    }
+}
+
+impl SecondAuth {
+    pub fn parse(s: &str) -> Option<SecondAuth> {
+        Some(match s {
+            "none" => SecondAuth::None,
+            "password" => SecondAuth::Password,
+            "publickey" => SecondAuth::Publickey,
+            "nsswitch" => SecondAuth::Nsswitch,
+            "domain" => SecondAuth::Domain,
+            "totp" => SecondAuth::Totp,
+            _ => return None,
+        })
+    }
+}
+
+impl Role {
+    /// The predefined role of that name for an account of the admin SVM (`cluster`) or a
+    /// data SVM.
+    pub fn parse(s: &str, cluster: bool) -> Option<Role> {
+        match (s, cluster) {
+            ("admin", true) => Some(Role::Admin),
+            ("readonly", true) => Some(Role::Readonly),
+            ("vsadmin", false) => Some(Role::Vsadmin),
+            ("vsadmin-readonly", false) => Some(Role::VsadminReadonly),
+            _ => None,
+        }
+    }
+}

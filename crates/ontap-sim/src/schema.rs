@@ -201,6 +201,45 @@ const ACCOUNT_RESPONSE: S = S::Obj(&[
     P("records", S::Arr(&ACCOUNT), false),
 ]);
 
+/// `security_audit_log` (as the netapp-ontap client's schema and NetApp's example show it).
+const AUDIT: S = S::Obj(&[
+    P("_links", SELF_LINKS, false),
+    P(
+        "application",
+        S::Enum(&[
+            "internal", "console", "rsh", "telnet", "ssh", "ontapi", "http", "system",
+        ]),
+        false,
+    ),
+    P("command_id", S::Str, false),
+    P("index", S::Int, true),
+    P("input", S::Str, false),
+    P("location", S::Str, false),
+    P("message", S::Str, false),
+    P(
+        "node",
+        S::Obj(&[
+            P("_links", SELF_LINKS, false),
+            P("name", S::Str, false),
+            P("uuid", S::Str, false),
+        ]),
+        true,
+    ),
+    P("role", S::Str, false),
+    P("scope", SCOPE, false),
+    P("session_id", S::Str, false),
+    P("state", S::Enum(&["pending", "success", "error"]), false),
+    P("svm", S::Obj(&[P("name", S::Str, false)]), false),
+    P("timestamp", S::Str, true),
+    P("user", S::Str, false),
+]);
+
+const AUDIT_RESPONSE: S = S::Obj(&[
+    P("_links", COLLECTION_LINKS, true),
+    P("num_records", S::Int, true),
+    P("records", S::Arr(&AUDIT), false),
+]);
+
 const EMPTY: S = S::Obj(&[]);
 
 /// The definition an answer follows.
@@ -214,6 +253,7 @@ pub enum Def {
     SvmResponse,
     Account,
     AccountResponse,
+    AuditResponse,
     Error,
     /// `{}`: a successful PATCH or DELETE, or a POST without `return_records`.
     Empty,
@@ -230,6 +270,7 @@ impl Def {
             Def::SvmResponse => &SVM_RESPONSE,
             Def::Account => &ACCOUNT,
             Def::AccountResponse => &ACCOUNT_RESPONSE,
+            Def::AuditResponse => &AUDIT_RESPONSE,
             Def::Error => &ERROR_RESPONSE,
             Def::Empty => &EMPTY,
         }

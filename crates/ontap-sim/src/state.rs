@@ -28,6 +28,14 @@ pub struct State {
     pub tokens: BTreeMap<String, String>,
     /// Credentials (user names and tokens) that fault injection has expired: 401 from then on.
     pub expired: BTreeSet<String>,
+    /// The administrative audit log ([`crate::audit`]), oldest first, and its last index.
+    pub audit: Vec<crate::audit::AuditRecord>,
+    pub audit_index: u64,
+    /// `security login role config -max-failed-login-attempts`: consecutive failed password
+    /// sign-ins after which an account is locked; 0 (ONTAP's default) never locks.
+    pub max_failed_logins: u32,
+    /// Consecutive failed password sign-ins per user name since the last success.
+    pub failed_logins: BTreeMap<String, u32>,
 }
 
 impl State {
@@ -65,6 +73,10 @@ impl State {
             disabled_hidden: false,
             tokens: BTreeMap::new(),
             expired: BTreeSet::new(),
+            audit: Vec::new(),
+            audit_index: 0,
+            max_failed_logins: 0,
+            failed_logins: BTreeMap::new(),
         }
     }
 
@@ -104,5 +116,31 @@ impl State {
         self.pick_account(user, |a| {
             a.password == password && a.can_use_rest_with_password()
         })
+    }
+
+    /// Counts a password sign-in: a success resets the user's count of failures; a failure
+    /// for an existing user adds one, and at `max_failed_logins` (when not 0) locks every
+    /// unlocked account of that name that signs in with a password (FAILED_LOGIN_LOCKOUT in
+    /// [`crate::inferred`]).
+    pub fn count_sign_in(&mut self, user: &str, succeeded: bool) {
+        if succeeded {
+            self.failed_logins.remove(user);
+            return;
+        }
+        if !self.accounts.iter().any(|a| a.name.as_str() == user) {
+            return;
+        }
+        let n = self.failed_logins.entry(user.to_owned()).or_insert(0);
+        *n += 1;
+        if self.max_failed_logins > 0 && *n >= self.max_failed_logins {
+            self.failed_logins.remove(user);
+            for a in self
+                .accounts
+                .iter_mut()
+                .filter(|a| a.name.as_str() == user && a.can_use_rest_with_password())
+            {
+                a.locked = true;
+            }
+        }
     }
 }

@@ -4,6 +4,10 @@
 #[path = "http/client.rs"]
 mod client;
 
+#[path = "http/accounts_patch.rs"]
+mod accounts_patch;
+#[path = "http/audit.rs"]
+mod audit;
 #[path = "http/auth.rs"]
 mod auth;
 #[path = "http/concurrency.rs"]

@@ -1,11 +1,19 @@
-//! `GET /api/security/accounts` and `/api/security/accounts/{owner.uuid}/{name}`.
+//! `GET /api/security/accounts`, and `GET`/`PATCH /api/security/accounts/{owner.uuid}/{name}`.
+//! The PATCH replaces the whole `applications` list and applies ONTAP's second-factor rule
+//! from ontap-model ([`second_factor_problem`]); ACCOUNT_PATCH_RULES in [`crate::inferred`].
 
+use ontap_model::account_change::second_factor_problem;
 use ontap_model::totp::decode_segment;
 use ontap_model::{Known, OwnerUuid};
-use serde_json::Value;
+use serde_json::{json, Map, Value};
 
 use super::{ApiError, Caller, Reply, Request};
-use crate::collection::{list as list_records, single, Spec};
+use crate::collection::{list as list_records, only, single, Spec};
+use crate::inferred::{
+    ACCOUNT_APPLICATIONS_INVALID, ACCOUNT_SECOND_FACTOR, BODY_NOT_JSON_OBJECT,
+    INVALID_BODY_VALUE, ROLE_NOT_FOUND, UNEXPECTED_ARGUMENT,
+};
+use crate::model::{AccountApplication, Application, AuthMethod, Role, SecondAuth};
 use crate::schema::Def;
 use crate::state::State;
 
@@ -76,4 +84,196 @@ pub fn get(
     let account = state.account(&owner, &name).ok_or_else(not_found)?;
     let svm = state.svm(&owner).ok_or_else(not_found)?;
     single(&SPEC, &account.record(svm), &req.query).map(|b| Reply::ok(b, Def::Account))
+}
+
+fn read_json(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
+    let bad = || ApiError::inferred(&BODY_NOT_JSON_OBJECT, "");
+    let text = std::str::from_utf8(body).map_err(|_| bad())?.trim();
+    if text.is_empty() {
+        return Ok(Map::new());
+    }
+    match serde_json::from_str::<Value>(text).map_err(|_| bad())? {
+        Value::Object(m) => Ok(m),
+        _ => Err(bad()),
+    }
+}
+
+fn invalid_apps(why: &str) -> ApiError {
+    ApiError::inferred_value(&ACCOUNT_APPLICATIONS_INVALID, "applications", why)
+}
+
+/// Reads `applications` into the emulator's types, refusing what ONTAP refuses.
+fn read_applications(v: &Value) -> Result<Vec<AccountApplication>, ApiError> {
+    let items = v
+        .as_array()
+        .ok_or_else(|| ApiError::inferred(&INVALID_BODY_VALUE, "applications"))?;
+    if items.is_empty() {
+        return Err(invalid_apps("at least one application is needed"));
+    }
+    let mut out: Vec<AccountApplication> = Vec::new();
+    for item in items {
+        let o = item
+            .as_object()
+            .ok_or_else(|| invalid_apps("each entry is an object"))?;
+        if let Some(k) = o.keys().find(|k| {
+            !matches!(
+                k.as_str(),
+                "application" | "authentication_methods" | "second_authentication_method"
+            )
+        }) {
+            return Err(ApiError::inferred(
+                &UNEXPECTED_ARGUMENT,
+                &format!("applications.{k}"),
+            ));
+        }
+        let name = o
+            .get("application")
+            .and_then(Value::as_str)
+            .ok_or_else(|| invalid_apps("every entry names its application"))?;
+        let app = Application::parse(name)
+            .ok_or_else(|| invalid_apps(&format!("unknown application {name:?}")))?;
+        if out.iter().any(|a| a.application == app) {
+            return Err(invalid_apps(&format!("{name} is listed twice")));
+        }
+        let methods: Vec<String> = match o.get("authentication_methods") {
+            Some(Value::Array(m)) => m
+                .iter()
+                .map(|x| x.as_str().map(str::to_owned))
+                .collect::<Option<Vec<_>>>()
+                .ok_or_else(|| invalid_apps("methods are strings"))?,
+            Some(_) => return Err(invalid_apps("authentication_methods is a list")),
+            None => Vec::new(),
+        };
+        if methods.is_empty() {
+            return Err(invalid_apps(&format!("{name} has no authentication method")));
+        }
+        let parsed: Vec<AuthMethod> = methods
+            .iter()
+            .map(|m| {
+                AuthMethod::parse(m)
+                    .ok_or_else(|| invalid_apps(&format!("unknown authentication method {m:?}")))
+            })
+            .collect::<Result<_, _>>()?;
+        let second_text = match o.get("second_authentication_method") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(x)) => Some(x.as_str()),
+            Some(_) => return Err(invalid_apps("second_authentication_method is a string")),
+        };
+        let second = match second_text {
+            None => SecondAuth::None,
+            Some(x) => SecondAuth::parse(x).ok_or_else(|| {
+                invalid_apps(&format!("unknown second authentication method {x:?}"))
+            })?,
+        };
+        if let Some(problem) = second_factor_problem(name, &methods, second_text) {
+            return Err(ApiError::inferred_value(
+                &ACCOUNT_SECOND_FACTOR,
+                "applications.second_authentication_method",
+                &problem.to_string(),
+            ));
+        }
+        out.push(AccountApplication {
+            application: app,
+            authentication_methods: parsed,
+            second_authentication_method: second,
+        });
+    }
+    Ok(out)
+}
+
+/// PATCH: applications, locked, comment, role, password (ACCOUNT_PATCH_RULES).
+pub fn patch(
+    state: &mut State,
+    caller: &Caller,
+    owner: &str,
+    name: &str,
+    req: &Request<'_>,
+) -> Result<Reply, ApiError> {
+    only(&req.query, &[])?;
+    if !caller.role.can_modify() {
+        return Err(ApiError::known(Known::PermissionDenied, None));
+    }
+    let not_found = || ApiError::known(Known::NotFound, None);
+    let owner = decode_segment(owner)
+        .and_then(|u| OwnerUuid::try_from(u).ok())
+        .filter(|o| caller.sees(o))
+        .ok_or_else(not_found)?;
+    let name = decode_segment(name).ok_or_else(not_found)?;
+    let cluster = state.svm(&owner).ok_or_else(not_found)?.is_admin;
+    state.account(&owner, &name).ok_or_else(not_found)?;
+    let body = read_json(req.body)?;
+
+    let mut applications = None;
+    let mut locked = None;
+    let mut comment = None;
+    let mut role = None;
+    let mut password = None;
+    for (k, v) in &body {
+        match k.as_str() {
+            "applications" => applications = Some(read_applications(v)?),
+            "locked" => {
+                locked = Some(
+                    v.as_bool()
+                        .ok_or_else(|| ApiError::inferred(&INVALID_BODY_VALUE, "locked"))?,
+                )
+            }
+            "comment" => {
+                comment = Some(
+                    v.as_str()
+                        .ok_or_else(|| ApiError::inferred(&INVALID_BODY_VALUE, "comment"))?
+                        .to_owned(),
+                )
+            }
+            "role" => {
+                let n = v
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| ApiError::inferred(&INVALID_BODY_VALUE, "role.name"))?;
+                role = Some(
+                    Role::parse(n, cluster)
+                        .ok_or_else(|| ApiError::inferred(&ROLE_NOT_FOUND, "role.name"))?,
+                );
+            }
+            "password" => {
+                password = Some(
+                    v.as_str()
+                        .filter(|p| !p.is_empty())
+                        .ok_or_else(|| ApiError::inferred(&INVALID_BODY_VALUE, "password"))?
+                        .to_owned(),
+                )
+            }
+            "owner" | "name" | "scope" => {
+                return Err(ApiError::known_with(
+                    Known::FieldCannotBeSet,
+                    &format!("Field \"{k}\" cannot be set in this operation."),
+                    Some(k),
+                ))
+            }
+            other => return Err(ApiError::inferred(&UNEXPECTED_ARGUMENT, other)),
+        }
+    }
+    let account = state
+        .accounts
+        .iter_mut()
+        .find(|a| a.owner == owner && a.name.as_str() == name)
+        .ok_or_else(not_found)?;
+    if let Some(a) = applications {
+        account.applications = a;
+    }
+    if let Some(l) = locked {
+        account.locked = l;
+    }
+    if let Some(c) = comment {
+        account.comment = c;
+    }
+    if let Some(r) = role {
+        account.role = r;
+    }
+    if let Some(p) = password {
+        account.password = p;
+    }
+    if locked == Some(false) {
+        state.failed_logins.remove(&name);
+    }
+    Ok(Reply::ok(json!({}), Def::Empty))
 }

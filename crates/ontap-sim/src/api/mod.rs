@@ -28,8 +28,12 @@ pub struct Caller {
 
 impl Caller {
     /// Authenticates basic credentials against the accounts of the cluster.
-    pub fn sign_in(state: &State, user: &str, password: &str) -> Option<Caller> {
-        Caller::of(state, state.sign_in(user, password)?)
+    pub fn sign_in(state: &mut State, user: &str, password: &str) -> Option<Caller> {
+        let caller = state
+            .sign_in(user, password)
+            .and_then(|a| Caller::of(state, a));
+        state.count_sign_in(user, caller.is_some());
+        caller
     }
 
     /// Authenticates an OAuth 2.0 bearer token handed to the emulator (`--token`).
@@ -131,8 +135,32 @@ pub struct Request<'a> {
     pub body: &'a [u8],
 }
 
-/// Routes a request from a signed-in caller to its handler.
+/// Routes a request from a signed-in caller to its handler, and writes every request that may
+/// change something (POST, PATCH, DELETE) to the audit log ([`crate::audit`]) with its result.
 pub fn handle(sim: &Sim, caller: &Caller, req: &Request<'_>) -> Result<Reply, ApiError> {
+    handle_logged(sim, caller, req, 0)
+}
+
+/// [`handle`] with the request's number, which the audit record carries.
+pub fn handle_logged(
+    sim: &Sim,
+    caller: &Caller,
+    req: &Request<'_>,
+    request_id: u64,
+) -> Result<Reply, ApiError> {
+    let result = route(sim, caller, req);
+    if matches!(req.method, "POST" | "PATCH" | "DELETE") {
+        let id = if request_id == 0 {
+            sim.with_state(|s| s.audit_index + 1)
+        } else {
+            request_id
+        };
+        sim.with_state(|s| crate::audit::record(s, caller, req, id, &result));
+    }
+    result
+}
+
+fn route(sim: &Sim, caller: &Caller, req: &Request<'_>) -> Result<Reply, ApiError> {
     let rest = req.path.strip_prefix("/api").unwrap_or(req.path);
     let segments: Vec<&str> = rest.strip_prefix('/').unwrap_or(rest).split('/').collect();
     let has_totp = sim.version().has_totp();
@@ -149,6 +177,13 @@ pub fn handle(sim: &Sim, caller: &Caller, req: &Request<'_>) -> Result<Reply, Ap
         (["security", "accounts", owner, name], "GET") => {
             sim.with_state(|s| accounts::get(s, caller, owner, name, req))
         }
+        (["security", "accounts", owner, name], "PATCH") => {
+            sim.with_state(|s| accounts::patch(s, caller, owner, name, req))
+        }
+        (["security", "audit", "messages"], "GET") => {
+            sim.with_state(|s| crate::audit::list(s, caller, req))
+        }
+        (["security", "audit", "messages"], _) => not_supported(),
         (["security", "login", "totps"], "GET") if has_totp => {
             sim.with_state(|s| totps::list(s, caller, req))
         }

@@ -1,0 +1,39 @@
+//! [`Sim`] methods for accounts and the audit log, for tests that drive the emulator directly.
+
+use ontap_model::OwnerUuid;
+
+use crate::audit::AuditRecord;
+use crate::model::Account;
+use crate::Sim;
+
+impl Sim {
+    /// The account `name` of the SVM `owner_uuid`.
+    pub fn account(&self, owner_uuid: &str, name: &str) -> Option<Account> {
+        let owner = OwnerUuid::try_from(owner_uuid).ok()?;
+        self.with_state(|s| s.account(&owner, name).cloned())
+    }
+
+    /// Replaces (or adds) an account, matched by owner and name.
+    pub fn put_account(&self, account: Account) {
+        self.with_state(|s| {
+            match s
+                .accounts
+                .iter_mut()
+                .find(|a| a.owner == account.owner && a.name == account.name)
+            {
+                Some(a) => *a = account,
+                None => s.accounts.push(account),
+            }
+        })
+    }
+
+    /// Every audit record so far, oldest first.
+    pub fn audit(&self) -> Vec<AuditRecord> {
+        self.with_state(|s| s.audit.clone())
+    }
+
+    /// Sets `-max-failed-login-attempts` (0: never lock).
+    pub fn set_max_failed_logins(&self, n: u32) {
+        self.with_state(|s| s.max_failed_logins = n);
+    }
+}

@@ -87,6 +87,7 @@ fn Shell() -> impl IntoView {
     // Every store provided here is dropped with the shell when the session ends.
     ProfileStore::provide();
     crate::changelog::ChangeLog::provide();
+    crate::pages::enroll::EnrollState::provide();
     let idle_ms = session
         .0
         .with_untracked(|s| s.as_ref().map(|s| s.idle_ms))
@@ -102,6 +103,7 @@ fn Shell() -> impl IntoView {
                 <Route path=path!("/profiles") view=ProfilesPage />
                 <Route path=path!("/profiles/:owner/:account") view=ProfilePage />
                 <Route path=path!("/changes") view=crate::pages::changes::ChangesPage />
+                <Route path=path!("/enroll") view=crate::pages::enroll::EnrollPage />
             </Routes>
         </main>
     }
@@ -169,11 +171,13 @@ fn Banner() -> impl IntoView {
                 {i.note.map(|n| view! { <p class="banner-note">{n}</p> })}
             })}
             <div class="banner-tools">
+                <crate::pages::enroll::EnrollLink />
                 <A href="/changes" attr:class="banner-link">"Changes"</A>
                 <ThemeToggle id="theme" />
                 <button
                     type="button"
                     class="button button-quiet"
+                    data-leaves-page=""
                     on:click=move |_| {
                         session.sign_out(SignedOut::ByUser);
                         navigate("/", Default::default());

@@ -286,6 +286,23 @@ impl Client {
         check_status(a).map(|_| ())
     }
 
+    /// POST with a JSON body, sent once (never retried: a lost answer leaves its outcome
+    /// unknown); the 2xx answer comes back whole, its `Date` header included.
+    pub async fn post_json(&self, path: &str, body: &str) -> Result<Answer, ApiError> {
+        let a = self.send("POST", path, Some(body), WRITE_TIMEOUT_MS).await?;
+        check_status(a)
+    }
+
+    /// GET that also returns the answer's `Date` header (the cluster's clock).
+    pub async fn get_dated<T: DeserializeOwned>(
+        &self,
+        path: &str,
+    ) -> Result<(T, Option<String>), ApiError> {
+        let a = self.send("GET", path, None, READ_TIMEOUT_MS).await?;
+        let date = a.date.clone();
+        decode_ok(a).map(|t| (t, date))
+    }
+
     /// DELETE; success is any 2xx (ONTAP answers `{}`).
     pub async fn delete(&self, path: &str) -> Result<(), ApiError> {
         let a = self

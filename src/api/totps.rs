@@ -1,9 +1,10 @@
 //! `/api/security/login/totps`: list, count, read and change TOTP profiles.
 
 use ontap_model::totp::TOTPS_PATH;
-use ontap_model::{Query, Totp, TotpKey, TotpPatch};
+use ontap_model::{Collection, Query, Totp, TotpCreate, TotpCreated, TotpKey, TotpPatch};
 
 use super::http::{ApiError, Client};
+use super::identity::exact;
 use super::list;
 
 /// The fields the editor shows (the key fields come with every record).
@@ -62,4 +63,50 @@ pub async fn patch(client: &Client, key: &TotpKey, patch: &TotpPatch) -> Result<
 /// [`ontap_model::Version::rest_delete_supported`]).
 pub async fn delete(client: &Client, key: &TotpKey) -> Result<(), ApiError> {
     client.delete(&key.path()).await
+}
+
+/// The signed-in account's own profile, if it has one: `account.name` (and `owner.name` for an
+/// SVM-scoped account) as exact filters, with `enabled`. The `Date` header comes along.
+pub async fn own(
+    client: &Client,
+    account: &str,
+    owner_name: Option<&str>,
+) -> Result<(Option<Totp>, Option<String>), ApiError> {
+    let mut q = Query::new()
+        .filter("account.name", &exact(account))
+        .fields(&["enabled", "owner.name", "scope"]);
+    if let Some(o) = owner_name {
+        q = q.filter("owner.name", &exact(o));
+    }
+    let (c, date): (Collection<Totp>, _) = client
+        .get_dated(&format!("{TOTPS_PATH}{}", q.to_query_string()))
+        .await?;
+    let mine = c
+        .records
+        .into_iter()
+        .find(|t| t.account_name() == Some(account));
+    Ok((mine, date))
+}
+
+/// Creates the signed-in user's own profile with `return_records=true`: the only answer that
+/// carries the secret, the install URL, a verification code and the emergency codes. Sent once.
+/// Returns the record and the answer's `Date` header.
+pub async fn create(
+    client: &Client,
+    body: &TotpCreate,
+) -> Result<(TotpCreated, Option<String>), ApiError> {
+    let json = serde_json::to_string(body).map_err(|e| ApiError::Decode(e.to_string()))?;
+    let q = Query::new().return_records(true);
+    let a = client
+        .post_json(&format!("{TOTPS_PATH}{}", q.to_query_string()), &json)
+        .await?;
+    let date = a.date.clone();
+    let c: Collection<TotpCreated> =
+        serde_json::from_str(&a.body).map_err(|e| ApiError::Decode(e.to_string()))?;
+    let record = c
+        .records
+        .into_iter()
+        .next()
+        .ok_or_else(|| ApiError::Decode("the created profile was not returned".into()))?;
+    Ok((record, date))
 }

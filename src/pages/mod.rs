@@ -2,5 +2,6 @@
 
 pub mod changes;
 pub mod connect;
+pub mod enroll;
 pub mod profile;
 pub mod profiles;

@@ -1,0 +1,103 @@
+//! The emergency codes of a new profile, shown first after the POST: a list, and Copy,
+//! Download (a `.txt` made in the browser: a Blob and an object URL, revoked right after) and
+//! Print (the print stylesheet shows only this block).
+
+use leptos::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::components::CopyButton;
+
+/// The text file: who the codes are for, the codes, what they are for.
+pub fn codes_text(label: &str, codes: &[String]) -> String {
+    let mut t = format!(
+        "Emergency codes for {label}\n\nEach code works once, in place of the authenticator's code \
+         at an SSH login.\nKeep them somewhere safe, away from the phone.\n\n"
+    );
+    for c in codes {
+        t.push_str(c);
+        t.push('\n');
+    }
+    t
+}
+
+/// A file name of plain characters.
+pub fn file_name(account: &str) -> String {
+    let safe: String = account
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .collect();
+    format!("totp-emergency-codes-{safe}.txt")
+}
+
+/// Starts the download of `text` as `name`; false when the browser refused.
+fn download(name: &str, text: &str) -> bool {
+    let go = || -> Result<(), JsValue> {
+        let parts = js_sys::Array::of1(&JsValue::from_str(text));
+        let options = web_sys::BlobPropertyBag::new();
+        options.set_type("text/plain;charset=utf-8");
+        let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
+        let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+        let document = web_sys::window()
+            .and_then(|w| w.document())
+            .ok_or(JsValue::NULL)?;
+        let a: web_sys::HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
+        a.set_href(&url);
+        a.set_download(name);
+        // Not attached to the document: nothing but the download sees the click.
+        a.click();
+        web_sys::Url::revoke_object_url(&url)?;
+        Ok(())
+    };
+    go().is_ok()
+}
+
+#[component]
+pub fn EmergencyCodes(
+    /// `issuer:account`, for the file and the print-out.
+    #[prop(into)]
+    label: String,
+    #[prop(into)] account: String,
+    codes: Vec<String>,
+) -> impl IntoView {
+    let text = codes_text(&label, &codes);
+    let copy_text = Signal::derive({
+        let codes = codes.join("\n");
+        move || codes.clone()
+    });
+    let name = file_name(&account);
+    let download_failed = RwSignal::new(false);
+    let on_download = {
+        let text = text.clone();
+        move |_| download_failed.set(!download(&name, &text))
+    };
+    let on_print = move |_| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.print();
+        }
+    };
+    view! {
+        <section class="enroll-step codes" id="emergency-codes" aria-labelledby="codes-title">
+            <h2 id="codes-title">"1. Save your emergency codes"</h2>
+            <p>
+                "Each code works once, in place of a code from the app, if you lose your phone. "
+                "Keep them somewhere safe, away from the phone: this page cannot show them again."
+            </p>
+            <p class="print-only">{label.clone()}</p>
+            <ol class="codes-list" aria-label="Emergency codes">
+                {codes.into_iter().map(|c| view! { <li><code class="emergency-code">{c}</code></li> }).collect_view()}
+            </ol>
+            <div class="codes-actions">
+                <CopyButton text=copy_text label="Copy the emergency codes" />
+                <button type="button" class="button button-small" on:click=on_download>
+                    "Download .txt"
+                </button>
+                <button type="button" class="button button-small" on:click=on_print>
+                    "Print"
+                </button>
+            </div>
+            <p class="field-error" role="alert" hidden=move || !download_failed.get()>
+                "The browser did not save the file: copy the codes or print them instead."
+            </p>
+        </section>
+    }
+}

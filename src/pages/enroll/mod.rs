@@ -1,0 +1,777 @@
+//! Self-enrollment (`/enroll`): the signed-in user creates their own TOTP profile and sets up
+//! their authenticator app. The profile is active as soon as the POST succeeds, so the page
+//! explains that first, then shows the emergency codes before anything else, the QR code drawn
+//! locally from the `otpauth://` URI (from `install_url`, never loaded, or built from
+//! `secret_key`), the secret in groups, and checks a code from the app in the browser (RFC 6238,
+//! one step of drift either way), cross-checked with the cluster's `verification_code` and
+//! against the cluster's clock (`Date`). Nothing derived from the secret is requested from
+//! anywhere. Finishing, leaving or signing out wipes the secret, the URI and the codes.
+
+pub mod codes;
+pub mod entry;
+pub mod guard;
+pub mod qr;
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+use ontap_model::otp::{self, KeyUri, Secret};
+use ontap_model::totp::{AccountSelector, OwnerSelector};
+use ontap_model::{enroll, AccountName, Comment, Known, Scope, TotpCreate, TotpCreated};
+
+use crate::api::{identity, totps, ApiError};
+use crate::components::{Alert, CheckboxField, CopyButton, Status, TextField};
+use crate::session::SessionCtx;
+use codes::EmergencyCodes;
+pub use entry::{EnrollLink, EnrollState};
+use qr::QrCodeView;
+
+/// Who is enrolling: the signed-in account, as the POST names it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Me {
+    pub account: String,
+    /// The owning SVM's name for an SVM-scoped account; `None` for a cluster-scoped one.
+    pub svm: Option<String>,
+    pub cluster: String,
+}
+
+impl Me {
+    /// The signed-in account, when the session knows its name.
+    pub fn of(session: &SessionCtx) -> Option<Me> {
+        session.0.with_untracked(|s| {
+            let s = s.as_ref()?;
+            let account = s.identity.user.clone()?;
+            let svm = match s.identity.scope {
+                Some(Scope::Cluster) => None,
+                _ => s.identity.svm.clone(),
+            };
+            Some(Me {
+                account,
+                svm,
+                cluster: s.cluster.name.clone().unwrap_or_else(|| "ONTAP".into()),
+            })
+        })
+    }
+
+    /// The SVM a clustershell command names (the admin SVM of a cluster-scoped account is
+    /// called like the cluster).
+    fn vserver(&self) -> &str {
+        self.svm.as_deref().unwrap_or(&self.cluster)
+    }
+
+    /// How the account reads: `alice@vs_eng`, or `admin` when cluster-scoped.
+    fn display(&self) -> String {
+        match &self.svm {
+            Some(s) => format!("{}@{s}", self.account),
+            None => self.account.clone(),
+        }
+    }
+}
+
+/// Overwrites a string's bytes in place before it is dropped.
+fn wipe(s: &mut String) {
+    let n = s.len();
+    s.clear();
+    s.extend(std::iter::repeat_n('\0', n));
+}
+
+/// What the POST gave, as the page shows it. Its strings are overwritten when dropped.
+pub struct Enrolled {
+    pub key: KeyUri,
+    /// The `otpauth://totp/` URI drawn as the QR code.
+    pub uri: String,
+    pub secret: String,
+    pub codes: Vec<String>,
+    /// The URI came from `install_url` (else it was built from `secret_key`).
+    pub from_install_url: bool,
+    /// `verification_code` agrees with this page's computation (`None`: not sent).
+    pub cross_check: Option<bool>,
+    /// The browser's clock minus the cluster's, in seconds (`None`: no usable `Date`).
+    pub skew: Option<i64>,
+}
+
+impl Drop for Enrolled {
+    fn drop(&mut self) {
+        wipe(&mut self.uri);
+        wipe(&mut self.secret);
+        self.codes.iter_mut().for_each(wipe);
+    }
+}
+
+impl Enrolled {
+    /// Reads the created record: the URI from `install_url` when it carries one whose secret is
+    /// `secret_key`'s (or there is no `secret_key`), else built from `secret_key` with the
+    /// cluster as issuer and the account as name. `Err` when neither gives a secret.
+    pub fn from_created(
+        mut created: TotpCreated,
+        me: &Me,
+        date: Option<&str>,
+        browser_ms: f64,
+    ) -> Result<Enrolled, String> {
+        let from_key = created
+            .secret_key
+            .as_deref()
+            .map(Secret::from_base32)
+            .transpose()
+            .map_err(|e| format!("The secret the cluster sent is not valid base32 ({e})."))?;
+        let from_url = created
+            .install_url
+            .as_deref()
+            .and_then(otp::key_uri_in_install_url)
+            .filter(|k| from_key.as_ref().is_none_or(|s| *s == k.secret));
+        if let Some(s) = created.secret_key.as_mut() {
+            wipe(s);
+        }
+        if let Some(u) = created.install_url.as_mut() {
+            wipe(u);
+        }
+        let (key, from_install_url) = match (from_url, from_key) {
+            (Some(k), _) => (k, true),
+            (None, Some(secret)) => (
+                KeyUri {
+                    issuer: me.cluster.clone(),
+                    account: me.display(),
+                    secret,
+                },
+                false,
+            ),
+            (None, None) => {
+                return Err("The cluster created the profile but sent no secret.".into())
+            }
+        };
+        let skew = date.and_then(|d| otp::clock_skew_seconds(browser_ms, d));
+        let now = (browser_ms / 1000.0) as u64;
+        let cluster_now = skew.map_or(now, |s| (now as i64 - s).max(0) as u64);
+        let cross_check = created.verification_code.as_deref().map(|v| {
+            otp::matching_step(&key.secret, v, cluster_now, 1).is_some()
+                || otp::matching_step(&key.secret, v, now, 1).is_some()
+        });
+        Ok(Enrolled {
+            uri: key.to_uri(),
+            secret: key.secret.to_base32(),
+            codes: std::mem::take(&mut created.emergency_codes),
+            key,
+            from_install_url,
+            cross_check,
+            skew,
+        })
+    }
+
+    /// Checks a code from the app at the browser's time and at the cluster's, one step either
+    /// way; the step offset on success.
+    pub fn check(&self, code: &str, browser_ms: f64) -> Option<i64> {
+        let now = (browser_ms / 1000.0) as u64;
+        otp::matching_step(&self.key.secret, code, now, 1).or_else(|| {
+            let s = self.skew?;
+            let cluster_now = (now as i64 - s).max(0) as u64;
+            otp::matching_step(&self.key.secret, code, cluster_now, 1)
+        })
+    }
+}
+
+/// The code as typed, without spaces; an error text when it is not six digits.
+pub fn clean_code(text: &str) -> Result<String, &'static str> {
+    let c: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    if c.is_empty() {
+        Err("Enter the 6-digit code your authenticator app shows.")
+    } else if c.len() != otp::DIGITS as usize || !c.bytes().all(|b| b.is_ascii_digit()) {
+        Err("A code is 6 digits (spaces do not matter).")
+    } else {
+        Ok(c)
+    }
+}
+
+/// Where the flow stands.
+#[derive(Clone)]
+pub enum Stage {
+    /// Reading whether the account already has a profile.
+    Checking,
+    CheckFailed(ApiError),
+    /// A session without an account name (a token without a user claim).
+    NoAccount,
+    /// Asked to enroll another account: ONTAP allows only self-enrollment.
+    OtherAccount(String),
+    /// The account already has an enabled profile.
+    Existing,
+    /// The explanation and the comment; `replaces` when a disabled profile exists.
+    Intro { replaces: bool },
+    Posting,
+    /// The POST's answer was lost and a profile exists now: its secret cannot be shown again.
+    Lost,
+    Enrolled(Arc<Enrolled>),
+    Done,
+    /// The user stopped before finishing.
+    Stopped,
+}
+
+impl Stage {
+    /// The stages during which leaving asks first.
+    fn holds_secret(&self) -> bool {
+        matches!(self, Stage::Enrolled(_))
+    }
+}
+
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+#[component]
+pub fn EnrollPage() -> impl IntoView {
+    let session = SessionCtx::use_ctx();
+    let state = EnrollState::use_ctx();
+    let query = use_query_map();
+    let me = Me::of(&session);
+    let stage = RwSignal::new(Stage::Checking);
+    let comment = RwSignal::new(String::new());
+    let post_error = RwSignal::new(None::<ApiError>);
+    let code = RwSignal::new(String::new());
+    let code_error = RwSignal::new(None::<String>);
+    let verified = RwSignal::new(None::<i64>);
+    let saved = RwSignal::new(false);
+    let saved_error = RwSignal::new(None::<String>);
+
+    // The leave guard follows the stage; leaving the page or signing out disposes every signal
+    // above (the Arc<Enrolled> with them), and the guard is switched off.
+    Effect::new(move |_| guard::set_active(stage.with(Stage::holds_secret)));
+    on_cleanup(move || {
+        guard::set_active(false);
+        stage.try_set(Stage::Checking);
+    });
+
+    let wipe_all = move |next: Stage| {
+        guard::set_active(false);
+        stage.set(next);
+        code.set(String::new());
+        code_error.set(None);
+        verified.set(None);
+        saved.set(false);
+        saved_error.set(None);
+    };
+
+    // First: is this account the one asked for, and does it have a profile already?
+    let check = {
+        let me = me.clone();
+        move || {
+            let asked = query.with_untracked(|q| q.get("account"));
+            let Some(me) = me.clone() else {
+                stage.set(Stage::NoAccount);
+                return;
+            };
+            if let Some(other) = asked.filter(|a| !a.is_empty() && *a != me.account) {
+                stage.set(Stage::OtherAccount(other));
+                return;
+            }
+            let Some(client) = session.client() else { return };
+            stage.set(Stage::Checking);
+            spawn_local(async move {
+                let r = totps::own(&client, &me.account, me.svm.as_deref()).await;
+                let next = match r {
+                    Ok((Some(t), _)) if t.enabled != Some(false) => Stage::Existing,
+                    Ok((t, _)) => Stage::Intro {
+                        replaces: t.is_some(),
+                    },
+                    Err(e) => Stage::CheckFailed(e),
+                };
+                if let Stage::Existing = next {
+                    state.set_needed(false);
+                }
+                stage.try_set(next);
+            });
+        }
+    };
+    check();
+
+    let create = {
+        let me = me.clone();
+        move || {
+            if !matches!(stage.get_untracked(), Stage::Intro { .. }) {
+                return;
+            }
+            let (Some(me), Some(client)) = (me.clone(), session.client()) else {
+                return;
+            };
+            let Ok(account) = AccountName::try_from(me.account.as_str()) else {
+                post_error.set(Some(ApiError::Decode("the account name is not valid".into())));
+                return;
+            };
+            let text = comment.get_untracked();
+            let body = TotpCreate {
+                account: AccountSelector { name: account },
+                owner: me.svm.clone().map(|name| OwnerSelector {
+                    uuid: None,
+                    name: Some(name),
+                }),
+                comment: (!text.trim().is_empty())
+                    .then(|| Comment::try_from(text.as_str()).ok())
+                    .flatten(),
+            };
+            let back = stage.get_untracked();
+            post_error.set(None);
+            stage.set(Stage::Posting);
+            spawn_local(async move {
+                match totps::create(&client, &body).await {
+                    Ok((created, date)) => {
+                        state.set_needed(false);
+                        match Enrolled::from_created(created, &me, date.as_deref(), now_ms()) {
+                            Ok(e) => {
+                                stage.try_set(Stage::Enrolled(Arc::new(e)));
+                            }
+                            Err(why) => {
+                                post_error.try_set(Some(ApiError::Decode(why)));
+                                stage.try_set(Stage::Lost);
+                            }
+                        }
+                    }
+                    Err(e) if e.outcome_unknown() => {
+                        // Never sent twice: read whether the profile exists now.
+                        let now = totps::own(&client, &me.account, me.svm.as_deref()).await;
+                        match now {
+                            Ok((Some(t), _)) if t.enabled != Some(false) => {
+                                state.set_needed(false);
+                                stage.try_set(Stage::Lost);
+                            }
+                            Ok(_) => {
+                                post_error.try_set(Some(e));
+                                stage.try_set(back);
+                            }
+                            Err(_) => {
+                                post_error.try_set(Some(e));
+                                stage.try_set(Stage::Lost);
+                            }
+                        }
+                    }
+                    Err(e) => {
+                        post_error.try_set(Some(e));
+                        stage.try_set(back);
+                    }
+                }
+            });
+        }
+    };
+
+    let on_check_code = move || {
+        let Stage::Enrolled(e) = stage.get_untracked() else { return };
+        match clean_code(&code.get_untracked()) {
+            Err(msg) => {
+                code_error.set(Some(msg.into()));
+                verified.set(None);
+            }
+            Ok(c) => match e.check(&c, now_ms()) {
+                Some(d) => {
+                    code_error.set(None);
+                    verified.set(Some(d));
+                }
+                None => {
+                    verified.set(None);
+                    code_error.set(Some(format!(
+                        "This code does not match. Check that you scanned the QR code above (the app \
+                         shows {}) and type the code the app shows now: it changes every 30 seconds.",
+                        e.key.label()
+                    )));
+                }
+            },
+        }
+    };
+
+    let finish = move || {
+        let mut ok = true;
+        if verified.get_untracked().is_none() {
+            code_error.set(Some(
+                "Check a code from your authenticator app first: then you know it works.".into(),
+            ));
+            ok = false;
+        }
+        if !saved.get_untracked() {
+            saved_error.set(Some("Confirm that you saved the emergency codes.".into()));
+            ok = false;
+        }
+        if ok {
+            wipe_all(Stage::Done);
+            if let Some(store) = use_context::<crate::store::ProfileStore>() {
+                if store.progress.get_untracked() != crate::store::Progress::Idle {
+                    store.reload();
+                }
+            }
+        }
+    };
+
+    let stop = move || {
+        let leave = web_sys::window()
+            .and_then(|w| w.confirm_with_message(guard::LEAVE_QUESTION).ok())
+            .unwrap_or(false);
+        if leave {
+            wipe_all(Stage::Stopped);
+        }
+    };
+
+    let me_view = me.clone();
+    let body = move || {
+        let me = me_view.clone();
+        match stage.get() {
+            Stage::Checking => view! { <Status message="Checking your account…" busy=true /> }.into_any(),
+            Stage::CheckFailed(e) => {
+                let (m, n) = e.explain();
+                let check = check.clone();
+                view! {
+                    <Alert message=m next_step=n>
+                        <button type="button" class="button" on:click=move |_| check()>"Try again"</button>
+                    </Alert>
+                }
+                .into_any()
+            }
+            Stage::NoAccount => view! {
+                <Alert
+                    message="This session does not say which account it is."
+                    next_step="Sign in with your user name and password (or a token that names you) to set up your own authenticator."
+                />
+            }
+            .into_any(),
+            Stage::OtherAccount(other) => {
+                let mine = me.as_ref().map(|m| m.account.clone()).unwrap_or_default();
+                view! {
+                    <Alert
+                        message=format!("ONTAP allows only self-enrollment: you cannot set up the authenticator of {other}.")
+                        next_step=format!("{other} signs in to this page as themselves and chooses \"Set up my authenticator\". An administrator cannot create a TOTP profile for anyone else.")
+                    />
+                    <p><A href="/enroll">{format!("Set up my own authenticator ({mine})")}</A></p>
+                }
+                .into_any()
+            }
+            Stage::Existing => existing_view(me.as_ref()).into_any(),
+            Stage::Intro { replaces } => {
+                let create = create.clone();
+                intro_view(me.as_ref(), replaces, comment, post_error, false, Callback::new(move |()| create())).into_any()
+            }
+            Stage::Posting => intro_view(me.as_ref(), false, comment, post_error, true, Callback::new(|()| ())).into_any(),
+            Stage::Lost => lost_view(me.as_ref(), post_error).into_any(),
+            Stage::Enrolled(e) => enrolled_view(
+                e,
+                code,
+                code_error,
+                verified,
+                saved,
+                saved_error,
+                Callback::new(move |()| on_check_code()),
+                Callback::new(move |()| finish()),
+                Callback::new(move |()| stop()),
+            )
+            .into_any(),
+            Stage::Done => view! {
+                <div class="enroll-step enroll-done">
+                    <Status message="Your authenticator is set up." />
+                    <p>
+                        "From your next SSH login, ONTAP asks for the 6-digit code from the app after your password. "
+                        "The secret and the emergency codes are gone from this page; keep the codes you saved."
+                    </p>
+                    <p><A href="/profiles">"Go to the TOTP profiles"</A></p>
+                </div>
+            }
+            .into_any(),
+            Stage::Stopped => view! {
+                <div class="enroll-step enroll-done">
+                    <Alert
+                        message="Set-up stopped. Your profile is active: SSH now asks for a code."
+                        next_step="If the app was not set up: use one of your emergency codes at your next SSH login, or ask an administrator to disable your profile, then enroll again here."
+                    />
+                    <p><A href="/profiles">"Go to the TOTP profiles"</A></p>
+                </div>
+            }
+            .into_any(),
+        }
+    };
+
+    view! {
+        <div class="enroll" id="enroll">
+            <h1>"Set up my authenticator"</h1>
+            {body}
+        </div>
+    }
+}
+
+/// The explanation before anything is created, the optional comment, and Create.
+fn intro_view(
+    me: Option<&Me>,
+    replaces: bool,
+    comment: RwSignal<String>,
+    post_error: RwSignal<Option<ApiError>>,
+    busy: bool,
+    on_create: Callback<()>,
+) -> impl IntoView {
+    let who = me.map(Me::display).unwrap_or_default();
+    let cluster = me.map(|m| m.cluster.clone()).unwrap_or_default();
+    let me = me.cloned();
+    let error = move || {
+        post_error.get().map(|e| match e.known() {
+            Some(Known::TotpNotConfigured) => second_factor_view(me.as_ref()).into_any(),
+            _ if is_duplicate(&e) => existing_view(me.as_ref()).into_any(),
+            _ if is_self_only(&e) => view! {
+                <Alert
+                    message="The cluster allows a TOTP profile to be created only by the account itself."
+                    next_step="ONTAP allows only self-enrollment: sign in to this page as the account that will use the codes. An administrator cannot enroll someone else."
+                />
+            }
+            .into_any(),
+            _ => {
+                let (m, n) = e.explain();
+                view! { <Alert message=m next_step=n /> }.into_any()
+            }
+        })
+    };
+    view! {
+        <section class="enroll-step" aria-labelledby="intro-title">
+            <h2 id="intro-title">{format!("TOTP for {who} on {cluster}")}</h2>
+            <p>
+                "This creates your TOTP profile and connects an authenticator app on your phone "
+                "(Google Authenticator, Microsoft Authenticator, FreeOTP, Authy…)."
+            </p>
+            <ul class="enroll-facts">
+                <li><strong>"The profile is active at once."</strong>" From the moment it is created, SSH asks for a 6-digit code from the app after your password."</li>
+                <li>"You then get emergency codes: each one works once instead of a code. Save them before anything else."</li>
+                <li>"You scan a QR code drawn by this page (nothing leaves your browser), then type a code from the app to check it."</li>
+                <li>"If you lose the phone: use an emergency code, or ask an administrator to disable your profile, then enroll again."</li>
+            </ul>
+            {replaces.then(|| view! {
+                <p class="notice notice-warn">"Your previous profile is disabled: creating a new one replaces it, with a new secret."</p>
+            })}
+            <form class="enroll-form" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                on_create.run(());
+            }>
+                <TextField
+                    id="enroll-comment"
+                    label="Comment (optional)"
+                    hint="For example the app or the phone, so an administrator knows which one it is."
+                    value=comment
+                    error=Signal::derive(|| None::<String>)
+                    disabled=Signal::derive(move || busy)
+                />
+                <button type="submit" class="button button-primary" disabled=busy>
+                    {if busy { "Creating…" } else { "Create my profile" }}
+                </button>
+            </form>
+            {error}
+        </section>
+    }
+}
+
+fn is_duplicate(e: &ApiError) -> bool {
+    matches!(e, ApiError::Ontap { status: 409, .. }) || e.known() == Some(Known::Duplicate)
+}
+
+fn is_self_only(e: &ApiError) -> bool {
+    matches!(e, ApiError::Ontap { body, .. } if body.error.code.as_u64() == Some(6_691_623))
+}
+
+/// 144834561: what an administrator runs first (CLI and REST).
+fn second_factor_view(me: Option<&Me>) -> impl IntoView {
+    let account = me.map(|m| m.account.clone()).unwrap_or_default();
+    let vserver = me.map(|m| m.vserver().to_owned()).unwrap_or_default();
+    let cli = enroll::second_factor_cli(&vserver, &account).unwrap_or_default();
+    let uuid = RwSignal::new(None::<String>);
+    if let Some(client) = SessionCtx::use_ctx().client() {
+        let account = account.clone();
+        spawn_local(async move {
+            if let Ok(found) = identity::accounts_named(&client, &account).await {
+                let u = found
+                    .iter()
+                    .find(|a| a.owner_name() == Some(vserver.as_str()) || found.len() == 1)
+                    .and_then(|a| a.owner_uuid().map(str::to_owned));
+                uuid.try_set(u);
+            }
+        });
+    }
+    let rest = move || {
+        let u = uuid.get().unwrap_or_else(|| "{owner.uuid}".into());
+        let (path, body) = enroll::second_factor_rest(&u, &account);
+        format!("PATCH {path}\n{body}")
+    };
+    view! {
+        <Alert
+            message="TOTP is not set up as the SSH second factor of your account, so ONTAP refuses a profile (error 144834561)."
+            next_step="Ask a cluster administrator to set it, then come back here. In the cluster shell:"
+        >
+            <pre class="command" tabindex="0" aria-label="CLI command">{cli.clone()}</pre>
+            <p class="notice-detail">"Or with the REST API (applications replaces the whole list: keep every application the account has, http included, which this page needs):"</p>
+            <pre class="command" tabindex="0" aria-label="REST call">{rest}</pre>
+        </Alert>
+    }
+}
+
+/// An enabled profile exists: how to reset it.
+fn existing_view(me: Option<&Me>) -> impl IntoView {
+    let account = me.map(|m| m.account.clone()).unwrap_or_default();
+    let vserver = me.map(|m| m.vserver().to_owned()).unwrap_or_default();
+    let cli = enroll::reset_cli(&vserver, &account).unwrap_or_default();
+    view! {
+        <Alert
+            message="You already have an enabled TOTP profile."
+            next_step="To set up a new authenticator (a new phone, a lost one), an administrator first disables your profile (ONTAP's documented reset); then you enroll again here. Until then, sign in over SSH with your current app or an emergency code. In the cluster shell, the administrator runs:"
+        >
+            <pre class="command" tabindex="0" aria-label="CLI command to disable the profile">{cli}</pre>
+        </Alert>
+        <p><A href="/profiles">"Go to the TOTP profiles"</A></p>
+    }
+}
+
+/// The profile was created but its answer was lost: nothing can show the secret again.
+fn lost_view(me: Option<&Me>, post_error: RwSignal<Option<ApiError>>) -> impl IntoView {
+    let account = me.map(|m| m.account.clone()).unwrap_or_default();
+    let vserver = me.map(|m| m.vserver().to_owned()).unwrap_or_default();
+    let cli = enroll::reset_cli(&vserver, &account).unwrap_or_default();
+    let detail = move || post_error.get().map(|e| e.explain().0);
+    view! {
+        <Alert
+            message="Your profile may have been created, but its answer (the secret and the emergency codes) did not arrive, and ONTAP never shows them again."
+            next_step="SSH may now ask you for a code you do not have. Ask an administrator to disable your profile, then enroll again here:"
+        >
+            <pre class="command" tabindex="0" aria-label="CLI command to disable the profile">{cli}</pre>
+            <p class="notice-detail">{detail}</p>
+        </Alert>
+    }
+}
+
+/// After the POST: codes first, then the QR code and the secret, the code check, Finish.
+#[allow(clippy::too_many_arguments)]
+fn enrolled_view(
+    e: Arc<Enrolled>,
+    code: RwSignal<String>,
+    code_error: RwSignal<Option<String>>,
+    verified: RwSignal<Option<i64>>,
+    saved: RwSignal<bool>,
+    saved_error: RwSignal<Option<String>>,
+    on_check: Callback<()>,
+    on_finish: Callback<()>,
+    on_stop: Callback<()>,
+) -> impl IntoView {
+    let label = e.key.label();
+    let secret_grouped = otp::grouped(&e.secret);
+    let secret_plain = e.secret.clone();
+    let copy_secret = Signal::derive(move || secret_plain.clone());
+    let skew = e.skew.filter(|s| s.abs() > otp::MAX_SKEW_SECONDS).map(|s| {
+        let dir = if s > 0 { "ahead of" } else { "behind" };
+        format!(
+            "This computer's clock is {} seconds {dir} the cluster's. SSH checks codes against \
+             the cluster's clock, and the app uses the phone's: if either is off by more than 30 \
+             seconds, codes are refused. Set the clocks automatically (NTP) on the phone, this \
+             computer and the cluster.",
+            s.abs()
+        )
+    });
+    let cross = match e.cross_check {
+        Some(true) => Some(view! {
+            <p class="enroll-note">"The cluster's verification code matches this page's computation."</p>
+        }.into_any()),
+        Some(false) => Some(view! {
+            <p class="notice notice-warn" role="alert">
+                "The cluster's verification code does not match the code this page computes from the secret. "
+                "This page's check may be wrong: after scanning, test an SSH login in a second session before closing this one."
+            </p>
+        }.into_any()),
+        None => None,
+    };
+    let source = if e.from_install_url {
+        "Drawn in your browser from the otpauth address in the cluster's install URL (the URL itself is never opened)."
+    } else {
+        "Drawn in your browser from the secret the cluster sent."
+    };
+    let saved_signal = saved;
+    Effect::new(move |_| {
+        if saved_signal.get() {
+            saved_error.set(None);
+        }
+    });
+    view! {
+        <Status message="Your TOTP profile is created and active: SSH now asks for a code." />
+        {skew.map(|s| view! { <p class="notice notice-warn" role="alert" id="clock-warning">{s}</p> })}
+        <EmergencyCodes label=label.clone() account=e.key.account.clone() codes=e.codes.clone() />
+
+        <section class="enroll-step" aria-labelledby="scan-title">
+            <h2 id="scan-title">"2. Scan the QR code with your authenticator app"</h2>
+            <div class="scan">
+                <QrCodeView text=e.uri.clone() label=format!("QR code of the TOTP secret for {label}") />
+                <div class="scan-detail">
+                    <dl class="enroll-dl">
+                        <div><dt>"Issuer"</dt><dd id="enroll-issuer">{e.key.issuer.clone()}</dd></div>
+                        <div><dt>"Account"</dt><dd id="enroll-account">{e.key.account.clone()}</dd></div>
+                        <div><dt>"Type"</dt><dd>"Time-based, 6 digits, every 30 seconds (SHA-1)"</dd></div>
+                    </dl>
+                    <p class="enroll-note">{source}</p>
+                    <p>"Cannot scan? Enter this secret in the app by hand (spaces do not matter):"</p>
+                    <p class="secret"><code id="enroll-secret">{secret_grouped}</code></p>
+                    <CopyButton text=copy_secret label="Copy the secret" />
+                </div>
+            </div>
+        </section>
+
+        <section class="enroll-step" aria-labelledby="verify-title">
+            <h2 id="verify-title">"3. Type a code from the app"</h2>
+            {cross}
+            <form class="enroll-form" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                on_check.run(());
+            }>
+                <div class="field" class:field-invalid=move || code_error.with(Option::is_some)>
+                    <label for="enroll-code">"Code from the app"</label>
+                    <input
+                        id="enroll-code"
+                        name="enroll-code"
+                        type="text"
+                        inputmode="numeric"
+                        autocomplete="one-time-code"
+                        maxlength="7"
+                        class="code-input"
+                        prop:value=move || code.get()
+                        on:input=move |ev| {
+                            code.set(event_target_value(&ev));
+                            verified.set(None);
+                        }
+                        aria-invalid=move || if code_error.with(Option::is_some) { "true" } else { "false" }
+                        aria-describedby="enroll-code-error"
+                    />
+                    <p class="field-error" id="enroll-code-error" role="alert" hidden=move || code_error.with(Option::is_none)>
+                        {move || code_error.get()}
+                    </p>
+                </div>
+                <button type="submit" class="button">"Check the code"</button>
+            </form>
+            <div aria-live="polite">
+                {move || verified.get().map(|d| {
+                    let note = match d {
+                        0 => String::new(),
+                        d => format!(" (the phone's clock is about {} seconds {})", d.abs() * 30, if d > 0 { "ahead" } else { "behind" }),
+                    };
+                    view! { <Status message=format!("The code is right: the app is set up.{note}") /> }
+                })}
+            </div>
+        </section>
+
+        <section class="enroll-step" aria-labelledby="finish-title">
+            <h2 id="finish-title">"4. Finish"</h2>
+            <CheckboxField
+                id="codes-saved"
+                label="I have saved my emergency codes"
+                value=saved
+                error=Signal::derive(move || saved_error.get())
+            />
+            <button type="button" class="button button-primary" on:click=move |_| on_finish.run(())>
+                "Finish"
+            </button>
+            <p class="enroll-note">"Finishing wipes the QR code, the secret and the emergency codes from this page."</p>
+        </section>
+
+        <details class="enroll-step enroll-help">
+            <summary>"Cannot finish now?"</summary>
+            <p>
+                "Your profile is already active. If your phone is not at hand, or the app will not take the code: "
+                "save the emergency codes and use one at your next SSH login, or ask an administrator to disable "
+                "your profile, then enroll again here."
+            </p>
+            <button type="button" class="button button-quiet" on:click=move |_| on_stop.run(())>
+                "Stop without finishing…"
+            </button>
+        </details>
+    }
+}

@@ -87,6 +87,7 @@ fn Shell() -> impl IntoView {
     // Every store provided here is dropped with the shell when the session ends.
     ProfileStore::provide();
     crate::changelog::ChangeLog::provide();
+    crate::pages::profiles::bulk::BulkState::provide();
     crate::pages::enroll::EnrollState::provide();
     let idle_ms = session
         .0
@@ -101,6 +102,7 @@ fn Shell() -> impl IntoView {
             <Routes fallback=|| view! { <NotFound /> }>
                 <Route path=path!("/") view=|| view! { <Redirect path="/profiles" /> } />
                 <Route path=path!("/profiles") view=ProfilesPage />
+                <Route path=path!("/profiles/bulk") view=crate::pages::profiles::bulk::BulkPage />
                 <Route path=path!("/profiles/:owner/:account") view=ProfilePage />
                 <Route path=path!("/changes") view=crate::pages::changes::ChangesPage />
                 <Route path=path!("/enroll") view=crate::pages::enroll::EnrollPage />

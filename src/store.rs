@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use ontap_model::{Account, Totp, TotpKey};
+use ontap_model::{Account, Totp, TotpKey, TotpPatch};
 
 use crate::api::{accounts, totps, ApiError};
 use crate::pages::profiles::table::{join_not_enrolled, Row};
@@ -155,6 +155,25 @@ impl ProfileStore {
     pub fn remove_profile(&self, key: &TotpKey) {
         let id = (key.owner.as_str(), key.account.as_str());
         self.rows.update(|rows| rows.retain(|r| r.id() != id));
+    }
+
+    /// Applies changes the cluster confirmed (a bulk run's results) to their rows, in one
+    /// update of the table.
+    pub fn apply_patches(&self, changes: &[(TotpKey, TotpPatch)]) {
+        if changes.is_empty() {
+            return;
+        }
+        let by_id: std::collections::HashMap<(&str, &str), &TotpPatch> = changes
+            .iter()
+            .map(|(k, p)| ((k.owner.as_str(), k.account.as_str()), p))
+            .collect();
+        self.rows.update(|rows| {
+            for r in rows.iter_mut() {
+                if let Some(p) = by_id.get(&r.id()) {
+                    *r = r.patched(p);
+                }
+            }
+        });
     }
 
     /// Puts a re-read profile in place of its row (after a save in the editor).

@@ -2,17 +2,21 @@
 //! and have no profile. Filter, sort and the view state live in the URL; only the visible rows
 //! are in the DOM (a window over the filtered list), so 10,000 profiles stay fast.
 
+pub mod bulk;
 pub mod table;
 
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::components::A;
 use leptos_router::NavigateOptions;
 use wasm_bindgen::JsCast;
 
 use crate::components::{Alert, EncodedLink};
 use crate::pages::profile::editor_href;
+use crate::session::SessionCtx;
 use crate::store::{AccountsState, ProfileStore, Progress};
+use bulk::{selectable_id, BulkState, RowId};
 use table::{short_fingerprint, svm_names, Counts, Row, SortKey, Status, ViewState};
 
 /// Height of one table row in pixels (fixed in CSS, so the window can be computed).
@@ -49,6 +53,30 @@ pub fn ProfilesPage() -> impl IntoView {
         store.rows.with(|rows| v.apply(rows))
     });
     let counts = Memo::new(move |_| store.rows.with(|r| Counts::of(r)));
+
+    // Selection: in the state, not the DOM (only the visible rows are rendered).
+    let bulk = BulkState::use_ctx();
+    let can_select = SessionCtx::use_ctx().can_edit();
+    let anchor = RwSignal::new(None::<usize>);
+    let matching_ids = Memo::new(move |_| {
+        visible.with(|v| {
+            store
+                .rows
+                .with(|rows| v.iter().filter_map(|&i| selectable_id(&rows[i])).collect::<Vec<RowId>>())
+        })
+    });
+    let selected_n = Memo::new(move |_| {
+        bulk.selected.with(|s| store.rows.with(|rows| rows.iter().filter(|r| selectable_id(r).is_some_and(|id| s.contains(&id))).count()))
+    });
+    let all_matching_selected = Memo::new(move |_| {
+        matching_ids.with(|m| !m.is_empty() && bulk.selected.with(|s| m.iter().all(|id| s.contains(id))))
+    });
+    // A click on row `pos` (in the filtered order); with Shift, the range from the last click.
+    let on_pick = Callback::new(move |(pos, on, shift): (usize, bool, bool)| {
+        let ids = matching_range(visible, store, anchor.get_untracked().filter(|_| shift), pos);
+        bulk.set_many(ids, on);
+        anchor.set(Some(pos));
+    });
     let svms = Memo::new(move |_| store.rows.with(|r| svm_names(r)));
 
     // The window of rendered rows.
@@ -124,6 +152,15 @@ pub fn ProfilesPage() -> impl IntoView {
                 "ArrowUp" => Some(a.saturating_sub(1)),
                 "PageDown" => Some((a + page).min(n - 1)),
                 "PageUp" => Some(a.saturating_sub(page)),
+                " " if can_select && ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()).is_some_and(|e| e.tag_name() == "TR") => {
+                    ev.prevent_default();
+                    let id = visible.with_untracked(|v| store.rows.with_untracked(|rows| selectable_id(&rows[v[a]])));
+                    if let Some(id) = id {
+                        let on = !bulk.selected.with_untracked(|s| s.contains(&id));
+                        on_pick.run((a, on, ev.shift_key()));
+                    }
+                    None
+                }
                 "Home" => Some(0),
                 "End" => Some(n - 1),
                 "Enter" => {
@@ -253,6 +290,13 @@ pub fn ProfilesPage() -> impl IntoView {
         </ul>
         {progress}
         {accounts_note}
+        <Show when=move || can_select && selected_n.get() != 0>
+            <div class="selection-bar" role="region" aria-label="Selection">
+                <p class="selection-count" aria-live="polite">{move || format!("{} selected", selected_n.get())}</p>
+                <A href="/profiles/bulk" attr:class="button button-primary">"Change the selected…"</A>
+                <button type="button" class="button" on:click=move |_| { bulk.selected.set(Default::default()); anchor.set(None); }>"Clear selection"</button>
+            </div>
+        </Show>
         <div class="filters" role="search">
             <div class="filter-text">
                 <label for="filter">"Filter"</label>
@@ -331,12 +375,27 @@ pub fn ProfilesPage() -> impl IntoView {
                 let all = store.rows.with(Vec::len);
                 if shown == all { format!("{all} rows") } else { format!("{shown} of {all} rows match") }
             }}
-            <span class="keys">" · ↑↓ move, Enter opens, / filters"</span>
+            <span class="keys">{move || if can_select { " · ↑↓ move, Space selects, Enter opens, / filters" } else { " · ↑↓ move, Enter opens, / filters" }}</span>
+            {move || (can_select && !all_matching_selected.get() && !matching_ids.with(Vec::is_empty)).then(|| view! {
+                " "
+                <button type="button" class="button button-small select-all"
+                    on:click=move |_| bulk.set_many(matching_ids.get_untracked(), true)>
+                    {move || format!("Select all {} matching", matching_ids.with(Vec::len))}
+                </button>
+            })}
         </p>
         <div class="table-scroll" node_ref=scroller on:scroll=on_scroll>
             <table class="table table-fixed" aria-rowcount=move || visible.with(Vec::len) + 1>
                 <thead>
                     <tr aria-rowindex="1">
+                        {can_select.then(|| view! {
+                            <th scope="col" class="col-select">
+                                <input type="checkbox" id="select-matching"
+                                    aria-label=move || format!("Select all {} rows matching the filter", matching_ids.with(Vec::len))
+                                    prop:checked=move || all_matching_selected.get()
+                                    on:change=move |ev| bulk.set_many(matching_ids.get_untracked(), event_target_checked(&ev)) />
+                            </th>
+                        })}
                         {SortKey::ALL.into_iter().map(|k| {
                             let sort_by = sort_by.clone();
                             view! {
@@ -363,7 +422,11 @@ pub fn ProfilesPage() -> impl IntoView {
                         key=|(pos, i)| (*pos, *i)
                         children=move |(pos, i)| {
                             let row = store.rows.with_untracked(|r| r.get(i).cloned());
-                            row.map(|r| view! { <TableRow row=r pos=pos active=active /> })
+                            row.map(|r| {
+                                let id = selectable_id(&r);
+                                let select = can_select.then(|| (id, bulk.selected, on_pick));
+                                view! { <TableRow row=r pos=pos active=active select=select /> }
+                            })
                         }
                     />
                     <tr class="spacer" aria-hidden="true" style:height=move || {
@@ -382,7 +445,14 @@ pub fn ProfilesPage() -> impl IntoView {
 }
 
 #[component]
-fn TableRow(row: Row, pos: usize, active: RwSignal<usize>) -> impl IntoView {
+fn TableRow(
+    row: Row,
+    pos: usize,
+    active: RwSignal<usize>,
+    /// When the user may select: the row's id (`None`: not selectable), the selection, and
+    /// what a click does.
+    select: Option<(Option<RowId>, RwSignal<std::collections::HashSet<RowId>>, Callback<(usize, bool, bool)>)>,
+) -> impl IntoView {
     let name = row.account.clone();
     let account = match &row.key {
         Some(key) => view! { <EncodedLink href=editor_href(key)>{name}</EncodedLink> }.into_any(),
@@ -404,6 +474,27 @@ fn TableRow(row: Row, pos: usize, active: RwSignal<usize>) -> impl IntoView {
             tabindex=move || if active.get() == pos { "0" } else { "-1" }
             on:focus=move |_| active.set(pos)
         >
+            {select.map(|(id, selected, pick)| {
+                let label = format!("Select {} ({})", row.account, row.svm);
+                view! {
+                    <td class="col-select">
+                        {id.map(|id| {
+                            let id2 = id.clone();
+                            view! {
+                                <input type="checkbox" tabindex="-1" aria-label=label
+                                    prop:checked=move || selected.with(|s| s.contains(&id))
+                                    on:click=move |ev: web_sys::MouseEvent| {
+                                        let on = ev.target()
+                                            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+                                            .is_some_and(|i| i.checked());
+                                        let _ = &id2;
+                                        pick.run((pos, on, ev.shift_key()));
+                                    } />
+                            }
+                        })}
+                    </td>
+                }
+            })}
             <th scope="row" class="col-account">{account}</th>
             <td class="col-svm">{svm}</td>
             <td class="col-scope">{scope}</td>
@@ -443,4 +534,27 @@ fn download(name: &str, mime: &str, text: &str) {
         }
     }
     let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// The selectable ids of the rows from `from` to `to` (positions in the filtered order), or of
+/// row `to` alone when there is no anchor.
+fn matching_range(
+    visible: Memo<Vec<usize>>,
+    store: ProfileStore,
+    from: Option<usize>,
+    to: usize,
+) -> Vec<RowId> {
+    let (a, b) = match from {
+        Some(f) => (f.min(to), f.max(to)),
+        None => (to, to),
+    };
+    visible.with_untracked(|v| {
+        store.rows.with_untracked(|rows| {
+            v.iter()
+                .skip(a)
+                .take(b.saturating_sub(a) + 1)
+                .filter_map(|&i| selectable_id(&rows[i]))
+                .collect()
+        })
+    })
 }

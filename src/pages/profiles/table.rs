@@ -1,7 +1,7 @@
 //! The profile table's logic, apart from its view: rows joined from profiles and accounts,
 //! the view state (filter, sort) as it lives in the URL, counts, and CSV export.
 
-use ontap_model::{Account, Scope, Totp, TotpKey};
+use ontap_model::{Account, Scope, Totp, TotpKey, TotpPatch};
 
 /// What a row stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -116,6 +116,30 @@ impl Row {
             Status::NotEnrolled,
             String::new(),
             String::new(),
+        )
+    }
+
+    /// The row after `patch` was applied on the cluster (a bulk change's result).
+    pub fn patched(&self, patch: &TotpPatch) -> Row {
+        let status = match patch.enabled {
+            Some(true) => Status::Enabled,
+            Some(false) => Status::Disabled,
+            None => self.status,
+        };
+        let comment = patch
+            .comment
+            .as_ref()
+            .map(|c| c.as_str().to_owned())
+            .unwrap_or_else(|| self.comment.clone());
+        Row::new(
+            self.key.clone(),
+            self.account.clone(),
+            self.svm.clone(),
+            self.owner_uuid.clone(),
+            self.scope.clone(),
+            status,
+            comment,
+            self.fingerprint.clone(),
         )
     }
 

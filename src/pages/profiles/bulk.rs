@@ -1,0 +1,631 @@
+//! Bulk changes to the selected profiles (`/profiles/bulk`): choose the action (disable,
+//! enable, set, append or clear the comment), review exactly what changes and what is skipped
+//! and why (with the clustershell commands, copyable), then run the PATCHes through the bulk
+//! runner ([`crate::bulk`]) with per-row results, a CSV of the result, entries in the session's
+//! change log, and the table updated as rows finish.
+//!
+//! The selection and the run live in [`BulkState`], provided by the page shell: the table is
+//! windowed (only visible rows are in the DOM), so the selection cannot live in checkboxes, and
+//! a run goes on (and is reported) when the user looks at the table meanwhile.
+
+use std::collections::HashSet;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use ontap_model::bulk::{plan, Action, Plan, Planned, Skipped, Target};
+use ontap_model::{Comment, Known, TotpKey, TotpPatch};
+
+use crate::api::{totps, ApiError};
+use crate::bulk::{BulkProgress, FailKind, Ops, Phase, RowState, Runner};
+use crate::changelog::{ChangeLog, Outcome};
+use crate::components::CopyButton;
+use crate::session::SessionCtx;
+use crate::store::ProfileStore;
+
+use super::table::{csv_cell, Row, Status};
+
+/// A row's identity: owner UUID and account name.
+pub type RowId = (String, String);
+
+/// One bulk run of profile changes, with what was skipped at review.
+#[derive(Clone)]
+pub struct ProfileRun {
+    pub runner: Runner<Planned>,
+    pub action: Action,
+    pub skipped: Vec<Skipped>,
+}
+
+/// The selection of the profile table and the current bulk run, for the whole session.
+#[derive(Clone, Copy)]
+pub struct BulkState {
+    pub selected: RwSignal<HashSet<RowId>>,
+    pub run: RwSignal<Option<ProfileRun>>,
+    /// The shell's reactive owner: runs are created under it so they outlive the page.
+    owner: StoredValue<Option<Owner>>,
+    /// Confirmed changes not yet shown in the table (applied in batches).
+    pending: StoredValue<Vec<(TotpKey, TotpPatch)>, LocalStorage>,
+}
+
+impl BulkState {
+    /// Creates the state and provides it to the views below (called by the page shell).
+    pub fn provide() -> BulkState {
+        let s = BulkState {
+            selected: RwSignal::new(HashSet::new()),
+            run: RwSignal::new(None),
+            owner: StoredValue::new(Owner::current()),
+            pending: StoredValue::new_local(Vec::new()),
+        };
+        provide_context(s);
+        s
+    }
+
+    /// The state in the context, or a page-local one (component tests mount pages alone).
+    pub fn use_ctx() -> BulkState {
+        use_context::<BulkState>().unwrap_or_else(BulkState::provide)
+    }
+
+    pub fn toggle(&self, id: RowId, on: bool) {
+        self.selected.update(|s| {
+            if on {
+                s.insert(id);
+            } else {
+                s.remove(&id);
+            }
+        });
+    }
+
+    pub fn set_many(&self, ids: impl IntoIterator<Item = RowId>, on: bool) {
+        self.selected.update(|s| {
+            for id in ids {
+                if on {
+                    s.insert(id);
+                } else {
+                    s.remove(&id);
+                }
+            }
+        });
+    }
+}
+
+/// A row's id when it can be selected (a profile with a well-formed key).
+pub fn selectable_id(r: &Row) -> Option<RowId> {
+    r.key
+        .as_ref()
+        .map(|_| (r.owner_uuid.clone(), r.account.clone()))
+}
+
+/// What the planner knows of a row.
+pub fn target_of(r: &Row) -> Option<Target> {
+    Some(Target {
+        key: r.key.clone()?,
+        svm: r.svm.clone(),
+        scope: r.scope.clone(),
+        enabled: match r.status {
+            Status::Enabled => Some(true),
+            Status::Disabled => Some(false),
+            Status::NotEnrolled | Status::Unknown => None,
+        },
+        comment: r.comment.clone(),
+    })
+}
+
+/// The selected rows as planner targets, ordered by SVM then account.
+fn selected_targets(store: ProfileStore, sel: &HashSet<RowId>) -> Vec<Target> {
+    let mut t: Vec<Target> = store.rows.with(|rows| {
+        rows.iter()
+            .filter(|r| sel.contains(&(r.owner_uuid.clone(), r.account.clone())))
+            .filter_map(target_of)
+            .collect()
+    });
+    t.sort_by(|a, b| (&a.svm, &a.key.account).cmp(&(&b.svm, &b.key.account)));
+    t
+}
+
+/// The choice in the form: which action, and the comment text for set and append.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Choice {
+    Disable,
+    Enable,
+    Set,
+    Append,
+    Clear,
+}
+
+impl Choice {
+    const ALL: [Choice; 5] = [
+        Choice::Disable,
+        Choice::Enable,
+        Choice::Set,
+        Choice::Append,
+        Choice::Clear,
+    ];
+    fn label(self) -> &'static str {
+        match self {
+            Choice::Disable => "Disable (reset: the users must enroll again)",
+            Choice::Enable => "Enable",
+            Choice::Set => "Set the comment",
+            Choice::Append => "Append to the comment",
+            Choice::Clear => "Clear the comment",
+        }
+    }
+    fn slug(self) -> &'static str {
+        match self {
+            Choice::Disable => "disable",
+            Choice::Enable => "enable",
+            Choice::Set => "set-comment",
+            Choice::Append => "append-comment",
+            Choice::Clear => "clear-comment",
+        }
+    }
+    fn status(self) -> bool {
+        matches!(self, Choice::Disable | Choice::Enable)
+    }
+    fn action(self, text: &str) -> Action {
+        let c = Comment::try_from(text).unwrap_or_default();
+        match self {
+            Choice::Disable => Action::Disable,
+            Choice::Enable => Action::Enable,
+            Choice::Set => Action::SetComment(c),
+            Choice::Append => Action::AppendComment(c),
+            Choice::Clear => Action::ClearComment,
+        }
+    }
+}
+
+#[component]
+pub fn BulkPage() -> impl IntoView {
+    let bulk = BulkState::use_ctx();
+    let store = ProfileStore::use_ctx();
+    store.ensure_loaded();
+    view! {
+        {move || match bulk.run.get() {
+            Some(run) => view! { <RunView run=run /> }.into_any(),
+            None => view! { <SetupView /> }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn SetupView() -> impl IntoView {
+    let bulk = BulkState::use_ctx();
+    let store = ProfileStore::use_ctx();
+    let session = SessionCtx::use_ctx();
+    let may_status = session.can_change_status();
+    let may_edit = session.can_edit();
+    let choice = RwSignal::new(if may_status { Choice::Disable } else { Choice::Set });
+    let text = RwSignal::new(String::new());
+    let understood = RwSignal::new(false);
+    let targets = Memo::new(move |_| bulk.selected.with(|s| selected_targets(store, s)));
+    let action = Memo::new(move |_| text.with(|t| choice.get().action(t)));
+    let the_plan = Memo::new(move |_| targets.with(|t| plan(&action.get(), t)));
+    let invalid = move || action.with(|a| a.invalid());
+    let needs_text = move || matches!(choice.get(), Choice::Set | Choice::Append);
+    let is_disable = move || choice.get() == Choice::Disable;
+    let can_start = move || {
+        may_edit
+            && (may_status || !choice.get().status())
+            && invalid().is_none()
+            && the_plan.with(|p| !p.changes.is_empty())
+            && (!is_disable() || understood.get())
+    };
+
+    let start = move |_| {
+        if !can_start() {
+            return;
+        }
+        let p = the_plan.get_untracked();
+        let a = action.get_untracked();
+        start_run(bulk, store, session, a, p);
+    };
+
+    let script = Signal::derive(move || the_plan.with(Plan::cli_script));
+    let caveats = move || {
+        let mut v: Vec<&'static str> = the_plan.with(|p| {
+            p.changes
+                .iter()
+                .filter_map(|c| c.cli.as_ref().ok())
+                .flat_map(|c| c.caveats.iter().map(|k| k.message()))
+                .collect()
+        });
+        v.sort();
+        v.dedup();
+        v
+    };
+
+    view! {
+        <p class="back"><A href="/profiles">"← Back to the table (the selection is kept)"</A></p>
+        <h1>{move || format!("Change {} selected profiles", targets.with(Vec::len))}</h1>
+        <Show when=move || targets.with(Vec::is_empty)>
+            <p class="bulk-empty">
+                "No profile is selected. Select rows in the " <A href="/profiles">"profile table"</A>
+                " (a row's checkbox, Shift-click for a range, or \"Select all matching\"), then come back."
+            </p>
+        </Show>
+        <Show when=move || !targets.with(Vec::is_empty)>
+            <form class="bulk-form" on:submit=|ev| ev.prevent_default()>
+                <fieldset class="bulk-actions">
+                    <legend>"Change"</legend>
+                    {Choice::ALL.into_iter().map(|c| {
+                        let id = format!("bulk-action-{}", c.slug());
+                        let locked = c.status() && !may_status;
+                        view! {
+                            <div class="radio">
+                                <input type="radio" name="bulk-action" id=id.clone() value=c.slug()
+                                    disabled=locked || !may_edit
+                                    prop:checked=move || choice.get() == c
+                                    on:change=move |_| choice.set(c) />
+                                <label for=id>{c.label()}</label>
+                            </div>
+                        }
+                    }).collect_view()}
+                    {(!may_status).then(|| view! {
+                        <p class="note" id="bulk-status-locked">{session.status_reason()}</p>
+                    })}
+                    {(!may_edit).then(|| view! { <p class="note">{session.read_only_reason()}</p> })}
+                </fieldset>
+                <Show when=needs_text>
+                    <div class="field">
+                        <label for="bulk-comment">
+                            {move || if choice.get() == Choice::Append { "Text to append" } else { "New comment" }}
+                        </label>
+                        <input id="bulk-comment" type="text" autocomplete="off"
+                            prop:value=move || text.get()
+                            aria-invalid=move || if invalid().is_some() { "true" } else { "false" }
+                            aria-describedby="bulk-comment-help"
+                            on:input=move |ev| text.set(event_target_value(&ev)) />
+                        <p class="field-help" id="bulk-comment-help">
+                            {move || invalid().map(str::to_owned).unwrap_or_else(|| {
+                                if choice.get() == Choice::Append {
+                                    format!("Added after the current comment, separated by \"{}\".", ontap_model::bulk::APPEND_SEPARATOR)
+                                } else {
+                                    "Replaces the current comment.".to_owned()
+                                }
+                            })}
+                        </p>
+                    </div>
+                </Show>
+            </form>
+            <section class="bulk-review" aria-labelledby="bulk-review-title">
+                <h2 id="bulk-review-title">"Review"</h2>
+                <p class="bulk-review-summary">
+                    {move || the_plan.with(|p| {
+                        let a = action.get();
+                        format!("{} will change ({}); {} will be skipped.", p.changes.len(), a.describe(), p.skipped.len())
+                    })}
+                </p>
+                <Show when=is_disable>
+                    <div class="notice notice-warn" role="note">
+                        <p class="notice-title">"Disabling is a reset"</p>
+                        <p>{move || format!(
+                            "In ONTAP, disabling a TOTP profile resets it: each of these {} users then signs in to SSH with the first factor only, and must enroll again (create a new profile with a new authenticator) before SSH asks for a code again. Their current authenticator codes will not work again.",
+                            the_plan.with(|p| p.changes.len())
+                        )}</p>
+                        <div class="checkbox">
+                            <input type="checkbox" id="bulk-understood"
+                                prop:checked=move || understood.get()
+                                on:change=move |ev| understood.set(event_target_checked(&ev)) />
+                            <label for="bulk-understood">"I understand that these users must enroll again"</label>
+                        </div>
+                    </div>
+                </Show>
+                <Show when=move || the_plan.with(|p| !p.skipped.is_empty())>
+                    <h3>"Skipped"</h3>
+                    <ul class="bulk-skip-counts">
+                        {move || the_plan.with(|p| p.skip_counts()).into_iter().map(|(r, n)| view! {
+                            <li>{format!("{n}: {}", r.message())}</li>
+                        }).collect_view()}
+                    </ul>
+                    <details class="bulk-list">
+                        <summary>{move || format!("The {} skipped profiles", the_plan.with(|p| p.skipped.len()))}</summary>
+                        <div class="bulk-list-scroll" tabindex="0" role="region" aria-label="Skipped profiles">
+                            <table class="table">
+                                <thead><tr><th scope="col">"Account"</th><th scope="col">"SVM"</th><th scope="col">"Why"</th></tr></thead>
+                                <tbody>
+                                    {move || the_plan.with(|p| p.skipped.iter().map(|s| view! {
+                                        <tr><td>{s.target.key.account.to_string()}</td><td>{s.target.svm.clone()}</td><td>{s.reason.message()}</td></tr>
+                                    }).collect_view())}
+                                </tbody>
+                            </table>
+                        </div>
+                    </details>
+                </Show>
+                <Show when=move || the_plan.with(|p| !p.changes.is_empty())>
+                    <details class="bulk-list">
+                        <summary>{move || format!("The {} changes", the_plan.with(|p| p.changes.len()))}</summary>
+                        <div class="bulk-list-scroll" tabindex="0" role="region" aria-label="Profiles that will change">
+                            <table class="table">
+                                <thead><tr><th scope="col">"Account"</th><th scope="col">"SVM"</th><th scope="col">"Now"</th><th scope="col">"After"</th></tr></thead>
+                                <tbody>
+                                    {move || the_plan.with(|p| p.changes.iter().map(|c| view! {
+                                        <tr>
+                                            <td>{c.target.key.account.to_string()}</td>
+                                            <td>{c.target.svm.clone()}</td>
+                                            <td>{now_text(c)}</td>
+                                            <td>{after_text(c)}</td>
+                                        </tr>
+                                    }).collect_view())}
+                                </tbody>
+                            </table>
+                        </div>
+                    </details>
+                    <div class="bulk-cli">
+                        <div class="bulk-cli-head">
+                            <h3 id="bulk-cli-title">"The same change in the clustershell"</h3>
+                            <CopyButton text=script label="Copy the commands" />
+                        </div>
+                        <pre class="code bulk-cli-text" tabindex="0" aria-labelledby="bulk-cli-title">{move || script.get()}</pre>
+                        {move || caveats().into_iter().map(|m| view! { <p class="note">{m}</p> }).collect_view()}
+                    </div>
+                </Show>
+                <div class="bulk-start">
+                    <button type="button" class=move || if is_disable() { "button button-danger" } else { "button button-primary" }
+                        disabled=move || !can_start()
+                        on:click=start>
+                        {move || {
+                            let n = the_plan.with(|p| p.changes.len());
+                            match choice.get() {
+                                Choice::Disable => format!("Disable {n} profiles"),
+                                Choice::Enable => format!("Enable {n} profiles"),
+                                _ => format!("Change the comment of {n} profiles"),
+                            }
+                        }}
+                    </button>
+                </div>
+            </section>
+        </Show>
+    }
+}
+
+fn status_word(e: Option<bool>) -> &'static str {
+    match e {
+        Some(true) => "enabled",
+        Some(false) => "disabled",
+        None => "status unknown",
+    }
+}
+
+fn now_text(c: &Planned) -> String {
+    if c.patch.enabled.is_some() {
+        status_word(c.target.enabled).to_owned()
+    } else {
+        format!("\"{}\"", c.target.comment)
+    }
+}
+
+fn after_text(c: &Planned) -> String {
+    match (&c.patch.enabled, &c.patch.comment) {
+        (Some(e), _) => status_word(Some(*e)).to_owned(),
+        (None, Some(t)) => format!("\"{t}\""),
+        (None, None) => String::new(),
+    }
+}
+
+/// Starts a run of `p` under the shell's owner.
+fn start_run(bulk: BulkState, store: ProfileStore, session: SessionCtx, action: Action, p: Plan) {
+    let Some(client) = session.client() else {
+        return;
+    };
+    let user = session
+        .0
+        .with_untracked(|s| s.as_ref().map(|s| s.user.clone()))
+        .unwrap_or_default();
+    let log = ChangeLog::from_ctx();
+    let what = format!("{} (bulk change)", action.describe());
+    let c1 = client.clone();
+    let apply = Rc::new(move |it: &Planned| {
+        let c = c1.clone();
+        let key = it.target.key.clone();
+        let patch = it.patch.clone();
+        Box::pin(async move { totps::patch(&c, &key, &patch).await })
+            as crate::bulk::BoxFut<Result<(), ApiError>>
+    });
+    let verify = Rc::new(move |it: &Planned| {
+        let c = client.clone();
+        let it = it.clone();
+        Box::pin(async move {
+            match totps::get(&c, &it.target.key).await {
+                Ok(now) => Ok(it.is_applied(&now)),
+                // A profile that is gone does not hold a new comment or an enable; after a
+                // disable, ONTAP may hide the profile (one public report): that is the reset.
+                Err(e) if e.known() == Some(Known::NotFound) => Ok(it.patch.enabled == Some(false)),
+                Err(e) => Err(e),
+            }
+        }) as crate::bulk::BoxFut<Result<bool, ApiError>>
+    });
+    let on_settle = Rc::new(move |it: &Planned, st: &RowState| {
+        if let Some(log) = log {
+            let outcome = match st {
+                RowState::Done { by_check: false, .. } => Outcome::Saved,
+                RowState::Done { by_check: true, .. } => Outcome::UnknownConfirmed,
+                RowState::Failed {
+                    kind: FailKind::NotApplied,
+                    ..
+                } => Outcome::UnknownNotApplied,
+                RowState::Failed { message, .. } => Outcome::Failed(message.clone()),
+                _ => return,
+            };
+            let id = log.record(&user, it.target.key.account.as_str(), &it.target.svm, &what);
+            log.settle(id, outcome);
+        }
+        if matches!(st, RowState::Done { .. }) {
+            queue_table_update(bulk, store, it.target.key.clone(), it.patch.clone());
+        }
+    });
+    let ops = Ops {
+        apply,
+        verify,
+        on_settle,
+    };
+    let owner = bulk.owner.get_value();
+    let make = move || Runner::new(p.changes, ops);
+    let runner = match owner {
+        Some(o) => o.with(make),
+        None => make(),
+    };
+    bulk.run.set(Some(ProfileRun {
+        runner,
+        action,
+        skipped: p.skipped,
+    }));
+    runner.start();
+}
+
+/// Puts a confirmed change in the table, a few at a time: one table update per 300 ms at most
+/// instead of one per row.
+fn queue_table_update(bulk: BulkState, store: ProfileStore, key: TotpKey, patch: TotpPatch) {
+    let first = bulk
+        .pending
+        .try_update_value(|v| {
+            v.push((key, patch));
+            v.len() == 1
+        })
+        .unwrap_or(false);
+    if first {
+        spawn_local(async move {
+            crate::bulk::runner::sleep(300.0).await;
+            if let Some(batch) = bulk.pending.try_update_value(std::mem::take) {
+                store.apply_patches(&batch);
+            }
+        });
+    }
+}
+
+/// The result as CSV: account, SVM, action, outcome, error code, message, time (RFC 4180,
+/// CRLF, formula-leading cells neutralised). Skipped profiles are included as "skipped".
+pub fn result_csv(run: &ProfileRun) -> String {
+    let mut out = String::from("account,svm,action,outcome,error_code,message,time\r\n");
+    let action = run.action.name();
+    let mut line = |cells: [&str; 7]| {
+        let v: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
+        out.push_str(&v.join(","));
+        out.push_str("\r\n");
+    };
+    let items = run.runner.items();
+    for (i, it) in items.iter().enumerate() {
+        let st = run.runner.row(i).unwrap_or(RowState::Queued);
+        let detail = st.detail();
+        line([
+            it.target.key.account.as_str(),
+            &it.target.svm,
+            action,
+            st.outcome(),
+            st.code().unwrap_or(""),
+            &detail,
+            st.at(),
+        ]);
+    }
+    for s in &run.skipped {
+        line([
+            s.target.key.account.as_str(),
+            &s.target.svm,
+            action,
+            "skipped",
+            "",
+            s.reason.message(),
+            "",
+        ]);
+    }
+    out
+}
+
+#[component]
+fn RunView(run: ProfileRun) -> impl IntoView {
+    let bulk = BulkState::use_ctx();
+    let runner = run.runner;
+    let phase = runner.phase;
+    let title = {
+        let n = runner.tally.get_untracked().total;
+        match &run.action {
+            Action::Disable => format!("Disabling {n} profiles"),
+            Action::Enable => format!("Enabling {n} profiles"),
+            a => format!("{}: {n} profiles", capitalise(&a.describe())),
+        }
+    };
+    let skipped = run.skipped.len();
+    let only_problems = RwSignal::new(false);
+    let run_csv = StoredValue::new(run.clone());
+    let download = move |_| {
+        let csv = run_csv.with_value(result_csv);
+        super::download("totp-bulk-result.csv", "text/csv;charset=utf-8", &csv);
+    };
+    let close = move |_| {
+        bulk.run.set(None);
+        bulk.selected.set(HashSet::new());
+    };
+    let items = StoredValue::new(runner.items());
+    view! {
+        <p class="back"><A href="/profiles">"← Back to the table"</A></p>
+        <h1>{title}</h1>
+        {(skipped > 0).then(|| view! {
+            <p class="muted">{format!("{skipped} selected profiles were already in that state and are skipped (they are in the result file).")}</p>
+        })}
+        <BulkProgress runner=runner noun="profiles" />
+        <div class="bulk-after">
+            <button type="button" class="button" on:click=download>"Download the result (CSV)"</button>
+            <Show when=move || phase.get() == Phase::Finished>
+                <button type="button" class="button" on:click=close>"Done: clear the selection"</button>
+            </Show>
+            <div class="checkbox">
+                <input type="checkbox" id="bulk-only-problems"
+                    prop:checked=move || only_problems.get()
+                    on:change=move |ev| only_problems.set(event_target_checked(&ev)) />
+                <label for="bulk-only-problems">"Show only failed and not sent"</label>
+            </div>
+        </div>
+        <div class="bulk-results-scroll" tabindex="0" role="region" aria-label="Result per profile">
+            <table class="table bulk-results">
+                <thead>
+                    <tr>
+                        <th scope="col">"Account"</th>
+                        <th scope="col">"SVM"</th>
+                        <th scope="col">"Outcome"</th>
+                        <th scope="col">"Code"</th>
+                        <th scope="col">"Message"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {move || items.with_value(|its| runner.rows.with_value(|rows| {
+                        its.iter().zip(rows.iter().copied()).map(|(it, sig)| {
+                            let account = it.target.key.account.to_string();
+                            let svm = it.target.svm.clone();
+                            let data_account = account.clone();
+                            view! {
+                                <tr class="bulk-row" data-account=data_account
+                                    data-outcome=move || sig.with(|s| s.outcome())
+                                    hidden=move || only_problems.get() && !sig.with(|s| matches!(s, RowState::Failed { .. } | RowState::NotSent))>
+                                    <td>{account}</td>
+                                    <td>{svm}</td>
+                                    <td><span class=move || format!("badge bulk-{}", sig.with(|s| outcome_class(s)))>{move || sig.with(|s| s.outcome())}</span></td>
+                                    <td class="mono">{move || sig.with(|s| s.code().unwrap_or("").to_owned())}</td>
+                                    <td>{move || sig.with(RowState::detail)}</td>
+                                </tr>
+                            }
+                        }).collect_view()
+                    }))}
+                </tbody>
+            </table>
+        </div>
+        {move || (phase.get() == Phase::Finished).then(|| view! {
+            <p class="note">"Every row is in the session's " <A href="/changes">"change log"</A> " too."</p>
+        })}
+    }
+}
+
+fn outcome_class(s: &RowState) -> &'static str {
+    match s {
+        RowState::Done { .. } => "done",
+        RowState::Failed { .. } => "failed",
+        RowState::NotSent => "not-sent",
+        _ => "pending",
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}

@@ -87,6 +87,7 @@ fn Shell() -> impl IntoView {
     // Every store provided here is dropped with the shell when the session ends.
     ProfileStore::provide();
     crate::changelog::ChangeLog::provide();
+    crate::pages::accounts::AccountsStore::provide();
     crate::pages::profiles::bulk::BulkState::provide();
     crate::pages::enroll::EnrollState::provide();
     let idle_ms = session
@@ -105,6 +106,9 @@ fn Shell() -> impl IntoView {
                 <Route path=path!("/profiles/bulk") view=crate::pages::profiles::bulk::BulkPage />
                 <Route path=path!("/profiles/:owner/:account") view=ProfilePage />
                 <Route path=path!("/changes") view=crate::pages::changes::ChangesPage />
+                <Route path=path!("/accounts") view=crate::pages::accounts::AccountsPage />
+                <Route path=path!("/accounts/:owner/:name") view=crate::pages::accounts::AccountPage />
+                <Route path=path!("/history") view=crate::pages::history::HistoryPage />
                 <Route path=path!("/enroll") view=crate::pages::enroll::EnrollPage />
             </Routes>
         </main>
@@ -174,6 +178,8 @@ fn Banner() -> impl IntoView {
             })}
             <div class="banner-tools">
                 <crate::pages::enroll::EnrollLink />
+                <A href="/accounts" attr:class="banner-link">"Accounts"</A>
+                <A href="/history" attr:class="banner-link">"History"</A>
                 <A href="/changes" attr:class="banner-link">"Changes"</A>
                 <ThemeToggle id="theme" />
                 <button

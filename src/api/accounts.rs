@@ -15,3 +15,31 @@ pub async fn list_all(client: &Client, on_page: impl FnMut(Vec<Account>)) -> Res
         .max_records(super::totps::PAGE_SIZE);
     list::all(client, ACCOUNTS_PATH, q, on_page).await
 }
+
+/// One account, with the fields the account page shows.
+pub async fn get(client: &Client, owner_uuid: &str, name: &str) -> Result<Account, ApiError> {
+    let q = Query::new().fields(ACCOUNT_LIST_FIELDS);
+    let path = ontap_model::account_change::account_path(owner_uuid, name);
+    let path = path.strip_prefix("/api").unwrap_or(&path);
+    client.get(&format!("{path}{}", q.to_query_string())).await
+}
+
+/// One account read once (no retry): the check after a lost answer.
+pub async fn get_once(client: &Client, owner_uuid: &str, name: &str) -> Result<Account, ApiError> {
+    let q = Query::new().fields(ACCOUNT_LIST_FIELDS);
+    let path = ontap_model::account_change::account_path(owner_uuid, name);
+    let path = path.strip_prefix("/api").unwrap_or(&path);
+    client.get_once(&format!("{path}{}", q.to_query_string())).await
+}
+
+/// Sends a planned account change (`PATCH /api/security/accounts/{owner.uuid}/{name}`).
+pub async fn patch(
+    client: &Client,
+    owner_uuid: &str,
+    name: &str,
+    patch: &ontap_model::account_change::AccountPatch,
+) -> Result<(), ApiError> {
+    let path = ontap_model::account_change::account_path(owner_uuid, name);
+    let path = path.strip_prefix("/api").unwrap_or(&path);
+    client.patch_json(path, &patch.body()).await
+}

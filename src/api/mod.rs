@@ -2,6 +2,7 @@
 //! per endpoint family.
 
 pub mod accounts;
+pub mod audit;
 pub mod cluster;
 pub mod http;
 pub mod identity;

@@ -1,0 +1,388 @@
+//! The account table's logic, apart from its view: accounts joined with the TOTP profiles
+//! (enrolled, disabled, not enrolled, TOTP not required), the view state as it lives in the
+//! URL, counts, and the review of a bulk change (what changes, what is skipped and why).
+
+use std::collections::HashMap;
+
+use ontap_model::account_change::{AccountChange, AccountPatch, Refusal};
+use ontap_model::{Account, Totp};
+
+/// Where an account stands with TOTP.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TotpState {
+    /// SSH asks for TOTP and the profile is enabled.
+    Enrolled,
+    /// SSH asks for TOTP and the profile is disabled: the user must enroll again.
+    Disabled,
+    /// SSH asks for TOTP and the account has no profile.
+    NotEnrolled,
+    /// SSH does not ask this account for TOTP.
+    NotRequired,
+}
+
+impl TotpState {
+    pub const ALL: [TotpState; 4] = [
+        TotpState::Enrolled,
+        TotpState::Disabled,
+        TotpState::NotEnrolled,
+        TotpState::NotRequired,
+    ];
+    pub fn label(self) -> &'static str {
+        match self {
+            TotpState::Enrolled => "Enrolled",
+            TotpState::Disabled => "Disabled",
+            TotpState::NotEnrolled => "Not enrolled",
+            TotpState::NotRequired => "TOTP not required",
+        }
+    }
+    pub fn slug(self) -> &'static str {
+        match self {
+            TotpState::Enrolled => "enrolled",
+            TotpState::Disabled => "disabled",
+            TotpState::NotEnrolled => "not-enrolled",
+            TotpState::NotRequired => "not-required",
+        }
+    }
+    pub fn from_slug(s: &str) -> Option<TotpState> {
+        TotpState::ALL.into_iter().find(|x| x.slug() == s)
+    }
+}
+
+/// One account in the table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AccountRow {
+    pub account: Account,
+    pub name: String,
+    pub svm: String,
+    pub owner_uuid: String,
+    pub role: String,
+    pub scope: String,
+    pub locked: bool,
+    /// The SSH application's methods, in order; empty without SSH.
+    pub ssh_methods: Vec<String>,
+    /// `none`, `totp`, ...; `—` without SSH.
+    pub second: String,
+    pub totp: TotpState,
+    /// Lower-case text the filter searches.
+    pub hay: String,
+}
+
+impl AccountRow {
+    pub fn id(&self) -> (&str, &str) {
+        (self.owner_uuid.as_str(), self.name.as_str())
+    }
+    pub fn has_ssh(&self) -> bool {
+        self.account.ssh().is_some()
+    }
+    /// "password, publickey" or "no SSH".
+    pub fn ssh_label(&self) -> String {
+        if self.has_ssh() {
+            self.ssh_methods.join(", ")
+        } else {
+            "no SSH".into()
+        }
+    }
+}
+
+/// The profiles' enabled flags by (owner UUID, account name).
+pub fn profile_index(profiles: &[Totp]) -> HashMap<(String, String), Option<bool>> {
+    profiles
+        .iter()
+        .filter_map(|t| {
+            Some((
+                (t.owner_uuid()?.to_owned(), t.account_name()?.to_owned()),
+                t.enabled,
+            ))
+        })
+        .collect()
+}
+
+/// The row of an account, given the profiles.
+pub fn row_of(a: &Account, profiles: &HashMap<(String, String), Option<bool>>) -> AccountRow {
+    let name = a.name.clone().unwrap_or_default();
+    let owner_uuid = a.owner_uuid().unwrap_or_default().to_owned();
+    let svm = a.owner_name().unwrap_or_default().to_owned();
+    let ssh = a.ssh();
+    let ssh_methods = ssh
+        .map(|s| s.authentication_methods.clone())
+        .unwrap_or_default();
+    let second = match ssh {
+        Some(s) => s
+            .second_authentication_method
+            .clone()
+            .unwrap_or_else(|| "none".into()),
+        None => "—".into(),
+    };
+    let totp = if !a.requires_totp() {
+        TotpState::NotRequired
+    } else {
+        match profiles.get(&(owner_uuid.to_lowercase(), name.clone())) {
+            Some(Some(false)) => TotpState::Disabled,
+            Some(_) => TotpState::Enrolled,
+            None => TotpState::NotEnrolled,
+        }
+    };
+    let role = a.role_name().unwrap_or_default().to_owned();
+    let scope = a
+        .scope
+        .as_ref()
+        .map(|s| s.as_str().to_owned())
+        .unwrap_or_default();
+    let hay = format!("{name}\n{svm}\n{role}").to_lowercase();
+    AccountRow {
+        account: a.clone(),
+        name,
+        svm,
+        owner_uuid,
+        role,
+        scope,
+        locked: a.locked == Some(true),
+        ssh_methods,
+        second,
+        totp,
+        hay,
+    }
+}
+
+/// Joins accounts with profiles (profile keys compared with the owner UUID in lower case).
+pub fn join(accounts: &[Account], profiles: &[Totp]) -> Vec<AccountRow> {
+    let mut idx = profile_index(profiles);
+    idx = idx
+        .into_iter()
+        .map(|((o, n), e)| ((o.to_lowercase(), n), e))
+        .collect();
+    accounts.iter().map(|a| row_of(a, &idx)).collect()
+}
+
+/// Columns the table sorts by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SortKey {
+    Name,
+    Svm,
+    Role,
+    Locked,
+    Ssh,
+    Totp,
+}
+
+impl SortKey {
+    pub const ALL: [SortKey; 6] = [
+        SortKey::Name,
+        SortKey::Svm,
+        SortKey::Role,
+        SortKey::Locked,
+        SortKey::Ssh,
+        SortKey::Totp,
+    ];
+    pub fn label(self) -> &'static str {
+        match self {
+            SortKey::Name => "Account",
+            SortKey::Svm => "SVM",
+            SortKey::Role => "Role",
+            SortKey::Locked => "Locked",
+            SortKey::Ssh => "SSH methods",
+            SortKey::Totp => "TOTP",
+        }
+    }
+    pub fn slug(self) -> &'static str {
+        match self {
+            SortKey::Name => "name",
+            SortKey::Svm => "svm",
+            SortKey::Role => "role",
+            SortKey::Locked => "locked",
+            SortKey::Ssh => "ssh",
+            SortKey::Totp => "totp",
+        }
+    }
+    pub fn from_slug(s: &str) -> Option<SortKey> {
+        SortKey::ALL.into_iter().find(|k| k.slug() == s)
+    }
+}
+
+/// Filter and sort, as kept in the URL.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ViewState {
+    pub text: String,
+    pub svm: Option<String>,
+    pub totp: Option<TotpState>,
+    pub locked: Option<bool>,
+    pub sort: SortKey,
+    pub desc: bool,
+}
+
+impl Default for ViewState {
+    fn default() -> Self {
+        ViewState {
+            text: String::new(),
+            svm: None,
+            totp: None,
+            locked: None,
+            sort: SortKey::Svm,
+            desc: false,
+        }
+    }
+}
+
+impl ViewState {
+    pub fn from_params(get: impl Fn(&str) -> Option<String>) -> ViewState {
+        let d = ViewState::default();
+        let nonempty = |k: &str| get(k).filter(|v| !v.is_empty());
+        ViewState {
+            text: get("q").unwrap_or_default(),
+            svm: nonempty("svm"),
+            totp: nonempty("totp").and_then(|s| TotpState::from_slug(&s)),
+            locked: match nonempty("locked").as_deref() {
+                Some("yes") => Some(true),
+                Some("no") => Some(false),
+                _ => None,
+            },
+            sort: nonempty("sort")
+                .and_then(|s| SortKey::from_slug(&s))
+                .unwrap_or(d.sort),
+            desc: get("dir").as_deref() == Some("desc"),
+        }
+    }
+
+    pub fn to_query(&self) -> String {
+        let d = ViewState::default();
+        let mut q = ontap_model::Query::new();
+        if !self.text.is_empty() {
+            q = q.param("q", &self.text);
+        }
+        if let Some(s) = &self.svm {
+            q = q.param("svm", s);
+        }
+        if let Some(t) = self.totp {
+            q = q.param("totp", t.slug());
+        }
+        if let Some(l) = self.locked {
+            q = q.param("locked", if l { "yes" } else { "no" });
+        }
+        if self.sort != d.sort {
+            q = q.param("sort", self.sort.slug());
+        }
+        if self.desc {
+            q = q.param("dir", "desc");
+        }
+        q.to_query_string()
+    }
+
+    pub fn matches(&self, r: &AccountRow, needle: &str) -> bool {
+        (needle.is_empty() || r.hay.contains(needle))
+            && self.svm.as_deref().is_none_or(|s| r.svm == s)
+            && self.totp.is_none_or(|t| r.totp == t)
+            && self.locked.is_none_or(|l| r.locked == l)
+    }
+
+    /// Indices of the matching rows in the chosen order (ties: SVM, then name).
+    pub fn apply(&self, rows: &[AccountRow]) -> Vec<usize> {
+        let needle = self.text.trim().to_lowercase();
+        let mut idx: Vec<usize> = (0..rows.len())
+            .filter(|&i| self.matches(&rows[i], &needle))
+            .collect();
+        idx.sort_by(|&a, &b| {
+            let (x, y) = (&rows[a], &rows[b]);
+            let primary = match self.sort {
+                SortKey::Name => x.name.to_lowercase().cmp(&y.name.to_lowercase()),
+                SortKey::Svm => x.svm.cmp(&y.svm),
+                SortKey::Role => x.role.cmp(&y.role),
+                SortKey::Locked => y.locked.cmp(&x.locked),
+                SortKey::Ssh => x.ssh_label().cmp(&y.ssh_label()),
+                SortKey::Totp => x.totp.cmp(&y.totp),
+            };
+            let primary = if self.desc { primary.reverse() } else { primary };
+            primary
+                .then_with(|| x.svm.cmp(&y.svm))
+                .then_with(|| x.name.cmp(&y.name))
+        });
+        idx
+    }
+}
+
+/// Counts by TOTP state, and locked accounts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub by_state: [usize; 4],
+    pub locked: usize,
+}
+
+impl Counts {
+    pub fn of(rows: &[AccountRow]) -> Counts {
+        let mut c = Counts::default();
+        for r in rows {
+            let i = TotpState::ALL.iter().position(|s| *s == r.totp).unwrap_or(0);
+            c.by_state[i] += 1;
+            if r.locked {
+                c.locked += 1;
+            }
+        }
+        c
+    }
+    pub fn get(&self, s: TotpState) -> usize {
+        let i = TotpState::ALL.iter().position(|x| *x == s).unwrap_or(0);
+        self.by_state[i]
+    }
+}
+
+/// One account of a bulk change, with its PATCH.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BulkItem {
+    pub owner_uuid: String,
+    pub svm: String,
+    pub name: String,
+    pub patch: AccountPatch,
+}
+
+/// What a bulk change would do to a selection.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BulkReview {
+    pub change: Option<AccountChange>,
+    pub items: Vec<BulkItem>,
+    /// Accounts left out: (SVM, name, why).
+    pub skipped: Vec<(String, String, Refusal)>,
+}
+
+impl BulkReview {
+    pub fn of(change: AccountChange, rows: &[&AccountRow]) -> BulkReview {
+        let mut r = BulkReview {
+            change: Some(change),
+            ..BulkReview::default()
+        };
+        for row in rows {
+            if row.owner_uuid.is_empty() || row.name.is_empty() {
+                r.skipped
+                    .push((row.svm.clone(), row.name.clone(), Refusal::NoKey));
+                continue;
+            }
+            match change.plan(&row.account) {
+                Ok(patch) => r.items.push(BulkItem {
+                    owner_uuid: row.owner_uuid.clone(),
+                    svm: row.svm.clone(),
+                    name: row.name.clone(),
+                    patch,
+                }),
+                Err(why) => r.skipped.push((row.svm.clone(), row.name.clone(), why)),
+            }
+        }
+        r
+    }
+}
+
+/// `/accounts/{owner}/{name}`, segments percent-encoded.
+pub fn account_href(owner_uuid: &str, name: &str) -> String {
+    format!(
+        "/accounts/{}/{}",
+        ontap_model::totp::encode_segment(owner_uuid),
+        ontap_model::totp::encode_segment(name)
+    )
+}
+
+/// `/history?account=<name>`.
+pub fn history_href(name: &str) -> String {
+    format!(
+        "/history{}",
+        ontap_model::Query::new()
+            .param("account", name)
+            .to_query_string()
+    )
+}

@@ -16,13 +16,14 @@ DIST_FINISH := python3 scripts/dist-finish.py --check dist
 # NetApp's Python client, installed by the bootstrap, drives the emulator in its tests.
 export ONTAP_SIM_PYTHON := $(CURDIR)/.tools/py-netapp/bin/python3
 
-.PHONY: help bootstrap dist demo demo-nginx test test-native test-wasm test-e2e
+.PHONY: help bootstrap dist demo demo-nginx test test-native test-wasm test-e2e bench
 
 help:
 	@echo "make demo   build the page and serve it with the ONTAP emulator on http://127.0.0.1:$(PORT)/"
 	@echo "make test   native tests, wasm component tests in Chromium, end-to-end tests in Chromium"
 	@echo "make dist   release build of the page into dist/ (CSP-ready, pre-compressed)"
 	@echo "make demo-nginx  the same demo behind nginx (deploy/nginx-test.conf.in), as in production"
+	@echo "make bench  figures of issue 9 (first load, timings at 10,000 profiles, Swagger UI comparison) into BENCHMARKS.md"
 
 bootstrap:
 	@scripts/bootstrap.sh
@@ -55,6 +56,7 @@ test: bootstrap
 	CHROMEDRIVER=/usr/bin/chromedriver cargo test -p totp-admin --target wasm32-unknown-unknown
 	$(TRUNK_BUILD)
 	$(DIST_FINISH)
+	cargo build -p e2e --bins
 	cargo test -p e2e --no-fail-fast
 
 # The parts of `make test` one at a time (they assume `make bootstrap` has run).
@@ -69,3 +71,10 @@ test-wasm:
 # Whole flows in Chromium through nginx against the emulator; needs dist/ (make dist).
 test-e2e:
 	cargo test -p e2e --no-fail-fast
+
+# The figures of issue 9 on this machine: the release page behind nginx on loopback, the
+# emulator in-process, headless Chromium; a table printed and written into BENCHMARKS.md (with
+# the machine, date and commit). Not a test: it reports, it does not fail on a missed budget.
+# BENCH_ARGS: e.g. `--runs 3` or `--no-write`.
+bench: dist
+	cargo run --release -p e2e --bin bench -- $(BENCH_ARGS)

@@ -7,6 +7,7 @@
 #   wasm-bindgen-cli = Cargo.lock's wasm-bindgen (cargo install, not --locked)
 #   wasm-opt 132                        (npm binaryen@132 into .tools/, git-ignored)
 #   axe-core 4.14.1                     (npm into .tools/, for the accessibility check)
+#   swagger-ui-dist 5.35.0              (npm into .tools/, the comparison in `make bench`)
 #   chromium, chromium-driver, nginx, brotli_static module, brotli (Debian packages; the
 #   brotli command pre-compresses dist/ in `make dist`)
 #
@@ -94,6 +95,17 @@ else
   echo "installing axe-core $AXE_VERSION (npm into .tools/)"
   mkdir -p "$root/.tools"
   npm install --silent --no-audit --no-fund --prefix "$root/.tools" "axe-core@$AXE_VERSION"
+fi
+
+# --- Swagger UI (npm, project-local): `make bench` compares the page's load with it ------------
+SWAGGER_UI_VERSION=5.35.0
+have_swagger="$(node -e "console.log(require('$root/.tools/node_modules/swagger-ui-dist/package.json').version)" 2>/dev/null || true)"
+if [ "$have_swagger" = "$SWAGGER_UI_VERSION" ]; then
+  echo "ok swagger-ui-dist $SWAGGER_UI_VERSION"
+else
+  echo "installing swagger-ui-dist $SWAGGER_UI_VERSION (npm into .tools/)"
+  mkdir -p "$root/.tools"
+  npm install --silent --no-audit --no-fund --prefix "$root/.tools" "swagger-ui-dist@$SWAGGER_UI_VERSION"
 fi
 
 # --- NetApp's Python client (netapp-ontap), to prove the emulator speaks ONTAP to it ----------

@@ -463,6 +463,36 @@ impl Browser {
             .unwrap_or_default())
     }
 
+    /// Sends a Chrome DevTools Protocol command through chromedriver (`goog/cdp/execute`) and
+    /// returns its result: the benchmark disables the cache and reads heap figures with it.
+    pub async fn cdp(&self, cmd: &str, params: Value) -> Result<Value> {
+        let Some(id) = self.session.as_deref() else {
+            bail!("no session");
+        };
+        let addr = self.driver.addr;
+        let path = format!("/session/{id}/goog/cdp/execute");
+        let body = serde_json::to_vec(&json!({ "cmd": cmd, "params": params }))?;
+        let answer = tokio::task::spawn_blocking(move || {
+            crate::http::request(
+                addr,
+                "POST",
+                &path,
+                &[("Content-Type", "application/json")],
+                Some(&body),
+            )
+        })
+        .await??;
+        if answer.status != 200 {
+            bail!(
+                "chromedriver's cdp {cmd}: {} {}",
+                answer.status,
+                answer.text()
+            );
+        }
+        let mut v: Value = serde_json::from_slice(&answer.body)?;
+        Ok(v["value"].take())
+    }
+
     /// Ends the session (Chromium quits), then the driver.
     pub async fn close(mut self) -> Result<()> {
         self.session = None;

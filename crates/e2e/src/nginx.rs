@@ -92,10 +92,16 @@ pub struct Nginx {
 impl Nginx {
     /// Serves `dist` on a free loopback port and proxies `/api/` to `upstream`.
     pub fn start(dist: &Path, upstream: SocketAddr) -> Result<Nginx> {
-        let program = program()?;
         let template_file = template_path();
         let template = std::fs::read_to_string(&template_file)
             .with_context(|| format!("reading {}", template_file.display()))?;
+        Nginx::start_from_template(&template, dist, upstream)
+    }
+
+    /// As [`Nginx::start`], from a template text of the caller's (the benchmark adds a
+    /// location to `deploy/nginx-test.conf.in` to serve Swagger UI beside the page).
+    pub fn start_from_template(template: &str, dist: &Path, upstream: SocketAddr) -> Result<Nginx> {
+        let program = program()?;
         let dist = dist
             .canonicalize()
             .with_context(|| format!("the page folder {}", dist.display()))?;
@@ -111,7 +117,7 @@ impl Nginx {
             let conf = prefix.path().join("nginx.conf");
             std::fs::write(
                 &conf,
-                render(&template, prefix.path(), addr, &dist, upstream, brotli),
+                render(template, prefix.path(), addr, &dist, upstream, brotli),
             )?;
             let error_log = prefix.path().join("error.log");
             let child = Command::new(&program)

@@ -379,6 +379,11 @@ async fn a_lost_answer_is_checked_by_rereading_never_by_resending() {
         text(&host, "[role=alert]").contains("did not answer in time")
     })
     .await;
+    assert!(
+        text(&host, "[role=alert]").contains("the change was not applied"),
+        "the re-read's finding is said: {}",
+        text(&host, "[role=alert]")
+    );
     assert_eq!(fake.patches().len(), 1);
     assert_eq!(
         q::<HtmlInputElement>(&host, "#comment").value(),

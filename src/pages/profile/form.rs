@@ -82,6 +82,9 @@ pub enum SaveState {
     NotSent(ApiError),
     /// The outcome could not be confirmed; Save stays off until a re-read succeeds.
     Unknown(ApiError),
+    /// The answer was lost, and the re-read shows the change is not on the cluster: nothing
+    /// was applied; the edits are kept and Save sends them again when the user asks.
+    NotApplied(ApiError),
 }
 
 /// The edited values, validated by the shared types. A comment has no documented rule, so
@@ -202,7 +205,7 @@ pub fn EditorForm(
                             ));
                         } else {
                             settle(Outcome::UnknownNotApplied);
-                            answer(SaveState::Failed(after));
+                            answer(SaveState::NotApplied(after));
                         }
                     }
                     Err(_) => state.set(SaveState::Unknown(after)),
@@ -389,6 +392,18 @@ pub fn EditorForm(
                     <Alert
                         message=format!("Nothing was sent: the profile could not be re-read to check for changes made meanwhile. {m}")
                         next_step=format!("{n} Your edits are kept.")
+                    />
+                }
+                .into_any(),
+            )
+        }
+        SaveState::NotApplied(e) => {
+            let (m, n) = e.explain();
+            Some(
+                view! {
+                    <Alert
+                        message=format!("Not saved: {m} Re-reading the profile shows the change was not applied.")
+                        next_step=format!("{n} Your edits are kept; Save sends them again.")
                     />
                 }
                 .into_any(),

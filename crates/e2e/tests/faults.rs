@@ -1,0 +1,475 @@
+//! Reliability end to end: the page in Chromium, through nginx, against ontap-sim with
+//! deterministic scripted faults (Sim::script_fault: the next N matching requests), each test
+//! checking what the user sees and what the emulator holds. Timeouts and retry waits are
+//! shortened through the page's timing setting (localStorage `totp-admin.timing`) instead of
+//! sleeping through the defaults. Needs the built page (`make dist`).
+//!
+//! - reads retry by themselves with backoff, saying so, through every transient fault mode;
+//! - a read that keeps failing ends with a clear message and "Try again";
+//! - a slow read shows a busy state, then times out with a clear message; nothing is stuck;
+//! - a write refused (500/503/429) keeps the edits and is never resent by itself;
+//! - a write whose answer is lost (dropped, cut short, timed out, 502) is re-read and the page
+//!   says whether it landed; never resent by itself;
+//! - a double click and Enter pressed twice send one PATCH;
+//! - credentials expiring mid-session: sign in again over the editor, edits kept, retry.
+
+use std::time::{Duration, Instant};
+
+use anyhow::{ensure, Context, Result};
+use e2e::demo::ADMIN_SVM_UUID;
+use e2e::{Harness, Locator, LoggedRequest, TOTPS};
+use ontap_sim::{FaultMode, Scripted, ScriptedFault};
+use serde_json::json;
+
+/// Reads give up after 1.5 s, writes after 2 s; retries wait about 0.3 s, 0.6 s, 1.2 s.
+const TIMING: &str = r#"{"read_ms":1500,"write_ms":2000,"retry_base_ms":300}"#;
+
+fn profile_path(account: &str) -> String {
+    format!("{TOTPS}/{ADMIN_SVM_UUID}/{account}")
+}
+
+/// Signs in as admin with the short timings, and waits for the table.
+async fn start() -> Result<Harness> {
+    let h = Harness::start().await?;
+    h.goto("/").await?;
+    h.client()
+        .execute(
+            "localStorage.setItem('totp-admin.timing', arguments[0]); return null;",
+            vec![json!(TIMING)],
+        )
+        .await?;
+    h.sign_in("admin").await?;
+    h.wait_css("table a").await?;
+    Ok(h)
+}
+
+fn script(h: &Harness, method: &str, path: &str, what: Scripted, times: u32) {
+    h.sim()
+        .script_fault(ScriptedFault::new(method, path, what, times));
+}
+
+fn mode(m: FaultMode) -> Scripted {
+    Scripted::Mode(m)
+}
+
+/// The requests of `method` to exactly `path` (query ignored), in order.
+fn calls(h: &Harness, method: &str, path: &str) -> Vec<LoggedRequest> {
+    h.requests()
+        .into_iter()
+        .filter(|r| r.method == method && e2e::path_only(&r.path) == path)
+        .collect()
+}
+
+fn statuses(rs: &[LoggedRequest]) -> Vec<u16> {
+    rs.iter().map(|r| r.status).collect()
+}
+
+async fn comment_value(h: &Harness) -> Result<String> {
+    let input = h.client().find(Locator::Id("comment")).await?;
+    Ok(input.prop("value").await?.unwrap_or_default())
+}
+
+fn stored_comment(h: &Harness, account: &str) -> Result<String> {
+    Ok(h.sim()
+        .totp(ADMIN_SVM_UUID, account)
+        .context("the profile is gone")?
+        .comment
+        .unwrap_or_default())
+}
+
+/// No panic message, and the page still answers (the banner's Sign out is there).
+async fn page_alive(h: &Harness) -> Result<()> {
+    let fatal = h
+        .eval_string("return document.documentElement.dataset.fatal || '';")
+        .await?;
+    ensure!(fatal.is_empty(), "the page stopped (panic message shown)");
+    ensure!(
+        h.client().find(Locator::Id("fatal-error")).await.is_err(),
+        "the panic message is shown"
+    );
+    h.button("Sign out").await?;
+    Ok(())
+}
+
+/// The text of the retry note (empty when none is shown).
+async fn retry_note(h: &Harness) -> Result<String> {
+    h.eval_string("const n = document.querySelector('.retry-note'); return n ? n.innerText : '';")
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reads_retry_by_themselves_through_every_transient_fault() -> Result<()> {
+    let h = start().await?;
+    let p = profile_path("mchen");
+
+    // Round 1: the cluster is busy or failing: 503, 429, 500, then it answers.
+    for m in [FaultMode::Unavailable, FaultMode::TooMany, FaultMode::Internal] {
+        script(&h, "GET", &p, mode(m), 1);
+    }
+    h.click_profile_link("mchen").await?;
+    let note = h.wait_text(".retry-note", "Retrying").await?;
+    ensure!(note.contains("HTTP 503"), "the note names the failure: {note:?}");
+    ensure!(note.contains("attempt 2 of 4"), "{note:?}");
+    h.screenshot("faults-retrying").await?;
+    h.wait_editor_loaded(ADMIN_SVM_UUID, "mchen").await?;
+    h.wait_until("the retry note gone", || async {
+        Ok(retry_note(&h).await?.trim().is_empty().then_some(()))
+    })
+    .await?;
+    assert_eq!(statuses(&calls(&h, "GET", &p)), [503, 429, 500, 200]);
+    ensure!(
+        h.client()
+            .find_all(Locator::Css("[role=alert]"))
+            .await?
+            .is_empty(),
+        "no error once a retry succeeded"
+    );
+
+    // Round 2: the connection drops, the body is cut short, the body is an HTML page.
+    for m in [FaultMode::DropBefore, FaultMode::Truncate, FaultMode::NotJson] {
+        script(&h, "GET", &p, mode(m), 1);
+    }
+    h.navigate_in_app("/profiles").await?;
+    h.click_profile_link("mchen").await?;
+    h.wait_text(".retry-note", "Retrying").await?;
+    h.wait_editor_loaded(ADMIN_SVM_UUID, "mchen").await?;
+    let gets = calls(&h, "GET", &p);
+    ensure!(gets.len() == 8, "3 failed + 1 good attempts: {gets:#?}");
+    // A dropped connection is logged with status 0; the other two were answered (broken).
+    assert_eq!(statuses(&gets[4..]), [0, 200, 200, 200]);
+    let faults = h.sim().faults();
+    let modes: Vec<FaultMode> = faults.iter().map(|f| f.mode).collect();
+    assert_eq!(
+        modes,
+        [
+            FaultMode::Unavailable,
+            FaultMode::TooMany,
+            FaultMode::Internal,
+            FaultMode::DropBefore,
+            FaultMode::Truncate,
+            FaultMode::NotJson
+        ]
+    );
+    ensure!(h.patches().is_empty(), "reading sent no write");
+    page_alive(&h).await?;
+    h.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_that_keeps_failing_ends_with_a_clear_message_and_try_again() -> Result<()> {
+    let h = start().await?;
+    let p = profile_path("mchen");
+    script(&h, "GET", &p, mode(FaultMode::Unavailable), 4);
+    h.click_profile_link("mchen").await?;
+    let alert = h.wait_text("[role=alert]", "busy").await?;
+    h.screenshot("faults-read-gave-up").await?;
+    assert_eq!(
+        statuses(&calls(&h, "GET", &p)),
+        [503, 503, 503, 503],
+        "four attempts, then the page stops and says so ({alert:?})"
+    );
+    ensure!(retry_note(&h).await?.trim().is_empty(), "no retry note left");
+    h.click_button("Try again").await?;
+    h.wait_editor_loaded(ADMIN_SVM_UUID, "mchen").await?;
+    assert_eq!(statuses(&calls(&h, "GET", &p)), [503, 503, 503, 503, 200]);
+    page_alive(&h).await?;
+    h.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_read_shows_busy_then_times_out_clearly() -> Result<()> {
+    let h = start().await?;
+    let p = profile_path("mchen");
+    script(&h, "GET", &p, Scripted::Delay(Duration::from_secs(4)), 1);
+    let started = Instant::now();
+    h.click_profile_link("mchen").await?;
+    h.wait_text("[role=status]", "Loading the profile").await?;
+    h.screenshot("faults-slow-read-busy").await?;
+    let alert = h.wait_text("[role=alert]", "did not answer in time").await?;
+    let waited = started.elapsed();
+    ensure!(
+        waited < Duration::from_millis(3_500),
+        "gave up after the 1.5 s timeout, not the 4 s answer: {waited:?}"
+    );
+    ensure!(alert.contains("Try again"), "{alert:?}");
+    assert_eq!(
+        calls(&h, "GET", &p).len(),
+        1,
+        "a timed-out read is not retried by itself (the user decides)"
+    );
+    h.click_button("Try again").await?;
+    h.wait_editor_loaded(ADMIN_SVM_UUID, "mchen").await?;
+    // The slow answer may still be logged: two GETs in all.
+    assert_eq!(calls(&h, "GET", &p).len(), 2);
+    page_alive(&h).await?;
+    h.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_write_keeps_the_edits_and_is_never_resent() -> Result<()> {
+    let h = start().await?;
+    let p = profile_path("mchen");
+    let original = stored_comment(&h, "mchen")?;
+    h.click_profile_link("mchen").await?;
+    h.wait_editor_loaded(ADMIN_SVM_UUID, "mchen").await?;
+
+    let cases = [
+        (FaultMode::Internal, "HTTP 500, code 999999"),
+        (FaultMode::Unavailable, "The cluster is busy and did not apply this change"),
+        (FaultMode::TooMany, "The cluster is busy and did not apply this change"),
+    ];
+    for (i, (m, says)) in cases.into_iter().enumerate() {
+        let edit = format!("try {}", m.name());
+        h.fill("Comment", &edit).await?;
+        script(&h, "PATCH", &p, mode(m), 1);
+        h.click_button("Save").await?;
+        let alert = h.wait_text("[role=alert]", says).await?;
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        assert_eq!(calls(&h, "PATCH", &p).len(), i + 1, "one PATCH per click ({m})");
+        assert_eq!(comment_value(&h).await?, edit, "the edit is kept ({alert:?})");
+        assert_eq!(stored_comment(&h, "mchen")?, original, "nothing applied ({m})");
+        ensure!(h.button("Save").await?.is_enabled().await?, "Save again is possible");
+    }
+    h.screenshot("faults-write-refused").await?;
+    h.click_button("Save").await?;
+    h.wait_text("[role=status]", "Saved").await?;
+    assert_eq!(stored_comment(&h, "mchen")?, "try 429");
+    assert_eq!(
+        statuses(&calls(&h, "PATCH", &p)),
+        [500, 503, 429, 200],
+        "each PATCH came from a click"
+    );
+    page_alive(&h).await?;
+    h.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_write_answer_is_re_read_and_never_resent() -> Result<()> {
+    let h = start().await?;
+    let p = profile_path("mchen");
+    h.click_profile_link("mchen").await?;
+    h.wait_editor_loaded(ADMIN_SVM_UUID, "mchen").await?;
+
+    // Applied, but the answer never arrives whole: the re-read finds the change.
+    let landed = [
+        ("drop-after", mode(FaultMode::DropAfter)),
+        ("truncate", mode(FaultMode::Truncate)),
+        ("slow", Scripted::Delay(Duration::from_secs(4))),
+    ];
+    for (name, what) in landed {
+        let before = calls(&h, "PATCH", &p).len();
+        let edit = format!("lost answer {name}");
+        h.fill("Comment", &edit).await?;
+        script(&h, "PATCH", &p, what, 1);
+        h.click_button("Save").await?;
+        let said = h
+            .wait_text("[role=status]", "re-reading the profile shows the change is on the cluster")
+            .await
+            .with_context(|| format!("the confirmation after {name}"))?;
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        assert_eq!(
+            calls(&h, "PATCH", &p).len(),
+            before + 1,
+            "{name}: sent once, never again ({said:?})"
+        );
+        assert_eq!(stored_comment(&h, "mchen")?, edit, "{name}: applied");
+        assert_eq!(comment_value(&h).await?, edit);
+    }
+    h.screenshot("faults-lost-answer-landed").await?;
+
+    // Dropped before it was carried out (nginx answers 502): the re-read shows it is not
+    // there; the page says so, keeps the edit, and only a click sends it again.
+    let before = calls(&h, "PATCH", &p).len();
+    let applied = stored_comment(&h, "mchen")?;
+    h.fill("Comment", "lost before applying").await?;
+    script(&h, "PATCH", &p, mode(FaultMode::DropBefore), 1);
+    h.click_button("Save").await?;
+    let alert = h.wait_text("[role=alert]", "the change was not applied").await?;
+    ensure!(alert.contains("HTTP 502"), "nginx's 502 is explained: {alert:?}");
+    h.screenshot("faults-lost-answer-not-applied").await?;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(calls(&h, "PATCH", &p).len(), before + 1, "not resent");
+    assert_eq!(stored_comment(&h, "mchen")?, applied);
+    assert_eq!(comment_value(&h).await?, "lost before applying");
+    h.click_button("Save").await?;
+    h.wait_text("[role=status]", "Saved").await?;
+    assert_eq!(stored_comment(&h, "mchen")?, "lost before applying");
+    assert_eq!(calls(&h, "PATCH", &p).len(), before + 2);
+
+    // An HTML page with a 200: the write succeeded; its body is not needed.
+    h.fill("Comment", "html answer").await?;
+    script(&h, "PATCH", &p, mode(FaultMode::NotJson), 1);
+    h.click_button("Save").await?;
+    h.wait_text("[role=status]", "Saved").await?;
+    assert_eq!(stored_comment(&h, "mchen")?, "html answer");
+
+    let records: Vec<(FaultMode, bool)> = h
+        .sim()
+        .faults()
+        .iter()
+        .map(|f| (f.mode, f.applied))
+        .collect();
+    assert_eq!(
+        records,
+        [
+            (FaultMode::DropAfter, true),
+            (FaultMode::Truncate, true),
+            (FaultMode::Slow, true),
+            (FaultMode::DropBefore, false),
+            (FaultMode::NotJson, true),
+        ]
+    );
+    // The change log tells the same story.
+    h.navigate_in_app("/changes").await?;
+    h.wait_page_text("lost before applying").await?;
+    page_alive(&h).await?;
+    h.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_double_click_or_enter_twice_sends_one_patch() -> Result<()> {
+    let h = start().await?;
+    let p = profile_path("mchen");
+    h.click_profile_link("mchen").await?;
+    h.wait_editor_loaded(ADMIN_SVM_UUID, "mchen").await?;
+    // Slow answers keep the window for a second submission wide open.
+    script(&h, "PATCH", &p, Scripted::Delay(Duration::from_millis(800)), 3);
+
+    h.fill("Comment", "double click").await?;
+    h.client()
+        .execute(
+            "const b = [...document.querySelectorAll('button')]
+                 .find(b => b.textContent.trim() === 'Save');
+             b.click(); b.click();
+             b.dispatchEvent(new MouseEvent('dblclick', {bubbles: true}));
+             setTimeout(() => b.click(), 50);
+             return null;",
+            vec![],
+        )
+        .await?;
+    h.wait_text("[role=status]", "Saved").await?;
+    tokio::time::sleep(Duration::from_millis(1_000)).await;
+    assert_eq!(calls(&h, "PATCH", &p).len(), 1, "a double click sends one PATCH");
+    assert_eq!(stored_comment(&h, "mchen")?, "double click");
+
+    // Both key presses in one go, as fast as a keyboard sends them (the field is locked as soon
+    // as the first one submits, so a second, later press has nowhere to go).
+    let input = h.fill("Comment", "enter twice").await?;
+    input.send_keys("\u{E007}\u{E007}").await?;
+    h.wait_text("[role=status]", "Saved").await?;
+    tokio::time::sleep(Duration::from_millis(1_000)).await;
+    let patches = calls(&h, "PATCH", &p);
+    assert_eq!(patches.len(), 2, "Enter twice sends one PATCH: {patches:#?}");
+    assert_eq!(e2e::body_json(&patches[1]), json!({ "comment": "enter twice" }));
+    assert_eq!(stored_comment(&h, "mchen")?, "enter twice");
+
+    // The form submitted twice in the same moment (what a second Enter does, before the page
+    // could react): still one PATCH.
+    h.fill("Comment", "submitted twice").await?;
+    h.client()
+        .execute(
+            "const f = document.querySelector('form.editor'); f.requestSubmit(); f.requestSubmit();
+             return null;",
+            vec![],
+        )
+        .await?;
+    h.wait_text("[role=status]", "Saved").await?;
+    tokio::time::sleep(Duration::from_millis(1_000)).await;
+    assert_eq!(calls(&h, "PATCH", &p).len(), 3, "a double submit sends one PATCH");
+    assert_eq!(stored_comment(&h, "mchen")?, "submitted twice");
+    h.close().await
+}
+
+/// Waits for the sign-in-again dialog, and checks that it holds the focus.
+async fn wait_reauth(h: &Harness) -> Result<()> {
+    h.wait_text("dialog.reauth", "Sign in again").await?;
+    h.wait_until("the focus inside the dialog", || async {
+        let inside = h
+            .eval_string(
+                "const a = document.activeElement; return a && a.closest('dialog.reauth[open]') ? 'yes' : '';",
+            )
+            .await?;
+        Ok((inside == "yes").then_some(()))
+    })
+    .await
+}
+
+async fn reauth_closed(h: &Harness) -> Result<()> {
+    h.wait_until("the dialog closed", || async {
+        let open = h
+            .eval_string("return document.querySelector('dialog.reauth[open]') ? 'open' : '';")
+            .await?;
+        Ok(open.is_empty().then_some(()))
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn expired_credentials_are_renewed_in_place_with_the_edits_kept() -> Result<()> {
+    let h = start().await?;
+    let p = profile_path("mchen");
+    h.click_profile_link("mchen").await?;
+    h.wait_editor_loaded(ADMIN_SVM_UUID, "mchen").await?;
+    let here = h.path().await?;
+    let original = stored_comment(&h, "mchen")?;
+
+    // The session expires while the user edits; Save's re-read is refused.
+    h.fill("Comment", "typed before the session expired").await?;
+    h.sim().expire_credentials("admin");
+    h.click_button("Save").await?;
+    wait_reauth(&h).await?;
+    h.screenshot("faults-reauth-dialog").await?;
+    h.wait_text("[role=alert]", "Nothing was sent").await?;
+    assert_eq!(h.path().await?, here, "still on the editor");
+    assert_eq!(comment_value(&h).await?, "typed before the session expired");
+    ensure!(calls(&h, "PATCH", &p).is_empty(), "nothing was sent");
+
+    // A password the cluster refuses (still expired) keeps the dialog open, and says so.
+    h.fill("Password", "Netapp1!").await?;
+    h.click_button("Sign in").await?;
+    h.wait_text("dialog.reauth [role=alert]", "did not accept this password")
+        .await?;
+    // The administrator renews the account; signing in again works.
+    h.sim().renew_credentials("admin");
+    h.fill("Password", e2e::PASSWORD).await?;
+    h.click_button("Sign in").await?;
+    reauth_closed(&h).await?;
+    h.wait_text("[role=status]", "Signed in again").await?;
+    assert_eq!(h.path().await?, here);
+    assert_eq!(comment_value(&h).await?, "typed before the session expired");
+    assert_eq!(stored_comment(&h, "mchen")?, original);
+    ensure!(calls(&h, "PATCH", &p).is_empty(), "not sent by itself");
+
+    // The user retries.
+    h.click_button("Save").await?;
+    h.wait_text("[role=status]", "Saved").await?;
+    assert_eq!(stored_comment(&h, "mchen")?, "typed before the session expired");
+    assert_eq!(calls(&h, "PATCH", &p).len(), 1);
+
+    // A PATCH itself refused with 401: not applied, the dialog again, the edit kept.
+    h.fill("Comment", "refused with 401").await?;
+    script(
+        &h,
+        "PATCH",
+        &p,
+        Scripted::Raw {
+            status: 401,
+            content_type: "application/json".into(),
+            body: br#"{"error":{"message":"not authorized for that command","code":"6"}}"#.to_vec(),
+        },
+        1,
+    );
+    h.click_button("Save").await?;
+    wait_reauth(&h).await?;
+    assert_eq!(comment_value(&h).await?, "refused with 401");
+    h.fill("Password", e2e::PASSWORD).await?;
+    h.click_button("Sign in").await?;
+    reauth_closed(&h).await?;
+    assert_eq!(calls(&h, "PATCH", &p).len(), 2, "the refused PATCH was not resent");
+    h.click_button("Save").await?;
+    h.wait_text("[role=status]", "Saved").await?;
+    assert_eq!(stored_comment(&h, "mchen")?, "refused with 401");
+    assert_eq!(statuses(&calls(&h, "PATCH", &p)), [200, 401, 200]);
+    page_alive(&h).await?;
+    h.close().await
+}

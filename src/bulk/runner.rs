@@ -447,6 +447,11 @@ impl<T: Clone + 'static> Runner<T> {
         (n > 0 && secs > 0.0).then(|| n as f64 / secs)
     }
 
+    /// From the start of the current pass to the last item settled, in ms.
+    pub fn elapsed_ms(&self) -> f64 {
+        (self.last_ms.get() - self.started_ms.get()).max(0.0)
+    }
+
     /// Seconds left at the current rate.
     pub fn eta_secs(&self) -> Option<f64> {
         let left = self.tally.with(Tally::remaining);

@@ -72,6 +72,7 @@ pub fn BulkProgress<T: Clone + 'static>(
             data-failed=move || tally.with(|t| t.failed)
             data-not-sent=move || tally.with(|t| t.not_sent)
             data-phase=move || format!("{:?}", phase.get()).to_lowercase()
+            data-elapsed-ms=move || runner.elapsed_ms().round()
         >
             <div class="bulk-bar">
                 <label for="bulk-bar">{summary}</label>

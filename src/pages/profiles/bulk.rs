@@ -197,6 +197,7 @@ fn SetupView() -> impl IntoView {
     let choice = RwSignal::new(if may_status { Choice::Disable } else { Choice::Set });
     let text = RwSignal::new(String::new());
     let understood = RwSignal::new(false);
+    let limit = RwSignal::new(crate::bulk::DEFAULT_IN_FLIGHT);
     let targets = Memo::new(move |_| bulk.selected.with(|s| selected_targets(store, s)));
     let action = Memo::new(move |_| text.with(|t| choice.get().action(t)));
     let the_plan = Memo::new(move |_| targets.with(|t| plan(&action.get(), t)));
@@ -217,7 +218,7 @@ fn SetupView() -> impl IntoView {
         }
         let p = the_plan.get_untracked();
         let a = action.get_untracked();
-        start_run(bulk, store, session, a, p);
+        start_run(bulk, store, session, a, p, limit.get_untracked());
     };
 
     let script = Signal::derive(move || the_plan.with(Plan::cli_script));
@@ -266,7 +267,7 @@ fn SetupView() -> impl IntoView {
                     {(!may_edit).then(|| view! { <p class="note">{session.read_only_reason()}</p> })}
                 </fieldset>
                 <Show when=needs_text>
-                    <div class="field">
+                    <div class="field" class:field-invalid=move || invalid().is_some()>
                         <label for="bulk-comment">
                             {move || if choice.get() == Choice::Append { "Text to append" } else { "New comment" }}
                         </label>
@@ -275,7 +276,7 @@ fn SetupView() -> impl IntoView {
                             aria-invalid=move || if invalid().is_some() { "true" } else { "false" }
                             aria-describedby="bulk-comment-help"
                             on:input=move |ev| text.set(event_target_value(&ev)) />
-                        <p class="field-help" id="bulk-comment-help">
+                        <p class=move || if invalid().is_some() { "field-error" } else { "field-hint" } id="bulk-comment-help">
                             {move || invalid().map(str::to_owned).unwrap_or_else(|| {
                                 if choice.get() == Choice::Append {
                                     format!("Added after the current comment, separated by \"{}\".", ontap_model::bulk::APPEND_SEPARATOR)
@@ -360,6 +361,19 @@ fn SetupView() -> impl IntoView {
                     </div>
                 </Show>
                 <div class="bulk-start">
+                    <div class="filter-select">
+                        <label for="bulk-limit-start">"Requests in flight"</label>
+                        <select id="bulk-limit-start" aria-describedby="bulk-limit-hint" on:change=move |ev| {
+                            if let Ok(n) = event_target_value(&ev).parse::<usize>() {
+                                limit.set(n);
+                            }
+                        }>
+                            {(1..=crate::bulk::MAX_IN_FLIGHT).map(|n| view! {
+                                <option value=n.to_string() selected=move || limit.get() == n>{n}</option>
+                            }).collect_view()}
+                        </select>
+                        <p class="field-hint" id="bulk-limit-hint">"At most 6: browsers open at most 6 connections to one server. It can be changed while running; a busy cluster slows the run down by itself."</p>
+                    </div>
                     <button type="button" class=move || if is_disable() { "button button-danger" } else { "button button-primary" }
                         disabled=move || !can_start()
                         on:click=start>
@@ -403,7 +417,14 @@ fn after_text(c: &Planned) -> String {
 }
 
 /// Starts a run of `p` under the shell's owner.
-fn start_run(bulk: BulkState, store: ProfileStore, session: SessionCtx, action: Action, p: Plan) {
+fn start_run(
+    bulk: BulkState,
+    store: ProfileStore,
+    session: SessionCtx,
+    action: Action,
+    p: Plan,
+    limit: usize,
+) {
     let Some(client) = session.client() else {
         return;
     };
@@ -469,6 +490,7 @@ fn start_run(bulk: BulkState, store: ProfileStore, session: SessionCtx, action: 
         action,
         skipped: p.skipped,
     }));
+    runner.limit.set(limit.clamp(1, crate::bulk::MAX_IN_FLIGHT));
     runner.start();
 }
 

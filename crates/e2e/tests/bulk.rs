@@ -1,0 +1,350 @@
+//! Bulk changes in Chromium against the emulator with 1,000 generated profiles: all selected
+//! profiles change and the emulator holds the change, with no PATCH sent twice; with injected
+//! faults every row ends done or failed with its reason (the emulator's state and fault log
+//! are the truth) and a retry brings the failures home; a cancel midway reports exactly what
+//! the emulator received. An ignored test measures the throughput at 1, 4 and 6 in flight with
+//! 20 ms of latency (`cargo test -p e2e --test bulk -- --ignored --nocapture`).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, ensure, Context, Result};
+use e2e::{path_only, Harness, Locator};
+use ontap_sim::{FaultConfig, FaultMode};
+use serde_json::Value;
+
+const GENERATED: usize = 1000;
+/// Matches the generated accounts (user000001 ...) and nothing of the demo cluster.
+const FILTER: &str = "user0";
+
+async fn js(h: &Harness, script: &str) -> Result<Value> {
+    Ok(h.client().execute(script, vec![]).await?)
+}
+
+/// Polls `script` (returning a value) until `done` accepts it, for up to `secs`.
+async fn poll(h: &Harness, what: &str, secs: u64, script: &str, done: impl Fn(&Value) -> bool) -> Result<Value> {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    loop {
+        let v = js(h, script).await?;
+        if done(&v) {
+            return Ok(v);
+        }
+        if Instant::now() > deadline {
+            let shot = h.screenshot(&format!("bulk-timeout-{}", what.replace(' ', "-"))).await.ok();
+            bail!("timed out after {secs} s waiting for {what}; last value {v}; screenshot {shot:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Shortens the page's read retry waits (the tests must not sleep through the defaults).
+async fn fast_retries(h: &Harness) -> Result<()> {
+    js(h, "localStorage.setItem('totp-admin.timing', JSON.stringify({retry_base_ms: 20}));").await?;
+    Ok(())
+}
+
+/// Signs in as admin, waits for every profile, filters to the generated ones and selects them
+/// all with "Select all N matching".
+async fn select_generated(h: &Harness) -> Result<()> {
+    h.goto("/").await?;
+    fast_retries(h).await?;
+    h.sign_in("admin").await?;
+    let total = h.sim().totps().len();
+    poll(h, "the whole table", 120, "const s = document.querySelector('.table-summary'); \
+         return document.getElementById('load-progress') ? 0 : (s ? parseInt(s.innerText) || 0 : 0);",
+         |v| v.as_u64().unwrap_or(0) as usize >= total).await?;
+    h.fill("Filter", FILTER).await?;
+    h.wait_text(".table-summary", &format!("{GENERATED} of")).await?;
+    h.click_button(&format!("Select all {GENERATED} matching")).await?;
+    h.wait_text(".selection-count", &format!("{GENERATED} selected")).await?;
+    h.client()
+        .find(Locator::LinkText("Change the selected…"))
+        .await?
+        .click()
+        .await?;
+    h.wait_text("h1", &format!("Change {GENERATED} selected profiles")).await?;
+    Ok(())
+}
+
+/// Chooses "Set the comment" with `text`.
+async fn choose_set_comment(h: &Harness, text: &str) -> Result<()> {
+    h.input_by_label("Set the comment").await?.click().await?;
+    h.fill("New comment", text).await?;
+    h.wait_text(".bulk-review-summary", &format!("{GENERATED} will change")).await?;
+    Ok(())
+}
+
+async fn set_in_flight(h: &Harness, n: usize) -> Result<()> {
+    js(h, &format!(
+        "const s = document.getElementById('bulk-limit-start'); s.value = '{n}'; \
+         s.dispatchEvent(new Event('change', {{bubbles: true}}));"
+    ))
+    .await?;
+    Ok(())
+}
+
+/// Waits for the run to finish and returns (account -> outcome) from the result table.
+async fn wait_finished(h: &Harness, secs: u64) -> Result<BTreeMap<String, String>> {
+    poll(h, "the run to finish", secs,
+         "const p = document.querySelector('.bulk-progress'); return p ? p.dataset.phase : '';",
+         |v| v.as_str() == Some("finished")).await?;
+    outcomes(h).await
+}
+
+async fn outcomes(h: &Harness) -> Result<BTreeMap<String, String>> {
+    let v = js(h, "return [...document.querySelectorAll('tr.bulk-row')].map(r => [r.dataset.account, r.dataset.outcome]);").await?;
+    let pairs: Vec<(String, String)> = serde_json::from_value(v)?;
+    Ok(pairs.into_iter().collect())
+}
+
+/// The messages of the failed rows.
+async fn failure_messages(h: &Harness) -> Result<Vec<String>> {
+    let v = js(h, "return [...document.querySelectorAll('tr.bulk-row[data-outcome=\"failed\"]')].map(r => r.cells[4].innerText);").await?;
+    Ok(serde_json::from_value(v)?)
+}
+
+fn account_of(path: &str) -> String {
+    path_only(path).rsplit('/').next().unwrap_or_default().to_string()
+}
+
+fn comment_of(h: &Harness, account: &str) -> Option<String> {
+    h.sim()
+        .totps()
+        .into_iter()
+        .find(|t| t.account_name() == Some(account))
+        .and_then(|t| t.comment)
+}
+
+/// Every generated profile gets the new comment: the emulator holds it, each profile got
+/// exactly one PATCH, the table and the change log show it, and the review listed the
+/// clustershell commands.
+#[tokio::test]
+async fn a_thousand_profiles_change_once_each() -> Result<()> {
+    let h = Harness::start_with(|c| c.profiles = GENERATED).await?;
+    select_generated(&h).await?;
+    let text = "=audit 2026-11";
+    choose_set_comment(&h, text).await?;
+    let script = js(&h, "return document.querySelector('.bulk-cli-text').innerText;").await?;
+    let script = script.as_str().unwrap_or_default();
+    ensure!(script.lines().count() == GENERATED, "one command per change");
+    ensure!(script.lines().all(|l| l.starts_with("security login totp modify -vserver ") && l.ends_with("-comment \"=audit 2026-11\"")));
+    h.screenshot("bulk-review").await?;
+    let before = h.requests().len();
+    h.click_button(&format!("Change the comment of {GENERATED} profiles")).await?;
+    let out = wait_finished(&h, 120).await?;
+    h.screenshot("bulk-run-done").await?;
+    ensure!(out.len() == GENERATED);
+    ensure!(out.values().all(|o| o == "done"), "{:?}", out.values().filter(|o| *o != "done").count());
+    h.wait_text(".bulk-report", &format!("Finished: all {GENERATED} profiles done.")).await?;
+
+    // The emulator: every generated profile has the comment; one PATCH each, all answered 200.
+    let patches: Vec<_> = h.requests()[before..].iter().filter(|r| r.method == "PATCH").cloned().collect();
+    ensure!(patches.len() == GENERATED, "{} PATCHes", patches.len());
+    let paths: BTreeSet<&str> = patches.iter().map(|r| path_only(&r.path)).collect();
+    ensure!(paths.len() == GENERATED, "a PATCH was sent twice");
+    ensure!(patches.iter().all(|r| r.status == 200));
+    for t in h.sim().totps().iter().filter(|t| t.account_name().is_some_and(|a| a.starts_with("user0"))) {
+        ensure!(t.comment.as_deref() == Some(text), "{:?} holds {:?}", t.account_name(), t.comment);
+    }
+
+    // The table shows the new comments without a reload (no new list request).
+    let lists = |h: &Harness| h.requests().iter().filter(|r| r.method == "GET" && path_only(&r.path) == "/api/security/login/totps").count();
+    let lists_before = lists(&h);
+    h.client().find(Locator::LinkText("← Back to the table")).await?.click().await?;
+    h.fill("Filter", "audit 2026-11").await?;
+    h.wait_text(".table-summary", &format!("{GENERATED} of")).await?;
+    ensure!(lists(&h) == lists_before, "the table was reloaded");
+
+    // The change log holds one entry per profile.
+    h.navigate_in_app("/changes").await?;
+    let n = poll(&h, "the change log", 30, "return document.querySelectorAll('table.changes tbody tr').length;",
+                 |v| v.as_u64() == Some(GENERATED as u64)).await?;
+    ensure!(n.as_u64() == Some(GENERATED as u64));
+    h.close().await
+}
+
+/// With faults on one request in ten (every mode), each row ends done or failed with its
+/// reason, and the emulator agrees: done rows are disabled there, failed rows are not. After a
+/// lost answer the row is re-read, never sent again in the same pass. A retry without faults
+/// brings every failed row home.
+#[tokio::test]
+async fn faults_end_done_or_failed_and_retry_brings_them_home() -> Result<()> {
+    let h = Harness::start_with(|c| c.profiles = GENERATED).await?;
+    select_generated(&h).await?;
+    let enabled: BTreeSet<String> = h
+        .sim()
+        .totps()
+        .into_iter()
+        .filter(|t| t.enabled == Some(true))
+        .filter_map(|t| t.account_name().filter(|a| a.starts_with(FILTER)).map(str::to_string))
+        .collect();
+    let n = enabled.len();
+    ensure!(n > 800 && n < GENERATED, "the seed gives some disabled profiles ({n})");
+    h.wait_text(".bulk-review-summary", &format!("{n} will change")).await?;
+    h.wait_text(".bulk-review-summary", &format!("{} will be skipped", GENERATED - n)).await?;
+    h.wait_text(".bulk-skip-counts", "already disabled").await?;
+    h.wait_text(".notice-warn", "must enroll again").await?;
+    let start = h.button(&format!("Disable {n} profiles")).await?;
+    ensure!(!start.is_enabled().await?, "disable needs the confirmation first");
+    h.set_checkbox("I understand that these users must enroll again", true).await?;
+
+    let first_id = h.requests().last().map_or(0, |r| r.id);
+    h.sim().set_faults(FaultConfig { rate: 0.1, seed: 7, ..FaultConfig::default() });
+    h.click_button(&format!("Disable {n} profiles")).await?;
+    let out = wait_finished(&h, 150).await?;
+    h.sim().set_faults(FaultConfig::default());
+    h.screenshot("bulk-run-faults").await?;
+
+    ensure!(out.len() == n);
+    let mut failed = BTreeSet::new();
+    for (account, outcome) in &out {
+        let now = h.sim().totps().into_iter().find(|t| t.account_name() == Some(account.as_str()));
+        let disabled = now.as_ref().is_some_and(|t| t.enabled == Some(false));
+        match outcome.as_str() {
+            "done" => ensure!(disabled, "{account} reported done but is enabled on the cluster"),
+            "failed" => {
+                ensure!(!disabled, "{account} reported failed but is disabled on the cluster");
+                failed.insert(account.clone());
+            }
+            other => bail!("{account} ended {other}"),
+        }
+    }
+    let messages = failure_messages(&h).await?;
+    ensure!(messages.iter().all(|m| !m.trim().is_empty()), "every failure has its reason");
+
+    // The fault log: a PATCH whose answer was lost (dropped, truncated, not JSON) is never
+    // followed by another PATCH to the same profile in this pass.
+    let faults = h.sim().faults();
+    let lost: BTreeMap<u64, FaultMode> = faults
+        .iter()
+        .filter(|f| f.method == "PATCH" && !matches!(f.mode, FaultMode::Internal | FaultMode::Unavailable | FaultMode::TooMany))
+        .map(|f| (f.request_id, f.mode))
+        .collect();
+    ensure!(!lost.is_empty(), "the seed injected lost answers");
+    let patches: Vec<_> = h.requests().into_iter().filter(|r| r.id > first_id && r.method == "PATCH").collect();
+    for (i, r) in patches.iter().enumerate() {
+        if lost.contains_key(&r.id) {
+            let p = path_only(&r.path);
+            ensure!(
+                !patches[i + 1..].iter().any(|later| path_only(&later.path) == p),
+                "{} was sent again after a lost answer",
+                account_of(&r.path)
+            );
+        }
+    }
+    // No profile had its change applied twice.
+    let applied_faults: BTreeSet<u64> = faults.iter().filter(|f| f.applied).map(|f| f.request_id).collect();
+    let mut applied: BTreeMap<String, usize> = BTreeMap::new();
+    for r in &patches {
+        if r.status == 200 || applied_faults.contains(&r.id) {
+            *applied.entry(account_of(&r.path)).or_default() += 1;
+        }
+    }
+    ensure!(applied.values().all(|&c| c == 1), "a change applied twice");
+
+    // Retry the failed ones without faults: all home.
+    if !failed.is_empty() {
+        h.click_button(&format!("Retry the {} failed", failed.len())).await?;
+        let out = wait_finished(&h, 60).await?;
+        ensure!(out.values().all(|o| o == "done"), "after retry: {:?}", out.values().filter(|o| *o != "done").collect::<Vec<_>>());
+    }
+    for a in &enabled {
+        let t = h.sim().totps().into_iter().find(|t| t.account_name() == Some(a.as_str()));
+        ensure!(t.is_some_and(|t| t.enabled == Some(false)), "{a} is not disabled");
+    }
+    println!("faults: {} injected, {} failed then retried", faults.len(), failed.len());
+    h.close().await
+}
+
+/// Cancel midway (with a few faults): the rows reported done are exactly the profiles changed
+/// on the emulator, the rows not sent got no PATCH, and the count of sent rows in the report is
+/// the number of profiles the emulator received a PATCH for.
+#[tokio::test]
+async fn cancel_midway_reports_what_the_emulator_received() -> Result<()> {
+    let h = Harness::start_with(|c| c.profiles = GENERATED).await?;
+    select_generated(&h).await?;
+    let text = "offboarded 2026-11";
+    choose_set_comment(&h, text).await?;
+    set_in_flight(&h, 2).await?;
+    let first_id = h.requests().last().map_or(0, |r| r.id);
+    h.sim().set_faults(FaultConfig { rate: 0.05, seed: 11, ..FaultConfig::default() });
+    // Cancel from inside the page as soon as 200 rows are settled: no WebDriver round trip.
+    js(&h, "const t = setInterval(() => { \
+              const p = document.querySelector('.bulk-progress'); \
+              if (p && Number(p.dataset.done) + Number(p.dataset.failed) >= 200) { \
+                const b = [...p.querySelectorAll('button')].find(b => b.innerText.trim() === 'Cancel'); \
+                if (b) { b.click(); clearInterval(t); } } }, 2);").await?;
+    h.click_button(&format!("Change the comment of {GENERATED} profiles")).await?;
+    let out = wait_finished(&h, 120).await?;
+    h.sim().set_faults(FaultConfig::default());
+    h.screenshot("bulk-run-cancelled").await?;
+
+    let patches: Vec<_> = h.requests().into_iter().filter(|r| r.id > first_id && r.method == "PATCH").collect();
+    let received: BTreeSet<String> = patches.iter().map(|r| account_of(&r.path)).collect();
+    let not_sent: BTreeSet<&String> = out.iter().filter(|(_, o)| *o == "not sent").map(|(a, _)| a).collect();
+    ensure!(not_sent.len() > 500, "cancelled midway ({} not sent)", not_sent.len());
+    for (account, outcome) in &out {
+        let changed = comment_of(&h, account).as_deref() == Some(text);
+        match outcome.as_str() {
+            "done" => ensure!(changed, "{account} reported done, not changed on the emulator"),
+            "failed" => ensure!(!changed, "{account} reported failed, changed on the emulator"),
+            "not sent" => {
+                ensure!(!changed, "{account} reported not sent, changed on the emulator");
+                // A row refused as busy before the cancel was sent and not applied: only those
+                // may have a PATCH in the log.
+                if received.contains(account) {
+                    let all_busy = patches
+                        .iter()
+                        .filter(|r| account_of(&r.path) == *account)
+                        .all(|r| matches!(r.status, 429 | 503));
+                    ensure!(all_busy, "{account} reported not sent, but a PATCH reached the emulator");
+                }
+            }
+            other => bail!("{account} ended {other}"),
+        }
+    }
+    let report = h.wait_text(".bulk-report", "Stopped.").await?;
+    let sent = received.len();
+    ensure!(
+        report.contains(&format!("{sent} of {GENERATED} profiles were sent")),
+        "report {report:?}, emulator received PATCHes for {sent}"
+    );
+    h.close().await
+}
+
+/// Throughput of 1,000 PATCHes at 1, 4 and 6 in flight with 20 ms of latency per request.
+#[tokio::test]
+#[ignore = "a measurement, about a minute: run with --ignored --nocapture"]
+async fn throughput_at_1_4_6_in_flight() -> Result<()> {
+    let h = Harness::start_with(|c| {
+        c.profiles = GENERATED;
+        c.latency_ms = 20;
+    })
+    .await?;
+    select_generated(&h).await?;
+    let mut figures = Vec::new();
+    for (round, n) in [1usize, 4, 6].into_iter().enumerate() {
+        if round > 0 {
+            h.click_button("Done: clear the selection").await?;
+            h.client().find(Locator::LinkText("← Back to the table")).await?.click().await?;
+            h.click_button(&format!("Select all {GENERATED} matching")).await?;
+            h.client().find(Locator::LinkText("Change the selected…")).await?.click().await?;
+        }
+        choose_set_comment(&h, &format!("throughput round {n}")).await?;
+        set_in_flight(&h, n).await?;
+        let t0 = Instant::now();
+        h.click_button(&format!("Change the comment of {GENERATED} profiles")).await?;
+        let out = wait_finished(&h, 300).await?;
+        let wall = t0.elapsed().as_secs_f64();
+        ensure!(out.values().all(|o| o == "done"));
+        let page_ms = js(&h, "return Number(document.querySelector('.bulk-progress').dataset.elapsedMs);")
+            .await?
+            .as_f64()
+            .context("elapsed")?;
+        let rate = GENERATED as f64 / (page_ms / 1000.0);
+        println!("{n} in flight: {GENERATED} PATCHes in {:.1} s ({rate:.0}/s; wall {wall:.1} s)", page_ms / 1000.0);
+        figures.push((n, rate));
+    }
+    ensure!(figures[1].1 > figures[0].1 * 2.5, "4 in flight is much faster than 1: {figures:?}");
+    h.close().await
+}

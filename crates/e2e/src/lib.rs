@@ -48,9 +48,12 @@ pub fn target_dir() -> PathBuf {
         .unwrap_or_else(|| workspace_root().join("target"))
 }
 
-/// The built page: `dist/` at the workspace root (`make dist`).
+/// The built page: `dist/` at the workspace root (`make dist`), or `E2E_DIST` when set (a
+/// build of one's own, `trunk build --release --dist DIR`, while others rebuild `dist/`).
 pub fn dist_dir() -> PathBuf {
-    workspace_root().join("dist")
+    std::env::var_os("E2E_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("dist"))
 }
 
 /// Fails unless `dist` holds a finished release build: index.html present and no inline

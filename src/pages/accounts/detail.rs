@@ -198,7 +198,7 @@ fn AccountView(
     let totp_class = format!("badge badge-acct-{}", r.totp.slug());
     view! {
         <h1 class="account-title">{r.name.clone()} <span class="muted">" · " {r.svm.clone()}</span></h1>
-        <dl class="facts">
+        <dl class="facts facts-grid">
             <div><dt>"SVM"</dt><dd>{r.svm.clone()}</dd></div>
             <div><dt>"Scope"</dt><dd>{r.scope.clone()}</dd></div>
             <div><dt>"Role"</dt><dd>{r.role.clone()}</dd></div>
@@ -293,7 +293,11 @@ fn AccountView(
                     <div class="confirm-buttons">
                         <button type="button" class="button button-primary" id="confirm-yes"
                             disabled=move || busy.get() on:click=confirm>
-                            {move || if busy.get() { "Sending…".to_string() } else { format!("Yes, {}", c.label().to_lowercase()) }}
+                            {move || if busy.get() { "Sending…" } else { match c {
+                                AccountChange::RequireTotp => "Yes, require TOTP",
+                                AccountChange::StopRequiringTotp => "Yes, stop requiring TOTP",
+                                AccountChange::Unlock => "Yes, unlock",
+                            } }}
                         </button>
                         <button type="button" class="button" disabled=move || busy.get()
                             on:click=move |_| pending.set(None)>"Cancel"</button>

@@ -113,13 +113,16 @@ pub fn AccountsPage() -> impl IntoView {
         review.set(Some(r));
     };
 
+    // The run's signals belong to the page, not to the review panel the Start button is in
+    // (which closes when the run starts).
+    let page_owner = StoredValue::new(Owner::current());
     let start = move |_| {
         let Some(r) = review.get_untracked() else { return };
         let Some(change) = r.change else { return };
         let Some(client) = session.client() else { return };
         let c1 = client.clone();
         let c2 = client;
-        let runner = Runner::new(
+        let make = move || Runner::new(
             r.items,
             Ops {
                 apply: Rc::new(move |it: &BulkItem| {
@@ -166,6 +169,10 @@ pub fn AccountsPage() -> impl IntoView {
                 }),
             },
         );
+        let runner = match page_owner.get_value() {
+            Some(o) => o.with(make),
+            None => make(),
+        };
         runner.start();
         running.set(Some((change, runner)));
         review.set(None);
@@ -283,7 +290,7 @@ pub fn AccountsPage() -> impl IntoView {
             </div>
         </div>
         <Show when=move || may_modify>
-            <div class="selection-bar" role="group" aria-label="Selected accounts">
+            <div class="acct-selection" role="group" aria-label="Selected accounts">
                 <span class="muted" id="selected-count">{move || format!("{} selected", selected.with(HashSet::len))}</span>
                 <button type="button" class="button" id="select-shown"
                     disabled=move || visible.with(Vec::is_empty)
@@ -306,7 +313,7 @@ pub fn AccountsPage() -> impl IntoView {
             let skipped = r.skipped.clone();
             let items = r.items.clone();
             view! {
-                <section class="bulk-review" aria-labelledby="review-h">
+                <section class="acct-review" aria-labelledby="review-h">
                     <h2 id="review-h">{format!("Review: {change}")}</h2>
                     <p id="review-summary">{format!("{n} accounts will change; {} are skipped.", skipped.len())}
                         " Each account is read again just before its change, and its applications are written back as read with only the SSH second factor changed."</p>
@@ -331,7 +338,7 @@ pub fn AccountsPage() -> impl IntoView {
             }
         })}
         {move || running.get().map(|(c, runner)| view! {
-            <section class="bulk-run" aria-label=format!("{} in progress", c.label())>
+            <section class="acct-run" aria-label=format!("{} in progress", c.label())>
                 <h2>{c.label()}</h2>
                 <BulkProgress runner=runner noun="accounts" />
                 <details>
@@ -390,7 +397,7 @@ pub fn AccountsPage() -> impl IntoView {
                                 let cb = format!("sel-{pos}");
                                 let status_class = format!("badge badge-acct-{}", r.totp.slug());
                                 let data_name = r.name.clone();
-                                let ssh_text = if r.has_ssh() { format!("{} + {}", r.ssh_label(), r.second) } else { r.ssh_label() };
+                                let ssh_text = r.ssh_with_second();
                                 let href = account_href(&r.owner_uuid, &r.name);
                                 let name = r.name.clone();
                                 view! {

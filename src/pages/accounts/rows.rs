@@ -82,6 +82,15 @@ impl AccountRow {
             "no SSH".into()
         }
     }
+    /// The SSH methods and, when there is one, the second factor: "password + TOTP".
+    pub fn ssh_with_second(&self) -> String {
+        match self.second.as_str() {
+            _ if !self.has_ssh() => self.ssh_label(),
+            "none" | "" => self.ssh_label(),
+            "totp" => format!("{} + TOTP", self.ssh_label()),
+            other => format!("{} + {other}", self.ssh_label()),
+        }
+    }
 }
 
 /// The profiles' enabled flags by (owner UUID, account name).
@@ -180,7 +189,7 @@ impl SortKey {
             SortKey::Svm => "SVM",
             SortKey::Role => "Role",
             SortKey::Locked => "Locked",
-            SortKey::Ssh => "SSH methods",
+            SortKey::Ssh => "SSH (+ second factor)",
             SortKey::Totp => "TOTP",
         }
     }
@@ -287,7 +296,7 @@ impl ViewState {
                 SortKey::Svm => x.svm.cmp(&y.svm),
                 SortKey::Role => x.role.cmp(&y.role),
                 SortKey::Locked => y.locked.cmp(&x.locked),
-                SortKey::Ssh => x.ssh_label().cmp(&y.ssh_label()),
+                SortKey::Ssh => x.ssh_with_second().cmp(&y.ssh_with_second()),
                 SortKey::Totp => x.totp.cmp(&y.totp),
             };
             let primary = if self.desc { primary.reverse() } else { primary };

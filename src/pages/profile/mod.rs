@@ -118,8 +118,15 @@ fn ProfileLoader(key: TotpKey) -> impl IntoView {
     };
     load();
     let title = key.account.to_string();
+    let history = crate::pages::accounts::rows::history_href(key.account.as_str());
+    let account = crate::pages::accounts::rows::account_href(key.owner.as_str(), key.account.as_str());
     view! {
         <h1>{title}</h1>
+        <p class="links">
+            <crate::components::EncodedLink href=account>"Account"</crate::components::EncodedLink>
+            " · "
+            <crate::components::EncodedLink href=history>"History of this profile"</crate::components::EncodedLink>
+        </p>
         {move || match state.get() {
             Load::Loading => view! { <Status message="Loading the profile…" busy=true /> }.into_any(),
             Load::Failed(e) => {

@@ -1,0 +1,239 @@
+//! The MFA rollout end to end in Chromium: require TOTP for `bob` from his account page (the
+//! preview's CLI command, one PATCH whose applications list is bob's own with only SSH's
+//! second factor changed), then bob signs in and enrolls on the enrollment page; unlock the
+//! locked `carol`; a bulk require over 200 generated accounts that leaves every other
+//! application untouched (compared field by field with the emulator's state before); the
+//! history view shows each change. Needs the built page.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use anyhow::{ensure, Context, Result};
+use e2e::demo::{ADMIN_SVM_UUID, VS_ENG_UUID};
+use e2e::{Harness, Locator};
+use ontap_sim::model::{Account, Application, SecondAuth};
+
+const REQUIRE_CLI: &str = "security login modify -vserver vs_eng -user-or-group-name bob \
+                           -application ssh -authentication-method password \
+                           -second-authentication-method totp";
+
+/// Every field of an account but the SSH application's second factor.
+fn all_but_ssh_second(a: &Account) -> String {
+    let apps: Vec<String> = a
+        .applications
+        .iter()
+        .map(|x| {
+            let second = if x.application == Application::Ssh {
+                "-".to_string()
+            } else {
+                format!("{:?}", x.second_authentication_method)
+            };
+            format!("{:?}:{:?}:{second}", x.application, x.authentication_methods)
+        })
+        .collect();
+    format!(
+        "{}|{}|{:?}|{}|{}|{}|{}",
+        a.name,
+        a.owner.as_str(),
+        a.role,
+        a.locked,
+        a.comment,
+        a.password,
+        apps.join(";")
+    )
+}
+
+async fn open_account(h: &Harness, filter: &str, name: &str) -> Result<()> {
+    h.navigate_in_app(&format!("/accounts?q={filter}")).await?;
+    let link = h
+        .wait_for(&format!("the link to {name}"), Locator::LinkText(name))
+        .await?;
+    link.click().await?;
+    h.wait_css("#fact-totp").await?;
+    Ok(())
+}
+
+/// Require TOTP for bob on his page; then bob signs in and enrolls.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn require_totp_for_bob_then_bob_enrolls() -> Result<()> {
+    let h = Harness::start().await?;
+    let before = h.sim().account(VS_ENG_UUID, "bob").context("bob")?;
+    ensure!(!before.requires_totp());
+    h.goto("/").await?;
+    h.sign_in("admin").await?;
+    h.wait_css(".banner-user").await?;
+    open_account(&h, "bob", "bob").await?;
+    h.wait_text("#fact-totp", "TOTP not required").await?;
+    h.click_button("Require TOTP for SSH…").await?;
+    let cli = h.wait_text("#confirm-cli", "security login modify").await?;
+    ensure!(cli == REQUIRE_CLI, "{cli}");
+    let curl = h.wait_text("#confirm-curl", "curl").await?;
+    ensure!(curl.contains("-X PATCH") && !curl.contains("Netapp1!"), "{curl}");
+    h.screenshot("accounts-require-confirm").await?;
+    h.click_button("Yes, require TOTP").await?;
+    h.wait_text("[role=status]", "done").await?;
+    h.wait_text("#fact-totp", "Not enrolled").await?;
+
+    let after = h.sim().account(VS_ENG_UUID, "bob").context("bob")?;
+    ensure!(after.requires_totp());
+    assert_eq!(all_but_ssh_second(&before), all_but_ssh_second(&after));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let patches: Vec<_> = h.requests().into_iter().filter(|r| r.method == "PATCH").collect();
+    ensure!(patches.len() == 1, "one PATCH: {patches:#?}");
+    let body = e2e::body_json(&patches[0]);
+    assert_eq!(
+        body,
+        serde_json::json!({"applications": [
+            {"application": "http", "authentication_methods": ["password"], "second_authentication_method": "none"},
+            {"application": "ssh", "authentication_methods": ["password"], "second_authentication_method": "totp"}
+        ]})
+    );
+
+    // Bob signs in and enrolls.
+    h.click_button("Sign out").await?;
+    h.sign_in("bob").await?;
+    h.wait_for(
+        "the banner's set-up action",
+        Locator::LinkText("Set up my authenticator"),
+    )
+    .await?
+    .click()
+    .await?;
+    h.click_button("Create my profile").await?;
+    h.wait_css("#enroll-qr").await?;
+    let profile = h.sim().totp(VS_ENG_UUID, "bob").context("bob's profile")?;
+    assert_eq!(profile.enabled, Some(true));
+    ensure!(h.sim().secret(VS_ENG_UUID, "bob").is_some());
+    let audit = h.sim().audit();
+    ensure!(
+        audit.iter().any(|r| r.user == "bob" && r.input.starts_with("POST /api/security/login/totps")),
+        "bob's POST is in the audit log: {audit:#?}"
+    );
+    h.close().await
+}
+
+/// Unlock carol, require TOTP for bob, bob enrolls over REST; the history shows all three,
+/// and only bob's when filtered to bob.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unlock_a_locked_account_and_the_history_shows_each_change() -> Result<()> {
+    let h = Harness::start().await?;
+    ensure!(h.sim().account(ADMIN_SVM_UUID, "carol").context("carol")?.locked);
+    h.goto("/").await?;
+    h.sign_in("admin").await?;
+    h.wait_css(".banner-user").await?;
+    h.navigate_in_app("/accounts?locked=yes").await?;
+    h.wait_css("tr[data-account=carol]").await?;
+    h.screenshot("accounts-locked").await?;
+    open_account(&h, "carol", "carol").await?;
+    h.click_button("Unlock…").await?;
+    let cli = h.wait_text("#confirm-cli", "unlock").await?;
+    ensure!(cli == "security login unlock -vserver cluster1 -username carol", "{cli}");
+    h.click_button("Yes, unlock").await?;
+    h.wait_text("[role=status]", "done").await?;
+    h.wait_text("#fact-locked", "No").await?;
+    ensure!(!h.sim().account(ADMIN_SVM_UUID, "carol").context("carol")?.locked);
+    // carol can sign in to the API again.
+    let r = e2e::http::request(
+        h.sim_addr(),
+        "GET",
+        "/api/cluster",
+        &[("Authorization", &e2e::http::basic_auth("carol", e2e::PASSWORD))],
+        None,
+    )?;
+    ensure!(r.status == 200, "carol after the unlock: {}", r.status);
+
+    open_account(&h, "bob", "bob").await?;
+    h.click_button("Require TOTP for SSH…").await?;
+    h.click_button("Yes, require TOTP").await?;
+    h.wait_text("[role=status]", "done").await?;
+    let body = format!(r#"{{"account": {{"name": "bob"}}, "owner": {{"uuid": "{VS_ENG_UUID}"}}}}"#);
+    let r = e2e::http::request(
+        h.sim_addr(),
+        "POST",
+        "/api/security/login/totps",
+        &[
+            ("Authorization", &e2e::http::basic_auth("bob", e2e::PASSWORD)),
+            ("Content-Type", "application/json"),
+        ],
+        Some(body.as_bytes()),
+    )?;
+    ensure!(r.status == 201, "bob's enrollment over REST: {} {}", r.status, r.text());
+
+    h.navigate_in_app("/history").await?;
+    h.wait_css(".history-table tbody tr").await?;
+    let text = h.wait_text(".history-table", "TOTP profile created").await?;
+    for needle in ["Unlock", "carol", "Require TOTP for SSH", "bob", "admin", "Done"] {
+        ensure!(text.contains(needle), "history lacks {needle:?}: {text}");
+    }
+    let rows = h.eval_string("return String(document.querySelectorAll('.history-table tbody tr').length)").await?;
+    ensure!(rows == "3", "3 changes, {rows} rows: {text}");
+    h.screenshot("history").await?;
+    // Filtered to bob: his two changes.
+    h.navigate_in_app("/history?account=bob").await?;
+    h.wait_text(".table-summary", "2 changes to bob").await?;
+    h.close().await
+}
+
+/// A bulk require over 200 generated accounts: the review lists what changes and what is
+/// skipped (SSH signs in with `domain`), the run finishes, and every account's other
+/// applications, methods, role, lock and comment are exactly as before.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bulk_require_over_200_accounts_leaves_everything_else_untouched() -> Result<()> {
+    let h = Harness::start_with(|c| c.accounts = 200).await?;
+    let before: BTreeMap<String, Account> = h
+        .sim()
+        .accounts()
+        .into_iter()
+        .map(|a| (format!("{}/{}", a.owner.as_str(), a.name), a))
+        .collect();
+    h.goto("/").await?;
+    h.sign_in("admin").await?;
+    h.wait_css(".banner-user").await?;
+    h.navigate_in_app("/accounts?q=mfa").await?;
+    h.wait_text(".table-summary", "200 of").await?;
+    h.click_button("Select the 200 shown").await?;
+    h.wait_text("#selected-count", "200 selected").await?;
+    h.click_button("Require TOTP for SSH (selected)…").await?;
+    let summary = h.wait_text("#review-summary", "accounts will change").await?;
+    ensure!(summary.starts_with("160 accounts will change; 40 are skipped."), "{summary}");
+    let skipped = h.wait_text("#review-skipped", "domain").await?;
+    ensure!(skipped.contains("password or publickey"), "{skipped}");
+    h.screenshot("accounts-bulk-review").await?;
+    h.click_button("Change 160 accounts").await?;
+    h.wait_until("the bulk run to finish", || async {
+        let phase = h
+            .eval_string("return (document.querySelector('.bulk-progress')||{}).dataset?.phase || ''")
+            .await?;
+        Ok((phase == "finished").then_some(()))
+    })
+    .await?;
+    let done = h
+        .eval_string("return document.querySelector('.bulk-progress').dataset.done")
+        .await?;
+    ensure!(done == "160", "{done} done");
+    h.screenshot("accounts-bulk-done").await?;
+
+    let after: BTreeMap<String, Account> = h
+        .sim()
+        .accounts()
+        .into_iter()
+        .map(|a| (format!("{}/{}", a.owner.as_str(), a.name), a))
+        .collect();
+    ensure!(before.len() == after.len());
+    let mut changed = 0;
+    for (k, b) in &before {
+        let a = after.get(k).context("an account vanished")?;
+        assert_eq!(all_but_ssh_second(b), all_but_ssh_second(a), "{k}");
+        let was = b.application(Application::Ssh).map(|s| s.second_authentication_method);
+        let now = a.application(Application::Ssh).map(|s| s.second_authentication_method);
+        if was != now {
+            changed += 1;
+            ensure!(b.name.as_str().starts_with("mfa"), "{k} was not selected");
+            ensure!(now == Some(SecondAuth::Totp), "{k}: {now:?}");
+        }
+    }
+    ensure!(changed == 160, "{changed} accounts changed");
+    let patches = h.requests().into_iter().filter(|r| r.method == "PATCH").count();
+    ensure!(patches == 160, "{patches} PATCHes: one per account, none twice");
+    h.close().await
+}

@@ -24,7 +24,13 @@ pub fn codes_text(label: &str, codes: &[String]) -> String {
 pub fn file_name(account: &str) -> String {
     let safe: String = account
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     format!("totp-emergency-codes-{safe}.txt")
 }

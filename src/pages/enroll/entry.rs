@@ -1,14 +1,19 @@
 //! The way in: whether the signed-in account still needs a TOTP profile (read once per session:
 //! its own profile, by exact `account.name` and `owner.name` filters), and the banner's "Set up
 //! my authenticator" action while it does. Administrators keep the profile table as landing;
-//! the action shows only for an account without an enabled profile.
+//! the action shows only for an account without an enabled profile whose SSH second factor is
+//! TOTP (when the account record cannot be read, the profile alone decides).
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 
+use ontap_model::{Account, Collection, Query};
+
 use super::Me;
-use crate::api::totps;
+use crate::api::accounts::ACCOUNTS_PATH;
+use crate::api::identity::exact;
+use crate::api::{totps, ApiError, Client};
 use crate::session::SessionCtx;
 
 /// `Some(true)`: the account has no enabled profile; `None`: not known (yet).
@@ -28,9 +33,13 @@ impl EnrollState {
         if let (Some(me), Some(client)) = (Me::of(&session), session.client()) {
             spawn_local(async move {
                 if let Ok((own, _)) = totps::own(&client, &me.account, me.svm.as_deref()).await {
-                    state
-                        .needed
-                        .try_set(Some(own.is_none_or(|t| t.enabled == Some(false))));
+                    let missing = own.is_none_or(|t| t.enabled == Some(false));
+                    let required = if missing {
+                        requires_totp(&client, &me).await.unwrap_or(true)
+                    } else {
+                        false
+                    };
+                    state.needed.try_set(Some(missing && required));
                 }
             });
         }
@@ -50,6 +59,26 @@ impl EnrollState {
     pub fn needed(&self) -> bool {
         self.needed.get() == Some(true)
     }
+}
+
+/// Whether the account must use TOTP for SSH (its `ssh` application's second factor).
+async fn requires_totp(client: &Client, me: &Me) -> Result<bool, ApiError> {
+    let mut q = Query::new().filter("name", &exact(&me.account)).fields(&[
+        "applications",
+        "owner.name",
+        "scope",
+    ]);
+    if let Some(svm) = &me.svm {
+        q = q.filter("owner.name", &exact(svm));
+    }
+    let c: Collection<Account> = client
+        .get(&format!("{ACCOUNTS_PATH}{}", q.to_query_string()))
+        .await?;
+    // A cluster-scoped account is the one of that name with cluster scope.
+    Ok(c.records
+        .iter()
+        .filter(|a| me.svm.is_some() || a.scope != Some(ontap_model::Scope::Svm))
+        .any(Account::requires_totp))
 }
 
 /// The banner's action, shown while the account has no enabled profile.

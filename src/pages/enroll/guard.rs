@@ -58,7 +58,8 @@ fn install() {
             let _ = js_sys::Reflect::set(&ev, &"returnValue".into(), &"".into());
         }
     });
-    let _ = window.add_event_listener_with_callback("beforeunload", before_unload.as_ref().unchecked_ref());
+    let _ = window
+        .add_event_listener_with_callback("beforeunload", before_unload.as_ref().unchecked_ref());
     before_unload.forget();
 
     // Links outside the enrollment page, and controls marked `data-leaves-page` (Sign out).
@@ -72,8 +73,7 @@ fn install() {
         let Ok(Some(el)) = target.closest("a[href], [data-leaves-page]") else {
             return;
         };
-        if el.closest("#enroll").ok().flatten().is_some() && !el.has_attribute("data-leaves-page")
-        {
+        if el.closest("#enroll").ok().flatten().is_some() && !el.has_attribute("data-leaves-page") {
             return;
         }
         if el.has_attribute("download") {

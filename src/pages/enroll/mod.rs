@@ -197,7 +197,9 @@ pub enum Stage {
     /// The account already has an enabled profile.
     Existing,
     /// The explanation and the comment; `replaces` when a disabled profile exists.
-    Intro { replaces: bool },
+    Intro {
+        replaces: bool,
+    },
     Posting,
     /// The POST's answer was lost and a profile exists now: its secret cannot be shown again.
     Lost,
@@ -264,7 +266,9 @@ pub fn EnrollPage() -> impl IntoView {
                 stage.set(Stage::OtherAccount(other));
                 return;
             }
-            let Some(client) = session.client() else { return };
+            let Some(client) = session.client() else {
+                return;
+            };
             stage.set(Stage::Checking);
             spawn_local(async move {
                 let r = totps::own(&client, &me.account, me.svm.as_deref()).await;
@@ -282,7 +286,14 @@ pub fn EnrollPage() -> impl IntoView {
             });
         }
     };
-    check();
+    // Again whenever the query changes (`?account=` asks for someone else).
+    Effect::new({
+        let check = check.clone();
+        move |_| {
+            query.track();
+            check();
+        }
+    });
 
     let create = {
         let me = me.clone();
@@ -294,7 +305,9 @@ pub fn EnrollPage() -> impl IntoView {
                 return;
             };
             let Ok(account) = AccountName::try_from(me.account.as_str()) else {
-                post_error.set(Some(ApiError::Decode("the account name is not valid".into())));
+                post_error.set(Some(ApiError::Decode(
+                    "the account name is not valid".into(),
+                )));
                 return;
             };
             let text = comment.get_untracked();
@@ -353,7 +366,9 @@ pub fn EnrollPage() -> impl IntoView {
     };
 
     let on_check_code = move || {
-        let Stage::Enrolled(e) = stage.get_untracked() else { return };
+        let Stage::Enrolled(e) = stage.get_untracked() else {
+            return;
+        };
         match clean_code(&code.get_untracked()) {
             Err(msg) => {
                 code_error.set(Some(msg.into()));

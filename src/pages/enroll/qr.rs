@@ -27,11 +27,7 @@ pub fn qr_path(text: &str) -> Option<(String, usize)> {
                     x += 1;
                 }
                 let run = x - start;
-                d.push_str(&format!(
-                    "M{} {}h{run}v1h-{run}z",
-                    start + QUIET,
-                    y + QUIET
-                ));
+                d.push_str(&format!("M{} {}h{run}v1h-{run}z", start + QUIET, y + QUIET));
             } else {
                 x += 1;
             }

@@ -1,0 +1,384 @@
+//! Self-enrollment end to end in Chromium, as `alice` (vs_eng, TOTP required, no profile): the
+//! banner's action, the explanation, the POST, the QR code screenshotted and decoded by an
+//! independent decoder (rqrr) back to the otpauth URI, a code computed here from that URI
+//! (ontap-model's RFC 6238), a wrong code then the right one, the emergency-codes confirmation,
+//! Finish; then the profile exists in the emulator, the DOM holds no secret, URI or code, and
+//! Chromium asked nothing of any origin but the page's own. Also: the leave guard (in-app link,
+//! refused then accepted), an existing profile's reset advice, 144834561 with the admin's
+//! commands, and an administrator asking to enroll someone else. Needs the built page.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use anyhow::{bail, ensure, Context, Result};
+use e2e::demo::VS_ENG_UUID;
+use e2e::{Harness, Locator, TOTPS};
+use ontap_model::otp::{self, KeyUri};
+use serde_json::Value;
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default()
+}
+
+/// Decodes the one QR code in a PNG with rqrr.
+fn decode_qr(png: &[u8]) -> Result<String> {
+    let img = image::load_from_memory_with_format(png, image::ImageFormat::Png)
+        .context("reading the screenshot")?
+        .to_luma8();
+    let (w, h) = img.dimensions();
+    let mut prepared =
+        rqrr::PreparedImage::prepare_from_greyscale(w as usize, h as usize, |x, y| {
+            img.get_pixel(x as u32, y as u32)[0]
+        });
+    let grids = prepared.detect_grids();
+    ensure!(
+        grids.len() == 1,
+        "{} QR codes found in the screenshot",
+        grids.len()
+    );
+    let (_meta, content) = grids[0].decode().context("decoding the QR code")?;
+    Ok(content)
+}
+
+/// A 6-digit code that matches none of the steps around now.
+fn wrong_code(key: &KeyUri) -> String {
+    let now = unix_now();
+    (0..1000u32)
+        .map(|i| format!("{:06}", (123_457 + i * 7919) % 1_000_000))
+        .find(|c| !otp::verify(&key.secret, c, now, 3))
+        .unwrap_or_else(|| "000000".into())
+}
+
+/// Every URL Chromium fetched for this document (navigation and resources), and every `src` or
+/// `href` in the DOM.
+async fn urls_seen(h: &Harness) -> Result<Vec<String>> {
+    let v = h
+        .client()
+        .execute(
+            "return performance.getEntriesByType('navigation')
+                 .concat(performance.getEntriesByType('resource')).map(e => e.name)
+                 .concat(Array.from(document.querySelectorAll('[src],[href],[srcset],[action]'))
+                     .map(e => e.src || e.href || e.getAttribute('srcset') || e.action || '')
+                     .map(u => (u && u.baseVal !== undefined) ? u.baseVal : String(u)));",
+            vec![],
+        )
+        .await?;
+    Ok(v.as_array()
+        .context("a list of URLs")?
+        .iter()
+        .map(|u| u.as_str().unwrap_or_default().to_string())
+        .collect())
+}
+
+fn only_own_origin(base: &str, urls: &[String]) -> Result<()> {
+    let origin = base.trim_end_matches('/');
+    for u in urls {
+        let ours = u.starts_with(&format!("{origin}/")) || u == origin || u.starts_with('/');
+        ensure!(ours, "a URL outside the page's origin {origin}: {u}");
+    }
+    Ok(())
+}
+
+/// The text of the dialog that is open, waiting up to 5 s for one.
+async fn alert_text(h: &Harness) -> Result<String> {
+    for _ in 0..50 {
+        if let Ok(t) = h.client().get_alert_text().await {
+            return Ok(t);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    bail!("no confirmation dialog opened")
+}
+
+/// The text content and every attribute and input value of the document.
+async fn dom_dump(h: &Harness) -> Result<String> {
+    h.eval_string(
+        "return document.documentElement.outerHTML + '\\n' +
+            Array.from(document.querySelectorAll('input, textarea')).map(e => e.value).join('\\n');",
+    )
+    .await
+}
+
+async fn start_alice() -> Result<Harness> {
+    let h = Harness::start().await?;
+    h.goto("/").await?;
+    h.sign_in("alice").await?;
+    let action = h
+        .wait_for(
+            "the banner's set-up action",
+            Locator::LinkText("Set up my authenticator"),
+        )
+        .await?;
+    action.click().await?;
+    h.wait_text("#intro-title", "alice@vs_eng").await?;
+    Ok(h)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn alice_enrolls_and_the_secret_never_leaves_the_browser() -> Result<()> {
+    let h = start_alice().await?;
+    let body = h.body_text().await?;
+    ensure!(body.contains("The profile is active at once"), "{body}");
+    h.screenshot("enroll-intro").await?;
+
+    h.fill("Comment (optional)", "Pixel 8, Aegis").await?;
+    h.click_button("Create my profile").await?;
+    let qr = h.wait_css("#enroll-qr").await?;
+    h.wait_css(".emergency-code").await?;
+    h.screenshot("enroll-qr").await?;
+
+    // The POST: once, for alice herself, with return_records.
+    let posts: Vec<_> = h
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "POST")
+        .collect();
+    ensure!(posts.len() == 1, "{posts:?}");
+    ensure!(
+        posts[0].path == format!("{TOTPS}?return_records=true"),
+        "{:?}",
+        posts[0]
+    );
+    let sent = e2e::body_json(&posts[0]);
+    assert_eq!(sent["account"]["name"], "alice");
+    assert_eq!(sent["owner"]["name"], "vs_eng");
+    assert_eq!(sent["comment"], "Pixel 8, Aegis");
+
+    // The QR code, decoded from pixels by a decoder of its own, is the otpauth URI of the
+    // secret the emulator holds.
+    let png = qr.screenshot().await.context("screenshot of the QR code")?;
+    std::fs::write(
+        e2e::target_dir().join("screenshots/enroll-qr-element.png"),
+        &png,
+    )
+    .ok();
+    let uri = decode_qr(&png)?;
+    let key = KeyUri::parse(&uri).with_context(|| format!("not a TOTP URI: {uri}"))?;
+    let stored = h
+        .sim()
+        .secret(VS_ENG_UUID, "alice")
+        .context("the emulator holds alice's secret")?;
+    assert_eq!(key.secret.to_base32(), stored);
+    assert_eq!(key.issuer, "cluster1");
+    assert_eq!(key.account, "alice@vs_eng");
+    // The secret in groups, the issuer and account as the app will show them.
+    let grouped = h.wait_css("#enroll-secret").await?.text().await?;
+    assert_eq!(grouped, otp::grouped(&stored));
+    h.wait_text("#enroll-issuer", "cluster1").await?;
+    let codes: Vec<String> = {
+        let mut v = Vec::new();
+        for e in h.client().find_all(Locator::Css(".emergency-code")).await? {
+            v.push(e.text().await?);
+        }
+        v
+    };
+    ensure!(
+        codes.len() == 5 && codes.iter().all(|c| c.len() == 8),
+        "{codes:?}"
+    );
+    // The install URL's chart service appears nowhere: the QR code was drawn here.
+    let dom = dom_dump(&h).await?;
+    ensure!(
+        !dom.contains("google.com") && !dom.contains("chart?"),
+        "the install URL leaked into the page"
+    );
+    only_own_origin(h.base(), &urls_seen(&h).await?)?;
+
+    // A wrong code is refused, and says so next to the field.
+    h.fill("Code from the app", &wrong_code(&key)).await?;
+    h.click_button("Check the code").await?;
+    h.wait_text("#enroll-code-error", "does not match").await?;
+    h.screenshot("enroll-wrong-code").await?;
+
+    // Finish needs the right code and the codes confirmed.
+    h.fill("Code from the app", &otp::code_at(&key.secret, unix_now()))
+        .await?;
+    h.click_button("Check the code").await?;
+    h.wait_page_text("The code is right").await?;
+    h.click_button("Finish").await?;
+    h.wait_text("#codes-saved-error", "saved the emergency codes")
+        .await?;
+    ensure!(
+        h.client().find(Locator::Css("#enroll-qr")).await.is_ok(),
+        "the flow ended without the confirmation"
+    );
+    h.set_checkbox("I have saved my emergency codes", true)
+        .await?;
+    h.click_button("Finish").await?;
+    h.wait_text(".enroll-done", "Your authenticator is set up")
+        .await?;
+    h.screenshot("enroll-done").await?;
+
+    // The profile exists on the cluster, enabled, with the comment.
+    let t = h
+        .sim()
+        .totp(VS_ENG_UUID, "alice")
+        .context("alice's profile")?;
+    assert_eq!(t.enabled, Some(true));
+    assert_eq!(t.comment.as_deref(), Some("Pixel 8, Aegis"));
+
+    // Nothing of the secret is left in the DOM: not the secret (whole or grouped), not the
+    // URI, not a code; the banner no longer offers the set-up.
+    let dom = dom_dump(&h).await?;
+    for needle in [stored.as_str(), grouped.as_str(), "otpauth", &grouped[..9]]
+        .into_iter()
+        .chain(codes.iter().map(String::as_str))
+    {
+        ensure!(!dom.contains(needle), "the DOM still holds {needle:?}");
+    }
+    ensure!(
+        h.client()
+            .find_all(Locator::LinkText("Set up my authenticator"))
+            .await?
+            .is_empty(),
+        "the banner still offers the set-up"
+    );
+
+    // No request to any other origin during the whole flow: what Chromium fetched, what nginx
+    // served (paths of its own only) and what the emulator received (/api only).
+    only_own_origin(h.base(), &urls_seen(&h).await?)?;
+    let access = h.nginx().access_log();
+    for line in access.lines() {
+        let uri = line.split_whitespace().nth(1).unwrap_or_default();
+        ensure!(
+            uri.starts_with('/'),
+            "nginx served a request not for itself: {line}"
+        );
+    }
+    for r in h.requests() {
+        ensure!(r.path.starts_with("/api/"), "{r:?}");
+        ensure!(!r.path.contains(&stored), "the secret in a request: {r:?}");
+        ensure!(
+            r.body.as_deref().is_none_or(|b| !b.contains(&stored)),
+            "the secret in a request body: {r:?}"
+        );
+    }
+    h.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn leaving_midway_asks_first_and_an_existing_profile_gets_the_reset_advice() -> Result<()> {
+    let h = start_alice().await?;
+    h.click_button("Create my profile").await?;
+    h.wait_css("#enroll-qr").await?;
+    let stored = h
+        .sim()
+        .secret(VS_ENG_UUID, "alice")
+        .context("alice's secret")?;
+
+    // An in-app link asks first; refusing keeps the flow on screen.
+    h.client()
+        .find(Locator::LinkText("Changes"))
+        .await?
+        .click()
+        .await?;
+    let asked = alert_text(&h)
+        .await
+        .context("a confirmation before leaving")?;
+    ensure!(asked.contains("Leave the authenticator set-up"), "{asked}");
+    h.client().dismiss_alert().await?;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    ensure!(h.path().await? == "/enroll", "left although refused");
+    h.wait_css("#enroll-qr").await?;
+
+    // Accepting leaves, and the secret is gone from the DOM.
+    h.client()
+        .find(Locator::LinkText("Changes"))
+        .await?
+        .click()
+        .await?;
+    alert_text(&h).await?;
+    h.client().accept_alert().await?;
+    h.wait_until("the change log", || async {
+        Ok((h.path().await? == "/changes").then_some(()))
+    })
+    .await?;
+    let dom = dom_dump(&h).await?;
+    ensure!(
+        !dom.contains(&stored) && !dom.contains("otpauth"),
+        "the secret outlived the page"
+    );
+
+    // Coming back: the profile exists, so the page says how to reset it.
+    h.navigate_in_app("/enroll").await?;
+    h.wait_page_text("You already have an enabled TOTP profile")
+        .await?;
+    h.wait_text(
+        ".command",
+        "security login totp modify -vserver vs_eng -username alice -enabled false",
+    )
+    .await?;
+    h.screenshot("enroll-existing").await?;
+    let posts = h
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "POST")
+        .count();
+    ensure!(posts == 1, "{posts} POSTs");
+    h.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_account_without_totp_as_ssh_factor_and_enrolling_someone_else_are_explained(
+) -> Result<()> {
+    let h = Harness::start().await?;
+    h.goto("/").await?;
+    h.sign_in("admin").await?;
+    h.wait_css("table a").await?;
+    // admin's SSH has no second factor: no set-up action in the banner.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    ensure!(
+        h.client()
+            .find_all(Locator::LinkText("Set up my authenticator"))
+            .await?
+            .is_empty(),
+        "the banner offers admin a set-up it cannot do"
+    );
+
+    // An administrator asking to enroll alice is told ONTAP allows only self-enrollment; no
+    // POST is sent.
+    h.navigate_in_app("/enroll?account=alice").await?;
+    h.wait_page_text("ONTAP allows only self-enrollment")
+        .await?;
+    h.screenshot("enroll-someone-else").await?;
+
+    // Enrolling admin itself: the cluster answers 144834561, and the page gives the CLI
+    // command and the REST call that set TOTP as the SSH second factor.
+    h.navigate_in_app("/enroll").await?;
+    h.wait_text("#intro-title", "admin").await?;
+    h.click_button("Create my profile").await?;
+    h.wait_page_text("144834561").await?;
+    h.wait_text(
+        ".command",
+        "security login modify -vserver cluster1 -user-or-group-name admin -application ssh",
+    )
+    .await?;
+    let rest = h
+        .wait_until("the REST call with the account's owner UUID", || async {
+            let t = h.eval_string(
+                "const c = document.querySelectorAll('.command'); return c.length > 1 ? c[1].textContent : '';",
+            )
+            .await?;
+            Ok((t.starts_with("PATCH /api/security/accounts/") && !t.contains("{owner.uuid}")).then_some(t))
+        })
+        .await?;
+    let body: Value = serde_json::from_str(rest.lines().nth(1).unwrap_or_default())?;
+    ensure!(
+        body["applications"]
+            .as_array()
+            .is_some_and(|a| a.len() == 2),
+        "{rest}"
+    );
+    h.screenshot("enroll-second-factor").await?;
+    let posts: Vec<_> = h
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "POST")
+        .collect();
+    if posts.len() != 1 || posts[0].status != 400 {
+        bail!("expected one refused POST: {posts:?}");
+    }
+    h.close().await
+}

@@ -145,3 +145,42 @@ async fn every_screen_passes_axe_in_the_light_theme() -> Result<()> {
 async fn every_screen_passes_axe_in_the_dark_theme() -> Result<()> {
     every_screen("dark").await
 }
+
+/// The accounts screens (table with a selection, an account with its confirmation and
+/// preview, a bulk review) and the history, in one theme.
+async fn account_screens(theme: &str) -> Result<()> {
+    let axe = axe_source()?;
+    let h = Harness::start().await?;
+    h.goto("/").await?;
+    h.sign_in("admin").await?;
+    h.wait_css(".banner-user").await?;
+    set_theme(&h, theme).await?;
+    h.navigate_in_app("/accounts").await?;
+    h.wait_css("tr[data-account=bob]").await?;
+    for b in h.client().find_all(Locator::Css("tbody tr[data-row] .col-select input")).await?.iter().take(3) {
+        b.click().await?;
+    }
+    check(&h, &axe, &format!("accounts-{theme}")).await?;
+    h.click_button("Require TOTP for SSH (selected)…").await?;
+    h.wait_css("#review-summary").await?;
+    check(&h, &axe, &format!("accounts-review-{theme}")).await?;
+    h.navigate_in_app("/accounts?q=bob").await?;
+    h.wait_for("bob's link", Locator::LinkText("bob")).await?.click().await?;
+    h.wait_css("#fact-totp").await?;
+    h.click_button("Require TOTP for SSH…").await?;
+    h.wait_css("#confirm-cli").await?;
+    check(&h, &axe, &format!("account-confirm-{theme}")).await?;
+    h.click_button("Yes, require TOTP").await?;
+    h.wait_text("[role=status]", "done").await?;
+    check(&h, &axe, &format!("account-done-{theme}")).await?;
+    h.navigate_in_app("/history").await?;
+    h.wait_css(".history-table tbody tr").await?;
+    check(&h, &axe, &format!("history-{theme}")).await?;
+    h.close().await
+}
+
+#[tokio::test]
+async fn account_screens_pass_axe_in_both_themes() -> Result<()> {
+    account_screens("light").await?;
+    account_screens("dark").await
+}

@@ -9,8 +9,9 @@
 //! `performance.now`), never by polling over WebDriver. Every figure is the median of
 //! repeated runs, with min and max; ratios are computed run by run within the same run.
 //!
-//! Usage: bench [--runs N] [--out FILE] [--no-write] [--dist DIR]
-//! (`--dist`: another build of the page than the workspace's `dist/`, for size experiments).
+//! Usage: bench [--runs N] [--out FILE] [--no-write] [--dist DIR] [--only SECTION]
+//! (`--dist`: another build of the page than the workspace's `dist/`, for size experiments;
+//! `--only load|10k|save|bulk|listing|profile`: one section.)
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -138,6 +139,16 @@ impl Table {
         self.rows.push(row);
     }
 
+    /// Records a section that could not be measured, with its error.
+    fn failed(&mut self, section: &str, r: Result<()>) {
+        if let Err(e) = r {
+            eprintln!("{section}: {e:?}");
+            let first = format!("{e:#}");
+            let first = first.lines().next().unwrap_or_default();
+            self.missing(section, "", first.chars().take(160).collect::<String>());
+        }
+    }
+
     fn missing(&mut self, figure: impl Into<String>, budget: &str, why: impl Into<String>) {
         let row = Row {
             figure: figure.into(),
@@ -256,6 +267,15 @@ impl Stack {
         let nginx =
             Nginx::start_from_template(&template, &dist(), sim.addr).context("starting nginx")?;
         let browser = Browser::start(&nginx.url()).await?;
+        // A bulk run at 1 in flight takes longer than WebDriver's default script timeout (30 s).
+        browser
+            .client()
+            .update_timeouts(fantoccini::wd::TimeoutConfiguration::new(
+                Some(Duration::from_secs(300)),
+                Some(Duration::from_secs(60)),
+                Some(Duration::ZERO),
+            ))
+            .await?;
         browser.cdp("Network.enable", json!({})).await?;
         browser
             .cdp("Network.setCacheDisabled", json!({ "cacheDisabled": true }))
@@ -733,6 +753,83 @@ async fn ten_thousand(t: &mut Table, runs: usize) -> Result<()> {
     Ok(())
 }
 
+/// Where the page's time goes (`--only profile`, not part of the default run): Chromium's
+/// sampling CPU profiler around the sign-in at 10,000 profiles and around filter keystrokes,
+/// self time per function. Function names need a build that keeps them (wasm-bindgen
+/// `--keep-debug`, wasm-opt `-g`), passed with `--dist`; otherwise wasm functions show as
+/// `wasm-function[N]`.
+async fn profile(runs: usize) -> Result<()> {
+    let demo_profiles = demo::cluster(ontap_model::Version::new(9, 18, 1))
+        .totps
+        .len();
+    let config = ontap_sim::Config {
+        profiles: 10_000usize.saturating_sub(demo_profiles),
+        seed: 1,
+        ..ontap_sim::Config::ephemeral()
+    };
+    let s = Stack::start(config, None).await?;
+    s.load_until_mark("/", "totp-admin:interactive").await?;
+    s.browser.fill("User name", "admin").await?;
+    s.browser.fill("Password", PASSWORD).await?;
+    s.browser.cdp("Profiler.enable", json!({})).await?;
+    s.browser
+        .cdp("Profiler.setSamplingInterval", json!({ "interval": 200 }))
+        .await?;
+    s.browser.cdp("Profiler.start", json!({})).await?;
+    let v = s.eval_async(SIGN_IN_AND_LOAD, vec![]).await?;
+    let p = s.browser.cdp("Profiler.stop", json!({})).await?;
+    println!("sign-in to all loaded: {v}");
+    print_profile(&p["profile"]);
+    s.browser.cdp("Profiler.start", json!({})).await?;
+    for _ in 0..runs.max(1) {
+        let v = s.eval_async(FILTER_KEYS, vec![json!("user0042")]).await?;
+        println!("filter keystrokes (ms to DOM updated): {}", v["dom"]);
+    }
+    let p = s.browser.cdp("Profiler.stop", json!({})).await?;
+    print_profile(&p["profile"]);
+    s.sim.stop().ok();
+    Ok(())
+}
+
+/// Self time per function of a CDP profile, the top 30.
+fn print_profile(p: &Value) {
+    let nodes = p["nodes"].as_array().cloned().unwrap_or_default();
+    let samples = p["samples"].as_array().cloned().unwrap_or_default();
+    let deltas = p["timeDeltas"].as_array().cloned().unwrap_or_default();
+    let mut name_of = std::collections::HashMap::new();
+    for n in &nodes {
+        let f = &n["callFrame"];
+        let name = match f["functionName"].as_str() {
+            Some("") | None => format!("({})", f["url"].as_str().unwrap_or("anonymous")),
+            Some(n) => n.to_owned(),
+        };
+        name_of.insert(n["id"].as_i64().unwrap_or(-1), name);
+    }
+    let mut self_us: std::collections::HashMap<String, f64> = Default::default();
+    let mut total = 0.0;
+    for (i, id) in samples.iter().enumerate() {
+        // A sample's time is the delta to the next one.
+        let dt = deltas.get(i + 1).and_then(Value::as_f64).unwrap_or(0.0);
+        let name = name_of
+            .get(&id.as_i64().unwrap_or(-1))
+            .cloned()
+            .unwrap_or_default();
+        *self_us.entry(name).or_default() += dt;
+        total += dt;
+    }
+    let mut v: Vec<_> = self_us.into_iter().collect();
+    v.sort_by(|a, b| b.1.total_cmp(&a.1));
+    println!("  self time, {:.0} ms sampled:", total / 1000.0);
+    for (name, us) in v.into_iter().take(30) {
+        let name: String = name.chars().take(150).collect();
+        println!(
+            "  {:>8.1} ms {:>5.1}%  {name}",
+            us / 1000.0,
+            100.0 * us / total.max(1.0)
+        );
+    }
+}
+
 const SAVE: &str = r#"
 const [comment, done] = arguments;
 const input = document.getElementById('comment');
@@ -804,6 +901,151 @@ async fn editor_save(t: &mut Table, runs: usize) -> Result<()> {
         st,
         "≤ 50 ms",
         Some(st.median <= 50.0),
+    );
+    s.sim.stop().ok();
+    Ok(())
+}
+
+/// The bulk page's flow (as crates/e2e/tests/bulk.rs drives it): all 1,000 generated profiles
+/// selected through the filter, "Set the comment", N requests in flight, started; the page's
+/// own elapsed time of the run (`data-elapsed-ms` on its progress section).
+async fn bulk(t: &mut Table, runs: usize) -> Result<()> {
+    const N: usize = 1000;
+    let config = ontap_sim::Config {
+        profiles: N,
+        seed: 1,
+        latency_ms: 20,
+        ..ontap_sim::Config::ephemeral()
+    };
+    let s = Stack::start(config, None).await?;
+    let total = s.sim.state.with_state(|st| st.totps.len());
+    s.load_until_mark("/", "totp-admin:interactive").await?;
+    s.browser.fill("User name", "admin").await?;
+    s.browser.fill("Password", PASSWORD).await?;
+    s.browser.click_button("Sign in").await?;
+    let all = s.eval_async(
+        "const done = arguments[0];
+         const po = new PerformanceObserver(() => { if (performance.getEntriesByName('totp-admin:loaded').length) done(true); });
+         po.observe({ type: 'mark', buffered: true });
+         setTimeout(() => done(false), 60000);",
+        vec![],
+    );
+    ensure!(
+        all.await? == json!(true),
+        "the {total} profiles did not load within 60 s"
+    );
+    let mut per: [Vec<f64>; 3] = Default::default();
+    let (mut r41, mut r61) = (vec![], vec![]);
+    let mut first = true;
+    for run in 0..runs {
+        let mut secs = [0.0; 3];
+        for (i, inflight) in [1usize, 4, 6].into_iter().enumerate() {
+            if !first {
+                s.browser.click_button("Done: clear the selection").await?;
+                s.browser
+                    .client()
+                    .find(Locator::XPath(
+                        "//a[starts-with(normalize-space(.), '← Back to the table')]",
+                    ))
+                    .await?
+                    .click()
+                    .await?;
+            }
+            first = false;
+            s.browser.fill("Filter", "user0").await?;
+            s.browser
+                .wait_text(".table-summary", &format!("{N} of"))
+                .await?;
+            s.browser
+                .click_button(&format!("Select all {N} matching"))
+                .await?;
+            s.browser
+                .wait_text(".selection-count", &format!("{N} selected"))
+                .await?;
+            s.browser
+                .client()
+                .find(Locator::LinkText("Change the selected…"))
+                .await?
+                .click()
+                .await?;
+            s.browser
+                .input_by_label("Set the comment")
+                .await?
+                .click()
+                .await?;
+            s.browser
+                .fill(
+                    "New comment",
+                    &format!("bench run {run}, {inflight} in flight"),
+                )
+                .await?;
+            s.browser
+                .wait_text(".bulk-review-summary", &format!("{N} will change"))
+                .await?;
+            s.eval(
+                "const s = document.getElementById('bulk-limit-start'); s.value = String(arguments[0]);
+                 s.dispatchEvent(new Event('change', { bubbles: true }));",
+                vec![json!(inflight)],
+            )
+            .await?;
+            let before = s.sim.state.requests().len();
+            s.browser
+                .click_button(&format!("Change the comment of {N} profiles"))
+                .await?;
+            let v = s
+                .eval_async(
+                    "const done = arguments[0];
+                     const check = () => {
+                       const p = document.querySelector('.bulk-progress');
+                       if (p && p.dataset.phase === 'finished') {
+                         done({ ms: Number(p.dataset.elapsedMs), done: Number(p.dataset.done), failed: Number(p.dataset.failed) });
+                       } else setTimeout(check, 20);
+                     };
+                     check();",
+                    vec![],
+                )
+                .await?;
+            ensure!(
+                v["done"].as_u64() == Some(N as u64),
+                "{inflight} in flight: {v} (every one of {N} should be done)"
+            );
+            let patches = s.sim.state.requests()[before..]
+                .iter()
+                .filter(|r| r.method == "PATCH")
+                .count();
+            ensure!(
+                patches == N,
+                "{inflight} in flight: {patches} PATCHes for {N} profiles"
+            );
+            secs[i] = v["ms"].as_f64().unwrap_or(f64::NAN) / 1000.0;
+            per[i].push(secs[i]);
+        }
+        r41.push(secs[0] / secs[1]);
+        r61.push(secs[0] / secs[2]);
+    }
+    for (i, inflight) in [1, 4, 6].into_iter().enumerate() {
+        t.add(
+            format!("bulk: {N} PATCHes, {inflight} in flight, 20 ms latency"),
+            "s",
+            stat(&per[i]),
+            "",
+            None,
+        );
+    }
+    let r = stat(&r41);
+    t.add(
+        "bulk: time at 1 in flight ÷ at 4 (run by run)",
+        "x",
+        r,
+        "≥ 3×",
+        Some(r.median >= 3.0),
+    );
+    t.add(
+        "bulk: time at 1 in flight ÷ at 6 (run by run)",
+        "x",
+        stat(&r61),
+        "",
+        None,
     );
     s.sim.stop().ok();
     Ok(())
@@ -948,18 +1190,20 @@ fn write_report(out: &Path, runs: usize, table: &Table) -> Result<()> {
 async fn main() -> Result<()> {
     let mut runs = 7usize;
     let mut out = Some(workspace_root().join("BENCHMARKS.md"));
+    let mut only: Option<String> = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--runs" => runs = args.next().context("--runs N")?.parse()?,
             "--out" => out = Some(PathBuf::from(args.next().context("--out FILE")?)),
             "--no-write" => out = None,
+            "--only" => only = Some(args.next().context("--only load|10k|save|bulk|listing|profile")?),
             "--dist" => {
                 let d = args.next().context("--dist DIR")?;
                 DIST.set(PathBuf::from(d)).ok();
             }
             other => bail!(
-                "unknown argument {other}; usage: bench [--runs N] [--out FILE] [--no-write] [--dist DIR]"
+                "unknown argument {other}; usage: bench [--runs N] [--out FILE] [--no-write] [--dist DIR] [--only SECTION]"
             ),
         }
     }
@@ -968,19 +1212,31 @@ async fn main() -> Result<()> {
     let swagger = swagger_dir()?;
     let mut t = Table::default();
     let started = Instant::now();
-    first_load(&mut t, runs, swagger.path())
-        .await
-        .context("first load")?;
-    ten_thousand(&mut t, runs)
-        .await
-        .context("10,000 profiles")?;
-    editor_save(&mut t, runs).await.context("editor save")?;
-    t.missing(
-        "bulk: 1,000 PATCHes at 1 / 4 / 6 in flight, --latency-ms 20",
-        "report; 4 in flight ≥ 3× faster than 1",
-        "the bulk page is not on main yet",
-    );
-    sim_listing(&mut t, runs).context("ontap-sim listing")?;
+    // A section that fails is reported as not measured, with its error; the others still run.
+    let wanted = |name: &str| only.as_deref().is_none_or(|o| o == name);
+    if wanted("load") {
+        let r = first_load(&mut t, runs, swagger.path()).await;
+        t.failed("first load and Swagger UI", r);
+    }
+    if wanted("10k") {
+        let r = ten_thousand(&mut t, runs).await;
+        t.failed("10,000 profiles", r);
+    }
+    if wanted("save") {
+        let r = editor_save(&mut t, runs).await;
+        t.failed("editor save", r);
+    }
+    if wanted("bulk") {
+        let r = bulk(&mut t, runs.min(3)).await;
+        t.failed("bulk: 1,000 PATCHes at 1, 4 and 6 in flight", r);
+    }
+    if only.as_deref() == Some("profile") {
+        profile(runs).await?;
+    }
+    if wanted("listing") {
+        let r = sim_listing(&mut t, runs);
+        t.failed("ontap-sim: full paged listing of 100,000 profiles", r);
+    }
     println!(
         "\n(benchmark took {:.0} s)",
         started.elapsed().as_secs_f64()

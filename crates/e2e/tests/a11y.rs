@@ -184,3 +184,71 @@ async fn account_screens_pass_axe_in_both_themes() -> Result<()> {
     account_screens("light").await?;
     account_screens("dark").await
 }
+
+/// The self-enrollment screens as alice (the explanation, the codes and QR code with a wrong
+/// code's error, the finished set-up, the existing profile's reset advice) and as admin (the
+/// 144834561 advice with its commands, enrolling someone else), in one theme.
+async fn enroll_screens(theme: &str) -> Result<()> {
+    let axe = axe_source()?;
+    let h = Harness::start().await?;
+    h.goto("/").await?;
+    h.sign_in("alice").await?;
+    h.wait_for("the set-up action", Locator::LinkText("Set up my authenticator"))
+        .await?
+        .click()
+        .await?;
+    h.wait_css("#intro-title").await?;
+    set_theme(&h, theme).await?;
+    check(&h, &axe, &format!("enroll-intro-{theme}")).await?;
+    h.click_button("Create my profile").await?;
+    h.wait_css("#enroll-qr").await?;
+    h.fill("Code from the app", "12").await?;
+    h.click_button("Check the code").await?;
+    h.wait_css("#enroll-code-error:not([hidden])").await?;
+    h.client()
+        .execute("document.querySelector('.enroll-help').open = true; return null;", vec![])
+        .await?;
+    check(&h, &axe, &format!("enroll-codes-qr-{theme}")).await?;
+    let secret = h
+        .sim()
+        .secret(VS_ENG_UUID, "alice")
+        .context("alice's secret")?;
+    let secret = ontap_model::otp::Secret::from_base32(&secret)?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)?
+        .as_secs();
+    h.fill("Code from the app", &ontap_model::otp::code_at(&secret, now))
+        .await?;
+    h.click_button("Check the code").await?;
+    h.set_checkbox("I have saved my emergency codes", true).await?;
+    h.click_button("Finish").await?;
+    h.wait_css(".enroll-done").await?;
+    check(&h, &axe, &format!("enroll-done-{theme}")).await?;
+    h.navigate_in_app("/changes").await?;
+    h.wait_css("h1").await?;
+    h.navigate_in_app("/enroll").await?;
+    h.wait_css(".command").await?;
+    check(&h, &axe, &format!("enroll-existing-{theme}")).await?;
+    h.close().await?;
+
+    let h = Harness::start().await?;
+    h.goto("/").await?;
+    h.sign_in("admin").await?;
+    h.wait_css("table a").await?;
+    h.navigate_in_app("/enroll?account=alice").await?;
+    h.wait_text("[role=alert]", "self-enrollment").await?;
+    set_theme(&h, theme).await?;
+    check(&h, &axe, &format!("enroll-someone-else-{theme}")).await?;
+    h.navigate_in_app("/enroll").await?;
+    h.wait_css("#intro-title").await?;
+    h.click_button("Create my profile").await?;
+    h.wait_css(".command").await?;
+    check(&h, &axe, &format!("enroll-second-factor-{theme}")).await?;
+    h.close().await
+}
+
+#[tokio::test]
+async fn enroll_screens_pass_axe_in_both_themes() -> Result<()> {
+    enroll_screens("light").await?;
+    enroll_screens("dark").await
+}

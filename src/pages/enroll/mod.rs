@@ -236,12 +236,10 @@ pub fn EnrollPage() -> impl IntoView {
     let saved_error = RwSignal::new(None::<String>);
 
     // The leave guard follows the stage; leaving the page or signing out disposes every signal
-    // above (the Arc<Enrolled> with them), and the guard is switched off.
-    Effect::new(move |_| guard::set_active(stage.with(Stage::holds_secret)));
-    on_cleanup(move || {
-        guard::set_active(false);
-        stage.try_set(Stage::Checking);
-    });
+    // above (the Arc<Enrolled> with them: its Drop overwrites the strings), and the guard is
+    // switched off.
+    Effect::new(move |_| guard::set_active(stage.try_with(Stage::holds_secret).unwrap_or(false)));
+    on_cleanup(|| guard::set_active(false));
 
     let wipe_all = move |next: Stage| {
         guard::set_active(false);
@@ -257,19 +255,21 @@ pub fn EnrollPage() -> impl IntoView {
     let check = {
         let me = me.clone();
         move || {
-            let asked = query.with_untracked(|q| q.get("account"));
+            let Some(asked) = query.try_with_untracked(|q| q.get("account")) else {
+                return;
+            };
             let Some(me) = me.clone() else {
-                stage.set(Stage::NoAccount);
+                stage.try_set(Stage::NoAccount);
                 return;
             };
             if let Some(other) = asked.filter(|a| !a.is_empty() && *a != me.account) {
-                stage.set(Stage::OtherAccount(other));
+                stage.try_set(Stage::OtherAccount(other));
                 return;
             }
             let Some(client) = session.client() else {
                 return;
             };
-            stage.set(Stage::Checking);
+            stage.try_set(Stage::Checking);
             spawn_local(async move {
                 let r = totps::own(&client, &me.account, me.svm.as_deref()).await;
                 let next = match r {
@@ -694,8 +694,8 @@ fn enrolled_view(
     };
     let saved_signal = saved;
     Effect::new(move |_| {
-        if saved_signal.get() {
-            saved_error.set(None);
+        if saved_signal.try_get() == Some(true) {
+            saved_error.try_set(None);
         }
     });
     view! {

@@ -91,23 +91,33 @@ impl ProfileStore {
             }
         });
 
-        let profiles_done = RwSignal::new(false);
-        let accounts_list: RwSignal<Option<Vec<Account>>> = RwSignal::new(None);
-        let join = move || {
-            if !current() || !profiles_done.get_untracked() {
-                return;
-            }
-            if let Some(accts) = accounts_list.get_untracked() {
-                this.rows.update(|rows| {
-                    let extra = join_not_enrolled(rows, &accts);
-                    rows.extend(extra);
-                });
-                this.accounts.set(AccountsState::Joined);
-                mark_loaded();
+        // Plain shared cells, not signals: a signal made here would belong to whatever view ran
+        // this (a "Try again" button inside the error it replaces) and be disposed with it,
+        // and reading it after that would stop the page.
+        let profiles_done = std::rc::Rc::new(std::cell::Cell::new(false));
+        let accounts_list: std::rc::Rc<std::cell::RefCell<Option<Vec<Account>>>> =
+            std::rc::Rc::default();
+        let join = {
+            let (profiles_done, accounts_list) = (profiles_done.clone(), accounts_list.clone());
+            move || {
+                if !current() || !profiles_done.get() {
+                    return;
+                }
+                let accts = accounts_list.borrow_mut().take();
+                if let Some(accts) = accts {
+                    this.rows.update(|rows| {
+                        let extra = join_not_enrolled(rows, &accts);
+                        rows.extend(extra);
+                    });
+                    this.accounts.set(AccountsState::Joined);
+                    mark_loaded();
+                }
             }
         };
 
         let c = client.clone();
+        let join_accounts = join.clone();
+        let accounts_cell = accounts_list.clone();
         spawn_local(async move {
             let mut all = Vec::new();
             let result = accounts::list_all(&c, |page| all.extend(page)).await;
@@ -116,8 +126,8 @@ impl ProfileStore {
             }
             match result {
                 Ok(()) => {
-                    accounts_list.set(Some(all));
-                    join();
+                    *accounts_cell.borrow_mut() = Some(all);
+                    join_accounts();
                 }
                 Err(e) => this.accounts.set(AccountsState::Unavailable(e)),
             }

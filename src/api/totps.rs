@@ -42,12 +42,28 @@ pub async fn count(client: &Client) -> Result<u64, ApiError> {
     list::count(client, TOTPS_PATH, Query::new()).await
 }
 
-/// One profile, with the fields the editor shows.
+/// One profile, with the fields the editor shows. An answer that does not name this very
+/// profile (its owner UUID and account name, which come with every record) is refused: the
+/// page never shows or edits one profile from another's record.
 pub async fn get(client: &Client, key: &TotpKey) -> Result<Totp, ApiError> {
     let q = Query::new().fields(EDITOR_FIELDS);
-    client
+    let t: Totp = client
         .get(&format!("{}{}", key.path(), q.to_query_string()))
-        .await
+        .await?;
+    if is_record_of(&t, key) {
+        Ok(t)
+    } else {
+        Err(ApiError::Decode(
+            "the answer does not name the profile asked for".into(),
+        ))
+    }
+}
+
+/// True when `t` names the profile `key` (the UUID in any case, the account name exactly).
+pub fn is_record_of(t: &Totp, key: &TotpKey) -> bool {
+    t.owner_uuid()
+        .is_some_and(|u| u.eq_ignore_ascii_case(key.owner.as_str()))
+        && t.account_name() == Some(key.account.as_str())
 }
 
 /// The core call. An empty patch is never sent: callers get `Ok` without a request.

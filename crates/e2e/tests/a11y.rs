@@ -2,7 +2,7 @@
 //! into .tools/) is injected into the page by WebDriver and run on the sign-in screen (with and
 //! without an error), the profile table, the editor (with the preview open, the disable
 //! confirmation, a field error), the change log, an invalid deep link, the delete confirmation,
-//! and the same in the dark theme. Any violation fails, with its rule, impact and elements.
+//! the bulk change screens (selection, review, run), and the same in the dark theme. Any violation fails, with its rule, impact and elements.
 
 use anyhow::{bail, Context, Result};
 use e2e::demo::VS_ENG_UUID;
@@ -133,7 +133,34 @@ async fn every_screen(theme: &str) -> Result<()> {
         };
         check(&h, &axe, &format!("{name}-{theme}")).await?;
     }
+    bulk_screens(&h, &axe, theme).await?;
     h.close().await
+}
+
+/// The bulk change screens: the table with a selection, the review (disable, with its lists
+/// open), and the finished run with its per-row results.
+async fn bulk_screens(h: &Harness, axe: &str, theme: &str) -> Result<()> {
+    h.navigate_in_app("/profiles?svm=vs_eng").await?;
+    h.wait_css("tbody tr[data-row] .col-select input").await?;
+    let boxes = h.client().find_all(Locator::Css("tbody tr[data-row] .col-select input")).await?;
+    for b in boxes.iter().take(3) {
+        b.click().await?;
+    }
+    h.wait_css(".selection-bar").await?;
+    check(h, axe, &format!("table-selection-{theme}")).await?;
+    h.client().find(Locator::LinkText("Change the selected…")).await?.click().await?;
+    h.wait_css(".bulk-review").await?;
+    h.client()
+        .execute("document.querySelectorAll('.bulk-list').forEach(d => d.open = true); return null;", vec![])
+        .await?;
+    check(h, axe, &format!("bulk-review-{theme}")).await?;
+    h.input_by_label("Append to the comment").await?.click().await?;
+    h.fill("Text to append", "audit").await?;
+    h.click_button("Change the comment of 3 profiles").await?;
+    h.wait_css(".bulk-progress[data-phase=finished]").await?;
+    check(h, axe, &format!("bulk-run-{theme}")).await?;
+    h.click_button("Done: clear the selection").await?;
+    Ok(())
 }
 
 #[tokio::test]

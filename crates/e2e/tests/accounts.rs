@@ -211,6 +211,10 @@ async fn bulk_require_over_200_accounts_leaves_everything_else_untouched() -> Re
         .eval_string("return document.querySelector('.bulk-progress').dataset.done")
         .await?;
     ensure!(done == "160", "{done} done");
+    // The table shows what the cluster now has (mfa0006: password SSH, changed).
+    h.wait_text("tr[data-account=mfa0006] .col-acct-totp", "Not enrolled").await?;
+    h.wait_text("tr[data-account=mfa0006] .col-acct-ssh", "password + TOTP").await?;
+    h.wait_text("tr[data-account=mfa0003] .col-acct-totp", "TOTP not required").await?;
     h.screenshot("accounts-bulk-done").await?;
 
     let after: BTreeMap<String, Account> = h

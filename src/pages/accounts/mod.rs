@@ -386,10 +386,15 @@ pub fn AccountsPage() -> impl IntoView {
                     <For
                         each=move || {
                             let (a, b) = window.get();
-                            visible.with(|v| (a..b).map(|pos| (pos, v[pos])).collect::<Vec<_>>())
+                            // The row's state is part of the key, so a changed account is drawn again.
+                            visible.with(|v| store.rows.with(|rows| (a..b).map(|pos| {
+                                let i = v[pos];
+                                let stamp = rows.get(i).map(|r| format!("{}|{}|{}", r.totp.slug(), r.locked, r.ssh_with_second())).unwrap_or_default();
+                                (pos, i, stamp)
+                            }).collect::<Vec<_>>()))
                         }
-                        key=|(pos, i)| (*pos, *i)
-                        children=move |(pos, i)| {
+                        key=|(pos, i, stamp)| (*pos, *i, stamp.clone())
+                        children=move |(pos, i, _)| {
                             let row = store.rows.with_untracked(|r| r.get(i).cloned());
                             row.map(|r| {
                                 let id = (r.owner_uuid.clone(), r.name.clone());

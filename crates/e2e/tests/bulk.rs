@@ -326,7 +326,7 @@ async fn throughput_at_1_4_6_in_flight() -> Result<()> {
     for (round, n) in [1usize, 4, 6].into_iter().enumerate() {
         if round > 0 {
             h.click_button("Done: clear the selection").await?;
-            h.client().find(Locator::LinkText("← Back to the table")).await?.click().await?;
+            h.navigate_in_app(&format!("/profiles?q={FILTER}")).await?;
             h.click_button(&format!("Select all {GENERATED} matching")).await?;
             h.client().find(Locator::LinkText("Change the selected…")).await?.click().await?;
         }

@@ -92,7 +92,7 @@ pub fn BulkProgress<T: Clone + 'static>(
             {move || runner.stopped_because.get().map(|n| view! { <p class="bulk-stopped" role="alert">{n}</p> })}
             {report}
             <div class="bulk-controls">
-                <div class="filter-select">
+                <div class="bulk-limit">
                     <label for="bulk-limit">"Requests in flight"</label>
                     <select id="bulk-limit" on:change=move |ev| {
                         if let Ok(n) = event_target_value(&ev).parse::<usize>() {

@@ -361,7 +361,7 @@ fn SetupView() -> impl IntoView {
                     </div>
                 </Show>
                 <div class="bulk-start">
-                    <div class="filter-select">
+                    <div class="bulk-limit">
                         <label for="bulk-limit-start">"Requests in flight"</label>
                         <select id="bulk-limit-start" aria-describedby="bulk-limit-hint" on:change=move |ev| {
                             if let Ok(n) = event_target_value(&ev).parse::<usize>() {

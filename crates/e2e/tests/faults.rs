@@ -473,3 +473,54 @@ async fn expired_credentials_are_renewed_in_place_with_the_edits_kept() -> Resul
     page_alive(&h).await?;
     h.close().await
 }
+
+/// nginx's own errors on /api (deploy/nginx.conf `error_page`) are ONTAP-shaped JSON with a
+/// JSON Content-Type and the security headers, so the page explains them instead of failing to
+/// read an HTML page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nginx_answers_its_own_api_errors_as_ontap_json() -> Result<()> {
+    let h = Harness::start().await?;
+    let addr = h.nginx().addr();
+    let auth = e2e::http::basic_auth("admin", e2e::PASSWORD);
+    let p = profile_path("mchen");
+
+    // The cluster drops the connection: 502 from nginx.
+    script(&h, "GET", &p, mode(FaultMode::DropBefore), 1);
+    let r = tokio::task::spawn_blocking({
+        let (p, auth) = (p.clone(), auth.clone());
+        move || e2e::http::request(addr, "GET", &p, &[("Authorization", &auth)], None)
+    })
+    .await??;
+    // A body over client_max_body_size (16k): 413 from nginx, the cluster never sees it.
+    let big = vec![b'x'; 64 * 1024];
+    let r413 = tokio::task::spawn_blocking({
+        let (p, auth) = (p.clone(), auth.clone());
+        move || {
+            e2e::http::request(
+                addr,
+                "PATCH",
+                &p,
+                &[("Authorization", &auth), ("Content-Type", "application/json")],
+                Some(&big),
+            )
+        }
+    })
+    .await??;
+    for (r, status, code) in [(&r, 502, "nginx-502"), (&r413, 413, "nginx-413")] {
+        assert_eq!(r.status, status, "{}", r.text());
+        assert_eq!(r.header("content-type"), Some("application/json"));
+        let body: serde_json::Value = serde_json::from_slice(&r.body)
+            .with_context(|| format!("{status}: not JSON: {}", r.text()))?;
+        assert_eq!(body["error"]["code"], json!(code));
+        ensure!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+        ensure!(
+            r.header("content-security-policy").is_some(),
+            "{status}: the security headers come with nginx's own answers too"
+        );
+    }
+    ensure!(
+        calls(&h, "PATCH", &p).is_empty(),
+        "the oversized PATCH never reached the cluster"
+    );
+    h.close().await
+}

@@ -134,7 +134,8 @@ async fn the_page_files_carry_headers_types_compression_and_caching() -> Result<
     for (suffix, prefix, ty) in [
         (".js", "totp-admin-", "text/javascript; charset=utf-8"),
         (".js", "loader-", "text/javascript; charset=utf-8"),
-        (".css", "tokens-", "text/css; charset=utf-8"),
+        // The stylesheets joined by scripts/dist-finish.py.
+        (".css", "style-", "text/css; charset=utf-8"),
         (".svg", "favicon-", "image/svg+xml; charset=utf-8"),
     ] {
         let name = dist_file(suffix, prefix)?;

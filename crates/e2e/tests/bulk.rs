@@ -137,6 +137,17 @@ async fn a_thousand_profiles_change_once_each() -> Result<()> {
     ensure!(out.values().all(|o| o == "done"), "{:?}", out.values().filter(|o| *o != "done").count());
     h.wait_text(".bulk-report", &format!("Finished: all {GENERATED} profiles done.")).await?;
 
+    // The result file, caught as the page hands it to the browser.
+    js(&h, "window.__csv = null; const orig = URL.createObjectURL; \
+            URL.createObjectURL = b => { b.text().then(t => window.__csv = t); return orig(b); };").await?;
+    h.click_button("Download the result (CSV)").await?;
+    let csv = poll(&h, "the result CSV", 10, "return window.__csv;", |v| v.is_string()).await?;
+    let csv = csv.as_str().unwrap_or_default();
+    let lines: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
+    ensure!(lines[0] == "account,svm,action,outcome,error_code,message,time", "{}", lines[0]);
+    ensure!(lines.len() == GENERATED + 1, "{} lines", lines.len());
+    ensure!(lines[1..].iter().all(|l| l.contains(",set comment,done,,,") && l.ends_with('Z')), "{}", lines[1]);
+
     // The emulator: every generated profile has the comment; one PATCH each, all answered 200.
     let patches: Vec<_> = h.requests()[before..].iter().filter(|r| r.method == "PATCH").cloned().collect();
     ensure!(patches.len() == GENERATED, "{} PATCHes", patches.len());

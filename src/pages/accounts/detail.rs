@@ -247,7 +247,7 @@ fn AccountView(
                     view! {
                         <li>
                             <button type="button" class="button"
-                                class:button-primary=c == AccountChange::RequireTotp
+                                class:button-primary=c == AccountChange::RequireTotp && allowed
                                 disabled=move || !allowed || busy.get() || pending.get().is_some()
                                 aria-describedby=why.as_ref().map(|_| id.clone())
                                 on:click=move |_| { result.set(None); pending.set(Some(c)); }

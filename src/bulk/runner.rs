@@ -234,7 +234,13 @@ pub async fn sleep(ms: f64) {
 
 /// True for "busy, not applied": 429 or 503 carrying an ONTAP error body.
 pub fn is_busy(e: &ApiError) -> bool {
-    matches!(e, ApiError::Ontap { status: 429 | 503, .. })
+    matches!(
+        e,
+        ApiError::Ontap {
+            status: 429 | 503,
+            ..
+        }
+    )
 }
 
 fn failure(kind: FailKind, e: &ApiError) -> RowState {
@@ -391,7 +397,11 @@ impl<T: Clone + 'static> Runner<T> {
         self.limit.set(n);
         // While backing off from a busy cluster, a higher limit is reached step by step.
         let allowed = self.sched.try_update_value(|s| {
-            s.allowed = if s.backoff_ms > 0.0 { s.allowed.min(n) } else { n };
+            s.allowed = if s.backoff_ms > 0.0 {
+                s.allowed.min(n)
+            } else {
+                n
+            };
             s.allowed
         });
         if let Some(a) = allowed {
@@ -434,7 +444,12 @@ impl<T: Clone + 'static> Runner<T> {
             .sched
             .try_with_value(|s| s.in_flight == 0 && s.queue.is_empty())
             .unwrap_or(false);
-        if idle && matches!(self.phase.get_untracked(), Phase::Running | Phase::Cancelling) {
+        if idle
+            && matches!(
+                self.phase.get_untracked(),
+                Phase::Running | Phase::Cancelling
+            )
+        {
             self.phase.set(Phase::Finished);
             self.note.set(None);
         }
@@ -490,7 +505,11 @@ impl<T: Clone + 'static> Runner<T> {
                 Some(Err(Some(wait))) => {
                     spawn_local(async move {
                         sleep(wait).await;
-                        if this.sched.try_update_value(|s| s.timer_pending = false).is_some() {
+                        if this
+                            .sched
+                            .try_update_value(|s| s.timer_pending = false)
+                            .is_some()
+                        {
                             this.pump();
                         }
                     });

@@ -38,11 +38,9 @@ pub fn BulkProgress<T: Clone + 'static>(
         let r = runner.rate()?;
         let eta = runner.eta_secs().filter(|_| phase.get() == Phase::Running);
         Some(match eta {
-            Some(e) if tally.with(|t| t.remaining()) > 0 => format!(
-                "{:.0} per second · about {} left",
-                r,
-                duration_words(e)
-            ),
+            Some(e) if tally.with(|t| t.remaining()) > 0 => {
+                format!("{:.0} per second · about {} left", r, duration_words(e))
+            }
             _ => format!("{r:.0} per second"),
         })
     };

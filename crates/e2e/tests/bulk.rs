@@ -22,7 +22,13 @@ async fn js(h: &Harness, script: &str) -> Result<Value> {
 }
 
 /// Polls `script` (returning a value) until `done` accepts it, for up to `secs`.
-async fn poll(h: &Harness, what: &str, secs: u64, script: &str, done: impl Fn(&Value) -> bool) -> Result<Value> {
+async fn poll(
+    h: &Harness,
+    what: &str,
+    secs: u64,
+    script: &str,
+    done: impl Fn(&Value) -> bool,
+) -> Result<Value> {
     let deadline = Instant::now() + Duration::from_secs(secs);
     loop {
         let v = js(h, script).await?;
@@ -30,8 +36,13 @@ async fn poll(h: &Harness, what: &str, secs: u64, script: &str, done: impl Fn(&V
             return Ok(v);
         }
         if Instant::now() > deadline {
-            let shot = h.screenshot(&format!("bulk-timeout-{}", what.replace(' ', "-"))).await.ok();
-            bail!("timed out after {secs} s waiting for {what}; last value {v}; screenshot {shot:?}");
+            let shot = h
+                .screenshot(&format!("bulk-timeout-{}", what.replace(' ', "-")))
+                .await
+                .ok();
+            bail!(
+                "timed out after {secs} s waiting for {what}; last value {v}; screenshot {shot:?}"
+            );
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
@@ -39,7 +50,11 @@ async fn poll(h: &Harness, what: &str, secs: u64, script: &str, done: impl Fn(&V
 
 /// Shortens the page's read retry waits (the tests must not sleep through the defaults).
 async fn fast_retries(h: &Harness) -> Result<()> {
-    js(h, "localStorage.setItem('totp-admin.timing', JSON.stringify({retry_base_ms: 20}));").await?;
+    js(
+        h,
+        "localStorage.setItem('totp-admin.timing', JSON.stringify({retry_base_ms: 20}));",
+    )
+    .await?;
     Ok(())
 }
 
@@ -54,15 +69,19 @@ async fn select_generated(h: &Harness) -> Result<()> {
          return document.getElementById('load-progress') ? 0 : (s ? parseInt(s.innerText) || 0 : 0);",
          |v| v.as_u64().unwrap_or(0) as usize >= total).await?;
     h.fill("Filter", FILTER).await?;
-    h.wait_text(".table-summary", &format!("{GENERATED} of")).await?;
-    h.click_button(&format!("Select all {GENERATED} matching")).await?;
-    h.wait_text(".selection-count", &format!("{GENERATED} selected")).await?;
+    h.wait_text(".table-summary", &format!("{GENERATED} of"))
+        .await?;
+    h.click_button(&format!("Select all {GENERATED} matching"))
+        .await?;
+    h.wait_text(".selection-count", &format!("{GENERATED} selected"))
+        .await?;
     h.client()
         .find(Locator::LinkText("Change the selected…"))
         .await?
         .click()
         .await?;
-    h.wait_text("h1", &format!("Change {GENERATED} selected profiles")).await?;
+    h.wait_text("h1", &format!("Change {GENERATED} selected profiles"))
+        .await?;
     Ok(())
 }
 
@@ -70,24 +89,33 @@ async fn select_generated(h: &Harness) -> Result<()> {
 async fn choose_set_comment(h: &Harness, text: &str) -> Result<()> {
     h.input_by_label("Set the comment").await?.click().await?;
     h.fill("New comment", text).await?;
-    h.wait_text(".bulk-review-summary", &format!("{GENERATED} will change")).await?;
+    h.wait_text(".bulk-review-summary", &format!("{GENERATED} will change"))
+        .await?;
     Ok(())
 }
 
 async fn set_in_flight(h: &Harness, n: usize) -> Result<()> {
-    js(h, &format!(
-        "const s = document.getElementById('bulk-limit-start'); s.value = '{n}'; \
+    js(
+        h,
+        &format!(
+            "const s = document.getElementById('bulk-limit-start'); s.value = '{n}'; \
          s.dispatchEvent(new Event('change', {{bubbles: true}}));"
-    ))
+        ),
+    )
     .await?;
     Ok(())
 }
 
 /// Waits for the run to finish and returns (account -> outcome) from the result table.
 async fn wait_finished(h: &Harness, secs: u64) -> Result<BTreeMap<String, String>> {
-    poll(h, "the run to finish", secs,
-         "const p = document.querySelector('.bulk-progress'); return p ? p.dataset.phase : '';",
-         |v| v.as_str() == Some("finished")).await?;
+    poll(
+        h,
+        "the run to finish",
+        secs,
+        "const p = document.querySelector('.bulk-progress'); return p ? p.dataset.phase : '';",
+        |v| v.as_str() == Some("finished"),
+    )
+    .await?;
     outcomes(h).await
 }
 
@@ -104,7 +132,11 @@ async fn failure_messages(h: &Harness) -> Result<Vec<String>> {
 }
 
 fn account_of(path: &str) -> String {
-    path_only(path).rsplit('/').next().unwrap_or_default().to_string()
+    path_only(path)
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_string()
 }
 
 fn comment_of(h: &Harness, account: &str) -> Option<String> {
@@ -124,52 +156,118 @@ async fn a_thousand_profiles_change_once_each() -> Result<()> {
     select_generated(&h).await?;
     let text = "=audit 2026-11";
     choose_set_comment(&h, text).await?;
-    let script = js(&h, "return document.querySelector('.bulk-cli-text').innerText;").await?;
+    let script = js(
+        &h,
+        "return document.querySelector('.bulk-cli-text').innerText;",
+    )
+    .await?;
     let script = script.as_str().unwrap_or_default();
-    ensure!(script.lines().count() == GENERATED, "one command per change");
-    ensure!(script.lines().all(|l| l.starts_with("security login totp modify -vserver ") && l.ends_with("-comment \"=audit 2026-11\"")));
+    ensure!(
+        script.lines().count() == GENERATED,
+        "one command per change"
+    );
+    ensure!(script
+        .lines()
+        .all(|l| l.starts_with("security login totp modify -vserver ")
+            && l.ends_with("-comment \"=audit 2026-11\"")));
     h.screenshot("bulk-review").await?;
     let before = h.requests().len();
-    h.click_button(&format!("Change the comment of {GENERATED} profiles")).await?;
+    h.click_button(&format!("Change the comment of {GENERATED} profiles"))
+        .await?;
     let out = wait_finished(&h, 120).await?;
     h.screenshot("bulk-run-done").await?;
     ensure!(out.len() == GENERATED);
-    ensure!(out.values().all(|o| o == "done"), "{:?}", out.values().filter(|o| *o != "done").count());
-    h.wait_text(".bulk-report", &format!("Finished: all {GENERATED} profiles done.")).await?;
+    ensure!(
+        out.values().all(|o| o == "done"),
+        "{:?}",
+        out.values().filter(|o| *o != "done").count()
+    );
+    h.wait_text(
+        ".bulk-report",
+        &format!("Finished: all {GENERATED} profiles done."),
+    )
+    .await?;
 
     // The result file, caught as the page hands it to the browser.
-    js(&h, "window.__csv = null; const orig = URL.createObjectURL; \
-            URL.createObjectURL = b => { b.text().then(t => window.__csv = t); return orig(b); };").await?;
+    js(
+        &h,
+        "window.__csv = null; const orig = URL.createObjectURL; \
+            URL.createObjectURL = b => { b.text().then(t => window.__csv = t); return orig(b); };",
+    )
+    .await?;
     h.click_button("Download the result (CSV)").await?;
-    let csv = poll(&h, "the result CSV", 10, "return window.__csv;", |v| v.is_string()).await?;
+    let csv = poll(&h, "the result CSV", 10, "return window.__csv;", |v| {
+        v.is_string()
+    })
+    .await?;
     let csv = csv.as_str().unwrap_or_default();
     let lines: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
-    ensure!(lines[0] == "account,svm,action,outcome,error_code,message,time", "{}", lines[0]);
+    ensure!(
+        lines[0] == "account,svm,action,outcome,error_code,message,time",
+        "{}",
+        lines[0]
+    );
     ensure!(lines.len() == GENERATED + 1, "{} lines", lines.len());
-    ensure!(lines[1..].iter().all(|l| l.contains(",set comment,done,,,") && l.ends_with('Z')), "{}", lines[1]);
+    ensure!(
+        lines[1..]
+            .iter()
+            .all(|l| l.contains(",set comment,done,,,") && l.ends_with('Z')),
+        "{}",
+        lines[1]
+    );
 
     // The emulator: every generated profile has the comment; one PATCH each, all answered 200.
-    let patches: Vec<_> = h.requests()[before..].iter().filter(|r| r.method == "PATCH").cloned().collect();
+    let patches: Vec<_> = h.requests()[before..]
+        .iter()
+        .filter(|r| r.method == "PATCH")
+        .cloned()
+        .collect();
     ensure!(patches.len() == GENERATED, "{} PATCHes", patches.len());
     let paths: BTreeSet<&str> = patches.iter().map(|r| path_only(&r.path)).collect();
     ensure!(paths.len() == GENERATED, "a PATCH was sent twice");
     ensure!(patches.iter().all(|r| r.status == 200));
-    for t in h.sim().totps().iter().filter(|t| t.account_name().is_some_and(|a| a.starts_with("user0"))) {
-        ensure!(t.comment.as_deref() == Some(text), "{:?} holds {:?}", t.account_name(), t.comment);
+    for t in h
+        .sim()
+        .totps()
+        .iter()
+        .filter(|t| t.account_name().is_some_and(|a| a.starts_with("user0")))
+    {
+        ensure!(
+            t.comment.as_deref() == Some(text),
+            "{:?} holds {:?}",
+            t.account_name(),
+            t.comment
+        );
     }
 
     // The table shows the new comments without a reload (no new list request).
-    let lists = |h: &Harness| h.requests().iter().filter(|r| r.method == "GET" && path_only(&r.path) == "/api/security/login/totps").count();
+    let lists = |h: &Harness| {
+        h.requests()
+            .iter()
+            .filter(|r| r.method == "GET" && path_only(&r.path) == "/api/security/login/totps")
+            .count()
+    };
     let lists_before = lists(&h);
-    h.client().find(Locator::LinkText("← Back to the table")).await?.click().await?;
+    h.client()
+        .find(Locator::LinkText("← Back to the table"))
+        .await?
+        .click()
+        .await?;
     h.fill("Filter", "audit 2026-11").await?;
-    h.wait_text(".table-summary", &format!("{GENERATED} of")).await?;
+    h.wait_text(".table-summary", &format!("{GENERATED} of"))
+        .await?;
     ensure!(lists(&h) == lists_before, "the table was reloaded");
 
     // The change log holds one entry per profile.
     h.navigate_in_app("/changes").await?;
-    let n = poll(&h, "the change log", 30, "return document.querySelectorAll('table.changes tbody tr').length;",
-                 |v| v.as_u64() == Some(GENERATED as u64)).await?;
+    let n = poll(
+        &h,
+        "the change log",
+        30,
+        "return document.querySelectorAll('table.changes tbody tr').length;",
+        |v| v.as_u64() == Some(GENERATED as u64),
+    )
+    .await?;
     ensure!(n.as_u64() == Some(GENERATED as u64));
     h.close().await
 }
@@ -187,20 +285,40 @@ async fn faults_end_done_or_failed_and_retry_brings_them_home() -> Result<()> {
         .totps()
         .into_iter()
         .filter(|t| t.enabled == Some(true))
-        .filter_map(|t| t.account_name().filter(|a| a.starts_with(FILTER)).map(str::to_string))
+        .filter_map(|t| {
+            t.account_name()
+                .filter(|a| a.starts_with(FILTER))
+                .map(str::to_string)
+        })
         .collect();
     let n = enabled.len();
-    ensure!(n > 800 && n < GENERATED, "the seed gives some disabled profiles ({n})");
-    h.wait_text(".bulk-review-summary", &format!("{n} will change")).await?;
-    h.wait_text(".bulk-review-summary", &format!("{} will be skipped", GENERATED - n)).await?;
+    ensure!(
+        n > 800 && n < GENERATED,
+        "the seed gives some disabled profiles ({n})"
+    );
+    h.wait_text(".bulk-review-summary", &format!("{n} will change"))
+        .await?;
+    h.wait_text(
+        ".bulk-review-summary",
+        &format!("{} will be skipped", GENERATED - n),
+    )
+    .await?;
     h.wait_text(".bulk-skip-counts", "already disabled").await?;
     h.wait_text(".notice-warn", "must enroll again").await?;
     let start = h.button(&format!("Disable {n} profiles")).await?;
-    ensure!(!start.is_enabled().await?, "disable needs the confirmation first");
-    h.set_checkbox("I understand that these users must enroll again", true).await?;
+    ensure!(
+        !start.is_enabled().await?,
+        "disable needs the confirmation first"
+    );
+    h.set_checkbox("I understand that these users must enroll again", true)
+        .await?;
 
     let first_id = h.requests().last().map_or(0, |r| r.id);
-    h.sim().set_faults(FaultConfig { rate: 0.1, seed: 7, ..FaultConfig::default() });
+    h.sim().set_faults(FaultConfig {
+        rate: 0.1,
+        seed: 7,
+        ..FaultConfig::default()
+    });
     h.click_button(&format!("Disable {n} profiles")).await?;
     let out = wait_finished(&h, 150).await?;
     h.sim().set_faults(FaultConfig::default());
@@ -209,42 +327,71 @@ async fn faults_end_done_or_failed_and_retry_brings_them_home() -> Result<()> {
     ensure!(out.len() == n);
     let mut failed = BTreeSet::new();
     for (account, outcome) in &out {
-        let now = h.sim().totps().into_iter().find(|t| t.account_name() == Some(account.as_str()));
+        let now = h
+            .sim()
+            .totps()
+            .into_iter()
+            .find(|t| t.account_name() == Some(account.as_str()));
         let disabled = now.as_ref().is_some_and(|t| t.enabled == Some(false));
         match outcome.as_str() {
-            "done" => ensure!(disabled, "{account} reported done but is enabled on the cluster"),
+            "done" => ensure!(
+                disabled,
+                "{account} reported done but is enabled on the cluster"
+            ),
             "failed" => {
-                ensure!(!disabled, "{account} reported failed but is disabled on the cluster");
+                ensure!(
+                    !disabled,
+                    "{account} reported failed but is disabled on the cluster"
+                );
                 failed.insert(account.clone());
             }
             other => bail!("{account} ended {other}"),
         }
     }
     let messages = failure_messages(&h).await?;
-    ensure!(messages.iter().all(|m| !m.trim().is_empty()), "every failure has its reason");
+    ensure!(
+        messages.iter().all(|m| !m.trim().is_empty()),
+        "every failure has its reason"
+    );
 
     // The fault log: a PATCH whose answer was lost (dropped, truncated, not JSON) is never
     // followed by another PATCH to the same profile in this pass.
     let faults = h.sim().faults();
     let lost: BTreeMap<u64, FaultMode> = faults
         .iter()
-        .filter(|f| f.method == "PATCH" && !matches!(f.mode, FaultMode::Internal | FaultMode::Unavailable | FaultMode::TooMany))
+        .filter(|f| {
+            f.method == "PATCH"
+                && !matches!(
+                    f.mode,
+                    FaultMode::Internal | FaultMode::Unavailable | FaultMode::TooMany
+                )
+        })
         .map(|f| (f.request_id, f.mode))
         .collect();
     ensure!(!lost.is_empty(), "the seed injected lost answers");
-    let patches: Vec<_> = h.requests().into_iter().filter(|r| r.id > first_id && r.method == "PATCH").collect();
+    let patches: Vec<_> = h
+        .requests()
+        .into_iter()
+        .filter(|r| r.id > first_id && r.method == "PATCH")
+        .collect();
     for (i, r) in patches.iter().enumerate() {
         if lost.contains_key(&r.id) {
             let p = path_only(&r.path);
             ensure!(
-                !patches[i + 1..].iter().any(|later| path_only(&later.path) == p),
+                !patches[i + 1..]
+                    .iter()
+                    .any(|later| path_only(&later.path) == p),
                 "{} was sent again after a lost answer",
                 account_of(&r.path)
             );
         }
     }
     // No profile had its change applied twice.
-    let applied_faults: BTreeSet<u64> = faults.iter().filter(|f| f.applied).map(|f| f.request_id).collect();
+    let applied_faults: BTreeSet<u64> = faults
+        .iter()
+        .filter(|f| f.applied)
+        .map(|f| f.request_id)
+        .collect();
     let mut applied: BTreeMap<String, usize> = BTreeMap::new();
     for r in &patches {
         if r.status == 200 || applied_faults.contains(&r.id) {
@@ -255,15 +402,31 @@ async fn faults_end_done_or_failed_and_retry_brings_them_home() -> Result<()> {
 
     // Retry the failed ones without faults: all home.
     if !failed.is_empty() {
-        h.click_button(&format!("Retry the {} failed", failed.len())).await?;
+        h.click_button(&format!("Retry the {} failed", failed.len()))
+            .await?;
         let out = wait_finished(&h, 60).await?;
-        ensure!(out.values().all(|o| o == "done"), "after retry: {:?}", out.values().filter(|o| *o != "done").collect::<Vec<_>>());
+        ensure!(
+            out.values().all(|o| o == "done"),
+            "after retry: {:?}",
+            out.values().filter(|o| *o != "done").collect::<Vec<_>>()
+        );
     }
     for a in &enabled {
-        let t = h.sim().totps().into_iter().find(|t| t.account_name() == Some(a.as_str()));
-        ensure!(t.is_some_and(|t| t.enabled == Some(false)), "{a} is not disabled");
+        let t = h
+            .sim()
+            .totps()
+            .into_iter()
+            .find(|t| t.account_name() == Some(a.as_str()));
+        ensure!(
+            t.is_some_and(|t| t.enabled == Some(false)),
+            "{a} is not disabled"
+        );
     }
-    println!("faults: {} injected, {} failed then retried", faults.len(), failed.len());
+    println!(
+        "faults: {} injected, {} failed then retried",
+        faults.len(),
+        failed.len()
+    );
     h.close().await
 }
 
@@ -278,29 +441,55 @@ async fn cancel_midway_reports_what_the_emulator_received() -> Result<()> {
     choose_set_comment(&h, text).await?;
     set_in_flight(&h, 2).await?;
     let first_id = h.requests().last().map_or(0, |r| r.id);
-    h.sim().set_faults(FaultConfig { rate: 0.05, seed: 11, ..FaultConfig::default() });
+    h.sim().set_faults(FaultConfig {
+        rate: 0.05,
+        seed: 11,
+        ..FaultConfig::default()
+    });
     // Cancel from inside the page as soon as 200 rows are settled: no WebDriver round trip.
     js(&h, "const t = setInterval(() => { \
               const p = document.querySelector('.bulk-progress'); \
               if (p && Number(p.dataset.done) + Number(p.dataset.failed) >= 200) { \
                 const b = [...p.querySelectorAll('button')].find(b => b.innerText.trim() === 'Cancel'); \
                 if (b) { b.click(); clearInterval(t); } } }, 2);").await?;
-    h.click_button(&format!("Change the comment of {GENERATED} profiles")).await?;
+    h.click_button(&format!("Change the comment of {GENERATED} profiles"))
+        .await?;
     let out = wait_finished(&h, 120).await?;
     h.sim().set_faults(FaultConfig::default());
     h.screenshot("bulk-run-cancelled").await?;
 
-    let patches: Vec<_> = h.requests().into_iter().filter(|r| r.id > first_id && r.method == "PATCH").collect();
+    let patches: Vec<_> = h
+        .requests()
+        .into_iter()
+        .filter(|r| r.id > first_id && r.method == "PATCH")
+        .collect();
     let received: BTreeSet<String> = patches.iter().map(|r| account_of(&r.path)).collect();
-    let not_sent: BTreeSet<&String> = out.iter().filter(|(_, o)| *o == "not sent").map(|(a, _)| a).collect();
-    ensure!(not_sent.len() > 500, "cancelled midway ({} not sent)", not_sent.len());
+    let not_sent: BTreeSet<&String> = out
+        .iter()
+        .filter(|(_, o)| *o == "not sent")
+        .map(|(a, _)| a)
+        .collect();
+    ensure!(
+        not_sent.len() > 500,
+        "cancelled midway ({} not sent)",
+        not_sent.len()
+    );
     for (account, outcome) in &out {
         let changed = comment_of(&h, account).as_deref() == Some(text);
         match outcome.as_str() {
-            "done" => ensure!(changed, "{account} reported done, not changed on the emulator"),
-            "failed" => ensure!(!changed, "{account} reported failed, changed on the emulator"),
+            "done" => ensure!(
+                changed,
+                "{account} reported done, not changed on the emulator"
+            ),
+            "failed" => ensure!(
+                !changed,
+                "{account} reported failed, changed on the emulator"
+            ),
             "not sent" => {
-                ensure!(!changed, "{account} reported not sent, changed on the emulator");
+                ensure!(
+                    !changed,
+                    "{account} reported not sent, changed on the emulator"
+                );
                 // A row refused as busy before the cancel was sent and not applied: only those
                 // may have a PATCH in the log.
                 if received.contains(account) {
@@ -308,7 +497,10 @@ async fn cancel_midway_reports_what_the_emulator_received() -> Result<()> {
                         .iter()
                         .filter(|r| account_of(&r.path) == *account)
                         .all(|r| matches!(r.status, 429 | 503));
-                    ensure!(all_busy, "{account} reported not sent, but a PATCH reached the emulator");
+                    ensure!(
+                        all_busy,
+                        "{account} reported not sent, but a PATCH reached the emulator"
+                    );
                 }
             }
             other => bail!("{account} ended {other}"),
@@ -338,24 +530,39 @@ async fn throughput_at_1_4_6_in_flight() -> Result<()> {
         if round > 0 {
             h.click_button("Done: clear the selection").await?;
             h.navigate_in_app(&format!("/profiles?q={FILTER}")).await?;
-            h.click_button(&format!("Select all {GENERATED} matching")).await?;
-            h.client().find(Locator::LinkText("Change the selected…")).await?.click().await?;
+            h.click_button(&format!("Select all {GENERATED} matching"))
+                .await?;
+            h.client()
+                .find(Locator::LinkText("Change the selected…"))
+                .await?
+                .click()
+                .await?;
         }
         choose_set_comment(&h, &format!("throughput round {n}")).await?;
         set_in_flight(&h, n).await?;
         let t0 = Instant::now();
-        h.click_button(&format!("Change the comment of {GENERATED} profiles")).await?;
+        h.click_button(&format!("Change the comment of {GENERATED} profiles"))
+            .await?;
         let out = wait_finished(&h, 300).await?;
         let wall = t0.elapsed().as_secs_f64();
         ensure!(out.values().all(|o| o == "done"));
-        let page_ms = js(&h, "return Number(document.querySelector('.bulk-progress').dataset.elapsedMs);")
-            .await?
-            .as_f64()
-            .context("elapsed")?;
+        let page_ms = js(
+            &h,
+            "return Number(document.querySelector('.bulk-progress').dataset.elapsedMs);",
+        )
+        .await?
+        .as_f64()
+        .context("elapsed")?;
         let rate = GENERATED as f64 / (page_ms / 1000.0);
-        println!("{n} in flight: {GENERATED} PATCHes in {:.1} s ({rate:.0}/s; wall {wall:.1} s)", page_ms / 1000.0);
+        println!(
+            "{n} in flight: {GENERATED} PATCHes in {:.1} s ({rate:.0}/s; wall {wall:.1} s)",
+            page_ms / 1000.0
+        );
         figures.push((n, rate));
     }
-    ensure!(figures[1].1 > figures[0].1 * 2.5, "4 in flight is much faster than 1: {figures:?}");
+    ensure!(
+        figures[1].1 > figures[0].1 * 2.5,
+        "4 in flight is much faster than 1: {figures:?}"
+    );
     h.close().await
 }

@@ -329,7 +329,10 @@ mod tests {
     fn enable_skips_enabled_profiles() {
         let p = plan(
             &Action::Enable,
-            &[target("ann", Some(true), ""), target("bob", Some(false), "")],
+            &[
+                target("ann", Some(true), ""),
+                target("bob", Some(false), ""),
+            ],
         );
         assert_eq!(p.changes.len(), 1);
         assert_eq!(p.changes[0].patch.enabled, Some(true));
@@ -380,10 +383,7 @@ mod tests {
     #[test]
     fn an_incomplete_action_plans_nothing() {
         let ts = [target("ann", Some(true), "x")];
-        for a in [
-            Action::SetComment(c("")),
-            Action::AppendComment(c("  ")),
-        ] {
+        for a in [Action::SetComment(c("")), Action::AppendComment(c("  "))] {
             assert!(a.invalid().is_some());
             let p = plan(&a, &ts);
             assert!(p.changes.is_empty());
@@ -413,7 +413,10 @@ mod tests {
         let ts = [target("ann", Some(true), "")];
         let p = plan(&Action::SetComment(c("two\nlines")), &ts);
         assert_eq!(p.changes.len(), 1);
-        assert!(matches!(p.changes[0].cli, Err(CliError::ControlCharacter(_))));
+        assert!(matches!(
+            p.changes[0].cli,
+            Err(CliError::ControlCharacter(_))
+        ));
         assert!(p.cli_script().starts_with("# ann (vs_eng): "));
         let mut no_svm = target("bob", Some(true), "");
         no_svm.svm.clear();
@@ -446,7 +449,10 @@ mod tests {
             comment: None,
             ..Totp::default()
         };
-        assert!(cleared.is_applied(&empty), "an absent comment is an empty one");
+        assert!(
+            cleared.is_applied(&empty),
+            "an absent comment is an empty one"
+        );
     }
 
     #[test]

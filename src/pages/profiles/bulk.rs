@@ -194,7 +194,11 @@ fn SetupView() -> impl IntoView {
     let session = SessionCtx::use_ctx();
     let may_status = session.can_change_status();
     let may_edit = session.can_edit();
-    let choice = RwSignal::new(if may_status { Choice::Disable } else { Choice::Set });
+    let choice = RwSignal::new(if may_status {
+        Choice::Disable
+    } else {
+        Choice::Set
+    });
     let text = RwSignal::new(String::new());
     let understood = RwSignal::new(false);
     let limit = RwSignal::new(crate::bulk::DEFAULT_IN_FLIGHT);
@@ -458,7 +462,9 @@ fn start_run(
     let on_settle = Rc::new(move |it: &Planned, st: &RowState| {
         if let Some(log) = log {
             let outcome = match st {
-                RowState::Done { by_check: false, .. } => Outcome::Saved,
+                RowState::Done {
+                    by_check: false, ..
+                } => Outcome::Saved,
                 RowState::Done { by_check: true, .. } => Outcome::UnknownConfirmed,
                 RowState::Failed {
                     kind: FailKind::NotApplied,

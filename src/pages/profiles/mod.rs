@@ -7,8 +7,8 @@ pub mod table;
 
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 use wasm_bindgen::JsCast;
 
@@ -82,20 +82,34 @@ pub fn ProfilesPage() -> impl IntoView {
     let anchor = RwSignal::new(None::<usize>);
     let matching_ids = Memo::new(move |_| {
         visible.with(|v| {
-            store
-                .rows
-                .with(|rows| v.iter().filter_map(|&i| selectable_id(&rows[i])).collect::<Vec<RowId>>())
+            store.rows.with(|rows| {
+                v.iter()
+                    .filter_map(|&i| selectable_id(&rows[i]))
+                    .collect::<Vec<RowId>>()
+            })
         })
     });
     let selected_n = Memo::new(move |_| {
-        bulk.selected.with(|s| store.rows.with(|rows| rows.iter().filter(|r| selectable_id(r).is_some_and(|id| s.contains(&id))).count()))
+        bulk.selected.with(|s| {
+            store.rows.with(|rows| {
+                rows.iter()
+                    .filter(|r| selectable_id(r).is_some_and(|id| s.contains(&id)))
+                    .count()
+            })
+        })
     });
     let all_matching_selected = Memo::new(move |_| {
-        matching_ids.with(|m| !m.is_empty() && bulk.selected.with(|s| m.iter().all(|id| s.contains(id))))
+        matching_ids
+            .with(|m| !m.is_empty() && bulk.selected.with(|s| m.iter().all(|id| s.contains(id))))
     });
     // A click on row `pos` (in the filtered order); with Shift, the range from the last click.
     let on_pick = Callback::new(move |(pos, on, shift): (usize, bool, bool)| {
-        let ids = matching_range(visible, store, anchor.get_untracked().filter(|_| shift), pos);
+        let ids = matching_range(
+            visible,
+            store,
+            anchor.get_untracked().filter(|_| shift),
+            pos,
+        );
         bulk.set_many(ids, on);
         anchor.set(Some(pos));
     });
@@ -174,9 +188,16 @@ pub fn ProfilesPage() -> impl IntoView {
                 "ArrowUp" => Some(a.saturating_sub(1)),
                 "PageDown" => Some((a + page).min(n - 1)),
                 "PageUp" => Some(a.saturating_sub(page)),
-                " " if can_select && ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok()).is_some_and(|e| e.tag_name() == "TR") => {
+                " " if can_select
+                    && ev
+                        .target()
+                        .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+                        .is_some_and(|e| e.tag_name() == "TR") =>
+                {
                     ev.prevent_default();
-                    let id = visible.with_untracked(|v| store.rows.with_untracked(|rows| selectable_id(&rows[v[a]])));
+                    let id = visible.with_untracked(|v| {
+                        store.rows.with_untracked(|rows| selectable_id(&rows[v[a]]))
+                    });
                     if let Some(id) = id {
                         let on = !bulk.selected.with_untracked(|s| s.contains(&id));
                         on_pick.run((a, on, ev.shift_key()));
@@ -480,7 +501,11 @@ fn TableRow(
     active: RwSignal<usize>,
     /// When the user may select: the row's id (`None`: not selectable), the selection, and
     /// what a click does.
-    select: Option<(Option<RowId>, RwSignal<std::collections::HashSet<RowId>>, Callback<(usize, bool, bool)>)>,
+    select: Option<(
+        Option<RowId>,
+        RwSignal<std::collections::HashSet<RowId>>,
+        Callback<(usize, bool, bool)>,
+    )>,
 ) -> impl IntoView {
     let name = row.account.clone();
     let account = match &row.key {

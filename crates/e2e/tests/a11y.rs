@@ -134,7 +134,33 @@ async fn every_screen(theme: &str) -> Result<()> {
         check(&h, &axe, &format!("{name}-{theme}")).await?;
     }
     bulk_screens(&h, &axe, theme).await?;
+    reauth_screens(&h, &axe, theme).await?;
     h.close().await
+}
+
+/// The sign-in-again dialog over the editor (credentials expired mid-session), with the
+/// retry note of a read waiting to try again behind it.
+async fn reauth_screens(h: &Harness, axe: &str, theme: &str) -> Result<()> {
+    let path = "/profiles/e6d3b0a8-5c2f-11ee-8f4a-005056bb1a01/mchen";
+    h.client()
+        .execute(
+            "history.pushState(null, '', arguments[0]);
+             window.dispatchEvent(new PopStateEvent('popstate', {state: null}));
+             return null;",
+            vec![Value::from(path)],
+        )
+        .await?;
+    h.wait_css("#comment").await?;
+    h.fill("Comment", "pending edit").await?;
+    h.sim().expire_credentials("admin");
+    h.click_button("Save").await?;
+    h.wait_text("dialog.reauth", "Sign in again").await?;
+    check(h, axe, &format!("reauth-dialog-{theme}")).await?;
+    h.sim().renew_credentials("admin");
+    h.fill("Password", e2e::PASSWORD).await?;
+    h.click_button("Sign in").await?;
+    h.wait_text("[role=status]", "Signed in again").await?;
+    check(h, axe, &format!("reauth-done-{theme}")).await
 }
 
 /// The bulk change screens: the table with a selection, the review (disable, with its lists

@@ -22,6 +22,8 @@ use crate::theme::ThemeToggle;
 #[component]
 pub fn App() -> impl IntoView {
     let session = SessionCtx::provide();
+    // Before the router's listeners: the enrollment's leave guard must see Back/Forward first.
+    crate::pages::enroll::guard::install();
     let restoring = RwSignal::new(false);
     restore(session, restoring);
     view! {

@@ -1,7 +1,7 @@
 //! Asks before leaving the enrollment midway: the browser's own prompt on reload or closing the
 //! tab (`beforeunload`), and a confirmation on in-app navigation (links, Back/Forward, Sign
-//! out). The listeners are installed once per page load, in the capture phase on `window`, so
-//! they run before the router's; they do nothing unless a flow is active.
+//! out). The listeners are installed once per page load, at start-up, in the capture phase on
+//! `window`, so they run before the router's; they do nothing unless a flow is active.
 
 use std::cell::Cell;
 
@@ -41,7 +41,10 @@ fn confirm_leave() -> bool {
         .unwrap_or(true)
 }
 
-fn install() {
+/// Installs the listeners (once). Called at start-up, before the router adds its own popstate
+/// listener: listeners on `window` run in the order they were added, so this one must come
+/// first to keep a refused Back/Forward from the router.
+pub fn install() {
     if INSTALLED.with(|i| i.replace(true)) {
         return;
     }

@@ -524,3 +524,41 @@ async fn nginx_answers_its_own_api_errors_as_ontap_json() -> Result<()> {
     );
     h.close().await
 }
+
+/// A cluster that answers later than nginx's `proxy_read_timeout`: nginx's own 504, as
+/// ONTAP-shaped JSON. The test configuration's 130 s is cut to 1 s in a second nginx of this
+/// test's own (same template, same emulator), so the gateway timeout is real, not simulated.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nginx_gateway_timeout_is_ontap_json_too() -> Result<()> {
+    let h = Harness::start().await?;
+    let template = std::fs::read_to_string(e2e::nginx::template_path())?;
+    ensure!(
+        template.contains("proxy_read_timeout 130s;"),
+        "deploy/nginx-test.conf.in no longer sets proxy_read_timeout 130s: update this test"
+    );
+    let short = template.replace("proxy_read_timeout 130s;", "proxy_read_timeout 1s;");
+    let nginx = e2e::Nginx::start_from_template(&short, &e2e::dist_dir(), h.sim_addr())?;
+    let addr = nginx.addr();
+    let auth = e2e::http::basic_auth("admin", e2e::PASSWORD);
+    let p = profile_path("mchen");
+    script(&h, "GET", &p, Scripted::Delay(Duration::from_secs(3)), 1);
+    let started = Instant::now();
+    let r = tokio::task::spawn_blocking(move || {
+        e2e::http::request(addr, "GET", &p, &[("Authorization", &auth)], None)
+    })
+    .await??;
+    let waited = started.elapsed();
+    assert_eq!(r.status, 504, "{}", r.text());
+    ensure!(
+        waited < Duration::from_millis(2900),
+        "nginx answered after {waited:?}, not at its 1 s read timeout"
+    );
+    assert_eq!(r.header("content-type"), Some("application/json"));
+    let body: serde_json::Value = serde_json::from_slice(&r.body)
+        .with_context(|| format!("504: not JSON: {}", r.text()))?;
+    assert_eq!(body["error"]["code"], json!("nginx-504"));
+    ensure!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+    ensure!(r.header("content-security-policy").is_some());
+    drop(nginx);
+    h.close().await
+}

@@ -113,6 +113,9 @@ pub enum ApiError {
     Network,
     /// A 2xx answer whose body is not what the contract says.
     Decode(String),
+    /// The page itself did not send the change (nothing reached the cluster): the reason, for
+    /// instance an account that changed since the review so that the change no longer applies.
+    NotSent(String),
 }
 
 impl ApiError {
@@ -124,7 +127,7 @@ impl ApiError {
             ApiError::Http { status } => matches!(status, 502 | 504),
             ApiError::Decode(_) => true,
             ApiError::Ontap { status, .. } => matches!(status, 502 | 504),
-            ApiError::Unauthorized => false,
+            ApiError::Unauthorized | ApiError::NotSent(_) => false,
         }
     }
 
@@ -203,6 +206,10 @@ impl ApiError {
             ApiError::Decode(what) => (
                 "The cluster's answer could not be read.".into(),
                 format!("Try again; if it persists, the API may be incompatible ({what})."),
+            ),
+            ApiError::NotSent(why) => (
+                format!("Not sent: {why}"),
+                "Nothing was sent to the cluster for this one. Reload the list to see it as it is now.".into(),
             ),
         }
     }

@@ -82,7 +82,7 @@ pub fn worth_retrying(e: &ApiError) -> bool {
         ApiError::Http { status } | ApiError::Ontap { status, .. } => {
             matches!(status, 429 | 500 | 502 | 503 | 504)
         }
-        ApiError::Timeout | ApiError::Unauthorized => false,
+        ApiError::Timeout | ApiError::Unauthorized | ApiError::NotSent(_) => false,
     }
 }
 
@@ -105,6 +105,7 @@ pub fn cause(e: &ApiError) -> String {
         }
         ApiError::Timeout => "it took too long".into(),
         ApiError::Unauthorized => "the credentials were refused".into(),
+        ApiError::NotSent(why) => format!("it was not sent ({why})"),
     }
 }
 

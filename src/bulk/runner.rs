@@ -252,6 +252,7 @@ fn failure(kind: FailKind, e: &ApiError) -> RowState {
         ApiError::Network => Some("network".into()),
         ApiError::Unauthorized => Some("HTTP 401".into()),
         ApiError::Decode(_) => Some("unreadable answer".into()),
+        ApiError::NotSent(_) => Some("not sent".into()),
     };
     let message = match kind {
         FailKind::Refused => m,

@@ -134,14 +134,9 @@ pub fn AccountsPage() -> impl IntoView {
                         match change.plan(&now) {
                             Ok(p) => accounts::patch(&c, &it.owner_uuid, &it.name, &p).await,
                             Err(why) if why.already_done() => Ok(()),
-                            Err(why) => Err(crate::api::ApiError::Ontap {
-                                status: 409,
-                                body: ontap_model::ErrorResponse::with_message(
-                                    ontap_model::Known::InvalidField,
-                                    &format!("Not sent: the account changed since the review. {why}"),
-                                    None,
-                                ),
-                            }),
+                            Err(why) => Err(crate::api::ApiError::NotSent(format!(
+                                "the account changed since the review. {why}"
+                            ))),
                         }
                     })
                 }),

@@ -180,6 +180,7 @@ fn Banner() -> impl IntoView {
             })}
             <div class="banner-tools">
                 <crate::pages::enroll::EnrollLink />
+                <A href="/profiles" attr:class="banner-link">"Profiles"</A>
                 <A href="/accounts" attr:class="banner-link">"Accounts"</A>
                 <A href="/history" attr:class="banner-link">"History"</A>
                 <A href="/changes" attr:class="banner-link">"Changes"</A>

@@ -42,6 +42,8 @@ demo: dist
 	@echo "    readonly  read-only"
 	@echo "    vsadmin   SVM administrator"
 	@echo "    alice     SVM user who must set up TOTP"
+	@echo "    bob       SVM admin without a second factor (require TOTP, then enroll)"
+	@echo "    carol     locked administrator (unlock under Accounts)"
 	@echo
 	cargo run --release -p ontap-sim -- --listen 127.0.0.1:$(PORT) --dist dist
 

@@ -29,7 +29,9 @@ pub async fn get_once(client: &Client, owner_uuid: &str, name: &str) -> Result<A
     let q = Query::new().fields(ACCOUNT_LIST_FIELDS);
     let path = ontap_model::account_change::account_path(owner_uuid, name);
     let path = path.strip_prefix("/api").unwrap_or(&path);
-    client.get_once(&format!("{path}{}", q.to_query_string())).await
+    client
+        .get_once(&format!("{path}{}", q.to_query_string()))
+        .await
 }
 
 /// Sends a planned account change (`PATCH /api/security/accounts/{owner.uuid}/{name}`).

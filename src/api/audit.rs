@@ -51,8 +51,16 @@ pub fn first_page_path() -> String {
     let q = Query::new()
         .filter("input", TOTP_INPUTS)
         .fields(&[
-            "timestamp", "index", "application", "location", "user", "input", "state",
-            "message", "scope", "svm",
+            "timestamp",
+            "index",
+            "application",
+            "location",
+            "user",
+            "input",
+            "state",
+            "message",
+            "scope",
+            "svm",
         ])
         .order_by("timestamp", ontap_model::Direction::Desc)
         .max_records(PAGE);

@@ -296,7 +296,9 @@ impl Client {
     /// POST with a JSON body, sent once (never retried: a lost answer leaves its outcome
     /// unknown); the 2xx answer comes back whole, its `Date` header included.
     pub async fn post_json(&self, path: &str, body: &str) -> Result<Answer, ApiError> {
-        let a = self.send("POST", path, Some(body), WRITE_TIMEOUT_MS).await?;
+        let a = self
+            .send("POST", path, Some(body), WRITE_TIMEOUT_MS)
+            .await?;
         check_status(a)
     }
 
@@ -325,7 +327,14 @@ impl Client {
         body: Option<&str>,
         timeout_ms: i32,
     ) -> Result<Answer, ApiError> {
-        let a = fetch(method, &self.url(path), &self.credentials(), body, timeout_ms).await?;
+        let a = fetch(
+            method,
+            &self.url(path),
+            &self.credentials(),
+            body,
+            timeout_ms,
+        )
+        .await?;
         if a.status == 401 {
             unauthorized();
         }

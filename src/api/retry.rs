@@ -97,7 +97,13 @@ pub fn cause(e: &ApiError) -> String {
         ApiError::Http { status: 503 } | ApiError::Ontap { status: 503, .. } => {
             "the cluster is busy (HTTP 503)".into()
         }
-        ApiError::Http { status: s @ (502 | 504) } | ApiError::Ontap { status: s @ (502 | 504), .. } => {
+        ApiError::Http {
+            status: s @ (502 | 504),
+        }
+        | ApiError::Ontap {
+            status: s @ (502 | 504),
+            ..
+        } => {
             format!("the web server could not reach the cluster (HTTP {s})")
         }
         ApiError::Http { status } | ApiError::Ontap { status, .. } => {

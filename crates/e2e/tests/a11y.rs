@@ -168,19 +168,32 @@ async fn reauth_screens(h: &Harness, axe: &str, theme: &str) -> Result<()> {
 async fn bulk_screens(h: &Harness, axe: &str, theme: &str) -> Result<()> {
     h.navigate_in_app("/profiles?svm=vs_eng").await?;
     h.wait_css("tbody tr[data-row] .col-select input").await?;
-    let boxes = h.client().find_all(Locator::Css("tbody tr[data-row] .col-select input")).await?;
+    let boxes = h
+        .client()
+        .find_all(Locator::Css("tbody tr[data-row] .col-select input"))
+        .await?;
     for b in boxes.iter().take(3) {
         b.click().await?;
     }
     h.wait_css(".selection-bar").await?;
     check(h, axe, &format!("table-selection-{theme}")).await?;
-    h.client().find(Locator::LinkText("Change the selected…")).await?.click().await?;
+    h.client()
+        .find(Locator::LinkText("Change the selected…"))
+        .await?
+        .click()
+        .await?;
     h.wait_css(".bulk-review").await?;
     h.client()
-        .execute("document.querySelectorAll('.bulk-list').forEach(d => d.open = true); return null;", vec![])
+        .execute(
+            "document.querySelectorAll('.bulk-list').forEach(d => d.open = true); return null;",
+            vec![],
+        )
         .await?;
     check(h, axe, &format!("bulk-review-{theme}")).await?;
-    h.input_by_label("Append to the comment").await?.click().await?;
+    h.input_by_label("Append to the comment")
+        .await?
+        .click()
+        .await?;
     h.fill("Text to append", "audit").await?;
     h.click_button("Change the comment of 3 profiles").await?;
     h.wait_css(".bulk-progress[data-phase=finished]").await?;
@@ -210,7 +223,13 @@ async fn account_screens(theme: &str) -> Result<()> {
     set_theme(&h, theme).await?;
     h.navigate_in_app("/accounts").await?;
     h.wait_css("tr[data-account=bob]").await?;
-    for b in h.client().find_all(Locator::Css("tbody tr[data-row] .col-select input")).await?.iter().take(3) {
+    for b in h
+        .client()
+        .find_all(Locator::Css("tbody tr[data-row] .col-select input"))
+        .await?
+        .iter()
+        .take(3)
+    {
         b.click().await?;
     }
     check(&h, &axe, &format!("accounts-{theme}")).await?;
@@ -218,7 +237,10 @@ async fn account_screens(theme: &str) -> Result<()> {
     h.wait_css("#review-summary").await?;
     check(&h, &axe, &format!("accounts-review-{theme}")).await?;
     h.navigate_in_app("/accounts?q=bob").await?;
-    h.wait_for("bob's link", Locator::LinkText("bob")).await?.click().await?;
+    h.wait_for("bob's link", Locator::LinkText("bob"))
+        .await?
+        .click()
+        .await?;
     h.wait_css("#fact-totp").await?;
     h.click_button("Require TOTP for SSH…").await?;
     h.wait_css("#confirm-cli").await?;
@@ -246,10 +268,13 @@ async fn enroll_screens(theme: &str) -> Result<()> {
     let h = Harness::start().await?;
     h.goto("/").await?;
     h.sign_in("alice").await?;
-    h.wait_for("the set-up action", Locator::LinkText("Set up my authenticator"))
-        .await?
-        .click()
-        .await?;
+    h.wait_for(
+        "the set-up action",
+        Locator::LinkText("Set up my authenticator"),
+    )
+    .await?
+    .click()
+    .await?;
     h.wait_css("#intro-title").await?;
     set_theme(&h, theme).await?;
     check(&h, &axe, &format!("enroll-intro-{theme}")).await?;
@@ -259,7 +284,10 @@ async fn enroll_screens(theme: &str) -> Result<()> {
     h.click_button("Check the code").await?;
     h.wait_css("#enroll-code-error:not([hidden])").await?;
     h.client()
-        .execute("document.querySelector('.enroll-help').open = true; return null;", vec![])
+        .execute(
+            "document.querySelector('.enroll-help').open = true; return null;",
+            vec![],
+        )
         .await?;
     check(&h, &axe, &format!("enroll-codes-qr-{theme}")).await?;
     let secret = h
@@ -270,10 +298,14 @@ async fn enroll_screens(theme: &str) -> Result<()> {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)?
         .as_secs();
-    h.fill("Code from the app", &ontap_model::otp::code_at(&secret, now))
-        .await?;
+    h.fill(
+        "Code from the app",
+        &ontap_model::otp::code_at(&secret, now),
+    )
+    .await?;
     h.click_button("Check the code").await?;
-    h.set_checkbox("I have saved my emergency codes", true).await?;
+    h.set_checkbox("I have saved my emergency codes", true)
+        .await?;
     h.click_button("Finish").await?;
     h.wait_css(".enroll-done").await?;
     check(&h, &axe, &format!("enroll-done-{theme}")).await?;

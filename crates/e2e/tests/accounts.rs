@@ -28,7 +28,10 @@ fn all_but_ssh_second(a: &Account) -> String {
             } else {
                 format!("{:?}", x.second_authentication_method)
             };
-            format!("{:?}:{:?}:{second}", x.application, x.authentication_methods)
+            format!(
+                "{:?}:{:?}:{second}",
+                x.application, x.authentication_methods
+            )
         })
         .collect();
     format!(
@@ -68,7 +71,10 @@ async fn require_totp_for_bob_then_bob_enrolls() -> Result<()> {
     let cli = h.wait_text("#confirm-cli", "security login modify").await?;
     ensure!(cli == REQUIRE_CLI, "{cli}");
     let curl = h.wait_text("#confirm-curl", "curl").await?;
-    ensure!(curl.contains("-X PATCH") && !curl.contains("Netapp1!"), "{curl}");
+    ensure!(
+        curl.contains("-X PATCH") && !curl.contains("Netapp1!"),
+        "{curl}"
+    );
     h.screenshot("accounts-require-confirm").await?;
     h.click_button("Yes, require TOTP").await?;
     h.wait_text("[role=status]", "done").await?;
@@ -78,7 +84,11 @@ async fn require_totp_for_bob_then_bob_enrolls() -> Result<()> {
     ensure!(after.requires_totp());
     assert_eq!(all_but_ssh_second(&before), all_but_ssh_second(&after));
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let patches: Vec<_> = h.requests().into_iter().filter(|r| r.method == "PATCH").collect();
+    let patches: Vec<_> = h
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "PATCH")
+        .collect();
     ensure!(patches.len() == 1, "one PATCH: {patches:#?}");
     let body = e2e::body_json(&patches[0]);
     assert_eq!(
@@ -106,7 +116,9 @@ async fn require_totp_for_bob_then_bob_enrolls() -> Result<()> {
     ensure!(h.sim().secret(VS_ENG_UUID, "bob").is_some());
     let audit = h.sim().audit();
     ensure!(
-        audit.iter().any(|r| r.user == "bob" && r.input.starts_with("POST /api/security/login/totps")),
+        audit
+            .iter()
+            .any(|r| r.user == "bob" && r.input.starts_with("POST /api/security/login/totps")),
         "bob's POST is in the audit log: {audit:#?}"
     );
     h.close().await
@@ -117,7 +129,12 @@ async fn require_totp_for_bob_then_bob_enrolls() -> Result<()> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unlock_a_locked_account_and_the_history_shows_each_change() -> Result<()> {
     let h = Harness::start().await?;
-    ensure!(h.sim().account(ADMIN_SVM_UUID, "carol").context("carol")?.locked);
+    ensure!(
+        h.sim()
+            .account(ADMIN_SVM_UUID, "carol")
+            .context("carol")?
+            .locked
+    );
     h.goto("/").await?;
     h.sign_in("admin").await?;
     h.wait_css(".banner-user").await?;
@@ -127,17 +144,28 @@ async fn unlock_a_locked_account_and_the_history_shows_each_change() -> Result<(
     open_account(&h, "carol", "carol").await?;
     h.click_button("Unlock…").await?;
     let cli = h.wait_text("#confirm-cli", "unlock").await?;
-    ensure!(cli == "security login unlock -vserver cluster1 -username carol", "{cli}");
+    ensure!(
+        cli == "security login unlock -vserver cluster1 -username carol",
+        "{cli}"
+    );
     h.click_button("Yes, unlock").await?;
     h.wait_text("[role=status]", "done").await?;
     h.wait_text("#fact-locked", "No").await?;
-    ensure!(!h.sim().account(ADMIN_SVM_UUID, "carol").context("carol")?.locked);
+    ensure!(
+        !h.sim()
+            .account(ADMIN_SVM_UUID, "carol")
+            .context("carol")?
+            .locked
+    );
     // carol can sign in to the API again.
     let r = e2e::http::request(
         h.sim_addr(),
         "GET",
         "/api/cluster",
-        &[("Authorization", &e2e::http::basic_auth("carol", e2e::PASSWORD))],
+        &[(
+            "Authorization",
+            &e2e::http::basic_auth("carol", e2e::PASSWORD),
+        )],
         None,
     )?;
     ensure!(r.status == 200, "carol after the unlock: {}", r.status);
@@ -152,20 +180,39 @@ async fn unlock_a_locked_account_and_the_history_shows_each_change() -> Result<(
         "POST",
         "/api/security/login/totps",
         &[
-            ("Authorization", &e2e::http::basic_auth("bob", e2e::PASSWORD)),
+            (
+                "Authorization",
+                &e2e::http::basic_auth("bob", e2e::PASSWORD),
+            ),
             ("Content-Type", "application/json"),
         ],
         Some(body.as_bytes()),
     )?;
-    ensure!(r.status == 201, "bob's enrollment over REST: {} {}", r.status, r.text());
+    ensure!(
+        r.status == 201,
+        "bob's enrollment over REST: {} {}",
+        r.status,
+        r.text()
+    );
 
     h.navigate_in_app("/history").await?;
     h.wait_css(".history-table tbody tr").await?;
-    let text = h.wait_text(".history-table", "TOTP profile created").await?;
-    for needle in ["Unlock", "carol", "Require TOTP for SSH", "bob", "admin", "Done"] {
+    let text = h
+        .wait_text(".history-table", "TOTP profile created")
+        .await?;
+    for needle in [
+        "Unlock",
+        "carol",
+        "Require TOTP for SSH",
+        "bob",
+        "admin",
+        "Done",
+    ] {
         ensure!(text.contains(needle), "history lacks {needle:?}: {text}");
     }
-    let rows = h.eval_string("return String(document.querySelectorAll('.history-table tbody tr').length)").await?;
+    let rows = h
+        .eval_string("return String(document.querySelectorAll('.history-table tbody tr').length)")
+        .await?;
     ensure!(rows == "3", "3 changes, {rows} rows: {text}");
     h.screenshot("history").await?;
     // Filtered to bob: his two changes.
@@ -194,15 +241,22 @@ async fn bulk_require_over_200_accounts_leaves_everything_else_untouched() -> Re
     h.click_button("Select the 200 shown").await?;
     h.wait_text("#selected-count", "200 selected").await?;
     h.click_button("Require TOTP for SSH (selected)…").await?;
-    let summary = h.wait_text("#review-summary", "accounts will change").await?;
-    ensure!(summary.starts_with("160 accounts will change; 40 are skipped."), "{summary}");
+    let summary = h
+        .wait_text("#review-summary", "accounts will change")
+        .await?;
+    ensure!(
+        summary.starts_with("160 accounts will change; 40 are skipped."),
+        "{summary}"
+    );
     let skipped = h.wait_text("#review-skipped", "domain").await?;
     ensure!(skipped.contains("password or publickey"), "{skipped}");
     h.screenshot("accounts-bulk-review").await?;
     h.click_button("Change 160 accounts").await?;
     h.wait_until("the bulk run to finish", || async {
         let phase = h
-            .eval_string("return (document.querySelector('.bulk-progress')||{}).dataset?.phase || ''")
+            .eval_string(
+                "return (document.querySelector('.bulk-progress')||{}).dataset?.phase || ''",
+            )
             .await?;
         Ok((phase == "finished").then_some(()))
     })
@@ -212,9 +266,15 @@ async fn bulk_require_over_200_accounts_leaves_everything_else_untouched() -> Re
         .await?;
     ensure!(done == "160", "{done} done");
     // The table shows what the cluster now has (mfa0006: password SSH, changed).
-    h.wait_text("tr[data-account=mfa0006] .col-acct-totp", "Not enrolled").await?;
-    h.wait_text("tr[data-account=mfa0006] .col-acct-ssh", "password + TOTP").await?;
-    h.wait_text("tr[data-account=mfa0003] .col-acct-totp", "TOTP not required").await?;
+    h.wait_text("tr[data-account=mfa0006] .col-acct-totp", "Not enrolled")
+        .await?;
+    h.wait_text("tr[data-account=mfa0006] .col-acct-ssh", "password + TOTP")
+        .await?;
+    h.wait_text(
+        "tr[data-account=mfa0003] .col-acct-totp",
+        "TOTP not required",
+    )
+    .await?;
     h.screenshot("accounts-bulk-done").await?;
 
     let after: BTreeMap<String, Account> = h
@@ -228,8 +288,12 @@ async fn bulk_require_over_200_accounts_leaves_everything_else_untouched() -> Re
     for (k, b) in &before {
         let a = after.get(k).context("an account vanished")?;
         assert_eq!(all_but_ssh_second(b), all_but_ssh_second(a), "{k}");
-        let was = b.application(Application::Ssh).map(|s| s.second_authentication_method);
-        let now = a.application(Application::Ssh).map(|s| s.second_authentication_method);
+        let was = b
+            .application(Application::Ssh)
+            .map(|s| s.second_authentication_method);
+        let now = a
+            .application(Application::Ssh)
+            .map(|s| s.second_authentication_method);
         if was != now {
             changed += 1;
             ensure!(b.name.as_str().starts_with("mfa"), "{k} was not selected");
@@ -237,7 +301,14 @@ async fn bulk_require_over_200_accounts_leaves_everything_else_untouched() -> Re
         }
     }
     ensure!(changed == 160, "{changed} accounts changed");
-    let patches = h.requests().into_iter().filter(|r| r.method == "PATCH").count();
-    ensure!(patches == 160, "{patches} PATCHes: one per account, none twice");
+    let patches = h
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "PATCH")
+        .count();
+    ensure!(
+        patches == 160,
+        "{patches} PATCHes: one per account, none twice"
+    );
     h.close().await
 }

@@ -103,12 +103,19 @@ async fn reads_retry_by_themselves_through_every_transient_fault() -> Result<()>
     let p = profile_path("mchen");
 
     // Round 1: the cluster is busy or failing: 503, 429, 500, then it answers.
-    for m in [FaultMode::Unavailable, FaultMode::TooMany, FaultMode::Internal] {
+    for m in [
+        FaultMode::Unavailable,
+        FaultMode::TooMany,
+        FaultMode::Internal,
+    ] {
         script(&h, "GET", &p, mode(m), 1);
     }
     h.click_profile_link("mchen").await?;
     let note = h.wait_text(".retry-note", "Retrying").await?;
-    ensure!(note.contains("HTTP 503"), "the note names the failure: {note:?}");
+    ensure!(
+        note.contains("HTTP 503"),
+        "the note names the failure: {note:?}"
+    );
     ensure!(note.contains("attempt 2 of 4"), "{note:?}");
     h.screenshot("faults-retrying").await?;
     h.wait_editor_loaded(ADMIN_SVM_UUID, "mchen").await?;
@@ -126,7 +133,11 @@ async fn reads_retry_by_themselves_through_every_transient_fault() -> Result<()>
     );
 
     // Round 2: the connection drops, the body is cut short, the body is an HTML page.
-    for m in [FaultMode::DropBefore, FaultMode::Truncate, FaultMode::NotJson] {
+    for m in [
+        FaultMode::DropBefore,
+        FaultMode::Truncate,
+        FaultMode::NotJson,
+    ] {
         script(&h, "GET", &p, mode(m), 1);
     }
     h.navigate_in_app("/profiles").await?;
@@ -168,7 +179,10 @@ async fn a_read_that_keeps_failing_ends_with_a_clear_message_and_try_again() -> 
         [503, 503, 503, 503],
         "four attempts, then the page stops and says so ({alert:?})"
     );
-    ensure!(retry_note(&h).await?.trim().is_empty(), "no retry note left");
+    ensure!(
+        retry_note(&h).await?.trim().is_empty(),
+        "no retry note left"
+    );
     h.click_button("Try again").await?;
     h.wait_editor_loaded(ADMIN_SVM_UUID, "mchen").await?;
     assert_eq!(statuses(&calls(&h, "GET", &p)), [503, 503, 503, 503, 200]);
@@ -185,7 +199,9 @@ async fn a_slow_read_shows_busy_then_times_out_clearly() -> Result<()> {
     h.click_profile_link("mchen").await?;
     h.wait_text("[role=status]", "Loading the profile").await?;
     h.screenshot("faults-slow-read-busy").await?;
-    let alert = h.wait_text("[role=alert]", "did not answer in time").await?;
+    let alert = h
+        .wait_text("[role=alert]", "did not answer in time")
+        .await?;
     let waited = started.elapsed();
     ensure!(
         waited < Duration::from_millis(3_500),
@@ -215,8 +231,14 @@ async fn a_refused_write_keeps_the_edits_and_is_never_resent() -> Result<()> {
 
     let cases = [
         (FaultMode::Internal, "HTTP 500, code 999999"),
-        (FaultMode::Unavailable, "The cluster is busy and did not apply this change"),
-        (FaultMode::TooMany, "The cluster is busy and did not apply this change"),
+        (
+            FaultMode::Unavailable,
+            "The cluster is busy and did not apply this change",
+        ),
+        (
+            FaultMode::TooMany,
+            "The cluster is busy and did not apply this change",
+        ),
     ];
     for (i, (m, says)) in cases.into_iter().enumerate() {
         let edit = format!("try {}", m.name());
@@ -225,10 +247,25 @@ async fn a_refused_write_keeps_the_edits_and_is_never_resent() -> Result<()> {
         h.click_button("Save").await?;
         let alert = h.wait_text("[role=alert]", says).await?;
         tokio::time::sleep(Duration::from_millis(400)).await;
-        assert_eq!(calls(&h, "PATCH", &p).len(), i + 1, "one PATCH per click ({m})");
-        assert_eq!(comment_value(&h).await?, edit, "the edit is kept ({alert:?})");
-        assert_eq!(stored_comment(&h, "mchen")?, original, "nothing applied ({m})");
-        ensure!(h.button("Save").await?.is_enabled().await?, "Save again is possible");
+        assert_eq!(
+            calls(&h, "PATCH", &p).len(),
+            i + 1,
+            "one PATCH per click ({m})"
+        );
+        assert_eq!(
+            comment_value(&h).await?,
+            edit,
+            "the edit is kept ({alert:?})"
+        );
+        assert_eq!(
+            stored_comment(&h, "mchen")?,
+            original,
+            "nothing applied ({m})"
+        );
+        ensure!(
+            h.button("Save").await?.is_enabled().await?,
+            "Save again is possible"
+        );
     }
     h.screenshot("faults-write-refused").await?;
     h.click_button("Save").await?;
@@ -263,7 +300,10 @@ async fn a_lost_write_answer_is_re_read_and_never_resent() -> Result<()> {
         script(&h, "PATCH", &p, what, 1);
         h.click_button("Save").await?;
         let said = h
-            .wait_text("[role=status]", "re-reading the profile shows the change is on the cluster")
+            .wait_text(
+                "[role=status]",
+                "re-reading the profile shows the change is on the cluster",
+            )
             .await
             .with_context(|| format!("the confirmation after {name}"))?;
         tokio::time::sleep(Duration::from_millis(400)).await;
@@ -284,8 +324,13 @@ async fn a_lost_write_answer_is_re_read_and_never_resent() -> Result<()> {
     h.fill("Comment", "lost before applying").await?;
     script(&h, "PATCH", &p, mode(FaultMode::DropBefore), 1);
     h.click_button("Save").await?;
-    let alert = h.wait_text("[role=alert]", "the change was not applied").await?;
-    ensure!(alert.contains("HTTP 502"), "nginx's 502 is explained: {alert:?}");
+    let alert = h
+        .wait_text("[role=alert]", "the change was not applied")
+        .await?;
+    ensure!(
+        alert.contains("HTTP 502"),
+        "nginx's 502 is explained: {alert:?}"
+    );
     h.screenshot("faults-lost-answer-not-applied").await?;
     tokio::time::sleep(Duration::from_millis(400)).await;
     assert_eq!(calls(&h, "PATCH", &p).len(), before + 1, "not resent");
@@ -333,7 +378,13 @@ async fn a_double_click_or_enter_twice_sends_one_patch() -> Result<()> {
     h.click_profile_link("mchen").await?;
     h.wait_editor_loaded(ADMIN_SVM_UUID, "mchen").await?;
     // Slow answers keep the window for a second submission wide open.
-    script(&h, "PATCH", &p, Scripted::Delay(Duration::from_millis(800)), 3);
+    script(
+        &h,
+        "PATCH",
+        &p,
+        Scripted::Delay(Duration::from_millis(800)),
+        3,
+    );
 
     h.fill("Comment", "double click").await?;
     h.client()
@@ -349,7 +400,11 @@ async fn a_double_click_or_enter_twice_sends_one_patch() -> Result<()> {
         .await?;
     h.wait_text("[role=status]", "Saved").await?;
     tokio::time::sleep(Duration::from_millis(1_000)).await;
-    assert_eq!(calls(&h, "PATCH", &p).len(), 1, "a double click sends one PATCH");
+    assert_eq!(
+        calls(&h, "PATCH", &p).len(),
+        1,
+        "a double click sends one PATCH"
+    );
     assert_eq!(stored_comment(&h, "mchen")?, "double click");
 
     // Both key presses in one go, as fast as a keyboard sends them (the field is locked as soon
@@ -359,8 +414,15 @@ async fn a_double_click_or_enter_twice_sends_one_patch() -> Result<()> {
     h.wait_text("[role=status]", "Saved").await?;
     tokio::time::sleep(Duration::from_millis(1_000)).await;
     let patches = calls(&h, "PATCH", &p);
-    assert_eq!(patches.len(), 2, "Enter twice sends one PATCH: {patches:#?}");
-    assert_eq!(e2e::body_json(&patches[1]), json!({ "comment": "enter twice" }));
+    assert_eq!(
+        patches.len(),
+        2,
+        "Enter twice sends one PATCH: {patches:#?}"
+    );
+    assert_eq!(
+        e2e::body_json(&patches[1]),
+        json!({ "comment": "enter twice" })
+    );
     assert_eq!(stored_comment(&h, "mchen")?, "enter twice");
 
     // The form submitted twice in the same moment (what a second Enter does, before the page
@@ -375,7 +437,11 @@ async fn a_double_click_or_enter_twice_sends_one_patch() -> Result<()> {
         .await?;
     h.wait_text("[role=status]", "Saved").await?;
     tokio::time::sleep(Duration::from_millis(1_000)).await;
-    assert_eq!(calls(&h, "PATCH", &p).len(), 3, "a double submit sends one PATCH");
+    assert_eq!(
+        calls(&h, "PATCH", &p).len(),
+        3,
+        "a double submit sends one PATCH"
+    );
     assert_eq!(stored_comment(&h, "mchen")?, "submitted twice");
     h.close().await
 }
@@ -414,7 +480,8 @@ async fn expired_credentials_are_renewed_in_place_with_the_edits_kept() -> Resul
     let original = stored_comment(&h, "mchen")?;
 
     // The session expires while the user edits; Save's re-read is refused.
-    h.fill("Comment", "typed before the session expired").await?;
+    h.fill("Comment", "typed before the session expired")
+        .await?;
     h.sim().expire_credentials("admin");
     h.click_button("Save").await?;
     wait_reauth(&h).await?;
@@ -443,7 +510,10 @@ async fn expired_credentials_are_renewed_in_place_with_the_edits_kept() -> Resul
     // The user retries.
     h.click_button("Save").await?;
     h.wait_text("[role=status]", "Saved").await?;
-    assert_eq!(stored_comment(&h, "mchen")?, "typed before the session expired");
+    assert_eq!(
+        stored_comment(&h, "mchen")?,
+        "typed before the session expired"
+    );
     assert_eq!(calls(&h, "PATCH", &p).len(), 1);
 
     // A PATCH itself refused with 401: not applied, the dialog again, the edit kept.
@@ -465,7 +535,11 @@ async fn expired_credentials_are_renewed_in_place_with_the_edits_kept() -> Resul
     h.fill("Password", e2e::PASSWORD).await?;
     h.click_button("Sign in").await?;
     reauth_closed(&h).await?;
-    assert_eq!(calls(&h, "PATCH", &p).len(), 2, "the refused PATCH was not resent");
+    assert_eq!(
+        calls(&h, "PATCH", &p).len(),
+        2,
+        "the refused PATCH was not resent"
+    );
     h.click_button("Save").await?;
     h.wait_text("[role=status]", "Saved").await?;
     assert_eq!(stored_comment(&h, "mchen")?, "refused with 401");
@@ -500,7 +574,10 @@ async fn nginx_answers_its_own_api_errors_as_ontap_json() -> Result<()> {
                 addr,
                 "PATCH",
                 &p,
-                &[("Authorization", &auth), ("Content-Type", "application/json")],
+                &[
+                    ("Authorization", &auth),
+                    ("Content-Type", "application/json"),
+                ],
                 Some(&big),
             )
         }
@@ -512,7 +589,9 @@ async fn nginx_answers_its_own_api_errors_as_ontap_json() -> Result<()> {
         let body: serde_json::Value = serde_json::from_slice(&r.body)
             .with_context(|| format!("{status}: not JSON: {}", r.text()))?;
         assert_eq!(body["error"]["code"], json!(code));
-        ensure!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+        ensure!(body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()));
         ensure!(
             r.header("content-security-policy").is_some(),
             "{status}: the security headers come with nginx's own answers too"
@@ -554,10 +633,12 @@ async fn nginx_gateway_timeout_is_ontap_json_too() -> Result<()> {
         "nginx answered after {waited:?}, not at its 1 s read timeout"
     );
     assert_eq!(r.header("content-type"), Some("application/json"));
-    let body: serde_json::Value = serde_json::from_slice(&r.body)
-        .with_context(|| format!("504: not JSON: {}", r.text()))?;
+    let body: serde_json::Value =
+        serde_json::from_slice(&r.body).with_context(|| format!("504: not JSON: {}", r.text()))?;
     assert_eq!(body["error"]["code"], json!("nginx-504"));
-    ensure!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+    ensure!(body["error"]["message"]
+        .as_str()
+        .is_some_and(|m| !m.is_empty()));
     ensure!(r.header("content-security-policy").is_some());
     drop(nginx);
     h.close().await

@@ -65,7 +65,10 @@ async fn page_alive(h: &Harness, what: &str) -> Result<()> {
     let fatal = h
         .eval_string("return document.documentElement.dataset.fatal || '';")
         .await?;
-    ensure!(fatal.is_empty(), "{what}: the page stopped (panic message shown)");
+    ensure!(
+        fatal.is_empty(),
+        "{what}: the page stopped (panic message shown)"
+    );
     h.button("Sign out")
         .await
         .with_context(|| format!("{what}: the page no longer answers"))?;
@@ -131,7 +134,10 @@ async fn credentials_never_reach_storage_urls_logs_or_the_console() -> Result<()
     assert_clean("localStorage", &local, &secrets);
     assert_clean("sessionStorage (no opt-in)", &session, &secrets);
     assert_clean("cookies and address", &other, &secrets);
-    ensure!(!session.contains("totp-admin.session"), "kept without the opt-in: {session}");
+    ensure!(
+        !session.contains("totp-admin.session"),
+        "kept without the opt-in: {session}"
+    );
 
     // Browse, edit, save; a retried read; an expired session renewed over the editor.
     h.click_profile_link("mchen").await?;
@@ -195,11 +201,19 @@ async fn credentials_never_reach_storage_urls_logs_or_the_console() -> Result<()
         "return [...document.querySelectorAll('input')].map(i => i.value).join(' ');",
     )
     .await?;
-    assert_clean("the sign-in form after sign-out", typed.as_str().unwrap_or_default(), &secrets);
+    assert_clean(
+        "the sign-in form after sign-out",
+        typed.as_str().unwrap_or_default(),
+        &secrets,
+    );
 
     // The console: the page's own calls (hooked before sign-in) and Chromium's log.
     let hooked = js(&h, "return JSON.stringify(window.__console);").await?;
-    assert_clean("the console (hook)", hooked.as_str().unwrap_or_default(), &secrets);
+    assert_clean(
+        "the console (hook)",
+        hooked.as_str().unwrap_or_default(),
+        &secrets,
+    );
     let browser_log = h.console_log().await?;
     let csp: Vec<_> = browser_log
         .iter()
@@ -422,9 +436,11 @@ async fn a_hostile_server_never_crashes_the_page() -> Result<()> {
         .map(serde_json::to_value)
         .collect::<Result<_, _>>()?;
     records.push(json!({ "comment": "a record with no key" }));
-    records.push(json!({ "owner": { "uuid": ADMIN_SVM_UUID, "name": "cluster1" },
+    records.push(
+        json!({ "owner": { "uuid": ADMIN_SVM_UUID, "name": "cluster1" },
                          "account": { "name": "longcomment" }, "scope": "cluster",
-                         "enabled": true, "comment": "C".repeat(1024 * 1024) }));
+                         "enabled": true, "comment": "C".repeat(1024 * 1024) }),
+    );
     let n = records.len();
     let body = json!({ "records": records, "num_records": n }).to_string();
     h.sim().script_fault(ScriptedFault::new(
@@ -515,7 +531,9 @@ async fn server_markup_stays_text_in_the_editor_preview_errors_and_change_log() 
     // The preview shows the body, the CLI command and the curl line with the payload as text.
     h.wait_until("the preview quoting the new comment", || async {
         let t = h
-            .eval_string("const e = document.querySelector('form.editor'); return e ? e.textContent : '';")
+            .eval_string(
+                "const e = document.querySelector('form.editor'); return e ? e.textContent : '';",
+            )
             .await?;
         Ok(t.contains("<img src=y onerror=alert(5)>").then_some(()))
     })

@@ -338,23 +338,34 @@ mod tests {
             if a.application.as_deref() == Some("ssh") {
                 assert_eq!(b.second_authentication_method.as_deref(), Some("totp"));
             } else {
-                assert_eq!(a.second_authentication_method, b.second_authentication_method);
+                assert_eq!(
+                    a.second_authentication_method,
+                    b.second_authentication_method
+                );
             }
         }
         // The absent second factor of ontapi stays absent in the body.
-        let body: Value = serde_json::from_str(
-            &AccountChange::RequireTotp.plan(&before).unwrap().body(),
-        )
-        .unwrap();
+        let body: Value =
+            serde_json::from_str(&AccountChange::RequireTotp.plan(&before).unwrap().body())
+                .unwrap();
         assert_eq!(body.as_object().unwrap().len(), 1);
-        assert!(body["applications"][3].get("second_authentication_method").is_none());
-        assert_eq!(body["applications"][1]["authentication_methods"], json!(["password", "saml"]));
+        assert!(body["applications"][3]
+            .get("second_authentication_method")
+            .is_none());
+        assert_eq!(
+            body["applications"][1]["authentication_methods"],
+            json!(["password", "saml"])
+        );
     }
 
     #[test]
     fn stop_requiring_undoes_require() {
         let mut a = bob();
-        a.applications = AccountChange::RequireTotp.plan(&a).unwrap().applications.unwrap();
+        a.applications = AccountChange::RequireTotp
+            .plan(&a)
+            .unwrap()
+            .applications
+            .unwrap();
         assert!(a.requires_totp());
         assert_eq!(
             AccountChange::RequireTotp.plan(&a),
@@ -396,18 +407,24 @@ mod tests {
         let locked = account(json!([]), true);
         let p = AccountChange::Unlock.plan(&locked).unwrap();
         assert_eq!(p.body(), r#"{"locked":false}"#);
-        assert_eq!(
-            AccountChange::Unlock.plan(&bob()),
-            Err(Refusal::NotLocked)
-        );
+        assert_eq!(AccountChange::Unlock.plan(&bob()), Err(Refusal::NotLocked));
     }
 
     #[test]
     fn the_second_factor_rule() {
         let m = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(second_factor_problem("ssh", &m(&["password"]), Some("totp")), None);
-        assert_eq!(second_factor_problem("ssh", &m(&["publickey"]), Some("totp")), None);
-        assert_eq!(second_factor_problem("http", &m(&["password"]), Some("none")), None);
+        assert_eq!(
+            second_factor_problem("ssh", &m(&["password"]), Some("totp")),
+            None
+        );
+        assert_eq!(
+            second_factor_problem("ssh", &m(&["publickey"]), Some("totp")),
+            None
+        );
+        assert_eq!(
+            second_factor_problem("http", &m(&["password"]), Some("none")),
+            None
+        );
         assert_eq!(second_factor_problem("http", &m(&["password"]), None), None);
         assert!(matches!(
             second_factor_problem("ssh", &m(&["domain"]), Some("totp")),
@@ -429,20 +446,45 @@ mod tests {
 
     #[test]
     fn commands_and_requests() {
-        let c = cli_command(AccountChange::RequireTotp, "vs_eng", "bob", Some("password")).unwrap();
+        let c = cli_command(
+            AccountChange::RequireTotp,
+            "vs_eng",
+            "bob",
+            Some("password"),
+        )
+        .unwrap();
         assert_eq!(
             c.line,
             "security login modify -vserver vs_eng -user-or-group-name bob -application ssh \
              -authentication-method password -second-authentication-method totp"
         );
-        let c = cli_command(AccountChange::StopRequiringTotp, "cluster1", "ops+oncall", Some("publickey")).unwrap();
+        let c = cli_command(
+            AccountChange::StopRequiringTotp,
+            "cluster1",
+            "ops+oncall",
+            Some("publickey"),
+        )
+        .unwrap();
         assert!(c.line.contains("-user-or-group-name \"ops+oncall\""));
         assert!(c.line.ends_with("-second-authentication-method none"));
         let c = cli_command(AccountChange::Unlock, "vs_fin", "vsadmin", None).unwrap();
-        assert_eq!(c.line, "security login unlock -vserver vs_fin -username vsadmin");
+        assert_eq!(
+            c.line,
+            "security login unlock -vserver vs_fin -username vsadmin"
+        );
         assert!(cli_command(AccountChange::Unlock, "", "x", None).is_err());
-        let r = request("1b0f6a2e-5c30-11ee-8f4a-005056bb1a02", "CORP\\jdoe", &AccountPatch { locked: Some(false), applications: None });
-        assert_eq!(r.path, "/api/security/accounts/1b0f6a2e-5c30-11ee-8f4a-005056bb1a02/CORP%5Cjdoe");
+        let r = request(
+            "1b0f6a2e-5c30-11ee-8f4a-005056bb1a02",
+            "CORP\\jdoe",
+            &AccountPatch {
+                locked: Some(false),
+                applications: None,
+            },
+        );
+        assert_eq!(
+            r.path,
+            "/api/security/accounts/1b0f6a2e-5c30-11ee-8f4a-005056bb1a02/CORP%5Cjdoe"
+        );
         let line = curl_line("admin", "https://cluster1", &r);
         assert!(line.starts_with("curl -u admin -X PATCH"));
         assert!(line.contains("'{\"locked\":false}'"));

@@ -36,12 +36,7 @@ pub fn applications(i: usize) -> Vec<AccountApplication> {
 
 /// Adds `n` generated accounts to the data SVMs of `state` (the admin SVM's if there are none).
 pub fn populate(state: &mut State, n: usize) {
-    let svms: Vec<_> = state
-        .svms
-        .iter()
-        .filter(|s| !s.is_admin)
-        .cloned()
-        .collect();
+    let svms: Vec<_> = state.svms.iter().filter(|s| !s.is_admin).cloned().collect();
     let svms = if svms.is_empty() {
         state.svms.clone()
     } else {
@@ -58,7 +53,11 @@ pub fn populate(state: &mut State, n: usize) {
         state.accounts.push(Account {
             name,
             owner: svm.uuid.clone(),
-            role: if svm.is_admin { Role::Admin } else { Role::Vsadmin },
+            role: if svm.is_admin {
+                Role::Admin
+            } else {
+                Role::Vsadmin
+            },
             locked: i % 17 == 0,
             comment: format!("Generated for the MFA rollout test ({i} of {n})"),
             applications: applications(i),

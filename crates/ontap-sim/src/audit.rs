@@ -223,7 +223,11 @@ pub fn record(
         input: input(req.method, req.path_and_query, req.body),
         state: st,
         message,
-        scope: if caller.cluster_scoped { "cluster" } else { "svm" },
+        scope: if caller.cluster_scoped {
+            "cluster"
+        } else {
+            "svm"
+        },
         svm,
         session_id: format!("{request_id}"),
         command_id: format!("{request_id}"),
@@ -236,8 +240,13 @@ pub fn list(state: &State, caller: &Caller, req: &Request<'_>) -> Result<Reply, 
     if !caller.cluster_scoped {
         return Err(ApiError::inferred(&AUDIT_READERS, ""));
     }
-    list_records(&SPEC, state.audit.iter().collect(), &req.query, req.path_and_query)
-        .map(|b| Reply::ok(b, Def::AuditResponse))
+    list_records(
+        &SPEC,
+        state.audit.iter().collect(),
+        &req.query,
+        req.path_and_query,
+    )
+    .map(|b| Reply::ok(b, Def::AuditResponse))
 }
 
 #[cfg(test)]

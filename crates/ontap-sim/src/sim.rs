@@ -7,7 +7,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use ontap_model::{Totp, TotpKey, Version};
 
-use crate::faults::{FaultConfig, FaultMode, FaultPlan, FaultRecord, FaultScript, Scripted, ScriptedFault};
+use crate::faults::{
+    FaultConfig, FaultMode, FaultPlan, FaultRecord, FaultScript, Scripted, ScriptedFault,
+};
 use crate::model::{Account, Svm};
 use crate::state::State;
 

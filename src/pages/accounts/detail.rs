@@ -33,7 +33,12 @@ pub enum Outcome {
 
 /// Reads the account, plans `change` on what was read, sends the PATCH once, reads again. A
 /// lost answer is settled by the re-read, never by sending again.
-pub async fn apply_change(client: &Client, owner: &str, name: &str, change: AccountChange) -> Outcome {
+pub async fn apply_change(
+    client: &Client,
+    owner: &str,
+    name: &str,
+    change: AccountChange,
+) -> Outcome {
     let current = match accounts::get(client, owner, name).await {
         Ok(a) => a,
         Err(e) => return Outcome::Failed(e),
@@ -70,8 +75,12 @@ pub async fn apply_change(client: &Client, owner: &str, name: &str, change: Acco
 pub fn curl_origin(session: &SessionCtx) -> (String, String) {
     session.0.with_untracked(|s| match s {
         Some(s) => {
-            let origin = if s.api_base.starts_with("http://") || s.api_base.starts_with("https://") {
-                s.api_base.trim_end_matches('/').trim_end_matches("/api").to_owned()
+            let origin = if s.api_base.starts_with("http://") || s.api_base.starts_with("https://")
+            {
+                s.api_base
+                    .trim_end_matches('/')
+                    .trim_end_matches("/api")
+                    .to_owned()
             } else {
                 format!("https://{}", s.cluster.name.as_deref().unwrap_or("CLUSTER"))
             };
@@ -90,12 +99,22 @@ pub struct Preview {
     pub curl: String,
 }
 
-pub fn preview(row: &AccountRow, change: AccountChange, user: &str, origin: &str) -> Result<Preview, Refusal> {
+pub fn preview(
+    row: &AccountRow,
+    change: AccountChange,
+    user: &str,
+    origin: &str,
+) -> Result<Preview, Refusal> {
     let patch = change.plan(&row.account)?;
     let req = account_change::request(&row.owner_uuid, &row.name, &patch);
-    let cli = account_change::cli_command(change, &row.svm, &row.name, row.ssh_methods.first().map(String::as_str))
-        .map(|c| c.line)
-        .map_err(|e| e.to_string());
+    let cli = account_change::cli_command(
+        change,
+        &row.svm,
+        &row.name,
+        row.ssh_methods.first().map(String::as_str),
+    )
+    .map(|c| c.line)
+    .map_err(|e| e.to_string());
     let curl = account_change::curl_line(user, origin, &req);
     Ok(Preview {
         request: format!("{} {}", req.method, req.path),
@@ -134,8 +153,12 @@ pub fn AccountPage() -> impl IntoView {
     let result: RwSignal<Option<(AccountChange, Outcome)>> = RwSignal::new(None);
 
     let confirm = move |_| {
-        let Some(change) = pending.get_untracked() else { return };
-        let Some(client) = session.client() else { return };
+        let Some(change) = pending.get_untracked() else {
+            return;
+        };
+        let Some(client) = session.client() else {
+            return;
+        };
         let (o, n) = key.get_untracked();
         busy.set(true);
         spawn_local(async move {

@@ -117,53 +117,59 @@ pub fn AccountsPage() -> impl IntoView {
     // (which closes when the run starts).
     let page_owner = StoredValue::new(Owner::current());
     let start = move |_| {
-        let Some(r) = review.get_untracked() else { return };
+        let Some(r) = review.get_untracked() else {
+            return;
+        };
         let Some(change) = r.change else { return };
-        let Some(client) = session.client() else { return };
+        let Some(client) = session.client() else {
+            return;
+        };
         let c1 = client.clone();
         let c2 = client;
-        let make = move || Runner::new(
-            r.items,
-            Ops {
-                apply: Rc::new(move |it: &BulkItem| {
-                    let c = c1.clone();
-                    let it = it.clone();
-                    Box::pin(async move {
-                        // Written back from the account as it is now, not as listed.
-                        let now = accounts::get(&c, &it.owner_uuid, &it.name).await?;
-                        match change.plan(&now) {
-                            Ok(p) => accounts::patch(&c, &it.owner_uuid, &it.name, &p).await,
-                            Err(why) if why.already_done() => Ok(()),
-                            Err(why) => Err(crate::api::ApiError::NotSent(format!(
-                                "the account changed since the review. {why}"
-                            ))),
-                        }
-                    })
-                }),
-                verify: Rc::new(move |it: &BulkItem| {
-                    let c = c2.clone();
-                    let it = it.clone();
-                    Box::pin(async move {
-                        let a = accounts::get_once(&c, &it.owner_uuid, &it.name).await?;
-                        Ok(change.is_done(&a))
-                    })
-                }),
-                on_settle: Rc::new(move |it: &BulkItem, st: &RowState| {
-                    if let RowState::Done { .. } = st {
-                        // Show the change in the table as the cluster now has it.
-                        if let Some(mut row) = store.row(&it.owner_uuid, &it.name) {
-                            if let Some(apps) = &it.patch.applications {
-                                row.account.applications = apps.clone();
+        let make = move || {
+            Runner::new(
+                r.items,
+                Ops {
+                    apply: Rc::new(move |it: &BulkItem| {
+                        let c = c1.clone();
+                        let it = it.clone();
+                        Box::pin(async move {
+                            // Written back from the account as it is now, not as listed.
+                            let now = accounts::get(&c, &it.owner_uuid, &it.name).await?;
+                            match change.plan(&now) {
+                                Ok(p) => accounts::patch(&c, &it.owner_uuid, &it.name, &p).await,
+                                Err(why) if why.already_done() => Ok(()),
+                                Err(why) => Err(crate::api::ApiError::NotSent(format!(
+                                    "the account changed since the review. {why}"
+                                ))),
                             }
-                            if let Some(l) = it.patch.locked {
-                                row.account.locked = Some(l);
+                        })
+                    }),
+                    verify: Rc::new(move |it: &BulkItem| {
+                        let c = c2.clone();
+                        let it = it.clone();
+                        Box::pin(async move {
+                            let a = accounts::get_once(&c, &it.owner_uuid, &it.name).await?;
+                            Ok(change.is_done(&a))
+                        })
+                    }),
+                    on_settle: Rc::new(move |it: &BulkItem, st: &RowState| {
+                        if let RowState::Done { .. } = st {
+                            // Show the change in the table as the cluster now has it.
+                            if let Some(mut row) = store.row(&it.owner_uuid, &it.name) {
+                                if let Some(apps) = &it.patch.applications {
+                                    row.account.applications = apps.clone();
+                                }
+                                if let Some(l) = it.patch.locked {
+                                    row.account.locked = Some(l);
+                                }
+                                store.update_account(&row.account);
                             }
-                            store.update_account(&row.account);
                         }
-                    }
-                }),
-            },
-        );
+                    }),
+                },
+            )
+        };
         let runner = match page_owner.get_value() {
             Some(o) => o.with(make),
             None => make(),
@@ -175,7 +181,10 @@ pub fn AccountsPage() -> impl IntoView {
     };
 
     let progress = move || match store.load.get() {
-        Load::Loading => Some(view! { <div class="loading" role="status"><p>"Loading the accounts…"</p></div> }.into_any()),
+        Load::Loading => Some(
+            view! { <div class="loading" role="status"><p>"Loading the accounts…"</p></div> }
+                .into_any(),
+        ),
         Load::Failed(e) => {
             let (m, n) = e.explain();
             Some(view! {

@@ -299,7 +299,11 @@ impl ViewState {
                 SortKey::Ssh => x.ssh_with_second().cmp(&y.ssh_with_second()),
                 SortKey::Totp => x.totp.cmp(&y.totp),
             };
-            let primary = if self.desc { primary.reverse() } else { primary };
+            let primary = if self.desc {
+                primary.reverse()
+            } else {
+                primary
+            };
             primary
                 .then_with(|| x.svm.cmp(&y.svm))
                 .then_with(|| x.name.cmp(&y.name))
@@ -319,7 +323,10 @@ impl Counts {
     pub fn of(rows: &[AccountRow]) -> Counts {
         let mut c = Counts::default();
         for r in rows {
-            let i = TotpState::ALL.iter().position(|s| *s == r.totp).unwrap_or(0);
+            let i = TotpState::ALL
+                .iter()
+                .position(|s| *s == r.totp)
+                .unwrap_or(0);
             c.by_state[i] += 1;
             if r.locked {
                 c.locked += 1;

@@ -73,7 +73,10 @@ fn what_of(input: &str) -> String {
             let ssh = apps
                 .iter()
                 .find(|a| a.get("application").and_then(|x| x.as_str()) == Some("ssh"));
-            match ssh.and_then(|s| s.get("second_authentication_method")).and_then(|x| x.as_str()) {
+            match ssh
+                .and_then(|s| s.get("second_authentication_method"))
+                .and_then(|x| x.as_str())
+            {
                 Some("totp") => parts.push("Require TOTP for SSH".to_owned()),
                 Some(m) => parts.push(format!("SSH second factor: {m}")),
                 None => parts.push("Applications changed".to_owned()),
@@ -151,7 +154,9 @@ pub fn HistoryPage() -> impl IntoView {
     let state: RwSignal<Result<bool, ApiError>> = RwSignal::new(Ok(true)); // Ok(loading)
 
     let load = move |path: String, fresh: bool| {
-        let Some(client) = session.client() else { return };
+        let Some(client) = session.client() else {
+            return;
+        };
         state.set(Ok(true));
         spawn_local(async move {
             match audit::page(&client, &path).await {

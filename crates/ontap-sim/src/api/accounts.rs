@@ -10,8 +10,8 @@ use serde_json::{json, Map, Value};
 use super::{ApiError, Caller, Reply, Request};
 use crate::collection::{list as list_records, only, single, Spec};
 use crate::inferred::{
-    ACCOUNT_APPLICATIONS_INVALID, ACCOUNT_SECOND_FACTOR, BODY_NOT_JSON_OBJECT,
-    INVALID_BODY_VALUE, ROLE_NOT_FOUND, UNEXPECTED_ARGUMENT,
+    ACCOUNT_APPLICATIONS_INVALID, ACCOUNT_SECOND_FACTOR, BODY_NOT_JSON_OBJECT, INVALID_BODY_VALUE,
+    ROLE_NOT_FOUND, UNEXPECTED_ARGUMENT,
 };
 use crate::model::{AccountApplication, Application, AuthMethod, Role, SecondAuth};
 use crate::schema::Def;
@@ -145,7 +145,9 @@ fn read_applications(v: &Value) -> Result<Vec<AccountApplication>, ApiError> {
             None => Vec::new(),
         };
         if methods.is_empty() {
-            return Err(invalid_apps(&format!("{name} has no authentication method")));
+            return Err(invalid_apps(&format!(
+                "{name} has no authentication method"
+            )));
         }
         let parsed: Vec<AuthMethod> = methods
             .iter()

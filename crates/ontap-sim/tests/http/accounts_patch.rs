@@ -34,12 +34,20 @@ fn require_totp_for_bob_through_the_model_changes_only_ssh() {
         assert_eq!(a.application, b.application);
         assert_eq!(a.authentication_methods, b.authentication_methods);
         if a.application != Application::Ssh {
-            assert_eq!(a.second_authentication_method, b.second_authentication_method);
+            assert_eq!(
+                a.second_authentication_method,
+                b.second_authentication_method
+            );
         }
     }
     assert_eq!(
         (&after.role, after.locked, &after.comment, &after.password),
-        (&before.role, before.locked, &before.comment, &before.password)
+        (
+            &before.role,
+            before.locked,
+            &before.comment,
+            &before.password
+        )
     );
     // And bob may now create his profile.
     let mut sim = sim;
@@ -57,7 +65,10 @@ fn require_totp_for_bob_through_the_model_changes_only_ssh() {
     let now = read(&sim, &bob());
     let back = AccountChange::StopRequiringTotp.plan(&now).unwrap();
     assert_eq!(sim.patch(&bob(), &back.body()).status, 200);
-    assert_eq!(sim.bg.state.account(demo::VS_ENG_UUID, "bob").unwrap(), before);
+    assert_eq!(
+        sim.bg.state.account(demo::VS_ENG_UUID, "bob").unwrap(),
+        before
+    );
 }
 
 #[test]
@@ -72,11 +83,16 @@ fn totp_needs_password_or_publickey_first() {
     assert_eq!(r.code(), "2");
     let e = &r.json()["error"];
     assert_eq!(e["target"], "applications.second_authentication_method");
-    assert!(e["message"].as_str().unwrap().contains("password or publickey"));
+    assert!(e["message"]
+        .as_str()
+        .unwrap()
+        .contains("password or publickey"));
     // Nothing changed.
     let a = sim.bg.state.account(demo::VS_ENG_UUID, "bob").unwrap();
     assert_eq!(
-        a.application(Application::Ssh).unwrap().authentication_methods,
+        a.application(Application::Ssh)
+            .unwrap()
+            .authentication_methods,
         vec![AuthMethod::Password]
     );
     // publickey first is fine.
@@ -91,13 +107,31 @@ fn totp_needs_password_or_publickey_first() {
 fn a_second_factor_only_on_ssh_and_service_processor_and_well_formed_lists() {
     let sim = Sim::demo();
     let cases = [
-        (json!([{"application": "http", "authentication_methods": ["password"], "second_authentication_method": "totp"}]), "applications.second_authentication_method"),
-        (json!([{"application": "ssh", "authentication_methods": ["password"], "second_authentication_method": "password"}]), "applications.second_authentication_method"),
+        (
+            json!([{"application": "http", "authentication_methods": ["password"], "second_authentication_method": "totp"}]),
+            "applications.second_authentication_method",
+        ),
+        (
+            json!([{"application": "ssh", "authentication_methods": ["password"], "second_authentication_method": "password"}]),
+            "applications.second_authentication_method",
+        ),
         (json!([]), "applications"),
-        (json!([{"application": "ssh", "authentication_methods": []}]), "applications"),
-        (json!([{"application": "telnet", "authentication_methods": ["password"]}]), "applications"),
-        (json!([{"application": "ssh", "authentication_methods": ["password"]}, {"application": "ssh", "authentication_methods": ["publickey"]}]), "applications"),
-        (json!([{"application": "ssh", "authentication_methods": ["magic"]}]), "applications"),
+        (
+            json!([{"application": "ssh", "authentication_methods": []}]),
+            "applications",
+        ),
+        (
+            json!([{"application": "telnet", "authentication_methods": ["password"]}]),
+            "applications",
+        ),
+        (
+            json!([{"application": "ssh", "authentication_methods": ["password"]}, {"application": "ssh", "authentication_methods": ["publickey"]}]),
+            "applications",
+        ),
+        (
+            json!([{"application": "ssh", "authentication_methods": ["magic"]}]),
+            "applications",
+        ),
     ];
     let before = sim.bg.state.account(demo::VS_ENG_UUID, "bob").unwrap();
     for (apps, target) in cases {
@@ -105,7 +139,10 @@ fn a_second_factor_only_on_ssh_and_service_processor_and_well_formed_lists() {
         assert_eq!(r.status, 400, "{apps}: {}", r.text());
         assert_eq!(r.json()["error"]["target"], target, "{apps}");
     }
-    assert_eq!(sim.bg.state.account(demo::VS_ENG_UUID, "bob").unwrap(), before);
+    assert_eq!(
+        sim.bg.state.account(demo::VS_ENG_UUID, "bob").unwrap(),
+        before
+    );
     let sp = json!({"applications": [
         {"application": "service_processor", "authentication_methods": ["password"], "second_authentication_method": "totp"},
         {"application": "http", "authentication_methods": ["password"]}
@@ -114,7 +151,9 @@ fn a_second_factor_only_on_ssh_and_service_processor_and_well_formed_lists() {
     let a = sim.bg.state.account(demo::VS_ENG_UUID, "bob").unwrap();
     assert_eq!(a.applications.len(), 2, "the list is replaced, not merged");
     assert_eq!(
-        a.application(Application::ServiceProcessor).unwrap().second_authentication_method,
+        a.application(Application::ServiceProcessor)
+            .unwrap()
+            .second_authentication_method,
         SecondAuth::Totp
     );
 }
@@ -123,18 +162,36 @@ fn a_second_factor_only_on_ssh_and_service_processor_and_well_formed_lists() {
 fn unlock_and_lock_and_who_may() {
     let mut sim = Sim::demo();
     let carol = account_path(demo::ADMIN_SVM_UUID, "carol");
-    assert_eq!(sim.raw("GET", "/api/cluster", Some(("carol", PASSWORD))).status, 401);
+    assert_eq!(
+        sim.raw("GET", "/api/cluster", Some(("carol", PASSWORD)))
+            .status,
+        401
+    );
     sim.as_user("readonly");
     let r = sim.patch(&carol, r#"{"locked": false}"#);
     assert_eq!((r.status, r.code()), (403, "6".to_string()));
     sim.as_user("vsadmin");
-    assert_eq!(sim.patch(&carol, r#"{"locked": false}"#).status, 404, "another SVM's account is absent");
+    assert_eq!(
+        sim.patch(&carol, r#"{"locked": false}"#).status,
+        404,
+        "another SVM's account is absent"
+    );
     sim.as_user("admin");
     assert_eq!(sim.patch(&carol, r#"{"locked": "no"}"#).status, 400);
     assert_eq!(sim.patch(&carol, r#"{"locked": false}"#).status, 200);
-    assert_eq!(sim.raw("GET", "/api/cluster", Some(("carol", PASSWORD))).status, 200);
+    assert_eq!(
+        sim.raw("GET", "/api/cluster", Some(("carol", PASSWORD)))
+            .status,
+        200
+    );
     assert_eq!(sim.patch(&carol, r#"{"locked": true}"#).status, 200);
-    assert!(sim.bg.state.account(demo::ADMIN_SVM_UUID, "carol").unwrap().locked);
+    assert!(
+        sim.bg
+            .state
+            .account(demo::ADMIN_SVM_UUID, "carol")
+            .unwrap()
+            .locked
+    );
     let r = sim.patch(&carol, r#"{"name": "dave"}"#);
     assert_eq!(r.code(), "262196");
     let r = sim.patch(&carol, r#"{"colour": "red"}"#);
@@ -151,23 +208,44 @@ fn failed_sign_ins_lock_only_when_configured() {
         max_failed_logins: 3,
         ..Config::ephemeral()
     });
-    let try_bob = |pw: &str| send(sim.bg.addr, "GET", "/api/cluster", Some(("bob", pw)), None).status;
+    let try_bob =
+        |pw: &str| send(sim.bg.addr, "GET", "/api/cluster", Some(("bob", pw)), None).status;
     assert_eq!(try_bob("wrong"), 401);
     assert_eq!(try_bob("wrong"), 401);
     assert_eq!(try_bob(PASSWORD), 200, "a success resets the count");
     for _ in 0..3 {
         assert_eq!(try_bob("wrong"), 401);
     }
-    assert!(sim.bg.state.account(demo::VS_ENG_UUID, "bob").unwrap().locked);
+    assert!(
+        sim.bg
+            .state
+            .account(demo::VS_ENG_UUID, "bob")
+            .unwrap()
+            .locked
+    );
     assert_eq!(try_bob(PASSWORD), 401, "locked now");
     assert_eq!(sim.patch(&bob(), r#"{"locked": false}"#).status, 200);
     assert_eq!(try_bob(PASSWORD), 200);
 
     let plain = Sim::demo();
     for _ in 0..10 {
-        send(plain.bg.addr, "GET", "/api/cluster", Some(("bob", "wrong")), None);
+        send(
+            plain.bg.addr,
+            "GET",
+            "/api/cluster",
+            Some(("bob", "wrong")),
+            None,
+        );
     }
-    assert!(!plain.bg.state.account(demo::VS_ENG_UUID, "bob").unwrap().locked, "0 never locks");
+    assert!(
+        !plain
+            .bg
+            .state
+            .account(demo::VS_ENG_UUID, "bob")
+            .unwrap()
+            .locked,
+        "0 never locks"
+    );
 }
 
 #[test]
@@ -180,10 +258,17 @@ fn generated_accounts_for_bulk_tests() {
     let v: Value = all.json();
     assert_eq!(v["num_records"], 50);
     assert!(v["_links"]["next"]["href"].is_string());
-    let count = sim.get("/api/security/accounts?name=mfa*&return_records=false").json();
+    let count = sim
+        .get("/api/security/accounts?name=mfa*&return_records=false")
+        .json();
     assert_eq!(count["num_records"], 200);
     let accounts = sim.bg.state.accounts();
-    assert!(accounts.iter().filter(|a| a.name.as_str().starts_with("mfa")).all(|a| !a.requires_totp()));
-    assert!(accounts.iter().any(|a| a.name.as_str().starts_with("mfa") && a.locked));
+    assert!(accounts
+        .iter()
+        .filter(|a| a.name.as_str().starts_with("mfa"))
+        .all(|a| !a.requires_totp()));
+    assert!(accounts
+        .iter()
+        .any(|a| a.name.as_str().starts_with("mfa") && a.locked));
     assert_eq!(sim.bg.state.totps().len(), 28, "no profiles added");
 }

@@ -11,12 +11,21 @@ use crate::client::{profile_path, Sim};
 fn every_change_is_recorded_with_its_result() {
     let mut sim = Sim::demo();
     let bob = account_path(demo::VS_ENG_UUID, "bob");
-    assert_eq!(sim.get("/api/security/audit/messages").json()["num_records"], 0);
+    assert_eq!(
+        sim.get("/api/security/audit/messages").json()["num_records"],
+        0
+    );
     sim.patch(&bob, r#"{"locked": true, "password": "Sekrit99!"}"#);
     sim.patch(&bob, r#"{"locked": "x"}"#);
-    sim.patch(&profile_path(demo::VS_ENG_UUID, "kpatel"), r#"{"comment": "new"}"#);
+    sim.patch(
+        &profile_path(demo::VS_ENG_UUID, "kpatel"),
+        r#"{"comment": "new"}"#,
+    );
     sim.as_user("vsadmin");
-    sim.patch(&profile_path(demo::VS_ENG_UUID, "kpatel"), r#"{"enabled": false}"#);
+    sim.patch(
+        &profile_path(demo::VS_ENG_UUID, "kpatel"),
+        r#"{"enabled": false}"#,
+    );
     // GETs are not recorded.
     sim.get("/api/security/accounts");
     let r = sim.get("/api/security/audit/messages");
@@ -33,7 +42,10 @@ fn every_change_is_recorded_with_its_result() {
     assert_eq!(first["node"]["name"], "cluster1-01");
     let input = first["input"].as_str().unwrap();
     assert!(input.starts_with(&format!("PATCH {bob} : ")), "{input}");
-    assert!(!input.contains("Sekrit99!"), "passwords are masked: {input}");
+    assert!(
+        !input.contains("Sekrit99!"),
+        "passwords are masked: {input}"
+    );
     assert_eq!(recs[1]["state"], "error");
     assert!(recs[1]["message"].is_string());
     assert_eq!(recs[3]["user"], "vsadmin");
@@ -54,17 +66,27 @@ fn the_log_filters_orders_and_pages() {
             &format!(r#"{{"locked": {locked}}}"#),
         );
     }
-    sim.patch(&profile_path(demo::VS_ENG_UUID, "kpatel"), r#"{"comment": "x"}"#);
+    sim.patch(
+        &profile_path(demo::VS_ENG_UUID, "kpatel"),
+        r#"{"comment": "x"}"#,
+    );
     let totp = sim
         .get("/api/security/audit/messages?input=*security/login/totps*&fields=input")
         .json();
     assert_eq!(totp["num_records"], 1);
-    let by_user = sim.get("/api/security/audit/messages?user=admin&state=success&return_records=false").json();
+    let by_user = sim
+        .get("/api/security/audit/messages?user=admin&state=success&return_records=false")
+        .json();
     assert_eq!(by_user["num_records"], 13);
     let desc = sim
         .get("/api/security/audit/messages?order_by=index%20desc&max_records=5&fields=index")
         .json();
-    let idx: Vec<u64> = desc["records"].as_array().unwrap().iter().map(|r| r["index"].as_u64().unwrap()).collect();
+    let idx: Vec<u64> = desc["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["index"].as_u64().unwrap())
+        .collect();
     assert_eq!(idx, vec![13, 12, 11, 10, 9]);
     // Follow the pages to the end.
     let mut seen = 0;

@@ -52,6 +52,25 @@ fn mode(m: FaultMode) -> Scripted {
     Scripted::Mode(m)
 }
 
+/// One of nginx's own answers on /api (deploy/nginx.conf `error_page`): the status, an
+/// ONTAP-shaped JSON error with code `nginx-<status>` and a message, a JSON Content-Type, and
+/// the security headers.
+fn assert_nginx_json(r: &e2e::http::Response, status: u16) -> Result<()> {
+    assert_eq!(r.status, status, "{}", r.text());
+    assert_eq!(r.header("content-type"), Some("application/json"));
+    let body: serde_json::Value = serde_json::from_slice(&r.body)
+        .with_context(|| format!("{status}: not JSON: {}", r.text()))?;
+    assert_eq!(body["error"]["code"], json!(format!("nginx-{status}")));
+    ensure!(body["error"]["message"]
+        .as_str()
+        .is_some_and(|m| !m.is_empty()));
+    ensure!(
+        r.header("content-security-policy").is_some(),
+        "{status}: the security headers come with nginx's own answers too"
+    );
+    Ok(())
+}
+
 /// The requests of `method` to exactly `path` (query ignored), in order.
 fn calls(h: &Harness, method: &str, path: &str) -> Vec<LoggedRequest> {
     h.requests()
@@ -583,20 +602,8 @@ async fn nginx_answers_its_own_api_errors_as_ontap_json() -> Result<()> {
         }
     })
     .await??;
-    for (r, status, code) in [(&r, 502, "nginx-502"), (&r413, 413, "nginx-413")] {
-        assert_eq!(r.status, status, "{}", r.text());
-        assert_eq!(r.header("content-type"), Some("application/json"));
-        let body: serde_json::Value = serde_json::from_slice(&r.body)
-            .with_context(|| format!("{status}: not JSON: {}", r.text()))?;
-        assert_eq!(body["error"]["code"], json!(code));
-        ensure!(body["error"]["message"]
-            .as_str()
-            .is_some_and(|m| !m.is_empty()));
-        ensure!(
-            r.header("content-security-policy").is_some(),
-            "{status}: the security headers come with nginx's own answers too"
-        );
-    }
+    assert_nginx_json(&r, 502)?;
+    assert_nginx_json(&r413, 413)?;
     ensure!(
         calls(&h, "PATCH", &p).is_empty(),
         "the oversized PATCH never reached the cluster"
@@ -627,19 +634,11 @@ async fn nginx_gateway_timeout_is_ontap_json_too() -> Result<()> {
     })
     .await??;
     let waited = started.elapsed();
-    assert_eq!(r.status, 504, "{}", r.text());
     ensure!(
         waited < Duration::from_millis(2900),
         "nginx answered after {waited:?}, not at its 1 s read timeout"
     );
-    assert_eq!(r.header("content-type"), Some("application/json"));
-    let body: serde_json::Value =
-        serde_json::from_slice(&r.body).with_context(|| format!("504: not JSON: {}", r.text()))?;
-    assert_eq!(body["error"]["code"], json!("nginx-504"));
-    ensure!(body["error"]["message"]
-        .as_str()
-        .is_some_and(|m| !m.is_empty()));
-    ensure!(r.header("content-security-policy").is_some());
+    assert_nginx_json(&r, 504)?;
     drop(nginx);
     h.close().await
 }

@@ -5,7 +5,9 @@
 #   rustup target wasm32-unknown-unknown
 #   trunk 0.21.14                       (cargo install --locked)
 #   wasm-bindgen-cli = Cargo.lock's wasm-bindgen (cargo install, not --locked)
+#   wasm-split-cli 0.2.4                (cargo install --locked wasm_split_cli_support)
 #   wasm-opt 132                        (npm binaryen@132 into .tools/, git-ignored)
+#   esbuild 0.28.2                      (npm into .tools/, minifies the split page's JS)
 #   axe-core 4.14.1                     (npm into .tools/, for the accessibility check)
 #   swagger-ui-dist 5.35.0              (npm into .tools/, the comparison in `make bench`)
 #   chromium, chromium-driver, nginx, brotli_static module, brotli (Debian packages; the
@@ -75,6 +77,16 @@ else
   cargo install --force wasm-bindgen-cli --version "$wb_version"
 fi
 
+# --- wasm-split-cli: cuts release builds of the page in two (scripts/dist-finish.py) ----------
+WASM_SPLIT_VERSION=0.2.4
+if command -v wasm-split-cli >/dev/null 2>&1 \
+  && cargo install --list | grep -q "^wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+  echo "ok wasm-split-cli $WASM_SPLIT_VERSION"
+else
+  echo "installing wasm-split-cli $WASM_SPLIT_VERSION (cargo install, a few minutes once)"
+  cargo install --locked wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary
+fi
+
 # --- wasm-opt (binaryen from npm, project-local) ---------------------------------------------
 have_opt="$("$root/.tools/node_modules/.bin/wasm-opt" --version 2>/dev/null || true)"
 if echo "$have_opt" | grep -q "version $BINARYEN_VERSION"; then
@@ -84,6 +96,18 @@ else
   mkdir -p "$root/.tools"
   npm install --silent --no-audit --no-fund --prefix "$root/.tools" "binaryen@$BINARYEN_VERSION"
   "$root/.tools/node_modules/.bin/wasm-opt" --version | grep -q "version $BINARYEN_VERSION"
+fi
+
+# --- esbuild (npm, project-local): minifies wasm-bindgen's module of the split page ------------
+ESBUILD_VERSION=0.28.2
+have_esbuild="$("$root/.tools/node_modules/.bin/esbuild" --version 2>/dev/null || true)"
+if [ "$have_esbuild" = "$ESBUILD_VERSION" ]; then
+  echo "ok esbuild $ESBUILD_VERSION"
+else
+  echo "installing esbuild $ESBUILD_VERSION (npm into .tools/)"
+  mkdir -p "$root/.tools"
+  npm install --silent --no-audit --no-fund --prefix "$root/.tools" "esbuild@$ESBUILD_VERSION"
+  [ "$("$root/.tools/node_modules/.bin/esbuild" --version)" = "$ESBUILD_VERSION" ]
 fi
 
 # --- axe-core (npm, project-local): the end-to-end accessibility check injects it ------------

@@ -1,6 +1,10 @@
 #!/usr/bin/env python3
 """Finishes Trunk's dist/ for hosting under a strict Content-Security-Policy, then compresses it.
 
+0. Split (release builds whose wasm has split points, src/app.rs `split`): Trunk's cargo build of
+   the page is cut in two by wasm-split (the sign-in screen, then the rest, fetched while the
+   user types), the first part goes through wasm-bindgen, every part through wasm-opt -Oz, and
+   they replace Trunk's one module in index.html, all named by one hash of the build.
 1. CSP: Trunk 0.21 writes the wasm loader as an inline `<script type="module">` in index.html
    (it has no option to emit it as a file: `data-loader-shim` is for workers only). A policy
    without 'unsafe-inline' blocks that, so the script moves to `loader-<hash>.js` and
@@ -24,11 +28,13 @@ Usage: scripts/dist-finish.py [DIST]          finish DIST (default: dist); idemp
 
 import base64
 import hashlib
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tempfile
 
 COMPRESSED = (".wasm", ".js", ".css", ".html", ".svg")
 
@@ -43,6 +49,148 @@ def walk(dist):
 def fail(msg):
     print(f"dist-finish: error: {msg}", file=sys.stderr)
     sys.exit(1)
+
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# The page's package and bin (Trunk's `data-bin` in index.html).
+PAGE = "totp-admin"
+# What the split points import until wasm-split links them (wasm_split_helpers).
+SPLIT_PLACEHOLDER = b"__wasm_split_placeholder__"
+WASM_OPT_ARGS = ["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int"]
+
+
+def tool(name):
+    path = shutil.which(name)
+    if path is None:
+        fail(f"{name} is missing: run scripts/bootstrap.sh (make bootstrap)")
+    return path
+
+
+def run(args):
+    r = subprocess.run(args, capture_output=True, text=True)
+    if r.returncode != 0:
+        fail(f"{' '.join(args)} failed ({r.returncode}):\n{r.stdout}{r.stderr}")
+    return r.stdout
+
+
+def cargo_wasm():
+    """The wasm Trunk's cargo build just wrote (before wasm-bindgen), as cargo names it."""
+    meta = json.loads(
+        run(["cargo", "metadata", "--format-version", "1", "--no-deps", "--offline",
+             "--manifest-path", os.path.join(ROOT, "Cargo.toml")])
+    )
+    profile = os.environ.get("TRUNK_PROFILE", "release")
+    return os.path.join(meta["target_directory"], "wasm32-unknown-unknown", profile, f"{PAGE}.wasm")
+
+
+def sri(data):
+    return "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode()
+
+
+def split(dist, wasm_path=None):
+    """Replaces Trunk's single module by the split build (see the module's docstring, step 0).
+
+    Returns the new file names, or None when the wasm has no split points (nothing to do)."""
+    index = os.path.join(dist, "index.html")
+    with open(index, encoding="utf-8") as f:
+        html = f.read()
+    found = sorted(set(re.findall(rf"/({re.escape(PAGE)}-[0-9a-f]+)(?:\.js|_bg\.wasm)\b", html)))
+    if len(found) != 1:
+        fail(f"{index}: expected Trunk's one {PAGE}-<hash>.js/_bg.wasm, found {found}")
+    old = found[0]
+    wasm_path = wasm_path or cargo_wasm()
+    with open(wasm_path, "rb") as f:
+        raw = f.read()
+    if SPLIT_PLACEHOLDER not in raw:
+        return None
+    # The cargo build must be the one Trunk just bound: no older than Trunk's own output.
+    trunk_wasm = os.path.join(dist, f"{old}_bg.wasm")
+    if os.path.getmtime(wasm_path) > os.path.getmtime(trunk_wasm) + 1:
+        fail(f"{wasm_path} is newer than Trunk's {trunk_wasm}: not the build Trunk made")
+    split_cli = tool("wasm-split-cli")
+    bindgen = tool("wasm-bindgen")
+    wasm_opt = tool("wasm-opt")
+    with tempfile.TemporaryDirectory() as tmp:
+        parts_dir = os.path.join(tmp, "split")
+        bound_dir = os.path.join(tmp, "bound")
+        run([split_cli, wasm_path, parts_dir, "--target", "web", "--out-name", PAGE])
+        run([bindgen, "--target", "web", "--keep-lld-exports", "--no-demangle", "--no-typescript",
+             "--out-name", PAGE, "--out-dir", bound_dir, os.path.join(parts_dir, f"{PAGE}.wasm")])
+        link = os.path.join(parts_dir, "__wasm_split.js")
+        chunks = sorted(
+            n for n in os.listdir(parts_dir) if n.endswith(".wasm") and n != f"{PAGE}.wasm"
+        )
+        if not chunks or not os.path.isfile(link):
+            fail(f"wasm-split found split points in {wasm_path} but wrote no parts")
+        main_wasm = os.path.join(bound_dir, f"{PAGE}_bg.wasm")
+        for path in [main_wasm] + [os.path.join(parts_dir, c) for c in chunks]:
+            run([wasm_opt, *WASM_OPT_ARGS, path, "-o", path])
+        files = {
+            "main.js": open(os.path.join(bound_dir, f"{PAGE}.js"), "rb").read(),
+            "main.wasm": open(main_wasm, "rb").read(),
+            "link.js": open(link, "rb").read(),
+        }
+        for c in chunks:
+            files[c] = open(os.path.join(parts_dir, c), "rb").read()
+    # One hash names every part: they refer to each other, and change together.
+    h = hashlib.sha256()
+    for k in sorted(files):
+        h.update(k.encode() + b"\0" + files[k])
+    tag = h.hexdigest()[:16]
+    names = {
+        "main.js": f"{PAGE}-{tag}.js",
+        "main.wasm": f"{PAGE}-{tag}_bg.wasm",
+        "link.js": f"{PAGE}-split-{tag}.js",
+    }
+    for c in chunks:
+        names[c] = f"{c[: -len('.wasm')]}-{tag}.wasm"
+
+    def relink(key, old_ref, new_ref):
+        if files[key].count(old_ref.encode()) != 1:
+            fail(f"the {key} of the split build does not refer to {old_ref!r} once")
+        files[key] = files[key].replace(old_ref.encode(), new_ref.encode())
+
+    # The module specifier only: the wasm's import module keeps the name wasm-split gave it.
+    relink("main.js", 'from "./__wasm_split.js"', f'from "./{names["link.js"]}"')
+    relink("link.js", f"./{PAGE}.js", f"./{names['main.js']}")
+    for c in chunks:
+        relink("link.js", f"./{c}", f"./{names[c]}")
+    # Trunk's own minifier fails on wasm-bindgen's module (it warns "Failed to minify JS"):
+    # esbuild (npm, .tools/) minifies both scripts; the names wasm imports by stay as they are.
+    esbuild = tool("esbuild")
+    for key in ("main.js", "link.js"):
+        r = subprocess.run(
+            [esbuild, "--minify", "--format=esm", "--log-level=warning"],
+            input=files[key], capture_output=True,
+        )
+        if r.returncode != 0:
+            fail(f"esbuild could not minify the {key}: {r.stderr.decode(errors='replace')}")
+        files[key] = r.stdout
+    for key, data in files.items():
+        with open(os.path.join(dist, names[key]), "wb") as f:
+            f.write(data)
+    for ext in (".js", "_bg.wasm"):
+        os.remove(os.path.join(dist, old + ext))
+    # index.html: Trunk's module preload, wasm preload and loader, with the new names and hashes.
+    html = html.replace(f"/{old}.js", f"/{names['main.js']}").replace(
+        f"/{old}_bg.wasm", f"/{names['main.wasm']}"
+    )
+    for key in ("main.js", "main.wasm"):
+        tag_re = re.compile(rf"<link\b[^>]*/{re.escape(names[key])}[^>]*>", re.I)
+        m = tag_re.search(html)
+        if not m:
+            fail(f"{index}: no <link> for {names[key]}")
+        fixed, n = re.subn(
+            r"\bintegrity=(\"?)sha384-[A-Za-z0-9+/=]+\1", f'integrity="{sri(files[key])}"', m.group(0)
+        )
+        if n != 1:
+            fail(f"{index}: the <link> for {names[key]} has no integrity hash: {m.group(0)}")
+        html = html.replace(m.group(0), fixed)
+    with open(index, "w", encoding="utf-8") as f:
+        f.write(html)
+    sizes = ", ".join(f"{names[k]} {len(v)}" for k, v in files.items())
+    print(f"dist-finish: split into {sizes} bytes")
+    return names
 
 
 def externalise_loader(dist):
@@ -84,13 +232,19 @@ def externalise_loader(dist):
         fail(f"{index} still has {', '.join(problems)}: the Content-Security-Policy blocks it")
 
 
+LATER_STYLES = re.compile(r"<meta\b[^>]*\bname=[\"']?totp-admin-later-styles\b[^>]*>", re.I)
+
+
 def bundle_css(dist):
-    """Joins the stylesheets index.html links, in document order, into one file."""
+    """Joins the stylesheets index.html links, in document order, into one file; or into two
+    when index.html has the `totp-admin-later-styles` marker: the first load (those before it)
+    and the signed-in page's (those after it), which the marker then names for the page."""
     index = os.path.join(dist, "index.html")
     with open(index, encoding="utf-8") as f:
         html = f.read()
+    marker = LATER_STYLES.search(html)
     tag = re.compile(r"<link\b[^>]*>", re.I)
-    links = []
+    first, later = [], []
     for m in tag.finditer(html):
         attrs = m.group(0)
         if not re.search(r"\brel=[\"']?stylesheet\b", attrs, re.I):
@@ -98,27 +252,42 @@ def bundle_css(dist):
         href = re.search(r"\bhref=[\"']?(/[^\"'\s>]+\.css)", attrs, re.I)
         if not href or "/" in href.group(1)[1:]:
             fail(f"{index}: a stylesheet that is not one of Trunk's files: {attrs}")
-        links.append((m.group(0), href.group(1)[1:]))
-    if len(links) < 2:
+        part = later if marker and m.start() > marker.start() else first
+        part.append((m.group(0), href.group(1)[1:]))
+    if len(first) + len(later) < 2:
         return
-    parts = []
-    for _tag, name in links:
-        with open(os.path.join(dist, name), "rb") as f:
-            parts.append(f.read().rstrip(b"\n") + b"\n")
-    data = b"".join(parts)
-    name = f"style-{hashlib.sha256(data).hexdigest()[:16]}.css"
-    with open(os.path.join(dist, name), "wb") as f:
-        f.write(data)
-    sri = "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode()
-    first, _ = links[0]
-    html = html.replace(first, f'<link rel="stylesheet" href="/{name}" integrity="{sri}">', 1)
-    for t, old in links[1:]:
+
+    def join(links, stem):
+        parts = []
+        for _tag, name in links:
+            with open(os.path.join(dist, name), "rb") as f:
+                parts.append(f.read().rstrip(b"\n") + b"\n")
+        data = b"".join(parts)
+        name = f"{stem}-{hashlib.sha256(data).hexdigest()[:16]}.css"
+        with open(os.path.join(dist, name), "wb") as f:
+            f.write(data)
+        for _t, old in links:
+            os.remove(os.path.join(dist, old))
+        return name, sri(data)
+
+    name, integrity = join(first, "style")
+    html = html.replace(first[0][0], f'<link rel="stylesheet" href="/{name}" integrity="{integrity}">', 1)
+    for t, _old in first[1:]:
         html = html.replace(t, "", 1)
-    for _t, old in links:
-        os.remove(os.path.join(dist, old))
+    note = f"{len(first)} stylesheets joined into {name}"
+    if later:
+        lname, lintegrity = join(later, "later")
+        for t, _old in later:
+            html = html.replace(t, "", 1)
+        html = html.replace(
+            marker.group(0),
+            f'<meta name="totp-admin-later-styles" content="/{lname}" data-integrity="{lintegrity}">',
+            1,
+        )
+        note += f", {len(later)} into {lname} (linked once signed in)"
     with open(index, "w", encoding="utf-8") as f:
         f.write(html)
-    print(f"dist-finish: {len(links)} stylesheets joined into {name}")
+    print(f"dist-finish: {note}")
 
 
 def compress(dist):
@@ -155,7 +324,8 @@ def check(dist):
 
 def main():
     args = sys.argv[1:]
-    if args[:1] == ["--trunk-hook"]:
+    hook = args[:1] == ["--trunk-hook"]
+    if hook:
         if os.environ.get("TRUNK_PROFILE") != "release":
             return
         dist = os.environ.get("TRUNK_STAGING_DIR") or fail("TRUNK_STAGING_DIR is not set")
@@ -170,6 +340,8 @@ def main():
         for name in files:
             if name.endswith((".br", ".gz")):
                 os.remove(os.path.join(root, name))
+    if hook:
+        split(dist)
     externalise_loader(dist)
     bundle_css(dist)
     compress(dist)

@@ -15,76 +15,214 @@ use crate::pages::profile::ProfilePage;
 use crate::pages::profiles::ProfilesPage;
 use crate::persist;
 use crate::session::{SessionCtx, SignedOut};
-use crate::signin::{establish, Attempt};
+use crate::signin::Restored;
 use crate::store::ProfileStore;
 use crate::theme::ThemeToggle;
 
 #[component]
 pub fn App() -> impl IntoView {
     let session = SessionCtx::provide();
-    // Before the router's listeners: the enrollment's leave guard must see Back/Forward first.
-    crate::pages::enroll::guard::install();
     let restoring = RwSignal::new(false);
     restore(session, restoring);
     view! {
         // While a read waits to try again, on the sign-in screen as in the shell.
         <crate::components::RetryNote />
-        <Router>
-            {move || {
-                if session.0.with(Option::is_some) {
-                    view! { <Shell /> }.into_any()
-                } else if restoring.get() {
-                    view! {
-                        <main class="connect">
-                            <div class="connect-card">
-                                <Status message="Restoring your session…" busy=true />
-                            </div>
-                        </main>
-                    }
-                    .into_any()
-                } else {
-                    view! { <ConnectPage /> }.into_any()
+        {move || {
+            if session.0.with(Option::is_some) {
+                view! { <LoadShell /> }.into_any()
+            } else if restoring.get() {
+                view! {
+                    <main class="connect">
+                        <div class="connect-card">
+                            <Status message="Restoring your session…" busy=true />
+                        </div>
+                    </main>
                 }
-            }}
-        </Router>
+                .into_any()
+            } else {
+                view! { <ConnectPage /> }.into_any()
+            }
+        }}
     }
 }
 
-/// Brings back a session kept in this tab, unless it sat idle for longer than its idle time;
-/// the cluster checks it again as at sign-in.
+/// Brings back a session kept in this tab ([`crate::signin::restore`]), if there is one.
 fn restore(session: SessionCtx, restoring: RwSignal<bool>) {
-    let Some(kept) = persist::load() else { return };
-    let minutes = kept.idle_ms.div_ceil(60_000).max(1);
-    if kept
-        .last_active
-        .is_some_and(|t| persist::now_ms() - t >= f64::from(kept.idle_ms))
-    {
-        session.sign_out(SignedOut::Idle { minutes });
+    if !persist::is_kept() {
         return;
     }
     restoring.set(true);
-    let bearer = kept.credentials.is_bearer();
-    let attempt = Attempt {
-        credentials: kept.credentials,
-        api_base: kept.api_base,
-        idle_ms: kept.idle_ms,
-        stay: true,
-    };
     spawn_local(async move {
-        match establish(attempt).await {
-            Ok(s) => session.sign_in(s),
-            Err(f) => {
-                let (m, n) = f.explain(bearer);
-                session.sign_out(SignedOut::RestoreFailed(format!("{m} {n}")));
-            }
+        match split::restore().await {
+            Ok(Restored::Session(s)) => session.enter(s),
+            Ok(Restored::Idle { minutes }) => session.sign_out(SignedOut::Idle { minutes }),
+            Ok(Restored::Failed(why)) => session.sign_out(SignedOut::RestoreFailed(why)),
+            Ok(Restored::Nothing) => {}
+            Err(split::NotLoaded) => session.sign_out(SignedOut::RestoreFailed(
+                "The rest of totp-admin did not arrive from the web server; check the connection and sign in again.".into(),
+            )),
         }
         restoring.set(false);
     });
 }
 
+/// The signed-in part of the page, which release builds load as a separate wasm module (see
+/// [`split`]): the sign-in screen needs none of it, so the first load is a fraction of the page.
+/// A module that cannot be fetched is a message with Try again, never a dead page.
+#[component]
+fn LoadShell() -> impl IntoView {
+    let attempt = RwSignal::new(0u32);
+    move || {
+        attempt.track();
+        view! {
+            <Suspense fallback=|| view! {
+                <main class="connect">
+                    <div class="connect-card">
+                        <Status message="Loading totp-admin…" busy=true />
+                    </div>
+                </main>
+            }>
+                {Suspend::new(async move {
+                    match split::shell().await {
+                        Ok(shell) => shell,
+                        Err(split::NotLoaded) => view! {
+                            <main class="connect">
+                                <div class="connect-card" role="alert">
+                                    <h1>"totp-admin could not load"</h1>
+                                    <p>"The rest of the page did not arrive from the web server. Check the connection, then try again; you stay signed in."</p>
+                                    <button type="button" class="button button-primary" on:click=move |_| attempt.update(|n| *n += 1)>
+                                        "Try again"
+                                    </button>
+                                </div>
+                            </main>
+                        }
+                        .into_any(),
+                    }
+                })}
+            </Suspense>
+        }
+    }
+}
+
+/// Where the page is split. Release builds (`make dist`) put the signed-in page ([`Shell`]),
+/// the sign-in's requests and sessionStorage's encoding, and everything only they use, into a
+/// second wasm module: the first load is the sign-in form alone. The module is fetched as soon
+/// as the form is interactive ([`prefetch`]), while the user types, and at the latest when a
+/// function below is called. scripts/dist-finish.py cuts Trunk's cargo build in two with
+/// wasm-split (`.tools/wasm-split`, installed by the bootstrap). Debug builds (`trunk serve`,
+/// the wasm component tests) are one module, and these are plain calls.
+pub mod split {
+    use leptos::prelude::*;
+
+    use crate::session::Session;
+    use crate::signin::{Attempt, Restored};
+
+    /// The second module could not be fetched or instantiated (the browser's console says why).
+    #[derive(Clone, Copy, Debug)]
+    pub struct NotLoaded;
+
+    #[cfg(not(debug_assertions))]
+    impl From<leptos::wasm_split::SplitLoaderError> for NotLoaded {
+        fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+            NotLoaded
+        }
+    }
+
+    #[cfg(not(debug_assertions))]
+    type Later<T> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, NotLoaded>>>>;
+
+    /// The sign-in form's attempt ([`crate::signin::sign_in`]).
+    #[cfg(not(debug_assertions))]
+    #[leptos::wasm_split::wasm_split(
+        shell,
+        wasm_split_path = ::leptos::wasm_split,
+        fallible,
+        return_wrapper(let later = _; { later.await } -> Result<Result<Session, (String, String)>, NotLoaded>)
+    )]
+    pub fn sign_in(a: Attempt) -> Later<Result<Session, (String, String)>> {
+        Box::pin(async move { Ok(crate::signin::sign_in(a).await) })
+    }
+
+    /// The session kept in this tab ([`crate::signin::restore`]).
+    #[cfg(not(debug_assertions))]
+    #[leptos::wasm_split::wasm_split(
+        shell,
+        wasm_split_path = ::leptos::wasm_split,
+        fallible,
+        return_wrapper(let later = _; { later.await } -> Result<Restored, NotLoaded>)
+    )]
+    pub fn restore() -> Later<Restored> {
+        Box::pin(async move { Ok(crate::signin::restore().await) })
+    }
+
+    /// The signed-in page.
+    #[cfg(not(debug_assertions))]
+    #[leptos::wasm_split::wasm_split(
+        shell,
+        wasm_split_path = ::leptos::wasm_split,
+        fallible,
+        preload(load_shell_module)
+    )]
+    pub fn shell() -> Result<AnyView, NotLoaded> {
+        Ok(view! { <super::Shell /> }.into_any())
+    }
+
+    /// Starts fetching the second module without waiting for it, and links the signed-in
+    /// page's stylesheet; a failed module is not kept, and the next call tries again (and says
+    /// so if that fails too).
+    pub fn prefetch() {
+        link_later_styles();
+        #[cfg(not(debug_assertions))]
+        leptos::task::spawn_local(async {
+            let _ = load_shell_module().await;
+        });
+    }
+
+    /// The stylesheet index.html names in its `totp-admin-later-styles` marker (release builds:
+    /// scripts/dist-finish.py); debug builds link every stylesheet from the start.
+    fn link_later_styles() {
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        let Ok(Some(marker)) = doc.query_selector("meta[name=totp-admin-later-styles][content]")
+        else {
+            return;
+        };
+        let (Some(href), Ok(link), Some(head)) =
+            (marker.get_attribute("content"), doc.create_element("link"), doc.head())
+        else {
+            return;
+        };
+        let _ = link.set_attribute("rel", "stylesheet");
+        let _ = link.set_attribute("href", &href);
+        if let Some(integrity) = marker.get_attribute("data-integrity") {
+            let _ = link.set_attribute("integrity", &integrity);
+        }
+        let _ = head.append_child(&link);
+    }
+
+    #[cfg(debug_assertions)]
+    pub async fn sign_in(a: Attempt) -> Result<Result<Session, (String, String)>, NotLoaded> {
+        Ok(crate::signin::sign_in(a).await)
+    }
+
+    #[cfg(debug_assertions)]
+    pub async fn restore() -> Result<Restored, NotLoaded> {
+        Ok(crate::signin::restore().await)
+    }
+
+    #[cfg(debug_assertions)]
+    pub async fn shell() -> Result<AnyView, NotLoaded> {
+        Ok(view! { <super::Shell /> }.into_any())
+    }
+}
+
 #[component]
 fn Shell() -> impl IntoView {
     let session = SessionCtx::use_ctx();
+    // Before the router's listeners: the enrollment's leave guard must see Back/Forward first.
+    // (Installed once per page; later sessions find it there.)
+    crate::pages::enroll::guard::install();
     // The profiles live as long as the session: leaving the table and coming back is instant.
     // Every store provided here is dropped with the shell when the session ends.
     ProfileStore::provide();
@@ -97,7 +235,10 @@ fn Shell() -> impl IntoView {
         .with_untracked(|s| s.as_ref().map(|s| s.idle_ms))
         .unwrap_or(crate::session::DEFAULT_IDLE_MINUTES * 60_000);
     crate::idle::watch(session, idle_ms);
+    // The router belongs to the signed-in page: the sign-in screen is the same at any address,
+    // and the address it was opened at is where the router starts.
     view! {
+        <Router>
         <Banner />
         // Credentials refused mid-session: sign in again over the current view.
         <crate::reauth::ReauthDialog />
@@ -114,6 +255,7 @@ fn Shell() -> impl IntoView {
                 <Route path=path!("/enroll") view=crate::pages::enroll::EnrollPage />
             </Routes>
         </main>
+        </Router>
     }
 }
 

@@ -6,4 +6,5 @@ fn main() {
     totp_admin::theme::apply_saved();
     leptos::mount::mount_to_body(totp_admin::app::App);
     totp_admin::mark_interactive();
+    totp_admin::app::split::prefetch();
 }

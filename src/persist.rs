@@ -76,6 +76,11 @@ pub fn touch() {
     }
 }
 
+/// Whether a session is kept in this tab (without reading it).
+pub fn is_kept() -> bool {
+    storage().is_some_and(|st| st.get_item(SESSION_KEY).ok().flatten().is_some())
+}
+
 /// The kept session, if any and readable (an unreadable one is wiped).
 pub fn load() -> Option<Kept> {
     let st = storage()?;

@@ -165,11 +165,14 @@ impl SessionCtx {
 
     /// Starts a session; keeps it in sessionStorage only if the user opted in.
     pub fn sign_in(&self, session: Session) {
-        if session.stay {
-            persist::save(&session);
-        } else {
-            persist::wipe();
-        }
+        crate::signin::keep(&session);
+        self.enter(session);
+    }
+
+    /// Starts a session already kept (or not) as the user asked ([`crate::signin::sign_in`]).
+    /// The sign-in screen's way in: it stays clear of sessionStorage's encoding, which is
+    /// loaded with the rest of the page ([`crate::app::split`]).
+    pub fn enter(&self, session: Session) {
         self.1.set(None);
         self.0.set(Some(session));
     }

@@ -5,6 +5,7 @@
 use ontap_model::{Access, Account, Scope};
 
 use crate::api::{cluster, identity, ApiError, Client};
+use crate::persist;
 use crate::session::{Credentials, Identity, Session};
 
 /// Why a session could not be established.
@@ -46,6 +47,71 @@ pub struct Attempt {
     pub api_base: String,
     pub idle_ms: u32,
     pub stay: bool,
+}
+
+/// The sign-in form's attempt: the session, kept in this tab's sessionStorage only when the user
+/// asked for it; or why not, as the message and the next step.
+pub async fn sign_in(a: Attempt) -> Result<Session, (String, String)> {
+    let bearer = a.credentials.is_bearer();
+    match establish(a).await {
+        Ok(s) => {
+            keep(&s);
+            Ok(s)
+        }
+        Err(f) => Err(f.explain(bearer)),
+    }
+}
+
+/// Keeps the session in this tab if the user opted in; else makes sure nothing is kept.
+pub fn keep(s: &Session) {
+    if s.stay {
+        persist::save(s);
+    } else {
+        persist::wipe();
+    }
+}
+
+/// What became of the session kept in this tab.
+pub enum Restored {
+    Session(Session),
+    /// It sat idle for longer than its idle time (minutes): forgotten.
+    Idle { minutes: u32 },
+    /// The cluster refused it, or could not be asked: forgotten, with why.
+    Failed(String),
+    /// Nothing (readable) was kept.
+    Nothing,
+}
+
+/// Brings back a session kept in this tab, unless it sat idle for longer than its idle time;
+/// the cluster checks it again as at sign-in.
+pub async fn restore() -> Restored {
+    let Some(kept) = persist::load() else {
+        return Restored::Nothing;
+    };
+    let minutes = kept.idle_ms.div_ceil(60_000).max(1);
+    if kept
+        .last_active
+        .is_some_and(|t| persist::now_ms() - t >= f64::from(kept.idle_ms))
+    {
+        return Restored::Idle { minutes };
+    }
+    let bearer = kept.credentials.is_bearer();
+    let attempt = Attempt {
+        credentials: kept.credentials,
+        api_base: kept.api_base,
+        idle_ms: kept.idle_ms,
+        stay: true,
+    };
+    match establish(attempt).await {
+        Ok(s) => {
+            keep(&s);
+            Restored::Session(s)
+        }
+        Err(f) => {
+            let (m, n) = f.explain(bearer);
+            Restored::Failed(format!("{m} {n}"))
+        }
+    }
 }
 
 /// Checks the credentials against the cluster and learns who they are.

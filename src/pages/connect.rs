@@ -11,7 +11,7 @@ use crate::components::{Alert, CheckboxField, Status, TextField};
 use crate::session::{
     Credentials, SessionCtx, SignedOut, DEFAULT_API_BASE, DEFAULT_IDLE_MINUTES, MAX_IDLE_MINUTES,
 };
-use crate::signin::{establish, Attempt, Failure};
+use crate::signin::Attempt;
 use crate::theme::ThemeToggle;
 
 /// How the user signs in.
@@ -43,7 +43,8 @@ pub fn ConnectPage() -> impl IntoView {
     let stay = RwSignal::new(false);
     let tried = RwSignal::new(false);
     let busy = RwSignal::new(false);
-    let failure: RwSignal<Option<Failure>> = RwSignal::new(None);
+    // Why the last attempt failed: the message and the next step.
+    let failure: RwSignal<Option<(String, String)>> = RwSignal::new(None);
 
     let basic = move || method.get() == Method::Password;
     let user_error = Signal::derive(move || {
@@ -109,14 +110,18 @@ pub fn ConnectPage() -> impl IntoView {
         busy.set(true);
         failure.set(None);
         spawn_local(async move {
-            let result = establish(attempt).await;
+            let result = crate::app::split::sign_in(attempt).await;
             busy.set(false);
             match result {
-                Err(f) => failure.set(Some(f)),
-                Ok(s) => {
+                Err(_) => failure.set(Some((
+                    "Sign-in could not start: the rest of totp-admin did not arrive from the web server.".into(),
+                    "Check the connection to this site, then sign in again.".into(),
+                ))),
+                Ok(Err(explained)) => failure.set(Some(explained)),
+                Ok(Ok(s)) => {
                     password.set(String::new());
                     token.set(String::new());
-                    session.sign_in(s);
+                    session.enter(s);
                 }
             }
         });
@@ -143,10 +148,9 @@ pub fn ConnectPage() -> impl IntoView {
     };
 
     let alert = move || {
-        failure.get().map(|f| {
-            let (m, n) = f.explain(method.get_untracked() == Method::Token);
-            view! { <Alert message=m next_step=n /> }
-        })
+        failure
+            .get()
+            .map(|(m, n)| view! { <Alert message=m next_step=n /> })
     };
 
     let choice = move |m: Method, id: &'static str, text: &'static str| {

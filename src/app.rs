@@ -68,39 +68,31 @@ fn restore(session: SessionCtx, restoring: RwSignal<bool>) {
 
 /// The signed-in part of the page, which release builds load as a separate wasm module (see
 /// [`split`]): the sign-in screen needs none of it, so the first load is a fraction of the page.
-/// A module that cannot be fetched is a message with Try again, never a dead page.
+/// Signing in (or restoring) has loaded the module already, so this is immediate; should the
+/// module still be missing, a message with Try again, never a dead page. (No `<Suspense>`: its
+/// code would be in the first load for a fallback that is never seen.)
 #[component]
 fn LoadShell() -> impl IntoView {
     let attempt = RwSignal::new(0u32);
     move || {
         attempt.track();
-        view! {
-            <Suspense fallback=|| view! {
-                <main class="connect">
-                    <div class="connect-card">
-                        <Status message="Loading totp-admin…" busy=true />
-                    </div>
-                </main>
-            }>
-                {Suspend::new(async move {
-                    match split::shell().await {
-                        Ok(shell) => shell,
-                        Err(split::NotLoaded) => view! {
-                            <main class="connect">
-                                <div class="connect-card" role="alert">
-                                    <h1>"totp-admin could not load"</h1>
-                                    <p>"The rest of the page did not arrive from the web server. Check the connection, then try again; you stay signed in."</p>
-                                    <button type="button" class="button button-primary" on:click=move |_| attempt.update(|n| *n += 1)>
-                                        "Try again"
-                                    </button>
-                                </div>
-                            </main>
-                        }
-                        .into_any(),
-                    }
-                })}
-            </Suspense>
-        }
+        Suspend::new(async move {
+            match split::shell().await {
+                Ok(shell) => shell,
+                Err(split::NotLoaded) => view! {
+                    <main class="connect">
+                        <div class="connect-card" role="alert">
+                            <h1>"totp-admin could not load"</h1>
+                            <p>"The rest of the page did not arrive from the web server. Check the connection, then try again; you stay signed in."</p>
+                            <button type="button" class="button button-primary" on:click=move |_| attempt.update(|n| *n += 1)>
+                                "Try again"
+                            </button>
+                        </div>
+                    </main>
+                }
+                .into_any(),
+            }
+        })
     }
 }
 

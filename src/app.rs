@@ -219,7 +219,6 @@ fn Shell() -> impl IntoView {
     // Every store provided here is dropped with the shell when the session ends.
     ProfileStore::provide();
     crate::changelog::ChangeLog::provide();
-    crate::pages::accounts::AccountsStore::provide();
     crate::pages::profiles::bulk::BulkState::provide();
     crate::pages::enroll::EnrollState::provide();
     let idle_ms = session

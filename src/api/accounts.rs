@@ -8,12 +8,19 @@ use super::list;
 
 pub const ACCOUNTS_PATH: &str = "/security/accounts";
 
-/// Every account the session may see, with the fields the profile table joins.
+/// Accounts per page. Every page of this collection costs the cluster a pass over all its
+/// accounts (ontap-sim: 0.1 to 0.3 s at 10,000 accounts, whatever the page size), so one large
+/// page loads far faster than many small ones: twice ONTAP's default page (10,000), so that a
+/// cluster of 10,000 users and its few system accounts take one request, not two (issue 9).
+pub const PAGE_SIZE: u32 = 20_000;
+
+/// Every account the session may see, with the fields the profile table and the accounts
+/// view join.
 pub async fn list_all(client: &Client, on_page: impl FnMut(Vec<Account>)) -> Result<(), ApiError> {
     let q = Query::new()
         .fields(ACCOUNT_LIST_FIELDS)
-        .max_records(super::totps::PAGE_SIZE);
-    list::all(client, ACCOUNTS_PATH, q, on_page).await
+        .max_records(PAGE_SIZE);
+    list::all(client, ACCOUNTS_PATH, q, None, on_page).await
 }
 
 /// One account, with the fields the account page shows.

@@ -312,3 +312,82 @@ async fn bulk_require_over_200_accounts_leaves_everything_else_untouched() -> Re
     );
     h.close().await
 }
+
+/// One listing of the accounts and one of the profiles serve the profile table, the accounts
+/// view and an account's page: the accounts view is joined from what the profile table read
+/// (issue 9), and a change made on an account's page shows in the profile table without a
+/// reload. The profiles come as a small first page, then large ones, and every one is shown.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_listing_of_accounts_and_profiles_serves_every_view() -> Result<()> {
+    let h = Harness::start_with(|c| c.profiles = 500).await?;
+    let profiles = h.sim().totps().len();
+    let accounts = h.sim().accounts().len();
+    ensure!(profiles > 400, "{profiles} profiles");
+    h.goto("/").await?;
+    h.sign_in("admin").await?;
+    // The demo's alice must use TOTP and has no profile.
+    h.wait_text(".table-summary", &format!("{} rows", profiles + 1))
+        .await?;
+    h.wait_text(".count-not-enrolled", "1").await?;
+
+    h.navigate_in_app("/accounts").await?;
+    h.wait_text(".table-summary", &format!("{accounts} accounts"))
+        .await?;
+    open_account(&h, "bob", "bob").await?;
+    h.wait_text("#fact-totp", "TOTP not required").await?;
+    h.click_button("Require TOTP for SSH…").await?;
+    h.click_button("Yes, require TOTP").await?;
+    h.wait_text("[role=status]", "done").await?;
+    h.wait_text("#fact-totp", "Not enrolled").await?;
+
+    // Back in the profile table, bob joins alice as not enrolled, from the account as re-read.
+    h.navigate_in_app("/profiles").await?;
+    h.wait_text(".table-summary", &format!("{} rows", profiles + 2))
+        .await?;
+    h.wait_text(".count-not-enrolled", "2").await?;
+    h.fill("Filter", "bob").await?;
+    h.wait_text("tbody .badge", "Not enrolled").await?;
+
+    let gets: Vec<String> = h
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "GET")
+        .map(|r| r.path)
+        .collect();
+    let account_lists: Vec<&String> = gets
+        .iter()
+        .filter(|p| p.starts_with("/api/security/accounts?") && !p.contains("name="))
+        .collect();
+    ensure!(
+        account_lists.len() == 1,
+        "the accounts are listed once: {account_lists:#?}"
+    );
+    let profile_pages: Vec<&String> = gets
+        .iter()
+        .filter(|p| {
+            p.starts_with("/api/security/login/totps?")
+                && p.contains("fields=")
+                && !p.contains("account.name=")
+        })
+        .collect();
+    let firsts = profile_pages
+        .iter()
+        .filter(|p| !p.contains("start."))
+        .count();
+    ensure!(
+        firsts == 1,
+        "the profiles are listed once: {profile_pages:#?}"
+    );
+    ensure!(
+        profile_pages[0].contains("max_records=200")
+            && profile_pages[1..]
+                .iter()
+                .all(|p| p.contains("start.") && p.contains("max_records=2000")),
+        "a small first page, then large ones: {profile_pages:#?}"
+    );
+    ensure!(
+        profile_pages.len() == 1 + (profiles - 200).div_ceil(2000),
+        "{profile_pages:#?}"
+    );
+    h.close().await
+}

@@ -119,16 +119,66 @@ async fn wait_finished(h: &Harness, secs: u64) -> Result<BTreeMap<String, String
     outcomes(h).await
 }
 
+/// Every row of the windowed result list as (account, outcome, message), read by scrolling
+/// it from top to bottom (only the rows in view are in the DOM). Fails when the list is not
+/// windowed (more rows in the DOM than a few screens' worth), or when the table's
+/// `aria-rowcount` does not count every row.
+async fn result_rows(h: &Harness) -> Result<Vec<(String, String, String)>> {
+    let v = h
+        .client()
+        .execute_async(
+            "const done = arguments[0];
+             const box = document.querySelector('.bulk-results-scroll');
+             const frame = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+             const seen = new Map();
+             let most = 0;
+             const grab = () => {
+               const rows = box.querySelectorAll('tr.bulk-row');
+               most = Math.max(most, rows.length);
+               rows.forEach(r => seen.set(r.dataset.account, [r.dataset.account, r.dataset.outcome, r.cells[4].innerText]));
+             };
+             (async () => {
+               box.scrollTop = 0; await frame(); grab();
+               while (box.scrollTop + box.clientHeight < box.scrollHeight - 1) {
+                 box.scrollTop += box.clientHeight; await frame(); grab();
+               }
+               const rowcount = Number(box.querySelector('table').getAttribute('aria-rowcount')) - 1;
+               done({ rows: [...seen.values()], most, rowcount });
+             })();",
+            vec![],
+        )
+        .await?;
+    let most = v["most"].as_u64().unwrap_or(u64::MAX);
+    let rows: Vec<(String, String, String)> = serde_json::from_value(v["rows"].clone())?;
+    ensure!(
+        most <= 80,
+        "the result list is not windowed: {most} rows in the DOM at once"
+    );
+    ensure!(
+        v["rowcount"].as_u64() == Some(rows.len() as u64),
+        "aria-rowcount {} for {} rows",
+        v["rowcount"],
+        rows.len()
+    );
+    Ok(rows)
+}
+
 async fn outcomes(h: &Harness) -> Result<BTreeMap<String, String>> {
-    let v = js(h, "return [...document.querySelectorAll('tr.bulk-row')].map(r => [r.dataset.account, r.dataset.outcome]);").await?;
-    let pairs: Vec<(String, String)> = serde_json::from_value(v)?;
-    Ok(pairs.into_iter().collect())
+    Ok(result_rows(h)
+        .await?
+        .into_iter()
+        .map(|(a, o, _)| (a, o))
+        .collect())
 }
 
 /// The messages of the failed rows.
 async fn failure_messages(h: &Harness) -> Result<Vec<String>> {
-    let v = js(h, "return [...document.querySelectorAll('tr.bulk-row[data-outcome=\"failed\"]')].map(r => r.cells[4].innerText);").await?;
-    Ok(serde_json::from_value(v)?)
+    Ok(result_rows(h)
+        .await?
+        .into_iter()
+        .filter(|(_, o, _)| o == "failed")
+        .map(|(_, _, m)| m)
+        .collect())
 }
 
 fn account_of(path: &str) -> String {
@@ -353,6 +403,23 @@ async fn faults_end_done_or_failed_and_retry_brings_them_home() -> Result<()> {
         messages.iter().all(|m| !m.trim().is_empty()),
         "every failure has its reason"
     );
+    // "Show only failed and not sent" lists exactly the failed rows (the list is windowed:
+    // filtered, not hidden rows).
+    h.input_by_label("Show only failed and not sent")
+        .await?
+        .click()
+        .await?;
+    let only: BTreeSet<String> = result_rows(&h).await?.into_iter().map(|(a, _, _)| a).collect();
+    ensure!(
+        only == failed,
+        "the problem filter lists {} rows for {} failed",
+        only.len(),
+        failed.len()
+    );
+    h.input_by_label("Show only failed and not sent")
+        .await?
+        .click()
+        .await?;
 
     // The fault log: a PATCH whose answer was lost (dropped, truncated, not JSON) is never
     // followed by another PATCH to the same profile in this pass.

@@ -8,9 +8,16 @@ use serde::{Deserialize, Serialize};
 
 use crate::totp::{OwnerRef, Scope};
 
-/// The fields the page asks for when it lists accounts.
-pub const ACCOUNT_LIST_FIELDS: &[&str] =
-    &["name", "owner", "role", "locked", "scope", "applications"];
+/// The fields the page asks for when it lists accounts. The role by its name only: its
+/// `_links` made a listing 15% longer and cost ontap-sim a third of its time (issue 9).
+pub const ACCOUNT_LIST_FIELDS: &[&str] = &[
+    "name",
+    "owner",
+    "role.name",
+    "locked",
+    "scope",
+    "applications",
+];
 
 /// `role` of an account: a reference by name.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -11,11 +11,11 @@ use ontap_model::account_change::{self, AccountChange, Refusal};
 use ontap_model::Account;
 
 use super::rows::{history_href, AccountRow, TotpState};
-use super::store::AccountsStore;
 use crate::api::{accounts, ApiError, Client};
 use crate::components::{Alert, CopyButton, EncodedLink, Status};
 use crate::pages::profile::editor_href;
 use crate::session::SessionCtx;
+use crate::store::{AccountsLoad, ProfileStore};
 
 /// How a change ended.
 #[derive(Clone, Debug, PartialEq)]
@@ -126,7 +126,7 @@ pub fn preview(
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
-    let store = AccountsStore::use_ctx();
+    let store = ProfileStore::use_ctx();
     store.ensure_loaded();
     let session = SessionCtx::use_ctx();
     let params = use_params_map();
@@ -142,7 +142,7 @@ pub fn AccountPage() -> impl IntoView {
     });
     let row = Memo::new(move |_| {
         let (o, n) = key.get();
-        store.rows.with(|rows| {
+        store.account_rows.with(|rows| {
             rows.iter()
                 .find(|r| r.owner_uuid.eq_ignore_ascii_case(&o) && r.name == n)
                 .cloned()
@@ -174,13 +174,13 @@ pub fn AccountPage() -> impl IntoView {
 
     view! {
         <p class="crumbs"><A href="/accounts">"← Accounts"</A></p>
-        {move || match (row.get(), store.load.get()) {
+        {move || match (row.get(), store.accounts_load()) {
             (Some(r), _) => view! { <AccountView row=r pending=pending busy=busy result=result confirm=confirm /> }.into_any(),
-            (None, super::store::Load::Done) => view! {
+            (None, AccountsLoad::Done) => view! {
                 <h1>"Account not found"</h1>
                 <p>"No account with this name is visible to this session in this SVM."</p>
             }.into_any(),
-            (None, super::store::Load::Failed(e)) => {
+            (None, AccountsLoad::Failed(e)) => {
                 let (m, n) = e.explain();
                 view! { <Alert message=format!("Reading the accounts failed. {m}") next_step=n /> }.into_any()
             }
@@ -198,7 +198,7 @@ fn AccountView(
     confirm: impl Fn(leptos::ev::MouseEvent) + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
     let session = SessionCtx::use_ctx();
-    let store = AccountsStore::use_ctx();
+    let store = ProfileStore::use_ctx();
     let (user, origin) = curl_origin(&session);
     let row = StoredValue::new(row);
     let r = row.get_value();
@@ -206,7 +206,7 @@ fn AccountView(
         s.as_ref()
             .is_some_and(|s| s.identity.access != ontap_model::Access::ReadOnly)
     });
-    let profile_link = store.profile(&r.owner_uuid, &r.name).and_then(|_| {
+    let profile_link = store.profile_of(&r.owner_uuid, &r.name).and_then(|_| {
         let key = ontap_model::TotpKey {
             owner: r.owner_uuid.as_str().try_into().ok()?,
             account: r.name.as_str().try_into().ok()?,

@@ -5,7 +5,6 @@
 
 pub mod detail;
 pub mod rows;
-pub mod store;
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -19,9 +18,8 @@ use crate::api::accounts;
 use crate::bulk::{BulkProgress, Ops, RowState, Runner};
 use crate::components::{Alert, EncodedLink};
 use crate::session::SessionCtx;
+use crate::store::{AccountsLoad as Load, ProfileStore};
 use rows::{account_href, BulkItem, BulkReview, Counts, SortKey, TotpState, ViewState};
-pub use store::AccountsStore;
-use store::Load;
 
 pub use detail::AccountPage;
 
@@ -32,7 +30,7 @@ const DEFAULT_VISIBLE: usize = 20;
 
 #[component]
 pub fn AccountsPage() -> impl IntoView {
-    let store = AccountsStore::use_ctx();
+    let store = ProfileStore::use_ctx();
     store.ensure_loaded();
     let session = SessionCtx::use_ctx();
     let query = use_query_map();
@@ -55,11 +53,11 @@ pub fn AccountsPage() -> impl IntoView {
     });
     let visible = Memo::new(move |_| {
         let v = view_state.get();
-        store.rows.with(|rows| v.apply(rows))
+        store.account_rows.with(|rows| v.apply(rows))
     });
-    let counts = Memo::new(move |_| store.rows.with(|r| Counts::of(r)));
+    let counts = Memo::new(move |_| store.account_rows.with(|r| Counts::of(r)));
     let svms = Memo::new(move |_| {
-        store.rows.with(|r| {
+        store.account_rows.with(|r| {
             let mut s: Vec<String> = r.iter().map(|x| x.svm.clone()).collect();
             s.sort();
             s.dedup();
@@ -103,7 +101,7 @@ pub fn AccountsPage() -> impl IntoView {
 
     let open_review = move |c: AccountChange| {
         let sel = selected.get_untracked();
-        let r = store.rows.with_untracked(|rows| {
+        let r = store.account_rows.with_untracked(|rows| {
             let chosen: Vec<&rows::AccountRow> = rows
                 .iter()
                 .filter(|r| sel.contains(&(r.owner_uuid.clone(), r.name.clone())))
@@ -156,7 +154,7 @@ pub fn AccountsPage() -> impl IntoView {
                     on_settle: Rc::new(move |it: &BulkItem, st: &RowState| {
                         if let RowState::Done { .. } = st {
                             // Show the change in the table as the cluster now has it.
-                            if let Some(mut row) = store.row(&it.owner_uuid, &it.name) {
+                            if let Some(mut row) = store.account_row(&it.owner_uuid, &it.name) {
                                 if let Some(apps) = &it.patch.applications {
                                     row.account.applications = apps.clone();
                                 }
@@ -180,7 +178,7 @@ pub fn AccountsPage() -> impl IntoView {
         selected.set(HashSet::new());
     };
 
-    let progress = move || match store.load.get() {
+    let progress = move || match store.accounts_load() {
         Load::Loading => Some(
             view! { <div class="loading" role="status"><p>"Loading the accounts…"</p></div> }
                 .into_any(),
@@ -203,7 +201,7 @@ pub fn AccountsPage() -> impl IntoView {
                 <A href="/profiles" attr:class="button">"TOTP profiles"</A>
                 <A href="/history" attr:class="button">"History"</A>
                 <button type="button" class="button" on:click=move |_| store.reload()
-                    disabled=move || store.load.get() == Load::Loading>"Reload"</button>
+                    disabled=move || store.accounts_load() == Load::Loading>"Reload"</button>
             </div>
         </div>
         <ul class="counts" aria-label="Accounts by TOTP state">
@@ -235,7 +233,7 @@ pub fn AccountsPage() -> impl IntoView {
             </li>
         </ul>
         {progress}
-        {move || store.profiles_failed.get().map(|e| {
+        {move || store.profiles_failed().map(|e| {
             let (m, _) = e.explain();
             view! { <p class="note">"The TOTP profiles could not be read, so accounts that require TOTP show as not enrolled. " {m}</p> }
         })}
@@ -299,7 +297,7 @@ pub fn AccountsPage() -> impl IntoView {
                 <button type="button" class="button" id="select-shown"
                     disabled=move || visible.with(Vec::is_empty)
                     on:click=move |_| {
-                        let ids: Vec<(String, String)> = visible.with_untracked(|v| store.rows.with_untracked(|rows| v.iter().map(|&i| (rows[i].owner_uuid.clone(), rows[i].name.clone())).collect()));
+                        let ids: Vec<(String, String)> = visible.with_untracked(|v| store.account_rows.with_untracked(|rows| v.iter().map(|&i| (rows[i].owner_uuid.clone(), rows[i].name.clone())).collect()));
                         selected.update(|s| s.extend(ids));
                     }>{move || format!("Select the {} shown", visible.with(Vec::len))}</button>
                 <button type="button" class="button" disabled=move || selected.with(HashSet::is_empty)
@@ -363,7 +361,7 @@ pub fn AccountsPage() -> impl IntoView {
         <p class="muted table-summary" aria-live="polite">
             {move || {
                 let shown = visible.with(Vec::len);
-                let all = store.rows.with(Vec::len);
+                let all = store.account_rows.with(Vec::len);
                 if shown == all { format!("{all} accounts") } else { format!("{shown} of {all} accounts match") }
             }}
         </p>
@@ -391,7 +389,7 @@ pub fn AccountsPage() -> impl IntoView {
                         each=move || {
                             let (a, b) = window.get();
                             // The row's state is part of the key, so a changed account is drawn again.
-                            visible.with(|v| store.rows.with(|rows| (a..b).map(|pos| {
+                            visible.with(|v| store.account_rows.with(|rows| (a..b).map(|pos| {
                                 let i = v[pos];
                                 let stamp = rows.get(i).map(|r| format!("{}|{}|{}", r.totp.slug(), r.locked, r.ssh_with_second())).unwrap_or_default();
                                 (pos, i, stamp)
@@ -399,7 +397,7 @@ pub fn AccountsPage() -> impl IntoView {
                         }
                         key=|(pos, i, stamp)| (*pos, *i, stamp.clone())
                         children=move |(pos, i, _)| {
-                            let row = store.rows.with_untracked(|r| r.get(i).cloned());
+                            let row = store.account_rows.with_untracked(|r| r.get(i).cloned());
                             row.map(|r| {
                                 let id = (r.owner_uuid.clone(), r.name.clone());
                                 let id2 = id.clone();
@@ -439,8 +437,8 @@ pub fn AccountsPage() -> impl IntoView {
                     }></tr>
                 </tbody>
             </table>
-            <Show when=move || store.load.get() == Load::Done && visible.with(Vec::is_empty)>
-                <p class="empty">{move || if store.rows.with(Vec::is_empty) { "No accounts are visible to this session." } else { "No account matches these filters." }}</p>
+            <Show when=move || store.accounts_load() == Load::Done && visible.with(Vec::is_empty)>
+                <p class="empty">{move || if store.account_rows.with(Vec::is_empty) { "No accounts are visible to this session." } else { "No account matches these filters." }}</p>
             </Show>
         </div>
     }

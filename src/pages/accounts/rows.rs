@@ -5,7 +5,9 @@
 use std::collections::HashMap;
 
 use ontap_model::account_change::{AccountChange, AccountPatch, Refusal};
-use ontap_model::{Account, Totp};
+use ontap_model::Account;
+
+use crate::pages::profiles::table::{Row, Status};
 
 /// Where an account stands with TOTP.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -93,15 +95,16 @@ impl AccountRow {
     }
 }
 
-/// The profiles' enabled flags by (owner UUID, account name).
-pub fn profile_index(profiles: &[Totp]) -> HashMap<(String, String), Option<bool>> {
-    profiles
-        .iter()
-        .filter_map(|t| {
-            Some((
-                (t.owner_uuid()?.to_owned(), t.account_name()?.to_owned()),
-                t.enabled,
-            ))
+/// The profiles' enabled flags by (owner UUID in lower case, account name), from the profile
+/// table's rows (its not-enrolled rows are accounts, not profiles).
+pub fn profile_index(rows: &[Row]) -> HashMap<(String, String), Option<bool>> {
+    rows.iter()
+        .filter(|r| r.status != Status::NotEnrolled)
+        .map(|r| {
+            (
+                (r.owner_uuid.to_lowercase(), r.account.clone()),
+                r.enabled(),
+            )
         })
         .collect()
 }
@@ -153,13 +156,10 @@ pub fn row_of(a: &Account, profiles: &HashMap<(String, String), Option<bool>>) -
     }
 }
 
-/// Joins accounts with profiles (profile keys compared with the owner UUID in lower case).
-pub fn join(accounts: &[Account], profiles: &[Totp]) -> Vec<AccountRow> {
-    let mut idx = profile_index(profiles);
-    idx = idx
-        .into_iter()
-        .map(|((o, n), e)| ((o.to_lowercase(), n), e))
-        .collect();
+/// Every account with its TOTP state, from the profile table's rows (profile keys compared
+/// with the owner UUID in lower case).
+pub fn join_accounts(accounts: &[Account], rows: &[Row]) -> Vec<AccountRow> {
+    let idx = profile_index(rows);
     accounts.iter().map(|a| row_of(a, &idx)).collect()
 }
 

@@ -15,6 +15,10 @@ use crate::api::accounts::ACCOUNTS_PATH;
 use crate::api::identity::exact;
 use crate::api::{totps, ApiError, Client};
 use crate::session::SessionCtx;
+use crate::store::{AccountsState, ProfileStore, Progress};
+
+/// How long the check waits for a view to start loading the session's profiles.
+const GRACE: std::time::Duration = std::time::Duration::from_millis(1000);
 
 /// `Some(true)`: the account has no enabled profile; `None`: not known (yet).
 #[derive(Clone, Copy)]
@@ -23,23 +27,70 @@ pub struct EnrollState {
 }
 
 impl EnrollState {
-    /// Provided by the page shell (one per session); starts the check.
+    /// Provided by the page shell (one per session); starts the check once the session's
+    /// profiles and accounts are loaded (or not loading): the listing of accounts costs the
+    /// cluster a pass over every account, and the banner's action can wait for the table,
+    /// which cannot (issue 9). With the accounts listed, the account's SSH second factor is
+    /// read from the list instead of asked again.
     pub fn provide() -> EnrollState {
         let state = EnrollState {
             needed: RwSignal::new(None),
         };
         provide_context(state);
         let session = SessionCtx::use_ctx();
+        let store = use_context::<ProfileStore>();
         if let (Some(me), Some(client)) = (Me::of(&session), session.client()) {
-            spawn_local(async move {
-                if let Ok((own, _)) = totps::own(&client, &me.account, me.svm.as_deref()).await {
-                    let missing = own.is_none_or(|t| t.enabled == Some(false));
-                    let required = if missing {
-                        requires_totp(&client, &me).await.unwrap_or(true)
-                    } else {
-                        false
-                    };
-                    state.needed.try_set(Some(missing && required));
+            let me = StoredValue::new(me);
+            let check = move || {
+                let me = me.get_value();
+                let listed = store.and_then(|s| {
+                    (s.accounts.get_untracked() == AccountsState::Read).then(|| {
+                        s.account_list.with_untracked(|all| {
+                            required(
+                                all.iter().filter(|a| {
+                                    a.name.as_deref() == Some(me.account.as_str())
+                                        && me
+                                            .svm
+                                            .as_deref()
+                                            .is_none_or(|svm| a.owner_name() == Some(svm))
+                                }),
+                                &me,
+                            )
+                        })
+                    })
+                });
+                let client = client.clone();
+                spawn_local(async move {
+                    if let Ok((own, _)) = totps::own(&client, &me.account, me.svm.as_deref()).await
+                    {
+                        let missing = own.is_none_or(|t| t.enabled == Some(false));
+                        let required = if !missing {
+                            false
+                        } else if let Some(r) = listed {
+                            r
+                        } else {
+                            requires_totp(&client, &me).await.unwrap_or(true)
+                        };
+                        state.needed.try_set(Some(missing && required));
+                    }
+                });
+            };
+            // The view that loads the store (the profile table, the landing page) starts
+            // after this; a session that shows none of them waits this long at most.
+            let grace = RwSignal::new(true);
+            set_timeout(move || _ = grace.try_set(false), GRACE);
+            let started = StoredValue::new(false);
+            Effect::new(move || {
+                let loading = store.is_some_and(|s| match s.progress.get() {
+                    Progress::Idle => grace.get(),
+                    Progress::Loading { .. } => true,
+                    Progress::Done | Progress::Failed(_) => {
+                        s.accounts.get() == AccountsState::Loading
+                    }
+                });
+                if !loading && !started.get_value() {
+                    started.set_value(true);
+                    check();
                 }
             });
         }
@@ -74,11 +125,15 @@ async fn requires_totp(client: &Client, me: &Me) -> Result<bool, ApiError> {
     let c: Collection<Account> = client
         .get(&format!("{ACCOUNTS_PATH}{}", q.to_query_string()))
         .await?;
-    // A cluster-scoped account is the one of that name with cluster scope.
-    Ok(c.records
-        .iter()
+    Ok(required(c.records.iter(), me))
+}
+
+/// Whether SSH asks TOTP of the account among `records` (those called by its name; a
+/// cluster-scoped account is the one of that name with cluster scope).
+fn required<'a>(records: impl Iterator<Item = &'a Account>, me: &Me) -> bool {
+    records
         .filter(|a| me.svm.is_some() || a.scope != Some(ontap_model::Scope::Svm))
-        .any(Account::requires_totp))
+        .any(Account::requires_totp)
 }
 
 /// The banner's action, shown while the account has no enabled profile.

@@ -18,7 +18,7 @@ use ontap_model::bulk::{plan, Action, Plan, Planned, Skipped, Target};
 use ontap_model::{Comment, Known, TotpKey, TotpPatch};
 
 use crate::api::{totps, ApiError};
-use crate::bulk::{BulkProgress, FailKind, Ops, Phase, RowState, Runner};
+use crate::bulk::{BulkProgress, FailKind, Ops, Phase, RowState, Runner, WindowedTable};
 use crate::changelog::{ChangeLog, Outcome};
 use crate::components::CopyButton;
 use crate::session::SessionCtx;
@@ -226,6 +226,8 @@ fn SetupView() -> impl IntoView {
     };
 
     let script = Signal::derive(move || the_plan.with(Plan::cli_script));
+    let changes_shown = Memo::new(move |_| (0..the_plan.with(|p| p.changes.len())).collect::<Vec<_>>());
+    let skipped_shown = Memo::new(move |_| (0..the_plan.with(|p| p.skipped.len())).collect::<Vec<_>>());
     let caveats = move || {
         let mut v: Vec<&'static str> = the_plan.with(|p| {
             p.changes
@@ -324,36 +326,39 @@ fn SetupView() -> impl IntoView {
                     </ul>
                     <details class="bulk-list">
                         <summary>{move || format!("The {} skipped profiles", the_plan.with(|p| p.skipped.len()))}</summary>
-                        <div class="bulk-list-scroll" tabindex="0" role="region" aria-label="Skipped profiles">
-                            <table class="table">
-                                <thead><tr><th scope="col">"Account"</th><th scope="col">"SVM"</th><th scope="col">"Why"</th></tr></thead>
-                                <tbody>
-                                    {move || the_plan.with(|p| p.skipped.iter().map(|s| view! {
-                                        <tr><td>{s.target.key.account.to_string()}</td><td>{s.target.svm.clone()}</td><td>{s.reason.message()}</td></tr>
-                                    }).collect_view())}
-                                </tbody>
-                            </table>
-                        </div>
+                        <WindowedTable label="Skipped profiles" class="bulk-list-scroll"
+                            columns=vec![("Account", "col-b-account"), ("SVM", "col-b-svm"), ("Why", "col-b-why")]
+                            shown=skipped_shown
+                            render_row=move |pos, i| {
+                                let cell = move |f: fn(&Skipped) -> String| move || the_plan.with(|p| p.skipped.get(i).map(f).unwrap_or_default());
+                                let why = cell(|s| s.reason.message().to_owned());
+                                view! {
+                                    <tr aria-rowindex=pos + 2>
+                                        <td title=cell(|s| s.target.key.account.to_string())>{cell(|s| s.target.key.account.to_string())}</td>
+                                        <td>{cell(|s| s.target.svm.clone())}</td>
+                                        <td title=why>{why}</td>
+                                    </tr>
+                                }
+                            } />
                     </details>
                 </Show>
                 <Show when=move || the_plan.with(|p| !p.changes.is_empty())>
                     <details class="bulk-list">
                         <summary>{move || format!("The {} changes", the_plan.with(|p| p.changes.len()))}</summary>
-                        <div class="bulk-list-scroll" tabindex="0" role="region" aria-label="Profiles that will change">
-                            <table class="table">
-                                <thead><tr><th scope="col">"Account"</th><th scope="col">"SVM"</th><th scope="col">"Now"</th><th scope="col">"After"</th></tr></thead>
-                                <tbody>
-                                    {move || the_plan.with(|p| p.changes.iter().map(|c| view! {
-                                        <tr>
-                                            <td>{c.target.key.account.to_string()}</td>
-                                            <td>{c.target.svm.clone()}</td>
-                                            <td>{now_text(c)}</td>
-                                            <td>{after_text(c)}</td>
-                                        </tr>
-                                    }).collect_view())}
-                                </tbody>
-                            </table>
-                        </div>
+                        <WindowedTable label="Profiles that will change" class="bulk-list-scroll"
+                            columns=vec![("Account", "col-b-account"), ("SVM", "col-b-svm"), ("Now", "col-b-now"), ("After", "col-b-after")]
+                            shown=changes_shown
+                            render_row=move |pos, i| {
+                                let cell = move |f: fn(&Planned) -> String| move || the_plan.with(|p| p.changes.get(i).map(f).unwrap_or_default());
+                                view! {
+                                    <tr aria-rowindex=pos + 2>
+                                        <td title=cell(|c| c.target.key.account.to_string())>{cell(|c| c.target.key.account.to_string())}</td>
+                                        <td>{cell(|c| c.target.svm.clone())}</td>
+                                        <td title=cell(now_text)>{cell(now_text)}</td>
+                                        <td title=cell(after_text)>{cell(after_text)}</td>
+                                    </tr>
+                                }
+                            } />
                     </details>
                     <div class="bulk-cli">
                         <div class="bulk-cli-head">
@@ -583,6 +588,21 @@ fn RunView(run: ProfileRun) -> impl IntoView {
         bulk.selected.set(HashSet::new());
     };
     let items = StoredValue::new(runner.items());
+    let total = runner.tally.get_untracked().total;
+    // The rows listed: all, or only the failed and not sent (re-read as rows settle).
+    let shown = Memo::new(move |_| {
+        if only_problems.get() {
+            runner.rows.with_value(|rows| {
+                rows.iter()
+                    .enumerate()
+                    .filter(|(_, r)| r.with(|s| matches!(s, RowState::Failed { .. } | RowState::NotSent)))
+                    .map(|(i, _)| i)
+                    .collect::<Vec<_>>()
+            })
+        } else {
+            (0..total).collect()
+        }
+    });
     view! {
         <p class="back"><A href="/profiles">"← Back to the table"</A></p>
         <h1>{title}</h1>
@@ -602,39 +622,27 @@ fn RunView(run: ProfileRun) -> impl IntoView {
                 <label for="bulk-only-problems">"Show only failed and not sent"</label>
             </div>
         </div>
-        <div class="bulk-results-scroll" tabindex="0" role="region" aria-label="Result per profile">
-            <table class="table bulk-results">
-                <thead>
-                    <tr>
-                        <th scope="col">"Account"</th>
-                        <th scope="col">"SVM"</th>
-                        <th scope="col">"Outcome"</th>
-                        <th scope="col">"Code"</th>
-                        <th scope="col">"Message"</th>
+        <WindowedTable label="Result per profile" class="bulk-results-scroll"
+            columns=vec![("Account", "col-b-account"), ("SVM", "col-b-svm"), ("Outcome", "col-b-outcome"), ("Code", "col-b-code"), ("Message", "col-b-message")]
+            shown=shown
+            render_row=move |pos, i| {
+                let Some((account, svm)) = items.with_value(|its| its.get(i).map(|it| (it.target.key.account.to_string(), it.target.svm.clone()))) else {
+                    return None;
+                };
+                let sig = runner.rows.with_value(|rows| rows.get(i).copied())?;
+                let detail = move || sig.with(RowState::detail);
+                let (data_account, title) = (account.clone(), account.clone());
+                Some(view! {
+                    <tr class="bulk-row" aria-rowindex=pos + 2 data-account=data_account
+                        data-outcome=move || sig.with(|s| s.outcome())>
+                        <td title=title>{account}</td>
+                        <td>{svm}</td>
+                        <td><span class=move || format!("badge bulk-{}", sig.with(|s| outcome_class(s)))>{move || sig.with(|s| s.outcome())}</span></td>
+                        <td class="mono">{move || sig.with(|s| s.code().unwrap_or("").to_owned())}</td>
+                        <td title=detail>{detail}</td>
                     </tr>
-                </thead>
-                <tbody>
-                    {move || items.with_value(|its| runner.rows.with_value(|rows| {
-                        its.iter().zip(rows.iter().copied()).map(|(it, sig)| {
-                            let account = it.target.key.account.to_string();
-                            let svm = it.target.svm.clone();
-                            let data_account = account.clone();
-                            view! {
-                                <tr class="bulk-row" data-account=data_account
-                                    data-outcome=move || sig.with(|s| s.outcome())
-                                    hidden=move || only_problems.get() && !sig.with(|s| matches!(s, RowState::Failed { .. } | RowState::NotSent))>
-                                    <td>{account}</td>
-                                    <td>{svm}</td>
-                                    <td><span class=move || format!("badge bulk-{}", sig.with(|s| outcome_class(s)))>{move || sig.with(|s| s.outcome())}</span></td>
-                                    <td class="mono">{move || sig.with(|s| s.code().unwrap_or("").to_owned())}</td>
-                                    <td>{move || sig.with(RowState::detail)}</td>
-                                </tr>
-                            }
-                        }).collect_view()
-                    }))}
-                </tbody>
-            </table>
-        </div>
+                })
+            } />
         {move || (phase.get() == Phase::Finished).then(|| view! {
             <p class="note">"Every row is in the session's " <A href="/changes">"change log"</A> " too."</p>
         })}

@@ -148,6 +148,15 @@ impl Row {
         (&self.owner_uuid, &self.account)
     }
 
+    /// The profile's `enabled` as listed (`None`: not sent, or not a profile).
+    pub fn enabled(&self) -> Option<bool> {
+        match self.status {
+            Status::Enabled => Some(true),
+            Status::Disabled => Some(false),
+            Status::NotEnrolled | Status::Unknown => None,
+        }
+    }
+
     pub fn scope_label(&self) -> &'static str {
         self.scope.as_ref().map(Scope::as_str).unwrap_or("")
     }

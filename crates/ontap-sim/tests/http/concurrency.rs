@@ -98,3 +98,76 @@ fn concurrent_creates_of_one_profile_make_exactly_one() {
     statuses.sort();
     assert_eq!(statuses, [201, 409, 409, 409, 409, 409, 409, 409]);
 }
+
+/// `--latency-ms` delays each answer on its own: concurrent requests wait their latency side by
+/// side (no lock is held while waiting), as a cluster's answers would, so a client with N
+/// requests in flight gets about N answers per latency period. Eight PATCHes to eight profiles
+/// and eight reads at once, 300 ms each, all answered within two latency periods (serialised,
+/// they would take 16 × 300 ms).
+#[test]
+fn latency_does_not_serialise_concurrent_requests() {
+    const LATENCY_MS: u64 = 300;
+    let sim = Sim::start(Config {
+        latency_ms: LATENCY_MS,
+        profiles: 8,
+        seed: 3,
+        ..Config::ephemeral()
+    });
+    let addr = sim.bg.addr;
+    let generated: Vec<String> = sim
+        .bg
+        .state
+        .totps()
+        .into_iter()
+        .filter_map(|t| {
+            let account = t.account_name()?.to_owned();
+            let owner = t.owner_uuid()?.to_owned();
+            account
+                .starts_with("user0")
+                .then(|| profile_path(&owner, &account))
+        })
+        .collect();
+    assert_eq!(generated.len(), 8, "{generated:?}");
+    let started = std::time::Instant::now();
+    let writes = generated.iter().enumerate().map(|(i, path)| {
+        let path = path.clone();
+        std::thread::spawn(move || {
+            let body = format!(r#"{{"comment": "side by side {i}"}}"#);
+            let t = std::time::Instant::now();
+            let status = send(addr, "PATCH", &path, Some(("admin", PASSWORD)), Some(&body)).status;
+            (status, t.elapsed())
+        })
+    });
+    let reads = (0..8).map(|_| {
+        std::thread::spawn(move || {
+            let t = std::time::Instant::now();
+            let status = send(addr, "GET", "/api/cluster", Some(("admin", PASSWORD)), None).status;
+            (status, t.elapsed())
+        })
+    });
+    let handles: Vec<_> = writes.chain(reads).collect();
+    for h in handles {
+        let (status, took) = h.join().unwrap();
+        assert_eq!(status, 200);
+        assert!(
+            took >= std::time::Duration::from_millis(LATENCY_MS),
+            "answered in {took:?}, before the latency"
+        );
+    }
+    let all = started.elapsed();
+    assert!(
+        all < std::time::Duration::from_millis(2 * LATENCY_MS),
+        "16 requests at once took {all:?}: the latency is served one request at a time"
+    );
+    for (i, path) in generated.iter().enumerate() {
+        let account = path.rsplit('/').next().unwrap();
+        let t = sim
+            .bg
+            .state
+            .totps()
+            .into_iter()
+            .find(|t| t.account_name() == Some(account))
+            .unwrap();
+        assert_eq!(t.comment.as_deref(), Some(format!("side by side {i}").as_str()));
+    }
+}

@@ -60,7 +60,12 @@ WASM_OPT_ARGS = ["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-i
 
 
 def tool(name):
-    path = shutil.which(name)
+    """A build tool: the project's own (.tools/, by the bootstrap) first, then cargo's, then PATH."""
+    cargo_bin = os.path.join(os.environ.get("CARGO_HOME") or os.path.expanduser("~/.cargo"), "bin")
+    where = os.pathsep.join(
+        [os.path.join(ROOT, ".tools", "node_modules", ".bin"), cargo_bin, os.environ.get("PATH", "")]
+    )
+    path = shutil.which(name, path=where)
     if path is None:
         fail(f"{name} is missing: run scripts/bootstrap.sh (make bootstrap)")
     return path

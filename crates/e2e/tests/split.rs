@@ -1,0 +1,104 @@
+//! The page in two parts (release builds; docs/deployment.md, "The page in two parts"): the
+//! first load is the sign-in screen, the signed-in page's module and stylesheet come after the
+//! form is interactive, and a second part that does not arrive is explained, sends nothing to
+//! the cluster and is fetched again on the next click. Needs the built page (`make dist`).
+
+use anyhow::{ensure, Context, Result};
+use e2e::Harness;
+use serde_json::{json, Value};
+
+/// Every resource the page fetched: path and start time (ms since navigation start), with the
+/// `totp-admin:interactive` mark's time.
+async fn timeline(h: &Harness) -> Result<(f64, Vec<(String, f64)>)> {
+    let v: Value = serde_json::from_str(
+        &h.eval_string(
+            "const m = performance.getEntriesByName('totp-admin:interactive', 'mark')[0];
+             return JSON.stringify({ mark: m ? m.startTime : null,
+               res: performance.getEntriesByType('resource')
+                 .map(e => [new URL(e.name).pathname, e.startTime]) });",
+        )
+        .await?,
+    )?;
+    let mark = v["mark"].as_f64().context("no totp-admin:interactive mark")?;
+    let res = v["res"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| Some((e[0].as_str()?.to_owned(), e[1].as_f64()?)))
+        .collect();
+    Ok((mark, res))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sign_in_screen_loads_alone_and_a_missing_second_part_is_explained() -> Result<()> {
+    let h = Harness::start().await?;
+    let dist = e2e::dist_dir();
+    let names: Vec<String> = std::fs::read_dir(&dist)?
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .collect();
+    ensure!(
+        names
+            .iter()
+            .any(|n| n.starts_with("split_shell-") && n.ends_with(".wasm")),
+        "{} is not a split build: {names:?}",
+        dist.display()
+    );
+
+    // The second part and the later stylesheet do not arrive (as when the connection drops).
+    h.cdp("Network.enable", json!({})).await?;
+    h.cdp(
+        "Network.setBlockedURLs",
+        json!({ "urls": ["*split_shell-*", "*later-*.css"] }),
+    )
+    .await?;
+    h.goto("/").await?;
+    h.sign_in("admin").await?;
+    h.wait_text(".notice-error", "did not arrive from the web server")
+        .await?;
+    h.screenshot("split-second-part-missing").await?;
+    ensure!(
+        h.requests().is_empty(),
+        "nothing may reach the cluster before the sign-in code has arrived: {:?}",
+        h.requests()
+    );
+
+    // The connection is back: the same click signs in (a failed load is not kept).
+    h.cdp("Network.setBlockedURLs", json!({ "urls": [] }))
+        .await?;
+    h.click_button("Sign in").await?;
+    h.wait_css("table a").await?;
+    h.wait_text(".banner-user", "admin").await?;
+
+    // The first load (before the form was interactive) was the sign-in screen; the signed-in
+    // page came after, and its stylesheet applies (the table's header cells are sticky).
+    let (mark, res) = timeline(&h).await?;
+    let at = |pred: &dyn Fn(&str) -> bool| -> Vec<f64> {
+        res.iter()
+            .filter(|(p, _)| pred(p))
+            .map(|(_, t)| *t)
+            .collect()
+    };
+    let main_wasm = at(&|p| p.ends_with("_bg.wasm"));
+    ensure!(
+        main_wasm.len() == 1 && main_wasm[0] < mark,
+        "the sign-in module before the mark ({mark:.0} ms): {res:?}"
+    );
+    let shell = at(&|p| p.contains("/split_shell-"));
+    ensure!(
+        !shell.is_empty() && shell.iter().all(|t| *t >= mark),
+        "the signed-in page's module only after the mark ({mark:.0} ms): {res:?}"
+    );
+    let later = at(&|p| p.contains("/later-") && p.ends_with(".css"));
+    ensure!(
+        !later.is_empty() && later.iter().all(|t| *t >= mark),
+        "the signed-in page's stylesheet only after the mark: {res:?}"
+    );
+    let position = h
+        .eval_string("return getComputedStyle(document.querySelector('.table-fixed thead th')).position;")
+        .await?;
+    ensure!(
+        position == "sticky",
+        "the later stylesheet applies to the table (th position {position:?})"
+    );
+    h.close().await
+}

@@ -411,14 +411,16 @@ async fn fetch(
             .map_err(|_| ())?;
         let status = resp.status();
         let date = resp.headers().get("Date").ok().flatten();
-        let text = JsFuture::from(resp.text().map_err(|_| ())?)
+        // The body's bytes copied into wasm as they are: `text()` would decode the UTF-8 to
+        // a JS string and the copy into wasm encode it back, two passes over listings of
+        // several megabytes (issue 9). Invalid UTF-8 is replaced, as `text()` does.
+        let bytes = JsFuture::from(resp.array_buffer().map_err(|_| ())?)
             .await
             .map_err(|_| ())?;
-        Ok::<Answer, ()>(Answer {
-            status,
-            body: text.as_string().unwrap_or_default(),
-            date,
-        })
+        let bytes = js_sys::Uint8Array::new(&bytes).to_vec();
+        let body = String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        Ok::<Answer, ()>(Answer { status, body, date })
     }
     .await;
 

@@ -5,5 +5,6 @@ pub mod changes;
 pub mod connect;
 pub mod enroll;
 pub mod history;
+pub mod listing;
 pub mod profile;
 pub mod profiles;

@@ -409,7 +409,11 @@ async fn faults_end_done_or_failed_and_retry_brings_them_home() -> Result<()> {
         .await?
         .click()
         .await?;
-    let only: BTreeSet<String> = result_rows(&h).await?.into_iter().map(|(a, _, _)| a).collect();
+    let only: BTreeSet<String> = result_rows(&h)
+        .await?
+        .into_iter()
+        .map(|(a, _, _)| a)
+        .collect();
     ensure!(
         only == failed,
         "the problem filter lists {} rows for {} failed",

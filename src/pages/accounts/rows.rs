@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use ontap_model::account_change::{AccountChange, AccountPatch, Refusal};
 use ontap_model::Account;
 
+use crate::pages::listing::{filter_sort, needle, nonempty, Common};
 use crate::pages::profiles::table::{Row, Status};
 
 /// Where an account stands with TOTP.
@@ -234,46 +235,36 @@ impl Default for ViewState {
 
 impl ViewState {
     pub fn from_params(get: impl Fn(&str) -> Option<String>) -> ViewState {
-        let d = ViewState::default();
-        let nonempty = |k: &str| get(k).filter(|v| !v.is_empty());
+        let c = Common::read(&get, SortKey::from_slug, ViewState::default().sort);
         ViewState {
-            text: get("q").unwrap_or_default(),
-            svm: nonempty("svm"),
-            totp: nonempty("totp").and_then(|s| TotpState::from_slug(&s)),
-            locked: match nonempty("locked").as_deref() {
+            text: c.text,
+            svm: c.svm,
+            totp: nonempty(&get, "totp").and_then(|s| TotpState::from_slug(&s)),
+            locked: match nonempty(&get, "locked").as_deref() {
                 Some("yes") => Some(true),
                 Some("no") => Some(false),
                 _ => None,
             },
-            sort: nonempty("sort")
-                .and_then(|s| SortKey::from_slug(&s))
-                .unwrap_or(d.sort),
-            desc: get("dir").as_deref() == Some("desc"),
+            sort: c.sort,
+            desc: c.desc,
         }
     }
 
     pub fn to_query(&self) -> String {
-        let d = ViewState::default();
-        let mut q = ontap_model::Query::new();
-        if !self.text.is_empty() {
-            q = q.param("q", &self.text);
-        }
-        if let Some(s) = &self.svm {
-            q = q.param("svm", s);
-        }
-        if let Some(t) = self.totp {
-            q = q.param("totp", t.slug());
-        }
-        if let Some(l) = self.locked {
-            q = q.param("locked", if l { "yes" } else { "no" });
-        }
-        if self.sort != d.sort {
-            q = q.param("sort", self.sort.slug());
-        }
-        if self.desc {
-            q = q.param("dir", "desc");
-        }
-        q.to_query_string()
+        let c = Common {
+            text: self.text.clone(),
+            svm: self.svm.clone(),
+            sort: self.sort,
+            desc: self.desc,
+        };
+        c.to_query(
+            &[
+                ("totp", self.totp.map(TotpState::slug)),
+                ("locked", self.locked.map(|l| if l { "yes" } else { "no" })),
+            ],
+            SortKey::slug,
+            ViewState::default().sort,
+        )
     }
 
     pub fn matches(&self, r: &AccountRow, needle: &str) -> bool {
@@ -285,30 +276,21 @@ impl ViewState {
 
     /// Indices of the matching rows in the chosen order (ties: SVM, then name).
     pub fn apply(&self, rows: &[AccountRow]) -> Vec<usize> {
-        let needle = self.text.trim().to_lowercase();
-        let mut idx: Vec<usize> = (0..rows.len())
-            .filter(|&i| self.matches(&rows[i], &needle))
-            .collect();
-        idx.sort_by(|&a, &b| {
-            let (x, y) = (&rows[a], &rows[b]);
-            let primary = match self.sort {
+        let needle = needle(&self.text);
+        filter_sort(
+            rows,
+            |r| self.matches(r, &needle),
+            self.desc,
+            |x, y| match self.sort {
                 SortKey::Name => x.name.to_lowercase().cmp(&y.name.to_lowercase()),
                 SortKey::Svm => x.svm.cmp(&y.svm),
                 SortKey::Role => x.role.cmp(&y.role),
                 SortKey::Locked => y.locked.cmp(&x.locked),
                 SortKey::Ssh => x.ssh_with_second().cmp(&y.ssh_with_second()),
                 SortKey::Totp => x.totp.cmp(&y.totp),
-            };
-            let primary = if self.desc {
-                primary.reverse()
-            } else {
-                primary
-            };
-            primary
-                .then_with(|| x.svm.cmp(&y.svm))
-                .then_with(|| x.name.cmp(&y.name))
-        });
-        idx
+            },
+            |x, y| x.svm.cmp(&y.svm).then_with(|| x.name.cmp(&y.name)),
+        )
     }
 }
 

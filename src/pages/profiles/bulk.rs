@@ -226,8 +226,10 @@ fn SetupView() -> impl IntoView {
     };
 
     let script = Signal::derive(move || the_plan.with(Plan::cli_script));
-    let changes_shown = Memo::new(move |_| (0..the_plan.with(|p| p.changes.len())).collect::<Vec<_>>());
-    let skipped_shown = Memo::new(move |_| (0..the_plan.with(|p| p.skipped.len())).collect::<Vec<_>>());
+    let changes_shown =
+        Memo::new(move |_| (0..the_plan.with(|p| p.changes.len())).collect::<Vec<_>>());
+    let skipped_shown =
+        Memo::new(move |_| (0..the_plan.with(|p| p.skipped.len())).collect::<Vec<_>>());
     let caveats = move || {
         let mut v: Vec<&'static str> = the_plan.with(|p| {
             p.changes
@@ -595,7 +597,9 @@ fn RunView(run: ProfileRun) -> impl IntoView {
             runner.rows.with_value(|rows| {
                 rows.iter()
                     .enumerate()
-                    .filter(|(_, r)| r.with(|s| matches!(s, RowState::Failed { .. } | RowState::NotSent)))
+                    .filter(|(_, r)| {
+                        r.with(|s| matches!(s, RowState::Failed { .. } | RowState::NotSent))
+                    })
                     .map(|(i, _)| i)
                     .collect::<Vec<_>>()
             })

@@ -3,6 +3,8 @@
 
 use ontap_model::{Account, Scope, Totp, TotpKey, TotpPatch};
 
+use crate::pages::listing::{filter_sort, needle, nonempty, Common};
+
 /// What a row stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Status {
@@ -251,43 +253,33 @@ impl Default for ViewState {
 impl ViewState {
     /// Reads the state from query parameters (unknown values fall back to the defaults).
     pub fn from_params(get: impl Fn(&str) -> Option<String>) -> ViewState {
-        let d = ViewState::default();
-        let nonempty = |k: &str| get(k).filter(|v| !v.is_empty());
+        let c = Common::read(&get, SortKey::from_slug, ViewState::default().sort);
         ViewState {
-            text: get("q").unwrap_or_default(),
-            svm: nonempty("svm"),
-            scope: nonempty("scope").filter(|s| s == "cluster" || s == "svm"),
-            status: nonempty("status").and_then(|s| Status::from_slug(&s)),
-            sort: nonempty("sort")
-                .and_then(|s| SortKey::from_slug(&s))
-                .unwrap_or(d.sort),
-            desc: get("dir").as_deref() == Some("desc"),
+            text: c.text,
+            svm: c.svm,
+            scope: nonempty(&get, "scope").filter(|s| s == "cluster" || s == "svm"),
+            status: nonempty(&get, "status").and_then(|s| Status::from_slug(&s)),
+            sort: c.sort,
+            desc: c.desc,
         }
     }
 
     /// The query string for this state (`?q=...`), only what differs from the default.
     pub fn to_query(&self) -> String {
-        let d = ViewState::default();
-        let mut q = ontap_model::Query::new();
-        if !self.text.is_empty() {
-            q = q.param("q", &self.text);
-        }
-        if let Some(s) = &self.svm {
-            q = q.param("svm", s);
-        }
-        if let Some(s) = &self.scope {
-            q = q.param("scope", s);
-        }
-        if let Some(s) = self.status {
-            q = q.param("status", s.slug());
-        }
-        if self.sort != d.sort {
-            q = q.param("sort", self.sort.slug());
-        }
-        if self.desc {
-            q = q.param("dir", "desc");
-        }
-        q.to_query_string()
+        let c = Common {
+            text: self.text.clone(),
+            svm: self.svm.clone(),
+            sort: self.sort,
+            desc: self.desc,
+        };
+        c.to_query(
+            &[
+                ("scope", self.scope.as_deref()),
+                ("status", self.status.map(Status::slug)),
+            ],
+            SortKey::slug,
+            ViewState::default().sort,
+        )
     }
 
     pub fn matches(&self, row: &Row, needle: &str) -> bool {
@@ -299,31 +291,22 @@ impl ViewState {
 
     /// Indices of the rows that match, in the chosen order (ties broken by SVM then account).
     pub fn apply(&self, rows: &[Row]) -> Vec<usize> {
-        let needle = self.text.trim().to_lowercase();
-        let mut idx: Vec<usize> = (0..rows.len())
-            .filter(|&i| self.matches(&rows[i], &needle))
-            .collect();
+        let needle = needle(&self.text);
         let key = self.sort;
-        idx.sort_by(|&a, &b| {
-            let (x, y) = (&rows[a], &rows[b]);
-            let primary = match key {
+        filter_sort(
+            rows,
+            |r| self.matches(r, &needle),
+            self.desc,
+            |x, y| match key {
                 SortKey::Account => x.account.to_lowercase().cmp(&y.account.to_lowercase()),
                 SortKey::Svm => x.svm.cmp(&y.svm),
                 SortKey::Scope => x.scope_label().cmp(y.scope_label()),
                 SortKey::Status => x.status.cmp(&y.status),
                 SortKey::Comment => x.comment.to_lowercase().cmp(&y.comment.to_lowercase()),
                 SortKey::Fingerprint => x.fingerprint.cmp(&y.fingerprint),
-            };
-            let primary = if self.desc {
-                primary.reverse()
-            } else {
-                primary
-            };
-            primary
-                .then_with(|| x.svm.cmp(&y.svm))
-                .then_with(|| x.account.cmp(&y.account))
-        });
-        idx
+            },
+            |x, y| x.svm.cmp(&y.svm).then_with(|| x.account.cmp(&y.account)),
+        )
     }
 }
 

@@ -11,7 +11,8 @@
 //!
 //! Usage: bench [--runs N] [--out FILE] [--no-write] [--dist DIR] [--only SECTION]
 //! (`--dist`: another build of the page than the workspace's `dist/`, for size experiments;
-//! `--only load|10k|save|bulk|listing|profile`: one section.)
+//! `--only load|10k|save|bulk|listing|profile|bulk-profile`: one section; `profile` and
+//! `bulk-profile` print Chromium CPU profiles instead of figures.)
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -249,7 +250,7 @@ fn constant(v: f64) -> Stat {
 
 struct Stack {
     browser: Browser,
-    _nginx: Nginx,
+    nginx: Nginx,
     sim: ontap_sim::Background,
 }
 
@@ -288,7 +289,7 @@ impl Stack {
             .await?;
         Ok(Stack {
             browser,
-            _nginx: nginx,
+            nginx,
             sim,
         })
     }
@@ -968,7 +969,12 @@ async fn editor_save(t: &mut Table, runs: usize) -> Result<()> {
 /// The bulk page's flow (as crates/e2e/tests/bulk.rs drives it): all 1,000 generated profiles
 /// selected through the filter, "Set the comment", N requests in flight, started; the page's
 /// own elapsed time of the run (`data-elapsed-ms` on its progress section).
-async fn bulk(t: &mut Table, runs: usize) -> Result<()> {
+/// With `profile` (`--only bulk-profile`, one run, no figures kept): where the time goes. For
+/// each pass, the page's main-thread time per PATCH (CDP `Performance.getMetrics`: script,
+/// layout, style, the rest) and a request's time in the page against its time at nginx's
+/// upstream; for the 4-in-flight pass, Chromium's CPU profile (self time per function; see
+/// [`profile`] for a build that keeps function names).
+async fn bulk(t: &mut Table, runs: usize, profile: bool) -> Result<()> {
     const N: usize = 1000;
     let config = ontap_sim::Config {
         profiles: N,
@@ -1048,6 +1054,30 @@ async fn bulk(t: &mut Table, runs: usize) -> Result<()> {
             )
             .await?;
             let before = s.sim.state.requests().len();
+            let log_before = if profile {
+                s.nginx.access_log().len()
+            } else {
+                0
+            };
+            let m0 = if profile {
+                s.browser.cdp("Performance.enable", json!({})).await?;
+                s.eval(
+                    "performance.setResourceTimingBufferSize(10000); performance.clearResourceTimings();",
+                    vec![],
+                )
+                .await?;
+                main_thread(&s).await?
+            } else {
+                Default::default()
+            };
+            let profiling = profile && inflight == 4;
+            if profiling {
+                s.browser.cdp("Profiler.enable", json!({})).await?;
+                s.browser
+                    .cdp("Profiler.setSamplingInterval", json!({ "interval": 500 }))
+                    .await?;
+                s.browser.cdp("Profiler.start", json!({})).await?;
+            }
             s.browser
                 .click_button(&format!("Change the comment of {N} profiles"))
                 .await?;
@@ -1064,6 +1094,53 @@ async fn bulk(t: &mut Table, runs: usize) -> Result<()> {
                     vec![],
                 )
                 .await?;
+            if profile {
+                let m1 = main_thread(&s).await?;
+                let per = |k: &str| {
+                    (m1.get(k).copied().unwrap_or(0.0) - m0.get(k).copied().unwrap_or(0.0)) * 1e3
+                        / N as f64
+                };
+                let count =
+                    |k: &str| m1.get(k).copied().unwrap_or(0.0) - m0.get(k).copied().unwrap_or(0.0);
+                println!(
+                    "{inflight} in flight: {:.2} s; page main thread per PATCH: {:.2} ms busy \
+                     ({:.2} script, {:.2} layout in {} layouts, {:.2} style, {:.2} other: paint, \
+                     network, DevTools)",
+                    v["ms"].as_f64().unwrap_or(f64::NAN) / 1000.0,
+                    per("TaskDuration"),
+                    per("ScriptDuration"),
+                    per("LayoutDuration"),
+                    count("LayoutCount"),
+                    per("RecalcStyleDuration"),
+                    per("TaskOtherDuration"),
+                );
+                let r = s
+                    .eval(
+                        "const d = performance.getEntriesByType('resource')
+                           .filter(x => x.name.includes('/api/')).map(x => x.duration);
+                         return d.length ? d.reduce((a, b) => a + b, 0) / d.length : null;",
+                        vec![],
+                    )
+                    .await?;
+                let log = s.nginx.access_log();
+                let upstream: Vec<f64> = log[log_before.min(log.len())..]
+                    .lines()
+                    .filter(|l| l.starts_with("PATCH"))
+                    .filter_map(|l| l.split(' ').find_map(|w| w.strip_prefix("upstream=")))
+                    .filter_map(|v| v.parse::<f64>().ok())
+                    .collect();
+                println!(
+                    "{inflight} in flight: a request takes {:.1} ms in the page (fetch to answer \
+                     read), {:.1} ms at nginx's upstream (ontap-sim with its latency)",
+                    r.as_f64().unwrap_or(f64::NAN),
+                    upstream.iter().sum::<f64>() * 1e3 / upstream.len().max(1) as f64
+                );
+            }
+            if profiling {
+                let p = s.browser.cdp("Profiler.stop", json!({})).await?;
+                println!("{inflight} in flight: {v}");
+                print_profile(&p["profile"]);
+            }
             ensure!(
                 v["done"].as_u64() == Some(N as u64),
                 "{inflight} in flight: {v} (every one of {N} should be done)"
@@ -1108,6 +1185,17 @@ async fn bulk(t: &mut Table, runs: usize) -> Result<()> {
     );
     s.sim.stop().ok();
     Ok(())
+}
+
+/// The page's cumulative main-thread metrics (CDP `Performance.getMetrics`), by name.
+async fn main_thread(s: &Stack) -> Result<std::collections::BTreeMap<String, f64>> {
+    let v = s.browser.cdp("Performance.getMetrics", json!({})).await?;
+    Ok(v["metrics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|m| Some((m["name"].as_str()?.to_owned(), m["value"].as_f64()?)))
+        .collect())
 }
 
 /// GET `path` on the emulator directly, as admin; the JSON body.
@@ -1256,7 +1344,7 @@ async fn main() -> Result<()> {
             "--runs" => runs = args.next().context("--runs N")?.parse()?,
             "--out" => out = Some(PathBuf::from(args.next().context("--out FILE")?)),
             "--no-write" => out = None,
-            "--only" => only = Some(args.next().context("--only load|10k|save|bulk|listing|profile")?),
+            "--only" => only = Some(args.next().context("--only load|10k|save|bulk|listing|profile|bulk-profile")?),
             "--dist" => {
                 let d = args.next().context("--dist DIR")?;
                 DIST.set(PathBuf::from(d)).ok();
@@ -1286,7 +1374,11 @@ async fn main() -> Result<()> {
         t.failed("editor save", r);
     }
     if wanted("bulk") {
-        let r = bulk(&mut t, runs.min(3)).await;
+        let r = bulk(&mut t, runs.min(3), false).await;
+        t.failed("bulk: 1,000 PATCHes at 1, 4 and 6 in flight", r);
+    }
+    if only.as_deref() == Some("bulk-profile") {
+        let r = bulk(&mut t, 1, true).await;
         t.failed("bulk: 1,000 PATCHes at 1, 4 and 6 in flight", r);
     }
     if only.as_deref() == Some("profile") {

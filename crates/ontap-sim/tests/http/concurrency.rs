@@ -168,6 +168,9 @@ fn latency_does_not_serialise_concurrent_requests() {
             .into_iter()
             .find(|t| t.account_name() == Some(account))
             .unwrap();
-        assert_eq!(t.comment.as_deref(), Some(format!("side by side {i}").as_str()));
+        assert_eq!(
+            t.comment.as_deref(),
+            Some(format!("side by side {i}").as_str())
+        );
     }
 }

@@ -180,9 +180,11 @@ pub mod split {
         else {
             return;
         };
-        let (Some(href), Ok(link), Some(head)) =
-            (marker.get_attribute("content"), doc.create_element("link"), doc.head())
-        else {
+        let (Some(href), Ok(link), Some(head)) = (
+            marker.get_attribute("content"),
+            doc.create_element("link"),
+            doc.head(),
+        ) else {
             return;
         };
         let _ = link.set_attribute("rel", "stylesheet");

@@ -75,7 +75,9 @@ pub fn keep(s: &Session) {
 pub enum Restored {
     Session(Session),
     /// It sat idle for longer than its idle time (minutes): forgotten.
-    Idle { minutes: u32 },
+    Idle {
+        minutes: u32,
+    },
     /// The cluster refused it, or could not be asked: forgotten, with why.
     Failed(String),
     /// Nothing (readable) was kept.

@@ -19,7 +19,9 @@ async fn timeline(h: &Harness) -> Result<(f64, Vec<(String, f64)>)> {
         )
         .await?,
     )?;
-    let mark = v["mark"].as_f64().context("no totp-admin:interactive mark")?;
+    let mark = v["mark"]
+        .as_f64()
+        .context("no totp-admin:interactive mark")?;
     let res = v["res"]
         .as_array()
         .into_iter()
@@ -94,7 +96,9 @@ async fn the_sign_in_screen_loads_alone_and_a_missing_second_part_is_explained()
         "the signed-in page's stylesheet only after the mark: {res:?}"
     );
     let position = h
-        .eval_string("return getComputedStyle(document.querySelector('.table-fixed thead th')).position;")
+        .eval_string(
+            "return getComputedStyle(document.querySelector('.table-fixed thead th')).position;",
+        )
         .await?;
     ensure!(
         position == "sticky",

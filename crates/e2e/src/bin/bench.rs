@@ -549,7 +549,10 @@ async fn first_load(t: &mut Table, runs: usize, swagger: &Path) -> Result<()> {
     let (first, later) = s.paths_around_interactive().await?;
     let (mine, my_files) = first_load_bytes(&dist(), "/", &first)?;
     let (rest, rest_files) = first_load_bytes(&dist(), "/", &later)?;
-    println!("  fetched after the form was interactive: {}", rest_files.join(" "));
+    println!(
+        "  fetched after the form was interactive: {}",
+        rest_files.join(" ")
+    );
     s.load_until_mark(SWAGGER_PATH, "swagger:opblock").await?;
     let (sw, sw_files) = first_load_bytes(swagger, SWAGGER_PATH, &s.loaded_paths().await?)?;
     println!("  our first load: {}", my_files.join(" "));

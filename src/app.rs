@@ -76,6 +76,8 @@ fn LoadShell() -> impl IntoView {
     let attempt = RwSignal::new(0u32);
     move || {
         attempt.track();
+        // Linked while the form was shown; again if that did not load.
+        split::link_later_styles();
         Suspend::new(async move {
             match split::shell().await {
                 Ok(shell) => shell,
@@ -170,9 +172,9 @@ pub mod split {
         });
     }
 
-    /// The stylesheet index.html names in its `totp-admin-later-styles` marker (release builds:
-    /// scripts/dist-finish.py); debug builds link every stylesheet from the start.
-    fn link_later_styles() {
+    /// Links the stylesheet index.html names in its `totp-admin-later-styles` marker (release
+    /// builds: scripts/dist-finish.py); debug builds link every stylesheet from the start.
+    pub(super) fn link_later_styles() {
         let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
             return;
         };
@@ -180,6 +182,22 @@ pub mod split {
         else {
             return;
         };
+        // One linked already stays, unless it did not load: Chromium gives a stylesheet that
+        // failed an empty sheet, one still loading has none (a second request for a file on
+        // its way costs nothing but the request).
+        if let Ok(Some(old)) = doc.query_selector("link[data-later-styles]") {
+            let rules = js_sys::Reflect::get(&old, &"sheet".into())
+                .ok()
+                .filter(|sheet| !sheet.is_null())
+                .and_then(|sheet| js_sys::Reflect::get(&sheet, &"cssRules".into()).ok())
+                .and_then(|r| js_sys::Reflect::get(&r, &"length".into()).ok())
+                .and_then(|n| n.as_f64())
+                .unwrap_or(0.0);
+            if rules > 0.0 {
+                return;
+            }
+            old.remove();
+        }
         let (Some(href), Ok(link), Some(head)) = (
             marker.get_attribute("content"),
             doc.create_element("link"),
@@ -187,6 +205,7 @@ pub mod split {
         ) else {
             return;
         };
+        let _ = link.set_attribute("data-later-styles", "");
         let _ = link.set_attribute("rel", "stylesheet");
         let _ = link.set_attribute("href", &href);
         if let Some(integrity) = marker.get_attribute("data-integrity") {

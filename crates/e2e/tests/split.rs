@@ -95,14 +95,18 @@ async fn the_sign_in_screen_loads_alone_and_a_missing_second_part_is_explained()
         !later.is_empty() && later.iter().all(|t| *t >= mark),
         "the signed-in page's stylesheet only after the mark: {res:?}"
     );
-    let position = h
-        .eval_string(
-            "return getComputedStyle(document.querySelector('.table-fixed thead th')).position;",
-        )
+    let script =
+        "return getComputedStyle(document.querySelector('.table-fixed thead th')).position;";
+    let sticky = h
+        .wait_until("the later stylesheet to apply", || async {
+            Ok((h.eval_string(script).await? == "sticky").then_some(()))
+        })
+        .await;
+    let links = h
+        .eval_string("return [...document.querySelectorAll('link[rel=stylesheet]')].map(l => l.outerHTML).join(' ');")
         .await?;
-    ensure!(
-        position == "sticky",
-        "the later stylesheet applies to the table (th position {position:?})"
-    );
+    sticky.with_context(|| {
+        format!("the table's header cells are not sticky; stylesheets: {links}")
+    })?;
     h.close().await
 }

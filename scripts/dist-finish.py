@@ -191,6 +191,15 @@ def split(dist, wasm_path=None):
         if n != 1:
             fail(f"{index}: the <link> for {names[key]} has no integrity hash: {m.group(0)}")
         html = html.replace(m.group(0), fixed)
+    # The split module's loader is a static import of the bound module: preloaded beside it, so
+    # that it is not a round trip after it on the way to the form.
+    main_preload = re.search(rf"<link\b[^>]*/{re.escape(names['main.js'])}[^>]*>", html).group(0)
+    html = html.replace(
+        main_preload,
+        main_preload
+        + f'<link rel="modulepreload" href="/{names["link.js"]}" integrity="{sri(files["link.js"])}" crossorigin>',
+        1,
+    )
     with open(index, "w", encoding="utf-8") as f:
         f.write(html)
     sizes = ", ".join(f"{names[k]} {len(v)}" for k, v in files.items())

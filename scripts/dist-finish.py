@@ -92,10 +92,9 @@ def sri(data):
     return "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode()
 
 
-def split(dist, wasm_path=None):
-    """Replaces Trunk's single module by the split build (see the module's docstring, step 0).
-
-    Returns the new file names, or None when the wasm has no split points (nothing to do)."""
+def split(dist):
+    """Replaces Trunk's single module by the split build (see the module's docstring, step 0);
+    nothing to do when the wasm has no split points."""
     index = os.path.join(dist, "index.html")
     with open(index, encoding="utf-8") as f:
         html = f.read()
@@ -103,11 +102,11 @@ def split(dist, wasm_path=None):
     if len(found) != 1:
         fail(f"{index}: expected Trunk's one {PAGE}-<hash>.js/_bg.wasm, found {found}")
     old = found[0]
-    wasm_path = wasm_path or cargo_wasm()
+    wasm_path = cargo_wasm()
     with open(wasm_path, "rb") as f:
         raw = f.read()
     if SPLIT_PLACEHOLDER not in raw:
-        return None
+        return
     # The cargo build must be the one Trunk just bound: no older than Trunk's own output.
     trunk_wasm = os.path.join(dist, f"{old}_bg.wasm")
     if os.path.getmtime(wasm_path) > os.path.getmtime(trunk_wasm) + 1:
@@ -190,21 +189,18 @@ def split(dist, wasm_path=None):
         )
         if n != 1:
             fail(f"{index}: the <link> for {names[key]} has no integrity hash: {m.group(0)}")
-        html = html.replace(m.group(0), fixed)
-    # The split module's loader is a static import of the bound module: preloaded beside it, so
-    # that it is not a round trip after it on the way to the form.
-    main_preload = re.search(rf"<link\b[^>]*/{re.escape(names['main.js'])}[^>]*>", html).group(0)
-    html = html.replace(
-        main_preload,
-        main_preload
-        + f'<link rel="modulepreload" href="/{names["link.js"]}" integrity="{sri(files["link.js"])}" crossorigin>',
-        1,
-    )
+        if key == "main.js":
+            # The split module's loader is a static import of the bound module: preloaded
+            # beside it, so that it is not a round trip after it on the way to the form.
+            fixed += (
+                f'<link rel="modulepreload" href="/{names["link.js"]}"'
+                f' integrity="{sri(files["link.js"])}" crossorigin>'
+            )
+        html = html.replace(m.group(0), fixed, 1)
     with open(index, "w", encoding="utf-8") as f:
         f.write(html)
     sizes = ", ".join(f"{names[k]} {len(v)}" for k, v in files.items())
     print(f"dist-finish: split into {sizes} bytes")
-    return names
 
 
 def externalise_loader(dist):
@@ -224,8 +220,7 @@ def externalise_loader(dist):
         name = f"loader-{hashlib.sha256(data).hexdigest()[:16]}.js"
         with open(os.path.join(dist, name), "wb") as f:
             f.write(data)
-        sri = "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode()
-        tag = f'<script type="module" src="/{name}" integrity="{sri}" crossorigin></script>'
+        tag = f'<script type="module" src="/{name}" integrity="{sri(data)}" crossorigin></script>'
         html = inline.sub(lambda _m: tag, html, count=1)
         with open(index, "w", encoding="utf-8") as f:
             f.write(html)

@@ -351,18 +351,7 @@ impl Stack {
                 vec![],
             )
             .await?;
-        let list = |x: &Value| -> Vec<String> {
-            x.as_array()
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|x| x.as_str().map(str::to_owned))
-                        .collect::<BTreeSet<_>>()
-                        .into_iter()
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
-        Ok((list(&v[0]), list(&v[1])))
+        Ok((path_set(&v[0]), path_set(&v[1])))
     }
 
     /// The local paths the current document loaded (itself and its resources).
@@ -377,16 +366,21 @@ impl Stack {
                 vec![],
             )
             .await?;
-        Ok(v.as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|x| x.as_str().map(str::to_owned))
-                    .collect::<BTreeSet<_>>()
-                    .into_iter()
-                    .collect()
-            })
-            .unwrap_or_default())
+        Ok(path_set(&v))
     }
+}
+
+/// A JSON array of paths as a sorted list without repeats.
+fn path_set(v: &Value) -> Vec<String> {
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_owned))
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The test template with Swagger UI's folder served at [`SWAGGER_PATH`], with the same

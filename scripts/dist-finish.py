@@ -141,11 +141,8 @@ def split(dist):
     for k in sorted(files):
         h.update(k.encode() + b"\0" + files[k])
     tag = h.hexdigest()[:16]
-    names = {
-        "main.js": f"{PAGE}-{tag}.js",
-        "main.wasm": f"{PAGE}-{tag}_bg.wasm",
-        "link.js": f"{PAGE}-split-{tag}.js",
-    }
+    script = f"{PAGE}-{tag}.js"
+    names = {"main.wasm": f"{PAGE}-{tag}_bg.wasm"}
     for c in chunks:
         names[c] = f"{c[: -len('.wasm')]}-{tag}.wasm"
 
@@ -154,52 +151,73 @@ def split(dist):
             fail(f"the {key} of the split build does not refer to {old_ref!r} once")
         files[key] = files[key].replace(old_ref.encode(), new_ref.encode())
 
-    # The module specifier only: the wasm's import module keeps the name wasm-split gave it.
-    relink("main.js", 'from "./__wasm_split.js"', f'from "./{names["link.js"]}"')
-    relink("link.js", f"./{PAGE}.js", f"./{names['main.js']}")
+    # One script for the page: Trunk's loader, the bound module and the split loader, bundled
+    # by esbuild (npm, .tools/) and minified. Three module files cost the first load two more
+    # requests, each a connection of its own under HTTP/1.1, and a module graph to link; one
+    # file is measurably sooner interactive (BENCHMARKS.md). The loader is Trunk's inline
+    # script (moved to a file below, under the CSP, with Trunk's public URL and its
+    # TrunkApplicationStarted event), importing the bound module instead of Trunk's.
+    inline = re.compile(r"<script(?![^>]*\bsrc=)([^>]*)>(.*?)</script>", re.S | re.I)
+    loaders = inline.findall(html)
+    if len(loaders) != 1:
+        fail(f"{index}: expected Trunk's one inline loader, found {len(loaders)} inline scripts")
+    files["entry.js"] = loaders[0][1].strip().encode()
+    relink("entry.js", f"'/{old}.js'", "'./main.js'")
+    relink("entry.js", f"'/{old}_bg.wasm'", f"'/{names['main.wasm']}'")
+    # The module specifiers only: the wasm's import module keeps the name wasm-split gave it.
+    relink("main.js", 'from "./__wasm_split.js"', 'from "./link.js"')
+    relink("link.js", f"./{PAGE}.js", "./main.js")
+    # The second part is fetched relative to the script (import.meta.url): the same folder.
     for c in chunks:
         relink("link.js", f"./{c}", f"./{names[c]}")
-    # Trunk's own minifier fails on wasm-bindgen's module (it warns "Failed to minify JS"):
-    # esbuild (npm, .tools/) minifies both scripts; the names wasm imports by stay as they are.
     esbuild = tool("esbuild")
-    for key in ("main.js", "link.js"):
-        r = subprocess.run(
-            [esbuild, "--minify", "--format=esm", "--log-level=warning"],
-            input=files[key], capture_output=True,
-        )
-        if r.returncode != 0:
-            fail(f"esbuild could not minify the {key}: {r.stderr.decode(errors='replace')}")
-        files[key] = r.stdout
-    for key, data in files.items():
-        with open(os.path.join(dist, names[key]), "wb") as f:
+    with tempfile.TemporaryDirectory() as tmp:
+        for key in ("entry.js", "main.js", "link.js"):
+            with open(os.path.join(tmp, key), "wb") as f:
+                f.write(files[key])
+        out = os.path.join(tmp, "out.js")
+        run([esbuild, os.path.join(tmp, "entry.js"), "--bundle", "--minify", "--format=esm",
+             "--log-level=warning", f"--outfile={out}"])
+        with open(out, "rb") as f:
+            bundle = f.read()
+    for ref in [names[c] for c in chunks]:
+        if ref.encode() not in bundle:
+            fail(f"the bundled script lost its reference to {ref}")
+    parts = {script: bundle, names["main.wasm"]: files["main.wasm"]}
+    for c in chunks:
+        parts[names[c]] = files[c]
+    for name, data in parts.items():
+        with open(os.path.join(dist, name), "wb") as f:
             f.write(data)
     for ext in (".js", "_bg.wasm"):
         os.remove(os.path.join(dist, old + ext))
-    # index.html: Trunk's module preload, wasm preload and loader, with the new names and hashes.
-    html = html.replace(f"/{old}.js", f"/{names['main.js']}").replace(
-        f"/{old}_bg.wasm", f"/{names['main.wasm']}"
+    # index.html: the bundle replaces Trunk's inline loader and its module preload; the wasm
+    # preload gets the new name and hash.
+    html = inline.sub(
+        lambda _m: f'<script type="module" src="/{script}" integrity="{sri(bundle)}" crossorigin></script>',
+        html,
+        count=1,
     )
-    for key in ("main.js", "main.wasm"):
-        tag_re = re.compile(rf"<link\b[^>]*/{re.escape(names[key])}[^>]*>", re.I)
-        m = tag_re.search(html)
-        if not m:
-            fail(f"{index}: no <link> for {names[key]}")
-        fixed, n = re.subn(
-            r"\bintegrity=(\"?)sha384-[A-Za-z0-9+/=]+\1", f'integrity="{sri(files[key])}"', m.group(0)
-        )
-        if n != 1:
-            fail(f"{index}: the <link> for {names[key]} has no integrity hash: {m.group(0)}")
-        if key == "main.js":
-            # The split module's loader is a static import of the bound module: preloaded
-            # beside it, so that it is not a round trip after it on the way to the form.
-            fixed += (
-                f'<link rel="modulepreload" href="/{names["link.js"]}"'
-                f' integrity="{sri(files["link.js"])}" crossorigin>'
-            )
-        html = html.replace(m.group(0), fixed, 1)
+    preload = re.compile(rf"<link\b[^>]*\bhref=\"?/{re.escape(old)}\.js\b[^>]*>", re.I)
+    html, n = preload.subn("", html)
+    if n != 1:
+        fail(f"{index}: expected one <link> (Trunk's module preload) for /{old}.js, found {n}")
+    wasm_link = re.compile(rf"<link\b[^>]*\bhref=\"?/{re.escape(old)}_bg\.wasm\b[^>]*>", re.I)
+    m = wasm_link.search(html)
+    if not m:
+        fail(f"{index}: no <link> (Trunk's preload) for /{old}_bg.wasm")
+    fixed = m.group(0).replace(f"/{old}_bg.wasm", f"/{names['main.wasm']}")
+    fixed, n = re.subn(
+        r"\bintegrity=(\"?)sha384-[A-Za-z0-9+/=]+\1", f'integrity="{sri(files["main.wasm"])}"', fixed
+    )
+    if n != 1:
+        fail(f"{index}: the <link> for /{old}_bg.wasm has no integrity hash: {m.group(0)}")
+    html = html.replace(m.group(0), fixed, 1)
+    if old in html:
+        fail(f"{index} still refers to Trunk's {old}")
     with open(index, "w", encoding="utf-8") as f:
         f.write(html)
-    sizes = ", ".join(f"{names[k]} {len(v)}" for k, v in files.items())
+    sizes = ", ".join(f"{k} {len(v)}" for k, v in parts.items())
     print(f"dist-finish: split into {sizes} bytes")
 
 

@@ -133,7 +133,8 @@ async fn the_page_files_carry_headers_types_compression_and_caching() -> Result<
     // The other files: their types, hashed names cached for good.
     for (suffix, prefix, ty) in [
         (".js", "totp-admin-", "text/javascript; charset=utf-8"),
-        (".js", "loader-", "text/javascript; charset=utf-8"),
+        // The signed-in page's module (scripts/dist-finish.py splits the page in two).
+        (".wasm", "split_shell-", "application/wasm"),
         // The stylesheets joined by scripts/dist-finish.py.
         (".css", "style-", "text/css; charset=utf-8"),
         (".svg", "favicon-", "image/svg+xml; charset=utf-8"),

@@ -4,7 +4,9 @@
 0. Split (release builds whose wasm has split points, src/app.rs `split`): Trunk's cargo build of
    the page is cut in two by wasm-split (the sign-in screen, then the rest, fetched while the
    user types), the first part goes through wasm-bindgen, every part through wasm-opt -Oz, and
-   they replace Trunk's one module in index.html, all named by one hash of the build.
+   they replace Trunk's one module in index.html, all named by one hash of the build. Trunk's
+   loader, wasm-bindgen's module and the split loader are bundled into one script (esbuild),
+   which replaces Trunk's inline loader (so step 1 has nothing left to move).
 1. CSP: Trunk 0.21 writes the wasm loader as an inline `<script type="module">` in index.html
    (it has no option to emit it as a file: `data-loader-shim` is for workers only). A policy
    without 'unsafe-inline' blocks that, so the script moves to `loader-<hash>.js` and

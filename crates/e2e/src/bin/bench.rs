@@ -35,6 +35,9 @@ fn dist() -> PathBuf {
 
 /// Where Swagger UI is served beside the page, in the same nginx.
 const SWAGGER_PATH: &str = "/swagger/";
+/// Where the floor is served: the page's own document and stylesheet, with the sign-in form
+/// as static markup put in by one small script instead of the wasm app ([`write_floor`]).
+const FLOOR_PATH: &str = "/floor/";
 /// Swagger UI's files from npm (`scripts/bootstrap.sh` installs this version into .tools/).
 const SWAGGER_VERSION: &str = "5.35.0";
 const SWAGGER_FILES: &[&str] = &[
@@ -255,14 +258,17 @@ struct Stack {
 }
 
 impl Stack {
-    async fn start(config: ontap_sim::Config, swagger: Option<&Path>) -> Result<Stack> {
+    async fn start(config: ontap_sim::Config, beside: Option<(&Path, &Path)>) -> Result<Stack> {
         let mut config = config;
         config.dist = None;
         config.www_authenticate = Some(true);
         let sim = ontap_sim::start_background(config).context("starting ontap-sim")?;
         let template = std::fs::read_to_string(nginx::template_path())?;
-        let template = match swagger {
-            Some(dir) => with_swagger_location(&template, dir)?,
+        let template = match beside {
+            Some((swagger, floor)) => {
+                let t = with_location(&template, SWAGGER_PATH, swagger)?;
+                with_location(&t, FLOOR_PATH, floor)?
+            }
             None => template,
         };
         let nginx =
@@ -383,22 +389,67 @@ fn path_set(v: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// The test template with Swagger UI's folder served at [`SWAGGER_PATH`], with the same
-/// headers as the page (Content-Security-Policy included: it works under it).
-fn with_swagger_location(template: &str, dir: &Path) -> Result<String> {
+/// The test template with `dir` served at `path` (Swagger UI, the floor), with the same
+/// headers as the page (Content-Security-Policy included: both work under it).
+fn with_location(template: &str, path: &str, dir: &Path) -> Result<String> {
     let anchor = "        location / {";
     ensure!(
         template.contains(anchor),
-        "deploy/nginx-test.conf.in has no `location / {{` to put Swagger UI's location before"
+        "deploy/nginx-test.conf.in has no `location / {{` to put {path} before"
     );
     Ok(template.replacen(
         anchor,
         &format!(
-            "        location {SWAGGER_PATH} {{\n            alias {}/;\n        }}\n\n{anchor}",
+            "        location {path} {{\n            alias {}/;\n        }}\n\n{anchor}",
             dir.display()
         ),
         1,
     ))
+}
+
+/// The floor: what any page pays here before its own code runs. The page's `index.html` with
+/// its script and wasm preload replaced by one small module script that puts `body` (the
+/// sign-in screen as the page rendered it) in place as static markup, stops the form from
+/// submitting, and sets the same mark. Same document, same stylesheet (the page's own file),
+/// same nginx and browser: the difference to the page's time is what the wasm app costs.
+fn write_floor(dir: &Path, body: &str) -> Result<()> {
+    let page = std::fs::read_to_string(dist().join("index.html"))?;
+    // Tags out: the page's script and its preloads; the first script's place gets the floor's.
+    let mut index = String::new();
+    let mut rest = page.as_str();
+    let mut placed = false;
+    while let Some(at) = rest.find('<') {
+        index.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let end = rest.find('>').context("index.html: a tag does not end")? + 1;
+        let tag = &rest[..end];
+        if tag.starts_with("<script") {
+            let close = rest
+                .find("</script>")
+                .context("index.html: <script> not closed")?;
+            if !placed {
+                index.push_str(r#"<script type="module" src="/floor/floor.js"></script>"#);
+                placed = true;
+            }
+            rest = &rest[close + "</script>".len()..];
+        } else if tag.starts_with("<link") && (tag.contains("preload")) {
+            rest = &rest[end..];
+        } else {
+            index.push_str(tag);
+            rest = &rest[end..];
+        }
+    }
+    index.push_str(rest);
+    ensure!(placed, "the page's index.html has no <script>");
+    std::fs::write(dir.join("index.html"), index.as_bytes())?;
+    let js = format!(
+        "document.body.innerHTML = {};\n\
+         for (const f of document.forms) f.addEventListener('submit', e => e.preventDefault());\n\
+         performance.mark('totp-admin:interactive');\n",
+        serde_json::to_string(body)?
+    );
+    std::fs::write(dir.join("floor.js"), js)?;
+    Ok(())
 }
 
 /// Bytes of the first load: raw, and the `.gz` and `.br` files nginx serves for them.
@@ -501,10 +552,20 @@ fn compress(p: &Path) -> Result<()> {
 // The measurements
 
 async fn first_load(t: &mut Table, runs: usize, swagger: &Path) -> Result<()> {
-    let s = Stack::start(ontap_sim::Config::ephemeral(), Some(swagger)).await?;
+    let floor = tempfile::Builder::new().prefix("bench-floor-").tempdir()?;
+    let s = Stack::start(
+        ontap_sim::Config::ephemeral(),
+        Some((swagger, floor.path())),
+    )
+    .await?;
     let (mut ours, mut theirs, mut speed, mut transferred) = (vec![], vec![], vec![], vec![]);
+    let (mut floors, mut above) = (vec![], vec![]);
     // One warm-up of each (nginx's open files, Chromium's processes), not counted.
     s.load_until_mark("/", "totp-admin:interactive").await?;
+    let body = s.eval("return document.body.innerHTML;", vec![]).await?;
+    write_floor(floor.path(), body.as_str().unwrap_or_default())?;
+    s.load_until_mark(FLOOR_PATH, "totp-admin:interactive")
+        .await?;
     s.load_until_mark(SWAGGER_PATH, "swagger:opblock").await?;
     for _ in 0..runs {
         let a = s.load_until_mark("/", "totp-admin:interactive").await?;
@@ -519,9 +580,14 @@ async fn first_load(t: &mut Table, runs: usize, swagger: &Path) -> Result<()> {
             .await?;
         transferred.push(enc.as_f64().unwrap_or(f64::NAN));
         let b = s.load_until_mark(SWAGGER_PATH, "swagger:opblock").await?;
+        let f = s
+            .load_until_mark(FLOOR_PATH, "totp-admin:interactive")
+            .await?;
         ours.push(a);
         theirs.push(b);
         speed.push(b / a);
+        floors.push(f);
+        above.push(a - f);
     }
     // Bytes: what each page loaded, as the files nginx serves; and where our load's time goes.
     s.load_until_mark("/", "totp-admin:interactive").await?;
@@ -594,6 +660,20 @@ async fn first_load(t: &mut Table, runs: usize, swagger: &Path) -> Result<()> {
         stat(&ours),
         "≤ 150 ms",
         Some(stat(&ours).median <= 150.0),
+    );
+    t.add(
+        "the floor: the same document and stylesheet, the form as static markup from one script, no wasm",
+        "ms",
+        stat(&floors),
+        "",
+        None,
+    );
+    t.add(
+        "ours − the floor (run by run): what the wasm app costs",
+        "ms",
+        stat(&above),
+        "",
+        None,
     );
     t.add(
         format!("Swagger UI {SWAGGER_VERSION}: navigation start → `.opblock` shown"),

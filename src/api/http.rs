@@ -302,14 +302,19 @@ impl Client {
         check_status(a)
     }
 
-    /// GET that also returns the answer's `Date` header (the cluster's clock).
+    /// GET that also returns the answer's `Date` header (the cluster's clock); retried like
+    /// [`Client::get`], with the `Date` of the answer that succeeded.
     pub async fn get_dated<T: DeserializeOwned>(
         &self,
         path: &str,
     ) -> Result<(T, Option<String>), ApiError> {
-        let a = self.send("GET", path, None, READ_TIMEOUT_MS).await?;
-        let date = a.date.clone();
-        decode_ok(a).map(|t| (t, date))
+        let timing = Timing::current();
+        super::retry::retry(timing.retry, super::retry::worth_retrying, || async {
+            let a = self.send("GET", path, None, timing.read_ms).await?;
+            let date = a.date.clone();
+            decode_ok(a).map(|t| (t, date))
+        })
+        .await
     }
 
     /// DELETE; success is any 2xx (ONTAP answers `{}`).

@@ -5,7 +5,8 @@
 //! Finish; then the profile exists in the emulator, the DOM holds no secret, URI or code, and
 //! Chromium asked nothing of any origin but the page's own. Also: the leave guard (in-app link
 //! and Back refused, then a link accepted), an existing profile's reset advice, 144834561 with the admin's
-//! commands, and an administrator asking to enroll someone else. Needs the built page.
+//! commands, an administrator asking to enroll someone else, and the profile check retried through a
+//! busy cluster. Needs the built page.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -405,5 +406,56 @@ async fn an_account_without_totp_as_ssh_factor_and_enrolling_someone_else_are_ex
     if posts.len() != 1 || posts[0].status != 400 {
         bail!("expected one refused POST: {posts:?}");
     }
+    h.close().await
+}
+
+/// The enrollment page's first step, reading whether alice has a profile already (with the
+/// answer's `Date`, for the clock check), is a read like any other: a cluster busy for a moment
+/// is retried, and the set-up carries on instead of stopping at "could not check".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_profile_check_before_enrolling_is_retried_through_a_busy_cluster() -> Result<()> {
+    let h = Harness::start().await?;
+    h.goto("/").await?;
+    // Retries after about 0.3 s instead of the default waits (the page's timing setting).
+    h.client()
+        .execute(
+            "localStorage.setItem('totp-admin.timing', arguments[0]); return null;",
+            vec![serde_json::json!(
+                r#"{"read_ms":1500,"write_ms":2000,"retry_base_ms":300}"#
+            )],
+        )
+        .await?;
+    h.sign_in("alice").await?;
+    let action = h
+        .wait_for(
+            "the banner's set-up action",
+            Locator::LinkText("Set up my authenticator"),
+        )
+        .await?;
+    let check = format!("{TOTPS}?");
+    let before = h.requests().len();
+    h.sim().script_fault(ontap_sim::ScriptedFault::new(
+        "GET",
+        &check,
+        ontap_sim::Scripted::Mode(ontap_sim::FaultMode::Unavailable),
+        1,
+    ));
+    action.click().await?;
+    h.wait_text("#intro-title", "alice@vs_eng").await?;
+    let checks: Vec<u16> = h.requests()[before..]
+        .iter()
+        .filter(|r| r.method == "GET" && r.path.starts_with(&check))
+        .map(|r| r.status)
+        .collect();
+    ensure!(
+        checks == [503, 200],
+        "the check: refused once, then answered: {checks:?}"
+    );
+    let body = h.body_text().await?;
+    ensure!(body.contains("Create my profile"), "{body}");
+    ensure!(
+        h.requests().iter().all(|r| r.method != "POST"),
+        "nothing created by a check"
+    );
     h.close().await
 }

@@ -120,47 +120,9 @@ async fn wait_finished(h: &Harness, secs: u64) -> Result<BTreeMap<String, String
 }
 
 /// Every row of the windowed result list as (account, outcome, message), read by scrolling
-/// it from top to bottom (only the rows in view are in the DOM). Fails when the list is not
-/// windowed (more rows in the DOM than a few screens' worth), or when the table's
-/// `aria-rowcount` does not count every row.
+/// ([`Harness::bulk_result_rows`]: fails when the list is not windowed).
 async fn result_rows(h: &Harness) -> Result<Vec<(String, String, String)>> {
-    let v = h
-        .client()
-        .execute_async(
-            "const done = arguments[0];
-             const box = document.querySelector('.bulk-results-scroll');
-             const frame = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
-             const seen = new Map();
-             let most = 0;
-             const grab = () => {
-               const rows = box.querySelectorAll('tr.bulk-row');
-               most = Math.max(most, rows.length);
-               rows.forEach(r => seen.set(r.dataset.account, [r.dataset.account, r.dataset.outcome, r.cells[4].innerText]));
-             };
-             (async () => {
-               box.scrollTop = 0; await frame(); grab();
-               while (box.scrollTop + box.clientHeight < box.scrollHeight - 1) {
-                 box.scrollTop += box.clientHeight; await frame(); grab();
-               }
-               const rowcount = Number(box.querySelector('table').getAttribute('aria-rowcount')) - 1;
-               done({ rows: [...seen.values()], most, rowcount });
-             })();",
-            vec![],
-        )
-        .await?;
-    let most = v["most"].as_u64().unwrap_or(u64::MAX);
-    let rows: Vec<(String, String, String)> = serde_json::from_value(v["rows"].clone())?;
-    ensure!(
-        most <= 80,
-        "the result list is not windowed: {most} rows in the DOM at once"
-    );
-    ensure!(
-        v["rowcount"].as_u64() == Some(rows.len() as u64),
-        "aria-rowcount {} for {} rows",
-        v["rowcount"],
-        rows.len()
-    );
-    Ok(rows)
+    h.bulk_result_rows().await
 }
 
 async fn outcomes(h: &Harness) -> Result<BTreeMap<String, String>> {

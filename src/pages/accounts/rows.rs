@@ -329,6 +329,10 @@ pub struct BulkItem {
     pub svm: String,
     pub name: String,
     pub patch: AccountPatch,
+    /// What the review shows as the account's state before and after the change: its SSH
+    /// sign-in ("password + TOTP") or its lock.
+    pub now: String,
+    pub after: String,
 }
 
 /// What a bulk change would do to a selection.
@@ -353,12 +357,25 @@ impl BulkReview {
                 continue;
             }
             match change.plan(&row.account) {
-                Ok(patch) => r.items.push(BulkItem {
-                    owner_uuid: row.owner_uuid.clone(),
-                    svm: row.svm.clone(),
-                    name: row.name.clone(),
-                    patch,
-                }),
+                Ok(patch) => {
+                    let (now, after) = match change {
+                        AccountChange::Unlock => ("Locked".to_owned(), "Not locked".to_owned()),
+                        AccountChange::RequireTotp => {
+                            (row.ssh_with_second(), format!("{} + TOTP", row.ssh_label()))
+                        }
+                        AccountChange::StopRequiringTotp => {
+                            (row.ssh_with_second(), row.ssh_label())
+                        }
+                    };
+                    r.items.push(BulkItem {
+                        owner_uuid: row.owner_uuid.clone(),
+                        svm: row.svm.clone(),
+                        name: row.name.clone(),
+                        patch,
+                        now,
+                        after,
+                    })
+                }
                 Err(why) => r.skipped.push((row.svm.clone(), row.name.clone(), why)),
             }
         }

@@ -92,12 +92,7 @@ pub fn AccountsPage() -> impl IntoView {
     };
     let sort_by = Callback::new(move |k: SortKey| {
         let mut v = view_state.get_untracked();
-        if v.sort == k {
-            v.desc = !v.desc;
-        } else {
-            v.sort = k;
-            v.desc = false;
-        }
+        v.common.sort_by(k);
         set_view.run(v);
     });
 
@@ -243,10 +238,10 @@ pub fn AccountsPage() -> impl IntoView {
             <div class="filter-text">
                 <label for="acct-filter">"Filter"</label>
                 <input id="acct-filter" type="search" placeholder="Account, SVM or role"
-                    prop:value=move || view_state.with(|v| v.text.clone())
+                    prop:value=move || view_state.with(|v| v.common.text.clone())
                     on:input=move |ev| {
                         let mut v = view_state.get_untracked();
-                        v.text = event_target_value(&ev);
+                        v.common.text = event_target_value(&ev);
                         set_view.run(v);
                     } />
             </div>
@@ -255,14 +250,14 @@ pub fn AccountsPage() -> impl IntoView {
                 <select id="acct-svm" on:change=move |ev| {
                     let mut v = view_state.get_untracked();
                     let s = event_target_value(&ev);
-                    v.svm = (!s.is_empty()).then_some(s);
+                    v.common.svm = (!s.is_empty()).then_some(s);
                     set_view.run(v);
                 }>
-                    <option value="" selected=move || view_state.with(|v| v.svm.is_none())>"All SVMs"</option>
+                    <option value="" selected=move || view_state.with(|v| v.common.svm.is_none())>"All SVMs"</option>
                     <For each=move || svms.get() key=|s| s.clone() let:name>
                         <option value=name.clone() selected={
                             let name = name.clone();
-                            move || view_state.with(|v| v.svm.as_deref() == Some(name.as_str()))
+                            move || view_state.with(|v| v.common.svm.as_deref() == Some(name.as_str()))
                         }>{name.clone()}</option>
                     </For>
                 </select>
@@ -413,11 +408,11 @@ pub fn AccountsPage() -> impl IntoView {
                         <th scope="col" class="col-select"><span class="visually-hidden">"Select"</span></th>
                         {SortKey::ALL.into_iter().map(|k| view! {
                             <th scope="col" class=format!("col-acct-{}", k.slug())
-                                aria-sort=move || view_state.with(|v| if v.sort != k { "none" } else if v.desc { "descending" } else { "ascending" })>
+                                aria-sort=move || view_state.with(|v| if v.common.sort != k { "none" } else if v.common.desc { "descending" } else { "ascending" })>
                                 <button type="button" class="sort" on:click=move |_| sort_by.run(k)>
                                     {k.label()}
                                     <span class="sort-mark" aria-hidden="true">
-                                        {move || view_state.with(|v| if v.sort != k { "" } else if v.desc { " ▼" } else { " ▲" })}
+                                        {move || view_state.with(|v| if v.common.sort != k { "" } else if v.common.desc { " ▼" } else { " ▲" })}
                                     </span>
                                 </button>
                             </th>

@@ -69,6 +69,12 @@ async fn select_generated(h: &Harness) -> Result<()> {
          return document.getElementById('load-progress') ? 0 : (s ? parseInt(s.innerText) || 0 : 0);",
          |v| v.as_u64().unwrap_or(0) as usize >= total).await?;
     h.fill("Filter", FILTER).await?;
+    select_all_and_open(h).await
+}
+
+/// In the table filtered to the generated profiles: selects all of them and opens the bulk
+/// page.
+async fn select_all_and_open(h: &Harness) -> Result<()> {
     h.wait_text(".table-summary", &format!("{GENERATED} of"))
         .await?;
     h.click_button(&format!("Select all {GENERATED} matching"))
@@ -563,13 +569,7 @@ async fn throughput_at_1_4_6_in_flight() -> Result<()> {
         if round > 0 {
             h.click_button("Done: clear the selection").await?;
             h.navigate_in_app(&format!("/profiles?q={FILTER}")).await?;
-            h.click_button(&format!("Select all {GENERATED} matching"))
-                .await?;
-            h.client()
-                .find(Locator::LinkText("Change the selected…"))
-                .await?
-                .click()
-                .await?;
+            select_all_and_open(&h).await?;
         }
         choose_set_comment(&h, &format!("throughput round {n}")).await?;
         set_in_flight(&h, n).await?;

@@ -16,8 +16,8 @@ use leptos::task::spawn_local;
 
 use crate::api::{cluster, http, ApiError, Client};
 use crate::components::{Alert, TextField};
-use crate::persist;
 use crate::session::{Credentials, SessionCtx, SignedOut};
+use crate::signin;
 
 #[component]
 pub fn ReauthDialog() -> impl IntoView {
@@ -105,9 +105,10 @@ pub fn ReauthDialog() -> impl IntoView {
                             if let Some(s) = s {
                                 s.client.renew(credentials.clone());
                                 s.credentials = credentials;
-                                if s.stay {
-                                    persist::save(s);
-                                }
+                                // Kept as at sign-in, by the one function that decides it:
+                                // the tab's kept session gets the new credentials if the
+                                // user chose to stay signed in, and nothing is kept if not.
+                                signin::keep(s);
                             }
                         });
                         secret.set(String::new());

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::runner::{Phase, Runner, MAX_IN_FLIGHT};
+use super::runner::{Phase, RowState, Runner, MAX_IN_FLIGHT};
 
 /// "12 s", "3 min 5 s".
 pub fn duration_words(secs: f64) -> String {
@@ -259,3 +259,68 @@ where
         </div>
     }
 }
+
+/// The items a run's result list shows, in order: all of them, or only the failed and not sent
+/// when `only_problems` (read again as rows settle, so a retried row leaves the list).
+pub fn result_rows<T: 'static>(runner: Runner<T>, only_problems: Signal<bool>) -> Memo<Vec<usize>> {
+    Memo::new(move |_| {
+        if only_problems.get() {
+            runner.rows.with_value(|rows| {
+                rows.iter()
+                    .enumerate()
+                    .filter(|(_, r)| {
+                        r.with(|s| matches!(s, RowState::Failed { .. } | RowState::NotSent))
+                    })
+                    .map(|(i, _)| i)
+                    .collect()
+            })
+        } else {
+            (0..runner.rows.with_value(Vec::len)).collect()
+        }
+    })
+}
+
+/// The badge class of an outcome (`bulk-done`, ... in style/bulk.css).
+pub fn outcome_class(s: &RowState) -> &'static str {
+    match s {
+        RowState::Done { .. } => "done",
+        RowState::Failed { .. } => "failed",
+        RowState::NotSent => "not-sent",
+        _ => "pending",
+    }
+}
+
+/// One row of a run's result list in a [`WindowedTable`] with the columns Account, SVM,
+/// Outcome, Code and Message (`col-b-*`): the same for profiles and accounts, so a run reads
+/// alike on both pages (and tests find `tr.bulk-row[data-account][data-outcome]` on both).
+#[component]
+pub fn ResultRow(
+    /// Position in the list shown (its `aria-rowindex` is this + 2).
+    pos: usize,
+    account: String,
+    svm: String,
+    /// The item's state in the runner.
+    state: RwSignal<RowState>,
+) -> impl IntoView {
+    let detail = move || state.with(RowState::detail);
+    let (data_account, title) = (account.clone(), account.clone());
+    view! {
+        <tr class="bulk-row" aria-rowindex=pos + 2 data-account=data_account
+            data-outcome=move || state.with(|s| s.outcome())>
+            <td title=title>{account}</td>
+            <td>{svm}</td>
+            <td><span class=move || format!("badge bulk-{}", state.with(outcome_class))>{move || state.with(|s| s.outcome())}</span></td>
+            <td class="mono">{move || state.with(|s| s.code().unwrap_or("").to_owned())}</td>
+            <td title=detail>{detail}</td>
+        </tr>
+    }
+}
+
+/// The columns of a run's result list, for [`ResultRow`].
+pub const RESULT_COLUMNS: [(&str, &str); 5] = [
+    ("Account", "col-b-account"),
+    ("SVM", "col-b-svm"),
+    ("Outcome", "col-b-outcome"),
+    ("Code", "col-b-code"),
+    ("Message", "col-b-message"),
+];

@@ -4,7 +4,8 @@
 
 use std::cmp::Ordering;
 
-/// The filter text, the SVM, the sort column and its direction.
+/// The filter text, the SVM, the sort column and its direction: the part of each table's view
+/// state (its `common` field) that both tables have.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Common<K> {
     pub text: String,
@@ -27,6 +28,17 @@ impl<K: Copy + PartialEq> Common<K> {
                 .and_then(|s| sort_of(&s))
                 .unwrap_or(default_sort),
             desc: get("dir").as_deref() == Some("desc"),
+        }
+    }
+
+    /// Sorts by `key`: ascending, or the other way round when it is already the sort column
+    /// (a column heading's click).
+    pub fn sort_by(&mut self, key: K) {
+        if self.sort == key {
+            self.desc = !self.desc;
+        } else {
+            self.sort = key;
+            self.desc = false;
         }
     }
 
@@ -95,6 +107,8 @@ mod tests {
 
     use wasm_bindgen_test::wasm_bindgen_test;
 
+    use super::Common;
+
     use crate::pages::accounts::rows::{SortKey as AccountSort, TotpState, ViewState as Accounts};
     use crate::pages::profiles::table::{SortKey as ProfileSort, Status, ViewState as Profiles};
 
@@ -109,12 +123,14 @@ mod tests {
     #[wasm_bindgen_test]
     fn both_tables_write_their_view_in_one_order_and_read_it_back() {
         let p = Profiles {
-            text: "a b&c".into(),
-            svm: Some("vs_eng".into()),
+            common: Common {
+                text: "a b&c".into(),
+                svm: Some("vs_eng".into()),
+                sort: ProfileSort::Account,
+                desc: true,
+            },
             scope: Some("svm".into()),
             status: Some(Status::NotEnrolled),
-            sort: ProfileSort::Account,
-            desc: true,
         };
         let q = p.to_query();
         assert_eq!(
@@ -126,12 +142,14 @@ mod tests {
         assert_eq!(Profiles::default().to_query(), "");
 
         let a = Accounts {
-            text: String::new(),
-            svm: None,
+            common: Common {
+                text: String::new(),
+                svm: None,
+                sort: AccountSort::Role,
+                desc: false,
+            },
             totp: Some(TotpState::Disabled),
             locked: Some(false),
-            sort: AccountSort::Role,
-            desc: false,
         };
         let q = a.to_query();
         assert_eq!(q, "?totp=disabled&locked=no&sort=role");

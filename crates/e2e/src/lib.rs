@@ -281,6 +281,47 @@ impl Harness {
         Ok(v.as_str().unwrap_or_default().to_string())
     }
 
+    /// Every row of a bulk run's windowed result list (`.bulk-results-scroll`, on the profiles'
+    /// and the accounts' bulk pages alike) as (account, outcome, message), read by scrolling it
+    /// from top to bottom (only the rows in view are in the DOM). Fails when the list is not
+    /// windowed (more rows in the DOM than a few screens' worth), or when the table's
+    /// `aria-rowcount` does not count every row.
+    pub async fn bulk_result_rows(&self) -> Result<Vec<(String, String, String)>> {
+        let v = self
+            .client()
+            .execute_async(
+                "const done = arguments[0];
+                 const box = document.querySelector('.bulk-results-scroll');
+                 const frame = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+                 const seen = new Map();
+                 let most = 0;
+                 const grab = () => {
+                   const rows = box.querySelectorAll('tr.bulk-row');
+                   most = Math.max(most, rows.length);
+                   rows.forEach(r => seen.set(r.dataset.account, [r.dataset.account, r.dataset.outcome, r.cells[4].innerText]));
+                 };
+                 (async () => {
+                   box.scrollTop = 0; await frame(); grab();
+                   while (box.scrollTop + box.clientHeight < box.scrollHeight - 1) {
+                     box.scrollTop += box.clientHeight; await frame(); grab();
+                   }
+                   const rowcount = Number(box.querySelector('table').getAttribute('aria-rowcount')) - 1;
+                   done({ rows: [...seen.values()], most, rowcount });
+                 })();",
+                vec![],
+            )
+            .await?;
+        let most = v["most"].as_u64().unwrap_or(u64::MAX);
+        let rows: Vec<(String, String, String)> = serde_json::from_value(v["rows"].clone())?;
+        if most > 80 {
+            bail!("the result list is not windowed: {most} rows in the DOM at once");
+        }
+        if v["rowcount"].as_u64() != Some(rows.len() as u64) {
+            bail!("aria-rowcount {} for {} rows", v["rowcount"], rows.len());
+        }
+        Ok(rows)
+    }
+
     /// Ends the browser session, then stops nginx and the emulator. Fails when Chromium's
     /// console reported a Content-Security-Policy violation during the test (not yet
     /// collected by [`Browser::console_log`]): every flow must work under the policy nginx

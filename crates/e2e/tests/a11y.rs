@@ -213,7 +213,7 @@ async fn every_screen_passes_axe_in_the_dark_theme() -> Result<()> {
 }
 
 /// The accounts screens (table with a selection, an account with its confirmation and
-/// preview, a bulk review) and the history, in one theme.
+/// preview, a bulk review and its run) and the history, in one theme.
 async fn account_screens(theme: &str) -> Result<()> {
     let axe = axe_source()?;
     let h = Harness::start().await?;
@@ -236,6 +236,15 @@ async fn account_screens(theme: &str) -> Result<()> {
     h.click_button("Require TOTP for SSH (selected)…").await?;
     h.wait_css("#review-summary").await?;
     check(&h, &axe, &format!("accounts-review-{theme}")).await?;
+    // The run's progress and its windowed result list.
+    h.client()
+        .find(Locator::Css("#review-start"))
+        .await?
+        .click()
+        .await?;
+    h.wait_css(".bulk-progress[data-phase=finished]").await?;
+    h.wait_css(".bulk-results-scroll tr.bulk-row").await?;
+    check(&h, &axe, &format!("accounts-run-{theme}")).await?;
     h.navigate_in_app("/accounts?q=bob").await?;
     h.wait_for("bob's link", Locator::LinkText("bob"))
         .await?

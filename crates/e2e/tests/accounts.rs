@@ -250,6 +250,22 @@ async fn bulk_require_over_200_accounts_leaves_everything_else_untouched() -> Re
     );
     let skipped = h.wait_text("#review-skipped", "domain").await?;
     ensure!(skipped.contains("password or publickey"), "{skipped}");
+    // The review's lists are windowed tables: all counted, a few screens of rows in the DOM.
+    for (list, n) in [("#review-changes", 160), ("#review-skipped", 40)] {
+        let v = h
+            .client()
+            .execute(
+                "const t = document.querySelector(arguments[0] + ' table'); \
+                 return t ? [t.getAttribute('aria-rowcount'), t.querySelectorAll('tbody tr[aria-rowindex]').length] : null;",
+                vec![list.into()],
+            )
+            .await?;
+        ensure!(
+            v[0].as_str() == Some(&(n + 1).to_string())
+                && v[1].as_u64().is_some_and(|k| k > 0 && k <= 60.min(n)),
+            "{list}: (aria-rowcount, rows in the DOM) = {v}"
+        );
+    }
     h.screenshot("accounts-bulk-review").await?;
     h.click_button("Change 160 accounts").await?;
     h.wait_until("the bulk run to finish", || async {
@@ -265,6 +281,32 @@ async fn bulk_require_over_200_accounts_leaves_everything_else_untouched() -> Re
         .eval_string("return document.querySelector('.bulk-progress').dataset.done")
         .await?;
     ensure!(done == "160", "{done} done");
+    // The result list is windowed too: every account reachable by scrolling, counted in
+    // aria-rowcount, with only a few screens of rows in the DOM at any time.
+    let results = h.bulk_result_rows().await?;
+    ensure!(results.len() == 160, "{} result rows", results.len());
+    ensure!(results.iter().all(|(_, o, _)| o == "done"), "{results:?}");
+    let result_names: std::collections::BTreeSet<String> =
+        results.into_iter().map(|(a, _, _)| a).collect();
+    // Nothing failed, so the filter leaves an empty list, and gives every row back.
+    let rowcount =
+        "return document.querySelector('.bulk-results-scroll table').getAttribute('aria-rowcount')";
+    h.input_by_label("Show only failed and not sent")
+        .await?
+        .click()
+        .await?;
+    h.wait_until("the filtered result list", || async {
+        Ok((h.eval_string(rowcount).await? == "1").then_some(()))
+    })
+    .await?;
+    h.input_by_label("Show only failed and not sent")
+        .await?
+        .click()
+        .await?;
+    h.wait_until("the whole result list", || async {
+        Ok((h.eval_string(rowcount).await? == "161").then_some(()))
+    })
+    .await?;
     // The table shows what the cluster now has (mfa0006: password SSH, changed).
     h.wait_text("tr[data-account=mfa0006] .col-acct-totp", "Not enrolled")
         .await?;
@@ -298,6 +340,10 @@ async fn bulk_require_over_200_accounts_leaves_everything_else_untouched() -> Re
             changed += 1;
             ensure!(b.name.as_str().starts_with("mfa"), "{k} was not selected");
             ensure!(now == Some(SecondAuth::Totp), "{k}: {now:?}");
+            ensure!(
+                result_names.contains(b.name.as_str()),
+                "{k} is not in the result list"
+            );
         }
     }
     ensure!(changed == 160, "{changed} accounts changed");

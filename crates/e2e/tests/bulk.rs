@@ -69,6 +69,12 @@ async fn select_generated(h: &Harness) -> Result<()> {
          return document.getElementById('load-progress') ? 0 : (s ? parseInt(s.innerText) || 0 : 0);",
          |v| v.as_u64().unwrap_or(0) as usize >= total).await?;
     h.fill("Filter", FILTER).await?;
+    select_all_and_open(h).await
+}
+
+/// In the table filtered to the generated profiles: selects all of them and opens the bulk
+/// page.
+async fn select_all_and_open(h: &Harness) -> Result<()> {
     h.wait_text(".table-summary", &format!("{GENERATED} of"))
         .await?;
     h.click_button(&format!("Select all {GENERATED} matching"))
@@ -120,47 +126,9 @@ async fn wait_finished(h: &Harness, secs: u64) -> Result<BTreeMap<String, String
 }
 
 /// Every row of the windowed result list as (account, outcome, message), read by scrolling
-/// it from top to bottom (only the rows in view are in the DOM). Fails when the list is not
-/// windowed (more rows in the DOM than a few screens' worth), or when the table's
-/// `aria-rowcount` does not count every row.
+/// ([`Harness::bulk_result_rows`]: fails when the list is not windowed).
 async fn result_rows(h: &Harness) -> Result<Vec<(String, String, String)>> {
-    let v = h
-        .client()
-        .execute_async(
-            "const done = arguments[0];
-             const box = document.querySelector('.bulk-results-scroll');
-             const frame = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
-             const seen = new Map();
-             let most = 0;
-             const grab = () => {
-               const rows = box.querySelectorAll('tr.bulk-row');
-               most = Math.max(most, rows.length);
-               rows.forEach(r => seen.set(r.dataset.account, [r.dataset.account, r.dataset.outcome, r.cells[4].innerText]));
-             };
-             (async () => {
-               box.scrollTop = 0; await frame(); grab();
-               while (box.scrollTop + box.clientHeight < box.scrollHeight - 1) {
-                 box.scrollTop += box.clientHeight; await frame(); grab();
-               }
-               const rowcount = Number(box.querySelector('table').getAttribute('aria-rowcount')) - 1;
-               done({ rows: [...seen.values()], most, rowcount });
-             })();",
-            vec![],
-        )
-        .await?;
-    let most = v["most"].as_u64().unwrap_or(u64::MAX);
-    let rows: Vec<(String, String, String)> = serde_json::from_value(v["rows"].clone())?;
-    ensure!(
-        most <= 80,
-        "the result list is not windowed: {most} rows in the DOM at once"
-    );
-    ensure!(
-        v["rowcount"].as_u64() == Some(rows.len() as u64),
-        "aria-rowcount {} for {} rows",
-        v["rowcount"],
-        rows.len()
-    );
-    Ok(rows)
+    h.bulk_result_rows().await
 }
 
 async fn outcomes(h: &Harness) -> Result<BTreeMap<String, String>> {
@@ -601,13 +569,7 @@ async fn throughput_at_1_4_6_in_flight() -> Result<()> {
         if round > 0 {
             h.click_button("Done: clear the selection").await?;
             h.navigate_in_app(&format!("/profiles?q={FILTER}")).await?;
-            h.click_button(&format!("Select all {GENERATED} matching"))
-                .await?;
-            h.client()
-                .find(Locator::LinkText("Change the selected…"))
-                .await?
-                .click()
-                .await?;
+            select_all_and_open(&h).await?;
         }
         choose_set_comment(&h, &format!("throughput round {n}")).await?;
         set_in_flight(&h, n).await?;

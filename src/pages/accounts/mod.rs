@@ -15,7 +15,9 @@ use std::collections::HashSet;
 use std::rc::Rc;
 
 use crate::api::accounts;
-use crate::bulk::{BulkProgress, Ops, RowState, Runner};
+use crate::bulk::{
+    result_rows, BulkProgress, Ops, ResultRow, RowState, Runner, WindowedTable, RESULT_COLUMNS,
+};
 use crate::components::{Alert, EncodedLink};
 use crate::session::SessionCtx;
 use crate::store::{AccountsLoad as Load, ProfileStore};
@@ -90,12 +92,7 @@ pub fn AccountsPage() -> impl IntoView {
     };
     let sort_by = Callback::new(move |k: SortKey| {
         let mut v = view_state.get_untracked();
-        if v.sort == k {
-            v.desc = !v.desc;
-        } else {
-            v.sort = k;
-            v.desc = false;
-        }
+        v.common.sort_by(k);
         set_view.run(v);
     });
 
@@ -241,10 +238,10 @@ pub fn AccountsPage() -> impl IntoView {
             <div class="filter-text">
                 <label for="acct-filter">"Filter"</label>
                 <input id="acct-filter" type="search" placeholder="Account, SVM or role"
-                    prop:value=move || view_state.with(|v| v.text.clone())
+                    prop:value=move || view_state.with(|v| v.common.text.clone())
                     on:input=move |ev| {
                         let mut v = view_state.get_untracked();
-                        v.text = event_target_value(&ev);
+                        v.common.text = event_target_value(&ev);
                         set_view.run(v);
                     } />
             </div>
@@ -253,14 +250,14 @@ pub fn AccountsPage() -> impl IntoView {
                 <select id="acct-svm" on:change=move |ev| {
                     let mut v = view_state.get_untracked();
                     let s = event_target_value(&ev);
-                    v.svm = (!s.is_empty()).then_some(s);
+                    v.common.svm = (!s.is_empty()).then_some(s);
                     set_view.run(v);
                 }>
-                    <option value="" selected=move || view_state.with(|v| v.svm.is_none())>"All SVMs"</option>
+                    <option value="" selected=move || view_state.with(|v| v.common.svm.is_none())>"All SVMs"</option>
                     <For each=move || svms.get() key=|s| s.clone() let:name>
                         <option value=name.clone() selected={
                             let name = name.clone();
-                            move || view_state.with(|v| v.svm.as_deref() == Some(name.as_str()))
+                            move || view_state.with(|v| v.common.svm.as_deref() == Some(name.as_str()))
                         }>{name.clone()}</option>
                     </For>
                 </select>
@@ -312,25 +309,56 @@ pub fn AccountsPage() -> impl IntoView {
         {move || review.get().map(|r| {
             let change = r.change.map(|c| c.label()).unwrap_or_default();
             let n = r.items.len();
-            let skipped = r.skipped.clone();
-            let items = r.items.clone();
+            let n_skipped = r.skipped.len();
+            // The lists are windowed (a selection may be thousands of accounts); their rows
+            // read the review kept here by index.
+            let r = StoredValue::new(r);
+            let changes_shown = Signal::stored((0..n).collect::<Vec<_>>());
+            let skipped_shown = Signal::stored((0..n_skipped).collect::<Vec<_>>());
             view! {
                 <section class="acct-review" aria-labelledby="review-h">
                     <h2 id="review-h">{format!("Review: {change}")}</h2>
-                    <p id="review-summary">{format!("{n} accounts will change; {} are skipped.", skipped.len())}
+                    <p id="review-summary">{format!("{n} accounts will change; {n_skipped} are skipped.")}
                         " Each account is read again just before its change, and its applications are written back as read with only the SSH second factor changed."</p>
-                    <details open=n <= 20>
-                        <summary>{format!("Changes ({n})")}</summary>
-                        <ul class="review-list" id="review-changes">
-                            {items.into_iter().map(|i| view! { <li>{format!("{} · {}", i.svm, i.name)}</li> }).collect_view()}
-                        </ul>
-                    </details>
-                    <details open=true>
-                        <summary>{format!("Skipped ({})", skipped.len())}</summary>
-                        <ul class="review-list" id="review-skipped">
-                            {skipped.into_iter().map(|(svm, name, why)| view! { <li>{format!("{svm} · {name}: {why}")}</li> }).collect_view()}
-                        </ul>
-                    </details>
+                    <Show when=move || n_skipped != 0>
+                        <details class="bulk-list" id="review-skipped" open=true>
+                            <summary>{format!("Skipped ({n_skipped})")}</summary>
+                            <WindowedTable label="Skipped accounts" class="bulk-list-scroll"
+                                columns=vec![("Account", "col-b-account"), ("SVM", "col-b-svm"), ("Why", "col-b-why")]
+                                shown=skipped_shown
+                                render_row=move |pos, i| {
+                                    let (svm, name, why) = r.with_value(|r| r.skipped.get(i).map(|(s, n, w)| (s.clone(), n.clone(), w.to_string())))?;
+                                    let (title, why_title) = (name.clone(), why.clone());
+                                    Some(view! {
+                                        <tr aria-rowindex=pos + 2>
+                                            <td title=title>{name}</td>
+                                            <td>{svm}</td>
+                                            <td title=why_title>{why}</td>
+                                        </tr>
+                                    })
+                                } />
+                        </details>
+                    </Show>
+                    <Show when=move || n != 0>
+                        <details class="bulk-list" id="review-changes" open=n <= 20>
+                            <summary>{format!("Changes ({n})")}</summary>
+                            <WindowedTable label="Accounts that will change" class="bulk-list-scroll"
+                                columns=vec![("Account", "col-b-account"), ("SVM", "col-b-svm"), ("Now", "col-b-now"), ("After", "col-b-after")]
+                                shown=changes_shown
+                                render_row=move |pos, i| {
+                                    let it = r.with_value(|r| r.items.get(i).cloned())?;
+                                    let (title, now_title, after_title) = (it.name.clone(), it.now.clone(), it.after.clone());
+                                    Some(view! {
+                                        <tr aria-rowindex=pos + 2>
+                                            <td title=title>{it.name}</td>
+                                            <td>{it.svm}</td>
+                                            <td title=now_title>{it.now}</td>
+                                            <td title=after_title>{it.after}</td>
+                                        </tr>
+                                    })
+                                } />
+                        </details>
+                    </Show>
                     <div class="confirm-buttons">
                         <button type="button" class="button button-primary" id="review-start" disabled=n == 0 on:click=start>
                             {format!("Change {n} accounts")}</button>
@@ -339,24 +367,32 @@ pub fn AccountsPage() -> impl IntoView {
                 </section>
             }
         })}
-        {move || running.get().map(|(c, runner)| view! {
-            <section class="acct-run" aria-label=format!("{} in progress", c.label())>
-                <h2>{c.label()}</h2>
-                <BulkProgress runner=runner noun="accounts" />
-                <details>
-                    <summary>"Per account"</summary>
-                    <ul class="review-list" id="run-results">
-                        {runner.items().into_iter().enumerate().map(|(i, it)| view! {
-                            <li>{format!("{} · {}: ", it.svm, it.name)}
-                                <span class="run-outcome">{move || runner.row(i).map(|s| {
-                                    let d = s.detail();
-                                    if d.is_empty() { s.outcome().to_string() } else { format!("{} ({d})", s.outcome()) }
-                                }).unwrap_or_default()}</span>
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                </details>
-            </section>
+        {move || running.get().map(|(c, runner)| {
+            let items = StoredValue::new(runner.items());
+            let only_problems = RwSignal::new(false);
+            let shown = result_rows(runner, only_problems.into());
+            view! {
+                <section class="acct-run" aria-label=format!("{} in progress", c.label())>
+                    <h2>{c.label()}</h2>
+                    <BulkProgress runner=runner noun="accounts" />
+                    <div class="bulk-after">
+                        <div class="checkbox">
+                            <input type="checkbox" id="acct-only-problems"
+                                prop:checked=move || only_problems.get()
+                                on:change=move |ev| only_problems.set(event_target_checked(&ev)) />
+                            <label for="acct-only-problems">"Show only failed and not sent"</label>
+                        </div>
+                    </div>
+                    <WindowedTable label="Result per account" class="bulk-results-scroll"
+                        columns=RESULT_COLUMNS.to_vec()
+                        shown=shown
+                        render_row=move |pos, i| {
+                            let (account, svm) = items.with_value(|its| its.get(i).map(|it| (it.name.clone(), it.svm.clone())))?;
+                            let state = runner.rows.with_value(|rows| rows.get(i).copied())?;
+                            Some(view! { <ResultRow pos=pos account=account svm=svm state=state /> })
+                        } />
+                </section>
+            }
         })}
         <p class="muted table-summary" aria-live="polite">
             {move || {
@@ -372,11 +408,11 @@ pub fn AccountsPage() -> impl IntoView {
                         <th scope="col" class="col-select"><span class="visually-hidden">"Select"</span></th>
                         {SortKey::ALL.into_iter().map(|k| view! {
                             <th scope="col" class=format!("col-acct-{}", k.slug())
-                                aria-sort=move || view_state.with(|v| if v.sort != k { "none" } else if v.desc { "descending" } else { "ascending" })>
+                                aria-sort=move || view_state.with(|v| if v.common.sort != k { "none" } else if v.common.desc { "descending" } else { "ascending" })>
                                 <button type="button" class="sort" on:click=move |_| sort_by.run(k)>
                                     {k.label()}
                                     <span class="sort-mark" aria-hidden="true">
-                                        {move || view_state.with(|v| if v.sort != k { "" } else if v.desc { " ▼" } else { " ▲" })}
+                                        {move || view_state.with(|v| if v.common.sort != k { "" } else if v.common.desc { " ▼" } else { " ▲" })}
                                     </span>
                                 </button>
                             </th>

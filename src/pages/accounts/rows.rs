@@ -212,76 +212,66 @@ impl SortKey {
 /// Filter and sort, as kept in the URL.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ViewState {
-    pub text: String,
-    pub svm: Option<String>,
+    /// The filter text, the SVM, the sort column and its direction.
+    pub common: Common<SortKey>,
     pub totp: Option<TotpState>,
     pub locked: Option<bool>,
-    pub sort: SortKey,
-    pub desc: bool,
 }
 
 impl Default for ViewState {
     fn default() -> Self {
         ViewState {
-            text: String::new(),
-            svm: None,
+            common: Common {
+                text: String::new(),
+                svm: None,
+                sort: SortKey::Svm,
+                desc: false,
+            },
             totp: None,
             locked: None,
-            sort: SortKey::Svm,
-            desc: false,
         }
     }
 }
 
 impl ViewState {
     pub fn from_params(get: impl Fn(&str) -> Option<String>) -> ViewState {
-        let c = Common::read(&get, SortKey::from_slug, ViewState::default().sort);
         ViewState {
-            text: c.text,
-            svm: c.svm,
+            common: Common::read(&get, SortKey::from_slug, ViewState::default().common.sort),
             totp: nonempty(&get, "totp").and_then(|s| TotpState::from_slug(&s)),
             locked: match nonempty(&get, "locked").as_deref() {
                 Some("yes") => Some(true),
                 Some("no") => Some(false),
                 _ => None,
             },
-            sort: c.sort,
-            desc: c.desc,
         }
     }
 
     pub fn to_query(&self) -> String {
-        let c = Common {
-            text: self.text.clone(),
-            svm: self.svm.clone(),
-            sort: self.sort,
-            desc: self.desc,
-        };
-        c.to_query(
+        self.common.to_query(
             &[
                 ("totp", self.totp.map(TotpState::slug)),
                 ("locked", self.locked.map(|l| if l { "yes" } else { "no" })),
             ],
             SortKey::slug,
-            ViewState::default().sort,
+            ViewState::default().common.sort,
         )
     }
 
     pub fn matches(&self, r: &AccountRow, needle: &str) -> bool {
         (needle.is_empty() || r.hay.contains(needle))
-            && self.svm.as_deref().is_none_or(|s| r.svm == s)
+            && self.common.svm.as_deref().is_none_or(|s| r.svm == s)
             && self.totp.is_none_or(|t| r.totp == t)
             && self.locked.is_none_or(|l| r.locked == l)
     }
 
     /// Indices of the matching rows in the chosen order (ties: SVM, then name).
     pub fn apply(&self, rows: &[AccountRow]) -> Vec<usize> {
-        let needle = needle(&self.text);
+        let needle = needle(&self.common.text);
         filter_sort(
             rows,
             |r| self.matches(r, &needle),
-            self.desc,
-            |x, y| match self.sort {
+            self.common.desc,
+            |x, y| match self.common.sort {
                 SortKey::Name => x.name.to_lowercase().cmp(&y.name.to_lowercase()),
                 SortKey::Svm => x.svm.cmp(&y.svm),
                 SortKey::Role => x.role.cmp(&y.role),
@@ -329,6 +319,10 @@ pub struct BulkItem {
     pub svm: String,
     pub name: String,
     pub patch: AccountPatch,
+    /// What the review shows as the account's state before and after the change: its SSH
+    /// sign-in ("password + TOTP") or its lock.
+    pub now: String,
+    pub after: String,
 }
 
 /// What a bulk change would do to a selection.
@@ -353,12 +347,25 @@ impl BulkReview {
                 continue;
             }
             match change.plan(&row.account) {
-                Ok(patch) => r.items.push(BulkItem {
-                    owner_uuid: row.owner_uuid.clone(),
-                    svm: row.svm.clone(),
-                    name: row.name.clone(),
-                    patch,
-                }),
+                Ok(patch) => {
+                    let (now, after) = match change {
+                        AccountChange::Unlock => ("Locked".to_owned(), "Not locked".to_owned()),
+                        AccountChange::RequireTotp => {
+                            (row.ssh_with_second(), format!("{} + TOTP", row.ssh_label()))
+                        }
+                        AccountChange::StopRequiringTotp => {
+                            (row.ssh_with_second(), row.ssh_label())
+                        }
+                    };
+                    r.items.push(BulkItem {
+                        owner_uuid: row.owner_uuid.clone(),
+                        svm: row.svm.clone(),
+                        name: row.name.clone(),
+                        patch,
+                        now,
+                        after,
+                    })
+                }
                 Err(why) => r.skipped.push((row.svm.clone(), row.name.clone(), why)),
             }
         }

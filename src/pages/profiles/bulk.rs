@@ -18,7 +18,10 @@ use ontap_model::bulk::{plan, Action, Plan, Planned, Skipped, Target};
 use ontap_model::{Comment, Known, TotpKey, TotpPatch};
 
 use crate::api::{totps, ApiError};
-use crate::bulk::{BulkProgress, FailKind, Ops, Phase, RowState, Runner, WindowedTable};
+use crate::bulk::{
+    result_rows, BulkProgress, FailKind, Ops, Phase, ResultRow, RowState, Runner, WindowedTable,
+    RESULT_COLUMNS,
+};
 use crate::changelog::{ChangeLog, Outcome};
 use crate::components::CopyButton;
 use crate::session::SessionCtx;
@@ -590,23 +593,7 @@ fn RunView(run: ProfileRun) -> impl IntoView {
         bulk.selected.set(HashSet::new());
     };
     let items = StoredValue::new(runner.items());
-    let total = runner.tally.get_untracked().total;
-    // The rows listed: all, or only the failed and not sent (re-read as rows settle).
-    let shown = Memo::new(move |_| {
-        if only_problems.get() {
-            runner.rows.with_value(|rows| {
-                rows.iter()
-                    .enumerate()
-                    .filter(|(_, r)| {
-                        r.with(|s| matches!(s, RowState::Failed { .. } | RowState::NotSent))
-                    })
-                    .map(|(i, _)| i)
-                    .collect::<Vec<_>>()
-            })
-        } else {
-            (0..total).collect()
-        }
-    });
+    let shown = result_rows(runner, only_problems.into());
     view! {
         <p class="back"><A href="/profiles">"← Back to the table"</A></p>
         <h1>{title}</h1>
@@ -627,38 +614,16 @@ fn RunView(run: ProfileRun) -> impl IntoView {
             </div>
         </div>
         <WindowedTable label="Result per profile" class="bulk-results-scroll"
-            columns=vec![("Account", "col-b-account"), ("SVM", "col-b-svm"), ("Outcome", "col-b-outcome"), ("Code", "col-b-code"), ("Message", "col-b-message")]
+            columns=RESULT_COLUMNS.to_vec()
             shown=shown
             render_row=move |pos, i| {
-                let Some((account, svm)) = items.with_value(|its| its.get(i).map(|it| (it.target.key.account.to_string(), it.target.svm.clone()))) else {
-                    return None;
-                };
-                let sig = runner.rows.with_value(|rows| rows.get(i).copied())?;
-                let detail = move || sig.with(RowState::detail);
-                let (data_account, title) = (account.clone(), account.clone());
-                Some(view! {
-                    <tr class="bulk-row" aria-rowindex=pos + 2 data-account=data_account
-                        data-outcome=move || sig.with(|s| s.outcome())>
-                        <td title=title>{account}</td>
-                        <td>{svm}</td>
-                        <td><span class=move || format!("badge bulk-{}", sig.with(|s| outcome_class(s)))>{move || sig.with(|s| s.outcome())}</span></td>
-                        <td class="mono">{move || sig.with(|s| s.code().unwrap_or("").to_owned())}</td>
-                        <td title=detail>{detail}</td>
-                    </tr>
-                })
+                let (account, svm) = items.with_value(|its| its.get(i).map(|it| (it.target.key.account.to_string(), it.target.svm.clone())))?;
+                let state = runner.rows.with_value(|rows| rows.get(i).copied())?;
+                Some(view! { <ResultRow pos=pos account=account svm=svm state=state /> })
             } />
         {move || (phase.get() == Phase::Finished).then(|| view! {
             <p class="note">"Every row is in the session's " <A href="/changes">"change log"</A> " too."</p>
         })}
-    }
-}
-
-fn outcome_class(s: &RowState) -> &'static str {
-    match s {
-        RowState::Done { .. } => "done",
-        RowState::Failed { .. } => "failed",
-        RowState::NotSent => "not-sent",
-        _ => "pending",
     }
 }
 

@@ -48,7 +48,7 @@ pub fn ProfilesPage() -> impl IntoView {
     let view_state = Memo::new(move |_| {
         let mut v = query.with(|q| ViewState::from_params(|k| q.get(k)));
         if let Some(t) = typed.get() {
-            v.text = t;
+            v.common.text = t;
         }
         v
     });
@@ -238,12 +238,7 @@ pub fn ProfilesPage() -> impl IntoView {
         let set_view = set_view.clone();
         move |k: SortKey| {
             let mut v = view_state.get_untracked();
-            if v.sort == k {
-                v.desc = !v.desc;
-            } else {
-                v.sort = k;
-                v.desc = false;
-            }
+            v.common.sort_by(k);
             set_view(v);
         }
     };
@@ -297,7 +292,7 @@ pub fn ProfilesPage() -> impl IntoView {
         _ => None,
     };
 
-    let text_value = move || view_state.with(|v| v.text.clone());
+    let text_value = move || view_state.with(|v| v.common.text.clone());
 
     view! {
         <div class="page-head">
@@ -372,15 +367,15 @@ pub fn ProfilesPage() -> impl IntoView {
                     move |ev| {
                         let mut v = view_state.get_untracked();
                         let s = event_target_value(&ev);
-                        v.svm = (!s.is_empty()).then_some(s);
+                        v.common.svm = (!s.is_empty()).then_some(s);
                         set_view(v);
                     }
                 }>
-                    <option value="" selected=move || view_state.with(|v| v.svm.is_none())>"All SVMs"</option>
+                    <option value="" selected=move || view_state.with(|v| v.common.svm.is_none())>"All SVMs"</option>
                     <For each=move || svms.get() key=|s| s.clone() let:name>
                         <option value=name.clone() selected={
                             let name = name.clone();
-                            move || view_state.with(|v| v.svm.as_deref() == Some(name.as_str()))
+                            move || view_state.with(|v| v.common.svm.as_deref() == Some(name.as_str()))
                         }>{name.clone()}</option>
                     </For>
                 </select>
@@ -450,11 +445,11 @@ pub fn ProfilesPage() -> impl IntoView {
                             let sort_by = sort_by.clone();
                             view! {
                                 <th scope="col" class=format!("col-{}", k.slug())
-                                    aria-sort=move || view_state.with(|v| if v.sort != k { "none" } else if v.desc { "descending" } else { "ascending" })>
+                                    aria-sort=move || view_state.with(|v| if v.common.sort != k { "none" } else if v.common.desc { "descending" } else { "ascending" })>
                                     <button type="button" class="sort" aria-label=k.label() on:click=move |_| sort_by(k)>
                                         {k.label()}
                                         <span class="sort-mark" aria-hidden="true">
-                                            {move || view_state.with(|v| if v.sort != k { "" } else if v.desc { " ▼" } else { " ▲" })}
+                                            {move || view_state.with(|v| if v.common.sort != k { "" } else if v.common.desc { " ▼" } else { " ▲" })}
                                         </span>
                                     </button>
                                 </th>

@@ -229,23 +229,23 @@ impl SortKey {
 /// What the table shows: the filters and the order. Lives in the URL's query string.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ViewState {
-    pub text: String,
-    pub svm: Option<String>,
+    /// The filter text, the SVM, the sort column and its direction.
+    pub common: Common<SortKey>,
     pub scope: Option<String>,
     pub status: Option<Status>,
-    pub sort: SortKey,
-    pub desc: bool,
 }
 
 impl Default for ViewState {
     fn default() -> Self {
         ViewState {
-            text: String::new(),
-            svm: None,
+            common: Common {
+                text: String::new(),
+                svm: None,
+                sort: SortKey::Svm,
+                desc: false,
+            },
             scope: None,
             status: None,
-            sort: SortKey::Svm,
-            desc: false,
         }
     }
 }
@@ -253,50 +253,40 @@ impl Default for ViewState {
 impl ViewState {
     /// Reads the state from query parameters (unknown values fall back to the defaults).
     pub fn from_params(get: impl Fn(&str) -> Option<String>) -> ViewState {
-        let c = Common::read(&get, SortKey::from_slug, ViewState::default().sort);
         ViewState {
-            text: c.text,
-            svm: c.svm,
+            common: Common::read(&get, SortKey::from_slug, ViewState::default().common.sort),
             scope: nonempty(&get, "scope").filter(|s| s == "cluster" || s == "svm"),
             status: nonempty(&get, "status").and_then(|s| Status::from_slug(&s)),
-            sort: c.sort,
-            desc: c.desc,
         }
     }
 
     /// The query string for this state (`?q=...`), only what differs from the default.
     pub fn to_query(&self) -> String {
-        let c = Common {
-            text: self.text.clone(),
-            svm: self.svm.clone(),
-            sort: self.sort,
-            desc: self.desc,
-        };
-        c.to_query(
+        self.common.to_query(
             &[
                 ("scope", self.scope.as_deref()),
                 ("status", self.status.map(Status::slug)),
             ],
             SortKey::slug,
-            ViewState::default().sort,
+            ViewState::default().common.sort,
         )
     }
 
     pub fn matches(&self, row: &Row, needle: &str) -> bool {
         (needle.is_empty() || row.hay.contains(needle))
-            && self.svm.as_deref().is_none_or(|s| row.svm == s)
+            && self.common.svm.as_deref().is_none_or(|s| row.svm == s)
             && self.scope.as_deref().is_none_or(|s| row.scope_label() == s)
             && self.status.is_none_or(|s| row.status == s)
     }
 
     /// Indices of the rows that match, in the chosen order (ties broken by SVM then account).
     pub fn apply(&self, rows: &[Row]) -> Vec<usize> {
-        let needle = needle(&self.text);
-        let key = self.sort;
+        let needle = needle(&self.common.text);
+        let key = self.common.sort;
         filter_sort(
             rows,
             |r| self.matches(r, &needle),
-            self.desc,
+            self.common.desc,
             |x, y| match key {
                 SortKey::Account => x.account.to_lowercase().cmp(&y.account.to_lowercase()),
                 SortKey::Svm => x.svm.cmp(&y.svm),

@@ -162,16 +162,22 @@ pub fn ProfilesPage() -> impl IntoView {
             el.set_scroll_top((top + ROW_HEIGHT - height) as i32);
         }
         scroll_top.set(el.scroll_top() as f64);
-        // Focus once the row is rendered.
-        request_animation_frame(move || {
-            if let Some(el) = scroller.get_untracked() {
-                if let Ok(Some(row)) = el.query_selector(&format!("tr[data-row=\"{i}\"]")) {
-                    if let Ok(row) = row.dyn_into::<web_sys::HtmlElement>() {
-                        let _ = row.focus();
-                    }
-                }
-            }
-        });
+        let focus = move || {
+            let row = scroller
+                .get_untracked()
+                .and_then(|el| el.query_selector(&format!("tr[data-row=\"{i}\"]")).ok())
+                .flatten()
+                .and_then(|row| row.dyn_into::<web_sys::HtmlElement>().ok());
+            row.map(|row| row.focus()).is_some()
+        };
+        // At once when the row is rendered already (a step within the window): a second key
+        // pressed before the next frame then starts from this row, and no step is lost to a
+        // row that takes the focus late. Else once the window has moved to it.
+        if !focus() {
+            request_animation_frame(move || {
+                focus();
+            });
+        }
     };
 
     let on_keydown = {

@@ -38,6 +38,11 @@ const SWAGGER_PATH: &str = "/swagger/";
 /// Where the floor is served: the page's own document and stylesheet, with the sign-in form
 /// as static markup put in by one small script instead of the wasm app ([`write_floor`]).
 const FLOOR_PATH: &str = "/floor/";
+/// The page's `index.html` again, and the floor, served without the
+/// `Cross-Origin-Opener-Policy` header (every other header as in production): an analysis of
+/// what that header costs a first load here, not a figure of the page, which keeps it.
+const NO_COOP_PATH: &str = "/without-coop/";
+const FLOOR_NO_COOP_PATH: &str = "/floor-without-coop/";
 /// Swagger UI's files from npm (`scripts/bootstrap.sh` installs this version into .tools/).
 const SWAGGER_VERSION: &str = "5.35.0";
 const SWAGGER_FILES: &[&str] = &[
@@ -267,7 +272,8 @@ impl Stack {
         let template = match beside {
             Some((swagger, floor)) => {
                 let t = with_location(&template, SWAGGER_PATH, swagger)?;
-                with_location(&t, FLOOR_PATH, floor)?
+                let t = with_location(&t, FLOOR_PATH, floor)?;
+                with_no_coop_locations(&t, floor)?
             }
             None => template,
         };
@@ -405,6 +411,44 @@ fn with_location(template: &str, path: &str, dir: &Path) -> Result<String> {
         ),
         1,
     ))
+}
+
+/// [`NO_COOP_PATH`] (the page's index.html) and [`FLOOR_NO_COOP_PATH`] (the floor's), with
+/// deploy/security-headers.conf less its `Cross-Origin-Opener-Policy` line (written into
+/// `dir`). The files the documents load come from the usual locations, with every header.
+fn with_no_coop_locations(template: &str, dir: &Path) -> Result<String> {
+    let headers = std::fs::read_to_string(workspace_root().join("deploy/security-headers.conf"))?;
+    let without: String = headers
+        .lines()
+        .filter(|l| !l.contains("Cross-Origin-Opener-Policy"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    ensure!(
+        without.len() < headers.len(),
+        "deploy/security-headers.conf sends no Cross-Origin-Opener-Policy"
+    );
+    let file = dir.join("headers-without-coop.conf");
+    std::fs::write(&file, without)?;
+    let anchor = "        location / {";
+    ensure!(
+        template.contains(anchor),
+        "no `location / {{` in the template"
+    );
+    let location = |path: &str, serve: String| {
+        format!(
+            "        location = {path} {{\n            include {};\n            {serve}\n        }}\n\n",
+            file.display()
+        )
+    };
+    let page = location(NO_COOP_PATH, "try_files /index.html =404;".into());
+    let floor = location(
+        FLOOR_NO_COOP_PATH,
+        format!(
+            "root {};\n            try_files /index.html =404;",
+            dir.display()
+        ),
+    );
+    Ok(template.replacen(anchor, &format!("{page}{floor}{anchor}"), 1))
 }
 
 /// The floor: what any page pays here before its own code runs. The page's `index.html` with
@@ -551,7 +595,12 @@ fn compress(p: &Path) -> Result<()> {
 // ---------------------------------------------------------------------------------------------
 // The measurements
 
+/// Loads are cheap and their times spread widely (a new renderer process each time): at least
+/// [`MIN_LOADS`] of each, whatever `--runs` says, so that the medians hold still.
+const MIN_LOADS: usize = 9;
+
 async fn first_load(t: &mut Table, runs: usize, swagger: &Path) -> Result<()> {
+    let runs = runs.max(MIN_LOADS);
     let floor = tempfile::Builder::new().prefix("bench-floor-").tempdir()?;
     let s = Stack::start(
         ontap_sim::Config::ephemeral(),
@@ -560,11 +609,16 @@ async fn first_load(t: &mut Table, runs: usize, swagger: &Path) -> Result<()> {
     .await?;
     let (mut ours, mut theirs, mut speed, mut transferred) = (vec![], vec![], vec![], vec![]);
     let (mut floors, mut above) = (vec![], vec![]);
+    let (mut ours_open, mut floors_open, mut coop) = (vec![], vec![], vec![]);
     // One warm-up of each (nginx's open files, Chromium's processes), not counted.
     s.load_until_mark("/", "totp-admin:interactive").await?;
     let body = s.eval("return document.body.innerHTML;", vec![]).await?;
     write_floor(floor.path(), body.as_str().unwrap_or_default())?;
     s.load_until_mark(FLOOR_PATH, "totp-admin:interactive")
+        .await?;
+    s.load_until_mark(NO_COOP_PATH, "totp-admin:interactive")
+        .await?;
+    s.load_until_mark(FLOOR_NO_COOP_PATH, "totp-admin:interactive")
         .await?;
     s.load_until_mark(SWAGGER_PATH, "swagger:opblock").await?;
     for _ in 0..runs {
@@ -583,6 +637,15 @@ async fn first_load(t: &mut Table, runs: usize, swagger: &Path) -> Result<()> {
         let f = s
             .load_until_mark(FLOOR_PATH, "totp-admin:interactive")
             .await?;
+        let a_open = s
+            .load_until_mark(NO_COOP_PATH, "totp-admin:interactive")
+            .await?;
+        let f_open = s
+            .load_until_mark(FLOOR_NO_COOP_PATH, "totp-admin:interactive")
+            .await?;
+        ours_open.push(a_open);
+        floors_open.push(f_open);
+        coop.push(a - a_open);
         ours.push(a);
         theirs.push(b);
         speed.push(b / a);
@@ -672,6 +735,27 @@ async fn first_load(t: &mut Table, runs: usize, swagger: &Path) -> Result<()> {
         "ours − the floor (run by run): what the wasm app costs",
         "ms",
         stat(&above),
+        "",
+        None,
+    );
+    t.add(
+        "analysis: the page served without Cross-Origin-Opener-Policy (it keeps the header)",
+        "ms",
+        stat(&ours_open),
+        "",
+        None,
+    );
+    t.add(
+        "analysis: the floor without Cross-Origin-Opener-Policy",
+        "ms",
+        stat(&floors_open),
+        "",
+        None,
+    );
+    t.add(
+        "analysis: ours − ours without the header (run by run)",
+        "ms",
+        stat(&coop),
         "",
         None,
     );
@@ -1389,7 +1473,7 @@ const END: &str = "<!-- bench:end -->";
 
 fn write_report(out: &Path, runs: usize, table: &Table) -> Result<()> {
     let block = format!(
-        "{BEGIN}\n## Latest run\n\n{}\nEvery figure is the median of {runs} runs (after one warm-up run), with min and max; \
+        "{BEGIN}\n## Latest run\n\n{}\nEvery figure is the median of {runs} runs (the loads: at least {MIN_LOADS}; the `runs` column says how many), after one warm-up run, with min and max; \
          ratios are taken run by run in the same run. Sizes are the files nginx serves for the \
          first load (index.html and everything it loads), raw and as their pre-compressed \
          `.gz`/`.br`.\n\n{}{END}",

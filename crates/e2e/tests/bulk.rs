@@ -2,8 +2,10 @@
 //! profiles change and the emulator holds the change, with no PATCH sent twice; with injected
 //! faults every row ends done or failed with its reason (the emulator's state and fault log
 //! are the truth) and a retry brings the failures home; a cancel midway reports exactly what
-//! the emulator received. An ignored test measures the throughput at 1, 4 and 6 in flight with
-//! 20 ms of latency (`cargo test -p e2e --test bulk -- --ignored --nocapture`).
+//! the emulator received; a session that ends midway stops the run, and signing in again and
+//! retrying finishes it with one accepted PATCH per profile. An ignored test measures the
+//! throughput at 1, 4 and 6 in flight with 20 ms of latency
+//! (`cargo test -p e2e --test bulk -- --ignored --nocapture`).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
@@ -551,6 +553,127 @@ async fn cancel_midway_reports_what_the_emulator_received() -> Result<()> {
         report.contains(&format!("{sent} of {GENERATED} profiles were sent")),
         "report {report:?}, emulator received PATCHes for {sent}"
     );
+    h.close().await
+}
+
+/// The session ends in the middle of a run (the cluster stops accepting the password): the run
+/// stops and says why, every row ends done, failed or not sent as the emulator's state says,
+/// nothing is sent twice; after signing in again over the page, the retry sends the rest and
+/// every profile has been changed by exactly one accepted PATCH.
+#[tokio::test]
+async fn a_session_ending_midway_stops_the_run_and_the_retry_finishes_it() -> Result<()> {
+    let h = Harness::start_with(|c| c.profiles = GENERATED).await?;
+    select_generated(&h).await?;
+    let text = "rotated after the audit";
+    choose_set_comment(&h, text).await?;
+    set_in_flight(&h, 2).await?;
+    let first_id = h.requests().last().map_or(0, |r| r.id);
+    h.click_button(&format!("Change the comment of {GENERATED} profiles"))
+        .await?;
+    poll(
+        &h,
+        "100 rows settled",
+        60,
+        "const p = document.querySelector('.bulk-progress'); \
+         return p ? Number(p.dataset.done) + Number(p.dataset.failed) : 0;",
+        |v| v.as_u64().unwrap_or(0) >= 100,
+    )
+    .await?;
+    h.sim().expire_credentials("admin");
+    let out = wait_finished(&h, 60).await?;
+    h.wait_text(".bulk-stopped", "stopped accepting the credentials")
+        .await?;
+    h.screenshot("bulk-run-session-ended").await?;
+
+    let patches: Vec<_> = h
+        .requests()
+        .into_iter()
+        .filter(|r| r.id > first_id && r.method == "PATCH")
+        .collect();
+    let accepted = |account: &str| {
+        patches
+            .iter()
+            .filter(|r| account_of(&r.path) == account && (200..300).contains(&r.status))
+            .count()
+    };
+    let count = |o: &str| out.values().filter(|v| *v == o).count();
+    let (done, failed, not_sent) = (count("done"), count("failed"), count("not sent"));
+    ensure!(
+        done + failed + not_sent == GENERATED,
+        "every row accounted for: {done} done, {failed} failed, {not_sent} not sent"
+    );
+    ensure!(
+        done >= 100 && not_sent > 500,
+        "stopped midway: {done} done, {not_sent} not sent"
+    );
+    for (account, outcome) in &out {
+        let changed = comment_of(&h, account).as_deref() == Some(text);
+        let n = accepted(account);
+        match outcome.as_str() {
+            "done" => ensure!(
+                changed && n == 1,
+                "{account}: done, changed {changed}, {n} accepted"
+            ),
+            // Refused with 401 (sent, not applied) or never sent.
+            "failed" | "not sent" => {
+                ensure!(
+                    !changed && n == 0,
+                    "{account}: {outcome}, changed {changed}, {n} accepted"
+                )
+            }
+            other => bail!("{account} ended {other}"),
+        }
+    }
+    ensure!(
+        patches
+            .iter()
+            .all(|r| (200..300).contains(&r.status) || r.status == 401),
+        "only accepted or refused-as-unauthorized PATCHes"
+    );
+
+    // The administrator renews the password; signing in again over the page keeps the run.
+    h.sim().renew_credentials("admin");
+    h.wait_text("dialog.reauth", "Sign in again").await?;
+    h.fill("Password", e2e::PASSWORD).await?;
+    h.click_button("Sign in").await?;
+    h.wait_until("the dialog closed", || async {
+        let open = h
+            .eval_string("return document.querySelector('dialog.reauth[open]') ? 'open' : '';")
+            .await?;
+        Ok(open.is_empty().then_some(()))
+    })
+    .await?;
+    let retry = if failed == 0 {
+        format!("Send the {not_sent} not sent")
+    } else {
+        format!("Retry the {failed} failed and {not_sent} not sent")
+    };
+    h.click_button(&retry).await?;
+    let out = wait_finished(&h, 120).await?;
+    ensure!(
+        out.values().all(|o| o == "done"),
+        "after the retry every row is done: {:?}",
+        out.values()
+            .filter(|o| *o != "done")
+            .take(5)
+            .collect::<Vec<_>>()
+    );
+    let patches: Vec<_> = h
+        .requests()
+        .into_iter()
+        .filter(|r| r.id > first_id && r.method == "PATCH")
+        .collect();
+    for account in out.keys() {
+        let n = patches
+            .iter()
+            .filter(|r| account_of(&r.path) == *account && (200..300).contains(&r.status))
+            .count();
+        ensure!(n == 1, "{account}: {n} accepted PATCHes in all");
+        ensure!(
+            comment_of(&h, account).as_deref() == Some(text),
+            "{account} not changed on the emulator"
+        );
+    }
     h.close().await
 }
 

@@ -44,4 +44,4 @@ pub use runner::{
     is_busy, now_iso, BoxFut, FailKind, Ops, Phase, RowState, Runner, Tally, DEFAULT_IN_FLIGHT,
     MAX_IN_FLIGHT,
 };
-pub use view::{result_rows, BulkProgress, ResultRow, WindowedTable, RESULT_COLUMNS};
+pub use view::{BulkProgress, OnlyProblemsToggle, ResultTable, WindowedTable};

@@ -324,3 +324,48 @@ pub const RESULT_COLUMNS: [(&str, &str); 5] = [
     ("Code", "col-b-code"),
     ("Message", "col-b-message"),
 ];
+
+/// A run's result per item, shared by the profiles' and the accounts' bulk pages: a
+/// [`WindowedTable`] of [`ResultRow`]s, all items or, while `only_problems` is set (see
+/// [`OnlyProblemsToggle`]), the failed and not sent ones. `name` gives an item's account and SVM.
+#[component]
+pub fn ResultTable<T, N>(
+    runner: Runner<T>,
+    /// The list's accessible name.
+    label: &'static str,
+    only_problems: RwSignal<bool>,
+    name: N,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    N: Fn(&T) -> (String, String) + Clone + Send + Sync + 'static,
+{
+    let items = StoredValue::new(runner.items());
+    view! {
+        <WindowedTable label=label class="bulk-results-scroll"
+            columns=RESULT_COLUMNS.to_vec()
+            shown=result_rows(runner, only_problems.into())
+            render_row=move |pos, i| {
+                let (account, svm) = items.with_value(|its| its.get(i).map(&name))?;
+                let state = runner.rows.with_value(|rows| rows.get(i).copied())?;
+                Some(view! { <ResultRow pos=pos account=account svm=svm state=state /> })
+            } />
+    }
+}
+
+/// The checkbox that narrows a [`ResultTable`] to the failed and not sent items.
+#[component]
+pub fn OnlyProblemsToggle(
+    /// The checkbox's element id.
+    id: &'static str,
+    value: RwSignal<bool>,
+) -> impl IntoView {
+    view! {
+        <div class="checkbox">
+            <input type="checkbox" id=id
+                prop:checked=move || value.get()
+                on:change=move |ev| value.set(event_target_checked(&ev)) />
+            <label for=id>"Show only failed and not sent"</label>
+        </div>
+    }
+}

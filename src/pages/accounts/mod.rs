@@ -16,7 +16,7 @@ use std::rc::Rc;
 
 use crate::api::accounts;
 use crate::bulk::{
-    result_rows, BulkProgress, Ops, ResultRow, RowState, Runner, WindowedTable, RESULT_COLUMNS,
+    BulkProgress, OnlyProblemsToggle, Ops, ResultTable, RowState, Runner, WindowedTable,
 };
 use crate::components::{Alert, EncodedLink};
 use crate::session::SessionCtx;
@@ -368,29 +368,16 @@ pub fn AccountsPage() -> impl IntoView {
             }
         })}
         {move || running.get().map(|(c, runner)| {
-            let items = StoredValue::new(runner.items());
             let only_problems = RwSignal::new(false);
-            let shown = result_rows(runner, only_problems.into());
             view! {
                 <section class="acct-run" aria-label=format!("{} in progress", c.label())>
                     <h2>{c.label()}</h2>
                     <BulkProgress runner=runner noun="accounts" />
                     <div class="bulk-after">
-                        <div class="checkbox">
-                            <input type="checkbox" id="acct-only-problems"
-                                prop:checked=move || only_problems.get()
-                                on:change=move |ev| only_problems.set(event_target_checked(&ev)) />
-                            <label for="acct-only-problems">"Show only failed and not sent"</label>
-                        </div>
+                        <OnlyProblemsToggle id="acct-only-problems" value=only_problems />
                     </div>
-                    <WindowedTable label="Result per account" class="bulk-results-scroll"
-                        columns=RESULT_COLUMNS.to_vec()
-                        shown=shown
-                        render_row=move |pos, i| {
-                            let (account, svm) = items.with_value(|its| its.get(i).map(|it| (it.name.clone(), it.svm.clone())))?;
-                            let state = runner.rows.with_value(|rows| rows.get(i).copied())?;
-                            Some(view! { <ResultRow pos=pos account=account svm=svm state=state /> })
-                        } />
+                    <ResultTable runner=runner label="Result per account" only_problems=only_problems
+                        name=|it: &BulkItem| (it.name.clone(), it.svm.clone()) />
                 </section>
             }
         })}

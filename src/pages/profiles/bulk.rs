@@ -19,8 +19,8 @@ use ontap_model::{Comment, Known, TotpKey, TotpPatch};
 
 use crate::api::{totps, ApiError};
 use crate::bulk::{
-    result_rows, BulkProgress, FailKind, Ops, Phase, ResultRow, RowState, Runner, WindowedTable,
-    RESULT_COLUMNS,
+    BulkProgress, FailKind, OnlyProblemsToggle, Ops, Phase, ResultTable, RowState, Runner,
+    WindowedTable,
 };
 use crate::changelog::{ChangeLog, Outcome};
 use crate::components::CopyButton;
@@ -592,8 +592,6 @@ fn RunView(run: ProfileRun) -> impl IntoView {
         bulk.run.set(None);
         bulk.selected.set(HashSet::new());
     };
-    let items = StoredValue::new(runner.items());
-    let shown = result_rows(runner, only_problems.into());
     view! {
         <p class="back"><A href="/profiles">"← Back to the table"</A></p>
         <h1>{title}</h1>
@@ -606,21 +604,10 @@ fn RunView(run: ProfileRun) -> impl IntoView {
             <Show when=move || phase.get() == Phase::Finished>
                 <button type="button" class="button" on:click=close>"Done: clear the selection"</button>
             </Show>
-            <div class="checkbox">
-                <input type="checkbox" id="bulk-only-problems"
-                    prop:checked=move || only_problems.get()
-                    on:change=move |ev| only_problems.set(event_target_checked(&ev)) />
-                <label for="bulk-only-problems">"Show only failed and not sent"</label>
-            </div>
+            <OnlyProblemsToggle id="bulk-only-problems" value=only_problems />
         </div>
-        <WindowedTable label="Result per profile" class="bulk-results-scroll"
-            columns=RESULT_COLUMNS.to_vec()
-            shown=shown
-            render_row=move |pos, i| {
-                let (account, svm) = items.with_value(|its| its.get(i).map(|it| (it.target.key.account.to_string(), it.target.svm.clone())))?;
-                let state = runner.rows.with_value(|rows| rows.get(i).copied())?;
-                Some(view! { <ResultRow pos=pos account=account svm=svm state=state /> })
-            } />
+        <ResultTable runner=runner label="Result per profile" only_problems=only_problems
+            name=|it: &Planned| (it.target.key.account.to_string(), it.target.svm.clone()) />
         {move || (phase.get() == Phase::Finished).then(|| view! {
             <p class="note">"Every row is in the session's " <A href="/changes">"change log"</A> " too."</p>
         })}

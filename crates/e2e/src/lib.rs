@@ -275,6 +275,19 @@ impl Harness {
         self.click_button("Sign in").await
     }
 
+    /// Sets the page's timing setting (localStorage `totp-admin.timing`, JSON: `read_ms`,
+    /// `write_ms`, `retry_base_ms`) for what the page does next, so that a test of timeouts and
+    /// retries does not sleep through the defaults.
+    pub async fn set_timing(&self, json: &str) -> Result<()> {
+        self.client()
+            .execute(
+                "localStorage.setItem('totp-admin.timing', arguments[0]); return null;",
+                vec![serde_json::json!(json)],
+            )
+            .await?;
+        Ok(())
+    }
+
     /// Runs `script` in the page and returns its result as a string (`""` for anything else).
     pub async fn eval_string(&self, script: &str) -> Result<String> {
         let v = self.client().execute(script, vec![]).await?;

@@ -52,12 +52,7 @@ async fn poll(
 
 /// Shortens the page's read retry waits (the tests must not sleep through the defaults).
 async fn fast_retries(h: &Harness) -> Result<()> {
-    js(
-        h,
-        "localStorage.setItem('totp-admin.timing', JSON.stringify({retry_base_ms: 20}));",
-    )
-    .await?;
-    Ok(())
+    h.set_timing(r#"{"retry_base_ms":20}"#).await
 }
 
 /// Signs in as admin, waits for every profile, filters to the generated ones and selects them

@@ -417,13 +417,7 @@ async fn the_profile_check_before_enrolling_is_retried_through_a_busy_cluster() 
     let h = Harness::start().await?;
     h.goto("/").await?;
     // Retries after about 0.3 s instead of the default waits (the page's timing setting).
-    h.client()
-        .execute(
-            "localStorage.setItem('totp-admin.timing', arguments[0]); return null;",
-            vec![serde_json::json!(
-                r#"{"read_ms":1500,"write_ms":2000,"retry_base_ms":300}"#
-            )],
-        )
+    h.set_timing(r#"{"read_ms":1500,"write_ms":2000,"retry_base_ms":300}"#)
         .await?;
     h.sign_in("alice").await?;
     let action = h

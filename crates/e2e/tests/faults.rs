@@ -32,12 +32,7 @@ fn profile_path(account: &str) -> String {
 async fn start() -> Result<Harness> {
     let h = Harness::start().await?;
     h.goto("/").await?;
-    h.client()
-        .execute(
-            "localStorage.setItem('totp-admin.timing', arguments[0]); return null;",
-            vec![json!(TIMING)],
-        )
-        .await?;
+    h.set_timing(TIMING).await?;
     h.sign_in("admin").await?;
     h.wait_css("table a").await?;
     Ok(h)

@@ -51,13 +51,7 @@ async fn js(h: &Harness, script: &str) -> Result<Value> {
 }
 
 async fn set_timing(h: &Harness) -> Result<()> {
-    h.client()
-        .execute(
-            "localStorage.setItem('totp-admin.timing', arguments[0]); return null;",
-            vec![json!(TIMING)],
-        )
-        .await?;
-    Ok(())
+    h.set_timing(TIMING).await
 }
 
 /// No panic message, and the page still answers (the banner's Sign out is there).

@@ -90,6 +90,11 @@ def cargo_wasm():
     return os.path.join(meta["target_directory"], "wasm32-unknown-unknown", profile, f"{PAGE}.wasm")
 
 
+# A <script ...> with no src attribute (Trunk minifies: attributes may be unquoted): Trunk's
+# inline loader, which split() bundles and externalise_loader() moves into a file.
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)([^>]*)>(.*?)</script>", re.S | re.I)
+
+
 def sri(data):
     return "sha384-" + base64.b64encode(hashlib.sha384(data).digest()).decode()
 
@@ -159,8 +164,7 @@ def split(dist):
     # file is measurably sooner interactive (BENCHMARKS.md). The loader is Trunk's inline
     # script (moved to a file below, under the CSP, with Trunk's public URL and its
     # TrunkApplicationStarted event), importing the bound module instead of Trunk's.
-    inline = re.compile(r"<script(?![^>]*\bsrc=)([^>]*)>(.*?)</script>", re.S | re.I)
-    loaders = inline.findall(html)
+    loaders = INLINE_SCRIPT.findall(html)
     if len(loaders) != 1:
         fail(f"{index}: expected Trunk's one inline loader, found {len(loaders)} inline scripts")
     files["entry.js"] = loaders[0][1].strip().encode()
@@ -195,7 +199,7 @@ def split(dist):
         os.remove(os.path.join(dist, old + ext))
     # index.html: the bundle replaces Trunk's inline loader and its module preload; the wasm
     # preload gets the new name and hash.
-    html = inline.sub(
+    html = INLINE_SCRIPT.sub(
         lambda _m: f'<script type="module" src="/{script}" integrity="{sri(bundle)}" crossorigin></script>',
         html,
         count=1,
@@ -227,9 +231,7 @@ def externalise_loader(dist):
     index = os.path.join(dist, "index.html")
     with open(index, encoding="utf-8") as f:
         html = f.read()
-    # <script ...> with no src attribute (Trunk minifies: attributes may be unquoted).
-    inline = re.compile(r"<script(?![^>]*\bsrc=)([^>]*)>(.*?)</script>", re.S | re.I)
-    found = inline.findall(html)
+    found = INLINE_SCRIPT.findall(html)
     if len(found) > 1:
         fail(f"{index}: {len(found)} inline scripts, expected Trunk's one loader")
     if found:
@@ -241,13 +243,13 @@ def externalise_loader(dist):
         with open(os.path.join(dist, name), "wb") as f:
             f.write(data)
         tag = f'<script type="module" src="/{name}" integrity="{sri(data)}" crossorigin></script>'
-        html = inline.sub(lambda _m: tag, html, count=1)
+        html = INLINE_SCRIPT.sub(lambda _m: tag, html, count=1)
         with open(index, "w", encoding="utf-8") as f:
             f.write(html)
         print(f"dist-finish: inline loader moved to {name}")
     # What else a policy without 'unsafe-inline' would block.
     problems = []
-    if inline.search(html):
+    if INLINE_SCRIPT.search(html):
         problems.append("an inline <script>")
     if re.search(r"<style[\s>]", html, re.I):
         problems.append("a <style> element")

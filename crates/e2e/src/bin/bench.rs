@@ -395,22 +395,27 @@ fn path_set(v: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// The test template with `dir` served at `path` (Swagger UI, the floor), with the same
-/// headers as the page (Content-Security-Policy included: both work under it).
-fn with_location(template: &str, path: &str, dir: &Path) -> Result<String> {
+/// The test template with `locations` (nginx `location` blocks) put before its `location /`,
+/// which would otherwise answer their paths with the page.
+fn before_root_location(template: &str, locations: &str) -> Result<String> {
     let anchor = "        location / {";
     ensure!(
         template.contains(anchor),
-        "deploy/nginx-test.conf.in has no `location / {{` to put {path} before"
+        "deploy/nginx-test.conf.in has no `location / {{` to put the bench's locations before"
     );
-    Ok(template.replacen(
-        anchor,
+    Ok(template.replacen(anchor, &format!("{locations}{anchor}"), 1))
+}
+
+/// The test template with `dir` served at `path` (Swagger UI, the floor), with the same
+/// headers as the page (Content-Security-Policy included: both work under it).
+fn with_location(template: &str, path: &str, dir: &Path) -> Result<String> {
+    before_root_location(
+        template,
         &format!(
-            "        location {path} {{\n            alias {}/;\n        }}\n\n{anchor}",
+            "        location {path} {{\n            alias {}/;\n        }}\n\n",
             dir.display()
         ),
-        1,
-    ))
+    )
 }
 
 /// [`NO_COOP_PATH`] (the page's index.html) and [`FLOOR_NO_COOP_PATH`] (the floor's), with
@@ -429,11 +434,6 @@ fn with_no_coop_locations(template: &str, dir: &Path) -> Result<String> {
     );
     let file = dir.join("headers-without-coop.conf");
     std::fs::write(&file, without)?;
-    let anchor = "        location / {";
-    ensure!(
-        template.contains(anchor),
-        "no `location / {{` in the template"
-    );
     let location = |path: &str, serve: String| {
         format!(
             "        location = {path} {{\n            include {};\n            {serve}\n        }}\n\n",
@@ -448,7 +448,7 @@ fn with_no_coop_locations(template: &str, dir: &Path) -> Result<String> {
             dir.display()
         ),
     );
-    Ok(template.replacen(anchor, &format!("{page}{floor}{anchor}"), 1))
+    before_root_location(template, &format!("{page}{floor}"))
 }
 
 /// The floor: what any page pays here before its own code runs. The page's `index.html` with

@@ -13,6 +13,15 @@ TRUNK_BUILD := trunk build --release --offline --skip-version-check
 # wasm loader moved into a file (the CSP forbids inline script), and .br/.gz beside every text
 # and wasm file (nginx's brotli_static / gzip_static). This checks that it did.
 DIST_FINISH := python3 scripts/dist-finish.py --check dist
+# The component tests' runner (wasm-bindgen-test-runner) starts headless Chromium without a
+# profile directory, so Chromium makes one in $TMPDIR (about 120 MB, the test wasm in its cache)
+# and is killed before it can remove it: four per run, which filled the disk of a CI machine.
+# It gets a TMPDIR of its own below target/, removed after the run whatever the result.
+WASM_TMP := $(CURDIR)/target/wasm-test-tmp
+WASM_TEST = rm -rf $(WASM_TMP) && mkdir -p $(WASM_TMP) && status=0 && \
+	{ TMPDIR=$(WASM_TMP) CHROMEDRIVER=/usr/bin/chromedriver \
+	cargo test -p totp-admin --target wasm32-unknown-unknown || status=$$?; } && \
+	rm -rf $(WASM_TMP) && exit $$status
 # NetApp's Python client, installed by the bootstrap, drives the emulator in its tests.
 export ONTAP_SIM_PYTHON := $(CURDIR)/.tools/py-netapp/bin/python3
 
@@ -55,7 +64,7 @@ demo-nginx: dist
 
 test: bootstrap
 	ONTAP_SIM_REQUIRE_PYTHON=1 cargo test -p ontap-model -p ontap-sim
-	CHROMEDRIVER=/usr/bin/chromedriver cargo test -p totp-admin --target wasm32-unknown-unknown
+	$(WASM_TEST)
 	$(TRUNK_BUILD)
 	$(DIST_FINISH)
 	cargo build -p e2e --bins
@@ -68,7 +77,7 @@ test-native:
 
 # Components of the page, in headless Chromium (runner set in .cargo/config.toml).
 test-wasm:
-	CHROMEDRIVER=/usr/bin/chromedriver cargo test -p totp-admin --target wasm32-unknown-unknown
+	$(WASM_TEST)
 
 # Whole flows in Chromium through nginx against the emulator; needs dist/ (make dist).
 test-e2e:

@@ -1,7 +1,8 @@
 //! Sessions end to end in Chromium against the emulator: sign-in with an OAuth 2.0 access
 //! token, what each role is offered (readonly sees no Save, vsadmin's Enabled switch is off
-//! with the reason), staying signed in across a reload and sign-out wiping sessionStorage, and
-//! the release matrix of deleting a profile (9.18.1 by REST after a confirmation, 9.19.1 by the
+//! with the reason), staying signed in across a reload and sign-out wiping sessionStorage, a
+//! kept session renewed in the re-sign-in dialog after a password change (the reload restores
+//! the new password, never the old one), and the release matrix of deleting a profile (9.18.1 by REST after a confirmation, 9.19.1 by the
 //! CLI command, 9.12.1 no TOTP at all). Needs the built page (`make dist`).
 
 use std::time::Duration;
@@ -39,6 +40,42 @@ async fn storage_dump(h: &Harness) -> Result<String> {
     h.eval_string(
         "return JSON.stringify({local: {...localStorage}, session: {...sessionStorage}});",
     )
+    .await
+}
+
+/// The password the administrator gives `admin` mid-session in the re-sign-in tests (the old
+/// one, [`e2e::PASSWORD`], is not part of it).
+const NEW_PASSWORD: &str = "Rotated-2026#qz";
+
+/// Changes the password of every account called `user` on the emulated cluster, as
+/// `security login password` would: the old password is refused from then on.
+fn change_password(h: &Harness, user: &str, password: &str) {
+    h.sim().with_state(|s| {
+        for a in s.accounts.iter_mut().filter(|a| a.name.as_str() == user) {
+            a.password = password.to_owned();
+        }
+    });
+}
+
+/// The kept session as stored in sessionStorage (`""` when none).
+async fn kept_session(h: &Harness) -> Result<String> {
+    h.eval_string("return sessionStorage.getItem('totp-admin.session') || '';")
+        .await
+}
+
+/// What the editor's Comment input holds.
+async fn comment_value(h: &Harness) -> Result<String> {
+    h.eval_string("return document.getElementById('comment').value;")
+        .await
+}
+
+async fn reauth_closed(h: &Harness) -> Result<()> {
+    h.wait_until("the re-sign-in dialog closed", || async {
+        let open = h
+            .eval_string("return document.querySelector('dialog.reauth[open]') ? 'open' : '';")
+            .await?;
+        Ok(open.is_empty().then_some(()))
+    })
     .await
 }
 
@@ -298,5 +335,150 @@ async fn on_9_13_1_profiles_are_edited_and_delete_is_offered() -> Result<()> {
         Some("Checked on 9.13.1")
     );
     assert_eq!(buttons_named(&h, "Delete profile…").await?, 1);
+    h.close().await
+}
+
+/// "Stay signed in" and a password changed mid-session: the re-sign-in dialog opens over the
+/// editor with the unsaved edit kept, the save goes through once after it, and a reload
+/// brings back the renewed session (the new password) without asking: the kept copy of the
+/// old one is gone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kept_session_renewed_in_place_is_restored_with_the_new_password() -> Result<()> {
+    let h = Harness::start().await?;
+    h.goto("/").await?;
+    h.fill("User name", "admin").await?;
+    h.fill("Password", e2e::PASSWORD).await?;
+    h.set_checkbox("Stay signed in in this tab", true).await?;
+    h.click_button("Sign in").await?;
+    h.wait_css("table a").await?;
+    let kept_before = kept_session(&h).await?;
+    ensure!(!kept_before.is_empty(), "kept in sessionStorage");
+
+    h.click_profile_link("mchen").await?;
+    h.wait_editor_loaded(ADMIN_SVM_UUID, "mchen").await?;
+    let here = h.path().await?;
+    let typed = "typed before the password change";
+    h.fill("Comment", typed).await?;
+
+    // The administrator changes admin's password; Save's read is refused.
+    change_password(&h, "admin", NEW_PASSWORD);
+    let before_save = h.requests().len();
+    h.click_button("Save").await?;
+    h.wait_text("dialog.reauth", "Sign in again").await?;
+    h.screenshot("session-kept-reauth-dialog").await?;
+    let refused = h.requests()[before_save..].to_vec();
+    ensure!(
+        refused.iter().any(|r| r.status == 401),
+        "the old password was refused: {refused:#?}"
+    );
+    assert_eq!(comment_value(&h).await?, typed, "the edit is kept");
+    ensure!(h.patches().is_empty(), "nothing was sent");
+
+    // Signing in again in the dialog with the new password; the user carries on.
+    h.fill("Password", NEW_PASSWORD).await?;
+    h.click_button("Sign in").await?;
+    reauth_closed(&h).await?;
+    h.wait_text("[role=status]", "Signed in again").await?;
+    assert_eq!(h.path().await?, here, "still on the editor");
+    assert_eq!(comment_value(&h).await?, typed, "the edit is still kept");
+    ensure!(
+        h.patches().is_empty(),
+        "the refused save is not resent by itself"
+    );
+    let kept_after = kept_session(&h).await?;
+    ensure!(
+        !kept_after.is_empty() && kept_after != kept_before,
+        "the kept session was renewed: {kept_after:.200}"
+    );
+    let stored = storage_dump(&h).await?;
+    assert!(
+        !stored.contains(e2e::PASSWORD),
+        "no copy of the old password is kept: {stored}"
+    );
+
+    h.click_button("Save").await?;
+    h.wait_text("[role=status]", "Saved").await?;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let patches = h.patches();
+    assert_eq!(patches.len(), 1, "saved exactly once: {patches:#?}");
+    assert_eq!(patches[0].status, 200);
+    assert_eq!(patches[0].user.as_deref(), Some("admin"));
+    assert_eq!(
+        h.sim()
+            .totp(ADMIN_SVM_UUID, "mchen")
+            .and_then(|t| t.comment)
+            .as_deref(),
+        Some(typed)
+    );
+
+    // A reload restores the renewed session without asking: the cluster accepts every one of
+    // its requests, which it would refuse with the old password.
+    let before_reload = h.requests().len();
+    h.reload().await?;
+    h.wait_text(".banner-user", "admin").await?;
+    h.wait_editor_loaded(ADMIN_SVM_UUID, "mchen").await?;
+    assert_eq!(h.path().await?, here);
+    ensure!(
+        h.client()
+            .find_all(Locator::Id("password"))
+            .await?
+            .is_empty(),
+        "no sign-in form after the reload"
+    );
+    let restore = h.requests()[before_reload..].to_vec();
+    ensure!(
+        restore
+            .iter()
+            .any(|r| e2e::path_only(&r.path) == "/api/cluster"),
+        "the restore asked the cluster: {restore:#?}"
+    );
+    for r in &restore {
+        assert_eq!(r.user.as_deref(), Some("admin"), "{r:?}");
+        assert_eq!(r.status, 200, "the restore used the new password: {r:?}");
+    }
+    let stored = storage_dump(&h).await?;
+    assert!(
+        !stored.contains(e2e::PASSWORD),
+        "no copy of the old password after the reload: {stored}"
+    );
+    let local = h
+        .eval_string("return JSON.stringify({...localStorage});")
+        .await?;
+    assert!(
+        !local.contains(NEW_PASSWORD) && !local.contains("totp-admin.session"),
+        "never in localStorage: {local}"
+    );
+    h.close().await
+}
+
+/// Without "Stay signed in", signing in again in the dialog keeps nothing either: a reload
+/// asks for the credentials.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_the_opt_in_a_renewed_session_is_not_kept() -> Result<()> {
+    let h = Harness::start().await?;
+    h.goto("/").await?;
+    h.sign_in("admin").await?;
+    h.wait_css("table a").await?;
+    change_password(&h, "admin", NEW_PASSWORD);
+    h.click_profile_link("mchen").await?;
+    h.wait_text("dialog.reauth", "Sign in again").await?;
+    h.fill("Password", NEW_PASSWORD).await?;
+    h.click_button("Sign in").await?;
+    reauth_closed(&h).await?;
+    h.wait_text("[role=status]", "Signed in again").await?;
+    assert_eq!(session_storage_len(&h).await?, 0, "nothing kept");
+    let stored = storage_dump(&h).await?;
+    assert!(
+        !stored.contains(NEW_PASSWORD) && !stored.contains(e2e::PASSWORD),
+        "{stored}"
+    );
+    let before_reload = h.requests().len();
+    h.reload().await?;
+    h.input_by_label("Password").await?;
+    ensure!(
+        h.requests().len() == before_reload,
+        "nothing to restore, nothing asked: {:#?}",
+        &h.requests()[before_reload..]
+    );
     h.close().await
 }

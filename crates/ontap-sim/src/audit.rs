@@ -142,24 +142,8 @@ impl Record for AuditRecord {
 
 /// `YYYY-MM-DDThh:mm:ss+00:00` for a Unix time (ONTAP's example carries the node's offset).
 pub fn timestamp(unix: u64) -> String {
-    let days = (unix / 86_400) as i64;
-    let secs = unix % 86_400;
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}+00:00",
-        secs / 3600,
-        (secs / 60) % 60,
-        secs % 60
-    )
+    let (y, m, d, h, mi, s, _) = crate::rng::civil(unix);
+    format!("{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}+00:00")
 }
 
 /// Replaces the value of every `password` member of a JSON body with `********`.
@@ -214,7 +198,7 @@ pub fn record(
         Err(e) => ("error", Some(e.body.error.message.clone())),
     };
     let rec = AuditRecord {
-        timestamp: timestamp(crate::rng::unix_now()),
+        timestamp: timestamp(state.now()),
         index: state.audit_index,
         application: "http",
         location: LOCATION.to_owned(),

@@ -65,6 +65,10 @@ pub struct Config {
     pub max_failed_logins: u32,
     /// OAuth 2.0 bearer tokens: (account name, token).
     pub tokens: Vec<(String, String)>,
+    /// Shift the cluster's clock by this many seconds (negative: behind the machine's): the
+    /// `Date` header of every answer, new profiles' `verification_code` and the audit log's
+    /// timestamps. 0: the machine's clock.
+    pub clock_offset_secs: i64,
     /// Fault injection.
     pub faults: FaultConfig,
 }
@@ -83,6 +87,7 @@ impl Default for Config {
             accounts: 0,
             max_failed_logins: 0,
             tokens: Vec::new(),
+            clock_offset_secs: 0,
             faults: FaultConfig::default(),
         }
     }
@@ -98,7 +103,7 @@ impl Config {
     }
 
     /// The cluster this configuration describes: the demo on `version`, plus `profiles`
-    /// generated accounts, the tokens, and the disabled-profile variant.
+    /// generated accounts, the tokens, the disabled-profile variant and the clock offset.
     pub fn build_sim(&self) -> Sim {
         let mut state = demo::cluster(self.version.clone());
         if self.profiles > 0 {
@@ -109,6 +114,7 @@ impl Config {
         }
         state.max_failed_logins = self.max_failed_logins;
         state.disabled_hidden = self.disabled_hidden;
+        state.clock_offset_secs = self.clock_offset_secs;
         for (account, token) in &self.tokens {
             state.tokens.insert(token.clone(), account.clone());
         }

@@ -11,7 +11,7 @@ const USAGE: &str = "\
 usage: ontap-sim [--listen ADDR] [--dist DIR] [--ontap-version X.Y.Z] [--latency-ms N]
                  [--www-authenticate auto|always|never] [--profiles N] [--seed S]
                  [--disabled-profiles listed|hidden] [--token NAME=TOKEN]...
-                 [--accounts N] [--max-failed-logins N]
+                 [--accounts N] [--max-failed-logins N] [--clock-offset-secs N]
                  [--fault-rate R] [--fault-modes LIST] [--fault-seed S] [--expire-after N]
 
   --listen ADDR          address to listen on (default 127.0.0.1:8080; port 0 picks one)
@@ -27,6 +27,9 @@ usage: ontap-sim [--listen ADDR] [--dist DIR] [--ontap-version X.Y.Z] [--latency
                          account changes (default 0)
   --max-failed-logins N  lock an account after N consecutive failed password sign-ins
                          (default 0: never, ONTAP's default)
+  --clock-offset-secs N  run the cluster's clock N seconds ahead of this machine's (negative:
+                         behind): the Date header, new profiles' verification_code, audit
+                         timestamps (default 0)
   --disabled-profiles D  listed (default): a disabled profile stays listed with
                          enabled=false; hidden: disabled profiles vanish (9.14.1 report)
   --token NAME=TOKEN     accept `Authorization: Bearer TOKEN` as account NAME (9.14 and
@@ -96,6 +99,12 @@ fn parse(args: &[String]) -> Result<Config, String> {
             "--seed" => config.seed = number(name, &value()?)?,
             "--accounts" => config.accounts = number(name, &value()?)?,
             "--max-failed-logins" => config.max_failed_logins = number(name, &value()?)?,
+            "--clock-offset-secs" => {
+                let v = value()?;
+                config.clock_offset_secs = v.parse().map_err(|_| {
+                    format!("--clock-offset-secs: '{v}' is not a whole number of seconds")
+                })?;
+            }
             "--disabled-profiles" => {
                 config.disabled_hidden = match value()?.as_str() {
                     "listed" => false,
@@ -173,6 +182,7 @@ fn main() -> ExitCode {
     };
     let version = config.version.short();
     let serving_page = config.dist.is_some();
+    let clock_offset = config.clock_offset_secs;
     let result = runtime.block_on(async move {
         let running = ontap_sim::start(config).await?;
         eprintln!(
@@ -192,6 +202,17 @@ fn main() -> ExitCode {
         );
         let profiles = running.state.with_state(|s| s.totps.len());
         eprintln!("ontap-sim: {profiles} TOTP profiles");
+        if clock_offset != 0 {
+            eprintln!(
+                "ontap-sim: the cluster's clock runs {} s {} this machine's",
+                clock_offset.unsigned_abs(),
+                if clock_offset > 0 {
+                    "ahead of"
+                } else {
+                    "behind"
+                }
+            );
+        }
         running.wait().await
     });
     match result {
@@ -214,9 +235,17 @@ mod tests {
     #[test]
     fn every_option_is_read_in_both_spellings() {
         let c = parse(&args(
-            "--listen 0.0.0.0:9000 --dist=dist --ontap-version 9.13.1 --latency-ms=250 --www-authenticate never",
+            "--listen 0.0.0.0:9000 --dist=dist --ontap-version 9.13.1 --latency-ms=250 --www-authenticate never \
+             --clock-offset-secs=-90",
         ))
         .unwrap();
+        assert_eq!(c.clock_offset_secs, -90);
+        assert_eq!(
+            parse(&args("--clock-offset-secs 300"))
+                .unwrap()
+                .clock_offset_secs,
+            300
+        );
         assert_eq!(c.listen, "0.0.0.0:9000".parse().unwrap());
         assert_eq!(c.dist, Some(PathBuf::from("dist")));
         assert_eq!(c.version.short(), "9.13.1");
@@ -227,6 +256,7 @@ mod tests {
         assert_eq!(d.version.short(), "9.18.1");
         assert_eq!(d.faults.rate, 0.0);
         assert!(!d.disabled_hidden);
+        assert_eq!(d.clock_offset_secs, 0);
     }
 
     #[test]
@@ -259,6 +289,7 @@ mod tests {
             ("--listen nowhere", "--listen"),
             ("--ontap-version 9.x", "--ontap-version"),
             ("--latency-ms soon", "--latency-ms"),
+            ("--clock-offset-secs 5m", "--clock-offset-secs"),
             ("--www-authenticate maybe", "--www-authenticate"),
             ("--dist", "needs a value"),
             ("--colour", "unknown argument"),

@@ -31,12 +31,51 @@ pub fn fresh_digits(digits: u32) -> String {
         .collect()
 }
 
-/// Seconds since the Unix epoch.
+/// Seconds since the Unix epoch, by the machine's clock. The emulated cluster's own clock,
+/// which `--clock-offset-secs` can shift, is [`crate::Sim::now`] (or [`crate::state::State::now`]).
 pub fn unix_now() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0)
+}
+
+/// `unix` shifted by `offset` seconds (negative: earlier), never before the epoch.
+pub fn shifted(unix: u64, offset: i64) -> u64 {
+    unix.saturating_add_signed(offset)
+}
+
+/// The civil date and time of a Unix time in UTC: (year, month 1-12, day 1-31, hour, minute,
+/// second, weekday 0-6 from Sunday). Howard Hinnant's `civil_from_days`.
+pub fn civil(unix: u64) -> (i64, u64, u64, u64, u64, u64, u64) {
+    let days = (unix / 86_400) as i64;
+    let secs = unix % 86_400;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u64;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u64;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    // 1 January 1970 was a Thursday.
+    let weekday = (days + 4).rem_euclid(7) as u64;
+    (y, m, d, secs / 3600, (secs / 60) % 60, secs % 60, weekday)
+}
+
+/// An HTTP `Date` value (RFC 9110 IMF-fixdate, `Sun, 06 Nov 1994 08:49:37 GMT`).
+pub fn http_date(unix: u64) -> String {
+    const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let (y, m, d, h, mi, s, wd) = civil(unix);
+    format!(
+        "{}, {d:02} {} {y:04} {h:02}:{mi:02}:{s:02} GMT",
+        DAYS[wd as usize],
+        MONTHS[(m - 1) as usize]
+    )
 }
 
 /// SplitMix64 (Steele, Lea and Flood, "Fast splittable pseudorandom number generators",
@@ -87,5 +126,24 @@ mod tests {
         assert!(d.bytes().all(|c| c.is_ascii_digit()));
         let mut g = SplitMix64::new(1);
         assert!((0..1000).all(|_| (0.0..1.0).contains(&g.unit())));
+    }
+
+    #[test]
+    fn http_dates_are_written_as_rfc_9110_asks_and_read_back() {
+        assert_eq!(http_date(784_111_777), "Sun, 06 Nov 1994 08:49:37 GMT");
+        assert_eq!(http_date(0), "Thu, 01 Jan 1970 00:00:00 GMT");
+        assert_eq!(http_date(1_583_020_799), "Sat, 29 Feb 2020 23:59:59 GMT");
+        assert_eq!(http_date(1_798_761_600), "Fri, 01 Jan 2027 00:00:00 GMT");
+        // The page's reader (ontap-model) gives back the same second, for any day.
+        for t in (0..4_102_444_800u64).step_by(86_400 * 37 + 3_607) {
+            assert_eq!(
+                ontap_model::otp::http_date_to_unix(&http_date(t)),
+                Some(t),
+                "{t}"
+            );
+        }
+        assert_eq!(shifted(1_000, 300), 1_300);
+        assert_eq!(shifted(1_000, -300), 700);
+        assert_eq!(shifted(100, -300), 0);
     }
 }

@@ -113,16 +113,23 @@ fn is_api(path: &str) -> bool {
 
 async fn route(State(shared): State<Shared>, req: HttpRequest) -> Response {
     let path = req.uri().path().to_owned();
-    if is_api(&path) {
-        return api_call(&shared, req).await;
+    let mut response = if is_api(&path) {
+        api_call(&shared, req).await
+    } else {
+        match &shared.settings.dist {
+            Some(dist) => static_files::serve(dist, req.method(), &path).await,
+            None => Response::builder()
+                .status(StatusCode::NOT_FOUND)
+                .body(Body::from("ontap-sim serves only /api (no --dist given)\n"))
+                .unwrap_or_default(),
+        }
+    };
+    // The cluster's clock (shifted by `--clock-offset-secs`), written when the answer leaves
+    // (hyper would send the machine's otherwise).
+    if let Ok(date) = HeaderValue::from_str(&crate::rng::http_date(shared.sim.now())) {
+        response.headers_mut().insert(header::DATE, date);
     }
-    match &shared.settings.dist {
-        Some(dist) => static_files::serve(dist, req.method(), &path).await,
-        None => Response::builder()
-            .status(StatusCode::NOT_FOUND)
-            .body(Body::from("ontap-sim serves only /api (no --dist given)\n"))
-            .unwrap_or_default(),
-    }
+    response
 }
 
 /// Who the credentials name, if they sign in (and have not expired).

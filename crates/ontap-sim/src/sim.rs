@@ -200,6 +200,17 @@ impl Sim {
         f(&mut lock(&self.inner.state))
     }
 
+    /// The cluster's clock (Unix seconds), shifted by its offset ([`State::now`]).
+    pub fn now(&self) -> u64 {
+        self.with_state(|s| s.now())
+    }
+
+    /// Sets how far the cluster's clock is from the machine's, in seconds (negative: behind),
+    /// from now on: a cluster whose clock drifts, or is corrected, while the page is open.
+    pub fn set_clock_offset(&self, secs: i64) {
+        self.with_state(|s| s.clock_offset_secs = secs);
+    }
+
     pub fn version(&self) -> Version {
         self.with_state(|s| s.version.clone())
     }

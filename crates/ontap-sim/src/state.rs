@@ -36,6 +36,9 @@ pub struct State {
     pub max_failed_logins: u32,
     /// Consecutive failed password sign-ins per user name since the last success.
     pub failed_logins: BTreeMap<String, u32>,
+    /// How far the cluster's clock is from the machine's, in seconds (negative: behind):
+    /// `--clock-offset-secs`, a cluster whose NTP is off. See [`State::now`].
+    pub clock_offset_secs: i64,
 }
 
 impl State {
@@ -45,6 +48,13 @@ impl State {
 
     pub fn admin_svm(&self) -> Option<&Svm> {
         self.svms.iter().find(|s| s.is_admin)
+    }
+
+    /// The cluster's time (Unix seconds): the machine's clock shifted by `clock_offset_secs`.
+    /// The `Date` of every answer, a new profile's `verification_code` and the audit log's
+    /// timestamps read it.
+    pub fn now(&self) -> u64 {
+        crate::rng::shifted(crate::rng::unix_now(), self.clock_offset_secs)
     }
 
     pub fn account(&self, owner: &OwnerUuid, name: &str) -> Option<&Account> {
@@ -77,6 +87,7 @@ impl State {
             audit_index: 0,
             max_failed_logins: 0,
             failed_logins: BTreeMap::new(),
+            clock_offset_secs: 0,
         }
     }
 

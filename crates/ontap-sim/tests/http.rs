@@ -10,6 +10,8 @@ mod accounts_patch;
 mod audit;
 #[path = "http/auth.rs"]
 mod auth;
+#[path = "http/clock.rs"]
+mod clock;
 #[path = "http/concurrency.rs"]
 mod concurrency;
 #[path = "http/disabled.rs"]

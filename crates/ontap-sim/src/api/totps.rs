@@ -378,7 +378,7 @@ pub fn post(state: &mut State, caller: &Caller, req: &Request<'_>) -> Result<Rep
         o.insert("install_url".into(), json!(install_url(&uri)));
         o.insert(
             "verification_code".into(),
-            json!(otp::code_at(&secret, rng::unix_now())),
+            json!(otp::code_at(&secret, state.now())),
         );
         o.insert("emergency_codes".into(), json!(emergency_codes));
     }

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use anyhow::{ensure, Context, Result};
-use e2e::demo::{ADMIN_SVM_UUID, VS_ENG_UUID};
+use e2e::demo::{ADMIN_SVM_UUID, VS_ENG_UUID, VS_FIN_UUID};
 use e2e::{Harness, Locator};
 use ontap_sim::model::{Account, Application, SecondAuth};
 
@@ -435,5 +435,100 @@ async fn one_listing_of_accounts_and_profiles_serves_every_view() -> Result<()> 
         profile_pages.len() == 1 + (profiles - 200).div_ceil(2000),
         "{profile_pages:#?}"
     );
+    h.close().await
+}
+
+/// The SVM cells of the history's rows, in order.
+async fn history_svms(h: &Harness) -> Result<String> {
+    h.eval_string(
+        "return [...document.querySelectorAll('.history-table tbody tr td:nth-of-type(4)')]
+           .map(td => td.textContent.trim()).join(',')",
+    )
+    .await
+}
+
+/// `vsadmin` is an account on every SVM. Its history, opened from vs_eng's profile or from
+/// vs_fin's account page, is that SVM's vsadmin only; "every SVM" shows both.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_history_of_vsadmin_is_the_one_on_its_svm() -> Result<()> {
+    let h = Harness::start().await?;
+    let admin = e2e::http::basic_auth("admin", e2e::PASSWORD);
+    let json = ("Content-Type", "application/json");
+    // Over REST, as another tool would: unlock vs_fin's vsadmin, comment vs_eng's profile.
+    for (path, body) in [
+        (
+            format!("/api/security/accounts/{VS_FIN_UUID}/vsadmin"),
+            r#"{"locked": false}"#,
+        ),
+        (
+            format!("/api/security/login/totps/{VS_ENG_UUID}/vsadmin"),
+            r#"{"comment": "Token moved to the new safe"}"#,
+        ),
+    ] {
+        let r = e2e::http::request(
+            h.sim_addr(),
+            "PATCH",
+            &path,
+            &[("Authorization", &admin), json],
+            Some(body.as_bytes()),
+        )?;
+        ensure!(r.status == 200, "PATCH {path}: {} {}", r.status, r.text());
+    }
+    h.goto("/").await?;
+    h.sign_in("admin").await?;
+    h.wait_css(".banner-user").await?;
+
+    // From vs_eng's profile: its own change only.
+    h.navigate_in_app(&format!("/profiles/{VS_ENG_UUID}/vsadmin"))
+        .await?;
+    h.wait_for(
+        "the profile's history link",
+        Locator::LinkText("History of this profile"),
+    )
+    .await?
+    .click()
+    .await?;
+    h.wait_text(".table-summary", "1 change to vsadmin on vs_eng")
+        .await?;
+    let text = h
+        .wait_text(".history-table", "Comment: Token moved to the new safe")
+        .await?;
+    ensure!(!text.contains("Unlock"), "vs_fin's unlock shown: {text}");
+    ensure!(history_svms(&h).await? == "vs_eng", "{text}");
+    h.wait_text(".history-owner", "On SVM vs_eng.").await?;
+    h.screenshot("history-vsadmin-vs_eng").await?;
+
+    // Every SVM's vsadmin: both, each with its SVM.
+    h.wait_for(
+        "the every-SVM link",
+        Locator::LinkText("Show vsadmin on every SVM"),
+    )
+    .await?
+    .click()
+    .await?;
+    h.wait_text(".table-summary", "2 changes to vsadmin")
+        .await?;
+    let svms = history_svms(&h).await?;
+    ensure!(svms == "vs_eng,vs_fin", "{svms}");
+    ensure!(
+        h.eval_string("return String(document.querySelector('.history-owner') === null)")
+            .await?
+            == "true"
+    );
+
+    // From vs_fin's account page: the unlock only.
+    h.navigate_in_app(&format!("/accounts/{VS_FIN_UUID}/vsadmin"))
+        .await?;
+    h.wait_for(
+        "the account's history link",
+        Locator::LinkText("History of this account"),
+    )
+    .await?
+    .click()
+    .await?;
+    h.wait_text(".table-summary", "1 change to vsadmin on vs_fin")
+        .await?;
+    let text = h.wait_text(".history-table", "Unlock").await?;
+    ensure!(!text.contains("Comment:"), "vs_eng's change shown: {text}");
     h.close().await
 }

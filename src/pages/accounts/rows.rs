@@ -382,12 +382,12 @@ pub fn account_href(owner_uuid: &str, name: &str) -> String {
     )
 }
 
-/// `/history?account=<name>`.
-pub fn history_href(name: &str) -> String {
-    format!(
-        "/history{}",
-        ontap_model::Query::new()
-            .param("account", name)
-            .to_query_string()
-    )
+/// `/history?account=<name>&owner=<uuid>`: the account's history, on its SVM when `owner` is
+/// given (an account is its SVM and its name).
+pub fn history_href(owner_uuid: Option<&str>, name: &str) -> String {
+    let mut q = ontap_model::Query::new().param("account", name);
+    if let Some(o) = owner_uuid {
+        q = q.param("owner", o);
+    }
+    format!("/history{}", q.to_query_string())
 }

@@ -1,7 +1,8 @@
 //! The history of TOTP-related changes, from the cluster's audit log
 //! (`/api/security/audit/messages`, filtered to the TOTP and account REST calls and the
 //! `security login totp|modify|lock|unlock` commands): when, who, what, on which account,
-//! result. Newest first, a page at a time; filter by account (kept in the URL).
+//! result. Newest first, a page at a time; filter by account, and by the account's SVM (an
+//! account is its SVM and its name: `vsadmin` exists on every SVM), both kept in the URL.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -10,8 +11,10 @@ use leptos_router::NavigateOptions;
 
 use crate::api::audit::{self, AuditMessage};
 use crate::api::ApiError;
-use crate::components::{Alert, Status};
+use crate::components::{Alert, EncodedLink, Status};
+use crate::pages::accounts::rows::history_href;
 use crate::session::SessionCtx;
+use crate::store::ProfileStore;
 
 /// One line of the history, read from an audit record.
 #[derive(Clone, Debug, PartialEq)]
@@ -20,10 +23,92 @@ pub struct Entry {
     pub who: String,
     pub what: String,
     pub account: String,
+    /// The account's SVM, as the record names it.
+    pub owner: Owner,
     pub ok: bool,
     pub result: String,
     pub input: String,
     pub index: u64,
+}
+
+/// The SVM of the account a record names: by UUID in a REST path or body, by name in a body
+/// or a CLI command's `-vserver`; unknown when the record does not say (a CLI command without
+/// `-vserver`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Owner {
+    pub uuid: Option<String>,
+    pub name: Option<String>,
+}
+
+impl Owner {
+    /// Whether this is the SVM `uuid` (named `name`, when known); `None` when the record does
+    /// not tell (no SVM in it, or only a name and the SVM's name is not known).
+    pub fn is(&self, uuid: &str, name: Option<&str>) -> Option<bool> {
+        if let Some(u) = &self.uuid {
+            return Some(u.eq_ignore_ascii_case(uuid));
+        }
+        Some(self.name.as_deref()? == name?)
+    }
+
+    /// The SVM's name for the table: the record's, else the one `names` knows for the UUID,
+    /// else the UUID's first group; empty when the record does not say.
+    pub fn label(&self, names: &dyn Fn(&str) -> Option<String>) -> String {
+        if let Some(n) = &self.name {
+            return n.clone();
+        }
+        match &self.uuid {
+            Some(u) => names(u).unwrap_or_else(|| {
+                let head = u.split('-').next().unwrap_or(u);
+                format!("{head}…")
+            }),
+            None => String::new(),
+        }
+    }
+}
+
+/// The SVM of the account a REST path or CLI command names.
+fn owner_of(input: &str) -> Owner {
+    let (head, body) = match input.split_once(" : ") {
+        Some((h, b)) => (h, Some(b)),
+        None => (input, None),
+    };
+    let path = head.split_whitespace().nth(1).unwrap_or("");
+    let path = path.split('?').next().unwrap_or("");
+    for prefix in ["/api/security/accounts/", "/api/security/login/totps/"] {
+        if let Some(rest) = path.strip_prefix(prefix) {
+            let mut segs = rest.split('/');
+            if let (Some(owner), Some(_)) = (segs.next(), segs.next()) {
+                let uuid =
+                    ontap_model::totp::decode_segment(owner).unwrap_or_else(|| owner.to_owned());
+                return Owner {
+                    uuid: Some(uuid),
+                    name: None,
+                };
+            }
+        }
+    }
+    if let Some(b) = body {
+        if let Ok(v) = serde_json::from_str::<serde_json::Value>(b) {
+            let field = |f: &str| v.pointer(f).and_then(|x| x.as_str()).map(str::to_owned);
+            let owner = Owner {
+                uuid: field("/owner/uuid"),
+                name: field("/owner/name"),
+            };
+            if owner != Owner::default() {
+                return owner;
+            }
+        }
+    }
+    let words: Vec<&str> = input.split_whitespace().collect();
+    for w in words.windows(2) {
+        if w[0] == "-vserver" {
+            return Owner {
+                uuid: None,
+                name: Some(w[1].trim_matches('"').to_owned()),
+            };
+        }
+    }
+    Owner::default()
 }
 
 /// The account a REST path or CLI command names.
@@ -130,6 +215,7 @@ impl Entry {
             who: m.user.clone().unwrap_or_default(),
             what: what_of(&input),
             account: account_of(&input),
+            owner: owner_of(&input),
             ok,
             result: match m.state.as_deref() {
                 Some("error") => format!("Failed: {}", m.message.clone().unwrap_or_default()),
@@ -149,6 +235,32 @@ pub fn HistoryPage() -> impl IntoView {
     let query = use_query_map();
     let navigate = use_navigate();
     let account = Memo::new(move |_| query.with(|q| q.get("account").unwrap_or_default()));
+    // The SVM's UUID, from an account's or a profile's "History of ..." link.
+    let owner = Memo::new(move |_| query.with(|q| q.get("owner").unwrap_or_default()));
+    // The SVMs' names, from the accounts the other views read (the records name SVMs by UUID).
+    let store = ProfileStore::use_ctx();
+    store.ensure_loaded();
+    let svm_names = Memo::new(move |_| {
+        store.account_list.with(|list| {
+            list.iter()
+                .filter_map(|a| {
+                    Some((
+                        a.owner_uuid()?.to_ascii_lowercase(),
+                        a.owner_name()?.to_owned(),
+                    ))
+                })
+                .collect::<std::collections::HashMap<String, String>>()
+        })
+    });
+    let name_of = move |uuid: &str| svm_names.with(|m| m.get(&uuid.to_ascii_lowercase()).cloned());
+    let owner_label = move || {
+        let o = owner.get();
+        Owner {
+            uuid: Some(o),
+            name: None,
+        }
+        .label(&name_of)
+    };
     let entries: RwSignal<Vec<Entry>> = RwSignal::new(Vec::new());
     let next: RwSignal<Option<String>> = RwSignal::new(None);
     let state: RwSignal<Result<bool, ApiError>> = RwSignal::new(Ok(true)); // Ok(loading)
@@ -182,9 +294,13 @@ pub fn HistoryPage() -> impl IntoView {
 
     let shown = Memo::new(move |_| {
         let a = account.get();
+        let o = owner.get();
+        let o_name = if o.is_empty() { None } else { name_of(&o) };
         entries.with(|e| {
             e.iter()
                 .filter(|x| a.is_empty() || x.account == a)
+                // A record that does not say which SVM stays in: it may be this account's.
+                .filter(|x| o.is_empty() || x.owner.is(&o, o_name.as_deref()) != Some(false))
                 .cloned()
                 .collect::<Vec<_>>()
         })
@@ -211,6 +327,15 @@ pub fn HistoryPage() -> impl IntoView {
                         navigate(&format!("/history{q}"), NavigateOptions { replace: true, scroll: false, ..Default::default() });
                     } />
             </div>
+            {move || {
+                let a = account.get();
+                (!a.is_empty() && !owner.get().is_empty()).then(|| view! {
+                    <p class="history-owner">
+                        {move || format!("On SVM {}. ", owner_label())}
+                        <EncodedLink href=history_href(None, &a)>{format!("Show {a} on every SVM")}</EncodedLink>
+                    </p>
+                })
+            }}
         </div>
         {move || match state.get() {
             Ok(true) => Some(view! { <Status message="Reading the audit log…" busy=true /> }.into_any()),
@@ -222,8 +347,23 @@ pub fn HistoryPage() -> impl IntoView {
         }}
         <p class="muted table-summary" aria-live="polite">{move || {
             let a = account.get();
-            let n = shown.with(Vec::len);
-            if a.is_empty() { format!("{n} changes") } else { format!("{n} changes to {a}") }
+            let n = match shown.with(Vec::len) {
+                1 => "1 change".to_owned(),
+                n => format!("{n} changes"),
+            };
+            if a.is_empty() {
+                return n;
+            }
+            if owner.get().is_empty() {
+                return format!("{n} to {a}");
+            }
+            let unsure = shown.with(|s| s.iter().filter(|e| e.owner == Owner::default()).count());
+            let on = owner_label();
+            match unsure {
+                0 => format!("{n} to {a} on {on}"),
+                1 => format!("{n} to {a} on {on}; one of them does not record the SVM"),
+                k => format!("{n} to {a} on {on}; {k} of them do not record the SVM"),
+            }
         }}</p>
         <div class="table-scroll history-scroll">
             <table class="table history-table">
@@ -233,6 +373,7 @@ pub fn HistoryPage() -> impl IntoView {
                         <th scope="col">"Who"</th>
                         <th scope="col">"What"</th>
                         <th scope="col">"Account"</th>
+                        <th scope="col">"SVM"</th>
                         <th scope="col">"Result"</th>
                     </tr>
                 </thead>
@@ -243,6 +384,16 @@ pub fn HistoryPage() -> impl IntoView {
                             <td>{e.who.clone()}</td>
                             <td title=e.input.clone()>{e.what.clone()}</td>
                             <th scope="row">{e.account.clone()}</th>
+                            {
+                                let o = e.owner.clone();
+                                let unknown = o == Owner::default();
+                                let uuid = o.uuid.clone().unwrap_or_default();
+                                view! {
+                                    <td class:muted=unknown title=uuid>
+                                        {move || if unknown { "not recorded".to_owned() } else { o.label(&name_of) }}
+                                    </td>
+                                }
+                            }
                             <td class=if e.ok { "history-ok" } else { "history-failed" }>{e.result.clone()}</td>
                         </tr>
                     </For>
@@ -257,5 +408,98 @@ pub fn HistoryPage() -> impl IntoView {
                 if let Some(n) = next.get_untracked() { load(n, false); }
             }>"Load older changes"</button>
         </Show>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    use super::{account_of, owner_of, Owner};
+
+    const ENG: &str = "1b0f6a2e-5c30-11ee-8f4a-005056bb1a02";
+    const FIN: &str = "2c41d7b4-5c30-11ee-8f4a-005056bb1a03";
+
+    fn uuid(u: &str) -> Owner {
+        Owner {
+            uuid: Some(u.to_owned()),
+            name: None,
+        }
+    }
+
+    #[wasm_bindgen_test]
+    fn the_svm_of_a_record_comes_from_its_path_body_or_command() {
+        let patch =
+            format!("PATCH /api/security/login/totps/{ENG}/vsadmin : {{\"comment\":\"x\"}}");
+        assert_eq!(owner_of(&patch), uuid(ENG));
+        assert_eq!(account_of(&patch), "vsadmin");
+        let unlock = format!(
+            "PATCH /api/security/accounts/{}/vsadmin?return_timeout=15 : {{\"locked\":false}}",
+            FIN.to_uppercase()
+        );
+        assert_eq!(owner_of(&unlock), uuid(&FIN.to_uppercase()));
+        let post = format!(
+            r#"POST /api/security/login/totps : {{"account":{{"name":"bob"}},"owner":{{"uuid":"{ENG}"}}}}"#
+        );
+        assert_eq!(owner_of(&post), uuid(ENG));
+        let by_name = r#"POST /api/security/login/totps : {"account":{"name":"bob"},"owner":{"name":"vs_eng"}}"#;
+        assert_eq!(
+            owner_of(by_name),
+            Owner {
+                uuid: None,
+                name: Some("vs_eng".into())
+            }
+        );
+        let cli = "security login unlock -vserver vs_fin -username vsadmin";
+        assert_eq!(
+            owner_of(cli),
+            Owner {
+                uuid: None,
+                name: Some("vs_fin".into())
+            }
+        );
+        assert_eq!(account_of(cli), "vsadmin");
+        // The collection itself and a command without -vserver name no SVM.
+        assert_eq!(
+            owner_of("POST /api/security/login/totps : {\"account\":{\"name\":\"bob\"}}"),
+            Owner::default()
+        );
+        assert_eq!(
+            owner_of("security login totp show -username bob"),
+            Owner::default()
+        );
+    }
+
+    #[wasm_bindgen_test]
+    fn an_svm_matches_by_uuid_or_by_a_known_name_and_is_unknown_otherwise() {
+        assert_eq!(
+            uuid(ENG).is(&ENG.to_uppercase(), Some("vs_eng")),
+            Some(true)
+        );
+        assert_eq!(uuid(FIN).is(ENG, Some("vs_eng")), Some(false));
+        let named = Owner {
+            uuid: None,
+            name: Some("vs_fin".into()),
+        };
+        assert_eq!(named.is(FIN, Some("vs_fin")), Some(true));
+        assert_eq!(named.is(ENG, Some("vs_eng")), Some(false));
+        assert_eq!(named.is(ENG, None), None);
+        assert_eq!(Owner::default().is(ENG, Some("vs_eng")), None);
+    }
+
+    #[wasm_bindgen_test]
+    fn an_svm_is_shown_by_name_when_known() {
+        let names = |u: &str| (u == ENG).then(|| "vs_eng".to_owned());
+        assert_eq!(uuid(ENG).label(&names), "vs_eng");
+        assert_eq!(uuid(FIN).label(&names), "2c41d7b4…");
+        assert_eq!(
+            Owner {
+                uuid: None,
+                name: Some("vs_hr".into())
+            }
+            .label(&names),
+            "vs_hr"
+        );
+        assert_eq!(Owner::default().label(&names), "");
     }
 }

@@ -118,7 +118,8 @@ fn ProfileLoader(key: TotpKey) -> impl IntoView {
     };
     load();
     let title = key.account.to_string();
-    let history = crate::pages::accounts::rows::history_href(key.account.as_str());
+    let history =
+        crate::pages::accounts::rows::history_href(Some(key.owner.as_str()), key.account.as_str());
     let account =
         crate::pages::accounts::rows::account_href(key.owner.as_str(), key.account.as_str());
     view! {

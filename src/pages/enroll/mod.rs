@@ -160,16 +160,98 @@ impl Enrolled {
         })
     }
 
-    /// Checks a code from the app at the browser's time and at the cluster's, one step either
-    /// way; the step offset on success.
-    pub fn check(&self, code: &str, browser_ms: f64) -> Option<i64> {
+    /// Checks a code from the app, one step either way, at the cluster's time (what SSH checks
+    /// against) and else at the browser's; without the cluster's time, at the browser's alone.
+    /// `None`: the code matches neither.
+    pub fn check(&self, code: &str, browser_ms: f64) -> Option<CodeCheck> {
         let now = (browser_ms / 1000.0) as u64;
-        otp::matching_step(&self.key.secret, code, now, 1).or_else(|| {
-            let s = self.skew?;
-            let cluster_now = (now as i64 - s).max(0) as u64;
-            otp::matching_step(&self.key.secret, code, cluster_now, 1)
-        })
+        let secret = &self.key.secret;
+        let Some(skew) = self.skew else {
+            return otp::matching_step(secret, code, now, 1)
+                .map(|step| CodeCheck::Accepted { step });
+        };
+        let cluster_now = (now as i64 - skew).max(0) as u64;
+        if let Some(step) = otp::matching_step(secret, code, cluster_now, 1) {
+            return Some(CodeCheck::Accepted { step });
+        }
+        otp::matching_step(secret, code, now, 1).map(|step| CodeCheck::SshRefuses { step, skew })
     }
+}
+
+/// What a code from the app says about the clocks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CodeCheck {
+    /// It matches the cluster's time (or the browser's, when the cluster's is not known),
+    /// `step` 30-second steps off: SSH takes such codes.
+    Accepted { step: i64 },
+    /// It matches this computer's time only, `step` steps off, the browser's clock being `skew`
+    /// seconds ahead of the cluster's: the app is set up, but SSH, on the cluster's clock,
+    /// refuses its codes until the clocks agree.
+    SshRefuses { step: i64, skew: i64 },
+}
+
+impl CodeCheck {
+    /// The verdict in words, and whether it is a warning.
+    pub fn verdict(self) -> (String, bool) {
+        match self {
+            CodeCheck::Accepted { step: 0 } => ("The code is right: the app is set up.".into(), false),
+            CodeCheck::Accepted { step } => (
+                format!(
+                    "The code is right: the app is set up (your phone's clock is about {} seconds {} the cluster's).",
+                    step.abs() * 30,
+                    if step > 0 { "ahead of" } else { "behind" }
+                ),
+                false,
+            ),
+            CodeCheck::SshRefuses { skew, .. } if skew.abs() > otp::MAX_SKEW_SECONDS => (
+                format!(
+                    "The app is set up, but SSH would refuse this code now: it matches the time of \
+                     your phone and this computer, and the cluster's clock is {} {}. Ask the \
+                     cluster's administrator to set its clock (NTP); until then, sign in to SSH \
+                     with an emergency code.",
+                    duration_words(skew.unsigned_abs()),
+                    if skew > 0 { "behind both" } else { "ahead of both" }
+                ),
+                true,
+            ),
+            CodeCheck::SshRefuses { .. } => (
+                "The app is set up, but SSH would refuse this code now: your phone's clock is more \
+                 than 30 seconds off the cluster's. Set the phone's time automatically, then check \
+                 a new code."
+                    .into(),
+                true,
+            ),
+        }
+    }
+}
+
+/// A clock difference in words: "45 seconds", "5 minutes", "2 minutes 10 seconds", "3 hours",
+/// "1 hour 20 minutes", "2 days".
+pub fn duration_words(seconds: u64) -> String {
+    fn unit(n: u64, one: &str) -> String {
+        if n == 1 {
+            format!("1 {one}")
+        } else {
+            format!("{n} {one}s")
+        }
+    }
+    let (d, h, m, s) = (
+        seconds / 86_400,
+        seconds / 3_600 % 24,
+        seconds / 60 % 60,
+        seconds % 60,
+    );
+    let parts = match (d, h, m) {
+        (0, 0, 0) => vec![unit(s, "second")],
+        (0, 0, _) => vec![unit(m, "minute"), unit(s, "second")],
+        (0, _, _) => vec![unit(h, "hour"), unit(m, "minute")],
+        _ => vec![unit(d, "day"), unit(h, "hour")],
+    };
+    let parts: Vec<String> = match parts.as_slice() {
+        [first, rest] if rest.starts_with("0 ") => vec![first.clone()],
+        _ => parts,
+    };
+    parts.join(" ")
 }
 
 /// The code as typed, without spaces; an error text when it is not six digits.
@@ -231,7 +313,7 @@ pub fn EnrollPage() -> impl IntoView {
     let post_error = RwSignal::new(None::<ApiError>);
     let code = RwSignal::new(String::new());
     let code_error = RwSignal::new(None::<String>);
-    let verified = RwSignal::new(None::<i64>);
+    let verified = RwSignal::new(None::<CodeCheck>);
     let saved = RwSignal::new(false);
     let saved_error = RwSignal::new(None::<String>);
 
@@ -375,9 +457,9 @@ pub fn EnrollPage() -> impl IntoView {
                 verified.set(None);
             }
             Ok(c) => match e.check(&c, now_ms()) {
-                Some(d) => {
+                Some(v) => {
                     code_error.set(None);
-                    verified.set(Some(d));
+                    verified.set(Some(v));
                 }
                 None => {
                     verified.set(None);
@@ -654,7 +736,7 @@ fn enrolled_view(
     e: Arc<Enrolled>,
     code: RwSignal<String>,
     code_error: RwSignal<Option<String>>,
-    verified: RwSignal<Option<i64>>,
+    verified: RwSignal<Option<CodeCheck>>,
     saved: RwSignal<bool>,
     saved_error: RwSignal<Option<String>>,
     on_check: Callback<()>,
@@ -666,13 +748,15 @@ fn enrolled_view(
     let secret_plain = e.secret.clone();
     let copy_secret = Signal::derive(move || secret_plain.clone());
     let skew = e.skew.filter(|s| s.abs() > otp::MAX_SKEW_SECONDS).map(|s| {
-        let dir = if s > 0 { "ahead of" } else { "behind" };
+        // `s` is the browser's clock minus the cluster's.
+        let dir = if s > 0 { "behind" } else { "ahead of" };
         format!(
-            "This computer's clock is {} seconds {dir} the cluster's. SSH checks codes against \
-             the cluster's clock, and the app uses the phone's: if either is off by more than 30 \
-             seconds, codes are refused. Set the clocks automatically (NTP) on the phone, this \
-             computer and the cluster.",
-            s.abs()
+            "The cluster's clock is {} {dir} this computer's. SSH checks codes against the \
+             cluster's clock, and your authenticator app uses your phone's: if those two differ \
+             by more than 30 seconds, SSH refuses the codes. The check in step 3 tells which clock \
+             is off. Clocks are best set automatically (NTP), on the phone, this computer and the \
+             cluster.",
+            duration_words(s.unsigned_abs())
         )
     });
     let cross = match e.cross_check {
@@ -753,12 +837,11 @@ fn enrolled_view(
                 <button type="submit" class="button">"Check the code"</button>
             </form>
             <div aria-live="polite">
-                {move || verified.get().map(|d| {
-                    let note = match d {
-                        0 => String::new(),
-                        d => format!(" (the phone's clock is about {} seconds {})", d.abs() * 30, if d > 0 { "ahead" } else { "behind" }),
-                    };
-                    view! { <Status message=format!("The code is right: the app is set up.{note}") /> }
+                {move || verified.get().map(|v| match v.verdict() {
+                    (text, false) => view! { <Status message=text /> }.into_any(),
+                    (text, true) => view! {
+                        <p class="notice notice-warn" role="alert" id="code-ssh-refuses">{text}</p>
+                    }.into_any(),
                 })}
             </div>
         </section>
@@ -788,5 +871,126 @@ fn enrolled_view(
                 "Stop without finishing…"
             </button>
         </details>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use ontap_model::otp::{self, KeyUri, Secret};
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    use super::{duration_words, CodeCheck, Enrolled};
+
+    /// An enrollment whose browser clock is `skew` seconds ahead of the cluster's (`None`: the
+    /// cluster's time is not known).
+    fn enrolled(skew: Option<i64>) -> Enrolled {
+        let secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+        Enrolled {
+            key: KeyUri {
+                issuer: "cluster1".into(),
+                account: "alice".into(),
+                secret: Secret::from_base32(secret).unwrap(),
+            },
+            uri: String::new(),
+            secret: secret.into(),
+            codes: Vec::new(),
+            from_install_url: false,
+            cross_check: None,
+            skew,
+        }
+    }
+
+    const NOW: u64 = 1_800_000_015; // 15 s into a step
+    const MS: f64 = NOW as f64 * 1000.0;
+
+    fn code(e: &Enrolled, t: i64) -> String {
+        otp::code_at(&e.key.secret, t as u64)
+    }
+
+    #[wasm_bindgen_test]
+    fn a_code_of_the_clusters_time_is_accepted_and_one_of_this_computer_only_is_not_for_ssh() {
+        // The cluster 5 minutes ahead of this computer.
+        let e = enrolled(Some(-300));
+        let n = NOW as i64;
+        assert_eq!(
+            e.check(&code(&e, n + 300), MS),
+            Some(CodeCheck::Accepted { step: 0 })
+        );
+        assert_eq!(
+            e.check(&code(&e, n + 330), MS),
+            Some(CodeCheck::Accepted { step: 1 })
+        );
+        assert_eq!(
+            e.check(&code(&e, n), MS),
+            Some(CodeCheck::SshRefuses {
+                step: 0,
+                skew: -300
+            })
+        );
+        assert_eq!(e.check(&code(&e, n - 300), MS), None);
+        let (text, warn) = e.check(&code(&e, n), MS).unwrap().verdict();
+        assert!(warn);
+        assert!(text.contains("SSH would refuse this code now"), "{text}");
+        assert!(
+            text.contains("the cluster's clock is 5 minutes ahead"),
+            "{text}"
+        );
+        assert!(text.contains("emergency code"), "{text}");
+        let (text, warn) = e.check(&code(&e, n + 270), MS).unwrap().verdict();
+        assert!(!warn);
+        assert!(
+            text.contains("about 30 seconds behind the cluster's"),
+            "{text}"
+        );
+    }
+
+    #[wasm_bindgen_test]
+    fn within_a_step_a_code_off_the_clusters_time_blames_the_phone() {
+        let e = enrolled(Some(20));
+        let n = NOW as i64;
+        assert_eq!(
+            e.check(&code(&e, n - 20), MS),
+            Some(CodeCheck::Accepted { step: 0 })
+        );
+        // The phone 30 s behind this computer is 10 s behind the cluster: accepted. 30 s ahead
+        // of this computer, it is 50 s ahead of the cluster: refused, and the phone is to blame.
+        let v = e.check(&code(&e, n - 30), MS);
+        assert!(matches!(v, Some(CodeCheck::Accepted { .. })), "{v:?}");
+        let v = e.check(&code(&e, n + 30), MS).unwrap();
+        assert_eq!(v, CodeCheck::SshRefuses { step: 1, skew: 20 });
+        let (text, warn) = v.verdict();
+        assert!(warn && text.contains("your phone's clock"), "{text}");
+    }
+
+    #[wasm_bindgen_test]
+    fn without_the_clusters_time_this_computers_decides() {
+        let e = enrolled(None);
+        let n = NOW as i64;
+        assert_eq!(
+            e.check(&code(&e, n), MS),
+            Some(CodeCheck::Accepted { step: 0 })
+        );
+        assert_eq!(
+            e.check(&code(&e, n - 30), MS),
+            Some(CodeCheck::Accepted { step: -1 })
+        );
+        assert_eq!(e.check(&code(&e, n + 300), MS), None);
+        assert_eq!(
+            CodeCheck::Accepted { step: 0 }.verdict(),
+            ("The code is right: the app is set up.".to_owned(), false)
+        );
+    }
+
+    #[wasm_bindgen_test]
+    fn clock_differences_read_as_words() {
+        assert_eq!(duration_words(1), "1 second");
+        assert_eq!(duration_words(45), "45 seconds");
+        assert_eq!(duration_words(60), "1 minute");
+        assert_eq!(duration_words(300), "5 minutes");
+        assert_eq!(duration_words(130), "2 minutes 10 seconds");
+        assert_eq!(duration_words(3_600 * 3), "3 hours");
+        assert_eq!(duration_words(3_600 + 1_200 + 7), "1 hour 20 minutes");
+        assert_eq!(duration_words(86_400 * 2 + 60), "2 days");
+        assert_eq!(duration_words(86_400 + 3_600 * 5), "1 day 5 hours");
     }
 }

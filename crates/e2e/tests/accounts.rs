@@ -448,7 +448,8 @@ async fn history_svms(h: &Harness) -> Result<String> {
 }
 
 /// `vsadmin` is an account on every SVM. Its history, opened from vs_eng's profile or from
-/// vs_fin's account page, is that SVM's vsadmin only; "every SVM" shows both.
+/// vs_fin's account page, is that SVM's vsadmin only, whether the records name the SVM by UUID
+/// (REST) or by name (a CLI command's `-vserver`); "every SVM" shows them all.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_history_of_vsadmin_is_the_one_on_its_svm() -> Result<()> {
     let h = Harness::start().await?;
@@ -474,6 +475,26 @@ async fn the_history_of_vsadmin_is_the_one_on_its_svm() -> Result<()> {
         )?;
         ensure!(r.status == 200, "PATCH {path}: {} {}", r.status, r.text());
     }
+    // And in the clustershell, as the audit log records a command (the emulator has no CLI).
+    h.sim().with_state(|s| {
+        s.audit_index += 1;
+        let rec = ontap_sim::audit::AuditRecord {
+            timestamp: ontap_sim::audit::timestamp(s.now()),
+            index: s.audit_index,
+            application: "ssh",
+            location: "10.0.0.5".into(),
+            user: "admin".into(),
+            role: "admin".into(),
+            input: "security login unlock -vserver vs_fin -username vsadmin".into(),
+            state: "success",
+            message: None,
+            scope: "cluster",
+            svm: "cluster1".into(),
+            session_id: "cli-1".into(),
+            command_id: "cli-1".into(),
+        };
+        s.audit.push(rec);
+    });
     h.goto("/").await?;
     h.sign_in("admin").await?;
     h.wait_css(".banner-user").await?;
@@ -498,7 +519,7 @@ async fn the_history_of_vsadmin_is_the_one_on_its_svm() -> Result<()> {
     h.wait_text(".history-owner", "On SVM vs_eng.").await?;
     h.screenshot("history-vsadmin-vs_eng").await?;
 
-    // Every SVM's vsadmin: both, each with its SVM.
+    // Every SVM's vsadmin: all three, each with its SVM, newest first.
     h.wait_for(
         "the every-SVM link",
         Locator::LinkText("Show vsadmin on every SVM"),
@@ -506,17 +527,17 @@ async fn the_history_of_vsadmin_is_the_one_on_its_svm() -> Result<()> {
     .await?
     .click()
     .await?;
-    h.wait_text(".table-summary", "2 changes to vsadmin")
+    h.wait_text(".table-summary", "3 changes to vsadmin")
         .await?;
     let svms = history_svms(&h).await?;
-    ensure!(svms == "vs_eng,vs_fin", "{svms}");
+    ensure!(svms == "vs_fin,vs_eng,vs_fin", "{svms}");
     ensure!(
         h.eval_string("return String(document.querySelector('.history-owner') === null)")
             .await?
             == "true"
     );
 
-    // From vs_fin's account page: the unlock only.
+    // From vs_fin's account page: its two unlocks, over REST and in the CLI.
     h.navigate_in_app(&format!("/accounts/{VS_FIN_UUID}/vsadmin"))
         .await?;
     h.wait_for(
@@ -526,9 +547,13 @@ async fn the_history_of_vsadmin_is_the_one_on_its_svm() -> Result<()> {
     .await?
     .click()
     .await?;
-    h.wait_text(".table-summary", "1 change to vsadmin on vs_fin")
+    h.wait_text(".table-summary", "2 changes to vsadmin on vs_fin")
         .await?;
-    let text = h.wait_text(".history-table", "Unlock").await?;
+    let text = h
+        .wait_text(".history-table", "security login unlock")
+        .await?;
+    ensure!(text.contains("Unlock"), "the REST unlock missing: {text}");
     ensure!(!text.contains("Comment:"), "vs_eng's change shown: {text}");
+    ensure!(history_svms(&h).await? == "vs_fin,vs_fin", "{text}");
     h.close().await
 }

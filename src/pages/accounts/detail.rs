@@ -244,7 +244,7 @@ fn AccountView(
         <p class="links">
             {profile_link.map(|h| view! { <EncodedLink href=h>"Open the TOTP profile"</EncodedLink> " · " })}
             {(r.totp == TotpState::NotEnrolled).then(|| view! { <span class="muted">"No TOTP profile yet: the user enrolls by signing in with their first factor. · "</span> })}
-            <EncodedLink href=history_href(Some(&r.owner_uuid), &r.name)>"History of this account"</EncodedLink>
+            <EncodedLink href=history_href(Some(&r.owner_uuid), Some(&r.svm), &r.name)>"History of this account"</EncodedLink>
         </p>
         {move || result.get().map(|(c, out)| match out {
             Outcome::Done(_) => view! { <Status message=format!("{}: done. The cluster confirmed the change.", c.label()) /> }.into_any(),

@@ -382,12 +382,16 @@ pub fn account_href(owner_uuid: &str, name: &str) -> String {
     )
 }
 
-/// `/history?account=<name>&owner=<uuid>`: the account's history, on its SVM when `owner` is
-/// given (an account is its SVM and its name).
-pub fn history_href(owner_uuid: Option<&str>, name: &str) -> String {
+/// `/history?account=<name>&owner=<uuid>&svm=<svm name>`: the account's history, on its SVM
+/// when `owner` is given (an account is its SVM and its name; records name the SVM by UUID or
+/// by name).
+pub fn history_href(owner_uuid: Option<&str>, svm: Option<&str>, name: &str) -> String {
     let mut q = ontap_model::Query::new().param("account", name);
     if let Some(o) = owner_uuid {
         q = q.param("owner", o);
+        if let Some(n) = svm.filter(|n| !n.is_empty()) {
+            q = q.param("svm", n);
+        }
     }
     format!("/history{}", q.to_query_string())
 }

@@ -15,6 +15,7 @@ use crate::components::{Alert, EncodedLink, Status};
 use crate::pages::accounts::rows::history_href;
 use crate::session::SessionCtx;
 use crate::store::ProfileStore;
+use ontap_model::OwnerUuid;
 
 /// One line of the history, read from an audit record.
 #[derive(Clone, Debug, PartialEq)]
@@ -31,34 +32,34 @@ pub struct Entry {
     pub index: u64,
 }
 
-/// The SVM of the account a record names: by UUID in a REST path or body, by name in a body
-/// or a CLI command's `-vserver`; unknown when the record does not say (a CLI command without
-/// `-vserver`).
+/// The SVM of the account a record names: by UUID in a REST path or body, by name in a body or
+/// a CLI command's `-vserver`, else the SVM the request was made in (the default of a POST
+/// without an owner and of a command without `-vserver`); unknown when none of these says.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Owner {
-    pub uuid: Option<String>,
+    pub uuid: Option<OwnerUuid>,
     pub name: Option<String>,
 }
 
 impl Owner {
     /// Whether this is the SVM `uuid` (named `name`, when known); `None` when the record does
     /// not tell (no SVM in it, or only a name and the SVM's name is not known).
-    pub fn is(&self, uuid: &str, name: Option<&str>) -> Option<bool> {
+    pub fn is(&self, uuid: &OwnerUuid, name: Option<&str>) -> Option<bool> {
         if let Some(u) = &self.uuid {
-            return Some(u.eq_ignore_ascii_case(uuid));
+            return Some(u == uuid);
         }
         Some(self.name.as_deref()? == name?)
     }
 
     /// The SVM's name for the table: the record's, else the one `names` knows for the UUID,
     /// else the UUID's first group; empty when the record does not say.
-    pub fn label(&self, names: &dyn Fn(&str) -> Option<String>) -> String {
+    pub fn label(&self, names: &dyn Fn(&OwnerUuid) -> Option<String>) -> String {
         if let Some(n) = &self.name {
             return n.clone();
         }
         match &self.uuid {
             Some(u) => names(u).unwrap_or_else(|| {
-                let head = u.split('-').next().unwrap_or(u);
+                let head = u.as_str().split('-').next().unwrap_or_default();
                 format!("{head}…")
             }),
             None => String::new(),
@@ -66,82 +67,70 @@ impl Owner {
     }
 }
 
-/// The SVM of the account a REST path or CLI command names.
-fn owner_of(input: &str) -> Owner {
+/// The account a record's input names, and its SVM. `svm` is the SVM the request was made in
+/// (the record's `svm.name`).
+fn target_of(input: &str, svm: Option<&str>) -> (String, Owner) {
+    let made_in = || Owner {
+        uuid: None,
+        name: svm.filter(|s| !s.is_empty()).map(str::to_owned),
+    };
     let (head, body) = match input.split_once(" : ") {
         Some((h, b)) => (h, Some(b)),
         None => (input, None),
     };
-    let path = head.split_whitespace().nth(1).unwrap_or("");
-    let path = path.split('?').next().unwrap_or("");
-    for prefix in ["/api/security/accounts/", "/api/security/login/totps/"] {
-        if let Some(rest) = path.strip_prefix(prefix) {
-            let mut segs = rest.split('/');
-            if let (Some(owner), Some(_)) = (segs.next(), segs.next()) {
-                let uuid =
-                    ontap_model::totp::decode_segment(owner).unwrap_or_else(|| owner.to_owned());
-                return Owner {
-                    uuid: Some(uuid),
-                    name: None,
-                };
+    let mut words = head.split_whitespace();
+    let method = words.next().unwrap_or("");
+    let path = words.next().unwrap_or("");
+    if path.starts_with("/api/") {
+        let path = path.split('?').next().unwrap_or("");
+        for prefix in ["/api/security/accounts/", "/api/security/login/totps/"] {
+            if let Some(rest) = path.strip_prefix(prefix) {
+                let mut segs = rest.split('/').map(|seg| {
+                    ontap_model::totp::decode_segment(seg).unwrap_or_else(|| seg.to_owned())
+                });
+                if let (Some(owner), Some(name)) = (segs.next(), segs.next()) {
+                    let owner = Owner {
+                        uuid: OwnerUuid::try_from(owner.as_str()).ok(),
+                        name: None,
+                    };
+                    return (name, owner);
+                }
             }
         }
+        // POST /api/security/login/totps : {"account": {"name": ...}, "owner": {...}}
+        let v: serde_json::Value = body
+            .and_then(|b| serde_json::from_str(b).ok())
+            .unwrap_or_default();
+        let field = |f: &str| v.pointer(f).and_then(|x| x.as_str()).map(str::to_owned);
+        let account = field("/account/name").unwrap_or_default();
+        let owner = Owner {
+            uuid: field("/owner/uuid").and_then(|u| OwnerUuid::try_from(u.as_str()).ok()),
+            name: field("/owner/name"),
+        };
+        return match owner {
+            o if o != Owner::default() => (account, o),
+            _ if method == "POST" => (account, made_in()),
+            o => (account, o),
+        };
     }
-    if let Some(b) = body {
-        if let Ok(v) = serde_json::from_str::<serde_json::Value>(b) {
-            let field = |f: &str| v.pointer(f).and_then(|x| x.as_str()).map(str::to_owned);
-            let owner = Owner {
-                uuid: field("/owner/uuid"),
-                name: field("/owner/name"),
-            };
-            if owner != Owner::default() {
-                return owner;
-            }
-        }
-    }
+    // security login ... -vserver V -username X | -user-or-group-name X (a command has no
+    // JSON body to be misread: the input is the command line).
     let words: Vec<&str> = input.split_whitespace().collect();
-    for w in words.windows(2) {
-        if w[0] == "-vserver" {
-            return Owner {
-                uuid: None,
-                name: Some(w[1].trim_matches('"').to_owned()),
-            };
-        }
-    }
-    Owner::default()
-}
-
-/// The account a REST path or CLI command names.
-fn account_of(input: &str) -> String {
-    let (head, body) = match input.split_once(" : ") {
-        Some((h, b)) => (h, Some(b)),
-        None => (input, None),
+    let value = |keys: &[&str]| {
+        words
+            .windows(2)
+            .find(|w| keys.contains(&w[0]))
+            .map(|w| w[1].trim_matches('"').to_owned())
     };
-    let path = head.split_whitespace().nth(1).unwrap_or("");
-    let path = path.split('?').next().unwrap_or("");
-    for prefix in ["/api/security/accounts/", "/api/security/login/totps/"] {
-        if let Some(rest) = path.strip_prefix(prefix) {
-            if let Some(seg) = rest.split('/').nth(1) {
-                return ontap_model::totp::decode_segment(seg).unwrap_or_else(|| seg.to_owned());
-            }
-        }
-    }
-    // POST /api/security/login/totps : {"account": {"name": ...}}
-    if let Some(b) = body {
-        if let Ok(v) = serde_json::from_str::<serde_json::Value>(b) {
-            if let Some(n) = v.pointer("/account/name").and_then(|n| n.as_str()) {
-                return n.to_owned();
-            }
-        }
-    }
-    // security login ... -username X | -user-or-group-name X
-    let words: Vec<&str> = input.split_whitespace().collect();
-    for w in words.windows(2) {
-        if w[0] == "-username" || w[0] == "-user-or-group-name" {
-            return w[1].trim_matches('"').to_owned();
-        }
-    }
-    String::new()
+    let account = value(&["-username", "-user-or-group-name"]).unwrap_or_default();
+    let owner = match value(&["-vserver"]) {
+        Some(name) => Owner {
+            uuid: None,
+            name: Some(name),
+        },
+        None => made_in(),
+    };
+    (account, owner)
 }
 
 /// What the request did, in words.
@@ -209,13 +198,14 @@ fn what_of(input: &str) -> String {
 impl Entry {
     pub fn of(m: &AuditMessage) -> Entry {
         let input = m.input.clone().unwrap_or_default();
+        let (account, owner) = target_of(&input, m.svm.as_ref().and_then(|s| s.name.as_deref()));
         let ok = m.state.as_deref() != Some("error");
         Entry {
             when: m.timestamp.clone().unwrap_or_default().replace('T', " "),
             who: m.user.clone().unwrap_or_default(),
             what: what_of(&input),
-            account: account_of(&input),
-            owner: owner_of(&input),
+            account,
+            owner,
             ok,
             result: match m.state.as_deref() {
                 Some("error") => format!("Failed: {}", m.message.clone().unwrap_or_default()),
@@ -235,31 +225,45 @@ pub fn HistoryPage() -> impl IntoView {
     let query = use_query_map();
     let navigate = use_navigate();
     let account = Memo::new(move |_| query.with(|q| q.get("account").unwrap_or_default()));
-    // The SVM's UUID, from an account's or a profile's "History of ..." link.
-    let owner = Memo::new(move |_| query.with(|q| q.get("owner").unwrap_or_default()));
-    // The SVMs' names, from the accounts the other views read (the records name SVMs by UUID).
+    // The SVM, from an account's or a profile's "History of ..." link: its UUID, and its name
+    // (records of commands name the SVM by name only).
+    let owner = Memo::new(move |_| {
+        query.with(|q| {
+            q.get("owner")
+                .and_then(|u| OwnerUuid::try_from(u.as_str()).ok())
+        })
+    });
+    let owner_name = Memo::new(move |_| query.with(|q| q.get("svm").filter(|s| !s.is_empty())));
+    // The SVMs' names, from the accounts the other views read (REST records name SVMs by UUID).
     let store = ProfileStore::use_ctx();
     store.ensure_loaded();
     let svm_names = Memo::new(move |_| {
         store.account_list.with(|list| {
             list.iter()
                 .filter_map(|a| {
-                    Some((
-                        a.owner_uuid()?.to_ascii_lowercase(),
-                        a.owner_name()?.to_owned(),
-                    ))
+                    let uuid = OwnerUuid::try_from(a.owner_uuid()?).ok()?;
+                    Some((uuid, a.owner_name()?.to_owned()))
                 })
-                .collect::<std::collections::HashMap<String, String>>()
+                .collect::<std::collections::HashMap<OwnerUuid, String>>()
         })
     });
-    let name_of = move |uuid: &str| svm_names.with(|m| m.get(&uuid.to_ascii_lowercase()).cloned());
-    let owner_label = move || {
-        let o = owner.get();
-        Owner {
-            uuid: Some(o),
-            name: None,
+    let name_of = move |uuid: &OwnerUuid| {
+        if owner.with(|o| o.as_ref() == Some(uuid)) {
+            if let Some(n) = owner_name.get() {
+                return Some(n);
+            }
         }
-        .label(&name_of)
+        svm_names.with(|m| m.get(uuid).cloned())
+    };
+    // The filter's SVM in words.
+    let owner_label = move || {
+        owner.get().map(|o| {
+            Owner {
+                uuid: Some(o),
+                name: None,
+            }
+            .label(&name_of)
+        })
     };
     let entries: RwSignal<Vec<Entry>> = RwSignal::new(Vec::new());
     let next: RwSignal<Option<String>> = RwSignal::new(None);
@@ -295,14 +299,29 @@ pub fn HistoryPage() -> impl IntoView {
     let shown = Memo::new(move |_| {
         let a = account.get();
         let o = owner.get();
-        let o_name = if o.is_empty() { None } else { name_of(&o) };
+        let o_name = o.as_ref().and_then(name_of);
         entries.with(|e| {
             e.iter()
                 .filter(|x| a.is_empty() || x.account == a)
                 // A record that does not say which SVM stays in: it may be this account's.
-                .filter(|x| o.is_empty() || x.owner.is(&o, o_name.as_deref()) != Some(false))
+                .filter(|x| {
+                    o.as_ref()
+                        .is_none_or(|o| x.owner.is(o, o_name.as_deref()) != Some(false))
+                })
                 .cloned()
                 .collect::<Vec<_>>()
+        })
+    });
+    // Of those shown, how many may be another SVM's (the record does not tell).
+    let unsure = Memo::new(move |_| {
+        let Some(o) = owner.get() else {
+            return 0;
+        };
+        let o_name = name_of(&o);
+        shown.with(|s| {
+            s.iter()
+                .filter(|e| e.owner.is(&o, o_name.as_deref()).is_none())
+                .count()
         })
     });
 
@@ -329,11 +348,18 @@ pub fn HistoryPage() -> impl IntoView {
             </div>
             {move || {
                 let a = account.get();
-                (!a.is_empty() && !owner.get().is_empty()).then(|| view! {
-                    <p class="history-owner">
-                        {move || format!("On SVM {}. ", owner_label())}
-                        <EncodedLink href=history_href(None, &a)>{format!("Show {a} on every SVM")}</EncodedLink>
-                    </p>
+                owner.with(Option::is_some).then(|| {
+                    let (href, text) = if a.is_empty() {
+                        ("/history".to_owned(), "Show every SVM".to_owned())
+                    } else {
+                        (history_href(None, None, &a), format!("Show {a} on every SVM"))
+                    };
+                    view! {
+                        <p class="history-owner">
+                            {move || format!("On SVM {}. ", owner_label().unwrap_or_default())}
+                            <EncodedLink href=href>{text}</EncodedLink>
+                        </p>
+                    }
                 })
             }}
         </div>
@@ -347,23 +373,21 @@ pub fn HistoryPage() -> impl IntoView {
         }}
         <p class="muted table-summary" aria-live="polite">{move || {
             let a = account.get();
-            let n = match shown.with(Vec::len) {
-                1 => "1 change".to_owned(),
-                n => format!("{n} changes"),
-            };
-            if a.is_empty() {
-                return n;
+            let n = shown.with(Vec::len);
+            let mut t = if n == 1 { "1 change".to_owned() } else { format!("{n} changes") };
+            if !a.is_empty() {
+                t.push_str(&format!(" to {a}"));
             }
-            if owner.get().is_empty() {
-                return format!("{n} to {a}");
+            if let Some(on) = owner_label() {
+                t.push_str(&format!(" on {on}"));
             }
-            let unsure = shown.with(|s| s.iter().filter(|e| e.owner == Owner::default()).count());
-            let on = owner_label();
-            match unsure {
-                0 => format!("{n} to {a} on {on}"),
-                1 => format!("{n} to {a} on {on}; one of them does not record the SVM"),
-                k => format!("{n} to {a} on {on}; {k} of them do not record the SVM"),
+            match (n, unsure.get()) {
+                (_, 0) => {}
+                (1, 1) => t.push_str(", which does not record its SVM"),
+                (_, 1) => t.push_str("; one of them does not record its SVM"),
+                (_, k) => t.push_str(&format!("; {k} of them do not record their SVM")),
             }
+            t
         }}</p>
         <div class="table-scroll history-scroll">
             <table class="table history-table">
@@ -387,7 +411,7 @@ pub fn HistoryPage() -> impl IntoView {
                             {
                                 let o = e.owner.clone();
                                 let unknown = o == Owner::default();
-                                let uuid = o.uuid.clone().unwrap_or_default();
+                                let uuid = o.uuid.as_ref().map(|u| u.to_string()).unwrap_or_default();
                                 view! {
                                     <td class:muted=unknown title=uuid>
                                         {move || if unknown { "not recorded".to_owned() } else { o.label(&name_of) }}
@@ -413,93 +437,112 @@ pub fn HistoryPage() -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
+    use ontap_model::OwnerUuid;
     use wasm_bindgen_test::wasm_bindgen_test;
 
-    use super::{account_of, owner_of, Owner};
+    use super::{target_of, Owner};
 
     const ENG: &str = "1b0f6a2e-5c30-11ee-8f4a-005056bb1a02";
     const FIN: &str = "2c41d7b4-5c30-11ee-8f4a-005056bb1a03";
 
-    fn uuid(u: &str) -> Owner {
+    fn u(s: &str) -> OwnerUuid {
+        OwnerUuid::try_from(s).unwrap()
+    }
+    fn by_uuid(s: &str) -> Owner {
         Owner {
-            uuid: Some(u.to_owned()),
+            uuid: Some(u(s)),
             name: None,
         }
+    }
+    fn by_name(s: &str) -> Owner {
+        Owner {
+            uuid: None,
+            name: Some(s.into()),
+        }
+    }
+    fn target(account: &str, owner: Owner) -> (String, Owner) {
+        (account.to_owned(), owner)
     }
 
     #[wasm_bindgen_test]
     fn the_svm_of_a_record_comes_from_its_path_body_or_command() {
         let patch =
             format!("PATCH /api/security/login/totps/{ENG}/vsadmin : {{\"comment\":\"x\"}}");
-        assert_eq!(owner_of(&patch), uuid(ENG));
-        assert_eq!(account_of(&patch), "vsadmin");
+        assert_eq!(
+            target_of(&patch, Some("cluster1")),
+            target("vsadmin", by_uuid(ENG))
+        );
+        // Upper-case hex and percent-encoding in the path, a query after it.
         let unlock = format!(
-            "PATCH /api/security/accounts/{}/vsadmin?return_timeout=15 : {{\"locked\":false}}",
+            "PATCH /api/security/accounts/{}/CORP%5Cjdoe?return_timeout=15 : {{\"locked\":false}}",
             FIN.to_uppercase()
         );
-        assert_eq!(owner_of(&unlock), uuid(&FIN.to_uppercase()));
+        assert_eq!(target_of(&unlock, None), target("CORP\\jdoe", by_uuid(FIN)));
         let post = format!(
             r#"POST /api/security/login/totps : {{"account":{{"name":"bob"}},"owner":{{"uuid":"{ENG}"}}}}"#
         );
-        assert_eq!(owner_of(&post), uuid(ENG));
-        let by_name = r#"POST /api/security/login/totps : {"account":{"name":"bob"},"owner":{"name":"vs_eng"}}"#;
         assert_eq!(
-            owner_of(by_name),
-            Owner {
-                uuid: None,
-                name: Some("vs_eng".into())
-            }
+            target_of(&post, Some("cluster1")),
+            target("bob", by_uuid(ENG))
+        );
+        let named = r#"POST /api/security/login/totps : {"account":{"name":"bob"},"owner":{"name":"vs_eng"}}"#;
+        assert_eq!(
+            target_of(named, Some("cluster1")),
+            target("bob", by_name("vs_eng"))
         );
         let cli = "security login unlock -vserver vs_fin -username vsadmin";
         assert_eq!(
-            owner_of(cli),
-            Owner {
-                uuid: None,
-                name: Some("vs_fin".into())
-            }
+            target_of(cli, Some("cluster1")),
+            target("vsadmin", by_name("vs_fin"))
         );
-        assert_eq!(account_of(cli), "vsadmin");
-        // The collection itself and a command without -vserver name no SVM.
+    }
+
+    #[wasm_bindgen_test]
+    fn without_an_svm_in_it_a_record_is_the_svm_it_was_made_in() {
+        // Self-enrollment: a POST without an owner is the caller's SVM.
+        let post = r#"POST /api/security/login/totps : {"account":{"name":"alice"}}"#;
         assert_eq!(
-            owner_of("POST /api/security/login/totps : {\"account\":{\"name\":\"bob\"}}"),
-            Owner::default()
+            target_of(post, Some("vs_eng")),
+            target("alice", by_name("vs_eng"))
         );
+        assert_eq!(target_of(post, None), target("alice", Owner::default()));
+        let cli = "security login totp show -username bob";
         assert_eq!(
-            owner_of("security login totp show -username bob"),
-            Owner::default()
+            target_of(cli, Some("vs_hr")),
+            target("bob", by_name("vs_hr"))
+        );
+        assert_eq!(target_of(cli, Some("")), target("bob", Owner::default()));
+        // A body's text is never read as a command: a comment naming -vserver changes nothing.
+        let tricky = format!(
+            r#"PATCH /api/security/login/totps/{ENG}/bob : {{"comment":"moved from -vserver vs_fin -username eve"}}"#
+        );
+        assert_eq!(target_of(&tricky, None), target("bob", by_uuid(ENG)));
+        let tricky_post = r#"POST /api/security/login/totps : {"account":{"name":"bob"},"comment":"-vserver vs_fin"}"#;
+        assert_eq!(
+            target_of(tricky_post, Some("vs_eng")),
+            target("bob", by_name("vs_eng"))
         );
     }
 
     #[wasm_bindgen_test]
     fn an_svm_matches_by_uuid_or_by_a_known_name_and_is_unknown_otherwise() {
         assert_eq!(
-            uuid(ENG).is(&ENG.to_uppercase(), Some("vs_eng")),
+            by_uuid(&ENG.to_uppercase()).is(&u(ENG), Some("vs_eng")),
             Some(true)
         );
-        assert_eq!(uuid(FIN).is(ENG, Some("vs_eng")), Some(false));
-        let named = Owner {
-            uuid: None,
-            name: Some("vs_fin".into()),
-        };
-        assert_eq!(named.is(FIN, Some("vs_fin")), Some(true));
-        assert_eq!(named.is(ENG, Some("vs_eng")), Some(false));
-        assert_eq!(named.is(ENG, None), None);
-        assert_eq!(Owner::default().is(ENG, Some("vs_eng")), None);
+        assert_eq!(by_uuid(FIN).is(&u(ENG), Some("vs_eng")), Some(false));
+        assert_eq!(by_name("vs_fin").is(&u(FIN), Some("vs_fin")), Some(true));
+        assert_eq!(by_name("vs_fin").is(&u(ENG), Some("vs_eng")), Some(false));
+        assert_eq!(by_name("vs_fin").is(&u(ENG), None), None);
+        assert_eq!(Owner::default().is(&u(ENG), Some("vs_eng")), None);
     }
 
     #[wasm_bindgen_test]
     fn an_svm_is_shown_by_name_when_known() {
-        let names = |u: &str| (u == ENG).then(|| "vs_eng".to_owned());
-        assert_eq!(uuid(ENG).label(&names), "vs_eng");
-        assert_eq!(uuid(FIN).label(&names), "2c41d7b4…");
-        assert_eq!(
-            Owner {
-                uuid: None,
-                name: Some("vs_hr".into())
-            }
-            .label(&names),
-            "vs_hr"
-        );
+        let names = |x: &OwnerUuid| (*x == u(ENG)).then(|| "vs_eng".to_owned());
+        assert_eq!(by_uuid(ENG).label(&names), "vs_eng");
+        assert_eq!(by_uuid(FIN).label(&names), "2c41d7b4…");
+        assert_eq!(by_name("vs_hr").label(&names), "vs_hr");
         assert_eq!(Owner::default().label(&names), "");
     }
 }

@@ -118,8 +118,22 @@ fn ProfileLoader(key: TotpKey) -> impl IntoView {
     };
     load();
     let title = key.account.to_string();
-    let history =
-        crate::pages::accounts::rows::history_href(Some(key.owner.as_str()), key.account.as_str());
+    // The history of this account on its SVM, named once the profile (with its owner) is read.
+    let history = {
+        let key = key.clone();
+        move || {
+            let svm = state.with(|s| match s {
+                Load::Loaded(t) => t.owner.as_ref().and_then(|o| o.name.clone()),
+                _ => None,
+            });
+            let href = crate::pages::accounts::rows::history_href(
+                Some(key.owner.as_str()),
+                svm.as_deref(),
+                key.account.as_str(),
+            );
+            view! { <crate::components::EncodedLink href=href>"History of this profile"</crate::components::EncodedLink> }
+        }
+    };
     let account =
         crate::pages::accounts::rows::account_href(key.owner.as_str(), key.account.as_str());
     view! {
@@ -127,7 +141,7 @@ fn ProfileLoader(key: TotpKey) -> impl IntoView {
         <p class="links">
             <crate::components::EncodedLink href=account>"Account"</crate::components::EncodedLink>
             " · "
-            <crate::components::EncodedLink href=history>"History of this profile"</crate::components::EncodedLink>
+            {history}
         </p>
         {move || match state.get() {
             Load::Loading => view! { <Status message="Loading the profile…" busy=true /> }.into_any(),

@@ -490,6 +490,8 @@ async fn without_the_opt_in_a_renewed_session_is_not_kept() -> Result<()> {
     let before_reload = h.requests().len();
     h.reload().await?;
     asks_to_sign_in(&h).await?;
+    // A restore would have been sent at once; give one a moment to show.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     ensure!(
         h.requests().len() == before_reload,
         "nothing to restore, nothing asked: {:#?}",

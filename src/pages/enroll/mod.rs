@@ -167,12 +167,17 @@ impl Enrolled {
         let now = (browser_ms / 1000.0) as u64;
         let secret = &self.key.secret;
         let Some(skew) = self.skew else {
-            return otp::matching_step(secret, code, now, 1)
-                .map(|step| CodeCheck::Accepted { step });
+            return otp::matching_step(secret, code, now, 1).map(|step| CodeCheck::Accepted {
+                step,
+                cluster_time: false,
+            });
         };
         let cluster_now = (now as i64 - skew).max(0) as u64;
         if let Some(step) = otp::matching_step(secret, code, cluster_now, 1) {
-            return Some(CodeCheck::Accepted { step });
+            return Some(CodeCheck::Accepted {
+                step,
+                cluster_time: true,
+            });
         }
         otp::matching_step(secret, code, now, 1).map(|step| CodeCheck::SshRefuses { step, skew })
     }
@@ -181,9 +186,9 @@ impl Enrolled {
 /// What a code from the app says about the clocks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CodeCheck {
-    /// It matches the cluster's time (or the browser's, when the cluster's is not known),
-    /// `step` 30-second steps off: SSH takes such codes.
-    Accepted { step: i64 },
+    /// It matches the cluster's time (`cluster_time`), or the browser's when the cluster's is
+    /// not known, `step` 30-second steps off: SSH takes such codes.
+    Accepted { step: i64, cluster_time: bool },
     /// It matches this computer's time only, `step` steps off, the browser's clock being `skew`
     /// seconds ahead of the cluster's: the app is set up, but SSH, on the cluster's clock,
     /// refuses its codes until the clocks agree.
@@ -194,40 +199,53 @@ impl CodeCheck {
     /// The verdict in words, and whether it is a warning.
     pub fn verdict(self) -> (String, bool) {
         match self {
-            CodeCheck::Accepted { step: 0 } => ("The code is right: the app is set up.".into(), false),
-            CodeCheck::Accepted { step } => (
-                format!(
-                    "The code is right: the app is set up (your phone's clock is about {} seconds {} the cluster's).",
+            CodeCheck::Accepted { step: 0, .. } => {
+                ("The code is right: the app is set up.".into(), false)
+            }
+            CodeCheck::Accepted { step, cluster_time } => {
+                (
+                    format!(
+                    "The code is right: the app is set up (your phone's clock is about {} seconds \
+                     {} {}).",
                     step.abs() * 30,
-                    if step > 0 { "ahead of" } else { "behind" }
+                    if step > 0 { "ahead of" } else { "behind" },
+                    if cluster_time { "the cluster's" } else { "this computer's" }
                 ),
-                false,
-            ),
+                    false,
+                )
+            }
             CodeCheck::SshRefuses { skew, .. } if skew.abs() > otp::MAX_SKEW_SECONDS => (
                 format!(
                     "The app is set up, but SSH would refuse this code now: it matches the time of \
                      your phone and this computer, and the cluster's clock is {} {}. Ask the \
                      cluster's administrator to set its clock (NTP); until then, sign in to SSH \
                      with an emergency code.",
-                    duration_words(skew.unsigned_abs()),
+                    clock_difference_words(skew.unsigned_abs()),
                     if skew > 0 { "behind both" } else { "ahead of both" }
                 ),
                 true,
             ),
-            CodeCheck::SshRefuses { .. } => (
-                "The app is set up, but SSH would refuse this code now: your phone's clock is more \
-                 than 30 seconds off the cluster's. Set the phone's time automatically, then check \
-                 a new code."
-                    .into(),
-                true,
-            ),
+            CodeCheck::SshRefuses { step, skew } => {
+                // The phone is `step` steps from this computer, which is `skew` s from the cluster.
+                let off = step * 30 + skew;
+                (
+                    format!(
+                        "The app is set up, but SSH would refuse this code now: your phone's clock \
+                         is about {} {} the cluster's. Set the phone's time automatically, then \
+                         check a new code.",
+                        clock_difference_words(off.unsigned_abs()),
+                        if off > 0 { "ahead of" } else { "behind" }
+                    ),
+                    true,
+                )
+            }
         }
     }
 }
 
 /// A clock difference in words: "45 seconds", "5 minutes", "2 minutes 10 seconds", "3 hours",
 /// "1 hour 20 minutes", "2 days".
-pub fn duration_words(seconds: u64) -> String {
+pub fn clock_difference_words(seconds: u64) -> String {
     fn unit(n: u64, one: &str) -> String {
         if n == 1 {
             format!("1 {one}")
@@ -756,7 +774,7 @@ fn enrolled_view(
              by more than 30 seconds, SSH refuses the codes. The check in step 3 tells which clock \
              is off. Clocks are best set automatically (NTP), on the phone, this computer and the \
              cluster.",
-            duration_words(s.unsigned_abs())
+            clock_difference_words(s.unsigned_abs())
         )
     });
     let cross = match e.cross_check {
@@ -836,14 +854,18 @@ fn enrolled_view(
                 </div>
                 <button type="submit" class="button">"Check the code"</button>
             </form>
+            // A right code politely; one SSH would refuse as an alert (outside the polite
+            // region: nested live regions announce twice).
             <div aria-live="polite">
-                {move || verified.get().map(|v| match v.verdict() {
-                    (text, false) => view! { <Status message=text /> }.into_any(),
-                    (text, true) => view! {
-                        <p class="notice notice-warn" role="alert" id="code-ssh-refuses">{text}</p>
-                    }.into_any(),
+                {move || verified.get().map(CodeCheck::verdict).and_then(|(text, warn)| {
+                    (!warn).then(|| view! { <Status message=text /> })
                 })}
             </div>
+            {move || verified.get().map(CodeCheck::verdict).and_then(|(text, warn)| {
+                warn.then(|| view! {
+                    <p class="notice notice-warn" role="alert" id="code-ssh-refuses">{text}</p>
+                })
+            })}
         </section>
 
         <section class="enroll-step" aria-labelledby="finish-title">
@@ -879,7 +901,7 @@ mod tests {
     use ontap_model::otp::{self, KeyUri, Secret};
     use wasm_bindgen_test::wasm_bindgen_test;
 
-    use super::{duration_words, CodeCheck, Enrolled};
+    use super::{clock_difference_words, CodeCheck, Enrolled};
 
     /// An enrollment whose browser clock is `skew` seconds ahead of the cluster's (`None`: the
     /// cluster's time is not known).
@@ -914,11 +936,17 @@ mod tests {
         let n = NOW as i64;
         assert_eq!(
             e.check(&code(&e, n + 300), MS),
-            Some(CodeCheck::Accepted { step: 0 })
+            Some(CodeCheck::Accepted {
+                step: 0,
+                cluster_time: true
+            })
         );
         assert_eq!(
             e.check(&code(&e, n + 330), MS),
-            Some(CodeCheck::Accepted { step: 1 })
+            Some(CodeCheck::Accepted {
+                step: 1,
+                cluster_time: true
+            })
         );
         assert_eq!(
             e.check(&code(&e, n), MS),
@@ -950,7 +978,10 @@ mod tests {
         let n = NOW as i64;
         assert_eq!(
             e.check(&code(&e, n - 20), MS),
-            Some(CodeCheck::Accepted { step: 0 })
+            Some(CodeCheck::Accepted {
+                step: 0,
+                cluster_time: true
+            })
         );
         // The phone 30 s behind this computer is 10 s behind the cluster: accepted. 30 s ahead
         // of this computer, it is 50 s ahead of the cluster: refused, and the phone is to blame.
@@ -959,7 +990,10 @@ mod tests {
         let v = e.check(&code(&e, n + 30), MS).unwrap();
         assert_eq!(v, CodeCheck::SshRefuses { step: 1, skew: 20 });
         let (text, warn) = v.verdict();
-        assert!(warn && text.contains("your phone's clock"), "{text}");
+        assert!(
+            warn && text.contains("your phone's clock is about 50 seconds ahead of the cluster's"),
+            "{text}"
+        );
     }
 
     #[wasm_bindgen_test]
@@ -968,29 +1002,47 @@ mod tests {
         let n = NOW as i64;
         assert_eq!(
             e.check(&code(&e, n), MS),
-            Some(CodeCheck::Accepted { step: 0 })
+            Some(CodeCheck::Accepted {
+                step: 0,
+                cluster_time: false
+            })
         );
         assert_eq!(
             e.check(&code(&e, n - 30), MS),
-            Some(CodeCheck::Accepted { step: -1 })
+            Some(CodeCheck::Accepted {
+                step: -1,
+                cluster_time: false
+            })
         );
         assert_eq!(e.check(&code(&e, n + 300), MS), None);
+        let (text, _) = e.check(&code(&e, n - 30), MS).unwrap().verdict();
+        assert!(
+            text.contains("about 30 seconds behind this computer's"),
+            "{text}"
+        );
         assert_eq!(
-            CodeCheck::Accepted { step: 0 }.verdict(),
+            CodeCheck::Accepted {
+                step: 0,
+                cluster_time: false
+            }
+            .verdict(),
             ("The code is right: the app is set up.".to_owned(), false)
         );
     }
 
     #[wasm_bindgen_test]
     fn clock_differences_read_as_words() {
-        assert_eq!(duration_words(1), "1 second");
-        assert_eq!(duration_words(45), "45 seconds");
-        assert_eq!(duration_words(60), "1 minute");
-        assert_eq!(duration_words(300), "5 minutes");
-        assert_eq!(duration_words(130), "2 minutes 10 seconds");
-        assert_eq!(duration_words(3_600 * 3), "3 hours");
-        assert_eq!(duration_words(3_600 + 1_200 + 7), "1 hour 20 minutes");
-        assert_eq!(duration_words(86_400 * 2 + 60), "2 days");
-        assert_eq!(duration_words(86_400 + 3_600 * 5), "1 day 5 hours");
+        assert_eq!(clock_difference_words(1), "1 second");
+        assert_eq!(clock_difference_words(45), "45 seconds");
+        assert_eq!(clock_difference_words(60), "1 minute");
+        assert_eq!(clock_difference_words(300), "5 minutes");
+        assert_eq!(clock_difference_words(130), "2 minutes 10 seconds");
+        assert_eq!(clock_difference_words(3_600 * 3), "3 hours");
+        assert_eq!(
+            clock_difference_words(3_600 + 1_200 + 7),
+            "1 hour 20 minutes"
+        );
+        assert_eq!(clock_difference_words(86_400 * 2 + 60), "2 days");
+        assert_eq!(clock_difference_words(86_400 + 3_600 * 5), "1 day 5 hours");
     }
 }

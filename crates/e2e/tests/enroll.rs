@@ -556,6 +556,20 @@ async fn code_is_right(h: &Harness, code: &str) -> Result<String> {
 async fn a_cluster_clock_5_minutes_ahead_is_shown_and_the_set_up_still_completes() -> Result<()> {
     const AHEAD: i64 = 300;
     let h = start_alice_with(|c| c.clock_offset_secs = AHEAD).await?;
+    // Before anything is created, from the profile check's Date: a warning that SSH will
+    // refuse the app's codes while the cluster's clock is off.
+    let before = h.wait_css("#clock-warning-before").await?;
+    let text = before.text().await?;
+    let (seconds, direction) = read_clock_warning(&text)?;
+    ensure!(
+        (AHEAD - 1..=AHEAD + 1).contains(&seconds) && direction == "ahead",
+        "before creating: {text}"
+    );
+    ensure!(
+        text.contains("SSH will refuse the app's codes") && text.contains("emergency code"),
+        "before creating: {text}"
+    );
+    h.screenshot("enroll-clock-before").await?;
     let secret = create_and_read_secret(&h).await?;
 
     // The warning: on screen, announced, before the emergency codes, in the right direction
@@ -676,6 +690,15 @@ async fn a_cluster_clock_within_a_step_gets_no_warning() -> Result<()> {
     const BEHIND: i64 = -25;
     ensure!(BEHIND.abs() < otp::MAX_SKEW_SECONDS);
     let h = start_alice_with(|c| c.clock_offset_secs = BEHIND).await?;
+    // The intro is on screen (start_alice_with waited for it), with its warning if any.
+    ensure!(
+        h.client()
+            .find_all(Locator::Css("#clock-warning-before"))
+            .await?
+            .is_empty(),
+        "a warning before creating, for a clock {} s off",
+        BEHIND.abs()
+    );
     let secret = create_and_read_secret(&h).await?;
     // The warning would be drawn with the QR code (one view): none now.
     h.wait_css(".emergency-code").await?;

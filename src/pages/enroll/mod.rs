@@ -299,6 +299,8 @@ pub enum Stage {
     /// The explanation and the comment; `replaces` when a disabled profile exists.
     Intro {
         replaces: bool,
+        /// The browser's clock minus the cluster's (from the check's `Date`), in seconds.
+        skew: Option<i64>,
     },
     Posting,
     /// The POST's answer was lost and a profile exists now: its secret cannot be shown again.
@@ -374,8 +376,9 @@ pub fn EnrollPage() -> impl IntoView {
                 let r = totps::own(&client, &me.account, me.svm.as_deref()).await;
                 let next = match r {
                     Ok((Some(t), _)) if t.enabled != Some(false) => Stage::Existing,
-                    Ok((t, _)) => Stage::Intro {
+                    Ok((t, date)) => Stage::Intro {
                         replaces: t.is_some(),
+                        skew: date.and_then(|d| otp::clock_skew_seconds(now_ms(), &d)),
                     },
                     Err(e) => Stage::CheckFailed(e),
                 };
@@ -556,11 +559,11 @@ pub fn EnrollPage() -> impl IntoView {
                 .into_any()
             }
             Stage::Existing => existing_view(me.as_ref()).into_any(),
-            Stage::Intro { replaces } => {
+            Stage::Intro { replaces, skew } => {
                 let create = create.clone();
-                intro_view(me.as_ref(), replaces, comment, post_error, false, Callback::new(move |()| create())).into_any()
+                intro_view(me.as_ref(), replaces, skew, comment, post_error, false, Callback::new(move |()| create())).into_any()
             }
-            Stage::Posting => intro_view(me.as_ref(), false, comment, post_error, true, Callback::new(|()| ())).into_any(),
+            Stage::Posting => intro_view(me.as_ref(), false, None, comment, post_error, true, Callback::new(|()| ())).into_any(),
             Stage::Lost => lost_view(me.as_ref(), post_error).into_any(),
             Stage::Enrolled(e) => enrolled_view(
                 e,
@@ -607,9 +610,11 @@ pub fn EnrollPage() -> impl IntoView {
 }
 
 /// The explanation before anything is created, the optional comment, and Create.
+#[allow(clippy::too_many_arguments)]
 fn intro_view(
     me: Option<&Me>,
     replaces: bool,
+    skew: Option<i64>,
     comment: RwSignal<String>,
     post_error: RwSignal<Option<ApiError>>,
     busy: bool,
@@ -635,7 +640,20 @@ fn intro_view(
             }
         })
     };
+    // Before anything is created: a cluster whose clock is off refuses the app's codes at SSH.
+    let clock = skew.filter(|s| s.abs() > otp::MAX_SKEW_SECONDS).map(|s| {
+        format!(
+            "The cluster's clock is {} {} this computer's. SSH checks codes against the \
+             cluster's clock: if your phone's clock is right, SSH will refuse the app's codes \
+             once the profile exists, until the cluster's clock is set (NTP). Best ask the \
+             cluster's administrator first; if you set it up now, sign in to SSH with an \
+             emergency code meanwhile.",
+            clock_difference_words(s.unsigned_abs()),
+            if s > 0 { "behind" } else { "ahead of" }
+        )
+    });
     view! {
+        {clock.map(|c| view! { <p class="notice notice-warn" role="alert" id="clock-warning-before">{c}</p> })}
         <section class="enroll-step" aria-labelledby="intro-title">
             <h2 id="intro-title">{format!("TOTP for {who} on {cluster}")}</h2>
             <p>

@@ -67,20 +67,46 @@ impl Owner {
     }
 }
 
+/// A record's `input`, read once: a REST call (`METHOD /api/path?query : body`) or a command
+/// line.
+struct Input<'a> {
+    text: &'a str,
+    /// Before ` : ` (the method and path of a call; the whole of a command).
+    head: &'a str,
+    method: &'a str,
+    /// The second word of the head (a call's path, with its query).
+    path: &'a str,
+    /// The call's body; `Null` when there is none or it is not JSON.
+    body: serde_json::Value,
+}
+
+impl<'a> Input<'a> {
+    fn parse(text: &'a str) -> Input<'a> {
+        let (head, body) = match text.split_once(" : ") {
+            Some((h, b)) => (h, Some(b)),
+            None => (text, None),
+        };
+        let mut words = head.split_whitespace();
+        Input {
+            text,
+            head,
+            method: words.next().unwrap_or(""),
+            path: words.next().unwrap_or(""),
+            body: body
+                .and_then(|b| serde_json::from_str(b).ok())
+                .unwrap_or_default(),
+        }
+    }
+}
+
 /// The account a record's input names, and its SVM. `svm` is the SVM the request was made in
 /// (the record's `svm.name`).
-fn target_of(input: &str, svm: Option<&str>) -> (String, Owner) {
+fn target_of(input: &Input, svm: Option<&str>) -> (String, Owner) {
     let made_in = || Owner {
         uuid: None,
         name: svm.filter(|s| !s.is_empty()).map(str::to_owned),
     };
-    let (head, body) = match input.split_once(" : ") {
-        Some((h, b)) => (h, Some(b)),
-        None => (input, None),
-    };
-    let mut words = head.split_whitespace();
-    let method = words.next().unwrap_or("");
-    let path = words.next().unwrap_or("");
+    let (method, path) = (input.method, input.path);
     if path.starts_with("/api/") {
         let path = path.split('?').next().unwrap_or("");
         for prefix in ["/api/security/accounts/", "/api/security/login/totps/"] {
@@ -98,10 +124,13 @@ fn target_of(input: &str, svm: Option<&str>) -> (String, Owner) {
             }
         }
         // POST /api/security/login/totps : {"account": {"name": ...}, "owner": {...}}
-        let v: serde_json::Value = body
-            .and_then(|b| serde_json::from_str(b).ok())
-            .unwrap_or_default();
-        let field = |f: &str| v.pointer(f).and_then(|x| x.as_str()).map(str::to_owned);
+        let field = |f: &str| {
+            input
+                .body
+                .pointer(f)
+                .and_then(|x| x.as_str())
+                .map(str::to_owned)
+        };
         let account = field("/account/name").unwrap_or_default();
         let owner = Owner {
             uuid: field("/owner/uuid").and_then(|u| OwnerUuid::try_from(u.as_str()).ok()),
@@ -115,7 +144,7 @@ fn target_of(input: &str, svm: Option<&str>) -> (String, Owner) {
     }
     // security login ... -vserver V -username X | -user-or-group-name X (a command has no
     // JSON body to be misread: the input is the command line).
-    let words: Vec<&str> = input.split_whitespace().collect();
+    let words: Vec<&str> = input.text.split_whitespace().collect();
     let value = |keys: &[&str]| {
         words
             .windows(2)
@@ -134,13 +163,8 @@ fn target_of(input: &str, svm: Option<&str>) -> (String, Owner) {
 }
 
 /// What the request did, in words.
-fn what_of(input: &str) -> String {
-    let (head, body) = match input.split_once(" : ") {
-        Some((h, b)) => (h, b),
-        None => (input, ""),
-    };
-    let method = head.split_whitespace().next().unwrap_or("");
-    let v: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
+fn what_of(input: &Input) -> String {
+    let (head, method, v) = (input.head, input.method, &input.body);
     if head.contains("/security/accounts/") {
         let mut parts = Vec::new();
         if let Some(apps) = v.get("applications").and_then(|a| a.as_array()) {
@@ -192,18 +216,20 @@ fn what_of(input: &str) -> String {
         };
     }
     // A CLI command: its first words.
-    input.split(" -").next().unwrap_or(input).to_owned()
+    let text = input.text;
+    text.split(" -").next().unwrap_or(text).to_owned()
 }
 
 impl Entry {
     pub fn of(m: &AuditMessage) -> Entry {
         let input = m.input.clone().unwrap_or_default();
-        let (account, owner) = target_of(&input, m.svm.as_ref().and_then(|s| s.name.as_deref()));
+        let read = Input::parse(&input);
+        let (account, owner) = target_of(&read, m.svm.as_ref().and_then(|s| s.name.as_deref()));
         let ok = m.state.as_deref() != Some("error");
         Entry {
             when: m.timestamp.clone().unwrap_or_default().replace('T', " "),
             who: m.user.clone().unwrap_or_default(),
-            what: what_of(&input),
+            what: what_of(&read),
             account,
             owner,
             ok,
@@ -440,7 +466,7 @@ mod tests {
     use ontap_model::OwnerUuid;
     use wasm_bindgen_test::wasm_bindgen_test;
 
-    use super::{target_of, Owner};
+    use super::{Input, Owner};
 
     const ENG: &str = "1b0f6a2e-5c30-11ee-8f4a-005056bb1a02";
     const FIN: &str = "2c41d7b4-5c30-11ee-8f4a-005056bb1a03";
@@ -459,6 +485,9 @@ mod tests {
             uuid: None,
             name: Some(s.into()),
         }
+    }
+    fn target_of(input: &str, svm: Option<&str>) -> (String, Owner) {
+        super::target_of(&Input::parse(input), svm)
     }
     fn target(account: &str, owner: Owner) -> (String, Owner) {
         (account.to_owned(), owner)

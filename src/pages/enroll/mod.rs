@@ -243,8 +243,20 @@ impl CodeCheck {
     }
 }
 
+/// "The cluster's clock is 5 minutes ahead of this computer's.", when the browser's clock minus
+/// the cluster's (`skew`, seconds) is more than a step: the first sentence of the warnings before
+/// and after the profile is created.
+pub fn cluster_clock_off(skew: Option<i64>) -> Option<String> {
+    let s = skew.filter(|s| s.abs() > otp::MAX_SKEW_SECONDS)?;
+    Some(format!(
+        "The cluster's clock is {} {} this computer's.",
+        clock_difference_words(s.unsigned_abs()),
+        if s > 0 { "behind" } else { "ahead of" }
+    ))
+}
+
 /// A clock difference in words: "45 seconds", "5 minutes", "2 minutes 10 seconds", "3 hours",
-/// "1 hour 20 minutes", "2 days".
+/// "1 hour 20 minutes", "2 days": the largest unit, and the next one unless it is 0.
 pub fn clock_difference_words(seconds: u64) -> String {
     fn unit(n: u64, one: &str) -> String {
         if n == 1 {
@@ -259,17 +271,17 @@ pub fn clock_difference_words(seconds: u64) -> String {
         seconds / 60 % 60,
         seconds % 60,
     );
-    let parts = match (d, h, m) {
-        (0, 0, 0) => vec![unit(s, "second")],
-        (0, 0, _) => vec![unit(m, "minute"), unit(s, "second")],
-        (0, _, _) => vec![unit(h, "hour"), unit(m, "minute")],
-        _ => vec![unit(d, "day"), unit(h, "hour")],
+    let (first, (n, next)) = match (d, h, m) {
+        (0, 0, 0) => (unit(s, "second"), (0, "")),
+        (0, 0, _) => (unit(m, "minute"), (s, "second")),
+        (0, _, _) => (unit(h, "hour"), (m, "minute")),
+        _ => (unit(d, "day"), (h, "hour")),
     };
-    let parts: Vec<String> = match parts.as_slice() {
-        [first, rest] if rest.starts_with("0 ") => vec![first.clone()],
-        _ => parts,
-    };
-    parts.join(" ")
+    if n == 0 {
+        first
+    } else {
+        format!("{first} {}", unit(n, next))
+    }
 }
 
 /// The code as typed, without spaces; an error text when it is not six digits.
@@ -641,15 +653,12 @@ fn intro_view(
         })
     };
     // Before anything is created: a cluster whose clock is off refuses the app's codes at SSH.
-    let clock = skew.filter(|s| s.abs() > otp::MAX_SKEW_SECONDS).map(|s| {
+    let clock = cluster_clock_off(skew).map(|off| {
         format!(
-            "The cluster's clock is {} {} this computer's. SSH checks codes against the \
-             cluster's clock: if your phone's clock is right, SSH will refuse the app's codes \
-             once the profile exists, until the cluster's clock is set (NTP). Best ask the \
-             cluster's administrator first; if you set it up now, sign in to SSH with an \
-             emergency code meanwhile.",
-            clock_difference_words(s.unsigned_abs()),
-            if s > 0 { "behind" } else { "ahead of" }
+            "{off} SSH checks codes against the cluster's clock: if your phone's clock is right, \
+             SSH will refuse the app's codes once the profile exists, until the cluster's clock \
+             is set (NTP). Best ask the cluster's administrator first; if you set it up now, sign \
+             in to SSH with an emergency code meanwhile."
         )
     });
     view! {
@@ -783,16 +792,12 @@ fn enrolled_view(
     let secret_grouped = otp::grouped(&e.secret);
     let secret_plain = e.secret.clone();
     let copy_secret = Signal::derive(move || secret_plain.clone());
-    let skew = e.skew.filter(|s| s.abs() > otp::MAX_SKEW_SECONDS).map(|s| {
-        // `s` is the browser's clock minus the cluster's.
-        let dir = if s > 0 { "behind" } else { "ahead of" };
+    let skew = cluster_clock_off(e.skew).map(|off| {
         format!(
-            "The cluster's clock is {} {dir} this computer's. SSH checks codes against the \
-             cluster's clock, and your authenticator app uses your phone's: if those two differ \
-             by more than 30 seconds, SSH refuses the codes. The check in step 3 tells which clock \
-             is off. Clocks are best set automatically (NTP), on the phone, this computer and the \
-             cluster.",
-            clock_difference_words(s.unsigned_abs())
+            "{off} SSH checks codes against the cluster's clock, and your authenticator app uses \
+             your phone's: if those two differ by more than 30 seconds, SSH refuses the codes. The \
+             check in step 3 tells which clock is off. Clocks are best set automatically (NTP), on \
+             the phone, this computer and the cluster."
         )
     });
     let cross = match e.cross_check {
@@ -812,6 +817,8 @@ fn enrolled_view(
     } else {
         "Drawn in your browser from the secret the cluster sent."
     };
+    // The verdict on the checked code, worded once for the two places below.
+    let verdict = Memo::new(move |_| verified.get().map(CodeCheck::verdict));
     let saved_signal = saved;
     Effect::new(move |_| {
         if saved_signal.try_get() == Some(true) {
@@ -875,11 +882,11 @@ fn enrolled_view(
             // A right code politely; one SSH would refuse as an alert (outside the polite
             // region: nested live regions announce twice).
             <div aria-live="polite">
-                {move || verified.get().map(CodeCheck::verdict).and_then(|(text, warn)| {
+                {move || verdict.get().and_then(|(text, warn)| {
                     (!warn).then(|| view! { <Status message=text /> })
                 })}
             </div>
-            {move || verified.get().map(CodeCheck::verdict).and_then(|(text, warn)| {
+            {move || verdict.get().and_then(|(text, warn)| {
                 warn.then(|| view! {
                     <p class="notice notice-warn" role="alert" id="code-ssh-refuses">{text}</p>
                 })

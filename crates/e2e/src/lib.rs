@@ -288,6 +288,17 @@ impl Harness {
         Ok(())
     }
 
+    /// Waits until the re-sign-in dialog (`dialog.reauth`) is closed.
+    pub async fn reauth_closed(&self) -> Result<()> {
+        self.wait_until("the re-sign-in dialog closed", || async {
+            let open = self
+                .eval_string("return document.querySelector('dialog.reauth[open]') ? 'open' : '';")
+                .await?;
+            Ok(open.is_empty().then_some(()))
+        })
+        .await
+    }
+
     /// Runs `script` in the page and returns its result as a string (`""` for anything else).
     pub async fn eval_string(&self, script: &str) -> Result<String> {
         let v = self.client().execute(script, vec![]).await?;

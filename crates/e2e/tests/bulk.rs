@@ -631,13 +631,7 @@ async fn a_session_ending_midway_stops_the_run_and_the_retry_finishes_it() -> Re
     h.wait_text("dialog.reauth", "Sign in again").await?;
     h.fill("Password", e2e::PASSWORD).await?;
     h.click_button("Sign in").await?;
-    h.wait_until("the dialog closed", || async {
-        let open = h
-            .eval_string("return document.querySelector('dialog.reauth[open]') ? 'open' : '';")
-            .await?;
-        Ok(open.is_empty().then_some(()))
-    })
-    .await?;
+    h.reauth_closed().await?;
     let retry = if failed == 0 {
         format!("Send the {not_sent} not sent")
     } else {

@@ -474,16 +474,6 @@ async fn wait_reauth(h: &Harness) -> Result<()> {
     .await
 }
 
-async fn reauth_closed(h: &Harness) -> Result<()> {
-    h.wait_until("the dialog closed", || async {
-        let open = h
-            .eval_string("return document.querySelector('dialog.reauth[open]') ? 'open' : '';")
-            .await?;
-        Ok(open.is_empty().then_some(()))
-    })
-    .await
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn expired_credentials_are_renewed_in_place_with_the_edits_kept() -> Result<()> {
     let h = start().await?;
@@ -514,7 +504,7 @@ async fn expired_credentials_are_renewed_in_place_with_the_edits_kept() -> Resul
     h.sim().renew_credentials("admin");
     h.fill("Password", e2e::PASSWORD).await?;
     h.click_button("Sign in").await?;
-    reauth_closed(&h).await?;
+    h.reauth_closed().await?;
     h.wait_text("[role=status]", "Signed in again").await?;
     assert_eq!(h.path().await?, here);
     assert_eq!(comment_value(&h).await?, "typed before the session expired");
@@ -548,7 +538,7 @@ async fn expired_credentials_are_renewed_in_place_with_the_edits_kept() -> Resul
     assert_eq!(comment_value(&h).await?, "refused with 401");
     h.fill("Password", e2e::PASSWORD).await?;
     h.click_button("Sign in").await?;
-    reauth_closed(&h).await?;
+    h.reauth_closed().await?;
     assert_eq!(
         calls(&h, "PATCH", &p).len(),
         2,

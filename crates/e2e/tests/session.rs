@@ -47,16 +47,6 @@ async fn storage_dump(h: &Harness) -> Result<String> {
 /// one, [`e2e::PASSWORD`], is not part of it).
 const NEW_PASSWORD: &str = "Rotated-2026#qz";
 
-/// Changes the password of every account called `user` on the emulated cluster, as
-/// `security login password` would: the old password is refused from then on.
-fn change_password(h: &Harness, user: &str, password: &str) {
-    h.sim().with_state(|s| {
-        for a in s.accounts.iter_mut().filter(|a| a.name.as_str() == user) {
-            a.password = password.to_owned();
-        }
-    });
-}
-
 /// The kept session as stored in sessionStorage (`""` when none).
 async fn kept_session(h: &Harness) -> Result<String> {
     h.eval_string("return sessionStorage.getItem('totp-admin.session') || '';")
@@ -82,16 +72,6 @@ async fn asks_to_sign_in(h: &Harness) -> Result<()> {
         "not signed in"
     );
     Ok(())
-}
-
-async fn reauth_closed(h: &Harness) -> Result<()> {
-    h.wait_until("the re-sign-in dialog closed", || async {
-        let open = h
-            .eval_string("return document.querySelector('dialog.reauth[open]') ? 'open' : '';")
-            .await?;
-        Ok(open.is_empty().then_some(()))
-    })
-    .await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -376,7 +356,7 @@ async fn a_kept_session_renewed_in_place_is_restored_with_the_new_password() -> 
     h.fill("Comment", typed).await?;
 
     // The administrator changes admin's password; Save's read is refused.
-    change_password(&h, "admin", NEW_PASSWORD);
+    h.sim().set_password("admin", NEW_PASSWORD);
     let before_save = h.requests().len();
     h.click_button("Save").await?;
     h.wait_text("dialog.reauth", "Sign in again").await?;
@@ -392,7 +372,7 @@ async fn a_kept_session_renewed_in_place_is_restored_with_the_new_password() -> 
     // Signing in again in the dialog with the new password; the user carries on.
     h.fill("Password", NEW_PASSWORD).await?;
     h.click_button("Sign in").await?;
-    reauth_closed(&h).await?;
+    h.reauth_closed().await?;
     h.wait_text("[role=status]", "Signed in again").await?;
     assert_eq!(h.path().await?, here, "still on the editor");
     assert_eq!(comment_value(&h).await?, typed, "the edit is still kept");
@@ -474,12 +454,12 @@ async fn without_the_opt_in_a_renewed_session_is_not_kept() -> Result<()> {
     h.goto("/").await?;
     h.sign_in("admin").await?;
     h.wait_css("table a").await?;
-    change_password(&h, "admin", NEW_PASSWORD);
+    h.sim().set_password("admin", NEW_PASSWORD);
     h.click_profile_link("mchen").await?;
     h.wait_text("dialog.reauth", "Sign in again").await?;
     h.fill("Password", NEW_PASSWORD).await?;
     h.click_button("Sign in").await?;
-    reauth_closed(&h).await?;
+    h.reauth_closed().await?;
     h.wait_text("[role=status]", "Signed in again").await?;
     assert_eq!(session_storage_len(&h).await?, 0, "nothing kept");
     let stored = storage_dump(&h).await?;

@@ -131,6 +131,17 @@ impl Sim {
         self.with_state(|s| s.expired.remove(credential));
     }
 
+    /// Gives every account named `user` a new password, as an administrator's `security login
+    /// password` would (sign-in picks among accounts of one name by password): the old one is
+    /// refused from then on.
+    pub fn set_password(&self, user: &str, password: &str) {
+        self.with_state(|s| {
+            for a in s.accounts.iter_mut().filter(|a| a.name.as_str() == user) {
+                a.password = password.to_owned();
+            }
+        });
+    }
+
     /// Hands the emulator an OAuth 2.0 bearer token for an account (`--token NAME=TOKEN`).
     pub fn add_token(&self, account: &str, token: &str) {
         self.with_state(|s| s.tokens.insert(token.to_owned(), account.to_owned()));

@@ -142,7 +142,7 @@ impl Record for AuditRecord {
 
 /// `YYYY-MM-DDThh:mm:ss+00:00` for a Unix time (ONTAP's example carries the node's offset).
 pub fn timestamp(unix: u64) -> String {
-    let (y, m, d, h, mi, s, _) = crate::rng::civil(unix);
+    let (y, m, d, h, mi, s) = crate::rng::civil(unix);
     format!("{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}+00:00")
 }
 

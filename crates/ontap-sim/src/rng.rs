@@ -46,8 +46,8 @@ pub fn shifted(unix: u64, offset: i64) -> u64 {
 }
 
 /// The civil date and time of a Unix time in UTC: (year, month 1-12, day 1-31, hour, minute,
-/// second, weekday 0-6 from Sunday). Howard Hinnant's `civil_from_days`.
-pub fn civil(unix: u64) -> (i64, u64, u64, u64, u64, u64, u64) {
+/// second). Howard Hinnant's `civil_from_days`.
+pub fn civil(unix: u64) -> (i64, u64, u64, u64, u64, u64) {
     let days = (unix / 86_400) as i64;
     let secs = unix % 86_400;
     let z = days + 719_468;
@@ -59,23 +59,12 @@ pub fn civil(unix: u64) -> (i64, u64, u64, u64, u64, u64, u64) {
     let d = (doy - (153 * mp + 2) / 5 + 1) as u64;
     let m = if mp < 10 { mp + 3 } else { mp - 9 } as u64;
     let y = yoe + era * 400 + i64::from(m <= 2);
-    // 1 January 1970 was a Thursday.
-    let weekday = (days + 4).rem_euclid(7) as u64;
-    (y, m, d, secs / 3600, (secs / 60) % 60, secs % 60, weekday)
+    (y, m, d, secs / 3600, (secs / 60) % 60, secs % 60)
 }
 
 /// An HTTP `Date` value (RFC 9110 IMF-fixdate, `Sun, 06 Nov 1994 08:49:37 GMT`).
 pub fn http_date(unix: u64) -> String {
-    const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let (y, m, d, h, mi, s, wd) = civil(unix);
-    format!(
-        "{}, {d:02} {} {y:04} {h:02}:{mi:02}:{s:02} GMT",
-        DAYS[wd as usize],
-        MONTHS[(m - 1) as usize]
-    )
+    httpdate::fmt_http_date(UNIX_EPOCH + std::time::Duration::from_secs(unix))
 }
 
 /// SplitMix64 (Steele, Lea and Flood, "Fast splittable pseudorandom number generators",

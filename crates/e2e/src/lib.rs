@@ -299,6 +299,36 @@ impl Harness {
         .await
     }
 
+    /// From now on (until the page is reloaded), a file the page makes for download (a Blob
+    /// handed to `URL.createObjectURL`) is also kept for [`Self::download_text`]; the download
+    /// itself goes on as before.
+    pub async fn catch_downloads(&self) -> Result<()> {
+        self.client()
+            .execute(
+                "window.__download = null; const orig = URL.createObjectURL;
+                 URL.createObjectURL = b => { b.text().then(t => window.__download = t); return orig(b); };",
+                vec![],
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// The text of the file the page last made for download (see [`Self::catch_downloads`]),
+    /// waiting for it; forgotten once read, so that the next call waits for the next file.
+    pub async fn download_text(&self) -> Result<String> {
+        self.wait_until("a file made for download", || async {
+            let v = self
+                .client()
+                .execute(
+                    "const t = window.__download; window.__download = null; return t;",
+                    vec![],
+                )
+                .await?;
+            Ok(v.as_str().map(str::to_owned))
+        })
+        .await
+    }
+
     /// Runs `script` in the page and returns its result as a string (`""` for anything else).
     pub async fn eval_string(&self, script: &str) -> Result<String> {
         let v = self.client().execute(script, vec![]).await?;

@@ -557,3 +557,119 @@ async fn the_history_of_vsadmin_is_the_one_on_its_svm() -> Result<()> {
     ensure!(history_svms(&h).await? == "vs_fin,vs_fin", "{text}");
     h.close().await
 }
+
+/// The fields of `name`'s line on `svm` in the accounts' CSV.
+fn csv_line<'a>(lines: &[&'a str], name: &str, svm: &str) -> Result<Vec<&'a str>> {
+    let line = lines
+        .iter()
+        .find(|l| l.starts_with(&format!("{name},{svm},")))
+        .with_context(|| format!("{name} on {svm} in the CSV: {lines:#?}"))?;
+    Ok(line.split(',').collect())
+}
+
+/// Whether the accounts page's Export CSV button is disabled.
+async fn export_disabled(h: &Harness) -> Result<bool> {
+    let v = h
+        .client()
+        .execute(
+            "const b = [...document.querySelectorAll('.page-actions button')]
+               .find(b => b.textContent.trim() === 'Export CSV');
+             return b ? b.disabled : null;",
+            vec![],
+        )
+        .await?;
+    v.as_bool().context("no Export CSV button")
+}
+
+/// An auditor's list: the accounts' CSV holds the rows of the current view with the same SSH
+/// methods, second factor, lock and TOTP state as the table; it waits while the profiles cannot
+/// be read (every account that requires TOTP would read "Not enrolled").
+#[tokio::test]
+async fn the_accounts_csv_is_the_view_with_each_totp_state() -> Result<()> {
+    let h = Harness::start().await?;
+    let accounts = h.sim().accounts().len();
+    h.goto("/").await?;
+    h.sign_in("admin").await?;
+    h.navigate_in_app("/accounts").await?;
+    h.wait_text(".table-summary", &format!("{accounts} accounts"))
+        .await?;
+    ensure!(
+        !export_disabled(&h).await?,
+        "Export CSV disabled when loaded"
+    );
+    h.catch_downloads().await?;
+    h.click_button("Export CSV").await?;
+    let csv = h.download_text().await?;
+    let lines: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
+    ensure!(
+        lines.len() == accounts + 1,
+        "{} lines for {accounts} accounts",
+        lines.len()
+    );
+    ensure!(
+        lines[0] == "account,svm,owner_uuid,role,scope,locked,ssh_methods,second_factor,totp",
+        "header: {}",
+        lines[0]
+    );
+    // account, svm, owner_uuid, role, scope, locked, ssh_methods, second_factor, totp
+    let alice = csv_line(&lines, "alice", "vs_eng")?;
+    ensure!(alice[2] == VS_ENG_UUID, "{alice:?}");
+    ensure!(
+        alice[5..] == ["no", "password", "totp", "Not enrolled"],
+        "{alice:?}"
+    );
+    let bob = csv_line(&lines, "bob", "vs_eng")?;
+    ensure!(
+        bob[5..] == ["no", "password", "none", "TOTP not required"],
+        "{bob:?}"
+    );
+    let sthompson = csv_line(&lines, "sthompson", "vs_eng")?;
+    ensure!(sthompson[8] == "Disabled", "{sthompson:?}");
+    let vsadmin_fin = csv_line(&lines, "vsadmin", "vs_fin")?;
+    ensure!(vsadmin_fin[5] == "yes", "{vsadmin_fin:?}");
+    let jdoe = lines
+        .iter()
+        .find(|l| l.starts_with("CORP\\jdoe,"))
+        .context("CORP\\jdoe")?;
+    ensure!(jdoe.ends_with(",totp,Enrolled"), "{jdoe}");
+
+    // A filtered view exports its own rows only.
+    h.fill("Filter", "vs_fin").await?;
+    let summary = h.wait_text(".table-summary", "match").await?;
+    let shown: usize = summary
+        .split_whitespace()
+        .next()
+        .and_then(|n| n.parse().ok())
+        .with_context(|| format!("summary: {summary}"))?;
+    h.click_button("Export CSV").await?;
+    let csv = h.download_text().await?;
+    let rows: Vec<&str> = csv
+        .split("\r\n")
+        .skip(1)
+        .filter(|l| !l.is_empty())
+        .collect();
+    ensure!(
+        rows.len() == shown && rows.iter().all(|l| l.split(',').nth(1) == Some("vs_fin")),
+        "{shown} rows shown, exported: {rows:#?}"
+    );
+
+    // The profiles cannot be read: no export of TOTP states that would all be wrong.
+    h.sim().script_fault(ontap_sim::ScriptedFault::new(
+        "GET",
+        "/api/security/login/totps?",
+        ontap_sim::Scripted::Raw {
+            status: 403,
+            content_type: "application/json".into(),
+            body: br#"{"error":{"message":"not authorized for that command","code":"6"}}"#.to_vec(),
+        },
+        4,
+    ));
+    h.click_button("Reload").await?;
+    h.wait_text(".note", "The TOTP profiles could not be read")
+        .await?;
+    ensure!(
+        export_disabled(&h).await?,
+        "Export CSV enabled without the profiles"
+    );
+    h.close().await
+}

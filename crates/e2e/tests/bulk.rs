@@ -204,18 +204,9 @@ async fn a_thousand_profiles_change_once_each() -> Result<()> {
     .await?;
 
     // The result file, caught as the page hands it to the browser.
-    js(
-        &h,
-        "window.__csv = null; const orig = URL.createObjectURL; \
-            URL.createObjectURL = b => { b.text().then(t => window.__csv = t); return orig(b); };",
-    )
-    .await?;
+    h.catch_downloads().await?;
     h.click_button("Download the result (CSV)").await?;
-    let csv = poll(&h, "the result CSV", 10, "return window.__csv;", |v| {
-        v.is_string()
-    })
-    .await?;
-    let csv = csv.as_str().unwrap_or_default();
+    let csv = h.download_text().await?;
     let lines: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
     ensure!(
         lines[0] == "account,svm,action,outcome,error_code,message,time",

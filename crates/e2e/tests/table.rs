@@ -177,21 +177,9 @@ async fn csv_export_neutralises_formulas() -> Result<()> {
     wait_loaded(&h, h.sim().totps().len() + 1).await?;
     h.fill("Filter", "vs_eng").await?;
     h.wait_text(".table-summary", "of").await?;
-    // Capture the file the page makes instead of letting the browser save it.
-    script(
-        &h,
-        "window.__csv = null; const orig = URL.createObjectURL;
-         URL.createObjectURL = b => { b.text().then(t => window.__csv = t); return orig(b); };
-         return null;",
-    )
-    .await?;
+    h.catch_downloads().await?;
     h.click_button("Export CSV").await?;
-    let csv = h
-        .wait_until("the CSV", || async {
-            let v = script(&h, "return window.__csv;").await?;
-            Ok(v.as_str().map(str::to_owned))
-        })
-        .await?;
+    let csv = h.download_text().await?;
     let lines: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
     let shown = rendered_accounts(&h).await?.len();
     ensure!(

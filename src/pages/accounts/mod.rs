@@ -191,10 +191,29 @@ pub fn AccountsPage() -> impl IntoView {
         _ => None,
     };
 
+    // Only a complete picture is exported: while a listing is still coming in, or when the
+    // profiles could not be read (every account that requires TOTP would read "Not enrolled"),
+    // the button waits.
+    let exportable = move || {
+        store.accounts_load() == Load::Done
+            && store.profiles_failed().is_none()
+            && visible.with(|v| !v.is_empty())
+    };
+    let export = move |_| {
+        let csv = visible.with_untracked(|v| {
+            store
+                .account_rows
+                .with_untracked(|rows| rows::to_csv(v.iter().map(|&i| &rows[i])))
+        });
+        crate::components::download("totp-accounts.csv", "text/csv;charset=utf-8", &csv);
+    };
+
     view! {
         <div class="page-head">
             <h1>"Accounts"</h1>
             <div class="page-actions">
+                <button type="button" class="button" on:click=export
+                    disabled=move || !exportable()>"Export CSV"</button>
                 <A href="/profiles" attr:class="button">"TOTP profiles"</A>
                 <A href="/history" attr:class="button">"History"</A>
                 <button type="button" class="button" on:click=move |_| store.reload()

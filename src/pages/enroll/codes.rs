@@ -3,9 +3,8 @@
 //! Print (the print stylesheet shows only this block).
 
 use leptos::prelude::*;
-use wasm_bindgen::{JsCast, JsValue};
 
-use crate::components::CopyButton;
+use crate::components::{download, CopyButton};
 
 /// The text file: who the codes are for, the codes, what they are for.
 pub fn codes_text(label: &str, codes: &[String]) -> String {
@@ -35,28 +34,6 @@ pub fn file_name(account: &str) -> String {
     format!("totp-emergency-codes-{safe}.txt")
 }
 
-/// Starts the download of `text` as `name`; false when the browser refused.
-fn download(name: &str, text: &str) -> bool {
-    let go = || -> Result<(), JsValue> {
-        let parts = js_sys::Array::of1(&JsValue::from_str(text));
-        let options = web_sys::BlobPropertyBag::new();
-        options.set_type("text/plain;charset=utf-8");
-        let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
-        let url = web_sys::Url::create_object_url_with_blob(&blob)?;
-        let document = web_sys::window()
-            .and_then(|w| w.document())
-            .ok_or(JsValue::NULL)?;
-        let a: web_sys::HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
-        a.set_href(&url);
-        a.set_download(name);
-        // Not attached to the document: nothing but the download sees the click.
-        a.click();
-        web_sys::Url::revoke_object_url(&url)?;
-        Ok(())
-    };
-    go().is_ok()
-}
-
 #[component]
 pub fn EmergencyCodes(
     /// `issuer:account`, for the file and the print-out.
@@ -74,7 +51,7 @@ pub fn EmergencyCodes(
     let download_failed = RwSignal::new(false);
     let on_download = {
         let text = text.clone();
-        move |_| download_failed.set(!download(&name, &text))
+        move |_| download_failed.set(!download(&name, "text/plain;charset=utf-8", &text))
     };
     let on_print = move |_| {
         if let Some(w) = web_sys::window() {

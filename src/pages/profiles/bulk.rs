@@ -586,7 +586,7 @@ fn RunView(run: ProfileRun) -> impl IntoView {
     let run_csv = StoredValue::new(run.clone());
     let download = move |_| {
         let csv = run_csv.with_value(result_csv);
-        super::download("totp-bulk-result.csv", "text/csv;charset=utf-8", &csv);
+        crate::components::download("totp-bulk-result.csv", "text/csv;charset=utf-8", &csv);
     };
     let close = move |_| {
         bulk.run.set(None);

@@ -255,7 +255,7 @@ pub fn ProfilesPage() -> impl IntoView {
                 .rows
                 .with_untracked(|rows| table::to_csv(v.iter().map(|&i| &rows[i])))
         });
-        download("totp-profiles.csv", "text/csv;charset=utf-8", &csv);
+        crate::components::download("totp-profiles.csv", "text/csv;charset=utf-8", &csv);
     };
 
     let progress = move || match store.progress.get() {
@@ -565,30 +565,6 @@ fn TableRow(
             </td>
         </tr>
     }
-}
-
-/// Offers `text` as a file download, made in the browser (nothing is sent anywhere).
-fn download(name: &str, mime: &str, text: &str) {
-    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-    let opts = web_sys::BlobPropertyBag::new();
-    opts.set_type(mime);
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &opts) else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return;
-    };
-    if let Ok(a) = doc.create_element("a") {
-        if let Ok(a) = a.dyn_into::<web_sys::HtmlAnchorElement>() {
-            a.set_href(&url);
-            a.set_download(name);
-            a.click();
-        }
-    }
-    let _ = web_sys::Url::revoke_object_url(&url);
 }
 
 /// The selectable ids of the rows from `from` to `to` (positions in the filtered order), or of

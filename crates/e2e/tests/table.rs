@@ -199,6 +199,40 @@ async fn csv_export_neutralises_formulas() -> Result<()> {
     h.close().await
 }
 
+/// A partial list is never exported: while the profiles are still coming in, Export CSV waits.
+#[tokio::test]
+async fn the_csv_waits_for_every_profile() -> Result<()> {
+    let h = Harness::start_with(|c| c.profiles = 500).await?;
+    let profiles = h.sim().totps().len();
+    // The pages after the first (their continuation is `start.…`) come 3 s late.
+    h.sim().script_fault(ontap_sim::ScriptedFault::new(
+        "GET",
+        "start.",
+        ontap_sim::Scripted::Delay(std::time::Duration::from_secs(3)),
+        10,
+    ));
+    h.goto("/").await?;
+    h.sign_in("admin").await?;
+    h.wait_css("tbody tr[data-row]").await?;
+    let summary = h
+        .eval_string("return document.querySelector('.table-summary').textContent;")
+        .await?;
+    ensure!(
+        !summary.contains(&format!("{} rows", profiles + 1)),
+        "everything already loaded: {summary}"
+    );
+    ensure!(
+        !h.button("Export CSV").await?.is_enabled().await?,
+        "Export CSV enabled while loading: {summary}"
+    );
+    wait_loaded(&h, profiles + 1).await?;
+    ensure!(
+        h.button("Export CSV").await?.is_enabled().await?,
+        "Export CSV disabled once everything is in"
+    );
+    h.close().await
+}
+
 /// Names and comments carrying HTML or script are shown as text; nothing executes.
 #[tokio::test]
 async fn server_strings_are_text_not_markup() -> Result<()> {

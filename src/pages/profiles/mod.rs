@@ -249,6 +249,13 @@ pub fn ProfilesPage() -> impl IntoView {
         }
     };
 
+    // A partial list is never exported: the button waits for every profile, and for the
+    // accounts (the not-enrolled rows) unless those cannot be read (a note then says so).
+    let exportable = move || {
+        store.progress.with(|p| *p == Progress::Done)
+            && store.accounts.with(|a| *a != AccountsState::Loading)
+            && visible.with(|v| !v.is_empty())
+    };
     let export = move |_| {
         let csv = visible.with_untracked(|v| {
             store
@@ -305,7 +312,7 @@ pub fn ProfilesPage() -> impl IntoView {
             <h1>"TOTP profiles"</h1>
             <div class="page-actions">
                 <button type="button" class="button" on:click=export
-                    disabled=move || visible.with(Vec::is_empty)>"Export CSV"</button>
+                    disabled=move || !exportable()>"Export CSV"</button>
                 <button type="button" class="button" on:click=move |_| store.reload()
                     disabled=move || matches!(store.progress.get(), Progress::Loading { .. })>"Reload"</button>
             </div>

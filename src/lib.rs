@@ -15,6 +15,7 @@ pub mod reauth;
 pub mod session;
 pub mod signin;
 pub mod store;
+pub mod text;
 pub mod theme;
 
 /// Marks the moment the page is interactive, for the benchmarks (`performance.mark`).

@@ -1,4 +1,4 @@
-//! "Stay signed in in this tab": the session (credentials, API base, idle time) kept in the
+//! "Stay signed in (this tab only)": the session (credentials, API base, idle time) kept in the
 //! tab's sessionStorage, which the browser drops with the tab. Only after the user opts in;
 //! never localStorage (it outlives the tab and is shared by every tab of the origin), never a
 //! URL, never the console. The time of the last activity is kept beside it, so that a reload

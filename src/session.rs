@@ -1,5 +1,5 @@
 //! Who is signed in to which cluster, and what their role lets them do. Credentials live in
-//! memory, in this struct; only when the user opts in ("Stay signed in in this tab") are they
+//! memory, in this struct; only when the user opts in ("Stay signed in (this tab only)") are they
 //! also kept in the tab's sessionStorage ([`crate::persist`]); never in localStorage, a URL or
 //! a log. Signing out drops the session (and with it the page shell and every store it
 //! provides) and wipes sessionStorage.

@@ -343,7 +343,7 @@ async fn the_sign_in_form_offers_both_methods_with_labels_and_the_opt_in_off() {
     assert_eq!(label_of(&host, "auth-basic"), "User name and password");
     assert_eq!(label_of(&host, "auth-token"), "Access token");
     assert_eq!(label_of(&host, "user"), "User name");
-    assert_eq!(label_of(&host, "stay"), "Stay signed in in this tab");
+    assert_eq!(label_of(&host, "stay"), "Stay signed in (this tab only)");
     assert_eq!(
         label_of(&host, "idle-minutes"),
         "Sign out after inactivity (minutes)"

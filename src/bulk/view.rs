@@ -125,6 +125,8 @@ pub fn BulkProgress<T: Clone + 'static>(
             {move || runner.stopped_because.get().map(|n| view! { <p class="bulk-stopped" role="alert">{n}</p> })}
             {report}
             <div class="bulk-controls">
+                // The limit matters while requests go out: during the run, and for a retry.
+                <Show when=move || matches!(phase.get(), Phase::Running | Phase::Cancelling) || retryable()>
                 <div class="bulk-limit">
                     <label for="bulk-limit">"Requests in flight"</label>
                     <select id="bulk-limit" on:change=move |ev| {
@@ -137,6 +139,7 @@ pub fn BulkProgress<T: Clone + 'static>(
                         }).collect_view()}
                     </select>
                 </div>
+                </Show>
                 <Show when=move || matches!(phase.get(), Phase::Running | Phase::Cancelling)>
                     <button type="button" class="button"
                         disabled=move || phase.get() == Phase::Cancelling

@@ -214,7 +214,7 @@ pub fn ConnectPage() -> impl IntoView {
                     </div>
                     <CheckboxField
                         id="stay"
-                        label="Stay signed in in this tab"
+                        label="Stay signed in (this tab only)"
                         value=stay
                         error=Signal::derive(|| None::<String>)
                         hint="Keeps the sign-in in this tab's session storage, so a reload does not ask again, until you sign out or close the tab. Leave it off on a shared computer."

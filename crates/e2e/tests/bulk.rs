@@ -702,3 +702,66 @@ async fn throughput_at_1_4_6_in_flight() -> Result<()> {
     );
     h.close().await
 }
+
+/// A selection that the action would not change: the review says there is nothing to send,
+/// with no reset warning and no start button; the texts count one profile in the singular.
+#[tokio::test]
+async fn a_review_with_nothing_to_change_offers_nothing_to_start() -> Result<()> {
+    let h = Harness::start().await?;
+    h.goto("/").await?;
+    h.sign_in("admin").await?;
+    // sthompson's profile is disabled in the demo.
+    h.fill("Filter", "sthompson").await?;
+    h.wait_text(".table-summary", "1 of").await?;
+    h.client()
+        .find(Locator::Css("tbody tr[data-row] .col-select input"))
+        .await?
+        .click()
+        .await?;
+    h.wait_text(".selection-count", "1 selected").await?;
+    h.client()
+        .find(Locator::LinkText("Change the selected…"))
+        .await?
+        .click()
+        .await?;
+    h.wait_text("h1", "Change 1 selected profile").await?;
+    let h1 = h
+        .eval_string("return document.querySelector('h1').textContent;")
+        .await?;
+    ensure!(h1 == "Change 1 selected profile", "{h1}");
+
+    h.input_by_label("Disable (reset: the users must enroll again)")
+        .await?
+        .click()
+        .await?;
+    h.wait_text(".bulk-review-summary", "0 will change").await?;
+    h.wait_text(".bulk-nothing", "Nothing to send").await?;
+    h.wait_text(".bulk-skip-counts", "1 profile: already disabled")
+        .await?;
+    let left = js(
+        &h,
+        "return [document.querySelectorAll('.bulk-start').length,
+                 document.querySelectorAll('#bulk-understood').length];",
+    )
+    .await?;
+    ensure!(
+        left == serde_json::json!([0, 0]),
+        "a start button or the reset warning with nothing to change: {left}"
+    );
+
+    // Enabling it would change it: one profile, in the singular.
+    h.input_by_label("Enable").await?.click().await?;
+    h.wait_text(".bulk-review-summary", "1 will change").await?;
+    h.button("Enable 1 profile").await?;
+    ensure!(
+        js(
+            &h,
+            "return document.querySelectorAll('.bulk-nothing').length;"
+        )
+        .await?
+            == 0,
+        "still nothing to send"
+    );
+    ensure!(h.patches().is_empty(), "nothing was sent");
+    h.close().await
+}

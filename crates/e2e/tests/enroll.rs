@@ -609,7 +609,7 @@ async fn a_cluster_clock_5_minutes_ahead_is_shown_and_the_set_up_still_completes
     h.screenshot("enroll-clock-ahead").await?;
     // The emulator's verification_code was computed at the cluster's time: the page's
     // cross-check reads it at the cluster's time too.
-    h.wait_page_text("The cluster's verification code matches this page's computation")
+    h.wait_page_text("this page computes the same code as the cluster")
         .await?;
 
     // Neither clock: a code 5 minutes behind this machine's (10 steps from the browser's time,

@@ -160,7 +160,8 @@ async fn staying_signed_in_survives_a_reload_and_sign_out_wipes_it() -> Result<(
     h.goto("/").await?;
     h.fill("User name", "admin").await?;
     h.fill("Password", e2e::PASSWORD).await?;
-    h.set_checkbox("Stay signed in in this tab", true).await?;
+    h.set_checkbox("Stay signed in (this tab only)", true)
+        .await?;
     h.click_button("Sign in").await?;
     h.wait_css("table a").await?;
     ensure!(session_storage_len(&h).await? > 0, "kept in sessionStorage");
@@ -343,7 +344,8 @@ async fn a_kept_session_renewed_in_place_is_restored_with_the_new_password() -> 
     h.goto("/").await?;
     h.fill("User name", "admin").await?;
     h.fill("Password", e2e::PASSWORD).await?;
-    h.set_checkbox("Stay signed in in this tab", true).await?;
+    h.set_checkbox("Stay signed in (this tab only)", true)
+        .await?;
     h.click_button("Sign in").await?;
     h.wait_css("table a").await?;
     let kept_before = kept_session(&h).await?;

@@ -802,7 +802,7 @@ fn enrolled_view(
     });
     let cross = match e.cross_check {
         Some(true) => Some(view! {
-            <p class="enroll-note">"The cluster's verification code matches this page's computation."</p>
+            <p class="enroll-note">"Checked: this page computes the same code as the cluster from this secret, so the QR code above is right."</p>
         }.into_any()),
         Some(false) => Some(view! {
             <p class="notice notice-warn" role="alert">

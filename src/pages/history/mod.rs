@@ -400,7 +400,7 @@ pub fn HistoryPage() -> impl IntoView {
         <p class="muted table-summary" aria-live="polite">{move || {
             let a = account.get();
             let n = shown.with(Vec::len);
-            let mut t = if n == 1 { "1 change".to_owned() } else { format!("{n} changes") };
+            let mut t = crate::text::count(n, "change", "changes");
             if !a.is_empty() {
                 t.push_str(&format!(" to {a}"));
             }
@@ -419,10 +419,10 @@ pub fn HistoryPage() -> impl IntoView {
             <table class="table history-table">
                 <thead>
                     <tr>
+                        <th scope="col">"Account"</th>
                         <th scope="col">"When (cluster time)"</th>
                         <th scope="col">"Who"</th>
                         <th scope="col">"What"</th>
-                        <th scope="col">"Account"</th>
                         <th scope="col">"SVM"</th>
                         <th scope="col">"Result"</th>
                     </tr>
@@ -430,10 +430,10 @@ pub fn HistoryPage() -> impl IntoView {
                 <tbody>
                     <For each=move || shown.get() key=|e| (e.index, e.when.clone()) let:e>
                         <tr class:row-attention=!e.ok data-account=e.account.clone()>
+                            <th scope="row">{e.account.clone()}</th>
                             <td class="mono">{e.when.clone()}</td>
                             <td>{e.who.clone()}</td>
                             <td title=e.input.clone()>{e.what.clone()}</td>
-                            <th scope="row">{e.account.clone()}</th>
                             {
                                 let o = e.owner.clone();
                                 let unknown = o == Owner::default();

@@ -26,6 +26,7 @@ use crate::changelog::{ChangeLog, Outcome};
 use crate::components::CopyButton;
 use crate::session::SessionCtx;
 use crate::store::ProfileStore;
+use crate::text::count;
 
 use super::table::{csv_cell, Row, Status};
 
@@ -248,7 +249,7 @@ fn SetupView() -> impl IntoView {
 
     view! {
         <p class="back"><A href="/profiles">"← Back to the table (the selection is kept)"</A></p>
-        <h1>{move || format!("Change {} selected profiles", targets.with(Vec::len))}</h1>
+        <h1>{move || format!("Change {}", targets.with(|t| count(t.len(), "selected profile", "selected profiles")))}</h1>
         <Show when=move || targets.with(Vec::is_empty)>
             <p class="bulk-empty">
                 "No profile is selected. Select rows in the " <A href="/profiles">"profile table"</A>
@@ -307,12 +308,15 @@ fn SetupView() -> impl IntoView {
                         format!("{} will change ({}); {} will be skipped.", p.changes.len(), a.describe(), p.skipped.len())
                     })}
                 </p>
-                <Show when=is_disable>
+                <Show when=move || is_disable() && the_plan.with(|p| !p.changes.is_empty())>
                     <div class="notice notice-warn" role="note">
                         <p class="notice-title">"Disabling is a reset"</p>
                         <p>{move || format!(
-                            "In ONTAP, disabling a TOTP profile resets it: each of these {} users then signs in to SSH with the first factor only, and must enroll again (create a new profile with a new authenticator) before SSH asks for a code again. Their current authenticator codes will not work again.",
-                            the_plan.with(|p| p.changes.len())
+                            "In ONTAP, disabling a TOTP profile resets it: {} then signs in to SSH with the first factor only, and must enroll again (create a new profile with a new authenticator) before SSH asks for a code again. Their current authenticator codes will not work again.",
+                            match the_plan.with(|p| p.changes.len()) {
+                                1 => "the user".to_owned(),
+                                n => format!("each of these {n} users"),
+                            }
                         )}</p>
                         <div class="checkbox">
                             <input type="checkbox" id="bulk-understood"
@@ -326,11 +330,11 @@ fn SetupView() -> impl IntoView {
                     <h3>"Skipped"</h3>
                     <ul class="bulk-skip-counts">
                         {move || the_plan.with(|p| p.skip_counts()).into_iter().map(|(r, n)| view! {
-                            <li>{format!("{n}: {}", r.message())}</li>
+                            <li>{format!("{}: {}", count(n, "profile", "profiles"), r.message())}</li>
                         }).collect_view()}
                     </ul>
                     <details class="bulk-list">
-                        <summary>{move || format!("The {} skipped profiles", the_plan.with(|p| p.skipped.len()))}</summary>
+                        <summary>{move || format!("The {}", the_plan.with(|p| count(p.skipped.len(), "skipped profile", "skipped profiles")))}</summary>
                         <WindowedTable label="Skipped profiles" class="bulk-list-scroll"
                             columns=vec![("Account", "col-b-account"), ("SVM", "col-b-svm"), ("Why", "col-b-why")]
                             shown=skipped_shown
@@ -349,7 +353,7 @@ fn SetupView() -> impl IntoView {
                 </Show>
                 <Show when=move || the_plan.with(|p| !p.changes.is_empty())>
                     <details class="bulk-list">
-                        <summary>{move || format!("The {} changes", the_plan.with(|p| p.changes.len()))}</summary>
+                        <summary>{move || format!("The {}", the_plan.with(|p| count(p.changes.len(), "change", "changes")))}</summary>
                         <WindowedTable label="Profiles that will change" class="bulk-list-scroll"
                             columns=vec![("Account", "col-b-account"), ("SVM", "col-b-svm"), ("Now", "col-b-now"), ("After", "col-b-after")]
                             shown=changes_shown
@@ -374,6 +378,10 @@ fn SetupView() -> impl IntoView {
                         {move || caveats().into_iter().map(|m| view! { <p class="note">{m}</p> }).collect_view()}
                     </div>
                 </Show>
+                <Show when=move || the_plan.with(|p| p.changes.is_empty() && !p.skipped.is_empty())>
+                    <p class="note bulk-nothing">"Nothing to send: every selected profile is skipped, for the reasons above."</p>
+                </Show>
+                <Show when=move || the_plan.with(|p| !p.changes.is_empty())>
                 <div class="bulk-start">
                     <div class="bulk-limit">
                         <label for="bulk-limit-start">"Requests in flight"</label>
@@ -392,15 +400,16 @@ fn SetupView() -> impl IntoView {
                         disabled=move || !can_start()
                         on:click=start>
                         {move || {
-                            let n = the_plan.with(|p| p.changes.len());
+                            let n = the_plan.with(|p| count(p.changes.len(), "profile", "profiles"));
                             match choice.get() {
-                                Choice::Disable => format!("Disable {n} profiles"),
-                                Choice::Enable => format!("Enable {n} profiles"),
-                                _ => format!("Change the comment of {n} profiles"),
+                                Choice::Disable => format!("Disable {n}"),
+                                Choice::Enable => format!("Enable {n}"),
+                                _ => format!("Change the comment of {n}"),
                             }
                         }}
                     </button>
                 </div>
+                </Show>
             </section>
         </Show>
     }
@@ -573,12 +582,23 @@ fn RunView(run: ProfileRun) -> impl IntoView {
     let bulk = BulkState::use_ctx();
     let runner = run.runner;
     let phase = runner.phase;
+    // "Disabling 2 profiles" while it runs; "Disable 2 profiles: the result" once finished.
     let title = {
-        let n = runner.tally.get_untracked().total;
-        match &run.action {
-            Action::Disable => format!("Disabling {n} profiles"),
-            Action::Enable => format!("Enabling {n} profiles"),
-            a => format!("{}: {n} profiles", capitalise(&a.describe())),
+        let n = count(runner.tally.get_untracked().total, "profile", "profiles");
+        let (running, done) = match &run.action {
+            Action::Disable => (format!("Disabling {n}"), format!("Disable {n}")),
+            Action::Enable => (format!("Enabling {n}"), format!("Enable {n}")),
+            a => {
+                let t = format!("{}: {n}", capitalise(&a.describe()));
+                (t.clone(), t)
+            }
+        };
+        move || {
+            if phase.get() == Phase::Finished {
+                format!("{done}: the result")
+            } else {
+                running.clone()
+            }
         }
     };
     let skipped = run.skipped.len();
@@ -596,7 +616,13 @@ fn RunView(run: ProfileRun) -> impl IntoView {
         <p class="back"><A href="/profiles">"← Back to the table"</A></p>
         <h1>{title}</h1>
         {(skipped > 0).then(|| view! {
-            <p class="muted">{format!("{skipped} selected profiles were already in that state and are skipped (they are in the result file).")}</p>
+            <p class="muted">{format!(
+                "{} already in that state and skipped (listed in the result file).",
+                match skipped {
+                    1 => "1 selected profile was".to_owned(),
+                    n => format!("{n} selected profiles were"),
+                }
+            )}</p>
         })}
         <BulkProgress runner=runner noun="profiles" />
         <div class="bulk-after">

@@ -1,0 +1,19 @@
+//! Small helpers for the page's English: a count with its noun in the right number.
+
+/// `n` and `one` or `many`: "1 profile", "2 profiles", "0 profiles".
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::count;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    #[wasm_bindgen_test]
+    fn one_is_singular_and_every_other_count_plural() {
+        assert_eq!(count(1, "profile", "profiles"), "1 profile");
+        assert_eq!(count(0, "profile", "profiles"), "0 profiles");
+        assert_eq!(count(2, "change", "changes"), "2 changes");
+    }
+}

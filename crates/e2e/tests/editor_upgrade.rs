@@ -78,9 +78,19 @@ async fn admin_disables_a_profile_after_confirming() -> Result<()> {
     h.screenshot("editor-disable-confirm").await?;
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert!(h.patches().is_empty(), "no PATCH before confirming");
+    // While the question is open, Delete (below it) waits.
+    assert!(
+        !h.button("Delete profile…").await?.is_enabled().await?,
+        "Delete clickable while the disable question is open"
+    );
 
     h.click_button("Disable and save").await?;
     h.wait_text("[role=status]", "Saved").await?;
+    let delete = h.button("Delete profile…").await?;
+    h.wait_until("Delete offered again once saved", || async {
+        Ok(delete.is_enabled().await?.then_some(()))
+    })
+    .await?;
     let stored = h
         .sim()
         .totp(ADMIN_SVM_UUID, account)

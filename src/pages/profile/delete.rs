@@ -32,7 +32,13 @@ fn gone(e: &ApiError) -> bool {
 }
 
 #[component]
-pub fn DeleteProfile(totp: Totp, key: TotpKey) -> impl IntoView {
+pub fn DeleteProfile(
+    totp: Totp,
+    key: TotpKey,
+    /// While true (the editor above is saving or asks a question), Delete waits.
+    #[prop(optional, into)]
+    hold: Signal<bool>,
+) -> impl IntoView {
     let session = SessionCtx::use_ctx();
     if !session.can_edit() {
         return ().into_any();
@@ -112,7 +118,8 @@ pub fn DeleteProfile(totp: Totp, key: TotpKey) -> impl IntoView {
             {move || match step.get() {
                 Step::Idle | Step::Failed(_) => view! {
                     <p class="note">"Deleting removes the profile from the cluster: SSH stops asking this account for a code until it enrolls again. Disabling does the same and keeps the record."</p>
-                    <button type="button" class="button button-danger" on:click=move |_| step.set(Step::Confirming)>
+                    <button type="button" class="button button-danger" disabled=move || hold.get()
+                        on:click=move |_| step.set(Step::Confirming)>
                         "Delete profile…"
                     </button>
                 }

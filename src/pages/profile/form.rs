@@ -111,6 +111,10 @@ pub fn EditorForm(
     /// Who is signed in and where the cluster answers, for the curl line.
     #[prop(optional)]
     env: EditorEnv,
+    /// Set while the form is busy or asks a question (a confirmation, a conflict), so that the
+    /// page can hold its other actions (the Delete button) meanwhile.
+    #[prop(optional)]
+    holding: Option<RwSignal<bool>>,
 ) -> impl IntoView {
     let start = TotpEdit::from_loaded(&loaded);
     let loaded = RwSignal::new(loaded);
@@ -145,6 +149,9 @@ pub fn EditorForm(
     let locked = Signal::derive(move || {
         busy.get() || matches!(state.get(), SaveState::Confirming | SaveState::Conflict(_))
     });
+    if let Some(holding) = holding {
+        Effect::new(move |_| holding.set(locked.get()));
+    }
     // The session's role may forbid changing the status (session::EditRights): the switch is
     // then off, with the reason as its hint.
     let rights = crate::session::EditRights::current();

@@ -85,6 +85,8 @@ fn ProfileLoader(key: TotpKey) -> impl IntoView {
     // What the role may change, for the editor (the Enabled switch) to read.
     provide_context(EditRights::from_session(&session));
     let state = RwSignal::new(Load::Loading);
+    // True while the editor saves or asks a question: Delete waits meanwhile.
+    let editor_holding = RwSignal::new(false);
     let backend = {
         let (c1, k1, c2, k2) = (client.clone(), key.clone(), client.clone(), key.clone());
         Backend {
@@ -162,9 +164,9 @@ fn ProfileLoader(key: TotpKey) -> impl IntoView {
                         {match session.read_only_reason() {
                             // A read-only role sees the facts and why it cannot change them.
                             Some(why) => view! { <p class="read-only-note" role="note">{why}</p> }.into_any(),
-                            None => view! { <EditorForm loaded=t.clone() backend=backend.clone() env=env.clone() /> }.into_any(),
+                            None => view! { <EditorForm loaded=t.clone() backend=backend.clone() env=env.clone() holding=editor_holding /> }.into_any(),
                         }}
-                        <delete::DeleteProfile totp=t key=key.clone() />
+                        <delete::DeleteProfile totp=t key=key.clone() hold=editor_holding />
                     </div>
                 </div>
             }

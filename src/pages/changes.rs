@@ -25,6 +25,7 @@ pub fn ChangesPage() -> impl IntoView {
             }
             entries.reverse();
             view! {
+                <div class="table-wrap" tabindex="0" role="region" aria-label="Changes in this session">
                 <table class="changes">
                     <caption class="visually-hidden">"Changes sent in this session, newest first"</caption>
                     <thead>
@@ -44,11 +45,11 @@ pub fn ChangesPage() -> impl IntoView {
                                 let kind = format!("change-result change-{}", e.outcome.kind());
                                 view! {
                                     <tr>
-                                        <td class="mono">{e.time}</td>
+                                        <td class="mono changes-time">{e.time}</td>
                                         <td>{e.user}</td>
                                         <td>{e.account}</td>
                                         <td>{e.svm}</td>
-                                        <td>{e.what}</td>
+                                        <td class="changes-what">{e.what}</td>
                                         <td><span class=kind>{e.outcome.label()}</span></td>
                                     </tr>
                                 }
@@ -56,6 +57,7 @@ pub fn ChangesPage() -> impl IntoView {
                             .collect_view()}
                     </tbody>
                 </table>
+                </div>
             }
             .into_any()
         }}

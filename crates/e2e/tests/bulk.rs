@@ -56,7 +56,7 @@ async fn fast_retries(h: &Harness) -> Result<()> {
 }
 
 /// Signs in as admin, waits for every profile, filters to the generated ones and selects them
-/// all with "Select all N matching".
+/// all with "Select all N matching profiles".
 async fn select_generated(h: &Harness) -> Result<()> {
     h.goto("/").await?;
     fast_retries(h).await?;
@@ -74,7 +74,7 @@ async fn select_generated(h: &Harness) -> Result<()> {
 async fn select_all_and_open(h: &Harness) -> Result<()> {
     h.wait_text(".table-summary", &format!("{GENERATED} of"))
         .await?;
-    h.click_button(&format!("Select all {GENERATED} matching"))
+    h.click_button(&format!("Select all {GENERATED} matching profiles"))
         .await?;
     h.wait_text(".selection-count", &format!("{GENERATED} selected"))
         .await?;

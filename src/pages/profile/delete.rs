@@ -66,7 +66,7 @@ pub fn DeleteProfile(
                 <p>
                     "This cluster runs ONTAP " {release} ". From ONTAP 9.19.1 the REST API no longer deletes TOTP profiles: deletion must be confirmed interactively with a one-time password or an emergency code, which only the CLI asks for. To delete this profile, run in the cluster shell:"
                 </p>
-                <pre class="cli"><code>{command}</code></pre>
+                <pre class="cli" tabindex="0" aria-label="The clustershell command that deletes the profile"><code>{command}</code></pre>
                 <p class="note">"To reset a user who lost their authenticator, disabling the profile is enough: they then enroll again."</p>
             </section>
         }

@@ -466,7 +466,8 @@ pub fn EditorForm(
     };
 
     view! {
-        <form class="editor" on:submit=on_submit novalidate aria-labelledby="editor-title">
+        <form class="editor" class:editor-asking=move || matches!(state.get(), SaveState::Confirming | SaveState::Conflict(_))
+            on:submit=on_submit novalidate aria-labelledby="editor-title">
             // The section's heading, for screen readers: the preview's headings sit below it.
             <h2 id="editor-title" class="visually-hidden">"Change the profile"</h2>
             <div class="editor-messages">{top}</div>

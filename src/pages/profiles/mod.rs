@@ -438,7 +438,11 @@ pub fn ProfilesPage() -> impl IntoView {
             <Show when=move || can_select && !all_matching_selected.get() && !matching_ids.with(Vec::is_empty)>
                 <button type="button" class="button button-small select-all"
                     on:click=move |_| bulk.set_many(matching_ids.get_untracked(), true)>
-                    {move || format!("Select all {} matching", matching_ids.with(Vec::len))}
+                    {move || match matching_ids.with(Vec::len) {
+                        // Profiles only: a not-enrolled row is an account, with nothing to change.
+                        1 => "Select the 1 matching profile".to_owned(),
+                        n => format!("Select all {n} matching profiles"),
+                    }}
                 </button>
             </Show>
         </div>

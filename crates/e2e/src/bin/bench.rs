@@ -1207,7 +1207,7 @@ async fn bulk(t: &mut Table, runs: usize, profile: bool) -> Result<()> {
                 .wait_text(".table-summary", &format!("{N} of"))
                 .await?;
             s.browser
-                .click_button(&format!("Select all {N} matching"))
+                .click_button(&format!("Select all {N} matching profiles"))
                 .await?;
             s.browser
                 .wait_text(".selection-count", &format!("{N} selected"))

@@ -28,7 +28,7 @@
 //!     on_settle: Rc::new(move |it: &Item, st: &RowState| { /* update the store, the log */ }),
 //! }));
 //! runner.start();
-//! view! { <BulkProgress runner=runner noun="accounts" /> }   // bar, counts, rate, cancel, retry
+//! view! { <BulkProgress runner=runner noun="accounts" one="account" /> }   // bar, counts, rate, cancel, retry
 //! ```
 //!
 //! `runner.rows` holds one signal per item for a per-row result table, `runner.tally` the

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::runner::{Phase, RowState, Runner, MAX_IN_FLIGHT};
+use crate::text::count;
 
 /// "12 s", "3 min 5 s".
 pub fn duration_words(secs: f64) -> String {
@@ -22,8 +23,9 @@ const UI_EVERY: std::time::Duration = std::time::Duration::from_millis(200);
 pub fn BulkProgress<T: Clone + 'static>(
     runner: Runner<T>,
     /// What the items are, plural: "profiles", "accounts".
-    #[prop(into)]
-    noun: String,
+    noun: &'static str,
+    /// The same, singular: "profile", "account".
+    one: &'static str,
 ) -> impl IntoView {
     let phase = runner.phase;
     // The panel shows the runner's counts at most every UI_EVERY while running (and at once
@@ -55,7 +57,6 @@ pub fn BulkProgress<T: Clone + 'static>(
         tick.track();
         runner.tally.get_untracked()
     });
-    let noun = StoredValue::new(noun);
     let summary = move || {
         let t = tally.get();
         format!(
@@ -81,16 +82,24 @@ pub fn BulkProgress<T: Clone + 'static>(
             return None;
         }
         let t = tally.get();
-        let n = noun.get_value();
+        let were = |n: usize| if n == 1 { "was" } else { "were" };
         let text = if t.not_sent > 0 {
             format!(
-                "Stopped. {} of {} {n} were sent ({} done, {} failed); {} were not sent.",
-                t.sent, t.total, t.done, t.failed, t.not_sent
+                "Stopped. {} of {} {} sent ({} done, {} failed); {} {} not sent.",
+                t.sent,
+                count(t.total, one, noun),
+                were(t.total),
+                t.done,
+                t.failed,
+                t.not_sent,
+                were(t.not_sent)
             )
         } else if t.failed > 0 {
             format!("Finished: {} done, {} failed.", t.done, t.failed)
+        } else if t.done == 1 {
+            format!("Finished: 1 {one} done.")
         } else {
-            format!("Finished: all {} {n} done.", t.done)
+            format!("Finished: all {} {noun} done.", t.done)
         };
         Some(view! { <p class="bulk-report" role="status">{text}</p> })
     };

@@ -1,5 +1,5 @@
 //! A file made in the browser and offered as a download (a Blob and an object URL, revoked
-//! right after): exports and emergency codes never travel to a server.
+//! shortly after): exports and emergency codes never travel to a server.
 
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -19,7 +19,13 @@ pub fn download(name: &str, mime: &str, text: &str) -> bool {
         a.set_download(name);
         // Not attached to the document: nothing but the download sees the click.
         a.click();
-        web_sys::Url::revoke_object_url(&url)?;
+        // Revoked once the browser has taken the file (at once aborts it in some browsers).
+        leptos::prelude::set_timeout(
+            move || {
+                let _ = web_sys::Url::revoke_object_url(&url);
+            },
+            std::time::Duration::from_secs(10),
+        );
         Ok(())
     };
     go().is_ok()

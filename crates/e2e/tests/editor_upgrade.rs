@@ -73,8 +73,20 @@ async fn admin_disables_a_profile_after_confirming() -> Result<()> {
     })
     .await?;
 
+    // A delete question left open is withdrawn when Save asks its own: one at a time.
+    h.click_button("Delete profile…").await?;
+    h.wait_css(".danger-zone [role=alertdialog]").await?;
     h.click_button("Save").await?;
     h.wait_text(".confirm", "Disable TOTP for jdoe?").await?;
+    let open = h
+        .eval_string(
+            "return String(document.querySelectorAll('.danger-zone [role=alertdialog]').length);",
+        )
+        .await?;
+    assert_eq!(
+        open, "0",
+        "the delete question is still open beside the disable question"
+    );
     h.screenshot("editor-disable-confirm").await?;
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert!(h.patches().is_empty(), "no PATCH before confirming");

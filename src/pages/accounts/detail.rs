@@ -296,17 +296,17 @@ fn AccountView(
                         Ok(p) => view! {
                             <div class="preview-part">
                                 <h3 id="confirm-request-h">"REST request"</h3>
-                                <pre class="code" tabindex="0" aria-labelledby="confirm-request-h"><code id="confirm-request">{p.request.clone()}</code>"\n"<code id="confirm-body">{p.body.clone()}</code></pre>
+                                <pre class="code" tabindex="0" role="region" aria-labelledby="confirm-request-h"><code id="confirm-request">{p.request.clone()}</code>"\n"<code id="confirm-body">{p.body.clone()}</code></pre>
                                 <h3 id="confirm-cli-h">"The same change in the ONTAP CLI"</h3>
                                 {match p.cli.clone() {
                                     Ok(line) => view! {
-                                        <pre class="code" tabindex="0" aria-labelledby="confirm-cli-h"><code id="confirm-cli">{line.clone()}</code></pre>
+                                        <pre class="code" tabindex="0" role="region" aria-labelledby="confirm-cli-h"><code id="confirm-cli">{line.clone()}</code></pre>
                                         <CopyButton text=Signal::derive(move || line.clone()) label="Copy the CLI command" />
                                     }.into_any(),
                                     Err(e) => view! { <p class="muted" id="confirm-cli">{e}</p> }.into_any(),
                                 }}
                                 <h3 id="confirm-curl-h">"The same change with curl"</h3>
-                                <pre class="code" tabindex="0" aria-labelledby="confirm-curl-h"><code id="confirm-curl">{p.curl.clone()}</code></pre>
+                                <pre class="code" tabindex="0" role="region" aria-labelledby="confirm-curl-h"><code id="confirm-curl">{p.curl.clone()}</code></pre>
                                 <CopyButton text=Signal::derive({ let c = p.curl.clone(); move || c.clone() }) label="Copy the curl line" />
                                 <p class="preview-note">"curl asks for the password: it is never part of what this page shows or copies."</p>
                             </div>

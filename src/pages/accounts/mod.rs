@@ -391,7 +391,7 @@ pub fn AccountsPage() -> impl IntoView {
             view! {
                 <section class="acct-run" aria-label=format!("{} in progress", c.label())>
                     <h2>{c.label()}</h2>
-                    <BulkProgress runner=runner noun="accounts" />
+                    <BulkProgress runner=runner noun="accounts" one="account" />
                     <div class="bulk-after">
                         <OnlyProblemsToggle id="acct-only-problems" value=only_problems />
                     </div>

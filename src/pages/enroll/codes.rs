@@ -1,5 +1,5 @@
 //! The emergency codes of a new profile, shown first after the POST: a list, and Copy,
-//! Download (a `.txt` made in the browser: a Blob and an object URL, revoked right after) and
+//! Download (a `.txt` made in the browser: a Blob and an object URL, revoked shortly after) and
 //! Print (the print stylesheet shows only this block).
 
 use leptos::prelude::*;

@@ -66,7 +66,7 @@ pub fn DeleteProfile(
                 <p>
                     "This cluster runs ONTAP " {release} ". From ONTAP 9.19.1 the REST API no longer deletes TOTP profiles: deletion must be confirmed interactively with a one-time password or an emergency code, which only the CLI asks for. To delete this profile, run in the cluster shell:"
                 </p>
-                <pre class="cli" tabindex="0" aria-label="The clustershell command that deletes the profile"><code>{command}</code></pre>
+                <pre class="cli" tabindex="0" role="region" aria-label="The clustershell command that deletes the profile"><code>{command}</code></pre>
                 <p class="note">"To reset a user who lost their authenticator, disabling the profile is enough: they then enroll again."</p>
             </section>
         }
@@ -74,6 +74,13 @@ pub fn DeleteProfile(
     }
 
     let step = RwSignal::new(Step::Idle);
+    // The editor starting to save or asking its own question withdraws an open delete
+    // question: one question, and one change, at a time.
+    Effect::new(move |_| {
+        if hold.get() && step.get_untracked() == Step::Confirming {
+            step.set(Step::Idle);
+        }
+    });
     let store = ProfileStore::use_ctx();
     let navigate = use_navigate();
     let confirm = {
@@ -82,7 +89,8 @@ pub fn DeleteProfile(
             let Some(client) = session.client() else {
                 return;
             };
-            if step.get_untracked() == Step::Deleting {
+            // Never while the editor above saves or asks: one change at a time.
+            if step.get_untracked() == Step::Deleting || hold.get_untracked() {
                 return;
             }
             step.set(Step::Deleting);

@@ -83,7 +83,7 @@ pub fn Preview(review: Memo<Option<Review>>, empty: Signal<bool>) -> impl IntoVi
                 };
                 let cli = match r.cli {
                     Ok(c) => view! {
-                        <pre class="code" tabindex="0" aria-labelledby="preview-cli-h"><code id="preview-cli">{c.line}</code></pre>
+                        <pre class="code" tabindex="0"><code id="preview-cli">{c.line}</code></pre>
                         {(!c.caveats.is_empty()).then(|| view! {
                             <ul class="preview-caveats">
                                 {c.caveats.iter().map(|k| view! { <li>{k.message()}</li> }).collect_view()}
@@ -97,7 +97,7 @@ pub fn Preview(review: Memo<Option<Review>>, empty: Signal<bool>) -> impl IntoVi
                 view! {
                     <section class="preview-part" aria-labelledby="preview-request-h">
                         <h3 id="preview-request-h">"REST request"</h3>
-                        <pre class="code" tabindex="0" aria-labelledby="preview-request-h">
+                        <pre class="code" tabindex="0">
                             <code id="preview-request">{format!("{} {}", r.request.method, r.request.path)}</code>
                             "\n"
                             <code id="preview-body">{r.request.body.clone()}</code>
@@ -110,7 +110,7 @@ pub fn Preview(review: Memo<Option<Review>>, empty: Signal<bool>) -> impl IntoVi
                     </section>
                     <section class="preview-part" aria-labelledby="preview-curl-h">
                         <h3 id="preview-curl-h">"The same change with curl"</h3>
-                        <pre class="code" tabindex="0" aria-labelledby="preview-curl-h"><code id="preview-curl">{r.curl.clone()}</code></pre>
+                        <pre class="code" tabindex="0"><code id="preview-curl">{r.curl.clone()}</code></pre>
                         <p class="preview-note">"curl asks for the password: it is never part of what this page shows or copies."</p>
                         <CopyButton text=curl_text label="Copy the curl line" />
                     </section>

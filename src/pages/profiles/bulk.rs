@@ -322,7 +322,11 @@ fn SetupView() -> impl IntoView {
                             <input type="checkbox" id="bulk-understood"
                                 prop:checked=move || understood.get()
                                 on:change=move |ev| understood.set(event_target_checked(&ev)) />
-                            <label for="bulk-understood">"I understand that these users must enroll again"</label>
+                            <label for="bulk-understood">{move || if the_plan.with(|p| p.changes.len() == 1) {
+                                "I understand that this user must enroll again"
+                            } else {
+                                "I understand that these users must enroll again"
+                            }}</label>
                         </div>
                     </div>
                 </Show>
@@ -374,14 +378,15 @@ fn SetupView() -> impl IntoView {
                             <h3 id="bulk-cli-title">"The same change in the clustershell"</h3>
                             <CopyButton text=script label="Copy the commands" />
                         </div>
-                        <pre class="code bulk-cli-text" tabindex="0" aria-labelledby="bulk-cli-title">{move || script.get()}</pre>
+                        <pre class="code bulk-cli-text" tabindex="0" role="region" aria-labelledby="bulk-cli-title">{move || script.get()}</pre>
                         {move || caveats().into_iter().map(|m| view! { <p class="note">{m}</p> }).collect_view()}
                     </div>
                 </Show>
-                <Show when=move || the_plan.with(|p| p.changes.is_empty() && !p.skipped.is_empty())>
+                // Not while the action is incomplete (an empty comment): its field says what is missing.
+                <Show when=move || invalid().is_none() && the_plan.with(|p| p.changes.is_empty() && !p.skipped.is_empty())>
                     <p class="note bulk-nothing">"Nothing to send: every selected profile is skipped, for the reasons above."</p>
                 </Show>
-                <Show when=move || the_plan.with(|p| !p.changes.is_empty())>
+                <Show when=move || invalid().is_some() || the_plan.with(|p| !p.changes.is_empty())>
                 <div class="bulk-start">
                     <div class="bulk-limit">
                         <label for="bulk-limit-start">"Requests in flight"</label>
@@ -624,7 +629,7 @@ fn RunView(run: ProfileRun) -> impl IntoView {
                 }
             )}</p>
         })}
-        <BulkProgress runner=runner noun="profiles" />
+        <BulkProgress runner=runner noun="profiles" one="profile" />
         <div class="bulk-after">
             <button type="button" class="button" on:click=download>"Download the result (CSV)"</button>
             <Show when=move || phase.get() == Phase::Finished>

@@ -275,6 +275,11 @@ impl Browser {
         .await
     }
 
+    /// Whether no element (displayed or not) matches `locator` now; no waiting.
+    pub async fn none_match(&self, locator: Locator<'_>) -> Result<bool> {
+        Ok(self.client.find_all(locator).await?.is_empty())
+    }
+
     /// Waits for a displayed element matching `css`.
     pub async fn wait_css(&self, css: &str) -> Result<Element> {
         self.wait_for(css, Locator::Css(css)).await

@@ -74,10 +74,8 @@ async fn every_screen(theme: &str) -> Result<()> {
     h.sign_in("admin").await?;
     h.wait_css("tbody tr[data-row]").await?;
     h.wait_until("the table loaded", || async {
-        Ok(h.client()
-            .find_all(Locator::Css("#load-progress"))
+        Ok(h.none_match(Locator::Css("#load-progress"))
             .await?
-            .is_empty()
             .then_some(()))
     })
     .await?;

@@ -78,13 +78,18 @@ async fn select_all_and_open(h: &Harness) -> Result<()> {
         .await?;
     h.wait_text(".selection-count", &format!("{GENERATED} selected"))
         .await?;
+    open_selected(h, &format!("Change {GENERATED} selected profiles")).await
+}
+
+/// From the table with rows selected: follows "Change the selected…" and waits for the bulk
+/// page's `heading`.
+async fn open_selected(h: &Harness, heading: &str) -> Result<()> {
     h.client()
         .find(Locator::LinkText("Change the selected…"))
         .await?
         .click()
         .await?;
-    h.wait_text("h1", &format!("Change {GENERATED} selected profiles"))
-        .await?;
+    h.wait_text("h1", heading).await?;
     Ok(())
 }
 
@@ -719,12 +724,7 @@ async fn a_review_with_nothing_to_change_offers_nothing_to_start() -> Result<()>
         .click()
         .await?;
     h.wait_text(".selection-count", "1 selected").await?;
-    h.client()
-        .find(Locator::LinkText("Change the selected…"))
-        .await?
-        .click()
-        .await?;
-    h.wait_text("h1", "Change 1 selected profile").await?;
+    open_selected(&h, "Change 1 selected profile").await?;
     let h1 = h
         .eval_string("return document.querySelector('h1').textContent;")
         .await?;

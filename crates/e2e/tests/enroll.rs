@@ -247,10 +247,8 @@ async fn alice_enrolls_and_the_secret_never_leaves_the_browser() -> Result<()> {
         ensure!(!dom.contains(needle), "the DOM still holds {needle:?}");
     }
     ensure!(
-        h.client()
-            .find_all(Locator::LinkText("Set up my authenticator"))
-            .await?
-            .is_empty(),
+        h.none_match(Locator::LinkText("Set up my authenticator"))
+            .await?,
         "the banner still offers the set-up"
     );
 
@@ -363,10 +361,8 @@ async fn an_account_without_totp_as_ssh_factor_and_enrolling_someone_else_are_ex
     // admin's SSH has no second factor: no set-up action in the banner.
     tokio::time::sleep(Duration::from_millis(500)).await;
     ensure!(
-        h.client()
-            .find_all(Locator::LinkText("Set up my authenticator"))
-            .await?
-            .is_empty(),
+        h.none_match(Locator::LinkText("Set up my authenticator"))
+            .await?,
         "the banner offers admin a set-up it cannot do"
     );
 
@@ -674,10 +670,7 @@ async fn a_cluster_clock_5_minutes_ahead_is_shown_and_the_set_up_still_completes
         .context("alice's profile")?;
     ensure!(t.enabled == Some(true), "{t:?}");
     ensure!(
-        h.client()
-            .find_all(Locator::Css("#clock-warning"))
-            .await?
-            .is_empty(),
+        h.none_match(Locator::Css("#clock-warning")).await?,
         "the warning outlived the set-up"
     );
     h.close().await
@@ -692,10 +685,7 @@ async fn a_cluster_clock_within_a_step_gets_no_warning() -> Result<()> {
     let h = start_alice_with(|c| c.clock_offset_secs = BEHIND).await?;
     // The intro is on screen (start_alice_with waited for it), with its warning if any.
     ensure!(
-        h.client()
-            .find_all(Locator::Css("#clock-warning-before"))
-            .await?
-            .is_empty(),
+        h.none_match(Locator::Css("#clock-warning-before")).await?,
         "a warning before creating, for a clock {} s off",
         BEHIND.abs()
     );
@@ -703,10 +693,7 @@ async fn a_cluster_clock_within_a_step_gets_no_warning() -> Result<()> {
     // The warning would be drawn with the QR code (one view): none now.
     h.wait_css(".emergency-code").await?;
     ensure!(
-        h.client()
-            .find_all(Locator::Css("#clock-warning"))
-            .await?
-            .is_empty(),
+        h.none_match(Locator::Css("#clock-warning")).await?,
         "a warning for a clock {} s off: {}",
         BEHIND.abs(),
         h.body_text().await?

@@ -65,10 +65,7 @@ async fn comment_value(h: &Harness) -> Result<String> {
 async fn asks_to_sign_in(h: &Harness) -> Result<()> {
     h.wait_css("main.connect #password").await?;
     ensure!(
-        h.client()
-            .find_all(Locator::Css(".banner-user"))
-            .await?
-            .is_empty(),
+        h.none_match(Locator::Css(".banner-user")).await?,
         "not signed in"
     );
     Ok(())
@@ -119,11 +116,7 @@ async fn readonly_sees_no_save_and_no_delete() -> Result<()> {
     h.screenshot("session-readonly-editor").await?;
     assert_eq!(buttons_named(&h, "Save").await?, 0, "no Save for readonly");
     assert_eq!(buttons_named(&h, "Delete profile…").await?, 0);
-    assert!(h
-        .client()
-        .find_all(Locator::Id("comment"))
-        .await?
-        .is_empty());
+    assert!(h.none_match(Locator::Id("comment")).await?);
     h.close().await
 }
 
@@ -177,10 +170,7 @@ async fn staying_signed_in_survives_a_reload_and_sign_out_wipes_it() -> Result<(
     h.wait_css("table a").await?;
     h.wait_text(".banner-user", "admin").await?;
     ensure!(
-        h.client()
-            .find_all(Locator::Id("password"))
-            .await?
-            .is_empty(),
+        h.none_match(Locator::Id("password")).await?,
         "no sign-in form after the reload"
     );
 
@@ -416,10 +406,7 @@ async fn a_kept_session_renewed_in_place_is_restored_with_the_new_password() -> 
     h.wait_editor_loaded(ADMIN_SVM_UUID, "mchen").await?;
     assert_eq!(h.path().await?, here);
     ensure!(
-        h.client()
-            .find_all(Locator::Id("password"))
-            .await?
-            .is_empty(),
+        h.none_match(Locator::Id("password")).await?,
         "no sign-in form after the reload"
     );
     let restore = h.requests()[before_reload..].to_vec();

@@ -135,8 +135,8 @@ pub fn ConnectPage() -> impl IntoView {
             .into_any(),
             SignedOut::Idle { minutes } => view! {
                 <Status message=format!(
-                    "You were signed out after {minutes} {} without activity. Nothing from the session was kept; sign in again to continue.",
-                    if minutes == 1 { "minute" } else { "minutes" }
+                    "You were signed out after {} without activity. Nothing from the session was kept; sign in again to continue.",
+                    crate::text::count(minutes, "minute", "minutes")
                 ) />
             }
             .into_any(),

@@ -258,13 +258,7 @@ pub fn cluster_clock_off(skew: Option<i64>) -> Option<String> {
 /// A clock difference in words: "45 seconds", "5 minutes", "2 minutes 10 seconds", "3 hours",
 /// "1 hour 20 minutes", "2 days": the largest unit, and the next one unless it is 0.
 pub fn clock_difference_words(seconds: u64) -> String {
-    fn unit(n: u64, one: &str) -> String {
-        if n == 1 {
-            format!("1 {one}")
-        } else {
-            format!("{n} {one}s")
-        }
-    }
+    let unit = |n: u64, one: &str| crate::text::count(n, one, &format!("{one}s"));
     let (d, h, m, s) = (
         seconds / 86_400,
         seconds / 3_600 % 24,

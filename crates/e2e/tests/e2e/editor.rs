@@ -198,7 +198,7 @@ async fn no_answer_carries_www_authenticate() -> Result<()> {
 async fn vsadmin_may_not_flip_enabled() -> Result<()> {
     let account = "kpatel";
     // An opaque token names no account, so the page cannot learn the role and offers the
-    // switch (a vsadmin signed in by name finds it off: see tests/session.rs); the cluster's
+    // switch (a vsadmin signed in by name finds it off: see the `session` module); the cluster's
     // refusal is then what the user sees.
     let token = "opaque-vsadmin-token";
     let h = Harness::start_with(|c| c.tokens.push(("vsadmin".into(), token.into()))).await?;

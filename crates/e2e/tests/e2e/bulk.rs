@@ -5,7 +5,7 @@
 //! the emulator received; a session that ends midway stops the run, and signing in again and
 //! retrying finishes it with one accepted PATCH per profile. An ignored test measures the
 //! throughput at 1, 4 and 6 in flight with 20 ms of latency
-//! (`cargo test -p e2e --test bulk -- --ignored --nocapture`).
+//! (`cargo test -p e2e --test e2e -- bulk:: --ignored --nocapture`).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};

@@ -9,7 +9,7 @@
 //!   crashes the page: each answer ends in a clear message or in the valid rest being shown;
 //! - markup and script from the server (comments, error messages) are shown as text in the
 //!   editor, its preview, the field errors and the change log; nothing executes (the table
-//!   itself is covered by table.rs).
+//!   itself is covered by the `table` module).
 //!
 //! Needs the built page (`make dist`).
 

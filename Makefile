@@ -63,7 +63,7 @@ demo-nginx: dist
 	scripts/demo-nginx.sh $(PORT)
 
 test: bootstrap
-	ONTAP_SIM_REQUIRE_PYTHON=1 cargo test -p ontap-model -p ontap-sim
+	ONTAP_SIM_REQUIRE_PYTHON=1 cargo test -p ontap-model -p ontap-sim -p layers
 	$(WASM_TEST)
 	$(TRUNK_BUILD)
 	$(DIST_FINISH)
@@ -71,9 +71,9 @@ test: bootstrap
 	cargo test -p e2e --no-fail-fast
 
 # The parts of `make test` one at a time (they assume `make bootstrap` has run).
-# Rules of the contract and the emulator, natively.
+# Rules of the contract and the emulator, and the page's module graph (crates/layers), natively.
 test-native:
-	cargo test -p ontap-model -p ontap-sim
+	cargo test -p ontap-model -p ontap-sim -p layers
 
 # Components of the page, in headless Chromium (runner set in .cargo/config.toml).
 test-wasm:

@@ -5,7 +5,7 @@
 //!
 //! The message names where the page stopped but never carries request data: panic messages
 //! come from the page's own code, and credentials are never formatted (see
-//! `session::Credentials`'s `Debug`).
+//! `api::Credentials`'s `Debug`).
 
 use wasm_bindgen::JsCast;
 

@@ -1,26 +1,24 @@
 //! totp-admin: a static web page that manages the TOTP (SSH multi-factor authentication)
 //! profiles of ONTAP accounts through the cluster's REST API. A library so that its components
-//! can be tested in the browser (wasm-bindgen-test); `main.rs` only mounts [`app::App`].
+//! can be tested in the browser (wasm-bindgen-test); `main.rs` only mounts [`shell::App`].
+//!
+//! The layers, each using only those listed before it (docs/architecture.md; `make test`
+//! checks it): `platform`, `text` → `api` → `session` → `store`, `tables`, `routes` →
+//! `components` → `pages` → `shell`.
 
 pub mod api;
-pub mod app;
-pub mod bulk;
-pub mod changelog;
 pub mod components;
 pub mod fatal;
-pub mod idle;
 pub mod pages;
-pub mod persist;
-pub mod reauth;
+pub mod platform;
+pub mod routes;
 pub mod session;
-pub mod signin;
+pub mod shell;
 pub mod store;
+pub mod tables;
 pub mod text;
-pub mod theme;
 
 /// Marks the moment the page is interactive, for the benchmarks (`performance.mark`).
 pub fn mark_interactive() {
-    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
-        let _ = p.mark("totp-admin:interactive");
-    }
+    platform::mark("totp-admin:interactive");
 }

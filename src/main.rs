@@ -3,8 +3,8 @@
 fn main() {
     // First: a panic anywhere after this shows a message instead of a dead page.
     totp_admin::fatal::install();
-    totp_admin::theme::apply_saved();
-    leptos::mount::mount_to_body(totp_admin::app::App);
+    totp_admin::components::theme::apply_saved();
+    leptos::mount::mount_to_body(totp_admin::shell::App);
     totp_admin::mark_interactive();
-    totp_admin::app::split::prefetch();
+    totp_admin::shell::split::prefetch();
 }

@@ -9,8 +9,9 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use ontap_model::{ErrorResponse, Known};
 use totp_admin::api::ApiError;
-use totp_admin::bulk::runner::sleep;
-use totp_admin::bulk::{BoxFut, FailKind, Ops, Phase, RowState, Runner};
+use totp_admin::platform::sleep_ms;
+
+use totp_admin::store::batch::{BoxFut, FailKind, Ops, Phase, RowState, Runner};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -47,7 +48,7 @@ fn ops(log: Rc<RefCell<Log>>, delay: f64) -> Ops<u32> {
                     *n += 1;
                     *n
                 };
-                sleep(delay).await;
+                sleep_ms(delay as u32).await;
                 log.borrow_mut().in_flight -= 1;
                 match (i, n) {
                     (1, 1) => Err(busy()),
@@ -76,7 +77,7 @@ async fn until_finished(r: Runner<u32>) {
         if r.phase.get_untracked() == Phase::Finished {
             return;
         }
-        sleep(10.0).await;
+        sleep_ms(10).await;
     }
     panic!("the run did not finish");
 }
@@ -117,9 +118,9 @@ async fn every_item_ends_done_or_failed_and_no_write_is_resent_blindly() {
         })
     ));
     match r.row(4) {
-        Some(RowState::Failed { kind, code, .. }) => {
+        Some(st @ RowState::Failed { kind, .. }) => {
             assert_eq!(kind, FailKind::Refused);
-            assert_eq!(code.as_deref(), Some("6"));
+            assert_eq!(st.code().as_deref(), Some("6"));
         }
         other => panic!("{other:?}"),
     }
@@ -149,7 +150,7 @@ async fn cancel_stops_new_writes_and_reports_what_was_sent() {
     let r = Runner::new((10..110).collect(), ops(log.clone(), 5.0));
     r.start();
     while r.tally.get_untracked().done < 10 {
-        sleep(2.0).await;
+        sleep_ms(2).await;
     }
     r.cancel();
     until_finished(r).await;

@@ -5,8 +5,8 @@
 //! start.
 
 use leptos::prelude::*;
-use totp_admin::bulk::view::WINDOW_ROW_HEIGHT;
-use totp_admin::bulk::WindowedTable;
+use totp_admin::components::batch::WindowedTable;
+use totp_admin::components::batch::WINDOW_ROW_HEIGHT;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement};

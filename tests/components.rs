@@ -10,11 +10,12 @@ use leptos::prelude::GetUntracked;
 use ontap_model::totp::{AccountRef, OwnerRef};
 use ontap_model::{ErrorResponse, Known, Scope, Totp, TotpPatch};
 use totp_admin::api::ApiError;
-use totp_admin::changelog::{ChangeLog, Outcome};
+use totp_admin::api::Credentials;
 use totp_admin::pages::profile::form::{Backend, EditorForm};
 use totp_admin::pages::profile::review::EditorEnv;
-use totp_admin::pages::profile::{editor_href, parse_key};
-use totp_admin::session::Credentials;
+use totp_admin::platform::sleep_ms;
+use totp_admin::routes::{editor_href, parse_key};
+use totp_admin::store::changelog::{ChangeLog, Outcome};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlButtonElement, HtmlInputElement};
@@ -51,7 +52,7 @@ struct Fake {
     /// The error the next PATCH answers with; `apply` says whether it is applied anyway
     /// (a dropped connection after the change).
     fail: Arc<Mutex<Option<(ApiError, bool)>>>,
-    delay_ms: i32,
+    delay_ms: u32,
 }
 
 impl Fake {
@@ -71,7 +72,7 @@ impl Fake {
                 let f = a.clone();
                 Box::pin(async move {
                     f.patches.lock().unwrap().push(p.clone());
-                    sleep(f.delay_ms).await;
+                    sleep_ms(f.delay_ms).await;
                     let fail = f.fail.lock().unwrap().take();
                     match fail {
                         Some((e, applied)) => {
@@ -106,16 +107,6 @@ fn ontap(known: Known, target: Option<&str>) -> ApiError {
         status: known.status(),
         body: ErrorResponse::new(known, target),
     }
-}
-
-async fn sleep(ms: i32) {
-    let p = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
 }
 
 /// Mounts the editor in a fresh container and returns the container.
@@ -167,14 +158,14 @@ async fn type_comment(host: &Element, text: &str) {
     let input: HtmlInputElement = q(host, "#comment");
     input.set_value(text);
     fire(&input, "input");
-    sleep(5).await;
+    sleep_ms(5).await;
 }
 
 async fn toggle_enabled(host: &Element) {
     let input: HtmlInputElement = q(host, "#enabled");
     input.set_checked(!input.checked());
     fire(&input, "change");
-    sleep(5).await;
+    sleep_ms(5).await;
 }
 
 /// Clicks the button whose text is `name`.
@@ -184,7 +175,7 @@ async fn click_named(host: &Element, name: &str) {
         let b: HtmlButtonElement = buttons.item(i).unwrap().unchecked_into();
         if b.text_content().unwrap_or_default().trim() == name {
             b.click();
-            sleep(5).await;
+            sleep_ms(5).await;
             return;
         }
     }
@@ -197,7 +188,7 @@ fn has(host: &Element, sel: &str) -> bool {
 
 async fn click_save(host: &Element) {
     save_button(host).click();
-    sleep(5).await;
+    sleep_ms(5).await;
 }
 
 /// Polls until `cond` holds (up to 2 s).
@@ -206,7 +197,7 @@ async fn until(what: &str, cond: impl Fn() -> bool) {
         if cond() {
             return;
         }
-        sleep(10).await;
+        sleep_ms(10).await;
     }
     panic!("timed out waiting for: {what}");
 }
@@ -222,7 +213,7 @@ fn text(host: &Element, sel: &str) -> String {
 async fn save_is_enabled_only_while_something_changed() {
     let fake = Fake::new(profile("laptop", true));
     let host = mount(profile("laptop", true), &fake);
-    sleep(5).await;
+    sleep_ms(5).await;
     assert!(save_button(&host).disabled(), "nothing changed yet");
     type_comment(&host, "phone").await;
     assert!(!save_button(&host).disabled());
@@ -426,7 +417,7 @@ fn basic_credentials_make_the_header_and_never_print_the_password() {
 async fn the_preview_shows_exactly_what_save_sends() {
     let fake = Fake::new(profile("laptop", true));
     let host = mount(profile("laptop", true), &fake);
-    sleep(5).await;
+    sleep_ms(5).await;
     assert!(text(&host, "#preview").contains("Nothing to send"));
     let comment = "Bob's \"new\" phone; $(rm -rf /)";
     type_comment(&host, comment).await;
@@ -501,7 +492,7 @@ async fn disabling_asks_first_and_cancel_sends_nothing() {
             .as_deref(),
         Some("alert")
     );
-    sleep(100).await;
+    sleep_ms(100).await;
     assert!(fake.patches().is_empty(), "nothing before confirming");
     assert_eq!(*fake.loads.lock().unwrap(), 0, "not even a re-read");
     assert!(save_button(&host).disabled(), "Save waits for the answer");
@@ -539,9 +530,9 @@ async fn disabling_asks_first_and_cancel_sends_nothing() {
             &web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &esc).unwrap(),
         )
         .unwrap();
-    sleep(5).await;
+    sleep_ms(5).await;
     assert!(!has(&host, ".confirm"), "Escape cancels");
-    sleep(100).await;
+    sleep_ms(100).await;
     assert!(fake.patches().is_empty(), "cancel sends nothing");
     assert!(
         !q::<HtmlInputElement>(&host, "#enabled").checked(),
@@ -576,7 +567,7 @@ async fn a_profile_changed_meanwhile_shows_both_versions_and_waits() {
     assert_eq!(text(&host, "#conflict-theirs-comment"), "changed elsewhere");
     assert_eq!(text(&host, "#conflict-mine-enabled"), "yes");
     assert_eq!(text(&host, "#conflict-theirs-enabled"), "yes");
-    sleep(100).await;
+    sleep_ms(100).await;
     assert!(
         fake.patches().is_empty(),
         "nothing sent until the user chooses"
@@ -592,7 +583,7 @@ async fn a_profile_changed_meanwhile_shows_both_versions_and_waits() {
         save_button(&host).disabled(),
         "the form is the cluster's now"
     );
-    sleep(50).await;
+    sleep_ms(50).await;
     assert!(fake.patches().is_empty());
 
     // Again, and this time keep mine: exactly one PATCH, of my comment.

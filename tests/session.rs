@@ -6,9 +6,12 @@
 use leptos::prelude::*;
 use ontap_model::{Access, Cluster};
 use totp_admin::api::{cluster, Client};
-use totp_admin::persist::{self, ACTIVE_KEY, SESSION_KEY};
-use totp_admin::session::{jwt_user, Credentials, Identity, Session, SessionCtx, SignedOut};
-use totp_admin::signin::{establish, Attempt, Failure};
+use totp_admin::api::{deaf, jwt_user, Credentials};
+use totp_admin::platform::sleep_ms;
+use totp_admin::session::persist::{self, ACTIVE_KEY, SESSION_KEY};
+use totp_admin::session::signin::{establish, start, Attempt};
+use totp_admin::session::Failure;
+use totp_admin::session::{Identity, Session, SessionCtx, SignedOut};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlInputElement, Storage};
@@ -52,7 +55,7 @@ fn basic() -> Credentials {
 
 fn session(credentials: Credentials, stay: bool, idle_ms: u32) -> Session {
     Session {
-        client: Client::new("/api", credentials.clone()),
+        client: Client::new("/api", credentials.clone(), deaf()),
         credentials,
         user: "admin".into(),
         api_base: "/api".into(),
@@ -61,15 +64,6 @@ fn session(credentials: Credentials, stay: bool, idle_ms: u32) -> Session {
         idle_ms,
         stay,
     }
-}
-
-async fn sleep(ms: i32) {
-    let p = js_sys::Promise::new(&mut |resolve, _| {
-        window()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(p).await.unwrap();
 }
 
 /// Replaces `window.fetch` with a stand-in cluster that records what it was sent
@@ -148,10 +142,10 @@ fn a_jwt_names_its_user_and_an_opaque_token_does_not() {
 async fn the_header_is_sent_and_nothing_else_carries_the_secret() {
     stub_fetch("admin", 200);
     let token = "tok-123.secret";
-    let client = Client::new("/api", Credentials::Bearer(token.into()));
+    let client = Client::new("/api", Credentials::Bearer(token.into()), deaf());
     let c = cluster::get(&client).await.unwrap();
     assert_eq!(c.name.as_deref(), Some("cluster1"));
-    let client = Client::new("/api", basic());
+    let client = Client::new("/api", basic(), deaf());
     cluster::get(&client).await.unwrap();
     let sent = seen();
     assert_eq!(sent.len(), 2, "{sent:?}");
@@ -174,6 +168,7 @@ async fn sign_in_learns_the_role_from_the_account_record() {
         api_base: "/api".into(),
         idle_ms: 60_000,
         stay: false,
+        listener: deaf(),
     })
     .await
     .unwrap();
@@ -196,6 +191,7 @@ async fn sign_in_learns_the_role_from_the_account_record() {
         api_base: "/api".into(),
         idle_ms: 60_000,
         stay: false,
+        listener: deaf(),
     })
     .await
     .unwrap();
@@ -220,6 +216,7 @@ async fn a_cluster_before_9_13_is_refused() {
         api_base: "/api".into(),
         idle_ms: 60_000,
         stay: false,
+        listener: deaf(),
     })
     .await;
     assert!(matches!(r, Err(Failure::TooOld(ref v)) if v == "9.12.1"));
@@ -234,13 +231,13 @@ fn storage_only_after_the_opt_in_never_local_and_wiped_on_sign_out() {
         let ctx = SessionCtx::provide();
 
         // Without the opt-in nothing is kept anywhere.
-        ctx.sign_in(session(basic(), false, 60_000));
+        start(&ctx, session(basic(), false, 60_000));
         assert_eq!(session_storage().length().unwrap(), 0);
-        assert!(ctx.0.with_untracked(Option::is_some));
+        assert!(ctx.session.with_untracked(Option::is_some));
         ctx.sign_out(SignedOut::ByUser);
 
         // With it, sessionStorage holds the session, and localStorage still nothing of it.
-        ctx.sign_in(session(basic(), true, 60_000));
+        start(&ctx, session(basic(), true, 60_000));
         let kept = dump(&session_storage());
         assert!(
             kept.contains(SESSION_KEY) && kept.contains(ACTIVE_KEY),
@@ -256,13 +253,16 @@ fn storage_only_after_the_opt_in_never_local_and_wiped_on_sign_out() {
 
         // Sign-out: memory and sessionStorage.
         ctx.sign_out(SignedOut::ByUser);
-        assert!(ctx.0.with_untracked(Option::is_none));
+        assert!(ctx.session.with_untracked(Option::is_none));
         assert_eq!(session_storage().length().unwrap(), 0);
         assert!(persist::load().is_none());
-        assert_eq!(ctx.1.get_untracked(), Some(SignedOut::ByUser));
+        assert_eq!(ctx.ended.get_untracked(), Some(SignedOut::ByUser));
 
         // A token is kept the same way, and goes the same way.
-        ctx.sign_in(session(Credentials::Bearer("tok-xyz".into()), true, 60_000));
+        start(
+            &ctx,
+            session(Credentials::Bearer("tok-xyz".into()), true, 60_000),
+        );
         assert_eq!(
             persist::load().map(|k| k.credentials),
             Some(Credentials::Bearer("tok-xyz".into()))
@@ -295,24 +295,30 @@ async fn an_idle_session_signs_itself_out_and_activity_keeps_it() {
     let owner = Owner::new();
     let ctx = owner.with(|| {
         let ctx = SessionCtx::provide();
-        ctx.sign_in(session(basic(), true, 400));
-        totp_admin::idle::watch(ctx, 400);
+        start(&ctx, session(basic(), true, 400));
+        totp_admin::session::idle::watch(ctx, 400);
         ctx
     });
     // Activity every 200 ms for a second keeps the session.
     for _ in 0..5 {
-        sleep(200).await;
+        sleep_ms(200).await;
         key("keydown");
     }
     assert!(
-        ctx.0.with_untracked(Option::is_some),
+        ctx.session.with_untracked(Option::is_some),
         "activity keeps the session"
     );
     assert!(session_storage().length().unwrap() > 0);
     // Then nothing: signed out within the idle time and a check.
-    sleep(400 + 250).await;
-    assert!(ctx.0.with_untracked(Option::is_none), "idle: signed out");
-    assert_eq!(ctx.1.get_untracked(), Some(SignedOut::Idle { minutes: 1 }));
+    sleep_ms(400 + 250).await;
+    assert!(
+        ctx.session.with_untracked(Option::is_none),
+        "idle: signed out"
+    );
+    assert_eq!(
+        ctx.ended.get_untracked(),
+        Some(SignedOut::Idle { minutes: 1 })
+    );
     assert_eq!(session_storage().length().unwrap(), 0, "nothing kept");
     drop(owner);
 }
@@ -338,8 +344,8 @@ async fn the_sign_in_form_offers_both_methods_with_labels_and_the_opt_in_off() {
     let doc = window().document().unwrap();
     let host = doc.create_element("div").unwrap();
     doc.body().unwrap().append_child(&host).unwrap();
-    let handle = leptos::mount::mount_to(host.clone().unchecked_into(), totp_admin::app::App);
-    sleep(50).await;
+    let handle = leptos::mount::mount_to(host.clone().unchecked_into(), totp_admin::shell::App);
+    sleep_ms(50).await;
     assert_eq!(label_of(&host, "auth-basic"), "User name and password");
     assert_eq!(label_of(&host, "auth-token"), "Access token");
     assert_eq!(label_of(&host, "user"), "User name");
@@ -357,7 +363,7 @@ async fn the_sign_in_form_offers_both_methods_with_labels_and_the_opt_in_off() {
 
     let token_choice: HtmlInputElement = q(&host, "#auth-token");
     token_choice.click();
-    sleep(20).await;
+    sleep_ms(20).await;
     let password: HtmlInputElement = q(&host, "#password");
     assert!(
         password.offset_parent().is_none(),

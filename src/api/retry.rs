@@ -6,14 +6,12 @@
 //! whose outcome is unknown is checked by re-reading (see the profile editor), never resent.
 //! [`retry`] is generic so that other callers (bulk changes) can apply their own rules.
 //!
-//! While a read waits for its next attempt, the page says so ([`Notice`], shown by
-//! `components::RetryNote`); the note goes away when the read ends, however it ends.
+//! While a read waits for its next attempt, [`retry`] reports a [`Notice`] (the client passes
+//! it to its listener; the page shows a note), and `None` when the read ends, however it ends.
 
-use std::cell::RefCell;
 use std::future::Future;
-use std::rc::Rc;
 
-use super::http::ApiError;
+use super::error::ApiError;
 
 /// How often and how patiently to retry.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -86,35 +84,6 @@ pub fn worth_retrying(e: &ApiError) -> bool {
     }
 }
 
-/// A short name of the failure, for the "trying again" note.
-pub fn cause(e: &ApiError) -> String {
-    match e {
-        ApiError::Network => "the connection was lost".into(),
-        ApiError::Decode(_) => "its answer could not be read".into(),
-        ApiError::Http { status: 429 } | ApiError::Ontap { status: 429, .. } => {
-            "the cluster is busy (HTTP 429)".into()
-        }
-        ApiError::Http { status: 503 } | ApiError::Ontap { status: 503, .. } => {
-            "the cluster is busy (HTTP 503)".into()
-        }
-        ApiError::Http {
-            status: s @ (502 | 504),
-        }
-        | ApiError::Ontap {
-            status: s @ (502 | 504),
-            ..
-        } => {
-            format!("the web server could not reach the cluster (HTTP {s})")
-        }
-        ApiError::Http { status } | ApiError::Ontap { status, .. } => {
-            format!("the cluster answered HTTP {status}")
-        }
-        ApiError::Timeout => "it took too long".into(),
-        ApiError::Unauthorized => "the credentials were refused".into(),
-        ApiError::NotSent(why) => format!("it was not sent ({why})"),
-    }
-}
-
 /// A read waiting for its next attempt.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Notice {
@@ -124,138 +93,50 @@ pub struct Notice {
     pub of: u32,
     /// The wait before it, in ms.
     pub wait_ms: u32,
-    /// Why ([`cause`]).
-    pub cause: String,
-}
-
-impl Notice {
-    /// "Reading from the cluster failed (the cluster is busy (HTTP 503)); trying again in
-    /// 1 s (attempt 2 of 4)…"
-    pub fn message(&self) -> String {
-        let secs = f64::from(self.wait_ms) / 1000.0;
-        let wait = if secs < 1.0 {
-            "a moment".to_owned()
-        } else {
-            format!("{secs:.0} s")
-        };
-        format!(
-            "Retrying: reading from the cluster failed because {}. Trying again in {wait} (attempt {} of {})…",
-            self.cause, self.attempt, self.of
-        )
-    }
-}
-
-type Listener = Rc<dyn Fn(Option<Notice>)>;
-
-thread_local! {
-    static LISTENER: RefCell<Option<Listener>> = const { RefCell::new(None) };
-    /// The reads now waiting to retry, by id, in order of their latest notice.
-    static WAITING: RefCell<Vec<(u64, Notice)>> = const { RefCell::new(Vec::new()) };
-    static NEXT_ID: std::cell::Cell<u64> = const { std::cell::Cell::new(1) };
-}
-
-/// Who shows the notes: called with the latest note of a read still retrying, or `None` when
-/// none is. One listener at a time (the app's); `None` removes it.
-pub fn set_listener(f: Option<Listener>) {
-    LISTENER.with(|l| *l.borrow_mut() = f);
-}
-
-fn publish() {
-    let latest = WAITING.with(|w| w.borrow().last().map(|(_, n)| n.clone()));
-    let listener = LISTENER.with(|l| l.borrow().clone());
-    if let Some(f) = listener {
-        f(latest);
-    }
-}
-
-fn note(id: u64, n: Option<Notice>) {
-    WAITING.with(|w| {
-        let mut w = w.borrow_mut();
-        w.retain(|(i, _)| *i != id);
-        if let Some(n) = n {
-            w.push((id, n));
-        }
-    });
-    publish();
-}
-
-/// A random number in [0, 1) for the jitter.
-fn unit() -> f64 {
-    #[cfg(target_arch = "wasm32")]
-    {
-        js_sys::Math::random()
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        0.5
-    }
-}
-
-/// Waits `ms` milliseconds (a browser timer).
-pub async fn sleep_ms(ms: u32) {
-    #[cfg(target_arch = "wasm32")]
-    {
-        let promise = js_sys::Promise::new(&mut |resolve, _| {
-            if let Some(w) = web_sys::window() {
-                let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
-                    &resolve,
-                    ms.min(i32::MAX as u32) as i32,
-                );
-            }
-        });
-        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        let _ = ms;
-    }
+    /// The failure that is being retried.
+    pub cause: ApiError,
 }
 
 /// Runs `op` until it succeeds, fails in a way not worth retrying (`retryable` says), or has
 /// had `policy.attempts` attempts; waits by the policy between attempts, showing a note
 /// meanwhile. The last failure is returned as it was.
-pub async fn retry<T, F, Fut>(
+pub(crate) async fn retry<T, F, Fut>(
     policy: Policy,
     retryable: impl Fn(&ApiError) -> bool,
+    report: impl Fn(Option<Notice>),
     mut op: F,
 ) -> Result<T, ApiError>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, ApiError>>,
 {
-    let id = NEXT_ID.with(|n| {
-        let id = n.get();
-        n.set(id + 1);
-        id
-    });
     let mut retries = 0;
     let result = loop {
         match op().await {
             Err(e) if retries + 1 < policy.attempts && retryable(&e) => {
-                let wait_ms = policy.delay_ms(retries, unit());
+                let wait_ms = policy.delay_ms(retries, crate::platform::random_unit());
                 retries += 1;
-                note(
-                    id,
-                    Some(Notice {
-                        attempt: retries + 1,
-                        of: policy.attempts,
-                        wait_ms,
-                        cause: cause(&e),
-                    }),
-                );
-                sleep_ms(wait_ms).await;
+                report(Some(Notice {
+                    attempt: retries + 1,
+                    of: policy.attempts,
+                    wait_ms,
+                    cause: e,
+                }));
+                crate::platform::sleep_ms(wait_ms).await;
             }
             other => break other,
         }
     };
     if retries > 0 {
-        note(id, None);
+        report(None);
     }
     result
 }
 
 #[cfg(test)]
 mod tests {
+    use std::cell::RefCell;
+
     use super::*;
 
     #[test]
@@ -294,18 +175,6 @@ mod tests {
         assert!(!worth_retrying(&ApiError::Timeout));
     }
 
-    #[test]
-    fn timing_settings_are_read_and_clamped() {
-        use crate::api::http::Timing;
-        assert_eq!(Timing::parse(""), Timing::DEFAULT);
-        assert_eq!(Timing::parse("{\"read_ms\": \"fast\"}"), Timing::DEFAULT);
-        let t = Timing::parse(r#"{"read_ms": 1500, "write_ms": 1, "retry_base_ms": 100}"#);
-        assert_eq!((t.read_ms, t.write_ms), (1500, 200));
-        assert_eq!(t.retry.delay_ms(0, 0.5), 100);
-        assert_eq!(t.retry.attempts, Policy::READS.attempts);
-        assert_eq!(Timing::parse(r#"{"read_ms": 1e12}"#).read_ms, 600_000);
-    }
-
     fn block_on<F: Future>(f: F) -> F::Output {
         use std::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
         fn raw() -> RawWaker {
@@ -328,9 +197,8 @@ mod tests {
 
     #[test]
     fn the_loop_stops_at_success_at_a_final_failure_or_after_the_last_attempt() {
-        let seen: Rc<RefCell<Vec<Option<Notice>>>> = Rc::default();
-        let s = seen.clone();
-        set_listener(Some(Rc::new(move |n| s.borrow_mut().push(n))));
+        let seen: RefCell<Vec<Option<Notice>>> = RefCell::default();
+        let report = |n| seen.borrow_mut().push(n);
 
         // Two 503s, then an answer: three attempts, two notes, then the note cleared.
         let mut answers = vec![
@@ -340,7 +208,7 @@ mod tests {
         ]
         .into_iter();
         let calls = std::cell::Cell::new(0);
-        let r = block_on(retry(Policy::READS, worth_retrying, || {
+        let r = block_on(retry(Policy::READS, worth_retrying, report, || {
             calls.set(calls.get() + 1);
             let a = answers.next().unwrap();
             async move { a }
@@ -349,18 +217,17 @@ mod tests {
         let notes = seen.borrow().clone();
         assert_eq!(notes.len(), 3);
         assert_eq!(notes[0].as_ref().unwrap().attempt, 2);
-        assert!(notes[0].as_ref().unwrap().message().contains("HTTP 503"));
+        assert_eq!(
+            notes[0].as_ref().unwrap().cause,
+            ApiError::Http { status: 503 }
+        );
         assert_eq!(notes[1].as_ref().unwrap().attempt, 3);
-        assert!(notes[1]
-            .as_ref()
-            .unwrap()
-            .message()
-            .contains("connection was lost"));
+        assert_eq!(notes[1].as_ref().unwrap().cause, ApiError::Network);
         assert_eq!(notes[2], None);
 
         // Always busy: four attempts, then the last failure as it was.
         calls.set(0);
-        let r: Result<(), _> = block_on(retry(Policy::READS, worth_retrying, || {
+        let r: Result<(), _> = block_on(retry(Policy::READS, worth_retrying, report, || {
             calls.set(calls.get() + 1);
             async { Err(ApiError::Http { status: 429 }) }
         }));
@@ -369,12 +236,11 @@ mod tests {
         // A refusal is final at once, and shows no note.
         seen.borrow_mut().clear();
         calls.set(0);
-        let r: Result<(), _> = block_on(retry(Policy::READS, worth_retrying, || {
+        let r: Result<(), _> = block_on(retry(Policy::READS, worth_retrying, report, || {
             calls.set(calls.get() + 1);
             async { Err(ApiError::Unauthorized) }
         }));
         assert_eq!((r, calls.get()), (Err(ApiError::Unauthorized), 1));
         assert!(seen.borrow().is_empty());
-        set_listener(None);
     }
 }

@@ -1,14 +1,19 @@
-//! Small views used by several pages.
+//! Small views used by several pages, and the presentation of errors ([`explain`]). Uses the
+//! api, session, store and tables layers; never a page.
 
+pub mod batch;
 pub mod copy;
 pub mod download;
+pub mod explain;
 pub mod field;
 pub mod link;
 pub mod notice;
 pub mod retrying;
+pub mod theme;
 
 pub use copy::CopyButton;
 pub use download::download;
+pub use explain::Explained;
 pub use field::{CheckboxField, TextField};
 pub use link::EncodedLink;
 pub use notice::{Alert, Status};

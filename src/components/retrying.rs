@@ -1,24 +1,19 @@
-//! The note shown while a read waits to try again ([`crate::api::retry`]): which failure, when
-//! the next attempt comes, how many are left. It goes away when the read ends.
-
-use std::rc::Rc;
+//! The note shown while a read waits to try again (the api's retry loop, reported through the
+//! session's [`crate::session::Reports`]): which failure, when the next attempt comes, how many
+//! are left. It goes away when the read ends.
 
 use leptos::prelude::*;
 
-use crate::api::retry;
+use super::explain::retry_note;
+use crate::session::SessionCtx;
 
 #[component]
 pub fn RetryNote() -> impl IntoView {
-    let note: RwSignal<Option<String>> = RwSignal::new(None);
-    retry::set_listener(Some(Rc::new(move |n: Option<retry::Notice>| {
-        if !note.is_disposed() {
-            note.set(n.map(|n| n.message()));
-        }
-    })));
-    on_cleanup(|| retry::set_listener(None));
+    let reports = SessionCtx::use_ctx().reports;
+    let note = move || reports.latest_notice().map(|n| retry_note(&n));
     view! {
         <div class="retry-note" aria-live="polite">
-            {move || note.get().map(|m| view! {
+            {move || note().map(|m| view! {
                 <p class="notice notice-busy retrying" role="status"><span class="notice-title">{m}</span></p>
             })}
         </div>

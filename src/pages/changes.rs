@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::changelog::ChangeLog;
+use crate::store::changelog::ChangeLog;
 
 #[component]
 pub fn ChangesPage() -> impl IntoView {

@@ -7,12 +7,13 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use ontap_model::AccountName;
 
-use crate::components::{Alert, CheckboxField, Status, TextField};
+use crate::api::Credentials;
+use crate::components::theme::ThemeToggle;
+use crate::components::{Alert, CheckboxField, Explained, Status, TextField};
+use crate::session::signin::{Attempt, Loader};
 use crate::session::{
-    Credentials, SessionCtx, SignedOut, DEFAULT_API_BASE, DEFAULT_IDLE_MINUTES, MAX_IDLE_MINUTES,
+    SessionCtx, SignedOut, DEFAULT_API_BASE, DEFAULT_IDLE_MINUTES, MAX_IDLE_MINUTES,
 };
-use crate::signin::Attempt;
-use crate::theme::ThemeToggle;
 
 /// How the user signs in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,7 +33,10 @@ pub fn parse_idle_minutes(s: &str) -> Result<u32, String> {
 }
 
 #[component]
-pub fn ConnectPage() -> impl IntoView {
+pub fn ConnectPage(
+    /// How to reach sign-in, which release builds load with the rest of the page.
+    loader: Loader,
+) -> impl IntoView {
     let session = SessionCtx::use_ctx();
     let method = RwSignal::new(Method::Password);
     let user = RwSignal::new(String::new());
@@ -43,8 +47,8 @@ pub fn ConnectPage() -> impl IntoView {
     let stay = RwSignal::new(false);
     let tried = RwSignal::new(false);
     let busy = RwSignal::new(false);
-    // Why the last attempt failed: the message and the next step.
-    let failure: RwSignal<Option<(String, String)>> = RwSignal::new(None);
+    // Why the last attempt failed.
+    let failure: RwSignal<Option<Explained>> = RwSignal::new(None);
 
     let basic = move || method.get() == Method::Password;
     let user_error = Signal::derive(move || {
@@ -106,18 +110,17 @@ pub fn ConnectPage() -> impl IntoView {
             api_base: api_base.get_untracked(),
             idle_ms: minutes.saturating_mul(60_000),
             stay: stay.get_untracked(),
+            listener: session.reports.listener(),
         };
+        let bearer = attempt.credentials.is_bearer();
         busy.set(true);
         failure.set(None);
         spawn_local(async move {
-            let result = crate::app::split::sign_in(attempt).await;
+            let result = (loader.sign_in)(attempt).await;
             busy.set(false);
             match result {
-                Err(_) => failure.set(Some((
-                    "Sign-in could not start: the rest of totp-admin did not arrive from the web server.".into(),
-                    "Check the connection to this site, then sign in again.".into(),
-                ))),
-                Ok(Err(explained)) => failure.set(Some(explained)),
+                Err(_) => failure.set(Some(Explained::not_loaded())),
+                Ok(Err(f)) => failure.set(Some(Explained::sign_in(&f, bearer))),
                 Ok(Ok(s)) => {
                     password.set(String::new());
                     token.set(String::new());
@@ -128,7 +131,7 @@ pub fn ConnectPage() -> impl IntoView {
     };
 
     let why = move || {
-        session.1.get().map(|w| match w {
+        session.ended.get().map(|w| match w {
             SignedOut::ByUser => view! {
                 <Status message="You signed out. Nothing from the session was kept in this tab." />
             }
@@ -140,8 +143,12 @@ pub fn ConnectPage() -> impl IntoView {
                 ) />
             }
             .into_any(),
-            SignedOut::RestoreFailed(m) => view! {
-                <Alert message="The session kept in this tab could not be restored, so it was forgotten." next_step=m />
+            SignedOut::RestoreFailed { failure, bearer } => view! {
+                <Alert message="The session kept in this tab could not be restored, so it was forgotten." next_step=Explained::sign_in(&failure, bearer).joined() />
+            }
+            .into_any(),
+            SignedOut::PageNotLoaded => view! {
+                <Alert message="The session kept in this tab could not be restored, so it was forgotten." next_step="The rest of totp-admin did not arrive from the web server; check the connection and sign in again." />
             }
             .into_any(),
         })
@@ -150,7 +157,7 @@ pub fn ConnectPage() -> impl IntoView {
     let alert = move || {
         failure
             .get()
-            .map(|(m, n)| view! { <Alert message=m next_step=n /> })
+            .map(|x| view! { <Alert message=x.message next_step=x.next_step /> })
     };
 
     let choice = move |m: Method, id: &'static str, text: &'static str| {

@@ -10,12 +10,14 @@ use leptos_router::hooks::use_params_map;
 use ontap_model::account_change::{self, AccountChange, Refusal};
 use ontap_model::Account;
 
-use super::rows::{history_href, AccountRow, TotpState};
 use crate::api::{accounts, ApiError, Client};
+use crate::components::Explained;
 use crate::components::{Alert, CopyButton, EncodedLink, Status};
-use crate::pages::profile::editor_href;
+use crate::routes::editor_href;
+use crate::routes::history_href;
 use crate::session::SessionCtx;
 use crate::store::{AccountsLoad, ProfileStore};
+use crate::tables::accounts::{AccountRow, TotpState};
 
 /// How a change ended.
 #[derive(Clone, Debug, PartialEq)]
@@ -73,7 +75,7 @@ pub async fn apply_change(
 
 /// The cluster's origin for curl lines: the API base when absolute, else https://<cluster>.
 pub fn curl_origin(session: &SessionCtx) -> (String, String) {
-    session.0.with_untracked(|s| match s {
+    session.session.with_untracked(|s| match s {
         Some(s) => {
             let origin = if s.api_base.starts_with("http://") || s.api_base.starts_with("https://")
             {
@@ -181,7 +183,7 @@ pub fn AccountPage() -> impl IntoView {
                 <p>"No account with this name is visible to this session in this SVM."</p>
             }.into_any(),
             (None, AccountsLoad::Failed(e)) => {
-                let (m, n) = e.explain();
+                let Explained { message: m, next_step: n } = Explained::from(&e);
                 view! { <Alert message=format!("Reading the accounts failed. {m}") next_step=n /> }.into_any()
             }
             (None, _) => view! { <Status message="Loading the account…" busy=true /> }.into_any(),
@@ -202,7 +204,7 @@ fn AccountView(
     let (user, origin) = curl_origin(&session);
     let row = StoredValue::new(row);
     let r = row.get_value();
-    let may_modify = session.0.with_untracked(|s| {
+    let may_modify = session.session.with_untracked(|s| {
         s.as_ref()
             .is_some_and(|s| s.identity.access != ontap_model::Access::ReadOnly)
     });
@@ -250,11 +252,11 @@ fn AccountView(
             Outcome::Done(_) => view! { <Status message=format!("{}: done. The cluster confirmed the change.", c.label()) /> }.into_any(),
             Outcome::Refused(why) => view! { <Alert message=format!("{}: not sent.", c.label()) next_step=why.to_string() /> }.into_any(),
             Outcome::Failed(e) => {
-                let (m, n) = e.explain();
+                let Explained { message: m, next_step: n } = Explained::from(&e);
                 view! { <Alert message=format!("{}: not done. {m}", c.label()) next_step=n /> }.into_any()
             }
             Outcome::Unknown(e) => {
-                let (m, _) = e.explain();
+                let m = Explained::from(&e).message;
                 view! { <Alert message=format!("{}: the answer was lost and the account could not be read again, so whether the change was made is not known. {m}", c.label()) next_step="Reload the accounts before trying again: nothing was resent.".to_string() /> }.into_any()
             }
         })}

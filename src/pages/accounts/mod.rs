@@ -1,10 +1,9 @@
 //! The accounts view: every account the session may see, with its SSH methods, second factor,
 //! lock, and TOTP state joined from the profiles; filter, sort and counts in the URL like the
 //! profile table; windowed rows; a selection for bulk changes (reviewed first: what changes,
-//! what is skipped and why), run by the shared bulk runner ([`crate::bulk`]).
+//! what is skipped and why), run by the shared bulk runner ([`crate::store::batch`]).
 
 pub mod detail;
-pub mod rows;
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -15,13 +14,13 @@ use std::collections::HashSet;
 use std::rc::Rc;
 
 use crate::api::accounts;
-use crate::bulk::{
-    BulkProgress, OnlyProblemsToggle, Ops, ResultTable, RowState, Runner, WindowedTable,
-};
-use crate::components::{Alert, EncodedLink};
+use crate::components::batch::{BulkProgress, OnlyProblemsToggle, ResultTable, WindowedTable};
+use crate::components::{Alert, EncodedLink, Explained};
+use crate::routes::account_href;
 use crate::session::SessionCtx;
+use crate::store::batch::{Ops, Phase, RowState, Runner};
 use crate::store::{AccountsLoad as Load, ProfileStore};
-use rows::{account_href, BulkItem, BulkReview, Counts, SortKey, TotpState, ViewState};
+use crate::tables::accounts::{BulkItem, BulkReview, Counts, SortKey, TotpState, ViewState};
 
 pub use detail::AccountPage;
 
@@ -37,7 +36,7 @@ pub fn AccountsPage() -> impl IntoView {
     let session = SessionCtx::use_ctx();
     let query = use_query_map();
     let navigate = use_navigate();
-    let may_modify = session.0.with_untracked(|s| {
+    let may_modify = session.session.with_untracked(|s| {
         s.as_ref()
             .is_some_and(|s| s.identity.access != ontap_model::Access::ReadOnly)
     });
@@ -99,7 +98,7 @@ pub fn AccountsPage() -> impl IntoView {
     let open_review = move |c: AccountChange| {
         let sel = selected.get_untracked();
         let r = store.account_rows.with_untracked(|rows| {
-            let chosen: Vec<&rows::AccountRow> = rows
+            let chosen: Vec<&crate::tables::accounts::AccountRow> = rows
                 .iter()
                 .filter(|r| sel.contains(&(r.owner_uuid.clone(), r.name.clone())))
                 .collect();
@@ -181,7 +180,10 @@ pub fn AccountsPage() -> impl IntoView {
                 .into_any(),
         ),
         Load::Failed(e) => {
-            let (m, n) = e.explain();
+            let Explained {
+                message: m,
+                next_step: n,
+            } = Explained::from(&e);
             Some(view! {
                 <Alert message=format!("Loading the accounts stopped. {m}") next_step=n>
                     <button type="button" class="button" on:click=move |_| store.reload()>"Try again"</button>
@@ -203,7 +205,7 @@ pub fn AccountsPage() -> impl IntoView {
         let csv = visible.with_untracked(|v| {
             store
                 .account_rows
-                .with_untracked(|rows| rows::to_csv(v.iter().map(|&i| &rows[i])))
+                .with_untracked(|rows| crate::tables::accounts::to_csv(v.iter().map(|&i| &rows[i])))
         });
         crate::components::download("totp-accounts.csv", "text/csv;charset=utf-8", &csv);
     };
@@ -250,7 +252,7 @@ pub fn AccountsPage() -> impl IntoView {
         </ul>
         {progress}
         {move || store.profiles_failed().map(|e| {
-            let (m, _) = e.explain();
+            let m = Explained::from(&e).message;
             view! { <p class="note">"The TOTP profiles could not be read, so accounts that require TOTP show as not enrolled. " {m}</p> }
         })}
         <div class="filters" role="search">
@@ -320,7 +322,7 @@ pub fn AccountsPage() -> impl IntoView {
                     on:click=move |_| selected.set(HashSet::new())>"Clear selection"</button>
                 {[AccountChange::RequireTotp, AccountChange::StopRequiringTotp, AccountChange::Unlock].into_iter().map(|c| view! {
                     <button type="button" class="button"
-                        disabled=move || selected.with(HashSet::is_empty) || running.with(|r| r.as_ref().is_some_and(|(_, r)| r.phase.get() != crate::bulk::Phase::Finished))
+                        disabled=move || selected.with(HashSet::is_empty) || running.with(|r| r.as_ref().is_some_and(|(_, r)| r.phase.get() != Phase::Finished))
                         on:click=move |_| open_review(c)>{c.label()} " (selected)…"</button>
                 }).collect_view()}
             </div>

@@ -23,6 +23,7 @@ use ontap_model::totp::{AccountSelector, OwnerSelector};
 use ontap_model::{enroll, AccountName, Comment, Known, Scope, TotpCreate, TotpCreated};
 
 use crate::api::{identity, totps, ApiError};
+use crate::components::Explained;
 use crate::components::{Alert, CheckboxField, CopyButton, Status, TextField};
 use crate::session::SessionCtx;
 use codes::EmergencyCodes;
@@ -41,7 +42,7 @@ pub struct Me {
 impl Me {
     /// The signed-in account, when the session knows its name.
     pub fn of(session: &SessionCtx) -> Option<Me> {
-        session.0.with_untracked(|s| {
+        session.session.with_untracked(|s| {
             let s = s.as_ref()?;
             let account = s.identity.user.clone()?;
             let svm = match s.identity.scope {
@@ -537,7 +538,7 @@ pub fn EnrollPage() -> impl IntoView {
         match stage.get() {
             Stage::Checking => view! { <Status message="Checking your account…" busy=true /> }.into_any(),
             Stage::CheckFailed(e) => {
-                let (m, n) = e.explain();
+                let Explained { message: m, next_step: n } = Explained::from(&e);
                 let check = check.clone();
                 view! {
                     <Alert message=m next_step=n>
@@ -641,7 +642,7 @@ fn intro_view(
             }
             .into_any(),
             _ => {
-                let (m, n) = e.explain();
+                let Explained { message: m, next_step: n } = Explained::from(&e);
                 view! { <Alert message=m next_step=n /> }.into_any()
             }
         })
@@ -757,7 +758,7 @@ fn lost_view(me: Option<&Me>, post_error: RwSignal<Option<ApiError>>) -> impl In
     let account = me.map(|m| m.account.clone()).unwrap_or_default();
     let vserver = me.map(|m| m.vserver().to_owned()).unwrap_or_default();
     let cli = enroll::reset_cli(&vserver, &account).unwrap_or_default();
-    let detail = move || post_error.get().map(|e| e.explain().0);
+    let detail = move || post_error.get().map(|e| Explained::from(&e).message);
     view! {
         <Alert
             message="Your profile may have been created, but its answer (the secret and the emergency codes) did not arrive, and ONTAP never shows them again."

@@ -11,8 +11,9 @@ use leptos_router::NavigateOptions;
 
 use crate::api::audit::{self, AuditMessage};
 use crate::api::ApiError;
+use crate::components::Explained;
 use crate::components::{Alert, EncodedLink, Status};
-use crate::pages::accounts::rows::history_href;
+use crate::routes::history_href;
 use crate::session::SessionCtx;
 use crate::store::ProfileStore;
 use ontap_model::OwnerUuid;
@@ -392,7 +393,7 @@ pub fn HistoryPage() -> impl IntoView {
         {move || match state.get() {
             Ok(true) => Some(view! { <Status message="Reading the audit log…" busy=true /> }.into_any()),
             Err(e) => {
-                let (m, n) = e.explain();
+                let Explained { message: m, next_step: n } = Explained::from(&e);
                 Some(view! { <Alert message=format!("The audit log could not be read. {m}") next_step=n /> }.into_any())
             }
             Ok(false) => None,

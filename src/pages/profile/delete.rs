@@ -10,6 +10,7 @@ use ontap_model::cli::delete_command;
 use ontap_model::{Totp, TotpKey};
 
 use crate::api::{totps, ApiError};
+use crate::components::Explained;
 use crate::components::{Alert, Status};
 use crate::session::SessionCtx;
 use crate::store::ProfileStore;
@@ -48,7 +49,7 @@ pub fn DeleteProfile(
         .owner_name()
         .map(str::to_owned)
         .unwrap_or_else(|| key.owner.as_str().to_owned());
-    let version = session.0.with_untracked(|s| {
+    let version = session.session.with_untracked(|s| {
         s.as_ref()
             .and_then(|s| s.cluster.version.clone())
             .filter(|v| v.has_totp())
@@ -175,7 +176,7 @@ pub fn DeleteProfile(
             }}
             {move || match step.get() {
                 Step::Failed(e) => {
-                    let (m, n) = e.explain();
+                    let Explained { message: m, next_step: n } = Explained::from(&e);
                     Some(view! { <Alert message=format!("The profile was not deleted. {m}") next_step=n /> })
                 }
                 _ => None,

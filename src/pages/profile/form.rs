@@ -26,8 +26,9 @@ use ontap_model::{Comment, Known, Totp, TotpEdit, TotpPatch};
 
 use super::review::{ConflictView, DisableConfirm, EditorEnv, Preview, Review};
 use crate::api::ApiError;
-use crate::changelog::{ChangeLog, Outcome};
+use crate::components::Explained;
 use crate::components::{Alert, CheckboxField, Status, TextField};
+use crate::store::changelog::{ChangeLog, Outcome};
 
 pub type LocalFuture<T> = Pin<Box<dyn Future<Output = T>>>;
 
@@ -182,7 +183,10 @@ pub fn EditorForm(
     let error_at = move |place: Place| {
         Signal::derive(move || match state.get() {
             SaveState::Failed(e) if Place::of(&e) == place => {
-                let (m, n) = e.explain();
+                let Explained {
+                    message: m,
+                    next_step: n,
+                } = Explained::from(&e);
                 Some(format!("{m} {n}"))
             }
             _ => None,
@@ -245,7 +249,7 @@ pub fn EditorForm(
                 match &result {
                     Ok(()) => settle_sent(Outcome::Saved),
                     Err(e) if e.outcome_unknown() => settle_sent(Outcome::Unknown),
-                    Err(e) => settle_sent(Outcome::Failed(e.explain().0)),
+                    Err(e) => settle_sent(Outcome::Failed(Explained::from(e).message)),
                 }
                 if state.is_disposed() {
                     return;
@@ -385,7 +389,7 @@ pub fn EditorForm(
         ),
         SaveState::Saved(m) | SaveState::Note(m) => Some(view! { <Status message=m /> }.into_any()),
         SaveState::Failed(e) if Place::of(&e) == Place::Top => {
-            let (m, n) = e.explain();
+            let Explained { message: m, next_step: n } = Explained::from(&e);
             Some(view! { <Alert message=m next_step=n /> }.into_any())
         }
         SaveState::Failed(_) => Some(
@@ -393,7 +397,7 @@ pub fn EditorForm(
                 .into_any(),
         ),
         SaveState::NotSent(e) => {
-            let (m, n) = e.explain();
+            let Explained { message: m, next_step: n } = Explained::from(&e);
             Some(
                 view! {
                     <Alert
@@ -405,7 +409,7 @@ pub fn EditorForm(
             )
         }
         SaveState::NotApplied(e) => {
-            let (m, n) = e.explain();
+            let Explained { message: m, next_step: n } = Explained::from(&e);
             Some(
                 view! {
                     <Alert
@@ -417,7 +421,7 @@ pub fn EditorForm(
             )
         }
         SaveState::Unknown(e) => {
-            let (m, _) = e.explain();
+            let m = Explained::from(&e).message;
             Some(
                 view! {
                     <Alert

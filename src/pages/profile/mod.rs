@@ -11,32 +11,17 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
-use ontap_model::{AccountName, OwnerUuid, Totp, TotpKey};
+use ontap_model::{Totp, TotpKey};
+
+use crate::routes::parse_key;
 
 use crate::api::{totps, ApiError};
+use crate::components::Explained;
 use crate::components::{Alert, Status};
 use crate::session::{EditRights, SessionCtx};
 use crate::store::ProfileStore;
 use form::{Backend, EditorForm};
 use review::EditorEnv;
-
-/// Reads the two path segments as strict types; the message says what is wrong.
-pub fn parse_key(owner: &str, account: &str) -> Result<TotpKey, String> {
-    let owner = OwnerUuid::try_from(owner)
-        .map_err(|e| format!("The owner in this link is not a valid SVM UUID: {e}"))?;
-    let account = AccountName::try_from(account)
-        .map_err(|e| format!("The account in this link is not a valid account name: {e}"))?;
-    Ok(TotpKey { owner, account })
-}
-
-/// The link to a profile's editor, with each segment percent-encoded.
-pub fn editor_href(key: &TotpKey) -> String {
-    format!(
-        "/profiles/{}/{}",
-        ontap_model::totp::encode_segment(key.owner.as_str()),
-        ontap_model::totp::encode_segment(key.account.as_str())
-    )
-}
 
 #[component]
 pub fn ProfilePage() -> impl IntoView {
@@ -128,7 +113,7 @@ fn ProfileLoader(key: TotpKey) -> impl IntoView {
                 Load::Loaded(t) => t.owner.as_ref().and_then(|o| o.name.clone()),
                 _ => None,
             });
-            let href = crate::pages::accounts::rows::history_href(
+            let href = crate::routes::history_href(
                 Some(key.owner.as_str()),
                 svm.as_deref(),
                 key.account.as_str(),
@@ -136,8 +121,7 @@ fn ProfileLoader(key: TotpKey) -> impl IntoView {
             view! { <crate::components::EncodedLink href=href>"History of this profile"</crate::components::EncodedLink> }
         }
     };
-    let account =
-        crate::pages::accounts::rows::account_href(key.owner.as_str(), key.account.as_str());
+    let account = crate::routes::account_href(key.owner.as_str(), key.account.as_str());
     view! {
         <h1>{title}</h1>
         <p class="links">
@@ -148,7 +132,7 @@ fn ProfileLoader(key: TotpKey) -> impl IntoView {
         {move || match state.get() {
             Load::Loading => view! { <Status message="Loading the profile…" busy=true /> }.into_any(),
             Load::Failed(e) => {
-                let (m, n) = e.explain();
+                let Explained { message: m, next_step: n } = Explained::from(&e);
                 let load = load.clone();
                 view! {
                     <Alert message=m next_step=n>
@@ -179,7 +163,7 @@ fn ProfileLoader(key: TotpKey) -> impl IntoView {
 /// The signed-in user and the cluster's address, for the curl line the editor shows: the API
 /// base when it is an absolute URL, else `https://<cluster name>`.
 fn editor_env(session: &SessionCtx) -> EditorEnv {
-    session.0.with_untracked(|s| match s {
+    session.session.with_untracked(|s| match s {
         Some(s) => {
             let origin = if s.api_base.starts_with("http://") || s.api_base.starts_with("https://")
             {

@@ -2,9 +2,6 @@
 //! and have no profile. Filter, sort and the view state live in the URL; only the visible rows
 //! are in the DOM (a window over the filtered list), so 10,000 profiles stay fast.
 
-pub mod bulk;
-pub mod table;
-
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -12,12 +9,15 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 use wasm_bindgen::JsCast;
 
+use crate::components::Explained;
 use crate::components::{Alert, EncodedLink};
-use crate::pages::profile::editor_href;
+use crate::routes::editor_href;
 use crate::session::SessionCtx;
+use crate::store::selection::{selectable_id, BulkState, RowId};
 use crate::store::{AccountsState, ProfileStore, Progress};
-use bulk::{selectable_id, BulkState, RowId};
-use table::{short_fingerprint, svm_names, Counts, Row, SortKey, Status, ViewState};
+use crate::tables::profiles::{
+    short_fingerprint, svm_names, Counts, Row, SortKey, Status, ViewState,
+};
 
 /// Height of one table row in pixels (fixed in CSS, so the window can be computed).
 pub const ROW_HEIGHT: f64 = 41.0;
@@ -260,7 +260,7 @@ pub fn ProfilesPage() -> impl IntoView {
         let csv = visible.with_untracked(|v| {
             store
                 .rows
-                .with_untracked(|rows| table::to_csv(v.iter().map(|&i| &rows[i])))
+                .with_untracked(|rows| crate::tables::profiles::to_csv(v.iter().map(|&i| &rows[i])))
         });
         crate::components::download("totp-profiles.csv", "text/csv;charset=utf-8", &csv);
     };
@@ -283,7 +283,10 @@ pub fn ProfilesPage() -> impl IntoView {
             )
         }
         Progress::Failed(e) => {
-            let (m, n) = e.explain();
+            let Explained {
+                message: m,
+                next_step: n,
+            } = Explained::from(&e);
             Some(view! {
                 <Alert message=format!("Loading the profiles stopped. {m}") next_step=n>
                     <button type="button" class="button" on:click=move |_| store.reload()>"Try again"</button>
@@ -295,7 +298,7 @@ pub fn ProfilesPage() -> impl IntoView {
 
     let accounts_note = move || match store.accounts.get() {
         AccountsState::Unavailable(e) => {
-            let (m, _) = e.explain();
+            let m = Explained::from(&e).message;
             Some(view! {
                 <p class="note">
                     "Accounts that must use TOTP but have no profile cannot be listed: reading the accounts failed. " {m}

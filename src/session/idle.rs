@@ -8,8 +8,9 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
-use crate::persist;
-use crate::session::{SessionCtx, SignedOut};
+use super::persist;
+use super::state::{SessionCtx, SignedOut};
+use crate::platform::wall_ms;
 
 /// The events that count as activity.
 pub const ACTIVITY_EVENTS: &[&str] = &["keydown", "pointerdown", "pointermove", "wheel"];
@@ -23,10 +24,10 @@ pub fn check_every_ms(idle_ms: u32) -> u32 {
 
 /// Watches for activity while the current reactive owner lives; signs out after `idle_ms`.
 pub fn watch(session: SessionCtx, idle_ms: u32) {
-    let last = Rc::new(Cell::new(persist::now_ms()));
+    let last = Rc::new(Cell::new(wall_ms()));
     let touched = Rc::new(Cell::new(0.0_f64));
     let stay = session
-        .0
+        .session
         .with_untracked(|s| s.as_ref().is_some_and(|s| s.stay));
 
     let handles: Vec<WindowListenerHandle> = ACTIVITY_EVENTS
@@ -34,7 +35,7 @@ pub fn watch(session: SessionCtx, idle_ms: u32) {
         .map(|name| {
             let (last, touched) = (last.clone(), touched.clone());
             window_event_listener_untyped(name, move |_| {
-                let now = persist::now_ms();
+                let now = wall_ms();
                 last.set(now);
                 if stay && now - touched.get() >= TOUCH_EVERY_MS {
                     touched.set(now);
@@ -47,8 +48,8 @@ pub fn watch(session: SessionCtx, idle_ms: u32) {
     let minutes = idle_ms.div_ceil(60_000).max(1);
     let interval = set_interval_with_handle(
         move || {
-            if persist::now_ms() - last.get() >= f64::from(idle_ms)
-                && session.0.with_untracked(Option::is_some)
+            if wall_ms() - last.get() >= f64::from(idle_ms)
+                && session.session.with_untracked(Option::is_some)
             {
                 session.sign_out(SignedOut::Idle { minutes });
             }

@@ -6,7 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::session::{Credentials, Session};
+use crate::api::Credentials;
+use crate::platform::{session_storage as storage, wall_ms as now_ms};
 
 /// The sessionStorage key of the kept session.
 pub const SESSION_KEY: &str = "totp-admin.session";
@@ -36,18 +37,10 @@ pub struct Kept {
     pub last_active: Option<f64>,
 }
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.session_storage().ok()?
-}
-
-pub fn now_ms() -> f64 {
-    js_sys::Date::now()
-}
-
-/// Keeps the session in this tab.
-pub fn save(s: &Session) {
+/// Keeps a session in this tab: its credentials, API base and idle time.
+pub fn save(credentials: &Credentials, api_base: &str, idle_ms: u32) {
     let Some(st) = storage() else { return };
-    let (kind, user, password, token) = match &s.credentials {
+    let (kind, user, password, token) = match credentials {
         Credentials::Basic { user, password } => {
             ("basic", Some(user.clone()), Some(password.clone()), None)
         }
@@ -58,8 +51,8 @@ pub fn save(s: &Session) {
         user,
         password,
         token,
-        api_base: s.api_base.clone(),
-        idle_ms: s.idle_ms,
+        api_base: api_base.to_owned(),
+        idle_ms,
     };
     if let Ok(json) = serde_json::to_string(&stored) {
         let _ = st.set_item(SESSION_KEY, &json);

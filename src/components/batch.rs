@@ -3,8 +3,54 @@
 
 use leptos::prelude::*;
 
-use super::runner::{Phase, RowState, Runner, MAX_IN_FLIGHT};
+use super::explain::Explained;
+use crate::store::batch::{
+    BusyNote, FailKind, Phase, RowState, Runner, Stopped, MAX_IN_FLIGHT, MAX_THROTTLED,
+};
 use crate::text::count;
+
+/// What to show next to a row's outcome: the error in words, or how a done item was confirmed.
+pub fn detail(s: &RowState) -> String {
+    match s {
+        RowState::Done { by_check: true, .. } => {
+            "The answer was lost; a re-read showed the change is there.".into()
+        }
+        RowState::Failed { kind, error, .. } => {
+            let m = Explained::from(error).message;
+            match kind {
+                FailKind::Refused => m,
+                FailKind::Busy => {
+                    format!("{m} Still refused as busy after {MAX_THROTTLED} tries; not applied.")
+                }
+                FailKind::Unconfirmed => format!(
+                    "The answer was lost and re-reading failed too ({m}). The change may or may not be there; a retry re-reads first."
+                ),
+                FailKind::NotApplied => format!(
+                    "{m} A re-read shows the change is not on the cluster; it was not sent again."
+                ),
+            }
+        }
+        RowState::Throttled { times } => format!("Refused as busy {times}×; will retry."),
+        _ => String::new(),
+    }
+}
+
+/// The status line while the runner slows down for a busy cluster.
+pub fn busy_words(n: &BusyNote) -> String {
+    format!(
+        "The cluster is busy (HTTP {}): nothing was applied for those rows. Slowing down to {} in flight and pausing {:.1} s; they will be sent again.",
+        n.status,
+        n.allowed,
+        n.pause_ms / 1000.0
+    )
+}
+
+/// Why a run stopped by itself, and what to do.
+pub fn stopped_words(s: Stopped) -> &'static str {
+    match s {
+        Stopped::CredentialsRefused => "The cluster stopped accepting the credentials, so the run stopped. Sign in again, then retry the failed and not-sent rows.",
+    }
+}
 
 /// "12 s", "3 min 5 s".
 pub fn duration_words(secs: f64) -> String {
@@ -130,8 +176,8 @@ pub fn BulkProgress<T: Clone + 'static>(
                     (t.in_flight > 0).then(|| format!(" · {} in flight", t.in_flight))
                 }}
             </p>
-            {move || runner.note.get().map(|n| view! { <p class="bulk-note">{n}</p> })}
-            {move || runner.stopped_because.get().map(|n| view! { <p class="bulk-stopped" role="alert">{n}</p> })}
+            {move || runner.note.get().map(|n| view! { <p class="bulk-note">{busy_words(&n)}</p> })}
+            {move || runner.stopped_because.get().map(|n| view! { <p class="bulk-stopped" role="alert">{stopped_words(n)}</p> })}
             {report}
             <div class="bulk-controls">
                 // The limit matters while requests go out: during the run, and for a retry.
@@ -314,7 +360,7 @@ pub fn ResultRow(
     /// The item's state in the runner.
     state: RwSignal<RowState>,
 ) -> impl IntoView {
-    let detail = move || state.with(RowState::detail);
+    let words = move || state.with(detail);
     let (data_account, title) = (account.clone(), account.clone());
     view! {
         <tr class="bulk-row" aria-rowindex=pos + 2 data-account=data_account
@@ -322,8 +368,8 @@ pub fn ResultRow(
             <td title=title>{account}</td>
             <td>{svm}</td>
             <td><span class=move || format!("badge bulk-{}", state.with(outcome_class))>{move || state.with(|s| s.outcome())}</span></td>
-            <td class="mono">{move || state.with(|s| s.code().unwrap_or("").to_owned())}</td>
-            <td title=detail>{detail}</td>
+            <td class="mono">{move || state.with(|s| s.code().unwrap_or_default())}</td>
+            <td title=words>{words}</td>
         </tr>
     }
 }

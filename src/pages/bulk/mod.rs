@@ -1,7 +1,7 @@
 //! Bulk changes to the selected profiles (`/profiles/bulk`): choose the action (disable,
 //! enable, set, append or clear the comment), review exactly what changes and what is skipped
 //! and why (with the clustershell commands, copyable), then run the PATCHes through the bulk
-//! runner ([`crate::bulk`]) with per-row results, a CSV of the result, entries in the session's
+//! runner ([`crate::store::batch`]) with per-row results, a CSV of the result, entries in the session's
 //! change log, and the table updated as rows finish.
 //!
 //! The selection and the run live in [`BulkState`], provided by the page shell: the table is
@@ -18,102 +18,17 @@ use ontap_model::bulk::{plan, Action, Plan, Planned, Skipped, Target};
 use ontap_model::{Comment, Known, TotpKey, TotpPatch};
 
 use crate::api::{totps, ApiError};
-use crate::bulk::{
-    BulkProgress, FailKind, OnlyProblemsToggle, Ops, Phase, ResultTable, RowState, Runner,
-    WindowedTable,
+use crate::components::batch::{
+    detail, BulkProgress, OnlyProblemsToggle, ResultTable, WindowedTable,
 };
-use crate::changelog::{ChangeLog, Outcome};
 use crate::components::CopyButton;
 use crate::session::SessionCtx;
+use crate::store::batch::{FailKind, Ops, Phase, RowState, Runner};
+use crate::store::changelog::{ChangeLog, Outcome};
+use crate::store::selection::{target_of, BulkState, ProfileRun, RowId};
 use crate::store::ProfileStore;
+use crate::tables::csv::csv_cell;
 use crate::text::count;
-
-use super::table::{csv_cell, Row, Status};
-
-/// A row's identity: owner UUID and account name.
-pub type RowId = (String, String);
-
-/// One bulk run of profile changes, with what was skipped at review.
-#[derive(Clone)]
-pub struct ProfileRun {
-    pub runner: Runner<Planned>,
-    pub action: Action,
-    pub skipped: Vec<Skipped>,
-}
-
-/// The selection of the profile table and the current bulk run, for the whole session.
-#[derive(Clone, Copy)]
-pub struct BulkState {
-    pub selected: RwSignal<HashSet<RowId>>,
-    pub run: RwSignal<Option<ProfileRun>>,
-    /// The shell's reactive owner: runs are created under it so they outlive the page.
-    owner: StoredValue<Option<Owner>>,
-    /// Confirmed changes not yet shown in the table (applied in batches).
-    pending: StoredValue<Vec<(TotpKey, TotpPatch)>, LocalStorage>,
-}
-
-impl BulkState {
-    /// Creates the state and provides it to the views below (called by the page shell).
-    pub fn provide() -> BulkState {
-        let s = BulkState {
-            selected: RwSignal::new(HashSet::new()),
-            run: RwSignal::new(None),
-            owner: StoredValue::new(Owner::current()),
-            pending: StoredValue::new_local(Vec::new()),
-        };
-        provide_context(s);
-        s
-    }
-
-    /// The state in the context, or a page-local one (component tests mount pages alone).
-    pub fn use_ctx() -> BulkState {
-        use_context::<BulkState>().unwrap_or_else(BulkState::provide)
-    }
-
-    pub fn toggle(&self, id: RowId, on: bool) {
-        self.selected.update(|s| {
-            if on {
-                s.insert(id);
-            } else {
-                s.remove(&id);
-            }
-        });
-    }
-
-    pub fn set_many(&self, ids: impl IntoIterator<Item = RowId>, on: bool) {
-        self.selected.update(|s| {
-            for id in ids {
-                if on {
-                    s.insert(id);
-                } else {
-                    s.remove(&id);
-                }
-            }
-        });
-    }
-}
-
-/// A row's id when it can be selected (a profile with a well-formed key).
-pub fn selectable_id(r: &Row) -> Option<RowId> {
-    r.key
-        .as_ref()
-        .map(|_| (r.owner_uuid.clone(), r.account.clone()))
-}
-
-/// What the planner knows of a row.
-pub fn target_of(r: &Row) -> Option<Target> {
-    Some(Target {
-        key: r.key.clone()?,
-        svm: r.svm.clone(),
-        scope: r.scope.clone(),
-        enabled: match r.status {
-            Status::Enabled => Some(true),
-            Status::Disabled => Some(false),
-            Status::NotEnrolled | Status::Unknown => None,
-        },
-        comment: r.comment.clone(),
-    })
-}
 
 /// The selected rows as planner targets, ordered by SVM then account.
 fn selected_targets(store: ProfileStore, sel: &HashSet<RowId>) -> Vec<Target> {
@@ -205,7 +120,7 @@ fn SetupView() -> impl IntoView {
     });
     let text = RwSignal::new(String::new());
     let understood = RwSignal::new(false);
-    let limit = RwSignal::new(crate::bulk::DEFAULT_IN_FLIGHT);
+    let limit = RwSignal::new(crate::store::batch::DEFAULT_IN_FLIGHT);
     let targets = Memo::new(move |_| bulk.selected.with(|s| selected_targets(store, s)));
     let action = Memo::new(move |_| text.with(|t| choice.get().action(t)));
     let the_plan = Memo::new(move |_| targets.with(|t| plan(&action.get(), t)));
@@ -395,7 +310,7 @@ fn SetupView() -> impl IntoView {
                                 limit.set(n);
                             }
                         }>
-                            {(1..=crate::bulk::MAX_IN_FLIGHT).map(|n| view! {
+                            {(1..=crate::store::batch::MAX_IN_FLIGHT).map(|n| view! {
                                 <option value=n.to_string() selected=move || limit.get() == n>{n}</option>
                             }).collect_view()}
                         </select>
@@ -457,7 +372,7 @@ fn start_run(
         return;
     };
     let user = session
-        .0
+        .session
         .with_untracked(|s| s.as_ref().map(|s| s.user.clone()))
         .unwrap_or_default();
     let log = ChangeLog::from_ctx();
@@ -468,7 +383,7 @@ fn start_run(
         let key = it.target.key.clone();
         let patch = it.patch.clone();
         Box::pin(async move { totps::patch(&c, &key, &patch).await })
-            as crate::bulk::BoxFut<Result<(), ApiError>>
+            as crate::store::batch::BoxFut<Result<(), ApiError>>
     });
     let verify = Rc::new(move |it: &Planned| {
         let c = client.clone();
@@ -481,7 +396,7 @@ fn start_run(
                 Err(e) if e.known() == Some(Known::NotFound) => Ok(it.patch.enabled == Some(false)),
                 Err(e) => Err(e),
             }
-        }) as crate::bulk::BoxFut<Result<bool, ApiError>>
+        }) as crate::store::batch::BoxFut<Result<bool, ApiError>>
     });
     let on_settle = Rc::new(move |it: &Planned, st: &RowState| {
         if let Some(log) = log {
@@ -494,7 +409,7 @@ fn start_run(
                     kind: FailKind::NotApplied,
                     ..
                 } => Outcome::UnknownNotApplied,
-                RowState::Failed { message, .. } => Outcome::Failed(message.clone()),
+                st @ RowState::Failed { .. } => Outcome::Failed(detail(st)),
                 _ => return,
             };
             let id = log.record(&user, it.target.key.account.as_str(), &it.target.svm, &what);
@@ -520,7 +435,9 @@ fn start_run(
         action,
         skipped: p.skipped,
     }));
-    runner.limit.set(limit.clamp(1, crate::bulk::MAX_IN_FLIGHT));
+    runner
+        .limit
+        .set(limit.clamp(1, crate::store::batch::MAX_IN_FLIGHT));
     runner.start();
 }
 
@@ -536,7 +453,7 @@ fn queue_table_update(bulk: BulkState, store: ProfileStore, key: TotpKey, patch:
         .unwrap_or(false);
     if first {
         spawn_local(async move {
-            crate::bulk::runner::sleep(300.0).await;
+            crate::platform::sleep_ms(300).await;
             if let Some(batch) = bulk.pending.try_update_value(std::mem::take) {
                 store.apply_patches(&batch);
             }
@@ -557,14 +474,14 @@ pub fn result_csv(run: &ProfileRun) -> String {
     let items = run.runner.items();
     for (i, it) in items.iter().enumerate() {
         let st = run.runner.row(i).unwrap_or(RowState::Queued);
-        let detail = st.detail();
+        let words = detail(&st);
         line([
             it.target.key.account.as_str(),
             &it.target.svm,
             action,
             st.outcome(),
-            st.code().unwrap_or(""),
-            &detail,
+            st.code().as_deref().unwrap_or(""),
+            &words,
             st.at(),
         ]);
     }

@@ -15,9 +15,14 @@ use leptos::task::spawn_local;
 use ontap_model::{Account, Totp, TotpKey, TotpPatch};
 
 use crate::api::{accounts, totps, ApiError};
-use crate::pages::accounts::rows::{join_accounts, AccountRow};
-use crate::pages::profiles::table::{join_not_enrolled, Row, Status};
+use crate::platform::mono_ms as now_ms;
 use crate::session::SessionCtx;
+use crate::tables::accounts::{join_accounts, AccountRow};
+use crate::tables::profiles::{join_not_enrolled, Row, Status};
+
+pub mod batch;
+pub mod changelog;
+pub mod selection;
 
 /// Rows from pages that arrive closer together than this are added to the table together:
 /// each addition filters and sorts every row again, so a large cluster's many pages would
@@ -356,17 +361,8 @@ impl ProfileStore {
     }
 }
 
-/// `performance.now()` in ms (0 outside a browser).
-fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
-}
-
 /// Marks the moment every row is in the table, the accounts joined (`performance.mark`, read
 /// by the benchmark, `make bench`).
 fn mark_loaded() {
-    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
-        let _ = p.mark("totp-admin:loaded");
-    }
+    crate::platform::mark("totp-admin:loaded");
 }

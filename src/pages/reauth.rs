@@ -9,30 +9,34 @@
 //! The same account signs in again (a password session keeps its user name); a token session
 //! takes a new token. "Sign out" ends the session instead.
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::{cluster, http, ApiError, Client};
-use crate::components::{Alert, TextField};
-use crate::session::{Credentials, SessionCtx, SignedOut};
-use crate::signin;
+use crate::api::{cluster, ApiError, Client, Credentials, Listener, Report};
+use crate::components::{Alert, Explained, TextField};
+use crate::session::{signin, SessionCtx, SignedOut};
 
 #[component]
 pub fn ReauthDialog() -> impl IntoView {
     let session = SessionCtx::use_ctx();
     let open = RwSignal::new(false);
     let renewed = RwSignal::new(false);
-    http::on_unauthorized(Some(Rc::new(move || {
-        if !open.is_disposed() {
+    // Opens on each 401 reported after the dialog was mounted (one at sign-in is the sign-in
+    // form's to explain).
+    let reports = session.reports;
+    let seen = StoredValue::new(reports.refusals_untracked());
+    Effect::new(move |_| {
+        let n = reports.refusals();
+        if n > seen.get_value() {
+            seen.set_value(n);
             renewed.set(false);
             open.set(true);
         }
-    })));
-    on_cleanup(|| http::on_unauthorized(None));
+    });
 
-    let (bearer, user) = session.0.with_untracked(|s| match s {
+    let (bearer, user) = session.session.with_untracked(|s| match s {
         Some(s) => (
             s.credentials.is_bearer(),
             s.credentials.user().unwrap_or_else(|| s.user.clone()),
@@ -42,7 +46,7 @@ pub fn ReauthDialog() -> impl IntoView {
     let secret = RwSignal::new(String::new());
     let tried = RwSignal::new(false);
     let busy = RwSignal::new(false);
-    let failure: RwSignal<Option<(String, String)>> = RwSignal::new(None);
+    let failure: RwSignal<Option<Explained>> = RwSignal::new(None);
     let secret_error = Signal::derive(move || {
         (tried.get() && secret.with(|s| s.trim().is_empty())).then(|| {
             if bearer {
@@ -85,7 +89,7 @@ pub fn ReauthDialog() -> impl IntoView {
                 }
             };
             let Some(base) = session
-                .0
+                .session
                 .with_untracked(|s| s.as_ref().map(|s| s.api_base.clone()))
             else {
                 return;
@@ -94,14 +98,20 @@ pub fn ReauthDialog() -> impl IntoView {
             failure.set(None);
             spawn_local(async move {
                 // The new credentials are checked on a client of their own first.
-                let check = cluster::get(&Client::new(&base, credentials.clone())).await;
+                // Its retries show as any read's; its 401 is this dialog's own to explain.
+                let listener: Listener = Arc::new(move |r| {
+                    if r != Report::Unauthorized {
+                        reports.hear(r);
+                    }
+                });
+                let check = cluster::get(&Client::new(&base, credentials.clone(), listener)).await;
                 if busy.is_disposed() {
                     return;
                 }
                 busy.set(false);
                 match check {
                     Ok(_) => {
-                        session.0.update_untracked(|s| {
+                        session.session.update_untracked(|s| {
                             if let Some(s) = s {
                                 s.client.renew(credentials.clone());
                                 s.credentials = credentials;
@@ -116,15 +126,15 @@ pub fn ReauthDialog() -> impl IntoView {
                         renewed.set(true);
                         open.set(false);
                     }
-                    Err(ApiError::Unauthorized) => failure.set(Some((
+                    Err(ApiError::Unauthorized) => failure.set(Some(Explained::new(
                         if bearer {
-                            "The cluster did not accept this access token.".into()
+                            "The cluster did not accept this access token."
                         } else {
-                            "The cluster did not accept this password.".into()
+                            "The cluster did not accept this password."
                         },
-                        "Check it and try again, or sign out.".into(),
+                        "Check it and try again, or sign out.",
                     ))),
-                    Err(e) => failure.set(Some(e.explain())),
+                    Err(e) => failure.set(Some(Explained::from(&e))),
                 }
             });
         }
@@ -151,7 +161,7 @@ pub fn ReauthDialog() -> impl IntoView {
                     {who}
                     " Nothing on this page is lost: your unsaved edits stay as they are."
                 </p>
-                {move || failure.get().map(|(m, n)| view! { <Alert message=m next_step=n /> })}
+                {move || failure.get().map(|x| view! { <Alert message=x.message next_step=x.next_step /> })}
                 {if bearer {
                     view! {
                         <TextField id="reauth-secret" label="Access token" kind="password" value=secret error=secret_error autocomplete="off" />

@@ -1,6 +1,41 @@
-//! The bulk runner: sends one write per item with a bounded number in flight, and accounts for
-//! every item truthfully. Generic over the item and the write; see the module docs of
-//! [`crate::bulk`] for how to use it.
+//! Bulk writes with a bounded number in flight, for any kind of item: TOTP profiles (disable,
+//! enable, comment) and accounts alike. The runner accounts for every item truthfully:
+//!
+//! - at most `limit` writes in flight (default [`DEFAULT_IN_FLIGHT`], 1 to [`MAX_IN_FLIGHT`]:
+//!   Chromium opens at most 6 connections to one host over HTTP/1.1), adjustable while running;
+//! - 429 or 503 with an ONTAP error body means "busy, not applied": the item is queued again,
+//!   the run pauses (250 ms, doubling while the cluster stays busy, at most 8 s) and halves
+//!   its in-flight allowance, which grows back after successes;
+//! - a lost answer (dropped connection, timeout, 502, 504, an unreadable answer) means
+//!   "unknown": the item is re-read with `verify` and marked done if the change is there,
+//!   failed if not. A write is never resent blindly;
+//! - cancel stops starting new writes; what is in flight finishes and is reported; the rest
+//!   becomes "not sent". [`Tally::sent`] says how many items had their write sent;
+//! - every item ends done, failed (with the catalogue's message and the code) or not sent;
+//!   [`Runner::retry_failed`] sends the failed and not-sent ones again as one batch (an item
+//!   whose re-read failed is re-read first);
+//! - a 401 stops the run (the session is gone) and says so.
+//!
+//! # Using it
+//!
+//! ```ignore
+//! use crate::store::batch::{Ops, Runner}; use crate::components::batch::BulkProgress;
+//! let runner = owner.with(|| Runner::new(items, Ops {
+//!     apply: Rc::new(move |it: &Item| { let c = client.clone(); let it = it.clone();
+//!         Box::pin(async move { api::thing::patch(&c, &it.key, &it.patch).await }) }),
+//!     verify: Rc::new(move |it: &Item| { let c = client.clone(); let it = it.clone();
+//!         Box::pin(async move { Ok(api::thing::get(&c, &it.key).await?.has(&it.patch)) }) }),
+//!     on_settle: Rc::new(move |it: &Item, st: &RowState| { /* update the store, the log */ }),
+//! }));
+//! runner.start();
+//! view! { <BulkProgress runner=runner noun="accounts" one="account" /> }   // bar, counts, rate, cancel, retry
+//! ```
+//!
+//! `runner.rows` holds one signal per item for a per-row result table, `runner.tally` the
+//! counts, `runner.phase` where the run stands. The runner's signals belong to the reactive
+//! owner it is created under: create it under one that outlives the page (for example the
+//! [`Owner`](leptos::prelude::Owner) captured by a context provided in the shell) if the run
+//! should survive leaving the page, as the bulk page does.
 
 use std::collections::VecDeque;
 use std::future::Future;
@@ -9,10 +44,9 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 use crate::api::ApiError;
+use crate::platform::{mono_ms as now_ms, now_iso, sleep_ms};
 
 /// A boxed local future (the browser is single-threaded: no `Send`).
 pub type BoxFut<T> = Pin<Box<dyn Future<Output = T>>>;
@@ -69,10 +103,11 @@ pub enum RowState {
     Checking,
     /// The change is on the cluster. `by_check`: the answer was lost and a re-read showed it.
     Done { by_check: bool, at: String },
+    /// Not done: `error` is the failure that decided it (the re-read's, for
+    /// [`FailKind::Unconfirmed`]); `components::batch::detail` puts it into words.
     Failed {
         kind: FailKind,
-        code: Option<String>,
-        message: String,
+        error: ApiError,
         at: String,
     },
     /// The run was cancelled before this item's write was sent (or sent again after a busy
@@ -99,20 +134,18 @@ impl RowState {
             RowState::Done { .. } | RowState::Failed { .. } | RowState::NotSent
         )
     }
-    /// What to show next to the outcome: the error, or how a done item was confirmed.
-    pub fn detail(&self) -> String {
+    /// The failure's code: ONTAP's error code, the HTTP status, or the kind of loss.
+    pub fn code(&self) -> Option<String> {
         match self {
-            RowState::Done { by_check: true, .. } => {
-                "The answer was lost; a re-read showed the change is there.".into()
-            }
-            RowState::Failed { message, .. } => message.clone(),
-            RowState::Throttled { times } => format!("Refused as busy {times}×; will retry."),
-            _ => String::new(),
-        }
-    }
-    pub fn code(&self) -> Option<&str> {
-        match self {
-            RowState::Failed { code, .. } => code.as_deref(),
+            RowState::Failed { error, .. } => Some(match error {
+                ApiError::Ontap { body, .. } => body.error.code.as_str().to_owned(),
+                ApiError::Http { status } => format!("HTTP {status}"),
+                ApiError::Timeout => "timeout".into(),
+                ApiError::Network => "network".into(),
+                ApiError::Unauthorized => "HTTP 401".into(),
+                ApiError::Decode(_) => "unreadable answer".into(),
+                ApiError::NotSent(_) => "not sent".into(),
+            }),
             _ => None,
         }
     }
@@ -179,7 +212,7 @@ struct Sched<T> {
 
 /// A bulk run over items of type `T`. A cheap `Copy` handle: pass it to views freely. Its
 /// signals belong to the reactive owner it was created under; create it under an owner that
-/// outlives the page (see [`crate::bulk`]) if the run should survive navigation.
+/// outlives the page (see the module docs) if the run should survive navigation.
 pub struct Runner<T: 'static> {
     sched: StoredValue<Sched<T>, LocalStorage>,
     ops: StoredValue<Ops<T>, LocalStorage>,
@@ -194,9 +227,9 @@ pub struct Runner<T: 'static> {
     settled_in_pass: RwSignal<usize>,
     pub last_ms: RwSignal<f64>,
     /// Why the run stopped by itself (credentials refused), if it did.
-    pub stopped_because: RwSignal<Option<String>>,
+    pub stopped_because: RwSignal<Option<Stopped>>,
     /// What the runner is doing about a busy cluster, for a status line.
-    pub note: RwSignal<Option<String>>,
+    pub note: RwSignal<Option<BusyNote>>,
 }
 
 impl<T: 'static> Clone for Runner<T> {
@@ -205,32 +238,6 @@ impl<T: 'static> Clone for Runner<T> {
     }
 }
 impl<T: 'static> Copy for Runner<T> {}
-
-/// `performance.now()` in ms (0 outside a browser).
-pub fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map(|p| p.now())
-        .unwrap_or(0.0)
-}
-
-/// The browser's time as ISO 8601 UTC (`2026-11-28T17:40:01.123Z`).
-pub fn now_iso() -> String {
-    js_sys::Date::new_0().to_iso_string().into()
-}
-
-/// Waits `ms` milliseconds.
-pub async fn sleep(ms: f64) {
-    let p = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
-                resolve.unchecked_ref(),
-                ms.max(0.0) as i32,
-            );
-        }
-    });
-    let _ = JsFuture::from(p).await;
-}
 
 /// True for "busy, not applied": 429 or 503 carrying an ONTAP error body.
 pub fn is_busy(e: &ApiError) -> bool {
@@ -244,30 +251,27 @@ pub fn is_busy(e: &ApiError) -> bool {
 }
 
 fn failure(kind: FailKind, e: &ApiError) -> RowState {
-    let (m, _) = e.explain();
-    let code = match e {
-        ApiError::Ontap { body, .. } => Some(body.error.code.as_str().to_owned()),
-        ApiError::Http { status } => Some(format!("HTTP {status}")),
-        ApiError::Timeout => Some("timeout".into()),
-        ApiError::Network => Some("network".into()),
-        ApiError::Unauthorized => Some("HTTP 401".into()),
-        ApiError::Decode(_) => Some("unreadable answer".into()),
-        ApiError::NotSent(_) => Some("not sent".into()),
-    };
-    let message = match kind {
-        FailKind::Refused => m,
-        FailKind::Busy => format!("{m} Still refused as busy after {MAX_THROTTLED} tries; not applied."),
-        FailKind::Unconfirmed => format!(
-            "The answer was lost and re-reading failed too ({m}). The change may or may not be there; a retry re-reads first."
-        ),
-        FailKind::NotApplied => m,
-    };
     RowState::Failed {
         kind,
-        code,
-        message,
+        error: e.clone(),
         at: now_iso(),
     }
+}
+
+/// Why the runner is pausing: the cluster answered busy (`status`), so it waits `pause_ms`
+/// and sends at most `allowed` at once for a while.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BusyNote {
+    pub status: u16,
+    pub allowed: usize,
+    pub pause_ms: f64,
+}
+
+/// Why a run stopped by itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stopped {
+    /// The cluster refused the session's credentials (401).
+    CredentialsRefused,
 }
 
 impl<T: Clone + 'static> Runner<T> {
@@ -417,7 +421,7 @@ impl<T: Clone + 'static> Runner<T> {
         self.stop(None);
     }
 
-    fn stop(&self, because: Option<String>) {
+    fn stop(&self, because: Option<Stopped>) {
         let Some(queued) = self.sched.try_update_value(|s| {
             s.cancelled = true;
             std::mem::take(&mut s.queue)
@@ -505,7 +509,7 @@ impl<T: Clone + 'static> Runner<T> {
                 }
                 Some(Err(Some(wait))) => {
                     spawn_local(async move {
-                        sleep(wait).await;
+                        sleep_ms(wait.max(0.0) as u32).await;
                         if this
                             .sched
                             .try_update_value(|s| s.timer_pending = false)
@@ -591,24 +595,13 @@ impl<T: Clone + 'static> Runner<T> {
                         by_check: true,
                         at: now_iso(),
                     },
-                    Ok(false) => {
-                        let mut f = failure(FailKind::NotApplied, &e);
-                        if let RowState::Failed { message, .. } = &mut f {
-                            *message = format!(
-                                "{message} A re-read shows the change is not on the cluster; it was not sent again."
-                            );
-                        }
-                        f
-                    }
+                    Ok(false) => failure(FailKind::NotApplied, &e),
                     Err(e2) => failure(FailKind::Unconfirmed, &e2),
                 })
             }
             Err(ApiError::Unauthorized) => {
                 let f = failure(FailKind::Refused, &ApiError::Unauthorized);
-                self.stop(Some(
-                    "The cluster stopped accepting the credentials, so the run stopped. Sign in again, then retry the failed and not-sent rows."
-                        .into(),
-                ));
+                self.stop(Some(Stopped::CredentialsRefused));
                 Some(f)
             }
             Err(e) => Some(failure(FailKind::Refused, &e)),
@@ -625,7 +618,7 @@ impl<T: Clone + 'static> Runner<T> {
         let mut last = ApiError::Network;
         for attempt in 0..MAX_CHECKS {
             if attempt > 0 {
-                sleep(pause).await;
+                sleep_ms(pause as u32).await;
                 pause *= 2.0;
             }
             match verify(item).await {
@@ -691,10 +684,11 @@ impl<T: Clone + 'static> Runner<T> {
             Ok((times, pause, allowed, false)) => {
                 self.set_row(i, RowState::Throttled { times });
                 self.tally.try_update(|t| t.allowed = allowed);
-                self.note.try_set(Some(format!(
-                    "The cluster is busy (HTTP {status}): nothing was applied for those rows. Slowing down to {allowed} in flight and pausing {:.1} s; they will be sent again.",
-                    pause / 1000.0
-                )));
+                self.note.try_set(Some(BusyNote {
+                    status,
+                    allowed,
+                    pause_ms: pause,
+                }));
                 None
             }
         }

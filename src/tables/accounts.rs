@@ -7,8 +7,9 @@ use std::collections::HashMap;
 use ontap_model::account_change::{AccountChange, AccountPatch, Refusal};
 use ontap_model::Account;
 
-use crate::pages::listing::{filter_sort, needle, nonempty, Common};
-use crate::pages::profiles::table::{csv_cell, Row, Status};
+use super::csv::csv_cell;
+use super::listing::{filter_sort, needle, nonempty, Common};
+use super::profiles::{Row, Status};
 
 /// Where an account stands with TOTP.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -398,29 +399,6 @@ impl BulkReview {
         }
         r
     }
-}
-
-/// `/accounts/{owner}/{name}`, segments percent-encoded.
-pub fn account_href(owner_uuid: &str, name: &str) -> String {
-    format!(
-        "/accounts/{}/{}",
-        ontap_model::totp::encode_segment(owner_uuid),
-        ontap_model::totp::encode_segment(name)
-    )
-}
-
-/// `/history?account=<name>&owner=<uuid>&svm=<svm name>`: the account's history, on its SVM
-/// when `owner` is given (an account is its SVM and its name; records name the SVM by UUID or
-/// by name).
-pub fn history_href(owner_uuid: Option<&str>, svm: Option<&str>, name: &str) -> String {
-    let mut q = ontap_model::Query::new().param("account", name);
-    if let Some(o) = owner_uuid {
-        q = q.param("owner", o);
-        if let Some(n) = svm.filter(|n| !n.is_empty()) {
-            q = q.param("svm", n);
-        }
-    }
-    format!("/history{}", q.to_query_string())
 }
 
 #[cfg(test)]

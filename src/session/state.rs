@@ -1,17 +1,16 @@
 //! Who is signed in to which cluster, and what their role lets them do. Credentials live in
-//! memory, in this struct; only when the user opts in ("Stay signed in (this tab only)") are they
-//! also kept in the tab's sessionStorage ([`crate::persist`]); never in localStorage, a URL or
-//! a log. Signing out drops the session (and with it the page shell and every store it
-//! provides) and wipes sessionStorage.
+//! memory, in [`Session`]; only when the user opts in ("Stay signed in (this tab only)") are they
+//! also kept in the tab's sessionStorage (`persist`); never in localStorage, a URL or a log.
+//! Signing out drops the session (and with it the page shell and every store it provides) and
+//! wipes sessionStorage.
 
-use std::fmt;
-
-use data_encoding::{BASE64, BASE64URL_NOPAD};
 use leptos::prelude::*;
 use ontap_model::{Access, Cluster, Scope};
 
-use crate::api::http::Client;
-use crate::persist;
+use super::failure::Failure;
+use super::persist;
+use super::reports::Reports;
+use crate::api::{Client, Credentials};
 
 /// The API base the page uses unless the user sets another: the page's own origin's `/api`,
 /// which the static server reverse-proxies to the cluster.
@@ -20,67 +19,6 @@ pub const DEFAULT_API_BASE: &str = "/api";
 pub const DEFAULT_IDLE_MINUTES: u32 = 15;
 /// The longest idle time the sign-in form accepts (a working day).
 pub const MAX_IDLE_MINUTES: u32 = 720;
-
-/// How the page authenticates to the cluster.
-#[derive(Clone, PartialEq, Eq)]
-pub enum Credentials {
-    /// HTTP basic authentication.
-    Basic { user: String, password: String },
-    /// An OAuth 2.0 access token (ONTAP 9.14 and later), sent as `Authorization: Bearer`.
-    Bearer(String),
-}
-
-impl Credentials {
-    /// The `Authorization` header value.
-    pub fn header(&self) -> String {
-        match self {
-            Credentials::Basic { user, password } => {
-                format!(
-                    "Basic {}",
-                    BASE64.encode(format!("{user}:{password}").as_bytes())
-                )
-            }
-            Credentials::Bearer(token) => format!("Bearer {}", token.trim()),
-        }
-    }
-
-    /// The account name, when the credentials tell it: the user name of basic authentication,
-    /// or the user claim of a token that is a JWT (read, not verified: the cluster verifies it;
-    /// the name only serves to look the account up and to show it).
-    pub fn user(&self) -> Option<String> {
-        match self {
-            Credentials::Basic { user, .. } => Some(user.clone()),
-            Credentials::Bearer(token) => jwt_user(token),
-        }
-    }
-
-    pub fn is_bearer(&self) -> bool {
-        matches!(self, Credentials::Bearer(_))
-    }
-}
-
-/// The user claim of a JWT's payload: `username`, `preferred_username`, `upn`, else `sub`.
-pub fn jwt_user(token: &str) -> Option<String> {
-    let payload = token.trim().split('.').nth(1)?;
-    let bytes = BASE64URL_NOPAD
-        .decode(payload.trim_end_matches('=').as_bytes())
-        .ok()?;
-    let claims: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
-    ["username", "preferred_username", "upn", "sub"]
-        .iter()
-        .find_map(|k| claims.get(*k)?.as_str().map(str::to_owned))
-        .filter(|s| !s.trim().is_empty())
-}
-
-/// Never print a password or a token, even in a debug log.
-impl fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Credentials::Basic { user, .. } => write!(f, "Basic({user}, ****)"),
-            Credentials::Bearer(_) => write!(f, "Bearer(****)"),
-        }
-    }
-}
 
 /// Who the cluster says is signed in, as far as the session may read it.
 #[derive(Clone, Debug, PartialEq)]
@@ -134,21 +72,28 @@ pub enum SignedOut {
     ByUser,
     /// Nothing happened for the idle time.
     Idle { minutes: u32 },
-    /// A kept session could not be restored (the message says why).
-    RestoreFailed(String),
+    /// A kept session could not be restored: the cluster refused it or could not be asked.
+    RestoreFailed { failure: Failure, bearer: bool },
+    /// A kept session could not be restored: the rest of the page did not arrive.
+    PageNotLoaded,
 }
 
-/// The session, shared through the context (`.0`, `None` while signed out), and why the last
-/// one ended (`.1`).
+/// The session (`None` while signed out), why the last one ended, and what the clients report;
+/// shared through the context.
 #[derive(Clone, Copy)]
-pub struct SessionCtx(
-    pub RwSignal<Option<Session>>,
-    pub RwSignal<Option<SignedOut>>,
-);
+pub struct SessionCtx {
+    pub session: RwSignal<Option<Session>>,
+    pub ended: RwSignal<Option<SignedOut>>,
+    pub reports: Reports,
+}
 
 impl SessionCtx {
     pub fn provide() -> SessionCtx {
-        let ctx = SessionCtx(RwSignal::new(None), RwSignal::new(None));
+        let ctx = SessionCtx {
+            session: RwSignal::new(None),
+            ended: RwSignal::new(None),
+            reports: Reports::new(),
+        };
         provide_context(ctx);
         ctx
     }
@@ -159,34 +104,28 @@ impl SessionCtx {
 
     /// The current client; `None` when signed out.
     pub fn client(&self) -> Option<Client> {
-        self.0
+        self.session
             .with_untracked(|s| s.as_ref().map(|s| s.client.clone()))
     }
 
-    /// Starts a session; keeps it in sessionStorage only if the user opted in.
-    pub fn sign_in(&self, session: Session) {
-        crate::signin::keep(&session);
-        self.enter(session);
-    }
-
-    /// Starts a session already kept (or not) as the user asked ([`crate::signin::sign_in`]).
-    /// The sign-in screen's way in: it stays clear of sessionStorage's encoding, which is
-    /// loaded with the rest of the page ([`crate::app::split`]).
+    /// Starts a session already kept (or not) as the user asked (`signin::keep`). The sign-in
+    /// screen's way in: it stays clear of sessionStorage's encoding, which is loaded with the
+    /// rest of the page (the shell's split points).
     pub fn enter(&self, session: Session) {
-        self.1.set(None);
-        self.0.set(Some(session));
+        self.ended.set(None);
+        self.session.set(Some(session));
     }
 
     /// Ends the session: memory (the shell and its stores go with it) and sessionStorage.
     pub fn sign_out(&self, why: SignedOut) {
         persist::wipe();
-        self.0.set(None);
-        self.1.set(Some(why));
+        self.session.set(None);
+        self.ended.set(Some(why));
     }
 
     /// The access of the signed-in role (`Unknown` while signed out).
     pub fn access(&self) -> Access {
-        self.0
+        self.session
             .with(|s| s.as_ref().map(|s| s.identity.access))
             .unwrap_or(Access::Unknown)
     }
@@ -204,7 +143,7 @@ impl SessionCtx {
     /// Why the editor is read-only, when it is.
     pub fn read_only_reason(&self) -> Option<String> {
         let role = self
-            .0
+            .session
             .with(|s| s.as_ref().and_then(|s| s.identity.role.clone()));
         (!self.can_edit()).then(|| {
             format!(

@@ -2,70 +2,62 @@
 //! `/api/cluster` (the credentials work, and the release has TOTP), then learn who is signed in
 //! and what their role may do.
 
+use std::future::Future;
+use std::pin::Pin;
+
 use ontap_model::{Access, Account, Scope};
 
-use crate::api::{cluster, identity, ApiError, Client};
-use crate::persist;
-use crate::session::{Credentials, Identity, Session};
-
-/// Why a session could not be established.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Failure {
-    Api(ApiError),
-    /// The cluster runs a release without TOTP (before 9.13): its version.
-    TooOld(String),
-}
-
-impl Failure {
-    /// The message and the next step.
-    pub fn explain(&self, bearer: bool) -> (String, String) {
-        match self {
-            Failure::Api(ApiError::Unauthorized) if bearer => (
-                "Sign-in failed: the cluster did not accept this access token.".into(),
-                "Check that the token has not expired and that the cluster runs ONTAP 9.14 or later with OAuth 2.0 configured for this issuer.".into(),
-            ),
-            Failure::Api(ApiError::Unauthorized) => (
-                "Sign-in failed: the user name or password is wrong.".into(),
-                "Check them and try again. The account must also be allowed to use the REST API (the http application).".into(),
-            ),
-            Failure::Api(e) => {
-                let (m, n) = e.explain();
-                (format!("Sign-in failed. {m}"), n)
-            }
-            Failure::TooOld(v) => (
-                format!("This cluster runs ONTAP {v}. TOTP profiles need ONTAP 9.13 or later."),
-                "Upgrade the cluster to use SSH multi-factor authentication with TOTP.".into(),
-            ),
-        }
-    }
-}
+use super::failure::Failure;
+use super::persist;
+use super::state::{Identity, Session, SessionCtx};
+use crate::api::http::Listener;
+use crate::api::{cluster, identity, ApiError, Client, Credentials};
 
 /// What the user gave.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Attempt {
     pub credentials: Credentials,
     pub api_base: String,
     pub idle_ms: u32,
     pub stay: bool,
+    /// Who hears the new client's reports ([`super::Reports::listener`]).
+    pub listener: Listener,
+}
+
+/// The part of the page that signs in (release builds load it later, as a second wasm
+/// module) could not be fetched or instantiated; the browser's console says why.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NotLoaded;
+
+/// A result that may first need the part of the page loaded later.
+pub type Later<T> = Pin<Box<dyn Future<Output = Result<T, NotLoaded>>>>;
+
+/// How the sign-in page reaches sign-in without importing the shell that loads it: the shell
+/// passes its split points in.
+#[derive(Clone, Copy)]
+pub struct Loader {
+    /// [`sign_in`], once the module that holds it is there.
+    pub sign_in: fn(Attempt) -> Later<Result<Session, Failure>>,
 }
 
 /// The sign-in form's attempt: the session, kept in this tab's sessionStorage only when the user
-/// asked for it; or why not, as the message and the next step.
-pub async fn sign_in(a: Attempt) -> Result<Session, (String, String)> {
-    let bearer = a.credentials.is_bearer();
-    match establish(a).await {
-        Ok(s) => {
-            keep(&s);
-            Ok(s)
-        }
-        Err(f) => Err(f.explain(bearer)),
-    }
+/// asked for it; or why not.
+pub async fn sign_in(a: Attempt) -> Result<Session, Failure> {
+    let s = establish(a).await?;
+    keep(&s);
+    Ok(s)
+}
+
+/// Starts a session: kept in sessionStorage only if the user opted in, then entered.
+pub fn start(ctx: &SessionCtx, session: Session) {
+    keep(&session);
+    ctx.enter(session);
 }
 
 /// Keeps the session in this tab if the user opted in; else makes sure nothing is kept.
 pub fn keep(s: &Session) {
     if s.stay {
-        persist::save(s);
+        persist::save(&s.credentials, &s.api_base, s.idle_ms);
     } else {
         persist::wipe();
     }
@@ -79,21 +71,24 @@ pub enum Restored {
         minutes: u32,
     },
     /// The cluster refused it, or could not be asked: forgotten, with why.
-    Failed(String),
+    Failed {
+        failure: Failure,
+        bearer: bool,
+    },
     /// Nothing (readable) was kept.
     Nothing,
 }
 
 /// Brings back a session kept in this tab, unless it sat idle for longer than its idle time;
 /// the cluster checks it again as at sign-in.
-pub async fn restore() -> Restored {
+pub async fn restore(listener: Listener) -> Restored {
     let Some(kept) = persist::load() else {
         return Restored::Nothing;
     };
     let minutes = kept.idle_ms.div_ceil(60_000).max(1);
     if kept
         .last_active
-        .is_some_and(|t| persist::now_ms() - t >= f64::from(kept.idle_ms))
+        .is_some_and(|t| crate::platform::wall_ms() - t >= f64::from(kept.idle_ms))
     {
         return Restored::Idle { minutes };
     }
@@ -103,23 +98,21 @@ pub async fn restore() -> Restored {
         api_base: kept.api_base,
         idle_ms: kept.idle_ms,
         stay: true,
+        listener,
     };
     match establish(attempt).await {
         Ok(s) => {
             keep(&s);
             Restored::Session(s)
         }
-        Err(f) => {
-            let (m, n) = f.explain(bearer);
-            Restored::Failed(format!("{m} {n}"))
-        }
+        Err(failure) => Restored::Failed { failure, bearer },
     }
 }
 
 /// Checks the credentials against the cluster and learns who they are.
 pub async fn establish(a: Attempt) -> Result<Session, Failure> {
-    let client = Client::new(&a.api_base, a.credentials.clone());
-    let c = cluster::get(&client).await.map_err(Failure::Api)?;
+    let client = Client::new(&a.api_base, a.credentials.clone(), a.listener);
+    let c = cluster::get(&client).await?;
     if let Some(v) = c.version.as_ref().filter(|v| !v.has_totp()) {
         return Err(Failure::TooOld(v.short()));
     }

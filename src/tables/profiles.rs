@@ -3,7 +3,8 @@
 
 use ontap_model::{Account, Scope, Totp, TotpKey, TotpPatch};
 
-use crate::pages::listing::{filter_sort, needle, nonempty, Common};
+use super::csv::csv_cell;
+use super::listing::{filter_sort, needle, nonempty, Common};
 
 /// What a row stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -342,22 +343,6 @@ pub fn svm_names(rows: &[Row]) -> Vec<String> {
     v.sort();
     v.dedup();
     v
-}
-
-/// A CSV cell: a value starting with `=`, `+`, `-`, `@`, a tab or a carriage return is prefixed
-/// with `'` so that a spreadsheet shows it as text instead of running it as a formula (OWASP's
-/// advice on CSV injection); then quoted when it holds a comma, a quote or a line break.
-pub fn csv_cell(value: &str) -> String {
-    let neutral = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_owned()
-    };
-    if neutral.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", neutral.replace('"', "\"\""))
-    } else {
-        neutral
-    }
 }
 
 /// The rows, in the given order, as CSV with a header line (CRLF line ends, RFC 4180).

@@ -1,0 +1,55 @@
+//! Everything that can go wrong with a call, as plain data: the transport decodes every failure
+//! into an [`ApiError`]; `components::explain` puts it into words.
+
+use ontap_model::{ErrorResponse, Known};
+
+/// Everything that can go wrong with a call, in the terms the page explains it in.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ApiError {
+    /// 401: the credentials were refused (or the account may not use the REST API).
+    Unauthorized,
+    /// The cluster answered with an ONTAP error body.
+    Ontap { status: u16, body: ErrorResponse },
+    /// The server answered with a status and a body that is not an ONTAP error (a proxy page,
+    /// a truncated body...). `status` 502/504 come from a proxy that lost the cluster.
+    Http { status: u16 },
+    /// No answer within the timeout.
+    Timeout,
+    /// The request never got an answer: connection refused or dropped, or a network error.
+    Network,
+    /// A 2xx answer whose body is not what the contract says.
+    Decode(String),
+    /// The page itself did not send the change (nothing reached the cluster): the reason, for
+    /// instance an account that changed since the review so that the change no longer applies.
+    NotSent(String),
+}
+
+impl ApiError {
+    /// For a write: true when the change may or may not have been applied, so the page must
+    /// re-read before saying anything (and must never resend it blindly).
+    pub fn outcome_unknown(&self) -> bool {
+        match self {
+            ApiError::Timeout | ApiError::Network => true,
+            ApiError::Http { status } => matches!(status, 502 | 504),
+            ApiError::Decode(_) => true,
+            ApiError::Ontap { status, .. } => matches!(status, 502 | 504),
+            ApiError::Unauthorized | ApiError::NotSent(_) => false,
+        }
+    }
+
+    /// The catalogue entry, when the cluster sent a known code.
+    pub fn known(&self) -> Option<Known> {
+        match self {
+            ApiError::Ontap { body, .. } => body.known(),
+            _ => None,
+        }
+    }
+
+    /// The field the cluster blamed (`target`), if any.
+    pub fn field(&self) -> Option<String> {
+        match self {
+            ApiError::Ontap { body, .. } => body.field().map(str::to_owned),
+            _ => None,
+        }
+    }
+}

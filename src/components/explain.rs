@@ -1,0 +1,239 @@
+//! The one place where errors become words: an [`ApiError`], a sign-in [`Failure`], a read
+//! waiting to retry ([`Notice`]) or a missing part of the page, each turned into an
+//! [`Explained`]: what happened and what to do next. Views show these; nothing below this
+//! layer writes a sentence for the user.
+
+use ontap_model::Guidance;
+
+use crate::api::retry::Notice;
+use crate::api::ApiError;
+use crate::session::Failure;
+
+/// What went wrong, in plain words, and what the user can do about it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Explained {
+    pub message: String,
+    pub next_step: String,
+}
+
+impl Explained {
+    pub fn new(message: impl Into<String>, next_step: impl Into<String>) -> Explained {
+        Explained {
+            message: message.into(),
+            next_step: next_step.into(),
+        }
+    }
+
+    /// The message and the next step as one sentence pair (a one-line notice).
+    pub fn joined(&self) -> String {
+        format!("{} {}", self.message, self.next_step)
+    }
+
+    /// The rest of the page (a wasm module loaded later) did not arrive.
+    pub fn not_loaded() -> Explained {
+        Explained::new(
+            "Sign-in could not start: the rest of totp-admin did not arrive from the web server.",
+            "Check the connection to this site, then sign in again.",
+        )
+    }
+
+    /// A sign-in (or the re-validation of a kept session) that failed; `bearer` when it was
+    /// tried with an access token.
+    pub fn sign_in(f: &Failure, bearer: bool) -> Explained {
+        match f {
+            Failure::Api(ApiError::Unauthorized) if bearer => Explained::new(
+                "Sign-in failed: the cluster did not accept this access token.",
+                "Check that the token has not expired and that the cluster runs ONTAP 9.14 or later with OAuth 2.0 configured for this issuer.",
+            ),
+            Failure::Api(ApiError::Unauthorized) => Explained::new(
+                "Sign-in failed: the user name or password is wrong.",
+                "Check them and try again. The account must also be allowed to use the REST API (the http application).",
+            ),
+            Failure::Api(e) => {
+                let x = Explained::from(e);
+                Explained::new(format!("Sign-in failed. {}", x.message), x.next_step)
+            }
+            Failure::TooOld(v) => Explained::new(
+                format!("This cluster runs ONTAP {v}. TOTP profiles need ONTAP 9.13 or later."),
+                "Upgrade the cluster to use SSH multi-factor authentication with TOTP.",
+            ),
+        }
+    }
+}
+
+impl From<Guidance> for Explained {
+    fn from(g: Guidance) -> Explained {
+        Explained::new(g.message, g.next_step)
+    }
+}
+
+impl From<&ApiError> for Explained {
+    fn from(e: &ApiError) -> Explained {
+        match e {
+            ApiError::Unauthorized => Explained::new(
+                "The cluster no longer accepts this session's credentials: they may have expired or been changed.",
+                "Sign in again (nothing on this page is lost), then try again.",
+            ),
+            ApiError::Ontap { status, body } => match body.known() {
+                Some(k) => k.guidance().into(),
+                // nginx's own answers for /api (deploy/nginx.conf) are ONTAP-shaped.
+                None if matches!(status, 502 | 504 | 413) => {
+                    let x = Explained::from(&ApiError::Http { status: *status });
+                    if body.error.message.is_empty() {
+                        x
+                    } else {
+                        let next = format!("The web server said: {} {}", body.error.message, x.next_step);
+                        Explained::new(x.message, next)
+                    }
+                }
+                None => Explained::new(
+                    format!("The cluster refused the request (HTTP {status}, code {}).", body.error.code),
+                    if body.error.message.is_empty() {
+                        "Try again; if it persists, check the cluster's event log.".to_owned()
+                    } else {
+                        format!("The cluster said: {}", body.error.message)
+                    },
+                ),
+            },
+            ApiError::Http { status } => match status {
+                502 | 504 => Explained::new(
+                    format!("The proxy in front of the cluster could not reach it (HTTP {status})."),
+                    "Check that the cluster is up and reachable from the web server, then try again.",
+                ),
+                413 => Explained::new(
+                    "The request was larger than the web server accepts (HTTP 413).",
+                    "Shorten what was entered and try again.",
+                ),
+                404 => Explained::new(
+                    "The API was not found at this address (HTTP 404).",
+                    "Check the API address: the web server must pass /api/ on to the cluster.",
+                ),
+                s => Explained::new(
+                    format!("The server answered with HTTP {s} and no ONTAP error."),
+                    "Try again; if it persists, check the web server and the cluster.",
+                ),
+            },
+            ApiError::Timeout => Explained::new(
+                "The cluster did not answer in time.",
+                "It may be busy. Try again in a moment.",
+            ),
+            ApiError::Network => Explained::new(
+                "The cluster could not be reached.",
+                "Check the network connection and that the web server is running, then try again.",
+            ),
+            ApiError::Decode(what) => Explained::new(
+                "The cluster's answer could not be read.",
+                format!("Try again; if it persists, the API may be incompatible ({what})."),
+            ),
+            ApiError::NotSent(why) => Explained::new(
+                format!("Not sent: {why}"),
+                "Nothing was sent to the cluster for this one. Reload the list to see it as it is now.",
+            ),
+        }
+    }
+}
+
+impl From<ApiError> for Explained {
+    fn from(e: ApiError) -> Explained {
+        Explained::from(&e)
+    }
+}
+
+/// A short name of the failure, for the "trying again" note.
+pub fn retry_cause(e: &ApiError) -> String {
+    match e {
+        ApiError::Network => "the connection was lost".into(),
+        ApiError::Decode(_) => "its answer could not be read".into(),
+        ApiError::Http { status: 429 } | ApiError::Ontap { status: 429, .. } => {
+            "the cluster is busy (HTTP 429)".into()
+        }
+        ApiError::Http { status: 503 } | ApiError::Ontap { status: 503, .. } => {
+            "the cluster is busy (HTTP 503)".into()
+        }
+        ApiError::Http {
+            status: s @ (502 | 504),
+        }
+        | ApiError::Ontap {
+            status: s @ (502 | 504),
+            ..
+        } => format!("the web server could not reach the cluster (HTTP {s})"),
+        ApiError::Http { status } | ApiError::Ontap { status, .. } => {
+            format!("the cluster answered HTTP {status}")
+        }
+        ApiError::Timeout => "it took too long".into(),
+        ApiError::Unauthorized => "the credentials were refused".into(),
+        ApiError::NotSent(why) => format!("it was not sent ({why})"),
+    }
+}
+
+/// "Retrying: reading from the cluster failed because the cluster is busy (HTTP 503). Trying
+/// again in 1 s (attempt 2 of 4)…"
+pub fn retry_note(n: &Notice) -> String {
+    let secs = f64::from(n.wait_ms) / 1000.0;
+    let wait = if secs < 1.0 {
+        "a moment".to_owned()
+    } else {
+        format!("{secs:.0} s")
+    };
+    format!(
+        "Retrying: reading from the cluster failed because {}. Trying again in {wait} (attempt {} of {})…",
+        retry_cause(&n.cause),
+        n.attempt,
+        n.of
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_retry_note_names_the_cause_the_wait_and_the_attempt() {
+        let n = Notice {
+            attempt: 2,
+            of: 4,
+            wait_ms: 1000,
+            cause: ApiError::Http { status: 503 },
+        };
+        assert_eq!(
+            retry_note(&n),
+            "Retrying: reading from the cluster failed because the cluster is busy (HTTP 503). Trying again in 1 s (attempt 2 of 4)…"
+        );
+        let n = Notice {
+            wait_ms: 300,
+            cause: ApiError::Network,
+            ..n
+        };
+        assert!(retry_note(&n).contains("the connection was lost. Trying again in a moment"));
+    }
+
+    #[test]
+    fn a_sign_in_refusal_names_the_kind_of_credentials() {
+        let refused = Failure::Api(ApiError::Unauthorized);
+        assert!(Explained::sign_in(&refused, true)
+            .message
+            .contains("access token"));
+        assert!(Explained::sign_in(&refused, false)
+            .message
+            .contains("user name or password"));
+        let far = Explained::sign_in(&Failure::Api(ApiError::Timeout), false);
+        assert_eq!(
+            far.message,
+            "Sign-in failed. The cluster did not answer in time."
+        );
+        let old = Explained::sign_in(&Failure::TooOld("9.12.1".into()), false);
+        assert!(old.message.contains("ONTAP 9.12.1") && old.next_step.contains("Upgrade"));
+    }
+
+    #[test]
+    fn a_proxy_page_in_ontap_shape_keeps_the_proxy_wording() {
+        let body: ontap_model::ErrorResponse =
+            serde_json::from_str(r#"{"error":{"message":"upstream timed out","code":"0"}}"#)
+                .expect("a valid error body");
+        let x = Explained::from(&ApiError::Ontap { status: 504, body });
+        assert!(x.message.contains("could not reach it (HTTP 504)"));
+        assert!(x
+            .next_step
+            .starts_with("The web server said: upstream timed out"));
+    }
+}

@@ -1,0 +1,93 @@
+//! What the page takes from the browser besides the DOM: the two clocks, a timer to wait on,
+//! randomness, the tab's storages and performance marks. One place, so that every module
+//! names a clock for what it is, and so that native builds (the pure modules' `#[test]`s)
+//! compile: outside a browser the clocks read 0, waits end at once and storage is absent.
+
+/// The wall clock: milliseconds since the Unix epoch (`Date.now()`). For times shown to the
+/// user, kept across reloads or compared with the cluster's `Date`.
+pub(crate) fn wall_ms() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        js_sys::Date::now()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        0.0
+    }
+}
+
+/// The monotonic clock: milliseconds since the page started (`performance.now()`). For
+/// durations and rates, which a change of the computer's clock must not disturb.
+pub(crate) fn mono_ms() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        web_sys::window()
+            .and_then(|w| w.performance())
+            .map_or(0.0, |p| p.now())
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        0.0
+    }
+}
+
+/// The wall clock as ISO 8601 UTC (`2026-11-28T17:40:01.123Z`).
+pub(crate) fn now_iso() -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        js_sys::Date::new_0().to_iso_string().into()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        "1970-01-01T00:00:00.000Z".to_owned()
+    }
+}
+
+/// Waits `ms` milliseconds on a browser timer (at once outside a browser).
+pub async fn sleep_ms(ms: u32) {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let promise = js_sys::Promise::new(&mut |resolve, _| {
+            if let Some(w) = web_sys::window() {
+                let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
+                    &resolve,
+                    ms.min(i32::MAX as u32) as i32,
+                );
+            }
+        });
+        let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = ms;
+    }
+}
+
+/// A random number in [0, 1) (0.5 outside a browser: no jitter).
+pub(crate) fn random_unit() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        js_sys::Math::random()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        0.5
+    }
+}
+
+/// The tab's sessionStorage (dropped with the tab), if the browser allows it.
+pub(crate) fn session_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.session_storage().ok()?
+}
+
+/// The origin's localStorage (shared by its tabs, kept): never for credentials.
+pub(crate) fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+/// Records a named moment for the benchmarks (`performance.mark`).
+pub(crate) fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
+}

@@ -1,0 +1,17 @@
+//! Who is signed in to which cluster: the session's state and context ([`state`]), sign-in and
+//! its re-validation ([`signin`]), the opt-in keeping in the tab ([`persist`]), idle sign-out
+//! ([`idle`]), and the clients' reports as signals ([`reports`]). Uses only the api layer.
+
+pub mod failure;
+pub mod idle;
+pub mod persist;
+pub mod reports;
+pub mod signin;
+pub mod state;
+
+pub use failure::Failure;
+pub use reports::Reports;
+pub use state::{
+    EditRights, Identity, Session, SessionCtx, SignedOut, DEFAULT_API_BASE, DEFAULT_IDLE_MINUTES,
+    MAX_IDLE_MINUTES,
+};

@@ -1,0 +1,131 @@
+//! Where the page is split. Release builds (`make dist`) put the signed-in page (`Shell`),
+//! the sign-in's requests and sessionStorage's encoding, and everything only they use, into a
+//! second wasm module: the first load is the sign-in form alone. The module is fetched as soon
+//! as the form is interactive ([`prefetch`]), while the user types, and at the latest when a
+//! function below is called. scripts/dist-finish.py cuts Trunk's cargo build in two with
+//! wasm-split (`.tools/wasm-split`, installed by the bootstrap). Debug builds (`trunk serve`,
+//! the wasm component tests) are one module, and these are plain calls.
+
+use leptos::prelude::*;
+
+use crate::api::Listener;
+use crate::session::signin::{self, Attempt, Later, NotLoaded, Restored};
+use crate::session::{Failure, Session};
+
+#[cfg(not(debug_assertions))]
+impl From<leptos::wasm_split::SplitLoaderError> for NotLoaded {
+    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+        NotLoaded
+    }
+}
+
+#[cfg(not(debug_assertions))]
+type Split<T> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, NotLoaded>>>>;
+
+/// The sign-in form's attempt (`session::signin::sign_in`).
+#[cfg(not(debug_assertions))]
+#[leptos::wasm_split::wasm_split(
+    shell,
+    wasm_split_path = ::leptos::wasm_split,
+    fallible,
+    return_wrapper(let later = _; { later.await } -> Result<Result<Session, Failure>, NotLoaded>)
+)]
+pub fn sign_in(a: Attempt) -> Split<Result<Session, Failure>> {
+    Box::pin(async move { Ok(signin::sign_in(a).await) })
+}
+
+/// The session kept in this tab (`session::signin::restore`).
+#[cfg(not(debug_assertions))]
+#[leptos::wasm_split::wasm_split(
+    shell,
+    wasm_split_path = ::leptos::wasm_split,
+    fallible,
+    return_wrapper(let later = _; { later.await } -> Result<Restored, NotLoaded>)
+)]
+pub fn restore(listener: Listener) -> Split<Restored> {
+    Box::pin(async move { Ok(signin::restore(listener).await) })
+}
+
+/// [`sign_in`] as the sign-in page takes it (`session::signin::Loader`).
+pub fn sign_in_later(a: Attempt) -> Later<Result<Session, Failure>> {
+    Box::pin(sign_in(a))
+}
+
+/// The signed-in page.
+#[cfg(not(debug_assertions))]
+#[leptos::wasm_split::wasm_split(
+    shell,
+    wasm_split_path = ::leptos::wasm_split,
+    fallible,
+    preload(load_shell_module)
+)]
+pub fn shell() -> Result<AnyView, NotLoaded> {
+    Ok(view! { <super::signed_in::Shell /> }.into_any())
+}
+
+/// Starts fetching the second module without waiting for it, and links the signed-in
+/// page's stylesheet; a failed module is not kept, and the next call tries again (and says
+/// so if that fails too).
+pub fn prefetch() {
+    link_later_styles();
+    #[cfg(not(debug_assertions))]
+    leptos::task::spawn_local(async {
+        let _ = load_shell_module().await;
+    });
+}
+
+/// Links the stylesheet index.html names in its `totp-admin-later-styles` marker (release
+/// builds: scripts/dist-finish.py); debug builds link every stylesheet from the start.
+pub(crate) fn link_later_styles() {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Ok(Some(marker)) = doc.query_selector("meta[name=totp-admin-later-styles][content]") else {
+        return;
+    };
+    // One linked already stays, unless it did not load: Chromium gives a stylesheet that
+    // failed an empty sheet, one still loading has none (a second request for a file on
+    // its way costs nothing but the request).
+    if let Ok(Some(old)) = doc.query_selector("link[data-later-styles]") {
+        let rules = js_sys::Reflect::get(&old, &"sheet".into())
+            .ok()
+            .filter(|sheet| !sheet.is_null())
+            .and_then(|sheet| js_sys::Reflect::get(&sheet, &"cssRules".into()).ok())
+            .and_then(|r| js_sys::Reflect::get(&r, &"length".into()).ok())
+            .and_then(|n| n.as_f64())
+            .unwrap_or(0.0);
+        if rules > 0.0 {
+            return;
+        }
+        old.remove();
+    }
+    let (Some(href), Ok(link), Some(head)) = (
+        marker.get_attribute("content"),
+        doc.create_element("link"),
+        doc.head(),
+    ) else {
+        return;
+    };
+    let _ = link.set_attribute("data-later-styles", "");
+    let _ = link.set_attribute("rel", "stylesheet");
+    let _ = link.set_attribute("href", &href);
+    if let Some(integrity) = marker.get_attribute("data-integrity") {
+        let _ = link.set_attribute("integrity", &integrity);
+    }
+    let _ = head.append_child(&link);
+}
+
+#[cfg(debug_assertions)]
+pub async fn sign_in(a: Attempt) -> Result<Result<Session, Failure>, NotLoaded> {
+    Ok(signin::sign_in(a).await)
+}
+
+#[cfg(debug_assertions)]
+pub async fn restore(listener: Listener) -> Result<Restored, NotLoaded> {
+    Ok(signin::restore(listener).await)
+}
+
+#[cfg(debug_assertions)]
+pub async fn shell() -> Result<AnyView, NotLoaded> {
+    Ok(view! { <super::signed_in::Shell /> }.into_any())
+}

@@ -1,0 +1,97 @@
+//! The profile table's selection and the current bulk run of profile changes, for the whole
+//! session: provided by the page shell, so that the selection survives the windowed table (only
+//! visible rows are in the DOM) and a run goes on while the user looks at the table.
+
+use std::collections::HashSet;
+
+use leptos::prelude::*;
+use ontap_model::bulk::{Action, Planned, Skipped, Target};
+use ontap_model::{TotpKey, TotpPatch};
+
+use super::batch::Runner;
+use crate::tables::profiles::{Row, Status};
+
+/// A row's identity: owner UUID and account name.
+pub type RowId = (String, String);
+
+/// One bulk run of profile changes, with what was skipped at review.
+#[derive(Clone)]
+pub struct ProfileRun {
+    pub runner: Runner<Planned>,
+    pub action: Action,
+    pub skipped: Vec<Skipped>,
+}
+
+/// The selection of the profile table and the current bulk run, for the whole session.
+#[derive(Clone, Copy)]
+pub struct BulkState {
+    pub selected: RwSignal<HashSet<RowId>>,
+    pub run: RwSignal<Option<ProfileRun>>,
+    /// The shell's reactive owner: runs are created under it so they outlive the page.
+    pub(crate) owner: StoredValue<Option<Owner>>,
+    /// Confirmed changes not yet shown in the table (applied in batches).
+    pub(crate) pending: StoredValue<Vec<(TotpKey, TotpPatch)>, LocalStorage>,
+}
+
+impl BulkState {
+    /// Creates the state and provides it to the views below (called by the page shell).
+    pub fn provide() -> BulkState {
+        let s = BulkState {
+            selected: RwSignal::new(HashSet::new()),
+            run: RwSignal::new(None),
+            owner: StoredValue::new(Owner::current()),
+            pending: StoredValue::new_local(Vec::new()),
+        };
+        provide_context(s);
+        s
+    }
+
+    /// The state in the context, or a page-local one (component tests mount pages alone).
+    pub fn use_ctx() -> BulkState {
+        use_context::<BulkState>().unwrap_or_else(BulkState::provide)
+    }
+
+    pub fn toggle(&self, id: RowId, on: bool) {
+        self.selected.update(|s| {
+            if on {
+                s.insert(id);
+            } else {
+                s.remove(&id);
+            }
+        });
+    }
+
+    pub fn set_many(&self, ids: impl IntoIterator<Item = RowId>, on: bool) {
+        self.selected.update(|s| {
+            for id in ids {
+                if on {
+                    s.insert(id);
+                } else {
+                    s.remove(&id);
+                }
+            }
+        });
+    }
+}
+
+/// A row's id when it can be selected (a profile with a well-formed key).
+pub fn selectable_id(r: &Row) -> Option<RowId> {
+    r.key
+        .as_ref()
+        .map(|_| (r.owner_uuid.clone(), r.account.clone()))
+}
+
+/// What the planner knows of a row.
+pub fn target_of(r: &Row) -> Option<Target> {
+    Some(Target {
+        key: r.key.clone()?,
+        svm: r.svm.clone(),
+        scope: r.scope.clone(),
+        enabled: match r.status {
+            Status::Enabled => Some(true),
+            Status::Disabled => Some(false),
+            Status::NotEnrolled | Status::Unknown => None,
+        },
+        comment: r.comment.clone(),
+    })
+}

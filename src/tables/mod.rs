@@ -1,0 +1,71 @@
+//! The table logic of the profile table, the accounts view and the bulk screens: rows joined
+//! from the store's listings, view state read from and written to the URL, filter and sort,
+//! and CSV. Plain data and functions: no view, and no file here imports a page.
+
+pub mod accounts;
+pub mod csv;
+pub mod listing;
+pub mod profiles;
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    use super::listing::Common;
+
+    use super::accounts::{SortKey as AccountSort, TotpState, ViewState as Accounts};
+    use super::profiles::{SortKey as ProfileSort, Status, ViewState as Profiles};
+
+    fn params(query: &str) -> HashMap<String, String> {
+        ontap_model::Query::parse(query.trim_start_matches('?'))
+            .pairs()
+            .iter()
+            .cloned()
+            .collect()
+    }
+
+    #[wasm_bindgen_test]
+    fn both_tables_write_their_view_in_one_order_and_read_it_back() {
+        let p = Profiles {
+            common: Common {
+                text: "a b&c".into(),
+                svm: Some("vs_eng".into()),
+                sort: ProfileSort::Account,
+                desc: true,
+            },
+            scope: Some("svm".into()),
+            status: Some(Status::NotEnrolled),
+        };
+        let q = p.to_query();
+        assert_eq!(
+            q,
+            "?q=a%20b%26c&svm=vs_eng&scope=svm&status=not-enrolled&sort=account&dir=desc"
+        );
+        let m = params(&q);
+        assert_eq!(Profiles::from_params(|k| m.get(k).cloned()), p);
+        assert_eq!(Profiles::default().to_query(), "");
+
+        let a = Accounts {
+            common: Common {
+                text: String::new(),
+                svm: None,
+                sort: AccountSort::Role,
+                desc: false,
+            },
+            totp: Some(TotpState::Disabled),
+            locked: Some(false),
+        };
+        let q = a.to_query();
+        assert_eq!(q, "?totp=disabled&locked=no&sort=role");
+        let m = params(&q);
+        assert_eq!(Accounts::from_params(|k| m.get(k).cloned()), a);
+        // Unknown values fall back to the defaults.
+        let m = params("?sort=nonsense&status=odd&scope=galaxy&dir=up");
+        assert_eq!(
+            Profiles::from_params(|k| m.get(k).cloned()),
+            Profiles::default()
+        );
+    }
+}

@@ -14,8 +14,7 @@ use std::sync::{Arc, RwLock};
 use ontap_model::ErrorResponse;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, Headers, RequestCredentials, RequestInit, Response};
+use web_sys::{AbortController, Headers, RequestCredentials, RequestInit};
 
 use super::credentials::Credentials;
 pub use super::error::ApiError;
@@ -198,6 +197,10 @@ fn decode_ok<T: DeserializeOwned>(a: Answer) -> Result<T, ApiError> {
     })
 }
 
+/// One exchange through gloo-net. The request is built as a `web_sys::Request` and handed to
+/// gloo-net to send: gloo-net's own builder re-serialises the URL and adds a `&` to a query it
+/// did not write (README, "Dependencies"). No timeout of its own, so an `AbortController`
+/// enforces it.
 async fn fetch(
     method: &str,
     url: &str,
@@ -221,6 +224,9 @@ async fn fetch(
     if let Some(b) = body {
         init.set_body(&JsValue::from_str(b));
     }
+    let request = web_sys::Request::new_with_str_and_init(url, &init)
+        .map(gloo_net::http::Request::from)
+        .map_err(|_| ApiError::Network)?;
 
     let timed_out = Rc::new(Cell::new(false));
     let on_timeout = {
@@ -239,20 +245,13 @@ async fn fetch(
         .ok();
 
     let result = async {
-        let resp: Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
-            .await
-            .map_err(|_| ())?
-            .dyn_into()
-            .map_err(|_| ())?;
+        let resp = request.send().await.map_err(|_| ())?;
         let status = resp.status();
-        let date = resp.headers().get("Date").ok().flatten();
+        let date = resp.headers().get("Date");
         // The body's bytes copied into wasm as they are: `text()` would decode the UTF-8 to
         // a JS string and the copy into wasm encode it back, two passes over listings of
         // several megabytes (issue 9). Invalid UTF-8 is replaced, as `text()` does.
-        let bytes = JsFuture::from(resp.array_buffer().map_err(|_| ())?)
-            .await
-            .map_err(|_| ())?;
-        let bytes = js_sys::Uint8Array::new(&bytes).to_vec();
+        let bytes = resp.binary().await.map_err(|_| ())?;
         let body = String::from_utf8(bytes)
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
         Ok::<Answer, ()>(Answer { status, body, date })

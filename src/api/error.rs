@@ -22,6 +22,9 @@ pub enum ApiError {
     /// The page itself did not send the change (nothing reached the cluster): the reason, for
     /// instance an account that changed since the review so that the change no longer applies.
     NotSent(String),
+    /// A read abandoned by the page: the view that asked for it went away, so no one is left
+    /// to show its answer. Reads only; writes are never aborted.
+    Aborted,
 }
 
 impl ApiError {
@@ -34,6 +37,8 @@ impl ApiError {
             ApiError::Decode(_) => true,
             ApiError::Ontap { status, .. } => matches!(status, 502 | 504),
             ApiError::Unauthorized | ApiError::NotSent(_) => false,
+            // Writes are never aborted; were one, what it did would be unknown.
+            ApiError::Aborted => true,
         }
     }
 

@@ -12,9 +12,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use ontap_model::ErrorResponse;
+use send_wrapper::SendWrapper;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::prelude::*;
-use web_sys::{AbortController, Headers, RequestCredentials, RequestInit};
+use web_sys::{AbortController, AbortSignal, Headers, RequestCredentials, RequestInit};
 
 use super::credentials::Credentials;
 pub use super::error::ApiError;
@@ -56,6 +57,8 @@ pub struct Client {
     credentials: Arc<RwLock<Credentials>>,
     listener: Listener,
     next_read: Arc<AtomicU64>,
+    /// When set, every request of this clone is aborted with it ([`Client::scoped`]).
+    scope: Option<SendWrapper<AbortSignal>>,
 }
 
 impl Client {
@@ -65,6 +68,17 @@ impl Client {
             credentials: Arc::new(RwLock::new(credentials)),
             listener,
             next_read: Arc::new(AtomicU64::new(1)),
+            scope: None,
+        }
+    }
+
+    /// A clone whose requests are aborted when `signal` is (a view's reads, aborted when the
+    /// view is cleaned up: `SessionCtx::view_client`). Its failures are then
+    /// [`ApiError::Aborted`]. Never for writes: a sent write's answer must not be lost.
+    pub fn scoped(&self, signal: AbortSignal) -> Client {
+        Client {
+            scope: Some(SendWrapper::new(signal)),
+            ..self.clone()
         }
     }
 
@@ -153,14 +167,9 @@ impl Client {
     /// ([`Timing::timeout_ms`]): no call site picks a timeout of its own.
     async fn send(&self, method: &str, path: &str, body: Option<&str>) -> Result<Answer, ApiError> {
         let timeout_ms = Timing::current().timeout_ms(method);
-        let a = fetch(
-            method,
-            &self.url(path),
-            &self.credentials(),
-            body,
-            timeout_ms,
-        )
-        .await?;
+        let scope = self.scope.as_deref();
+        let url = self.url(path);
+        let a = fetch(method, &url, &self.credentials(), body, timeout_ms, scope).await?;
         if a.status == 401 {
             (self.listener)(Report::Unauthorized);
         }
@@ -207,7 +216,11 @@ async fn fetch(
     credentials: &Credentials,
     body: Option<&str>,
     timeout_ms: u32,
+    scope: Option<&AbortSignal>,
 ) -> Result<Answer, ApiError> {
+    if scope.is_some_and(AbortSignal::aborted) {
+        return Err(ApiError::Aborted);
+    }
     let window = web_sys::window().ok_or(ApiError::Network)?;
     let headers = Headers::new().map_err(|_| ApiError::Network)?;
     let _ = headers.set("Accept", "application/json");
@@ -237,6 +250,20 @@ async fn fetch(
             controller.abort();
         })
     };
+    // The view's signal aborts this request's controller too (one controller per request, so
+    // the timeout aborts only its own request).
+    let cancelled = Rc::new(Cell::new(false));
+    let on_cancel = {
+        let cancelled = cancelled.clone();
+        let controller = controller.clone();
+        Closure::<dyn FnMut()>::new(move || {
+            cancelled.set(true);
+            controller.abort();
+        })
+    };
+    if let Some(s) = scope {
+        let _ = s.add_event_listener_with_callback("abort", on_cancel.as_ref().unchecked_ref());
+    }
     let timer = window
         .set_timeout_with_callback_and_timeout_and_arguments_0(
             on_timeout.as_ref().unchecked_ref(),
@@ -262,8 +289,14 @@ async fn fetch(
         window.clear_timeout_with_handle(t);
     }
     drop(on_timeout);
+    if let Some(s) = scope {
+        let _ = s.remove_event_listener_with_callback("abort", on_cancel.as_ref().unchecked_ref());
+    }
+    drop(on_cancel);
     result.map_err(|()| {
-        if timed_out.get() {
+        if cancelled.get() {
+            ApiError::Aborted
+        } else if timed_out.get() {
             ApiError::Timeout
         } else {
             ApiError::Network

@@ -80,7 +80,9 @@ pub fn worth_retrying(e: &ApiError) -> bool {
         ApiError::Http { status } | ApiError::Ontap { status, .. } => {
             matches!(status, 429 | 500 | 502 | 503 | 504)
         }
-        ApiError::Timeout | ApiError::Unauthorized | ApiError::NotSent(_) => false,
+        ApiError::Timeout | ApiError::Unauthorized | ApiError::NotSent(_) | ApiError::Aborted => {
+            false
+        }
     }
 }
 

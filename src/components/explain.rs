@@ -125,6 +125,10 @@ impl From<&ApiError> for Explained {
                 "The cluster's answer could not be read.",
                 format!("Try again; if it persists, the API may be incompatible ({what})."),
             ),
+            ApiError::Aborted => Explained::new(
+                "The request was cancelled: the page it was for was closed.",
+                "Open the page again to read it again.",
+            ),
             ApiError::NotSent(why) => Explained::new(
                 format!("Not sent: {why}"),
                 "Nothing was sent to the cluster for this one. Reload the list to see it as it is now.",
@@ -163,6 +167,7 @@ pub fn retry_cause(e: &ApiError) -> String {
         ApiError::Timeout => "it took too long".into(),
         ApiError::Unauthorized => "the credentials were refused".into(),
         ApiError::NotSent(why) => format!("it was not sent ({why})"),
+        ApiError::Aborted => "it was cancelled".into(),
     }
 }
 

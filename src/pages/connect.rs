@@ -4,7 +4,6 @@
 //! deep link survives a reload and a new sign-in. Says why the last session ended.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use ontap_model::AccountName;
 
 use crate::api::Credentials;
@@ -46,7 +45,12 @@ pub fn ConnectPage(
     let idle = RwSignal::new(DEFAULT_IDLE_MINUTES.to_string());
     let stay = RwSignal::new(false);
     let tried = RwSignal::new(false);
-    let busy = RwSignal::new(false);
+    // The sign-in: one attempt at a time, its result shown below the form.
+    let attempt = Action::new_local(move |(a, bearer): &(Attempt, bool)| {
+        let (a, bearer) = (a.clone(), *bearer);
+        async move { ((loader.sign_in)(a).await, bearer) }
+    });
+    let busy = Signal::derive(move || attempt.pending().get());
     // Why the last attempt failed.
     let failure: RwSignal<Option<Explained>> = RwSignal::new(None);
 
@@ -79,6 +83,17 @@ pub fn ConnectPage(
     let idle_error =
         Signal::derive(move || tried.get().then(|| parse_idle_minutes(&idle.get()).err())?);
 
+    Effect::new(move |_| match attempt.value().get() {
+        Some((Err(_), _)) => failure.set(Some(Explained::not_loaded())),
+        Some((Ok(Err(f)), bearer)) => failure.set(Some(Explained::sign_in(&f, bearer))),
+        Some((Ok(Ok(s)), _)) => {
+            password.set(String::new());
+            token.set(String::new());
+            session.enter(s);
+        }
+        None => {}
+    });
+
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if busy.get_untracked() {
@@ -105,29 +120,16 @@ pub fn ConnectPage(
             },
             Method::Token => Credentials::Bearer(token.get_untracked().trim().to_owned()),
         };
-        let attempt = Attempt {
+        let bearer = credentials.is_bearer();
+        let tried_with = Attempt {
             credentials,
             api_base: api_base.get_untracked(),
             idle_ms: minutes.saturating_mul(60_000),
             stay: stay.get_untracked(),
             listener: session.reports.listener(),
         };
-        let bearer = attempt.credentials.is_bearer();
-        busy.set(true);
         failure.set(None);
-        spawn_local(async move {
-            let result = (loader.sign_in)(attempt).await;
-            busy.set(false);
-            match result {
-                Err(_) => failure.set(Some(Explained::not_loaded())),
-                Ok(Err(f)) => failure.set(Some(Explained::sign_in(&f, bearer))),
-                Ok(Ok(s)) => {
-                    password.set(String::new());
-                    token.set(String::new());
-                    session.enter(s);
-                }
-            }
-        });
+        attempt.dispatch_local((tried_with, bearer));
     };
 
     let why = move || {

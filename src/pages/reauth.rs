@@ -12,7 +12,6 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::api::{cluster, ApiError, Client, Credentials, Listener, Report};
 use crate::components::{Alert, Explained, TextField};
@@ -45,7 +44,6 @@ pub fn ReauthDialog() -> impl IntoView {
     });
     let secret = RwSignal::new(String::new());
     let tried = RwSignal::new(false);
-    let busy = RwSignal::new(false);
     let failure: RwSignal<Option<Explained>> = RwSignal::new(None);
     let secret_error = Signal::derive(move || {
         (tried.get() && secret.with(|s| s.trim().is_empty())).then(|| {
@@ -69,11 +67,53 @@ pub fn ReauthDialog() -> impl IntoView {
         }
     });
 
+    // The check of the new credentials, on a client of their own: its retries show as any
+    // read's; its 401 is this dialog's own to explain. One check at a time.
+    let check = Action::new_local(move |(base, credentials): &(String, Credentials)| {
+        let listener: Listener = Arc::new(move |r| {
+            if r != Report::Unauthorized {
+                reports.hear(r);
+            }
+        });
+        let client = Client::new(base, credentials.clone(), listener);
+        let credentials = credentials.clone();
+        async move { cluster::get(&client).await.map(|_| credentials) }
+    });
+    let busy = Signal::derive(move || check.pending().get());
+    Effect::new(move |_| match check.value().get() {
+        Some(Ok(credentials)) => {
+            session.session.update_untracked(|s| {
+                if let Some(s) = s {
+                    s.client.renew(credentials.clone());
+                    s.credentials = credentials;
+                    // Kept as at sign-in, by the one function that decides it: the tab's kept
+                    // session gets the new credentials if the user chose to stay signed in,
+                    // and nothing is kept if not.
+                    signin::keep(s);
+                }
+            });
+            secret.set(String::new());
+            tried.set(false);
+            renewed.set(true);
+            open.set(false);
+        }
+        Some(Err(ApiError::Unauthorized)) => failure.set(Some(Explained::new(
+            if bearer {
+                "The cluster did not accept this access token."
+            } else {
+                "The cluster did not accept this password."
+            },
+            "Check it and try again, or sign out.",
+        ))),
+        Some(Err(e)) => failure.set(Some(Explained::from(&e))),
+        None => {}
+    });
+
     let submit = {
         let user = user.clone();
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
-            if busy.get_untracked() {
+            if check.pending().get_untracked() {
                 return;
             }
             tried.set(true);
@@ -94,49 +134,8 @@ pub fn ReauthDialog() -> impl IntoView {
             else {
                 return;
             };
-            busy.set(true);
             failure.set(None);
-            spawn_local(async move {
-                // The new credentials are checked on a client of their own first.
-                // Its retries show as any read's; its 401 is this dialog's own to explain.
-                let listener: Listener = Arc::new(move |r| {
-                    if r != Report::Unauthorized {
-                        reports.hear(r);
-                    }
-                });
-                let check = cluster::get(&Client::new(&base, credentials.clone(), listener)).await;
-                if busy.is_disposed() {
-                    return;
-                }
-                busy.set(false);
-                match check {
-                    Ok(_) => {
-                        session.session.update_untracked(|s| {
-                            if let Some(s) = s {
-                                s.client.renew(credentials.clone());
-                                s.credentials = credentials;
-                                // Kept as at sign-in, by the one function that decides it:
-                                // the tab's kept session gets the new credentials if the
-                                // user chose to stay signed in, and nothing is kept if not.
-                                signin::keep(s);
-                            }
-                        });
-                        secret.set(String::new());
-                        tried.set(false);
-                        renewed.set(true);
-                        open.set(false);
-                    }
-                    Err(ApiError::Unauthorized) => failure.set(Some(Explained::new(
-                        if bearer {
-                            "The cluster did not accept this access token."
-                        } else {
-                            "The cluster did not accept this password."
-                        },
-                        "Check it and try again, or sign out.",
-                    ))),
-                    Err(e) => failure.set(Some(Explained::from(&e))),
-                }
-            });
+            check.dispatch_local((base, credentials));
         }
     };
 

@@ -65,6 +65,24 @@ pub struct Session {
     pub stay: bool,
 }
 
+impl Session {
+    /// The cluster's origin for the curl lines the page shows: the API base when it is an
+    /// absolute URL, else `https://<cluster name>` (the page's own `/api` is a proxy).
+    pub fn curl_origin(&self) -> String {
+        if self.api_base.starts_with("http://") || self.api_base.starts_with("https://") {
+            self.api_base
+                .trim_end_matches('/')
+                .trim_end_matches("/api")
+                .to_owned()
+        } else {
+            format!(
+                "https://{}",
+                self.cluster.name.as_deref().unwrap_or("CLUSTER")
+            )
+        }
+    }
+}
+
 /// Why the sign-in screen is shown again.
 #[derive(Clone, Debug, PartialEq)]
 pub enum SignedOut {
@@ -106,6 +124,21 @@ impl SessionCtx {
     pub fn client(&self) -> Option<Client> {
         self.session
             .with_untracked(|s| s.as_ref().map(|s| s.client.clone()))
+    }
+
+    /// A client for the current view's reads: they are aborted when the view is cleaned up
+    /// (no one is left to show their answer), and end as `ApiError::Aborted`. Writes use
+    /// [`SessionCtx::client`], whose requests are never aborted: a sent write's answer belongs
+    /// to the shell, not to the view that sent it. `None` when signed out.
+    pub fn view_client(&self) -> Option<Client> {
+        let client = self.client()?;
+        let Ok(controller) = web_sys::AbortController::new() else {
+            return Some(client);
+        };
+        let signal = controller.signal();
+        let controller = send_wrapper::SendWrapper::new(controller);
+        on_cleanup(move || controller.abort());
+        Some(client.scoped(signal))
     }
 
     /// Starts a session already kept (or not) as the user asked (`signin::keep`). The sign-in

@@ -27,6 +27,7 @@ pub(crate) fn Shell() -> impl IntoView {
     // Every store provided here is dropped with the shell when the session ends.
     ProfileStore::provide();
     ChangeLog::provide();
+    crate::store::writes::Writes::provide();
     BulkState::provide();
     crate::pages::enroll::EnrollState::provide();
     let idle_ms = session

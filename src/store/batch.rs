@@ -145,6 +145,7 @@ impl RowState {
                 ApiError::Unauthorized => "HTTP 401".into(),
                 ApiError::Decode(_) => "unreadable answer".into(),
                 ApiError::NotSent(_) => "not sent".into(),
+                ApiError::Aborted => "cancelled".into(),
             }),
             _ => None,
         }

@@ -14,7 +14,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use ontap_model::{Account, Totp, TotpKey, TotpPatch};
 
-use crate::api::{accounts, totps, ApiError};
+use crate::api::{accounts, totps, ApiError, Client};
 use crate::platform::mono_ms as now_ms;
 use crate::session::SessionCtx;
 use crate::tables::accounts::{join_accounts, AccountRow};
@@ -23,6 +23,7 @@ use crate::tables::profiles::{join_not_enrolled, Row, Status};
 pub mod batch;
 pub mod changelog;
 pub mod selection;
+pub mod writes;
 
 /// Rows from pages that arrive closer together than this are added to the table together:
 /// each addition filters and sorts every row again, so a large cluster's many pages would
@@ -68,7 +69,9 @@ pub struct ProfileStore {
     /// only while a view reads it).
     pub account_rows: Memo<Vec<AccountRow>>,
     generation: RwSignal<u64>,
-    session: SessionCtx,
+    /// The store's reads: aborted when the shell goes (sign-out), so a listing in progress
+    /// does not go on for a session that ended.
+    reader: StoredValue<Option<Client>>,
 }
 
 impl ProfileStore {
@@ -84,7 +87,7 @@ impl ProfileStore {
             account_list,
             account_rows,
             generation: RwSignal::new(0),
-            session: SessionCtx::use_ctx(),
+            reader: StoredValue::new(SessionCtx::use_ctx().view_client()),
         };
         provide_context(s);
         s
@@ -106,7 +109,7 @@ impl ProfileStore {
     /// every view), the count (for the progress bar) and the remaining profiles follow, in
     /// parallel. The not-enrolled rows join when both listings are complete.
     pub fn reload(&self) {
-        let Some(client) = self.session.client() else {
+        let Some(client) = self.reader.get_value() else {
             return;
         };
         let this = *self;

@@ -4,7 +4,6 @@
 //! PATCH, so the applications list written back is the cluster's current one.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use ontap_model::account_change::{self, AccountChange, Refusal};
@@ -16,6 +15,7 @@ use crate::components::{Alert, CopyButton, EncodedLink, Status};
 use crate::routes::editor_href;
 use crate::routes::history_href;
 use crate::session::SessionCtx;
+use crate::store::writes::write_action;
 use crate::store::{AccountsLoad, ProfileStore};
 use crate::tables::accounts::{AccountRow, TotpState};
 
@@ -76,18 +76,7 @@ pub async fn apply_change(
 /// The cluster's origin for curl lines: the API base when absolute, else https://<cluster>.
 pub fn curl_origin(session: &SessionCtx) -> (String, String) {
     session.session.with_untracked(|s| match s {
-        Some(s) => {
-            let origin = if s.api_base.starts_with("http://") || s.api_base.starts_with("https://")
-            {
-                s.api_base
-                    .trim_end_matches('/')
-                    .trim_end_matches("/api")
-                    .to_owned()
-            } else {
-                format!("https://{}", s.cluster.name.as_deref().unwrap_or("CLUSTER"))
-            };
-            (s.user.clone(), origin)
-        }
+        Some(s) => (s.user.clone(), s.curl_origin()),
         None => ("USER".into(), "https://CLUSTER".into()),
     })
 }
@@ -151,27 +140,41 @@ pub fn AccountPage() -> impl IntoView {
         })
     });
     let pending: RwSignal<Option<AccountChange>> = RwSignal::new(None);
-    let busy = RwSignal::new(false);
+    // The change belongs to the shell: leaving the page meanwhile still updates the store.
+    let change = write_action(
+        move |(client, o, n, change): &(Client, String, String, AccountChange)| {
+            let (client, o, n, change) = (client.clone(), o.clone(), n.clone(), *change);
+            async move {
+                let out = apply_change(&client, &o, &n, change).await;
+                if let Outcome::Done(a) = &out {
+                    store.update_account(a);
+                }
+                (change, out)
+            }
+        },
+    );
+    let busy = Signal::derive(move || change.pending().get());
     let result: RwSignal<Option<(AccountChange, Outcome)>> = RwSignal::new(None);
+    Effect::new(move |_| {
+        if let Some(r) = change.value().get() {
+            pending.set(None);
+            result.set(Some(r));
+        }
+    });
 
     let confirm = move |_| {
-        let Some(change) = pending.get_untracked() else {
+        let Some(c) = pending.get_untracked() else {
             return;
         };
         let Some(client) = session.client() else {
             return;
         };
+        // One PATCH per confirmation, whatever the clicks.
+        if change.pending().get_untracked() {
+            return;
+        }
         let (o, n) = key.get_untracked();
-        busy.set(true);
-        spawn_local(async move {
-            let out = apply_change(&client, &o, &n, change).await;
-            if let Outcome::Done(a) = &out {
-                store.update_account(a);
-            }
-            let _ = busy.try_set(false);
-            let _ = pending.try_set(None);
-            let _ = result.try_set(Some((change, out)));
-        });
+        change.dispatch_local((client, o, n, c));
     };
 
     view! {
@@ -195,7 +198,7 @@ pub fn AccountPage() -> impl IntoView {
 fn AccountView(
     row: AccountRow,
     pending: RwSignal<Option<AccountChange>>,
-    busy: RwSignal<bool>,
+    busy: Signal<bool>,
     result: RwSignal<Option<(AccountChange, Outcome)>>,
     confirm: impl Fn(leptos::ev::MouseEvent) + Clone + Send + Sync + 'static,
 ) -> impl IntoView {

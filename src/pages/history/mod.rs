@@ -5,7 +5,6 @@
 //! account is its SVM and its name: `vsadmin` exists on every SVM), both kept in the URL.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
@@ -296,32 +295,40 @@ pub fn HistoryPage() -> impl IntoView {
     let next: RwSignal<Option<String>> = RwSignal::new(None);
     let state: RwSignal<Result<bool, ApiError>> = RwSignal::new(Ok(true)); // Ok(loading)
 
+    // The page of records asked for (its path, and whether it starts the list again); the read
+    // is this view's and is aborted if the user leaves first.
+    let wanted: RwSignal<(String, bool)> = RwSignal::new((audit::first_page_path(), true));
+    let reader = session.view_client();
+    let page = LocalResource::new(move || {
+        let (path, fresh) = wanted.get();
+        let reader = reader.clone();
+        async move {
+            let Some(c) = reader else {
+                return Err(ApiError::Unauthorized);
+            };
+            audit::page(&c, &path).await.map(|p| (p, fresh))
+        }
+    });
+    Effect::new(move |_| match page.get() {
+        Some(Ok(((recs, n), fresh))) => {
+            let mut new: Vec<Entry> = recs.iter().map(Entry::of).collect();
+            entries.update(|e| {
+                if fresh {
+                    e.clear();
+                }
+                e.append(&mut new);
+                e.sort_by(|a, b| (&b.when, b.index).cmp(&(&a.when, a.index)));
+            });
+            next.set(n);
+            state.set(Ok(false));
+        }
+        Some(Err(e)) => state.set(Err(e)),
+        None => {}
+    });
     let load = move |path: String, fresh: bool| {
-        let Some(client) = session.client() else {
-            return;
-        };
         state.set(Ok(true));
-        spawn_local(async move {
-            match audit::page(&client, &path).await {
-                Ok((recs, n)) => {
-                    let mut new: Vec<Entry> = recs.iter().map(Entry::of).collect();
-                    let _ = entries.try_update(|e| {
-                        if fresh {
-                            e.clear();
-                        }
-                        e.append(&mut new);
-                        e.sort_by(|a, b| (&b.when, b.index).cmp(&(&a.when, a.index)));
-                    });
-                    let _ = next.try_set(n);
-                    let _ = state.try_set(Ok(false));
-                }
-                Err(e) => {
-                    let _ = state.try_set(Err(e));
-                }
-            }
-        });
+        wanted.set((path, fresh));
     };
-    load(audit::first_page_path(), true);
 
     let shown = Memo::new(move |_| {
         let a = account.get();

@@ -4,15 +4,15 @@
 //! Not shown to read-only roles.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use ontap_model::cli::delete_command;
 use ontap_model::{Totp, TotpKey};
 
-use crate::api::{totps, ApiError};
+use crate::api::{totps, ApiError, Client};
 use crate::components::Explained;
 use crate::components::{Alert, Status};
 use crate::session::SessionCtx;
+use crate::store::writes::write_action;
 use crate::store::ProfileStore;
 
 /// Where the deletion stands.
@@ -84,39 +84,48 @@ pub fn DeleteProfile(
     });
     let store = ProfileStore::use_ctx();
     let navigate = use_navigate();
+    // The DELETE and its settling re-read belong to the shell: leaving the page meanwhile still
+    // takes a deleted profile out of the table.
+    let delete = write_action(move |(client, key): &(Client, TotpKey)| {
+        let (client, key) = (client.clone(), key.clone());
+        async move {
+            let mut result = totps::delete(&client, &key).await;
+            if let Err(e) = &result {
+                // A lost answer is settled by re-reading, never by sending the DELETE again.
+                if e.outcome_unknown() {
+                    if let Err(again) = totps::get(&client, &key).await {
+                        if gone(&again) {
+                            result = Ok(());
+                        }
+                    }
+                }
+            }
+            if result.is_ok() {
+                store.remove_profile(&key);
+            }
+            result
+        }
+    });
+    Effect::new(move |_| match delete.value().get() {
+        Some(Ok(())) => navigate(crate::routes::PROFILES, Default::default()),
+        Some(Err(e)) => step.set(Step::Failed(e)),
+        None => {}
+    });
     let confirm = {
         let key = key.clone();
         move || {
             let Some(client) = session.client() else {
                 return;
             };
-            // Never while the editor above saves or asks: one change at a time.
-            if step.get_untracked() == Step::Deleting || hold.get_untracked() {
+            // One DELETE per confirmation, whatever the clicks.
+            if delete.pending().get_untracked()
+                || step.get_untracked() == Step::Deleting
+                || hold.get_untracked()
+            {
                 return;
             }
             step.set(Step::Deleting);
-            let key = key.clone();
-            let navigate = navigate.clone();
-            spawn_local(async move {
-                let mut result = totps::delete(&client, &key).await;
-                // An answer lost on the way: the profile's absence tells whether it went.
-                if let Err(e) = &result {
-                    if e.outcome_unknown() {
-                        if let Err(again) = totps::get(&client, &key).await {
-                            if gone(&again) {
-                                result = Ok(());
-                            }
-                        }
-                    }
-                }
-                match result {
-                    Ok(()) => {
-                        store.remove_profile(&key);
-                        navigate("/profiles", Default::default());
-                    }
-                    Err(e) => step.set(Step::Failed(e)),
-                }
-            });
+            delete.dispatch_local((client, key.clone()));
         }
     };
 

@@ -8,7 +8,6 @@ pub mod review;
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use ontap_model::{Totp, TotpKey};
@@ -52,28 +51,34 @@ pub fn ProfilePage() -> impl IntoView {
     }
 }
 
-#[derive(Clone)]
-enum Load {
-    Loading,
-    Loaded(Totp),
-    Failed(ApiError),
+/// Loads the profile; "Try again" after a failure reads it again in a new [`ProfileRead`]
+/// (whose read starts from "Loading…", and whose old read, if any, is aborted).
+#[component]
+fn ProfileLoader(key: TotpKey) -> impl IntoView {
+    let attempt = RwSignal::new(0u32);
+    move || {
+        attempt.track();
+        let again = Callback::new(move |()| attempt.update(|n| *n += 1));
+        view! { <ProfileRead key=key.clone() again=again /> }
+    }
 }
 
 #[component]
-fn ProfileLoader(key: TotpKey) -> impl IntoView {
+fn ProfileRead(key: TotpKey, again: Callback<()>) -> impl IntoView {
     let session = SessionCtx::use_ctx();
     let store = ProfileStore::use_ctx();
-    let Some(client) = session.client() else {
+    // The page's read is this view's (aborted if the user leaves first); the editor's save and
+    // its re-read go through the session's client, which is never aborted.
+    let (Some(reader), Some(client)) = (session.view_client(), session.client()) else {
         return view! { <Alert message="You are signed out." /> }.into_any();
     };
     let env = editor_env(&session);
     // What the role may change, for the editor (the Enabled switch) to read.
     provide_context(EditRights::from_session(&session));
-    let state = RwSignal::new(Load::Loading);
     // True while the editor saves or asks a question: Delete waits meanwhile.
     let editor_holding = RwSignal::new(false);
     let backend = {
-        let (c1, k1, c2, k2) = (client.clone(), key.clone(), client.clone(), key.clone());
+        let (c1, k1, c2, k2) = (client.clone(), key.clone(), client, key.clone());
         Backend {
             save: Arc::new(move |p| {
                 let (c, k) = (c1.clone(), k1.clone());
@@ -90,29 +95,24 @@ fn ProfileLoader(key: TotpKey) -> impl IntoView {
             }),
         }
     };
-    let load = {
-        let backend = backend.clone();
-        move || {
-            state.set(Load::Loading);
-            let backend = backend.clone();
-            spawn_local(async move {
-                state.set(match (backend.load)().await {
-                    Ok(t) => Load::Loaded(t),
-                    Err(e) => Load::Failed(e),
-                });
-            });
-        }
+    let profile = {
+        let key = key.clone();
+        LocalResource::new(move || {
+            let (c, k) = (reader.clone(), key.clone());
+            async move {
+                let t = totps::get(&c, &k).await?;
+                store.update_profile(&t);
+                Ok::<Totp, ApiError>(t)
+            }
+        })
     };
-    load();
+    let loaded = move || profile.get().and_then(Result::ok);
     let title = key.account.to_string();
     // The history of this account on its SVM, named once the profile (with its owner) is read.
     let history = {
         let key = key.clone();
         move || {
-            let svm = state.with(|s| match s {
-                Load::Loaded(t) => t.owner.as_ref().and_then(|o| o.name.clone()),
-                _ => None,
-            });
+            let svm = loaded().and_then(|t| t.owner.and_then(|o| o.name));
             let href = crate::routes::history_href(
                 Some(key.owner.as_str()),
                 svm.as_deref(),
@@ -129,19 +129,18 @@ fn ProfileLoader(key: TotpKey) -> impl IntoView {
             " · "
             {history}
         </p>
-        {move || match state.get() {
-            Load::Loading => view! { <Status message="Loading the profile…" busy=true /> }.into_any(),
-            Load::Failed(e) => {
+        {move || match profile.get() {
+            None => view! { <Status message="Loading the profile…" busy=true /> }.into_any(),
+            Some(Err(e)) => {
                 let Explained { message: m, next_step: n } = Explained::from(&e);
-                let load = load.clone();
                 view! {
                     <Alert message=m next_step=n>
-                        <button type="button" class="button" on:click=move |_| load()>"Try again"</button>
+                        <button type="button" class="button" on:click=move |_| again.run(())>"Try again"</button>
                     </Alert>
                 }
                 .into_any()
             }
-            Load::Loaded(t) => view! {
+            Some(Ok(t)) => view! {
                 <div class="editor-layout">
                     <Facts totp=t.clone() />
                     <div class="editor-column">
@@ -160,25 +159,13 @@ fn ProfileLoader(key: TotpKey) -> impl IntoView {
     .into_any()
 }
 
-/// The signed-in user and the cluster's address, for the curl line the editor shows: the API
-/// base when it is an absolute URL, else `https://<cluster name>`.
+/// The signed-in user and the cluster's address, for the curl line the editor shows.
 fn editor_env(session: &SessionCtx) -> EditorEnv {
     session.session.with_untracked(|s| match s {
-        Some(s) => {
-            let origin = if s.api_base.starts_with("http://") || s.api_base.starts_with("https://")
-            {
-                s.api_base
-                    .trim_end_matches('/')
-                    .trim_end_matches("/api")
-                    .to_owned()
-            } else {
-                format!("https://{}", s.cluster.name.as_deref().unwrap_or("CLUSTER"))
-            };
-            EditorEnv {
-                user: s.user.clone(),
-                origin,
-            }
-        }
+        Some(s) => EditorEnv {
+            user: s.user.clone(),
+            origin: s.curl_origin(),
+        },
         None => EditorEnv::default(),
     })
 }

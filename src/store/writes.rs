@@ -1,0 +1,39 @@
+//! Writes belong to the shell, not to the view that sends them: an action made here lives under
+//! the signed-in page's reactive owner, so leaving a view while its PATCH or DELETE is on its
+//! way never turns a sent write into a lost answer (the action's future runs to the end and
+//! its effects on the store happen). Reads, by contrast, are the view's and are aborted with it
+//! (`SessionCtx::view_client`).
+
+use std::future::Future;
+
+use leptos::prelude::*;
+
+/// The shell's owner, in the context (provided by the shell).
+#[derive(Clone)]
+pub struct Writes {
+    owner: Owner,
+}
+
+impl Writes {
+    /// Captures the current owner (the shell's) for the writes of every view below it.
+    pub fn provide() {
+        if let Some(owner) = Owner::current() {
+            provide_context(Writes { owner });
+        }
+    }
+}
+
+/// An [`Action`] for a write, created under the shell's owner when there is one (component
+/// tests mount views alone: then under the current one). Dispatch it with `dispatch_local`.
+pub fn write_action<I, O, F, Fu>(f: F) -> Action<I, O>
+where
+    I: 'static,
+    O: 'static,
+    F: Fn(&I) -> Fu + 'static,
+    Fu: Future<Output = O> + 'static,
+{
+    match use_context::<Writes>() {
+        Some(w) => w.owner.with(|| Action::new_local(f)),
+        None => Action::new_local(f),
+    }
+}

@@ -86,6 +86,39 @@ pub fn worth_retrying(e: &ApiError) -> bool {
     }
 }
 
+/// What made a read try again, as the note names it: the few kinds of failure a read is
+/// retried for ([`worth_retrying`]). Small and `Copy`, so the note carries no error body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cause {
+    /// The connection dropped or was refused.
+    ConnectionLost,
+    /// The answer arrived broken (cut short, not JSON).
+    Unreadable,
+    /// The cluster answered busy (429, 503).
+    Busy(u16),
+    /// The proxy could not reach the cluster (502, 504).
+    ProxyLost(u16),
+    /// Another status (500).
+    Status(u16),
+    /// Anything else (not retried today).
+    Other,
+}
+
+impl From<&ApiError> for Cause {
+    fn from(e: &ApiError) -> Cause {
+        match e {
+            ApiError::Network => Cause::ConnectionLost,
+            ApiError::Decode(_) => Cause::Unreadable,
+            ApiError::Http { status } | ApiError::Ontap { status, .. } => match status {
+                429 | 503 => Cause::Busy(*status),
+                502 | 504 => Cause::ProxyLost(*status),
+                s => Cause::Status(*s),
+            },
+            _ => Cause::Other,
+        }
+    }
+}
+
 /// A read waiting for its next attempt.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Notice {
@@ -96,7 +129,7 @@ pub struct Notice {
     /// The wait before it, in ms.
     pub wait_ms: u32,
     /// The failure that is being retried.
-    pub cause: ApiError,
+    pub cause: Cause,
 }
 
 /// Runs `op` until it succeeds, fails in a way not worth retrying (`retryable` says), or has
@@ -122,7 +155,7 @@ where
                     attempt: retries + 1,
                     of: policy.attempts,
                     wait_ms,
-                    cause: e,
+                    cause: Cause::from(&e),
                 }));
                 crate::platform::sleep_ms(wait_ms).await;
             }
@@ -219,12 +252,9 @@ mod tests {
         let notes = seen.borrow().clone();
         assert_eq!(notes.len(), 3);
         assert_eq!(notes[0].as_ref().unwrap().attempt, 2);
-        assert_eq!(
-            notes[0].as_ref().unwrap().cause,
-            ApiError::Http { status: 503 }
-        );
+        assert_eq!(notes[0].as_ref().unwrap().cause, Cause::Busy(503));
         assert_eq!(notes[1].as_ref().unwrap().attempt, 3);
-        assert_eq!(notes[1].as_ref().unwrap().cause, ApiError::Network);
+        assert_eq!(notes[1].as_ref().unwrap().cause, Cause::ConnectionLost);
         assert_eq!(notes[2], None);
 
         // Always busy: four attempts, then the last failure as it was.

@@ -5,7 +5,7 @@
 
 use ontap_model::Guidance;
 
-use crate::api::retry::Notice;
+use crate::api::retry::{Cause, Notice};
 use crate::api::ApiError;
 use crate::session::Failure;
 
@@ -144,30 +144,14 @@ impl From<ApiError> for Explained {
 }
 
 /// A short name of the failure, for the "trying again" note.
-pub fn retry_cause(e: &ApiError) -> String {
-    match e {
-        ApiError::Network => "the connection was lost".into(),
-        ApiError::Decode(_) => "its answer could not be read".into(),
-        ApiError::Http { status: 429 } | ApiError::Ontap { status: 429, .. } => {
-            "the cluster is busy (HTTP 429)".into()
-        }
-        ApiError::Http { status: 503 } | ApiError::Ontap { status: 503, .. } => {
-            "the cluster is busy (HTTP 503)".into()
-        }
-        ApiError::Http {
-            status: s @ (502 | 504),
-        }
-        | ApiError::Ontap {
-            status: s @ (502 | 504),
-            ..
-        } => format!("the web server could not reach the cluster (HTTP {s})"),
-        ApiError::Http { status } | ApiError::Ontap { status, .. } => {
-            format!("the cluster answered HTTP {status}")
-        }
-        ApiError::Timeout => "it took too long".into(),
-        ApiError::Unauthorized => "the credentials were refused".into(),
-        ApiError::NotSent(why) => format!("it was not sent ({why})"),
-        ApiError::Aborted => "it was cancelled".into(),
+pub fn retry_cause(c: Cause) -> String {
+    match c {
+        Cause::ConnectionLost => "the connection was lost".into(),
+        Cause::Unreadable => "its answer could not be read".into(),
+        Cause::Busy(s) => format!("the cluster is busy (HTTP {s})"),
+        Cause::ProxyLost(s) => format!("the web server could not reach the cluster (HTTP {s})"),
+        Cause::Status(s) => format!("the cluster answered HTTP {s}"),
+        Cause::Other => "it failed".into(),
     }
 }
 
@@ -182,7 +166,7 @@ pub fn retry_note(n: &Notice) -> String {
     };
     format!(
         "Retrying: reading from the cluster failed because {}. Trying again in {wait} (attempt {} of {})…",
-        retry_cause(&n.cause),
+        retry_cause(n.cause),
         n.attempt,
         n.of
     )
@@ -198,7 +182,7 @@ mod tests {
             attempt: 2,
             of: 4,
             wait_ms: 1000,
-            cause: ApiError::Http { status: 503 },
+            cause: Cause::Busy(503),
         };
         assert_eq!(
             retry_note(&n),
@@ -206,7 +190,7 @@ mod tests {
         );
         let n = Notice {
             wait_ms: 300,
-            cause: ApiError::Network,
+            cause: Cause::ConnectionLost,
             ..n
         };
         assert!(retry_note(&n).contains("the connection was lost. Trying again in a moment"));

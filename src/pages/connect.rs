@@ -9,7 +9,8 @@ use ontap_model::AccountName;
 use crate::api::Credentials;
 use crate::components::theme::ThemeToggle;
 use crate::components::{Alert, CheckboxField, Explained, Status, TextField};
-use crate::session::signin::{Attempt, Loader};
+use crate::session::signin::{Attempt, Later};
+use crate::session::Session;
 use crate::session::{
     SessionCtx, SignedOut, DEFAULT_API_BASE, DEFAULT_IDLE_MINUTES, MAX_IDLE_MINUTES,
 };
@@ -31,6 +32,14 @@ pub fn parse_idle_minutes(s: &str) -> Result<u32, String> {
     }
 }
 
+/// How the sign-in page reaches sign-in without importing the shell that loads it: the shell
+/// passes its split point in. A failure comes back in words, worded behind the split point
+/// (the error catalogue is not part of the first load).
+#[derive(Clone, Copy)]
+pub struct Loader {
+    pub sign_in: fn(Attempt) -> Later<Result<Session, Explained>>,
+}
+
 #[component]
 pub fn ConnectPage(
     /// How to reach sign-in, which release builds load with the rest of the page.
@@ -45,12 +54,9 @@ pub fn ConnectPage(
     let idle = RwSignal::new(DEFAULT_IDLE_MINUTES.to_string());
     let stay = RwSignal::new(false);
     let tried = RwSignal::new(false);
-    // The sign-in: one attempt at a time, its result shown below the form.
-    let attempt = Action::new_local(move |(a, bearer): &(Attempt, bool)| {
-        let (a, bearer) = (a.clone(), *bearer);
-        async move { ((loader.sign_in)(a).await, bearer) }
-    });
-    let busy = Signal::derive(move || attempt.pending().get());
+    // One attempt at a time. A plain task, not an `Action`: this page is the first load, and an
+    // Action's machinery costs it more than the few lines below (BENCHMARKS.md, session 7).
+    let busy = RwSignal::new(false);
     // Why the last attempt failed.
     let failure: RwSignal<Option<Explained>> = RwSignal::new(None);
 
@@ -83,17 +89,6 @@ pub fn ConnectPage(
     let idle_error =
         Signal::derive(move || tried.get().then(|| parse_idle_minutes(&idle.get()).err())?);
 
-    Effect::new(move |_| match attempt.value().get() {
-        Some((Err(_), _)) => failure.set(Some(Explained::not_loaded())),
-        Some((Ok(Err(f)), bearer)) => failure.set(Some(Explained::sign_in(&f, bearer))),
-        Some((Ok(Ok(s)), _)) => {
-            password.set(String::new());
-            token.set(String::new());
-            session.enter(s);
-        }
-        None => {}
-    });
-
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if busy.get_untracked() {
@@ -120,7 +115,6 @@ pub fn ConnectPage(
             },
             Method::Token => Credentials::Bearer(token.get_untracked().trim().to_owned()),
         };
-        let bearer = credentials.is_bearer();
         let tried_with = Attempt {
             credentials,
             api_base: api_base.get_untracked(),
@@ -129,7 +123,20 @@ pub fn ConnectPage(
             listener: session.reports.listener(),
         };
         failure.set(None);
-        attempt.dispatch_local((tried_with, bearer));
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let result = (loader.sign_in)(tried_with).await;
+            busy.set(false);
+            match result {
+                Err(_) => failure.set(Some(Explained::not_loaded())),
+                Ok(Err(x)) => failure.set(Some(x)),
+                Ok(Ok(s)) => {
+                    password.set(String::new());
+                    token.set(String::new());
+                    session.enter(s);
+                }
+            }
+        });
     };
 
     let why = move || {
@@ -145,8 +152,8 @@ pub fn ConnectPage(
                 ) />
             }
             .into_any(),
-            SignedOut::RestoreFailed { failure, bearer } => view! {
-                <Alert message="The session kept in this tab could not be restored, so it was forgotten." next_step=Explained::sign_in(&failure, bearer).joined() />
+            SignedOut::RestoreFailed { message } => view! {
+                <Alert message="The session kept in this tab could not be restored, so it was forgotten." next_step=message />
             }
             .into_any(),
             SignedOut::PageNotLoaded => view! {

@@ -32,14 +32,6 @@ pub struct NotLoaded;
 /// A result that may first need the part of the page loaded later.
 pub type Later<T> = Pin<Box<dyn Future<Output = Result<T, NotLoaded>>>>;
 
-/// How the sign-in page reaches sign-in without importing the shell that loads it: the shell
-/// passes its split points in.
-#[derive(Clone, Copy)]
-pub struct Loader {
-    /// [`sign_in`], once the module that holds it is there.
-    pub sign_in: fn(Attempt) -> Later<Result<Session, Failure>>,
-}
-
 /// The sign-in form's attempt: the session, kept in this tab's sessionStorage only when the user
 /// asked for it; or why not.
 pub async fn sign_in(a: Attempt) -> Result<Session, Failure> {

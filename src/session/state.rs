@@ -7,7 +7,6 @@
 use leptos::prelude::*;
 use ontap_model::{Access, Cluster, Scope};
 
-use super::failure::Failure;
 use super::persist;
 use super::reports::Reports;
 use crate::api::{Client, Credentials};
@@ -90,8 +89,9 @@ pub enum SignedOut {
     ByUser,
     /// Nothing happened for the idle time.
     Idle { minutes: u32 },
-    /// A kept session could not be restored: the cluster refused it or could not be asked.
-    RestoreFailed { failure: Failure, bearer: bool },
+    /// A kept session could not be restored: the cluster refused it or could not be asked;
+    /// `message` says why (worded by the presentation module, behind the split point).
+    RestoreFailed { message: String },
     /// A kept session could not be restored: the rest of the page did not arrive.
     PageNotLoaded,
 }

@@ -7,8 +7,10 @@ use leptos::task::spawn_local;
 
 use crate::components::{RetryNote, Status};
 use crate::pages::connect::ConnectPage;
-use crate::session::signin::{Loader, NotLoaded, Restored};
+use crate::pages::connect::Loader;
+use crate::session::signin::NotLoaded;
 use crate::session::{persist, SessionCtx, SignedOut};
+use split::Restoring;
 
 mod signed_in;
 pub mod split;
@@ -54,12 +56,9 @@ fn restore(session: SessionCtx, restoring: RwSignal<bool>) {
     let listener = session.reports.listener();
     spawn_local(async move {
         match split::restore(listener).await {
-            Ok(Restored::Session(s)) => session.enter(s),
-            Ok(Restored::Idle { minutes }) => session.sign_out(SignedOut::Idle { minutes }),
-            Ok(Restored::Failed { failure, bearer }) => {
-                session.sign_out(SignedOut::RestoreFailed { failure, bearer })
-            }
-            Ok(Restored::Nothing) => {}
+            Ok(Restoring::Session(s)) => session.enter(s),
+            Ok(Restoring::Ended(why)) => session.sign_out(why),
+            Ok(Restoring::Nothing) => {}
             Err(NotLoaded) => session.sign_out(SignedOut::PageNotLoaded),
         }
         restoring.set(false);

@@ -9,8 +9,37 @@
 use leptos::prelude::*;
 
 use crate::api::Listener;
+use crate::components::Explained;
 use crate::session::signin::{self, Attempt, Later, NotLoaded, Restored};
-use crate::session::{Failure, Session};
+use crate::session::{Session, SignedOut};
+
+/// What restoring a kept session came to, its failure already in words (worded here, behind
+/// the split point, so that the error catalogue stays out of the first load).
+pub enum Restoring {
+    Session(Session),
+    Ended(SignedOut),
+    Nothing,
+}
+
+/// Signs in; a failure in words (see [`Restoring`] for why here).
+async fn sign_in_worded(a: Attempt) -> Result<Session, Explained> {
+    let bearer = a.credentials.is_bearer();
+    signin::sign_in(a)
+        .await
+        .map_err(|f| Explained::sign_in(&f, bearer))
+}
+
+/// Restores the kept session, if any.
+async fn restore_worded(listener: Listener) -> Restoring {
+    match signin::restore(listener).await {
+        Restored::Session(s) => Restoring::Session(s),
+        Restored::Idle { minutes } => Restoring::Ended(SignedOut::Idle { minutes }),
+        Restored::Failed { failure, bearer } => Restoring::Ended(SignedOut::RestoreFailed {
+            message: Explained::sign_in(&failure, bearer).joined(),
+        }),
+        Restored::Nothing => Restoring::Nothing,
+    }
+}
 
 #[cfg(not(debug_assertions))]
 impl From<leptos::wasm_split::SplitLoaderError> for NotLoaded {
@@ -28,10 +57,10 @@ type Split<T> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, Not
     shell,
     wasm_split_path = ::leptos::wasm_split,
     fallible,
-    return_wrapper(let later = _; { later.await } -> Result<Result<Session, Failure>, NotLoaded>)
+    return_wrapper(let later = _; { later.await } -> Result<Result<Session, Explained>, NotLoaded>)
 )]
-pub fn sign_in(a: Attempt) -> Split<Result<Session, Failure>> {
-    Box::pin(async move { Ok(signin::sign_in(a).await) })
+pub fn sign_in(a: Attempt) -> Split<Result<Session, Explained>> {
+    Box::pin(async move { Ok(sign_in_worded(a).await) })
 }
 
 /// The session kept in this tab (`session::signin::restore`).
@@ -40,14 +69,14 @@ pub fn sign_in(a: Attempt) -> Split<Result<Session, Failure>> {
     shell,
     wasm_split_path = ::leptos::wasm_split,
     fallible,
-    return_wrapper(let later = _; { later.await } -> Result<Restored, NotLoaded>)
+    return_wrapper(let later = _; { later.await } -> Result<Restoring, NotLoaded>)
 )]
-pub fn restore(listener: Listener) -> Split<Restored> {
-    Box::pin(async move { Ok(signin::restore(listener).await) })
+pub fn restore(listener: Listener) -> Split<Restoring> {
+    Box::pin(async move { Ok(restore_worded(listener).await) })
 }
 
-/// [`sign_in`] as the sign-in page takes it (`session::signin::Loader`).
-pub fn sign_in_later(a: Attempt) -> Later<Result<Session, Failure>> {
+/// [`sign_in`] as the sign-in page takes it (`pages::connect::Loader`).
+pub fn sign_in_later(a: Attempt) -> Later<Result<Session, Explained>> {
     Box::pin(sign_in(a))
 }
 
@@ -116,13 +145,13 @@ pub(crate) fn link_later_styles() {
 }
 
 #[cfg(debug_assertions)]
-pub async fn sign_in(a: Attempt) -> Result<Result<Session, Failure>, NotLoaded> {
-    Ok(signin::sign_in(a).await)
+pub async fn sign_in(a: Attempt) -> Result<Result<Session, Explained>, NotLoaded> {
+    Ok(sign_in_worded(a).await)
 }
 
 #[cfg(debug_assertions)]
-pub async fn restore(listener: Listener) -> Result<Restored, NotLoaded> {
-    Ok(signin::restore(listener).await)
+pub async fn restore(listener: Listener) -> Result<Restoring, NotLoaded> {
+    Ok(restore_worded(listener).await)
 }
 
 #[cfg(debug_assertions)]

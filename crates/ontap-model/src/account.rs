@@ -2,7 +2,8 @@
 //!
 //! TOTP is asked for only when an account's `ssh` application has
 //! `second_authentication_method: totp`; such an account without a profile is "not enrolled".
-//! Read leniently: every field optional, unknown values kept.
+//! Read leniently: every field optional, unknown values kept, and unknown fields of an
+//! application entry kept too, so that a PATCH built from what was read writes them back.
 
 use serde::{Deserialize, Serialize};
 
@@ -35,6 +36,11 @@ pub struct AccountApplication {
     pub authentication_methods: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub second_authentication_method: Option<String>,
+    /// Every other field the cluster sent (`is_ldap_fastbind` and `is_ns_switch_group` from
+    /// 9.14.1, anything a later release adds). ONTAP resets an omitted one to its default when
+    /// a PATCH replaces the list, so they are kept to be written back as read.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// An account as ONTAP returns it.

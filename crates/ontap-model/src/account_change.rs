@@ -52,6 +52,16 @@ pub const SECOND_METHODS: &[&str] = &[
     "totp",
 ];
 
+/// True for a field of an `applications[]` entry that a PATCH may not carry (ONTAP answers
+/// 262196): the `_`-prefixed HAL members such as `_links`, read-only in every ONTAP
+/// definition. Every documented field of the entry is writable (netapp-ontap 9.19.1 lists
+/// application, authentication_methods, is_ldap_fastbind, is_ns_switch_group and
+/// second_authentication_method as patchable); an unknown field is taken as writable, since
+/// leaving it out would reset it (APPLICATION_FIELDS_KEPT in ontap-sim's inferred.rs).
+pub fn is_read_only_application_field(name: &str) -> bool {
+    name.starts_with('_')
+}
+
 /// Why an application entry's second factor is not allowed.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum SecondFactorProblem {
@@ -160,13 +170,15 @@ impl AccountPatch {
 }
 
 /// `applications` with the SSH entry's second factor set to `second`, every other entry and
-/// field as read.
+/// field as read, except the fields a PATCH may not carry
+/// ([`is_read_only_application_field`]).
 fn with_ssh_second(account: &Account, second: &str) -> Vec<AccountApplication> {
     account
         .applications
         .iter()
         .map(|a| {
             let mut a = a.clone();
+            a.extra.retain(|k, _| !is_read_only_application_field(k));
             if a.application.as_deref() == Some("ssh") {
                 a.second_authentication_method = Some(second.to_owned());
             }
@@ -356,6 +368,57 @@ mod tests {
             body["applications"][1]["authentication_methods"],
             json!(["password", "saml"])
         );
+    }
+
+    #[test]
+    fn fields_the_change_does_not_touch_survive_the_plan() {
+        // What a 9.14.1 or later cluster returns: two more fields per entry, and one that a
+        // later release might add.
+        let read = account(
+            json!([
+                {"application": "http", "authentication_methods": ["nsswitch"],
+                 "is_ldap_fastbind": true, "is_ns_switch_group": false},
+                {"application": "ssh", "authentication_methods": ["password"],
+                 "second_authentication_method": "none", "is_ldap_fastbind": false,
+                 "is_ns_switch_group": true, "future_setting": {"level": 3}}
+            ]),
+            false,
+        );
+        for change in [AccountChange::RequireTotp, AccountChange::StopRequiringTotp] {
+            let mut account = read.clone();
+            if change == AccountChange::StopRequiringTotp {
+                account.applications = AccountChange::RequireTotp
+                    .plan(&account)
+                    .unwrap()
+                    .applications
+                    .unwrap();
+            }
+            let body: Value = serde_json::from_str(&change.plan(&account).unwrap().body()).unwrap();
+            let apps = &body["applications"];
+            assert_eq!(apps[0]["is_ldap_fastbind"], json!(true), "{body}");
+            assert_eq!(apps[0]["is_ns_switch_group"], json!(false), "{body}");
+            assert_eq!(apps[1]["is_ldap_fastbind"], json!(false), "{body}");
+            assert_eq!(apps[1]["is_ns_switch_group"], json!(true), "{body}");
+            assert_eq!(apps[1]["future_setting"], json!({"level": 3}), "{body}");
+        }
+    }
+
+    #[test]
+    fn read_only_fields_of_an_entry_are_left_out_of_the_plan() {
+        let read = account(
+            json!([
+                {"application": "ssh", "authentication_methods": ["password"],
+                 "is_ldap_fastbind": false,
+                 "_links": {"self": {"href": "/api/security/accounts/x/bob"}}}
+            ]),
+            false,
+        );
+        let body: Value =
+            serde_json::from_str(&AccountChange::RequireTotp.plan(&read).unwrap().body()).unwrap();
+        let ssh = body["applications"][0].as_object().unwrap();
+        assert!(!ssh.contains_key("_links"), "{body}");
+        assert_eq!(ssh["is_ldap_fastbind"], json!(false));
+        assert_eq!(ssh["second_authentication_method"], json!("totp"));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! Passwords in a request body are masked before they reach the log.
 
 use std::borrow::Cow;
+use std::collections::VecDeque;
 
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -137,6 +138,56 @@ impl Record for AuditRecord {
                     .unwrap_or_default(),
             ),
         }
+    }
+}
+
+/// The audit records kept, oldest first: at most `size` of them, the oldest dropped first, so
+/// that a long-running demo or bench cannot grow it without bound.
+#[derive(Clone, Debug)]
+pub struct AuditLog {
+    records: VecDeque<AuditRecord>,
+    size: usize,
+}
+
+impl Default for AuditLog {
+    fn default() -> AuditLog {
+        AuditLog {
+            records: VecDeque::new(),
+            size: crate::DEFAULT_LOG_SIZE,
+        }
+    }
+}
+
+impl AuditLog {
+    /// Appends a record, dropping the oldest beyond the size.
+    pub fn push(&mut self, record: AuditRecord) {
+        while self.records.len() >= self.size {
+            self.records.pop_front();
+        }
+        self.records.push_back(record);
+    }
+
+    /// Keeps at most `size` records (at least one) from now on, dropping the oldest.
+    pub fn set_size(&mut self, size: usize) {
+        self.size = size.max(1);
+        let excess = self.records.len().saturating_sub(self.size);
+        self.records.drain(..excess);
+    }
+
+    pub fn size(&self) -> usize {
+        self.size
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &AuditRecord> {
+        self.records.iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
     }
 }
 

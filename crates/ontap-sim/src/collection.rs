@@ -336,8 +336,9 @@ fn read_list_query<'q>(spec: &Spec, query: &'q Query) -> Result<ListQuery<'q>, A
     let fields = parse_fields(spec, query)?;
     let max_records = match query.get("max_records") {
         None => DEFAULT_MAX_RECORDS,
-        Some(v) => match v.parse::<usize>() {
-            Ok(n) if n >= 1 => n,
+        // Any u64 is a page size: more than the collection holds is all of it.
+        Some(v) => match v.parse::<u64>() {
+            Ok(n) if n >= 1 => usize::try_from(n).unwrap_or(usize::MAX),
             _ => return Err(invalid("max_records", v)),
         },
     };
@@ -464,7 +465,9 @@ pub fn list_walkable<'a, R: Record + 'a>(
     }
     let mut taken: Vec<R> = walk(lq.start.as_deref())
         .filter(|r| lq.keeps(r))
-        .take(lq.max_records + 1)
+        // One more than a page tells whether another follows; `max_records` may be as large
+        // as u64::MAX, where adding one would overflow.
+        .take(lq.max_records.saturating_add(1))
         .collect();
     let more = taken.len() > lq.max_records;
     taken.truncate(lq.max_records);

@@ -292,6 +292,9 @@ pub fn no_profile_message(version: &Version) -> &'static str {
 
 /// The first release whose REST API no longer deletes profiles (see [`DELETE_REMOVED`]).
 pub const DELETE_REMOVED_IN: (u32, u32) = (9, 19);
+/// The first release whose account `applications[]` entries carry `is_ldap_fastbind` and
+/// `is_ns_switch_group` (see APPLICATION_FIELDS_KEPT).
+pub const LDAP_APPLICATION_FIELDS_FROM: (u32, u32, u32) = (9, 14, 1);
 /// The first release that takes OAuth 2.0 bearer tokens (NetApp: OAuth 2.0 from ONTAP 9.14).
 pub const BEARER_FROM: (u32, u32) = (9, 14);
 /// Emergency codes a new profile gets, and their digits (NetApp's example shows one 8-digit
@@ -426,12 +429,29 @@ pub const BEHAVIOURS: &[(&str, &str, &str)] = &[
         "ACCOUNT_PATCH_RULES",
         "PATCH /api/security/accounts/{owner.uuid}/{name} takes applications (the whole list \
          replaces the account's), locked, comment, role.name and password; owner, name and \
-         scope are 262196; anything else 262179. Checks in order: sign-in, role may modify \
+         scope are 262196; anything else 262179 (entries of applications: \
+         APPLICATION_FIELDS_KEPT). Checks in order: sign-in, role may modify \
          (403 code 6), account visible (404 code 4), body, then the applications rules \
          (ACCOUNT_APPLICATIONS_INVALID, ACCOUNT_SECOND_FACTOR); an absent \
          second_authentication_method is none; 200 {}",
         "NetApp's PATCH /security/accounts page lists these fields and says the \
          second method defaults to none; the order of checks is not documented",
+    ),
+    (
+        "APPLICATION_FIELDS_KEPT",
+        "from 9.14.1 every applications[] entry of an account carries is_ldap_fastbind and \
+         is_ns_switch_group (false unless set); an account PATCH takes both as booleans, and an \
+         entry that leaves one out sets it to false; before 9.14.1 they are not shown and are \
+         262179 in a PATCH. A `_`-prefixed member of an entry (`_links`) is 262196 on every \
+         release, target applications.<field>; any other unknown field of an entry is 262179. \
+         ontap-model's plan writes every field it read back except the `_`-prefixed ones",
+        "NetApp's PATCH /security/accounts page lists is_ldap_fastbind and is_ns_switch_group \
+         and says both default to false if not supplied; netapp-ontap 9.19.1 lists all five \
+         fields of account_application as patchable, so none is read-only; `_links` is \
+         read-only in every ONTAP definition; the release that added them to the REST API is \
+         not in the record at hand: 9.14.1 follows the project's issue 17, which reports them \
+         from 9.14 (fast bind itself exists in the CLI from 9.11.1); the emulator does not \
+         check NetApp's rule that they apply only to nsswitch sign-ins of ssh, ontapi and http",
     ),
     (
         "FAILED_LOGIN_LOCKOUT",

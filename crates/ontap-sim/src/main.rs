@@ -13,6 +13,7 @@ usage: ontap-sim [--listen ADDR] [--dist DIR] [--ontap-version X.Y.Z] [--latency
                  [--disabled-profiles listed|hidden] [--token NAME=TOKEN]...
                  [--accounts N] [--max-failed-logins N] [--clock-offset-secs N]
                  [--fault-rate R] [--fault-modes LIST] [--fault-seed S] [--expire-after N]
+                 [--log-size N] [--header-read-timeout-ms N]
 
   --listen ADDR          address to listen on (default 127.0.0.1:8080; port 0 picks one)
   --dist DIR             serve the page's files from DIR at / (index.html for other paths)
@@ -39,6 +40,11 @@ usage: ontap-sim [--listen ADDR] [--dist DIR] [--ontap-version X.Y.Z] [--latency
                          not-json (default: all)
   --fault-seed S         seed of the fault draw (default 0)
   --expire-after N       expire each credential after N /api requests (401 from then on)
+  --log-size N           entries the request log and the audit log each keep, the oldest
+                         dropped first (default 100000)
+  --header-read-timeout-ms N
+                         close a connection that takes longer than N ms to send a request's
+                         head, or sits idle that long between requests (default 5000; 0: never)
 ";
 
 fn number<T: std::str::FromStr>(name: &str, v: &str) -> Result<T, String> {
@@ -143,6 +149,13 @@ fn parse(args: &[String]) -> Result<Config, String> {
             }
             "--fault-seed" => config.faults.seed = number(name, &value()?)?,
             "--expire-after" => config.faults.expire_after = Some(number(name, &value()?)?),
+            "--log-size" => {
+                config.log_size = number(name, &value()?)?;
+                if config.log_size == 0 {
+                    return Err("--log-size: keep at least 1 entry".into());
+                }
+            }
+            "--header-read-timeout-ms" => config.header_read_timeout_ms = number(name, &value()?)?,
             other => return Err(format!("unknown argument '{other}'")),
         }
     }
@@ -284,6 +297,24 @@ mod tests {
     }
 
     #[test]
+    fn log_size_and_header_timeout_are_read() {
+        let c = parse(&args("--log-size 500 --header-read-timeout-ms=250")).unwrap();
+        assert_eq!((c.log_size, c.header_read_timeout_ms), (500, 250));
+        let d = parse(&[]).unwrap();
+        assert_eq!(d.log_size, ontap_sim::DEFAULT_LOG_SIZE);
+        assert_eq!(
+            d.header_read_timeout_ms,
+            ontap_sim::DEFAULT_HEADER_READ_TIMEOUT_MS
+        );
+        assert_eq!(
+            parse(&args("--header-read-timeout-ms 0"))
+                .unwrap()
+                .header_read_timeout_ms,
+            0
+        );
+    }
+
+    #[test]
     fn bad_options_say_what_is_wrong() {
         for (a, needle) in [
             ("--listen nowhere", "--listen"),
@@ -298,6 +329,9 @@ mod tests {
             ("--token jdoe", "--token"),
             ("--fault-rate 2", "--fault-rate"),
             ("--fault-modes 418", "--fault-modes"),
+            ("--log-size 0", "--log-size"),
+            ("--log-size lots", "--log-size"),
+            ("--header-read-timeout-ms 5s", "--header-read-timeout-ms"),
         ] {
             let e = parse(&args(a)).unwrap_err();
             assert!(e.contains(needle), "{a}: {e}");

@@ -2,7 +2,7 @@
 //! ONTAP's `svm` and `account` definitions describe them, and how each renders as a record.
 
 use ontap_model::totp::encode_segment;
-use ontap_model::{AccountName, OwnerUuid};
+use ontap_model::{AccountName, OwnerUuid, Version};
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -123,6 +123,10 @@ pub struct AccountApplication {
     pub application: Application,
     pub authentication_methods: Vec<AuthMethod>,
     pub second_authentication_method: SecondAuth,
+    /// LDAP fast bind and "the user is an LDAP or NIS group": stored on every release, shown
+    /// and accepted from [`crate::inferred::LDAP_APPLICATION_FIELDS_FROM`] on.
+    pub is_ldap_fastbind: bool,
+    pub is_ns_switch_group: bool,
 }
 
 impl AccountApplication {
@@ -131,6 +135,8 @@ impl AccountApplication {
             application,
             authentication_methods: methods.to_vec(),
             second_authentication_method: second,
+            is_ldap_fastbind: false,
+            is_ns_switch_group: false,
         }
     }
 }
@@ -175,8 +181,9 @@ impl Account {
             encode_segment(self.name.as_str())
         )
     }
-    /// The full `/api/security/accounts` record; `owner` is the SVM it belongs to.
-    pub fn record(&self, owner: &Svm) -> Value {
+    /// The full `/api/security/accounts` record as `version` shows it; `owner` is the SVM it
+    /// belongs to.
+    pub fn record(&self, owner: &Svm, version: &Version) -> Value {
         let scope = if owner.is_admin {
             AccountScope::Cluster
         } else {
@@ -190,9 +197,24 @@ impl Account {
             "locked": self.locked,
             "scope": scope,
             "comment": self.comment,
-            "applications": self.applications,
+            "applications": self.applications_on(version),
             "_links": {"self": {"href": self.href()}},
         })
+    }
+
+    /// `applications` as `version` shows them: without the LDAP fields before they exist.
+    fn applications_on(&self, version: &Version) -> Value {
+        let (g, m, n) = crate::inferred::LDAP_APPLICATION_FIELDS_FROM;
+        let mut apps = json!(self.applications);
+        if !version.at_least(g, m, n) {
+            for app in apps.as_array_mut().into_iter().flatten() {
+                if let Some(o) = app.as_object_mut() {
+                    o.remove("is_ldap_fastbind");
+                    o.remove("is_ns_switch_group");
+                }
+            }
+        }
+        apps
     }
 }
 

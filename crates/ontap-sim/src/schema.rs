@@ -166,6 +166,9 @@ const ACCOUNT_APPLICATION: S = S::Obj(&[
         ])),
         false,
     ),
+    // Not in the excerpt; netapp-ontap 9.19.1's AccountApplicationSchema has both (booleans).
+    P("is_ldap_fastbind", S::Bool, false),
+    P("is_ns_switch_group", S::Bool, false),
     P(
         "second_authentication_method",
         S::Enum(&[

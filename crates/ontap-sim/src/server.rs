@@ -8,12 +8,12 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::body::{to_bytes, Body};
+use axum::body::{to_bytes, Body, Bytes};
 use axum::extract::{Request as HttpRequest, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::Response;
 use axum::Router;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use ontap_model::{Known, Query};
 use serde_json::Value;
 use tokio::net::TcpListener;
@@ -63,12 +63,20 @@ pub fn router(sim: Sim, settings: Settings) -> Router {
 }
 
 /// Serves `app` on `listener` until `shutdown` fires: one task per connection, each of which a
-/// request can end at once (see [`FaultMode::DropBefore`]).
+/// request can end at once (see [`FaultMode::DropBefore`]). A connection that has not sent a
+/// whole request head within `header_read_timeout` is closed; hyper runs that clock from the
+/// moment it waits for a head, so it also ends a kept-alive connection left idle that long.
 pub async fn serve(
     listener: TcpListener,
     app: Router,
+    header_read_timeout: Option<Duration>,
     mut shutdown: oneshot::Receiver<()>,
 ) -> io::Result<()> {
+    let mut http1 = hyper::server::conn::http1::Builder::new();
+    // Without a timer hyper would wait for a stalled head for ever.
+    http1
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_read_timeout);
     let mut connections = JoinSet::new();
     loop {
         tokio::select! {
@@ -90,9 +98,8 @@ pub async fn serve(
                         tower_service::Service::call(&mut app, req).await
                     }
                 });
+                let connection = http1.serve_connection(TokioIo::new(stream), service);
                 connections.spawn(async move {
-                    let connection = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), service);
                     tokio::select! {
                         _ = connection => {}
                         _ = kill.notified() => {}
@@ -192,28 +199,33 @@ async fn api_call(shared: &Shared, req: HttpRequest) -> Response {
             .get(header::ACCEPT)
             .and_then(|v| v.to_str().ok()),
     );
-    let body = to_bytes(req.into_body(), BODY_LIMIT).await;
+    // The body is read only once the caller has signed in (or an injected fault, which a test
+    // asked for, answers instead): an unauthenticated client cannot make the emulator wait
+    // for, or hold, a body it never finishes or that is huge.
+    let mut unread = Some(req.into_body());
+    let mut body: Option<Result<Bytes, axum::Error>> = None;
 
     if !settings.latency.is_zero() {
         tokio::time::sleep(settings.latency).await;
     }
 
     let user = logged_user(sim, &credentials);
-    let log = |status: u16, sent_www_authenticate: bool| {
-        sim.log(LoggedRequest {
-            id,
-            method: method.clone(),
-            path: path_and_query.clone(),
-            user: user.clone(),
-            status,
-            body: body
-                .as_ref()
-                .ok()
-                .filter(|b| !b.is_empty())
-                .map(|b| String::from_utf8_lossy(b).into_owned()),
-            sent_www_authenticate,
-        })
-    };
+    let log =
+        |status: u16, sent_www_authenticate: bool, body: &Option<Result<Bytes, axum::Error>>| {
+            sim.log(LoggedRequest {
+                id,
+                method: method.clone(),
+                path: path_and_query.clone(),
+                user: user.clone(),
+                status,
+                body: body
+                    .as_ref()
+                    .and_then(|b| b.as_ref().ok())
+                    .filter(|b| !b.is_empty())
+                    .map(|b| String::from_utf8_lossy(b).into_owned()),
+                sent_www_authenticate,
+            })
+        };
     let record_fault = |mode: FaultMode, applied: bool| {
         sim.record_fault(FaultRecord {
             request_id: id,
@@ -234,7 +246,8 @@ async fn api_call(shared: &Shared, req: HttpRequest) -> Response {
             body: raw,
         }) => {
             record_fault(FaultMode::Hostile, false);
-            log(status, false);
+            body = read_body(&mut unread).await;
+            log(status, false, &body);
             return Response::builder()
                 .status(StatusCode::from_u16(status).unwrap_or(StatusCode::OK))
                 .header(header::CONTENT_TYPE, content_type)
@@ -254,9 +267,12 @@ async fn api_call(shared: &Shared, req: HttpRequest) -> Response {
         }),
         _ => None,
     };
+    // A test that injects a fault reads what the request carried in the log, so the body is
+    // read for these too.
     if let (Some(mode), Some(e)) = (fault, before) {
         record_fault(mode, false);
-        log(e.status, false);
+        body = read_body(&mut unread).await;
+        log(e.status, false, &body);
         let (status, json, def) = error_reply(e);
         sim.record_violations(
             &format!("{method} {path_and_query}"),
@@ -266,15 +282,19 @@ async fn api_call(shared: &Shared, req: HttpRequest) -> Response {
     }
     if fault == Some(FaultMode::DropBefore) {
         record_fault(FaultMode::DropBefore, false);
-        log(0, false);
+        body = read_body(&mut unread).await;
+        log(0, false, &body);
         return drop_connection(kill).await;
     }
 
     let caller = sign_in(sim, &credentials);
+    if caller.is_some() {
+        body = read_body(&mut unread).await;
+    }
     let result = match (&caller, &body) {
         (None, _) => Err(ApiError::inferred(&UNAUTHENTICATED, "")),
-        (Some(_), Err(_)) => Err(ApiError::inferred(&BODY_NOT_JSON_OBJECT, "")),
-        (Some(caller), Ok(bytes)) => {
+        (Some(_), None | Some(Err(_))) => Err(ApiError::inferred(&BODY_NOT_JSON_OBJECT, "")),
+        (Some(caller), Some(Ok(bytes))) => {
             let request = Request {
                 method: &method,
                 path: &path,
@@ -315,12 +335,12 @@ async fn api_call(shared: &Shared, req: HttpRequest) -> Response {
     match fault {
         Some(FaultMode::DropAfter) => {
             record_fault(FaultMode::DropAfter, applied);
-            log(0, false);
+            log(0, false, &body);
             drop_connection(kill).await
         }
         Some(mode @ (FaultMode::Truncate | FaultMode::NotJson)) => {
             record_fault(mode, applied);
-            log(status, www_authenticate);
+            log(status, www_authenticate, &body);
             if mode == FaultMode::NotJson {
                 let mut r = Response::builder()
                     .status(StatusCode::from_u16(status).unwrap_or(StatusCode::OK))
@@ -333,7 +353,7 @@ async fn api_call(shared: &Shared, req: HttpRequest) -> Response {
             truncated_response(status, &json, location.as_deref(), kill).await
         }
         _ => {
-            log(status, www_authenticate);
+            log(status, www_authenticate, &body);
             let mut r = json_response(status, &json, location.as_deref(), www_authenticate);
             r.headers_mut()
                 .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
@@ -345,6 +365,11 @@ async fn api_call(shared: &Shared, req: HttpRequest) -> Response {
             r
         }
     }
+}
+
+/// Reads the request's body, the first time only (`None` after that).
+async fn read_body(unread: &mut Option<Body>) -> Option<Result<Bytes, axum::Error>> {
+    Some(to_bytes(unread.take()?, BODY_LIMIT).await)
 }
 
 /// NetApp ("Input variables for an ONTAP REST API request", Accept): `application/json`

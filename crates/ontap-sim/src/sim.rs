@@ -1,8 +1,8 @@
 //! [`Sim`]: a cloneable handle on one emulated cluster (its state and its request log), shared
 //! by the HTTP server and by the tests that drive it.
 
-use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use ontap_model::{Totp, TotpKey, Version};
@@ -26,7 +26,8 @@ pub struct LoggedRequest {
     pub user: Option<String>,
     /// The status sent; 0 when the connection was dropped without an answer.
     pub status: u16,
-    /// The request body as text; `None` when it was empty.
+    /// The request body as text; `None` when it was empty, or not read because the
+    /// credentials did not sign in.
     pub body: Option<String>,
     /// Whether the answer carried `WWW-Authenticate`.
     pub sent_www_authenticate: bool,
@@ -35,7 +36,10 @@ pub struct LoggedRequest {
 #[derive(Debug)]
 struct Inner {
     state: Mutex<State>,
-    log: Mutex<Vec<LoggedRequest>>,
+    /// The newest `log_size` requests, oldest first: a long demo or bench run cannot grow it
+    /// without bound.
+    log: Mutex<VecDeque<LoggedRequest>>,
+    log_size: AtomicUsize,
     faults: Mutex<Vec<FaultRecord>>,
     plan: Mutex<FaultPlan>,
     script: Mutex<FaultScript>,
@@ -67,7 +71,8 @@ impl Sim {
         Sim {
             inner: Arc::new(Inner {
                 state: Mutex::new(state),
-                log: Mutex::new(Vec::new()),
+                log: Mutex::new(VecDeque::new()),
+                log_size: AtomicUsize::new(crate::DEFAULT_LOG_SIZE),
                 faults: Mutex::new(Vec::new()),
                 plan: Mutex::new(FaultPlan::new(FaultConfig::default())),
                 script: Mutex::new(FaultScript::default()),
@@ -269,9 +274,22 @@ impl Sim {
         self.with_state(|s| s.svms.clone())
     }
 
-    /// Every `/api` request received since the start (or the last [`Sim::clear_requests`]).
+    /// The `/api` requests received since the start (or the last [`Sim::clear_requests`]),
+    /// oldest first: the newest [`Sim::set_log_size`] of them.
     pub fn requests(&self) -> Vec<LoggedRequest> {
-        lock(&self.inner.log).clone()
+        lock(&self.inner.log).iter().cloned().collect()
+    }
+
+    /// How many entries the request log and the audit log each keep from now on (at least
+    /// one); the oldest are dropped first.
+    pub fn set_log_size(&self, size: usize) {
+        let size = size.max(1);
+        self.inner.log_size.store(size, Ordering::SeqCst);
+        let mut log = lock(&self.inner.log);
+        let excess = log.len().saturating_sub(size);
+        log.drain(..excess);
+        drop(log);
+        self.with_state(|s| s.audit.set_size(size));
     }
 
     pub fn clear_requests(&self) {
@@ -279,6 +297,11 @@ impl Sim {
     }
 
     pub(crate) fn log(&self, entry: LoggedRequest) {
-        lock(&self.inner.log).push(entry);
+        let size = self.inner.log_size.load(Ordering::SeqCst);
+        let mut log = lock(&self.inner.log);
+        while log.len() >= size {
+            log.pop_front();
+        }
+        log.push_back(entry);
     }
 }

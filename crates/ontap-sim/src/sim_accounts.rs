@@ -27,9 +27,9 @@ impl Sim {
         })
     }
 
-    /// Every audit record so far, oldest first.
+    /// The audit records kept (the newest [`Sim::set_log_size`]), oldest first.
     pub fn audit(&self) -> Vec<AuditRecord> {
-        self.with_state(|s| s.audit.clone())
+        self.with_state(|s| s.audit.iter().cloned().collect())
     }
 
     /// Sets `-max-failed-login-attempts` (0: never lock).

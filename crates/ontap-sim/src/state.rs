@@ -28,8 +28,9 @@ pub struct State {
     pub tokens: BTreeMap<String, String>,
     /// Credentials (user names and tokens) that fault injection has expired: 401 from then on.
     pub expired: BTreeSet<String>,
-    /// The administrative audit log ([`crate::audit`]), oldest first, and its last index.
-    pub audit: Vec<crate::audit::AuditRecord>,
+    /// The administrative audit log ([`crate::audit`]), oldest first and bounded, and its last
+    /// index (which goes on counting when old records are dropped).
+    pub audit: crate::audit::AuditLog,
     pub audit_index: u64,
     /// `security login role config -max-failed-login-attempts`: consecutive failed password
     /// sign-ins after which an account is locked; 0 (ONTAP's default) never locks.
@@ -83,7 +84,7 @@ impl State {
             disabled_hidden: false,
             tokens: BTreeMap::new(),
             expired: BTreeSet::new(),
-            audit: Vec::new(),
+            audit: crate::audit::AuditLog::default(),
             audit_index: 0,
             max_failed_logins: 0,
             failed_logins: BTreeMap::new(),

@@ -20,6 +20,8 @@ mod disabled;
 mod faults;
 #[path = "http/filters.rs"]
 mod filters;
+#[path = "http/limits.rs"]
+mod limits;
 #[path = "http/log.rs"]
 mod log;
 #[path = "http/page.rs"]

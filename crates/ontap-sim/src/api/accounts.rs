@@ -2,16 +2,16 @@
 //! The PATCH replaces the whole `applications` list and applies ONTAP's second-factor rule
 //! from ontap-model ([`second_factor_problem`]); ACCOUNT_PATCH_RULES in [`crate::inferred`].
 
-use ontap_model::account_change::second_factor_problem;
+use ontap_model::account_change::{is_read_only_application_field, second_factor_problem};
 use ontap_model::totp::decode_segment;
-use ontap_model::{Known, OwnerUuid};
+use ontap_model::{Known, OwnerUuid, Version};
 use serde_json::{json, Map, Value};
 
 use super::{ApiError, Caller, Reply, Request};
 use crate::collection::{list as list_records, only, single, Spec};
 use crate::inferred::{
     ACCOUNT_APPLICATIONS_INVALID, ACCOUNT_SECOND_FACTOR, BODY_NOT_JSON_OBJECT, INVALID_BODY_VALUE,
-    ROLE_NOT_FOUND, UNEXPECTED_ARGUMENT,
+    LDAP_APPLICATION_FIELDS_FROM, ROLE_NOT_FOUND, UNEXPECTED_ARGUMENT,
 };
 use crate::model::{AccountApplication, Application, AuthMethod, Role, SecondAuth};
 use crate::schema::Def;
@@ -31,6 +31,8 @@ const SPEC: Spec = Spec {
         "applications",
         "applications.application",
         "applications.authentication_methods",
+        "applications.is_ldap_fastbind",
+        "applications.is_ns_switch_group",
         "applications.second_authentication_method",
     ],
     filters: &[
@@ -43,6 +45,8 @@ const SPEC: Spec = Spec {
         "comment",
         "applications.application",
         "applications.authentication_methods",
+        "applications.is_ldap_fastbind",
+        "applications.is_ns_switch_group",
         "applications.second_authentication_method",
     ],
     order: &["owner.name", "name"],
@@ -54,7 +58,7 @@ fn visible(state: &State, caller: &Caller) -> Vec<Value> {
         .accounts
         .iter()
         .filter(|a| caller.sees(&a.owner))
-        .filter_map(|a| Some(a.record(state.svm(&a.owner)?)))
+        .filter_map(|a| Some(a.record(state.svm(&a.owner)?, &state.version)))
         .collect()
 }
 
@@ -83,7 +87,8 @@ pub fn get(
     let name = decode_segment(name).ok_or_else(not_found)?;
     let account = state.account(&owner, &name).ok_or_else(not_found)?;
     let svm = state.svm(&owner).ok_or_else(not_found)?;
-    single(&SPEC, &account.record(svm), &req.query).map(|b| Reply::ok(b, Def::Account))
+    single(&SPEC, &account.record(svm, &state.version), &req.query)
+        .map(|b| Reply::ok(b, Def::Account))
 }
 
 fn read_json(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
@@ -102,8 +107,24 @@ fn invalid_apps(why: &str) -> ApiError {
     ApiError::inferred_value(&ACCOUNT_APPLICATIONS_INVALID, "applications", why)
 }
 
-/// Reads `applications` into the emulator's types, refusing what ONTAP refuses.
-fn read_applications(v: &Value) -> Result<Vec<AccountApplication>, ApiError> {
+/// An optional boolean of an application entry: absent (or null) is false, ONTAP's documented
+/// default for both LDAP fields.
+fn entry_flag(o: &Map<String, Value>, field: &str) -> Result<bool, ApiError> {
+    match o.get(field) {
+        None | Some(Value::Null) => Ok(false),
+        Some(Value::Bool(b)) => Ok(*b),
+        Some(_) => Err(ApiError::inferred(
+            &INVALID_BODY_VALUE,
+            &format!("applications.{field}"),
+        )),
+    }
+}
+
+/// Reads `applications` into the emulator's types, refusing what ONTAP refuses: a read-only
+/// field is 262196, a field the release does not have 262179 (APPLICATION_FIELDS_KEPT).
+fn read_applications(v: &Value, version: &Version) -> Result<Vec<AccountApplication>, ApiError> {
+    let (g, m, n) = LDAP_APPLICATION_FIELDS_FROM;
+    let ldap_fields = version.at_least(g, m, n);
     let items = v
         .as_array()
         .ok_or_else(|| ApiError::inferred(&INVALID_BODY_VALUE, "applications"))?;
@@ -115,11 +136,19 @@ fn read_applications(v: &Value) -> Result<Vec<AccountApplication>, ApiError> {
         let o = item
             .as_object()
             .ok_or_else(|| invalid_apps("each entry is an object"))?;
+        if let Some(k) = o.keys().find(|k| is_read_only_application_field(k)) {
+            let target = format!("applications.{k}");
+            return Err(ApiError::known_with(
+                Known::FieldCannotBeSet,
+                &format!("Field \"{target}\" cannot be set in this operation."),
+                Some(&target),
+            ));
+        }
         if let Some(k) = o.keys().find(|k| {
             !matches!(
                 k.as_str(),
                 "application" | "authentication_methods" | "second_authentication_method"
-            )
+            ) && !(ldap_fields && matches!(k.as_str(), "is_ldap_fastbind" | "is_ns_switch_group"))
         }) {
             return Err(ApiError::inferred(
                 &UNEXPECTED_ARGUMENT,
@@ -178,6 +207,8 @@ fn read_applications(v: &Value) -> Result<Vec<AccountApplication>, ApiError> {
             application: app,
             authentication_methods: parsed,
             second_authentication_method: second,
+            is_ldap_fastbind: entry_flag(o, "is_ldap_fastbind")?,
+            is_ns_switch_group: entry_flag(o, "is_ns_switch_group")?,
         });
     }
     Ok(out)
@@ -212,7 +243,7 @@ pub fn patch(
     let mut password = None;
     for (k, v) in &body {
         match k.as_str() {
-            "applications" => applications = Some(read_applications(v)?),
+            "applications" => applications = Some(read_applications(v, &state.version)?),
             "locked" => {
                 locked = Some(
                     v.as_bool()

@@ -272,3 +272,135 @@ fn generated_accounts_for_bulk_tests() {
         .any(|a| a.name.as_str().starts_with("mfa") && a.locked));
     assert_eq!(sim.bg.state.totps().len(), 28, "no profiles added");
 }
+
+/// bob's `applications` with the SSH entry marked as an LDAP/NIS group (fast bind on http),
+/// every other entry as seeded.
+fn bob_with_ldap_fields(sim: &Sim) -> Value {
+    let mut apps =
+        sim.get(&format!("{}?fields=applications", bob())).json()["applications"].clone();
+    for app in apps.as_array_mut().expect("a list") {
+        match app["application"].as_str() {
+            Some("ssh") => app["is_ns_switch_group"] = json!(true),
+            Some("http") => app["is_ldap_fastbind"] = json!(true),
+            _ => {}
+        }
+    }
+    apps
+}
+
+#[test]
+fn applications_carry_the_ldap_fields_from_9_14_1() {
+    for (v, present) in [
+        ("9.13.1", false),
+        ("9.14.0", false),
+        ("9.14.1", true),
+        ("9.18.1", true),
+    ] {
+        let sim = Sim::on_version(v);
+        let apps =
+            sim.get(&format!("{}?fields=applications", bob())).json()["applications"].clone();
+        for app in apps.as_array().expect("a list") {
+            for field in ["is_ldap_fastbind", "is_ns_switch_group"] {
+                assert_eq!(app.get(field).is_some(), present, "{v}: {app}");
+                if present {
+                    assert_eq!(app[field], json!(false), "{v}: {app}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_ldap_fields_are_writable_and_survive_a_planned_change() {
+    let sim = Sim::demo();
+    let r = sim.patch(
+        &bob(),
+        &json!({"applications": bob_with_ldap_fields(&sim)}).to_string(),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    // The page's plan, from the account as read, keeps them.
+    let read_before = read(&sim, &bob());
+    let patch = AccountChange::RequireTotp.plan(&read_before).unwrap();
+    let r = sim.patch(&bob(), &patch.body());
+    assert_eq!(r.status, 200, "{}", r.text());
+    let apps = sim.get(&format!("{}?fields=applications", bob())).json()["applications"].clone();
+    let entry = |name: &str| {
+        apps.as_array()
+            .and_then(|a| a.iter().find(|x| x["application"] == name))
+            .cloned()
+            .unwrap_or_else(|| panic!("no {name} in {apps}"))
+    };
+    assert_eq!(entry("ssh")["second_authentication_method"], "totp");
+    assert_eq!(entry("ssh")["is_ns_switch_group"], json!(true));
+    assert_eq!(entry("http")["is_ldap_fastbind"], json!(true));
+    assert_eq!(entry("http")["is_ns_switch_group"], json!(false));
+    assert_eq!(entry("ssh")["is_ldap_fastbind"], json!(false));
+}
+
+#[test]
+fn ldap_fields_left_out_of_a_patch_fall_back_to_false() {
+    // NetApp: both "default to false if not supplied". This is what the page's old
+    // three-field write-back did to a group account.
+    let sim = Sim::demo();
+    sim.patch(
+        &bob(),
+        &json!({"applications": bob_with_ldap_fields(&sim)}).to_string(),
+    );
+    let r = sim.patch(
+        &bob(),
+        r#"{"applications": [{"application": "ssh", "authentication_methods": ["password"]},
+                             {"application": "http", "authentication_methods": ["password"]}]}"#,
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let after = sim.bg.state.account(demo::VS_ENG_UUID, "bob").unwrap();
+    assert!(after
+        .applications
+        .iter()
+        .all(|a| !a.is_ldap_fastbind && !a.is_ns_switch_group));
+}
+
+#[test]
+fn a_read_only_field_of_an_entry_is_262196_and_bad_values_are_refused() {
+    let sim = Sim::demo();
+    let with = |extra: Value| {
+        let mut entry = json!({"application": "ssh", "authentication_methods": ["password"]});
+        if let (Some(e), Some(x)) = (entry.as_object_mut(), extra.as_object()) {
+            e.extend(x.clone());
+        }
+        json!({"applications": [entry, {"application": "http", "authentication_methods": ["password"]}]})
+            .to_string()
+    };
+    let before = sim.bg.state.account(demo::VS_ENG_UUID, "bob").unwrap();
+    let r = sim.patch(&bob(), &with(json!({"_links": {"self": {"href": "/x"}}})));
+    assert_eq!(
+        (r.status, r.code()),
+        (400, "262196".to_owned()),
+        "{}",
+        r.text()
+    );
+    assert_eq!(r.json()["error"]["target"], "applications._links");
+    let r = sim.patch(&bob(), &with(json!({"is_ldap_fastbind": "yes"})));
+    assert_eq!((r.status, r.code()), (400, "2".to_owned()), "{}", r.text());
+    assert_eq!(r.json()["error"]["target"], "applications.is_ldap_fastbind");
+    let r = sim.patch(&bob(), &with(json!({"colour": "red"})));
+    assert_eq!(
+        (r.status, r.code()),
+        (400, "262179".to_owned()),
+        "{}",
+        r.text()
+    );
+    assert_eq!(
+        sim.bg.state.account(demo::VS_ENG_UUID, "bob").unwrap(),
+        before,
+        "a refused PATCH changes nothing"
+    );
+    // Before 9.14.1 the fields do not exist: an unexpected argument.
+    let old = Sim::on_version("9.13.1");
+    let r = old.patch(&bob(), &with(json!({"is_ns_switch_group": true})));
+    assert_eq!(
+        (r.status, r.code()),
+        (400, "262179".to_owned()),
+        "{}",
+        r.text()
+    );
+}

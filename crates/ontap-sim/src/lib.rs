@@ -85,10 +85,13 @@ pub struct Config {
 /// hundred bytes an entry it bounds each log to some tens of megabytes.
 pub const DEFAULT_LOG_SIZE: usize = 100_000;
 
-/// The default of [`Config::header_read_timeout_ms`]: browsers, nginx and NetApp's Python
-/// client send a head in one write, so 5 s only ends stalled or idle connections; a client
-/// opens a new connection for its next request, as it must for any server's idle timeout.
-pub const DEFAULT_HEADER_READ_TIMEOUT_MS: u64 = 5_000;
+/// The default of [`Config::header_read_timeout_ms`]: longer than nginx's idle time for kept
+/// upstream connections (its `keepalive_timeout`, 60 s by default), so that nginx always closes
+/// an idle connection first. A server that closes first races nginx reusing the connection,
+/// and nginx answers 502 to a PATCH that met the closed socket instead of resending it.
+/// Browsers, nginx and NetApp's Python client send a head in one write, so only stalled
+/// connections wait this long.
+pub const DEFAULT_HEADER_READ_TIMEOUT_MS: u64 = 65_000;
 
 impl Default for Config {
     fn default() -> Config {

@@ -44,7 +44,7 @@ usage: ontap-sim [--listen ADDR] [--dist DIR] [--ontap-version X.Y.Z] [--latency
                          dropped first (default 100000)
   --header-read-timeout-ms N
                          close a connection that takes longer than N ms to send a request's
-                         head, or sits idle that long between requests (default 5000; 0: never)
+                         head, or sits idle that long between requests (default 65000, above nginx's 60 s upstream keepalive; 0: never)
 ";
 
 fn number<T: std::str::FromStr>(name: &str, v: &str) -> Result<T, String> {

@@ -64,6 +64,7 @@ demo-nginx: dist
 
 test: bootstrap
 	ONTAP_SIM_REQUIRE_PYTHON=1 cargo test -p ontap-model -p ontap-sim -p layers
+	cargo test -p totp-admin --lib
 	$(WASM_TEST)
 	$(TRUNK_BUILD)
 	$(DIST_FINISH)
@@ -74,6 +75,7 @@ test: bootstrap
 # Rules of the contract and the emulator, and the page's module graph (crates/layers), natively.
 test-native:
 	cargo test -p ontap-model -p ontap-sim -p layers
+	cargo test -p totp-admin --lib
 
 # Components of the page, in headless Chromium (runner set in .cargo/config.toml).
 test-wasm:

@@ -11,7 +11,7 @@ mod tests {
     use super::count;
     use wasm_bindgen_test::wasm_bindgen_test;
 
-    #[wasm_bindgen_test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn one_is_singular_and_every_other_count_plural() {
         assert_eq!(count(1, "profile", "profiles"), "1 profile");
         assert_eq!(count(0, "profile", "profiles"), "0 profiles");

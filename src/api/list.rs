@@ -63,7 +63,7 @@ mod tests {
     use super::with_max_records;
     use wasm_bindgen_test::wasm_bindgen_test;
 
-    #[wasm_bindgen_test]
+    #[wasm_bindgen_test(unsupported = test)]
     fn the_page_size_of_a_next_link_is_replaced_and_the_rest_kept() {
         assert_eq!(
             with_max_records(

@@ -37,7 +37,8 @@
 //! [`Owner`](leptos::prelude::Owner) captured by a context provided in the shell) if the run
 //! should survive leaving the page, as the bulk page does.
 
-use std::collections::VecDeque;
+mod schedule;
+
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
@@ -47,21 +48,14 @@ use leptos::task::spawn_local;
 
 use crate::api::ApiError;
 use crate::platform::{mono_ms as now_ms, now_iso, sleep_ms};
+use schedule::{Busy, Next, Outcome, Schedule};
+pub use schedule::{FailKind, Phase, Tally, DEFAULT_IN_FLIGHT, MAX_IN_FLIGHT, MAX_THROTTLED};
 
 /// A boxed local future (the browser is single-threaded: no `Send`).
 pub type BoxFut<T> = Pin<Box<dyn Future<Output = T>>>;
 
-/// In flight when a run starts.
-pub const DEFAULT_IN_FLIGHT: usize = 4;
-/// The most in flight: Chromium opens at most 6 connections to one host over HTTP/1.1.
-pub const MAX_IN_FLIGHT: usize = 6;
-/// How often one item may be refused as busy (429/503) before it is failed.
-pub const MAX_THROTTLED: u32 = 8;
 /// How often a re-read after a lost answer is tried before the item is failed as unconfirmed.
 pub const MAX_CHECKS: u32 = 5;
-/// The first pause after a busy answer; it doubles with each busy answer in a row.
-const BACKOFF_START_MS: f64 = 250.0;
-const BACKOFF_MAX_MS: f64 = 8_000.0;
 
 /// What the runner needs to know about one kind of write.
 pub struct Ops<T> {
@@ -74,20 +68,6 @@ pub struct Ops<T> {
     pub verify: Rc<dyn Fn(&T) -> BoxFut<Result<bool, ApiError>>>,
     /// Called once each time an item settles as done or failed (update a table, a log...).
     pub on_settle: Rc<dyn Fn(&T, &RowState)>,
-}
-
-/// Why an item failed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FailKind {
-    /// The cluster refused the write: not applied.
-    Refused,
-    /// The answer was lost and a re-read showed the change is not there: not applied, and
-    /// not resent.
-    NotApplied,
-    /// The answer was lost and the item could not be re-read: a retry re-reads it first.
-    Unconfirmed,
-    /// Still refused as busy after [`MAX_THROTTLED`] tries: not applied.
-    Busy,
 }
 
 /// Where one item stands.
@@ -156,66 +136,29 @@ impl RowState {
             _ => "",
         }
     }
-}
 
-/// The phase of the whole run.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Phase {
-    /// Created, not started.
-    Ready,
-    Running,
-    /// Cancel was asked: nothing new starts; waiting for what is in flight.
-    Cancelling,
-    /// Every item is settled.
-    Finished,
-}
-
-/// The counts the progress bar shows.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct Tally {
-    pub total: usize,
-    pub done: usize,
-    pub failed: usize,
-    pub not_sent: usize,
-    /// Items whose write was sent at least once in this run (cancel reports it).
-    pub sent: usize,
-    pub in_flight: usize,
-    /// Busy answers (429/503) seen so far.
-    pub throttled: usize,
-    /// Items re-read after a lost answer.
-    pub checked: usize,
-    /// The in-flight count the runner allows itself now (lowered while the cluster is busy).
-    pub allowed: usize,
-}
-
-impl Tally {
-    pub fn remaining(&self) -> usize {
-        self.total - self.done - self.failed - self.not_sent
+    /// What the schedule keeps of a settled state (`None` while running).
+    fn outcome_kind(&self) -> Option<Outcome> {
+        match self {
+            RowState::Done { .. } => Some(Outcome::Done),
+            RowState::Failed { kind, .. } => Some(Outcome::Failed(*kind)),
+            RowState::NotSent => Some(Outcome::NotSent),
+            _ => None,
+        }
     }
 }
 
-struct Sched<T> {
+/// The items and the decisions about them, kept together so one update sees both.
+struct Core<T> {
     items: Vec<T>,
-    queue: VecDeque<usize>,
-    in_flight: usize,
-    /// Nothing new starts before this time (`performance.now()`, ms).
-    hold_until: f64,
-    backoff_ms: f64,
-    /// Allowed in flight now, at most the user's limit.
-    allowed: usize,
-    ok_streak: usize,
-    cancelled: bool,
-    timer_pending: bool,
-    throttled: Vec<u32>,
-    checks_first: Vec<bool>,
-    sent: Vec<bool>,
+    plan: Schedule,
 }
 
 /// A bulk run over items of type `T`. A cheap `Copy` handle: pass it to views freely. Its
 /// signals belong to the reactive owner it was created under; create it under an owner that
 /// outlives the page (see the module docs) if the run should survive navigation.
 pub struct Runner<T: 'static> {
-    sched: StoredValue<Sched<T>, LocalStorage>,
+    core: StoredValue<Core<T>, LocalStorage>,
     ops: StoredValue<Ops<T>, LocalStorage>,
     /// One signal per item, in item order.
     pub rows: StoredValue<Vec<RwSignal<RowState>>>,
@@ -279,28 +222,13 @@ impl<T: Clone + 'static> Runner<T> {
     /// A run over `items`, not started.
     pub fn new(items: Vec<T>, ops: Ops<T>) -> Runner<T> {
         let n = items.len();
+        let plan = Schedule::new(n);
+        let tally = plan.tally();
         Runner {
-            sched: StoredValue::new_local(Sched {
-                items,
-                queue: VecDeque::new(),
-                in_flight: 0,
-                hold_until: 0.0,
-                backoff_ms: 0.0,
-                allowed: DEFAULT_IN_FLIGHT,
-                ok_streak: 0,
-                cancelled: false,
-                timer_pending: false,
-                throttled: vec![0; n],
-                checks_first: vec![false; n],
-                sent: vec![false; n],
-            }),
+            core: StoredValue::new_local(Core { items, plan }),
             ops: StoredValue::new_local(ops),
             rows: StoredValue::new((0..n).map(|_| RwSignal::new(RowState::Queued)).collect()),
-            tally: RwSignal::new(Tally {
-                total: n,
-                allowed: DEFAULT_IN_FLIGHT,
-                ..Tally::default()
-            }),
+            tally: RwSignal::new(tally),
             phase: RwSignal::new(Phase::Ready),
             limit: RwSignal::new(DEFAULT_IN_FLIGHT),
             started_ms: RwSignal::new(0.0),
@@ -313,8 +241,8 @@ impl<T: Clone + 'static> Runner<T> {
 
     /// The items, in order.
     pub fn items(&self) -> Vec<T> {
-        self.sched
-            .try_with_value(|s| s.items.clone())
+        self.core
+            .try_with_value(|c| c.items.clone())
             .unwrap_or_default()
     }
 
@@ -328,91 +256,68 @@ impl<T: Clone + 'static> Runner<T> {
 
     /// Starts sending every queued item.
     pub fn start(&self) {
-        let n = self.tally.get_untracked().total;
-        self.begin_pass((0..n).collect());
+        let limit = self.limit.get_untracked();
+        let started = self.core.try_update_value(|c| {
+            let n = c.items.len();
+            c.plan.begin(0..n, limit);
+        });
+        if started.is_some() {
+            self.begin_pass();
+        }
     }
 
     /// Sends again every failed and not-sent item, as one batch. An item whose outcome could
     /// not be confirmed is re-read first and sent only if its change is not there.
     pub fn retry_failed(&self) {
-        let Some(again) = self.rows.try_with_value(|rows| {
-            rows.iter()
-                .enumerate()
-                .filter_map(|(i, r)| {
-                    let s = r.get_untracked();
-                    matches!(s, RowState::Failed { .. } | RowState::NotSent).then_some((i, s))
-                })
-                .collect::<Vec<_>>()
-        }) else {
+        let limit = self.limit.get_untracked();
+        let Some(again) = self.core.try_update_value(|c| c.plan.retry(limit)) else {
             return;
         };
         if again.is_empty() {
             return;
         }
-        self.sched.update_value(|s| {
-            for (i, st) in &again {
-                s.throttled[*i] = 0;
-                s.checks_first[*i] = matches!(
-                    st,
-                    RowState::Failed {
-                        kind: FailKind::Unconfirmed,
-                        ..
-                    }
-                );
-            }
-        });
-        self.tally.update(|t| {
-            for (_, st) in &again {
-                match st {
-                    RowState::Failed { .. } => t.failed -= 1,
-                    _ => t.not_sent -= 1,
-                }
-            }
-        });
-        let idx: Vec<usize> = again.into_iter().map(|(i, _)| i).collect();
-        self.rows.with_value(|rows| {
-            for &i in &idx {
-                rows[i].set(RowState::Queued);
-            }
-        });
-        self.begin_pass(idx);
+        for &i in &again {
+            self.set_row(i, RowState::Queued);
+        }
+        self.begin_pass();
     }
 
-    fn begin_pass(&self, idx: Vec<usize>) {
-        let limit = self.limit.get_untracked().clamp(1, MAX_IN_FLIGHT);
-        self.sched.update_value(|s| {
-            s.queue = idx.into_iter().collect();
-            s.cancelled = false;
-            s.hold_until = 0.0;
-            s.backoff_ms = 0.0;
-            s.allowed = limit;
-            s.ok_streak = 0;
-        });
+    /// What starting a pass does besides the schedule: clear the notes, restart the rate.
+    fn begin_pass(&self) {
         self.stopped_because.set(None);
         self.note.set(None);
         self.started_ms.set(now_ms());
         self.settled_in_pass.set(0);
-        self.tally.update(|t| t.allowed = limit);
-        self.phase.set(Phase::Running);
+        self.sync();
         self.pump();
+    }
+
+    /// Copies the schedule's counts and phase into the signals (only what changed, so views
+    /// are not woken for nothing).
+    fn sync(&self) {
+        let Some((tally, phase)) = self
+            .core
+            .try_with_value(|c| (c.plan.tally(), c.plan.phase()))
+        else {
+            return;
+        };
+        if self.tally.try_with_untracked(|t| *t != tally) == Some(true) {
+            self.tally.try_set(tally);
+        }
+        if self.phase.try_get_untracked().is_some_and(|p| p != phase) {
+            self.phase.try_set(phase);
+            if phase == Phase::Finished {
+                self.note.try_set(None);
+            }
+        }
     }
 
     /// Sets the in-flight limit (1 to [`MAX_IN_FLIGHT`]); takes effect as requests finish.
     pub fn set_limit(&self, n: usize) {
         let n = n.clamp(1, MAX_IN_FLIGHT);
         self.limit.set(n);
-        // While backing off from a busy cluster, a higher limit is reached step by step.
-        let allowed = self.sched.try_update_value(|s| {
-            s.allowed = if s.backoff_ms > 0.0 {
-                s.allowed.min(n)
-            } else {
-                n
-            };
-            s.allowed
-        });
-        if let Some(a) = allowed {
-            self.tally.update(|t| t.allowed = a);
-        }
+        self.core.try_update_value(|c| c.plan.set_limit(n));
+        self.sync();
         self.pump();
     }
 
@@ -423,42 +328,17 @@ impl<T: Clone + 'static> Runner<T> {
     }
 
     fn stop(&self, because: Option<Stopped>) {
-        let Some(queued) = self.sched.try_update_value(|s| {
-            s.cancelled = true;
-            std::mem::take(&mut s.queue)
-        }) else {
+        let Some(queued) = self.core.try_update_value(|c| c.plan.cancel()) else {
             return;
         };
         if because.is_some() {
             self.stopped_because.set(because);
         }
-        self.rows.with_value(|rows| {
-            for &i in &queued {
-                rows[i].set(RowState::NotSent);
-            }
-        });
-        self.tally.update(|t| t.not_sent += queued.len());
+        for &i in &queued {
+            self.set_row(i, RowState::NotSent);
+        }
         self.note.set(None);
-        if self.phase.get_untracked() == Phase::Running {
-            self.phase.set(Phase::Cancelling);
-        }
-        self.finish_if_idle();
-    }
-
-    fn finish_if_idle(&self) {
-        let idle = self
-            .sched
-            .try_with_value(|s| s.in_flight == 0 && s.queue.is_empty())
-            .unwrap_or(false);
-        if idle
-            && matches!(
-                self.phase.get_untracked(),
-                Phase::Running | Phase::Cancelling
-            )
-        {
-            self.phase.set(Phase::Finished);
-            self.note.set(None);
-        }
+        self.sync();
     }
 
     /// Items settled per second in the current pass.
@@ -479,43 +359,31 @@ impl<T: Clone + 'static> Runner<T> {
         self.rate().map(|r| left as f64 / r)
     }
 
-    /// Starts as many queued items as the limit allows.
+    /// Starts what the schedule allows now, and sets the one timer it asks for.
     fn pump(&self) {
         let this = *self;
         loop {
+            // The limit signal is public: a view may have set it without `set_limit`.
             let limit = self.limit.get_untracked();
-            let next = self.sched.try_update_value(|s| {
-                if s.cancelled {
-                    return Err(None);
+            let next = self.core.try_update_value(|c| {
+                if c.plan.limit() != limit {
+                    c.plan.set_limit(limit);
                 }
-                let now = now_ms();
-                if now < s.hold_until {
-                    if s.timer_pending {
-                        return Err(None);
-                    }
-                    s.timer_pending = true;
-                    return Err(Some(s.hold_until - now));
-                }
-                if s.in_flight >= s.allowed.min(limit) {
-                    return Err(None);
-                }
-                let i = s.queue.pop_front().ok_or(None)?;
-                s.in_flight += 1;
-                Ok((i, s.items[i].clone(), s.checks_first[i]))
+                let next = c.plan.next(now_ms());
+                let item = match next {
+                    Next::Start { i, .. } => c.items.get(i).cloned(),
+                    _ => None,
+                };
+                (next, item)
             });
             match next {
-                Some(Ok((i, item, check_first))) => {
-                    self.tally.update(|t| t.in_flight += 1);
+                Some((Next::Start { i, check_first }, Some(item))) => {
                     spawn_local(async move { this.run_item(i, item, check_first).await });
                 }
-                Some(Err(Some(wait))) => {
+                Some((Next::WaitFor { ms }, _)) => {
                     spawn_local(async move {
-                        sleep_ms(wait.max(0.0) as u32).await;
-                        if this
-                            .sched
-                            .try_update_value(|s| s.timer_pending = false)
-                            .is_some()
-                        {
+                        sleep_ms(ms.max(0.0) as u32).await;
+                        if this.core.try_update_value(|c| c.plan.wake()).is_some() {
                             this.pump();
                         }
                     });
@@ -524,7 +392,7 @@ impl<T: Clone + 'static> Runner<T> {
                 _ => break,
             }
         }
-        self.finish_if_idle();
+        self.sync();
     }
 
     fn set_row(&self, i: usize, st: RowState) {
@@ -553,17 +421,21 @@ impl<T: Clone + 'static> Runner<T> {
         } else {
             self.send(i, &item, &apply, &verify).await
         };
-        let Some(_) = self.sched.try_update_value(|s| s.in_flight -= 1) else {
+        let outcome = settled.as_ref().and_then(RowState::outcome_kind);
+        if self
+            .core
+            .try_update_value(|c| c.plan.finished(i, outcome))
+            .is_none()
+        {
             return;
-        };
-        self.tally.try_update(|t| t.in_flight -= 1);
+        }
         if let Some(st) = settled {
             self.settle(i, &item, st);
         }
         self.pump();
     }
 
-    /// Sends the write once. `None`: the item was queued again (busy) or left for a stop.
+    /// Sends the write once. `None`: the item was queued again (busy).
     async fn send(
         &self,
         i: usize,
@@ -572,16 +444,21 @@ impl<T: Clone + 'static> Runner<T> {
         verify: &Rc<dyn Fn(&T) -> BoxFut<Result<bool, ApiError>>>,
     ) -> Option<RowState> {
         self.set_row(i, RowState::Sending);
-        let first = self
-            .sched
-            .try_update_value(|s| !std::mem::replace(&mut s.sent[i], true))
-            .unwrap_or(false);
-        if first {
-            self.tally.try_update(|t| t.sent += 1);
-        }
+        self.core.try_update_value(|c| c.plan.sending(i));
+        self.sync();
         match apply(item).await {
             Ok(()) => {
-                self.on_ok();
+                let grown = self.core.try_update_value(|c| {
+                    let before = c.plan.tally().allowed;
+                    c.plan.succeeded();
+                    let after = c.plan.tally().allowed;
+                    (after != before && after >= c.plan.limit()).then_some(())
+                });
+                self.sync();
+                // Back to the user's limit: the busy note has had its day.
+                if grown.flatten().is_some() {
+                    self.note.try_set(None);
+                }
                 Some(RowState::Done {
                     by_check: false,
                     at: now_iso(),
@@ -590,7 +467,8 @@ impl<T: Clone + 'static> Runner<T> {
             Err(e) if is_busy(&e) => self.on_busy(i, &e),
             Err(e) if e.outcome_unknown() => {
                 self.set_row(i, RowState::Checking);
-                self.tally.try_update(|t| t.checked += 1);
+                self.core.try_update_value(|c| c.plan.checking());
+                self.sync();
                 Some(match self.check(item, verify).await {
                     Ok(true) => RowState::Done {
                         by_check: true,
@@ -631,77 +509,36 @@ impl<T: Clone + 'static> Runner<T> {
         Err(last)
     }
 
-    fn on_ok(&self) {
-        let limit = self.limit.get_untracked();
-        let allowed = self.sched.try_update_value(|s| {
-            s.backoff_ms = 0.0;
-            s.ok_streak += 1;
-            // Back up by one after a run of successes as long as the current allowance.
-            if s.allowed < limit && s.ok_streak >= 4 * s.allowed {
-                s.allowed += 1;
-                s.ok_streak = 0;
-            }
-            s.allowed
-        });
-        if let Some(a) = allowed {
-            if self.tally.with_untracked(|t| t.allowed) != a {
-                self.tally.try_update(|t| t.allowed = a);
-                if a >= limit {
-                    self.note.try_set(None);
-                }
-            }
-        }
-    }
-
-    /// A busy answer: nothing was applied. Slow down and queue the item again, at the end.
+    /// A busy answer: nothing was applied. The schedule slows down and queues the item again
+    /// (`None`), or ends it.
     fn on_busy(&self, i: usize, e: &ApiError) -> Option<RowState> {
         let status = match e {
             ApiError::Ontap { status, .. } => *status,
             _ => 0,
         };
-        let r = self.sched.try_update_value(|s| {
-            s.throttled[i] += 1;
-            let times = s.throttled[i];
-            if times > MAX_THROTTLED {
-                return Err(());
-            }
-            s.backoff_ms = if s.backoff_ms == 0.0 {
-                BACKOFF_START_MS
-            } else {
-                (s.backoff_ms * 2.0).min(BACKOFF_MAX_MS)
-            };
-            s.hold_until = s.hold_until.max(now_ms() + s.backoff_ms);
-            s.allowed = (s.allowed / 2).max(1);
-            s.ok_streak = 0;
-            if !s.cancelled {
-                s.queue.push_back(i);
-            }
-            Ok((times, s.backoff_ms, s.allowed, s.cancelled))
-        })?;
-        self.tally.try_update(|t| t.throttled += 1);
-        match r {
-            Err(()) => Some(failure(FailKind::Busy, e)),
-            Ok((_, _, _, true)) => Some(RowState::NotSent),
-            Ok((times, pause, allowed, false)) => {
+        let verdict = self.core.try_update_value(|c| c.plan.busy(i, now_ms()))?;
+        self.sync();
+        match verdict {
+            Busy::GiveUp => Some(failure(FailKind::Busy, e)),
+            Busy::NotSent => Some(RowState::NotSent),
+            Busy::Again {
+                times,
+                pause_ms,
+                allowed,
+            } => {
                 self.set_row(i, RowState::Throttled { times });
-                self.tally.try_update(|t| t.allowed = allowed);
                 self.note.try_set(Some(BusyNote {
                     status,
                     allowed,
-                    pause_ms: pause,
+                    pause_ms,
                 }));
                 None
             }
         }
     }
 
+    /// Reports a settled item (the counts and the phase follow in the next [`Runner::pump`]).
     fn settle(&self, i: usize, item: &T, st: RowState) {
-        self.tally.try_update(|t| match &st {
-            RowState::Done { .. } => t.done += 1,
-            RowState::Failed { .. } => t.failed += 1,
-            RowState::NotSent => t.not_sent += 1,
-            _ => {}
-        });
         self.settled_in_pass.try_update(|n| *n += 1);
         self.last_ms.try_set(now_ms());
         if !matches!(st, RowState::NotSent) {

@@ -3,6 +3,7 @@
 //! Print (the print stylesheet shows only this block).
 
 use leptos::prelude::*;
+use zeroize::Zeroizing;
 
 use crate::components::{download, CopyButton};
 
@@ -42,17 +43,17 @@ pub fn EmergencyCodes(
     #[prop(into)] account: String,
     codes: Vec<String>,
 ) -> impl IntoView {
-    let text = codes_text(&label, &codes);
+    // This view's own copies of the codes are wiped when it goes; the list items, the
+    // clipboard and the downloaded file hold theirs in the browser, out of the page's reach.
+    let text = Zeroizing::new(codes_text(&label, &codes));
     let copy_text = Signal::derive({
-        let codes = codes.join("\n");
-        move || codes.clone()
+        let codes = Zeroizing::new(codes.join("\n"));
+        move || String::clone(&codes)
     });
     let name = file_name(&account);
     let download_failed = RwSignal::new(false);
-    let on_download = {
-        let text = text.clone();
-        move |_| download_failed.set(!download(&name, "text/plain;charset=utf-8", &text))
-    };
+    let on_download =
+        move |_| download_failed.set(!download(&name, "text/plain;charset=utf-8", &text));
     let on_print = move |_| {
         if let Some(w) = web_sys::window() {
             let _ = w.print();

@@ -10,7 +10,7 @@ use leptos_router::components::A;
 
 use ontap_model::{Account, Collection, Query};
 
-use super::Me;
+use super::me::Me;
 use crate::api::accounts::ACCOUNTS_PATH;
 use crate::api::identity::exact;
 use crate::api::{totps, ApiError, Client};

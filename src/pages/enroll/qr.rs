@@ -6,6 +6,7 @@
 
 use leptos::prelude::*;
 use qrcode::{Color, EcLevel, QrCode};
+use zeroize::Zeroizing;
 
 /// Modules of quiet zone on each side (ISO/IEC 18004 asks for 4).
 const QUIET: usize = 4;
@@ -40,6 +41,9 @@ pub fn qr_path(text: &str) -> Option<(String, usize)> {
 /// screen readers; a plain message when it cannot be drawn.
 #[component]
 pub fn QrCodeView(#[prop(into)] text: String, #[prop(into)] label: String) -> impl IntoView {
+    // The URI holds the secret: this copy is wiped once drawn. The path drawn from it is the
+    // secret too, as the SVG's attribute, which the browser owns until the view goes.
+    let text = Zeroizing::new(text);
     match qr_path(&text) {
         Some((d, side)) => {
             let vb = format!("0 0 {side} {side}");

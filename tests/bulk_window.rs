@@ -1,12 +1,12 @@
-//! The windowed list of the bulk pages (`WindowedTable`) in headless Chromium: a thousand items
+//! The virtual table of the bulk pages (`VirtualTable` with a labelled scroll area) in headless Chromium: a thousand items
 //! put only a few screens of rows in the DOM, every item is reachable by scrolling (the first,
 //! the middle and the last, with their `aria-rowindex`), the table counts them all in
 //! `aria-rowcount`, rows follow their data, and a shorter list (a filter) is shown from its
 //! start.
 
 use leptos::prelude::*;
-use totp_admin::components::batch::WindowedTable;
-use totp_admin::components::batch::WINDOW_ROW_HEIGHT;
+use totp_admin::components::virtual_table::ROW_HEIGHT as WINDOW_ROW_HEIGHT;
+use totp_admin::components::{headings, VirtualTable};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement};
@@ -78,7 +78,8 @@ async fn a_thousand_items_are_all_reachable_with_few_rows_in_the_dom() {
     let labels = RwSignal::new((0..N).map(|i| format!("item {i}")).collect::<Vec<_>>());
     let handle = leptos::mount::mount_to(host.clone().unchecked_into(), move || {
         view! {
-            <WindowedTable label="Items" columns=vec![("Item", "col-item")] shown=shown
+            <VirtualTable label="Items" class="bulk-window" overscan=10 visible_rows=12
+                head=|| headings(&[("Item", "col-item")]) shown=shown
                 render_row=move |pos, i| view! {
                     <tr class="item" data-item=i aria-rowindex=pos + 2>
                         <td>{move || labels.with(|l| l[i].clone())}</td>

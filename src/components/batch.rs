@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::explain::Explained;
+use super::virtual_table::{headings, VirtualTable};
 use crate::store::batch::{
     BusyNote, FailKind, Phase, RowState, Runner, Stopped, MAX_IN_FLIGHT, MAX_THROTTLED,
 };
@@ -219,105 +220,6 @@ pub fn BulkProgress<T: Clone + 'static>(
     }
 }
 
-/// Height of one row of a [`WindowedTable`] in pixels (`.table-fixed` rows in style/table.css).
-pub const WINDOW_ROW_HEIGHT: f64 = 41.0;
-/// Rows rendered above and below the visible ones.
-const WINDOW_OVERSCAN: usize = 10;
-/// Rows assumed visible before the scroll area has been measured (its CSS `max-height`).
-const WINDOW_DEFAULT_VISIBLE: usize = 12;
-
-/// A long list of one row per item (a review, a run's results) in a scroll area, with only the
-/// rows in view (and a few around them) in the DOM: a thousand-row table re-laid out on every
-/// result cost more main-thread time than the requests themselves. Rows have a fixed height
-/// (long cells are cut with an ellipsis; their full text stays in the DOM and in `title`).
-/// The scroll area is focusable, so arrow keys, Page Up/Down, Home and End scroll it; the table
-/// carries `aria-rowcount` and `render_row` must give each `<tr>` `aria-rowindex` = position
-/// + 2 (the heading row is 1).
-#[component]
-pub fn WindowedTable<F, V>(
-    /// The scroll area's accessible name.
-    label: &'static str,
-    /// Extra classes for the scroll area (after `bulk-window`).
-    #[prop(optional)]
-    class: &'static str,
-    /// The column headings and each one's class (its width).
-    columns: Vec<(&'static str, &'static str)>,
-    /// The items shown, in order (indices into the caller's items).
-    #[prop(into)]
-    shown: Signal<Vec<usize>>,
-    /// The `<tr>` of the item at `(position, item index)`.
-    render_row: F,
-) -> impl IntoView
-where
-    F: Fn(usize, usize) -> V + Clone + Send + Sync + 'static,
-    V: IntoView + 'static,
-{
-    let scroll_top = RwSignal::new(0.0_f64);
-    let viewport = RwSignal::new(WINDOW_DEFAULT_VISIBLE as f64 * WINDOW_ROW_HEIGHT);
-    let scroller = NodeRef::<leptos::html::Div>::new();
-    let n = Memo::new(move |_| shown.with(Vec::len));
-    let window = Memo::new(move |_| {
-        let n = n.get();
-        let first = ((scroll_top.get() / WINDOW_ROW_HEIGHT) as usize)
-            .saturating_sub(WINDOW_OVERSCAN)
-            .min(n);
-        let count = (viewport.get() / WINDOW_ROW_HEIGHT).ceil() as usize + 2 * WINDOW_OVERSCAN;
-        (first, (first + count).min(n))
-    });
-    let measure = move || {
-        if let Some(el) = scroller.get_untracked() {
-            scroll_top.set(el.scroll_top() as f64);
-            let h = el.client_height() as f64;
-            if h > 0.0 {
-                viewport.set(h);
-            }
-        }
-    };
-    // Measured once mounted (and again on every scroll).
-    Effect::new(move |_| {
-        if scroller.get().is_some() {
-            measure();
-        }
-    });
-    // A shorter list (a filter) may leave the scroll position past its end.
-    Effect::new(move |_| {
-        let n = n.get();
-        if let Some(el) = scroller.get_untracked() {
-            let max = (n as f64 * WINDOW_ROW_HEIGHT - el.client_height() as f64 / 2.0).max(0.0);
-            if el.scroll_top() as f64 > max {
-                el.set_scroll_top(max as i32);
-                scroll_top.set(el.scroll_top() as f64);
-            }
-        }
-    });
-    let heads = columns
-        .iter()
-        .map(|(h, c)| view! { <th scope="col" class=*c>{*h}</th> })
-        .collect_view();
-    view! {
-        <div class=format!("bulk-window {class}") node_ref=scroller tabindex="0" role="region"
-            aria-label=label on:scroll=move |_| measure()>
-            <table class="table table-fixed" aria-rowcount=move || n.get() + 1>
-                <thead><tr aria-rowindex="1">{heads}</tr></thead>
-                <tbody>
-                    <tr class="spacer" aria-hidden="true"
-                        style:height=move || format!("{}px", window.get().0 as f64 * WINDOW_ROW_HEIGHT)></tr>
-                    <For
-                        each=move || {
-                            let (a, b) = window.get();
-                            shown.with(|v| (a..b).map(|pos| (pos, v[pos])).collect::<Vec<_>>())
-                        }
-                        key=|k| *k
-                        children=move |(pos, i)| render_row(pos, i)
-                    />
-                    <tr class="spacer" aria-hidden="true"
-                        style:height=move || format!("{}px", n.get().saturating_sub(window.get().1) as f64 * WINDOW_ROW_HEIGHT)></tr>
-                </tbody>
-            </table>
-        </div>
-    }
-}
-
 /// The items a run's result list shows, in order: all of them, or only the failed and not sent
 /// when `only_problems` (read again as rows settle, so a retried row leaves the list).
 pub fn result_rows<T: 'static>(runner: Runner<T>, only_problems: Signal<bool>) -> Memo<Vec<usize>> {
@@ -348,7 +250,7 @@ pub fn outcome_class(s: &RowState) -> &'static str {
     }
 }
 
-/// One row of a run's result list in a [`WindowedTable`] with the columns Account, SVM,
+/// One row of a run's result list in a [`VirtualTable`] with the columns Account, SVM,
 /// Outcome, Code and Message (`col-b-*`): the same for profiles and accounts, so a run reads
 /// alike on both pages (and tests find `tr.bulk-row[data-account][data-outcome]` on both).
 #[component]
@@ -384,7 +286,7 @@ pub const RESULT_COLUMNS: [(&str, &str); 5] = [
 ];
 
 /// A run's result per item, shared by the profiles' and the accounts' bulk pages: a
-/// [`WindowedTable`] of [`ResultRow`]s, all items or, while `only_problems` is set (see
+/// [`VirtualTable`] of [`ResultRow`]s, all items or, while `only_problems` is set (see
 /// [`OnlyProblemsToggle`]), the failed and not sent ones. `name` gives an item's account and SVM.
 #[component]
 pub fn ResultTable<T, N>(
@@ -400,8 +302,8 @@ where
 {
     let items = StoredValue::new(runner.items());
     view! {
-        <WindowedTable label=label class="bulk-results-scroll"
-            columns=RESULT_COLUMNS.to_vec()
+        <VirtualTable label=label class="bulk-window bulk-results-scroll" overscan=10 visible_rows=12
+            head=|| headings(&RESULT_COLUMNS)
             shown=result_rows(runner, only_problems.into())
             render_row=move |pos, i| {
                 let (account, svm) = items.with_value(|its| its.get(i).map(&name))?;

@@ -8,7 +8,7 @@ use ontap_model::account_change::{AccountChange, AccountPatch, Refusal};
 use ontap_model::Account;
 
 use super::csv::csv_cell;
-use super::listing::{filter_sort, needle, nonempty, Common};
+use super::listing::{self, filter_sort, needle, nonempty, Filters, SortColumn};
 use super::profiles::{Row, Status};
 
 /// Where an account stands with TOTP.
@@ -237,34 +237,26 @@ impl SortKey {
     }
 }
 
-/// Filter and sort, as kept in the URL.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ViewState {
-    /// The filter text, the SVM, the sort column and its direction.
-    pub common: Common<SortKey>,
+impl SortColumn for SortKey {
+    const DEFAULT: SortKey = SortKey::Svm;
+    fn slug(self) -> &'static str {
+        SortKey::slug(self)
+    }
+    fn from_slug(s: &str) -> Option<SortKey> {
+        SortKey::from_slug(s)
+    }
+}
+
+/// The accounts view's own filters: TOTP state and lock.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AccountFilters {
     pub totp: Option<TotpState>,
     pub locked: Option<bool>,
 }
 
-impl Default for ViewState {
-    fn default() -> Self {
-        ViewState {
-            common: Common {
-                text: String::new(),
-                svm: None,
-                sort: SortKey::Svm,
-                desc: false,
-            },
-            totp: None,
-            locked: None,
-        }
-    }
-}
-
-impl ViewState {
-    pub fn from_params(get: impl Fn(&str) -> Option<String>) -> ViewState {
-        ViewState {
-            common: Common::read(&get, SortKey::from_slug, ViewState::default().common.sort),
+impl Filters for AccountFilters {
+    fn read(get: &dyn Fn(&str) -> Option<String>) -> Self {
+        AccountFilters {
             totp: nonempty(&get, "totp").and_then(|s| TotpState::from_slug(&s)),
             locked: match nonempty(&get, "locked").as_deref() {
                 Some("yes") => Some(true),
@@ -273,33 +265,33 @@ impl ViewState {
             },
         }
     }
-
-    pub fn to_query(&self) -> String {
-        self.common.to_query(
-            &[
-                ("totp", self.totp.map(TotpState::slug)),
-                ("locked", self.locked.map(|l| if l { "yes" } else { "no" })),
-            ],
-            SortKey::slug,
-            ViewState::default().common.sort,
-        )
+    fn params(&self) -> Vec<(&'static str, Option<&str>)> {
+        vec![
+            ("totp", self.totp.map(TotpState::slug)),
+            ("locked", self.locked.map(|l| if l { "yes" } else { "no" })),
+        ]
     }
+}
 
+/// Filter and sort, as kept in the URL.
+pub type ViewState = listing::ViewState<SortKey, AccountFilters>;
+
+impl ViewState {
     pub fn matches(&self, r: &AccountRow, needle: &str) -> bool {
         (needle.is_empty() || r.hay.contains(needle))
-            && self.common.svm.as_deref().is_none_or(|s| r.svm == s)
-            && self.totp.is_none_or(|t| r.totp == t)
-            && self.locked.is_none_or(|l| r.locked == l)
+            && self.svm.as_deref().is_none_or(|s| r.svm == s)
+            && self.filters.totp.is_none_or(|t| r.totp == t)
+            && self.filters.locked.is_none_or(|l| r.locked == l)
     }
 
     /// Indices of the matching rows in the chosen order (ties: SVM, then name).
     pub fn apply(&self, rows: &[AccountRow]) -> Vec<usize> {
-        let needle = needle(&self.common.text);
+        let needle = needle(&self.text);
         filter_sort(
             rows,
             |r| self.matches(r, &needle),
-            self.common.desc,
-            |x, y| match self.common.sort {
+            self.desc,
+            |x, y| match self.sort {
                 SortKey::Name => x.name.to_lowercase().cmp(&y.name.to_lowercase()),
                 SortKey::Svm => x.svm.cmp(&y.svm),
                 SortKey::Role => x.role.cmp(&y.role),

@@ -1,33 +1,61 @@
-//! What the profile table and the accounts view share: the common part of their view state as
-//! it lives in the URL (`q`, `svm`, `sort`, `dir`, with each table's own filters between `svm`
-//! and `sort`), and the filter-then-sort of row indices with the same tie-break.
+//! What the profile table and the accounts view share: one view state type as it lives in the
+//! URL (`q`, `svm`, `sort`, `dir`, with each table's own filters between `svm` and `sort`),
+//! and the filter-then-sort of row indices with the same tie-break.
 
 use std::cmp::Ordering;
 
-/// The filter text, the SVM, the sort column and its direction: the part of each table's view
-/// state (its `common` field) that both tables have.
+/// A table's sort columns, as the URL names them (`sort=`).
+pub trait SortColumn: Copy + PartialEq + 'static {
+    /// The column the table is sorted by when the URL names none (left out of the URL).
+    const DEFAULT: Self;
+    fn slug(self) -> &'static str;
+    fn from_slug(s: &str) -> Option<Self>;
+}
+
+/// A table's own filters besides the text and the SVM, as they live in the URL: read from its
+/// parameters, written as (name, value) in their order, between `svm` and `sort`.
+pub trait Filters: Clone + Default + PartialEq {
+    /// Reads the filters; an unknown value is no filter.
+    fn read(get: &dyn Fn(&str) -> Option<String>) -> Self;
+    /// The parameters in URL order; `None` (no filter) is left out of the URL.
+    fn params(&self) -> Vec<(&'static str, Option<&str>)>;
+}
+
+/// What a table shows: the filter text, the SVM, the table's own filters, the sort column and
+/// its direction. One type for every table, so both read and write the URL the same way
+/// (`q`, `svm`, the table's filters, `sort`, `dir`; only what differs from the default).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Common<K> {
+pub struct ViewState<K, F> {
     pub text: String,
     pub svm: Option<String>,
     pub sort: K,
     pub desc: bool,
+    pub filters: F,
 }
 
-impl<K: Copy + PartialEq> Common<K> {
-    /// Reads the common parameters; an unknown sort column falls back to `default_sort`.
-    pub fn read(
-        get: &impl Fn(&str) -> Option<String>,
-        sort_of: impl Fn(&str) -> Option<K>,
-        default_sort: K,
-    ) -> Common<K> {
-        Common {
+impl<K: SortColumn, F: Filters> Default for ViewState<K, F> {
+    fn default() -> Self {
+        ViewState {
+            text: String::new(),
+            svm: None,
+            sort: K::DEFAULT,
+            desc: false,
+            filters: F::default(),
+        }
+    }
+}
+
+impl<K: SortColumn, F: Filters> ViewState<K, F> {
+    /// Reads the state from query parameters (unknown values fall back to the defaults).
+    pub fn from_params(get: impl Fn(&str) -> Option<String>) -> Self {
+        ViewState {
             text: get("q").unwrap_or_default(),
-            svm: nonempty(get, "svm"),
-            sort: nonempty(get, "sort")
-                .and_then(|s| sort_of(&s))
-                .unwrap_or(default_sort),
+            svm: nonempty(&get, "svm"),
+            sort: nonempty(&get, "sort")
+                .and_then(|s| K::from_slug(&s))
+                .unwrap_or(K::DEFAULT),
             desc: get("dir").as_deref() == Some("desc"),
+            filters: F::read(&get),
         }
     }
 
@@ -42,14 +70,8 @@ impl<K: Copy + PartialEq> Common<K> {
         }
     }
 
-    /// The query string (`?q=...`): only what differs from the default, `filters` (a table's
-    /// own, as name and value; `None` left out) after `svm`.
-    pub fn to_query(
-        &self,
-        filters: &[(&str, Option<&str>)],
-        slug: impl Fn(K) -> &'static str,
-        default_sort: K,
-    ) -> String {
+    /// The query string for this state (`?q=...`), only what differs from the default.
+    pub fn to_query(&self) -> String {
         let mut q = ontap_model::Query::new();
         if !self.text.is_empty() {
             q = q.param("q", &self.text);
@@ -57,18 +79,36 @@ impl<K: Copy + PartialEq> Common<K> {
         if let Some(s) = &self.svm {
             q = q.param("svm", s);
         }
-        for (name, value) in filters {
+        for (name, value) in self.filters.params() {
             if let Some(v) = value {
                 q = q.param(name, v);
             }
         }
-        if self.sort != default_sort {
-            q = q.param("sort", slug(self.sort));
+        if self.sort != K::DEFAULT {
+            q = q.param("sort", self.sort.slug());
         }
         if self.desc {
             q = q.param("dir", "desc");
         }
         q.to_query_string()
+    }
+
+    /// The aria-sort of column `key`'s heading.
+    pub fn aria_sort(&self, key: K) -> &'static str {
+        match (self.sort == key, self.desc) {
+            (false, _) => "none",
+            (true, true) => "descending",
+            (true, false) => "ascending",
+        }
+    }
+
+    /// The mark after column `key`'s heading text.
+    pub fn sort_mark(&self, key: K) -> &'static str {
+        match (self.sort == key, self.desc) {
+            (false, _) => "",
+            (true, true) => " ▼",
+            (true, false) => " ▲",
+        }
     }
 }
 

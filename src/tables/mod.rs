@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod csv;
 pub mod listing;
 pub mod profiles;
+pub mod window;
 
 #[cfg(test)]
 mod tests {
@@ -13,10 +14,10 @@ mod tests {
 
     use wasm_bindgen_test::wasm_bindgen_test;
 
-    use super::listing::Common;
-
-    use super::accounts::{SortKey as AccountSort, TotpState, ViewState as Accounts};
-    use super::profiles::{SortKey as ProfileSort, Status, ViewState as Profiles};
+    use super::accounts::{
+        AccountFilters, SortKey as AccountSort, TotpState, ViewState as Accounts,
+    };
+    use super::profiles::{ProfileFilters, SortKey as ProfileSort, Status, ViewState as Profiles};
 
     fn params(query: &str) -> HashMap<String, String> {
         ontap_model::Query::parse(query.trim_start_matches('?'))
@@ -29,14 +30,14 @@ mod tests {
     #[wasm_bindgen_test]
     fn both_tables_write_their_view_in_one_order_and_read_it_back() {
         let p = Profiles {
-            common: Common {
-                text: "a b&c".into(),
-                svm: Some("vs_eng".into()),
-                sort: ProfileSort::Account,
-                desc: true,
+            text: "a b&c".into(),
+            svm: Some("vs_eng".into()),
+            sort: ProfileSort::Account,
+            desc: true,
+            filters: ProfileFilters {
+                scope: Some("svm".into()),
+                status: Some(Status::NotEnrolled),
             },
-            scope: Some("svm".into()),
-            status: Some(Status::NotEnrolled),
         };
         let q = p.to_query();
         assert_eq!(
@@ -48,14 +49,14 @@ mod tests {
         assert_eq!(Profiles::default().to_query(), "");
 
         let a = Accounts {
-            common: Common {
-                text: String::new(),
-                svm: None,
-                sort: AccountSort::Role,
-                desc: false,
+            text: String::new(),
+            svm: None,
+            sort: AccountSort::Role,
+            desc: false,
+            filters: AccountFilters {
+                totp: Some(TotpState::Disabled),
+                locked: Some(false),
             },
-            totp: Some(TotpState::Disabled),
-            locked: Some(false),
         };
         let q = a.to_query();
         assert_eq!(q, "?totp=disabled&locked=no&sort=role");

@@ -4,7 +4,7 @@
 use ontap_model::{Account, Scope, Totp, TotpKey, TotpPatch};
 
 use super::csv::csv_cell;
-use super::listing::{filter_sort, needle, nonempty, Common};
+use super::listing::{self, filter_sort, needle, nonempty, Filters, SortColumn};
 
 /// What a row stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -227,67 +227,62 @@ impl SortKey {
     }
 }
 
-/// What the table shows: the filters and the order. Lives in the URL's query string.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ViewState {
-    /// The filter text, the SVM, the sort column and its direction.
-    pub common: Common<SortKey>,
+impl SortColumn for SortKey {
+    const DEFAULT: SortKey = SortKey::Svm;
+    fn slug(self) -> &'static str {
+        SortKey::slug(self)
+    }
+    fn from_slug(s: &str) -> Option<SortKey> {
+        SortKey::from_slug(s)
+    }
+}
+
+/// The profile table's own filters: scope and status.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProfileFilters {
+    /// `cluster` or `svm`.
     pub scope: Option<String>,
     pub status: Option<Status>,
 }
 
-impl Default for ViewState {
-    fn default() -> Self {
-        ViewState {
-            common: Common {
-                text: String::new(),
-                svm: None,
-                sort: SortKey::Svm,
-                desc: false,
-            },
-            scope: None,
-            status: None,
-        }
-    }
-}
-
-impl ViewState {
-    /// Reads the state from query parameters (unknown values fall back to the defaults).
-    pub fn from_params(get: impl Fn(&str) -> Option<String>) -> ViewState {
-        ViewState {
-            common: Common::read(&get, SortKey::from_slug, ViewState::default().common.sort),
+impl Filters for ProfileFilters {
+    fn read(get: &dyn Fn(&str) -> Option<String>) -> Self {
+        ProfileFilters {
             scope: nonempty(&get, "scope").filter(|s| s == "cluster" || s == "svm"),
             status: nonempty(&get, "status").and_then(|s| Status::from_slug(&s)),
         }
     }
-
-    /// The query string for this state (`?q=...`), only what differs from the default.
-    pub fn to_query(&self) -> String {
-        self.common.to_query(
-            &[
-                ("scope", self.scope.as_deref()),
-                ("status", self.status.map(Status::slug)),
-            ],
-            SortKey::slug,
-            ViewState::default().common.sort,
-        )
+    fn params(&self) -> Vec<(&'static str, Option<&str>)> {
+        vec![
+            ("scope", self.scope.as_deref()),
+            ("status", self.status.map(Status::slug)),
+        ]
     }
+}
 
+/// What the table shows: the filters and the order. Lives in the URL's query string.
+pub type ViewState = listing::ViewState<SortKey, ProfileFilters>;
+
+impl ViewState {
     pub fn matches(&self, row: &Row, needle: &str) -> bool {
         (needle.is_empty() || row.hay.contains(needle))
-            && self.common.svm.as_deref().is_none_or(|s| row.svm == s)
-            && self.scope.as_deref().is_none_or(|s| row.scope_label() == s)
-            && self.status.is_none_or(|s| row.status == s)
+            && self.svm.as_deref().is_none_or(|s| row.svm == s)
+            && self
+                .filters
+                .scope
+                .as_deref()
+                .is_none_or(|s| row.scope_label() == s)
+            && self.filters.status.is_none_or(|s| row.status == s)
     }
 
     /// Indices of the rows that match, in the chosen order (ties broken by SVM then account).
     pub fn apply(&self, rows: &[Row]) -> Vec<usize> {
-        let needle = needle(&self.common.text);
-        let key = self.common.sort;
+        let needle = needle(&self.text);
+        let key = self.sort;
         filter_sort(
             rows,
             |r| self.matches(r, &needle),
-            self.common.desc,
+            self.desc,
             |x, y| match key {
                 SortKey::Account => x.account.to_lowercase().cmp(&y.account.to_lowercase()),
                 SortKey::Svm => x.svm.cmp(&y.svm),

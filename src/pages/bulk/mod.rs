@@ -18,10 +18,9 @@ use ontap_model::bulk::{plan, Action, Plan, Planned, Skipped, Target};
 use ontap_model::{Comment, Known, TotpKey, TotpPatch};
 
 use crate::api::{totps, ApiError};
-use crate::components::batch::{
-    detail, BulkProgress, OnlyProblemsToggle, ResultTable, WindowedTable,
-};
+use crate::components::batch::{detail, BulkProgress, OnlyProblemsToggle, ResultTable};
 use crate::components::CopyButton;
+use crate::components::{headings, VirtualTable};
 use crate::session::SessionCtx;
 use crate::store::batch::{FailKind, Ops, Phase, RowState, Runner};
 use crate::store::changelog::{ChangeLog, Outcome};
@@ -254,8 +253,8 @@ fn SetupView() -> impl IntoView {
                     </ul>
                     <details class="bulk-list">
                         <summary>{move || format!("The {}", the_plan.with(|p| count(p.skipped.len(), "skipped profile", "skipped profiles")))}</summary>
-                        <WindowedTable label="Skipped profiles" class="bulk-list-scroll"
-                            columns=vec![("Account", "col-b-account"), ("SVM", "col-b-svm"), ("Why", "col-b-why")]
+                        <VirtualTable overscan=10 visible_rows=12 label="Skipped profiles" class="bulk-window bulk-list-scroll"
+                            head=|| headings(&[("Account", "col-b-account"), ("SVM", "col-b-svm"), ("Why", "col-b-why")])
                             shown=skipped_shown
                             render_row=move |pos, i| {
                                 let cell = move |f: fn(&Skipped) -> String| move || the_plan.with(|p| p.skipped.get(i).map(f).unwrap_or_default());
@@ -273,8 +272,8 @@ fn SetupView() -> impl IntoView {
                 <Show when=move || the_plan.with(|p| !p.changes.is_empty())>
                     <details class="bulk-list">
                         <summary>{move || format!("The {}", the_plan.with(|p| count(p.changes.len(), "change", "changes")))}</summary>
-                        <WindowedTable label="Profiles that will change" class="bulk-list-scroll"
-                            columns=vec![("Account", "col-b-account"), ("SVM", "col-b-svm"), ("Now", "col-b-now"), ("After", "col-b-after")]
+                        <VirtualTable overscan=10 visible_rows=12 label="Profiles that will change" class="bulk-window bulk-list-scroll"
+                            head=|| headings(&[("Account", "col-b-account"), ("SVM", "col-b-svm"), ("Now", "col-b-now"), ("After", "col-b-after")])
                             shown=changes_shown
                             render_row=move |pos, i| {
                                 let cell = move |f: fn(&Planned) -> String| move || the_plan.with(|p| p.changes.get(i).map(f).unwrap_or_default());

@@ -1,9 +1,13 @@
 //! The profile editor page at `/profiles/{owner.uuid}/{account.name}`: checks the deep link,
 //! loads the profile, shows its read-only facts and the [`form::EditorForm`].
 
+mod actions;
 pub mod delete;
+mod edit;
 pub mod form;
+mod messages;
 pub mod review;
+mod save;
 
 use std::sync::Arc;
 

@@ -10,6 +10,7 @@ use super::edit::{describe_change, saved_message, subject, Backend, Edit, SaveSt
 use crate::api::ApiError;
 use crate::components::Explained;
 use crate::store::changelog::{ChangeLog, Outcome};
+use crate::store::writes::write_action;
 
 /// The editor's requests, as callbacks the form's parts share.
 #[derive(Clone, Copy)]
@@ -74,38 +75,40 @@ impl Sending {
             })
         };
 
-        // Sends `p` (one PATCH), records it, and reports how it ended.
-        let send = {
+        // The PATCH is a write: an action of the shell, so that leaving the editor while it is
+        // on its way still settles its change-log entry. What the editor shows follows below.
+        let write = {
             let backend = backend.clone();
-            let user = user.clone();
-            Callback::new(move |p: TotpPatch| {
-                state.set(SaveState::Saving);
-                let what = loaded.with_untracked(|l| describe_change(l, &p));
-                let id = log.map(|log| {
-                    let (account, svm) = loaded.with_untracked(subject);
-                    log.record(&user, &account, &svm, &what)
-                });
-                entry.set(id);
-                // The log outlives the editor: a change is settled even if the user left meanwhile.
-                let settle_sent = move |o: Outcome| {
+            write_action(move |(p, id): &(TotpPatch, Option<u64>)| {
+                let (p, id, save) = (p.clone(), *id, backend.save.clone());
+                async move {
+                    let result = save(p.clone()).await;
                     if let (Some(log), Some(id)) = (log, id) {
-                        log.settle(id, o);
+                        log.settle(
+                            id,
+                            match &result {
+                                Ok(()) => Outcome::Saved,
+                                Err(e) if e.outcome_unknown() => Outcome::Unknown,
+                                Err(e) => Outcome::Failed(Explained::from(e).message),
+                            },
+                        );
                     }
+                    (p, result)
+                }
+            })
+        };
+        {
+            let backend = backend.clone();
+            Effect::new(move |_| {
+                let Some((p, result)) = write.value().get() else {
+                    return;
                 };
-                let backend = backend.clone();
-                spawn_local(async move {
-                    let result = (backend.save)(p.clone()).await;
-                    match &result {
-                        Ok(()) => settle_sent(Outcome::Saved),
-                        Err(e) if e.outcome_unknown() => settle_sent(Outcome::Unknown),
-                        Err(e) => settle_sent(Outcome::Failed(Explained::from(e).message)),
-                    }
-                    if state.is_disposed() {
-                        return;
-                    }
-                    match result {
-                        Ok(()) => {
+                match result {
+                    Ok(()) => {
+                        let backend = backend.clone();
+                        spawn_local(async move {
                             let reread = (backend.load)().await;
+                            // The user may have left the editor meanwhile: its signals are gone.
                             if state.is_disposed() {
                                 return;
                             }
@@ -122,11 +125,30 @@ impl Sending {
                                     )));
                                 }
                             }
-                        }
-                        Err(e) if e.outcome_unknown() => reread.run(e),
-                        Err(e) => answer(SaveState::Failed(e)),
+                        });
                     }
+                    Err(e) if e.outcome_unknown() => reread.run(e),
+                    Err(e) => answer(SaveState::Failed(e)),
+                }
+            });
+        }
+
+        // Sends `p` (one PATCH), records it, and reports how it ended.
+        let send = {
+            let user = user.clone();
+            Callback::new(move |p: TotpPatch| {
+                // One PATCH per Save, whatever the clicks.
+                if write.pending().get_untracked() {
+                    return;
+                }
+                state.set(SaveState::Saving);
+                let what = loaded.with_untracked(|l| describe_change(l, &p));
+                let id = log.map(|log| {
+                    let (account, svm) = loaded.with_untracked(subject);
+                    log.record(&user, &account, &svm, &what)
                 });
+                entry.set(id);
+                write.dispatch_local((p, id));
             })
         };
 

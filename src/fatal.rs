@@ -10,7 +10,7 @@
 use wasm_bindgen::JsCast;
 
 /// The id of the message element.
-pub const FATAL_ID: &str = "fatal-error";
+pub(crate) const FATAL_ID: &str = "fatal-error";
 
 /// Installs the panic hook (once, at start).
 pub fn install() {
@@ -24,7 +24,7 @@ pub fn install() {
 }
 
 /// Shows the message (idempotent).
-pub fn show(place: &str) {
+pub(crate) fn show(place: &str) {
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };

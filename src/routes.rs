@@ -4,12 +4,12 @@
 
 use ontap_model::{AccountName, OwnerUuid, TotpKey};
 
-pub const PROFILES: &str = "/profiles";
-pub const BULK: &str = "/profiles/bulk";
-pub const ACCOUNTS: &str = "/accounts";
-pub const HISTORY: &str = "/history";
-pub const CHANGES: &str = "/changes";
-pub const ENROLL: &str = "/enroll";
+pub(crate) const PROFILES: &str = "/profiles";
+pub(crate) const BULK: &str = "/profiles/bulk";
+pub(crate) const ACCOUNTS: &str = "/accounts";
+pub(crate) const HISTORY: &str = "/history";
+pub(crate) const CHANGES: &str = "/changes";
+pub(crate) const ENROLL: &str = "/enroll";
 
 /// `/profiles/{owner.uuid}/{account.name}`: a profile's editor.
 pub fn editor_href(key: &TotpKey) -> String {
@@ -30,7 +30,7 @@ pub fn parse_key(owner: &str, account: &str) -> Result<TotpKey, String> {
 }
 
 /// `/accounts/{owner}/{name}`: an account's page.
-pub fn account_href(owner_uuid: &str, name: &str) -> String {
+pub(crate) fn account_href(owner_uuid: &str, name: &str) -> String {
     format!(
         "{ACCOUNTS}/{}/{}",
         ontap_model::totp::encode_segment(owner_uuid),

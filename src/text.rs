@@ -1,7 +1,11 @@
 //! Small helpers for the page's English: a count with its noun in the right number.
 
 /// `n` and `one` or `many`: "1 profile", "2 profiles", "0 profiles" (any unsigned count).
-pub fn count<N: std::fmt::Display + PartialEq + From<u8>>(n: N, one: &str, many: &str) -> String {
+pub(crate) fn count<N: std::fmt::Display + PartialEq + From<u8>>(
+    n: N,
+    one: &str,
+    many: &str,
+) -> String {
     let noun = if n == N::from(1) { one } else { many };
     format!("{n} {noun}")
 }

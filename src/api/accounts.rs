@@ -6,13 +6,13 @@ use ontap_model::{Account, Query};
 use super::http::{ApiError, Client};
 use super::list;
 
-pub const ACCOUNTS_PATH: &str = "/security/accounts";
+pub(crate) const ACCOUNTS_PATH: &str = "/security/accounts";
 
 /// Accounts per page. Every page of this collection costs the cluster a pass over all its
 /// accounts (ontap-sim: 0.1 to 0.3 s at 10,000 accounts, whatever the page size), so one large
 /// page loads far faster than many small ones: twice ONTAP's default page (10,000), so that a
 /// cluster of 10,000 users and its few system accounts take one request, not two (issue 9).
-pub const PAGE_SIZE: u32 = 20_000;
+pub(crate) const PAGE_SIZE: u32 = 20_000;
 
 /// Every account the session may see, with the fields the profile table and the accounts
 /// view join.
@@ -42,7 +42,7 @@ pub async fn get_once(client: &Client, owner_uuid: &str, name: &str) -> Result<A
 }
 
 /// Sends a planned account change (`PATCH /api/security/accounts/{owner.uuid}/{name}`).
-pub async fn patch(
+pub(crate) async fn patch(
     client: &Client,
     owner_uuid: &str,
     name: &str,

@@ -6,48 +6,48 @@ use serde::Deserialize;
 
 use super::http::{ApiError, Client};
 
-pub const AUDIT_PATH: &str = "/security/audit/messages";
+pub(crate) const AUDIT_PATH: &str = "/security/audit/messages";
 
 /// The `input` patterns of TOTP-related changes: the REST calls on profiles and accounts, and
 /// the clustershell's `security login totp` and `security login modify|lock|unlock` commands.
-pub const TOTP_INPUTS: &str = "*security/login/totps*|*security/accounts*|security login totp*|security login modify*|security login unlock*|security login lock*";
+pub(crate) const TOTP_INPUTS: &str = "*security/login/totps*|*security/accounts*|security login totp*|security login modify*|security login unlock*|security login lock*";
 
 /// Records per page.
-pub const PAGE: u32 = 500;
+pub(crate) const PAGE: u32 = 500;
 
 /// One audit record as read (every field optional).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-pub struct AuditMessage {
+pub(crate) struct AuditMessage {
     #[serde(default)]
-    pub timestamp: Option<String>,
+    pub(crate) timestamp: Option<String>,
     #[serde(default)]
-    pub index: Option<u64>,
+    pub(crate) index: Option<u64>,
     #[serde(default)]
-    pub application: Option<String>,
+    pub(crate) application: Option<String>,
     #[serde(default)]
-    pub location: Option<String>,
+    pub(crate) location: Option<String>,
     #[serde(default)]
     pub user: Option<String>,
     #[serde(default)]
-    pub input: Option<String>,
+    pub(crate) input: Option<String>,
     #[serde(default)]
-    pub state: Option<String>,
+    pub(crate) state: Option<String>,
     #[serde(default)]
-    pub message: Option<String>,
+    pub(crate) message: Option<String>,
     #[serde(default)]
-    pub scope: Option<String>,
+    pub(crate) scope: Option<String>,
     #[serde(default)]
     pub svm: Option<SvmName>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-pub struct SvmName {
+pub(crate) struct SvmName {
     #[serde(default)]
-    pub name: Option<String>,
+    pub(crate) name: Option<String>,
 }
 
 /// The first page of TOTP-related audit records, newest first.
-pub fn first_page_path() -> String {
+pub(crate) fn first_page_path() -> String {
     let q = Query::new()
         .filter("input", TOTP_INPUTS)
         .fields(&[
@@ -68,7 +68,7 @@ pub fn first_page_path() -> String {
 }
 
 /// One page: the records and the link to the next one.
-pub async fn page(
+pub(crate) async fn page(
     client: &Client,
     path: &str,
 ) -> Result<(Vec<AuditMessage>, Option<String>), ApiError> {

@@ -39,7 +39,7 @@ impl Credentials {
         }
     }
 
-    pub fn is_bearer(&self) -> bool {
+    pub(crate) fn is_bearer(&self) -> bool {
         matches!(self, Credentials::Bearer(_))
     }
 }

@@ -30,7 +30,7 @@ pub enum ApiError {
 impl ApiError {
     /// For a write: true when the change may or may not have been applied, so the page must
     /// re-read before saying anything (and must never resend it blindly).
-    pub fn outcome_unknown(&self) -> bool {
+    pub(crate) fn outcome_unknown(&self) -> bool {
         match self {
             ApiError::Timeout | ApiError::Network => true,
             ApiError::Http { status } => matches!(status, 502 | 504),
@@ -43,7 +43,7 @@ impl ApiError {
     }
 
     /// The catalogue entry, when the cluster sent a known code.
-    pub fn known(&self) -> Option<Known> {
+    pub(crate) fn known(&self) -> Option<Known> {
         match self {
             ApiError::Ontap { body, .. } => body.known(),
             _ => None,
@@ -51,7 +51,7 @@ impl ApiError {
     }
 
     /// The field the cluster blamed (`target`), if any.
-    pub fn field(&self) -> Option<String> {
+    pub(crate) fn field(&self) -> Option<String> {
         match self {
             ApiError::Ontap { body, .. } => body.field().map(str::to_owned),
             _ => None,

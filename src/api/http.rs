@@ -23,7 +23,7 @@ use super::retry::{retry, worth_retrying, Notice};
 use super::timing::Timing;
 
 /// A completed HTTP exchange.
-pub(crate) struct Answer {
+pub struct Answer {
     pub(crate) status: u16,
     pub(crate) body: String,
     /// The `Date` header, for comparing the cluster's clock with the browser's.
@@ -97,11 +97,6 @@ impl Client {
         }
     }
 
-    /// The API base (no trailing slash).
-    pub fn base(&self) -> &str {
-        &self.base
-    }
-
     /// The URL of a path below the API base. A `_links` href from ONTAP starts with `/api/`:
     /// it is rebased onto the configured base, so a proxy or gateway path keeps working.
     pub(crate) fn url(&self, path: &str) -> String {
@@ -123,24 +118,24 @@ impl Client {
 
     /// GET and decode; retried by itself with backoff on a transient failure (a read is
     /// safe to repeat: see [`super::retry`]), reported to the listener while it waits.
-    pub(crate) async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
+    pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
         self.read(|| async { decode_ok(self.send("GET", path, None).await?) })
             .await
     }
 
     /// GET and decode once, without retrying.
-    pub(crate) async fn get_once<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
+    pub async fn get_once<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
         decode_ok(self.send("GET", path, None).await?)
     }
 
     /// PATCH with a JSON body; success is any 2xx (ONTAP answers `{}`; an empty body is fine).
-    pub(crate) async fn patch_json(&self, path: &str, body: &str) -> Result<(), ApiError> {
+    pub async fn patch_json(&self, path: &str, body: &str) -> Result<(), ApiError> {
         check_status(self.send("PATCH", path, Some(body)).await?).map(|_| ())
     }
 
     /// POST with a JSON body, sent once (never retried: a lost answer leaves its outcome
     /// unknown); the 2xx answer comes back whole, its `Date` header included.
-    pub(crate) async fn post_json(&self, path: &str, body: &str) -> Result<Answer, ApiError> {
+    pub async fn post_json(&self, path: &str, body: &str) -> Result<Answer, ApiError> {
         check_status(self.send("POST", path, Some(body)).await?)
     }
 
@@ -159,7 +154,7 @@ impl Client {
     }
 
     /// DELETE; success is any 2xx (ONTAP answers `{}`).
-    pub(crate) async fn delete(&self, path: &str) -> Result<(), ApiError> {
+    pub async fn delete(&self, path: &str) -> Result<(), ApiError> {
         check_status(self.send("DELETE", path, None).await?).map(|_| ())
     }
 

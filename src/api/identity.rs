@@ -11,7 +11,7 @@ use super::http::{ApiError, Client};
 pub const IDENTITY_FIELDS: &[&str] = &["name", "owner", "role", "scope"];
 
 /// `name` as an exact value in ONTAP's query syntax: quoted when it holds an operator character.
-pub fn exact(name: &str) -> String {
+pub(crate) fn exact(name: &str) -> String {
     let operators = ['*', '|', '!', '<', '>', '{', '}', '"'];
     if name.contains(operators) || name.contains("..") || name.eq_ignore_ascii_case("null") {
         format!("\"{}\"", name.replace('"', ""))

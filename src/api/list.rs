@@ -9,7 +9,7 @@ use super::http::{ApiError, Client};
 /// With `rest`, the pages after the first ask for `rest` records each (the `max_records` of
 /// each `_links.next` replaced): a small first page shows something at once, and the large
 /// pages after it make few round trips.
-pub async fn all<T: DeserializeOwned>(
+pub(crate) async fn all<T: DeserializeOwned>(
     client: &Client,
     path: &str,
     query: Query,
@@ -32,7 +32,7 @@ pub async fn all<T: DeserializeOwned>(
 
 /// `href` with its `max_records` set to `n` (added when absent); everything else, the
 /// continuation included, as the cluster wrote it.
-pub fn with_max_records(href: &str, n: u32) -> String {
+pub(crate) fn with_max_records(href: &str, n: u32) -> String {
     let (path, query) = href.split_once('?').unwrap_or((href, ""));
     let mut params: Vec<String> = query
         .split('&')

@@ -15,38 +15,30 @@ use super::error::ApiError;
 
 /// How often and how patiently to retry.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Policy {
+pub(crate) struct Policy {
     /// Attempts in all, the first included (1: no retry).
-    pub attempts: u32,
+    pub(crate) attempts: u32,
     /// The wait before the first retry, in ms; it doubles before each next one.
-    pub base_ms: u32,
+    pub(crate) base_ms: u32,
     /// The longest wait, in ms.
-    pub max_ms: u32,
+    pub(crate) max_ms: u32,
     /// Each wait is spread by up to this share either way (0.25: ±25 %), so that many pages
     /// refused at once do not all come back at the same moment.
-    pub jitter: f64,
+    pub(crate) jitter: f64,
 }
 
 impl Policy {
     /// Reads: 4 attempts, waiting about 0.5 s, 1 s, 2 s (±25 %) in between.
-    pub const READS: Policy = Policy {
+    pub(crate) const READS: Policy = Policy {
         attempts: 4,
         base_ms: 500,
         max_ms: 8_000,
         jitter: 0.25,
     };
 
-    /// No retry at all.
-    pub const NEVER: Policy = Policy {
-        attempts: 1,
-        base_ms: 0,
-        max_ms: 0,
-        jitter: 0.0,
-    };
-
     /// The wait before retry number `retry` (0 for the first), given `unit`, a random number
     /// in [0, 1) (0.5 gives the wait without jitter).
-    pub fn delay_ms(&self, retry: u32, unit: f64) -> u32 {
+    pub(crate) fn delay_ms(&self, retry: u32, unit: f64) -> u32 {
         let plain = u64::from(self.base_ms)
             .saturating_mul(1u64 << retry.min(20))
             .min(u64::from(self.max_ms)) as f64;
@@ -55,7 +47,7 @@ impl Policy {
     }
 
     /// The same policy with its waits scaled to `base_ms` (tests and slow links tune this).
-    pub fn with_base_ms(self, base_ms: u32) -> Policy {
+    pub(crate) fn with_base_ms(self, base_ms: u32) -> Policy {
         let ratio = if self.base_ms == 0 {
             1
         } else {
@@ -123,13 +115,13 @@ impl From<&ApiError> for Cause {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Notice {
     /// The attempt about to be made (2 for the first retry).
-    pub attempt: u32,
+    pub(crate) attempt: u32,
     /// Attempts in all.
-    pub of: u32,
+    pub(crate) of: u32,
     /// The wait before it, in ms.
-    pub wait_ms: u32,
+    pub(crate) wait_ms: u32,
     /// The failure that is being retried.
-    pub cause: Cause,
+    pub(crate) cause: Cause,
 }
 
 /// Runs `op` until it succeeds, fails in a way not worth retrying (`retryable` says), or has

@@ -8,7 +8,7 @@ use super::identity::exact;
 use super::list;
 
 /// The fields the editor shows (the key fields come with every record).
-pub const EDITOR_FIELDS: &[&str] = &[
+pub(crate) const EDITOR_FIELDS: &[&str] = &[
     "comment",
     "enabled",
     "scope",
@@ -16,7 +16,7 @@ pub const EDITOR_FIELDS: &[&str] = &[
     "owner.name",
 ];
 /// The fields the table shows.
-pub const LIST_FIELDS: &[&str] = &[
+pub(crate) const LIST_FIELDS: &[&str] = &[
     "owner.name",
     "scope",
     "enabled",
@@ -25,14 +25,14 @@ pub const LIST_FIELDS: &[&str] = &[
 ];
 /// Records in the first page of a listing: a screenful and more, answered and drawn at once
 /// (issue 9: sign-in to first rows within 500 ms at 10,000 profiles).
-pub const FIRST_PAGE: u32 = 200;
+pub(crate) const FIRST_PAGE: u32 = 200;
 /// Records per page after the first: large pages, few round trips.
-pub const PAGE_SIZE: u32 = 2000;
+pub(crate) const PAGE_SIZE: u32 = 2000;
 
 /// Loads every profile, following `_links.next` to the end; `on_page` sees each page as it
 /// arrives so the first rows can be shown before the last page is in. The first page is
 /// small ([`FIRST_PAGE`]), the others large ([`PAGE_SIZE`]).
-pub async fn list_all(
+pub(crate) async fn list_all(
     client: &Client,
     fields: &[&str],
     on_page: impl FnMut(Vec<Totp>),
@@ -64,7 +64,7 @@ pub async fn get(client: &Client, key: &TotpKey) -> Result<Totp, ApiError> {
 }
 
 /// True when `t` names the profile `key` (the UUID in any case, the account name exactly).
-pub fn is_record_of(t: &Totp, key: &TotpKey) -> bool {
+pub(crate) fn is_record_of(t: &Totp, key: &TotpKey) -> bool {
     t.owner_uuid()
         .is_some_and(|u| u.eq_ignore_ascii_case(key.owner.as_str()))
         && t.account_name() == Some(key.account.as_str())
@@ -87,7 +87,7 @@ pub async fn delete(client: &Client, key: &TotpKey) -> Result<(), ApiError> {
 
 /// The signed-in account's own profile, if it has one: `account.name` (and `owner.name` for an
 /// SVM-scoped account) as exact filters, with `enabled`. The `Date` header comes along.
-pub async fn own(
+pub(crate) async fn own(
     client: &Client,
     account: &str,
     owner_name: Option<&str>,
@@ -111,7 +111,7 @@ pub async fn own(
 /// Creates the signed-in user's own profile with `return_records=true`: the only answer that
 /// carries the secret, the install URL, a verification code and the emergency codes. Sent once.
 /// Returns the record and the answer's `Date` header.
-pub async fn create(
+pub(crate) async fn create(
     client: &Client,
     body: &TotpCreate,
 ) -> Result<(TotpCreated, Option<String>), ApiError> {

@@ -37,7 +37,7 @@ pub fn detail(s: &RowState) -> String {
 }
 
 /// The status line while the runner slows down for a busy cluster.
-pub fn busy_words(n: &BusyNote) -> String {
+pub(crate) fn busy_words(n: &BusyNote) -> String {
     format!(
         "The cluster is busy (HTTP {}): nothing was applied for those rows. Slowing down to {} in flight and pausing {:.1} s; they will be sent again.",
         n.status,
@@ -47,14 +47,14 @@ pub fn busy_words(n: &BusyNote) -> String {
 }
 
 /// Why a run stopped by itself, and what to do.
-pub fn stopped_words(s: Stopped) -> &'static str {
+pub(crate) fn stopped_words(s: Stopped) -> &'static str {
     match s {
         Stopped::CredentialsRefused => "The cluster stopped accepting the credentials, so the run stopped. Sign in again, then retry the failed and not-sent rows.",
     }
 }
 
 /// "12 s", "3 min 5 s".
-pub fn duration_words(secs: f64) -> String {
+pub(crate) fn duration_words(secs: f64) -> String {
     let s = secs.round().max(0.0) as u64;
     if s < 60 {
         format!("{s} s")
@@ -67,7 +67,7 @@ pub fn duration_words(secs: f64) -> String {
 const UI_EVERY: std::time::Duration = std::time::Duration::from_millis(200);
 
 #[component]
-pub fn BulkProgress<T: Clone + 'static>(
+pub(crate) fn BulkProgress<T: Clone + 'static>(
     runner: Runner<T>,
     /// What the items are, plural: "profiles", "accounts".
     noun: &'static str,
@@ -254,7 +254,7 @@ pub fn outcome_class(s: &RowState) -> &'static str {
 /// Outcome, Code and Message (`col-b-*`): the same for profiles and accounts, so a run reads
 /// alike on both pages (and tests find `tr.bulk-row[data-account][data-outcome]` on both).
 #[component]
-pub fn ResultRow(
+pub(crate) fn ResultRow(
     /// Position in the list shown (its `aria-rowindex` is this + 2).
     pos: usize,
     account: String,
@@ -277,7 +277,7 @@ pub fn ResultRow(
 }
 
 /// The columns of a run's result list, for [`ResultRow`].
-pub const RESULT_COLUMNS: [(&str, &str); 5] = [
+pub(crate) const RESULT_COLUMNS: [(&str, &str); 5] = [
     ("Account", "col-b-account"),
     ("SVM", "col-b-svm"),
     ("Outcome", "col-b-outcome"),
@@ -289,7 +289,7 @@ pub const RESULT_COLUMNS: [(&str, &str); 5] = [
 /// [`VirtualTable`] of [`ResultRow`]s, all items or, while `only_problems` is set (see
 /// [`OnlyProblemsToggle`]), the failed and not sent ones. `name` gives an item's account and SVM.
 #[component]
-pub fn ResultTable<T, N>(
+pub(crate) fn ResultTable<T, N>(
     runner: Runner<T>,
     /// The list's accessible name.
     label: &'static str,
@@ -315,7 +315,7 @@ where
 
 /// The checkbox that narrows a [`ResultTable`] to the failed and not sent items.
 #[component]
-pub fn OnlyProblemsToggle(
+pub(crate) fn OnlyProblemsToggle(
     /// The checkbox's element id.
     id: &'static str,
     value: RwSignal<bool>,

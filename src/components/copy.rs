@@ -17,7 +17,7 @@ enum Feedback {
 }
 
 #[component]
-pub fn CopyButton(
+pub(crate) fn CopyButton(
     /// The text to copy, read at the moment of the click.
     #[prop(into)]
     text: Signal<String>,
@@ -69,7 +69,7 @@ pub fn CopyButton(
 
 /// Writes `text` to the clipboard; false when the browser has no clipboard API here (an
 /// insecure origin) or refuses.
-pub async fn copy_text(text: &str) -> bool {
+pub(crate) async fn copy_text(text: &str) -> bool {
     let Some(window) = web_sys::window() else {
         return false;
     };

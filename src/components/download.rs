@@ -4,7 +4,7 @@
 use wasm_bindgen::{JsCast, JsValue};
 
 /// Starts the download of `text` as `name`, of type `mime`; false when the browser refused.
-pub fn download(name: &str, mime: &str, text: &str) -> bool {
+pub(crate) fn download(name: &str, mime: &str, text: &str) -> bool {
     let go = || -> Result<(), JsValue> {
         let parts = js_sys::Array::of1(&JsValue::from_str(text));
         let options = web_sys::BlobPropertyBag::new();

@@ -12,12 +12,12 @@ use crate::session::Failure;
 /// What went wrong, in plain words, and what the user can do about it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Explained {
-    pub message: String,
-    pub next_step: String,
+    pub(crate) message: String,
+    pub(crate) next_step: String,
 }
 
 impl Explained {
-    pub fn new(message: impl Into<String>, next_step: impl Into<String>) -> Explained {
+    pub(crate) fn new(message: impl Into<String>, next_step: impl Into<String>) -> Explained {
         Explained {
             message: message.into(),
             next_step: next_step.into(),
@@ -25,12 +25,12 @@ impl Explained {
     }
 
     /// The message and the next step as one sentence pair (a one-line notice).
-    pub fn joined(&self) -> String {
+    pub(crate) fn joined(&self) -> String {
         format!("{} {}", self.message, self.next_step)
     }
 
     /// The rest of the page (a wasm module loaded later) did not arrive.
-    pub fn not_loaded() -> Explained {
+    pub(crate) fn not_loaded() -> Explained {
         Explained::new(
             "Sign-in could not start: the rest of totp-admin did not arrive from the web server.",
             "Check the connection to this site, then sign in again.",
@@ -144,7 +144,7 @@ impl From<ApiError> for Explained {
 }
 
 /// A short name of the failure, for the "trying again" note.
-pub fn retry_cause(c: Cause) -> String {
+pub(crate) fn retry_cause(c: Cause) -> String {
     match c {
         Cause::ConnectionLost => "the connection was lost".into(),
         Cause::Unreadable => "its answer could not be read".into(),
@@ -157,7 +157,7 @@ pub fn retry_cause(c: Cause) -> String {
 
 /// "Retrying: reading from the cluster failed because the cluster is busy (HTTP 503). Trying
 /// again in 1 s (attempt 2 of 4)…"
-pub fn retry_note(n: &Notice) -> String {
+pub(crate) fn retry_note(n: &Notice) -> String {
     let secs = f64::from(n.wait_ms) / 1000.0;
     let wait = if secs < 1.0 {
         "a moment".to_owned()

@@ -19,7 +19,7 @@ fn described_by(
 
 /// A labelled text input. `error` is shown under it, and announced with the field.
 #[component]
-pub fn TextField(
+pub(crate) fn TextField(
     /// The element id; the error gets `{id}-error`.
     #[prop(into)]
     id: String,
@@ -61,7 +61,7 @@ pub fn TextField(
 
 /// A labelled checkbox, drawn as a switch. `error` is shown under it.
 #[component]
-pub fn CheckboxField(
+pub(crate) fn CheckboxField(
     #[prop(into)] id: String,
     #[prop(into)] label: String,
     value: RwSignal<bool>,

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 /// `value` is the field's value (`None`: no filter), `on_pick` puts a choice into the view
 /// state (`None` for the first option).
 #[component]
-pub fn FilterSelect(
+pub(crate) fn FilterSelect(
     /// The select's element id.
     id: &'static str,
     label: &'static str,
@@ -41,6 +41,6 @@ pub fn FilterSelect(
 }
 
 /// Options whose value and text are the same (SVM names).
-pub fn same_options(values: Vec<String>) -> Vec<(String, String)> {
+pub(crate) fn same_options(values: Vec<String>) -> Vec<(String, String)> {
     values.into_iter().map(|v| (v.clone(), v)).collect()
 }

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 #[component]
-pub fn EncodedLink(#[prop(into)] href: String, children: Children) -> impl IntoView {
+pub(crate) fn EncodedLink(#[prop(into)] href: String, children: Children) -> impl IntoView {
     let navigate = use_navigate();
     let target = href.clone();
     let on_click = move |ev: MouseEvent| {

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 /// An error with what to do next.
 #[component]
-pub fn Alert(
+pub(crate) fn Alert(
     #[prop(into)] message: String,
     #[prop(optional, into)] next_step: Option<String>,
     #[prop(optional)] children: Option<Children>,
@@ -21,7 +21,7 @@ pub fn Alert(
 
 /// A confirmation or progress line.
 #[component]
-pub fn Status(#[prop(into)] message: String, #[prop(optional)] busy: bool) -> impl IntoView {
+pub(crate) fn Status(#[prop(into)] message: String, #[prop(optional)] busy: bool) -> impl IntoView {
     view! {
         <div class="notice notice-ok" class:notice-busy=busy role="status">
             <p class="notice-title">{message}</p>

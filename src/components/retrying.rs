@@ -8,7 +8,7 @@ use super::explain::retry_note;
 use crate::session::SessionCtx;
 
 #[component]
-pub fn RetryNote() -> impl IntoView {
+pub(crate) fn RetryNote() -> impl IntoView {
     let reports = SessionCtx::use_ctx().reports;
     let note = move || reports.latest_notice().map(|n| retry_note(&n));
     view! {

@@ -5,19 +5,19 @@
 use leptos::prelude::*;
 
 /// The localStorage key of the choice.
-pub const THEME_KEY: &str = "totp-admin.theme";
+pub(crate) const THEME_KEY: &str = "totp-admin.theme";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Theme {
+pub(crate) enum Theme {
     System,
     Light,
     Dark,
 }
 
 impl Theme {
-    pub const ALL: [Theme; 3] = [Theme::System, Theme::Light, Theme::Dark];
+    pub(crate) const ALL: [Theme; 3] = [Theme::System, Theme::Light, Theme::Dark];
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Theme::System => "system",
             Theme::Light => "light",
@@ -25,7 +25,7 @@ impl Theme {
         }
     }
 
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Theme::System => "System",
             Theme::Light => "Light",
@@ -33,7 +33,7 @@ impl Theme {
         }
     }
 
-    pub fn parse(s: &str) -> Theme {
+    pub(crate) fn parse(s: &str) -> Theme {
         match s {
             "light" => Theme::Light,
             "dark" => Theme::Dark,
@@ -42,7 +42,7 @@ impl Theme {
     }
 
     /// The saved choice (System when none).
-    pub fn saved() -> Theme {
+    pub(crate) fn saved() -> Theme {
         web_sys::window()
             .and_then(|w| w.local_storage().ok().flatten())
             .and_then(|s| s.get_item(THEME_KEY).ok().flatten())
@@ -51,7 +51,7 @@ impl Theme {
     }
 
     /// Sets `data-theme` on `<html>` (removed for System) and remembers the choice.
-    pub fn apply(self, remember: bool) {
+    pub(crate) fn apply(self, remember: bool) {
         let root = web_sys::window()
             .and_then(|w| w.document())
             .and_then(|d| d.document_element());
@@ -80,7 +80,7 @@ pub fn apply_saved() {
 
 /// A labelled select: System, Light, Dark.
 #[component]
-pub fn ThemeToggle(#[prop(into)] id: String) -> impl IntoView {
+pub(crate) fn ThemeToggle(#[prop(into)] id: String) -> impl IntoView {
     let theme = RwSignal::new(Theme::saved());
     view! {
         <div class="theme-toggle">

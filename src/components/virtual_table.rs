@@ -26,7 +26,7 @@ pub struct VirtualScroll {
     viewport: RwSignal<f64>,
     /// The position (in the order shown) of the row that takes the focus: the one row with
     /// `tabindex="0"`.
-    pub active: RwSignal<usize>,
+    pub(crate) active: RwSignal<usize>,
 }
 
 impl VirtualScroll {
@@ -52,7 +52,7 @@ impl VirtualScroll {
     }
 
     /// Makes row `pos` the active one, scrolls it into view and focuses its `tr[data-row]`.
-    pub fn focus_row(&self, pos: usize) {
+    pub(crate) fn focus_row(&self, pos: usize) {
         self.active.set(pos);
         let Some(el) = self.scroller.get_untracked() else {
             return;
@@ -87,7 +87,7 @@ impl VirtualScroll {
 
     /// Moves the active row for a navigation key (arrows, Page Up/Down, Home, End) among `n`
     /// rows; `false` when the key is not one of those.
-    pub fn navigate(&self, ev: &KeyboardEvent, n: usize) -> bool {
+    pub(crate) fn navigate(&self, ev: &KeyboardEvent, n: usize) -> bool {
         let page = page_rows(self.viewport.get_untracked(), ROW_HEIGHT);
         match nav_target(&ev.key(), self.active.get_untracked(), n, page) {
             Some(to) => {

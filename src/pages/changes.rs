@@ -6,7 +6,7 @@ use leptos_router::components::A;
 use crate::store::changelog::ChangeLog;
 
 #[component]
-pub fn ChangesPage() -> impl IntoView {
+pub(crate) fn ChangesPage() -> impl IntoView {
     let log = ChangeLog::from_ctx().unwrap_or_default();
     view! {
         <h1>"Changes in this session"</h1>

@@ -17,13 +17,13 @@ use crate::session::{
 
 /// How the user signs in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Method {
+pub(crate) enum Method {
     Password,
     Token,
 }
 
 /// Reads the idle setting: whole minutes from 1 to [`MAX_IDLE_MINUTES`].
-pub fn parse_idle_minutes(s: &str) -> Result<u32, String> {
+pub(crate) fn parse_idle_minutes(s: &str) -> Result<u32, String> {
     match s.trim().parse::<u32>() {
         Ok(m) if (1..=MAX_IDLE_MINUTES).contains(&m) => Ok(m),
         _ => Err(format!(
@@ -37,11 +37,11 @@ pub fn parse_idle_minutes(s: &str) -> Result<u32, String> {
 /// (the error catalogue is not part of the first load).
 #[derive(Clone, Copy)]
 pub struct Loader {
-    pub sign_in: fn(Attempt) -> Later<Result<Session, Explained>>,
+    pub(crate) sign_in: fn(Attempt) -> Later<Result<Session, Explained>>,
 }
 
 #[component]
-pub fn ConnectPage(
+pub(crate) fn ConnectPage(
     /// How to reach sign-in, which release builds load with the rest of the page.
     loader: Loader,
 ) -> impl IntoView {

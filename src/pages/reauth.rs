@@ -18,7 +18,7 @@ use crate::components::{Alert, Explained, TextField};
 use crate::session::{signin, SessionCtx, SignedOut};
 
 #[component]
-pub fn ReauthDialog() -> impl IntoView {
+pub(crate) fn ReauthDialog() -> impl IntoView {
     let session = SessionCtx::use_ctx();
     let open = RwSignal::new(false);
     let renewed = RwSignal::new(false);

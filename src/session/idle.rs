@@ -13,7 +13,7 @@ use super::state::{SessionCtx, SignedOut};
 use crate::platform::wall_ms;
 
 /// The events that count as activity.
-pub const ACTIVITY_EVENTS: &[&str] = &["keydown", "pointerdown", "pointermove", "wheel"];
+pub(crate) const ACTIVITY_EVENTS: &[&str] = &["keydown", "pointerdown", "pointermove", "wheel"];
 /// How often a kept session records activity in sessionStorage, at most.
 const TOUCH_EVERY_MS: f64 = 5_000.0;
 

@@ -10,7 +10,6 @@ pub mod signin;
 pub mod state;
 
 pub use failure::Failure;
-pub use reports::Reports;
 pub use state::{
     EditRights, Identity, Session, SessionCtx, SignedOut, DEFAULT_API_BASE, DEFAULT_IDLE_MINUTES,
     MAX_IDLE_MINUTES,

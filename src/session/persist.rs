@@ -61,7 +61,7 @@ pub fn save(credentials: &Credentials, api_base: &str, idle_ms: u32) {
 }
 
 /// Records activity now (only while a session is kept).
-pub fn touch() {
+pub(crate) fn touch() {
     if let Some(st) = storage() {
         if st.get_item(SESSION_KEY).ok().flatten().is_some() {
             let _ = st.set_item(ACTIVE_KEY, &now_ms().to_string());
@@ -70,7 +70,7 @@ pub fn touch() {
 }
 
 /// Whether a session is kept in this tab (without reading it).
-pub fn is_kept() -> bool {
+pub(crate) fn is_kept() -> bool {
     storage().is_some_and(|st| st.get_item(SESSION_KEY).ok().flatten().is_some())
 }
 
@@ -102,7 +102,7 @@ pub fn load() -> Option<Kept> {
 }
 
 /// Forgets everything this tab kept (the whole of its sessionStorage).
-pub fn wipe() {
+pub(crate) fn wipe() {
     if let Some(st) = storage() {
         let _ = st.clear();
     }

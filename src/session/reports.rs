@@ -11,7 +11,7 @@ use crate::api::retry::Notice;
 
 /// The signals behind a [`Listener`]; `Copy`, shared through the session's context.
 #[derive(Clone, Copy)]
-pub struct Reports {
+pub(crate) struct Reports {
     /// 401s seen since the page started.
     refusals: RwSignal<u64>,
     /// The reads waiting to retry, by read id, in order of their latest notice.
@@ -33,7 +33,7 @@ impl Reports {
     }
 
     /// Applies one report (a disposed page ignores it: a read may end after its view).
-    pub(crate) fn hear(&self, r: Report) {
+    pub fn hear(&self, r: Report) {
         match r {
             Report::Unauthorized => {
                 self.refusals.try_update(|n| *n += 1);
@@ -50,17 +50,17 @@ impl Reports {
     }
 
     /// How many 401s have been reported (tracked).
-    pub fn refusals(&self) -> u64 {
+    pub(crate) fn refusals(&self) -> u64 {
         self.refusals.get()
     }
 
     /// How many 401s have been reported, without tracking.
-    pub fn refusals_untracked(&self) -> u64 {
+    pub(crate) fn refusals_untracked(&self) -> u64 {
         self.refusals.get_untracked()
     }
 
     /// The latest notice of a read still waiting to retry (tracked).
-    pub fn latest_notice(&self) -> Option<Notice> {
+    pub(crate) fn latest_notice(&self) -> Option<Notice> {
         self.waiting.with(|w| w.last().map(|(_, n)| n.clone()))
     }
 }

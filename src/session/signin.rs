@@ -30,7 +30,7 @@ pub struct Attempt {
 pub struct NotLoaded;
 
 /// A result that may first need the part of the page loaded later.
-pub type Later<T> = Pin<Box<dyn Future<Output = Result<T, NotLoaded>>>>;
+pub(crate) type Later<T> = Pin<Box<dyn Future<Output = Result<T, NotLoaded>>>>;
 
 /// The sign-in form's attempt: the session, kept in this tab's sessionStorage only when the user
 /// asked for it; or why not.
@@ -128,7 +128,7 @@ pub async fn establish(a: Attempt) -> Result<Session, Failure> {
 /// The signed-in account among the records called by its name: the cluster-scoped one when
 /// there is one (the cluster's management address signs in cluster accounts), else the only
 /// one the session sees.
-pub fn pick(records: &[Account]) -> Option<&Account> {
+pub(crate) fn pick(records: &[Account]) -> Option<&Account> {
     records
         .iter()
         .find(|a| a.scope == Some(Scope::Cluster))

@@ -67,7 +67,7 @@ pub struct Session {
 impl Session {
     /// The cluster's origin for the curl lines the page shows: the API base when it is an
     /// absolute URL, else `https://<cluster name>` (the page's own `/api` is a proxy).
-    pub fn curl_origin(&self) -> String {
+    pub(crate) fn curl_origin(&self) -> String {
         if self.api_base.starts_with("http://") || self.api_base.starts_with("https://") {
             self.api_base
                 .trim_end_matches('/')
@@ -102,7 +102,7 @@ pub enum SignedOut {
 pub struct SessionCtx {
     pub session: RwSignal<Option<Session>>,
     pub ended: RwSignal<Option<SignedOut>>,
-    pub reports: Reports,
+    pub(crate) reports: Reports,
 }
 
 impl SessionCtx {
@@ -164,17 +164,17 @@ impl SessionCtx {
     }
 
     /// May change profiles (comments, delete); false for read-only roles.
-    pub fn can_edit(&self) -> bool {
+    pub(crate) fn can_edit(&self) -> bool {
         self.access().may_modify()
     }
 
     /// May enable or disable profiles: only the admin role (else ONTAP answers 144834564).
-    pub fn can_change_status(&self) -> bool {
+    pub(crate) fn can_change_status(&self) -> bool {
         self.access().may_change_status()
     }
 
     /// Why the editor is read-only, when it is.
-    pub fn read_only_reason(&self) -> Option<String> {
+    pub(crate) fn read_only_reason(&self) -> Option<String> {
         let role = self
             .session
             .with(|s| s.as_ref().and_then(|s| s.identity.role.clone()));
@@ -187,7 +187,7 @@ impl SessionCtx {
     }
 
     /// Why the Enabled switch is off, when it is.
-    pub fn status_reason(&self) -> Option<String> {
+    pub(crate) fn status_reason(&self) -> Option<String> {
         (self.can_edit() && !self.can_change_status()).then(|| {
             "Only a cluster administrator (the admin role) may enable or disable a TOTP profile; \
              ask one to reset this account."
@@ -200,7 +200,7 @@ impl SessionCtx {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EditRights {
     /// Set when the Enabled switch must be off, with the reason shown beside it.
-    pub status_locked: Option<String>,
+    pub(crate) status_locked: Option<String>,
 }
 
 impl EditRights {

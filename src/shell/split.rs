@@ -88,7 +88,7 @@ pub fn sign_in_later(a: Attempt) -> Later<Result<Session, Explained>> {
     fallible,
     preload(load_shell_module)
 )]
-pub fn shell() -> Result<AnyView, NotLoaded> {
+pub(crate) fn shell() -> Result<AnyView, NotLoaded> {
     Ok(view! { <super::signed_in::Shell /> }.into_any())
 }
 
@@ -155,6 +155,6 @@ pub async fn restore(listener: Listener) -> Result<Restoring, NotLoaded> {
 }
 
 #[cfg(debug_assertions)]
-pub async fn shell() -> Result<AnyView, NotLoaded> {
+pub(crate) async fn shell() -> Result<AnyView, NotLoaded> {
     Ok(view! { <super::signed_in::Shell /> }.into_any())
 }

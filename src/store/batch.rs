@@ -55,7 +55,7 @@ pub use schedule::{FailKind, Phase, Tally, DEFAULT_IN_FLIGHT, MAX_IN_FLIGHT, MAX
 pub type BoxFut<T> = Pin<Box<dyn Future<Output = T>>>;
 
 /// How often a re-read after a lost answer is tried before the item is failed as unconfirmed.
-pub const MAX_CHECKS: u32 = 5;
+pub(crate) const MAX_CHECKS: u32 = 5;
 
 /// What the runner needs to know about one kind of write.
 pub struct Ops<T> {
@@ -108,12 +108,6 @@ impl RowState {
             RowState::NotSent => "not sent",
         }
     }
-    pub fn is_settled(&self) -> bool {
-        matches!(
-            self,
-            RowState::Done { .. } | RowState::Failed { .. } | RowState::NotSent
-        )
-    }
     /// The failure's code: ONTAP's error code, the HTTP status, or the kind of loss.
     pub fn code(&self) -> Option<String> {
         match self {
@@ -130,7 +124,7 @@ impl RowState {
             _ => None,
         }
     }
-    pub fn at(&self) -> &str {
+    pub(crate) fn at(&self) -> &str {
         match self {
             RowState::Done { at, .. } | RowState::Failed { at, .. } => at,
             _ => "",
@@ -161,19 +155,19 @@ pub struct Runner<T: 'static> {
     core: StoredValue<Core<T>, LocalStorage>,
     ops: StoredValue<Ops<T>, LocalStorage>,
     /// One signal per item, in item order.
-    pub rows: StoredValue<Vec<RwSignal<RowState>>>,
+    pub(crate) rows: StoredValue<Vec<RwSignal<RowState>>>,
     pub tally: RwSignal<Tally>,
     pub phase: RwSignal<Phase>,
     /// The user's in-flight limit, 1 to [`MAX_IN_FLIGHT`]; may change while running.
-    pub limit: RwSignal<usize>,
+    pub(crate) limit: RwSignal<usize>,
     /// When the current pass started and when the last item settled (`performance.now()`).
     started_ms: RwSignal<f64>,
     settled_in_pass: RwSignal<usize>,
-    pub last_ms: RwSignal<f64>,
+    pub(crate) last_ms: RwSignal<f64>,
     /// Why the run stopped by itself (credentials refused), if it did.
-    pub stopped_because: RwSignal<Option<Stopped>>,
+    pub(crate) stopped_because: RwSignal<Option<Stopped>>,
     /// What the runner is doing about a busy cluster, for a status line.
-    pub note: RwSignal<Option<BusyNote>>,
+    pub(crate) note: RwSignal<Option<BusyNote>>,
 }
 
 impl<T: 'static> Clone for Runner<T> {
@@ -205,15 +199,15 @@ fn failure(kind: FailKind, e: &ApiError) -> RowState {
 /// Why the runner is pausing: the cluster answered busy (`status`), so it waits `pause_ms`
 /// and sends at most `allowed` at once for a while.
 #[derive(Clone, Debug, PartialEq)]
-pub struct BusyNote {
-    pub status: u16,
-    pub allowed: usize,
-    pub pause_ms: f64,
+pub(crate) struct BusyNote {
+    pub(crate) status: u16,
+    pub(crate) allowed: usize,
+    pub(crate) pause_ms: f64,
 }
 
 /// Why a run stopped by itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Stopped {
+pub(crate) enum Stopped {
     /// The cluster refused the session's credentials (401).
     CredentialsRefused,
 }
@@ -240,7 +234,7 @@ impl<T: Clone + 'static> Runner<T> {
     }
 
     /// The items, in order.
-    pub fn items(&self) -> Vec<T> {
+    pub(crate) fn items(&self) -> Vec<T> {
         self.core
             .try_with_value(|c| c.items.clone())
             .unwrap_or_default()
@@ -342,19 +336,19 @@ impl<T: Clone + 'static> Runner<T> {
     }
 
     /// Items settled per second in the current pass.
-    pub fn rate(&self) -> Option<f64> {
+    pub(crate) fn rate(&self) -> Option<f64> {
         let n = self.settled_in_pass.get();
         let secs = (self.last_ms.get() - self.started_ms.get()) / 1000.0;
         (n > 0 && secs > 0.0).then(|| n as f64 / secs)
     }
 
     /// From the start of the current pass to the last item settled, in ms.
-    pub fn elapsed_ms(&self) -> f64 {
+    pub(crate) fn elapsed_ms(&self) -> f64 {
         (self.last_ms.get() - self.started_ms.get()).max(0.0)
     }
 
     /// Seconds left at the current rate.
-    pub fn eta_secs(&self) -> Option<f64> {
+    pub(crate) fn eta_secs(&self) -> Option<f64> {
         let left = self.tally.with(Tally::remaining);
         self.rate().map(|r| left as f64 / r)
     }

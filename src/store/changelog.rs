@@ -23,7 +23,7 @@ pub enum Outcome {
 
 impl Outcome {
     /// The words the log shows.
-    pub fn label(&self) -> String {
+    pub(crate) fn label(&self) -> String {
         match self {
             Outcome::Sending => "Sending…".into(),
             Outcome::Saved => "Saved".into(),
@@ -35,7 +35,7 @@ impl Outcome {
     }
 
     /// A CSS modifier: `ok`, `error` or `pending`.
-    pub fn kind(&self) -> &'static str {
+    pub(crate) fn kind(&self) -> &'static str {
         match self {
             Outcome::Saved | Outcome::UnknownConfirmed => "ok",
             Outcome::Failed(_) | Outcome::UnknownNotApplied => "error",

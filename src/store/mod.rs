@@ -32,7 +32,7 @@ const BATCH: Duration = Duration::from_millis(250);
 
 /// Where the loading of profiles stands.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Progress {
+pub(crate) enum Progress {
     Idle,
     Loading { loaded: usize, total: Option<u64> },
     Done,
@@ -41,7 +41,7 @@ pub enum Progress {
 
 /// Whether the accounts could be read.
 #[derive(Clone, Debug, PartialEq)]
-pub enum AccountsState {
+pub(crate) enum AccountsState {
     Loading,
     /// Read and kept in [`ProfileStore::account_list`]; the not-enrolled rows join the profile
     /// table once every profile is in.
@@ -51,23 +51,23 @@ pub enum AccountsState {
 
 /// Where the accounts view stands: its rows need the accounts and the profiles' states.
 #[derive(Clone, Debug, PartialEq)]
-pub enum AccountsLoad {
+pub(crate) enum AccountsLoad {
     Loading,
     Done,
     Failed(ApiError),
 }
 
 #[derive(Clone, Copy)]
-pub struct ProfileStore {
+pub(crate) struct ProfileStore {
     /// Profiles first, then not-enrolled accounts.
-    pub rows: RwSignal<Vec<Row>>,
-    pub progress: RwSignal<Progress>,
-    pub accounts: RwSignal<AccountsState>,
+    pub(crate) rows: RwSignal<Vec<Row>>,
+    pub(crate) progress: RwSignal<Progress>,
+    pub(crate) accounts: RwSignal<AccountsState>,
     /// Every account the session may see, as last read or changed.
-    pub account_list: RwSignal<Vec<Account>>,
+    pub(crate) account_list: RwSignal<Vec<Account>>,
     /// The accounts view's rows: every account with its TOTP state from the profiles (computed
     /// only while a view reads it).
-    pub account_rows: Memo<Vec<AccountRow>>,
+    pub(crate) account_rows: Memo<Vec<AccountRow>>,
     generation: RwSignal<u64>,
     /// The store's reads: aborted when the shell goes (sign-out), so a listing in progress
     /// does not go on for a session that ended.
@@ -75,7 +75,7 @@ pub struct ProfileStore {
 }
 
 impl ProfileStore {
-    pub fn provide() -> ProfileStore {
+    pub(crate) fn provide() -> ProfileStore {
         let rows = RwSignal::new(Vec::<Row>::new());
         let account_list = RwSignal::new(Vec::<Account>::new());
         let account_rows =
@@ -93,12 +93,12 @@ impl ProfileStore {
         s
     }
 
-    pub fn use_ctx() -> ProfileStore {
+    pub(crate) fn use_ctx() -> ProfileStore {
         expect_context::<ProfileStore>()
     }
 
     /// Loads unless already loaded or loading.
-    pub fn ensure_loaded(&self) {
+    pub(crate) fn ensure_loaded(&self) {
         if self.progress.get_untracked() == Progress::Idle {
             self.reload();
         }
@@ -108,7 +108,7 @@ impl ProfileStore {
     /// first rows are on screen at once; as soon as it is in, the accounts (one listing for
     /// every view), the count (for the progress bar) and the remaining profiles follow, in
     /// parallel. The not-enrolled rows join when both listings are complete.
-    pub fn reload(&self) {
+    pub(crate) fn reload(&self) {
         let Some(client) = self.reader.get_value() else {
             return;
         };
@@ -251,7 +251,7 @@ impl ProfileStore {
 
     /// The accounts view's state: loading until the accounts and the profiles are in (the
     /// TOTP states need both); failed when the accounts could not be read.
-    pub fn accounts_load(&self) -> AccountsLoad {
+    pub(crate) fn accounts_load(&self) -> AccountsLoad {
         match self.accounts.get() {
             AccountsState::Unavailable(e) => AccountsLoad::Failed(e),
             AccountsState::Loading => AccountsLoad::Loading,
@@ -289,7 +289,7 @@ impl ProfileStore {
 
     /// Takes a deleted profile's row out of the table (its account shows as not enrolled when
     /// SSH still asks it for TOTP).
-    pub fn remove_profile(&self, key: &TotpKey) {
+    pub(crate) fn remove_profile(&self, key: &TotpKey) {
         let id = (key.owner.as_str(), key.account.as_str());
         self.rows.update(|rows| rows.retain(|r| r.id() != id));
         self.rejoin();
@@ -297,7 +297,7 @@ impl ProfileStore {
 
     /// Applies changes the cluster confirmed (a bulk run's results) to their rows, in one
     /// update of the table.
-    pub fn apply_patches(&self, changes: &[(TotpKey, TotpPatch)]) {
+    pub(crate) fn apply_patches(&self, changes: &[(TotpKey, TotpPatch)]) {
         if changes.is_empty() {
             return;
         }
@@ -315,7 +315,7 @@ impl ProfileStore {
     }
 
     /// Puts a re-read profile in place of its row (after a save in the editor).
-    pub fn update_profile(&self, t: &Totp) {
+    pub(crate) fn update_profile(&self, t: &Totp) {
         let row = Row::from_totp(t);
         self.rows.update(|rows| {
             if let Some(r) = rows.iter_mut().find(|r| r.id() == row.id()) {
@@ -326,7 +326,7 @@ impl ProfileStore {
 
     /// Puts a re-read account in place of the one listed (after a change on its page or in a
     /// bulk run); the profile table's not-enrolled rows follow.
-    pub fn update_account(&self, a: &Account) {
+    pub(crate) fn update_account(&self, a: &Account) {
         let same = |x: &Account| {
             x.name == a.name
                 && x.owner_uuid()
@@ -342,7 +342,7 @@ impl ProfileStore {
     }
 
     /// The accounts view's row of an account, if loaded.
-    pub fn account_row(&self, owner_uuid: &str, name: &str) -> Option<AccountRow> {
+    pub(crate) fn account_row(&self, owner_uuid: &str, name: &str) -> Option<AccountRow> {
         self.account_rows.with_untracked(|rows| {
             rows.iter()
                 .find(|r| r.owner_uuid.eq_ignore_ascii_case(owner_uuid) && r.name == name)
@@ -351,7 +351,7 @@ impl ProfileStore {
     }
 
     /// Whether the account has a profile (and if it is enabled), as last read.
-    pub fn profile_of(&self, owner_uuid: &str, name: &str) -> Option<Option<bool>> {
+    pub(crate) fn profile_of(&self, owner_uuid: &str, name: &str) -> Option<Option<bool>> {
         self.rows.with_untracked(|rows| {
             rows.iter()
                 .find(|r| {

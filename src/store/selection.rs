@@ -12,21 +12,21 @@ use super::batch::Runner;
 use crate::tables::profiles::{Row, Status};
 
 /// A row's identity: owner UUID and account name.
-pub type RowId = (String, String);
+pub(crate) type RowId = (String, String);
 
 /// One bulk run of profile changes, with what was skipped at review.
 #[derive(Clone)]
-pub struct ProfileRun {
-    pub runner: Runner<Planned>,
-    pub action: Action,
-    pub skipped: Vec<Skipped>,
+pub(crate) struct ProfileRun {
+    pub(crate) runner: Runner<Planned>,
+    pub(crate) action: Action,
+    pub(crate) skipped: Vec<Skipped>,
 }
 
 /// The selection of the profile table and the current bulk run, for the whole session.
 #[derive(Clone, Copy)]
-pub struct BulkState {
-    pub selected: RwSignal<HashSet<RowId>>,
-    pub run: RwSignal<Option<ProfileRun>>,
+pub(crate) struct BulkState {
+    pub(crate) selected: RwSignal<HashSet<RowId>>,
+    pub(crate) run: RwSignal<Option<ProfileRun>>,
     /// The shell's reactive owner: runs are created under it so they outlive the page.
     pub(crate) owner: StoredValue<Option<Owner>>,
     /// Confirmed changes not yet shown in the table (applied in batches).
@@ -35,7 +35,7 @@ pub struct BulkState {
 
 impl BulkState {
     /// Creates the state and provides it to the views below (called by the page shell).
-    pub fn provide() -> BulkState {
+    pub(crate) fn provide() -> BulkState {
         let s = BulkState {
             selected: RwSignal::new(HashSet::new()),
             run: RwSignal::new(None),
@@ -47,21 +47,11 @@ impl BulkState {
     }
 
     /// The state in the context, or a page-local one (component tests mount pages alone).
-    pub fn use_ctx() -> BulkState {
+    pub(crate) fn use_ctx() -> BulkState {
         use_context::<BulkState>().unwrap_or_else(BulkState::provide)
     }
 
-    pub fn toggle(&self, id: RowId, on: bool) {
-        self.selected.update(|s| {
-            if on {
-                s.insert(id);
-            } else {
-                s.remove(&id);
-            }
-        });
-    }
-
-    pub fn set_many(&self, ids: impl IntoIterator<Item = RowId>, on: bool) {
+    pub(crate) fn set_many(&self, ids: impl IntoIterator<Item = RowId>, on: bool) {
         self.selected.update(|s| {
             for id in ids {
                 if on {
@@ -75,14 +65,14 @@ impl BulkState {
 }
 
 /// A row's id when it can be selected (a profile with a well-formed key).
-pub fn selectable_id(r: &Row) -> Option<RowId> {
+pub(crate) fn selectable_id(r: &Row) -> Option<RowId> {
     r.key
         .as_ref()
         .map(|_| (r.owner_uuid.clone(), r.account.clone()))
 }
 
 /// What the planner knows of a row.
-pub fn target_of(r: &Row) -> Option<Target> {
+pub(crate) fn target_of(r: &Row) -> Option<Target> {
     Some(Target {
         key: r.key.clone()?,
         svm: r.svm.clone(),

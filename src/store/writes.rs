@@ -10,13 +10,13 @@ use leptos::prelude::*;
 
 /// The shell's owner, in the context (provided by the shell).
 #[derive(Clone)]
-pub struct Writes {
+pub(crate) struct Writes {
     owner: Owner,
 }
 
 impl Writes {
     /// Captures the current owner (the shell's) for the writes of every view below it.
-    pub fn provide() {
+    pub(crate) fn provide() {
         if let Some(owner) = Owner::current() {
             provide_context(Writes { owner });
         }
@@ -25,7 +25,7 @@ impl Writes {
 
 /// An [`Action`] for a write, created under the shell's owner when there is one (component
 /// tests mount views alone: then under the current one). Dispatch it with `dispatch_local`.
-pub fn write_action<I, O, F, Fu>(f: F) -> Action<I, O>
+pub(crate) fn write_action<I, O, F, Fu>(f: F) -> Action<I, O>
 where
     I: 'static,
     O: 'static,

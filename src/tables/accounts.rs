@@ -13,7 +13,7 @@ use super::profiles::{Row, Status};
 
 /// Where an account stands with TOTP.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum TotpState {
+pub(crate) enum TotpState {
     /// SSH asks for TOTP and the profile is enabled.
     Enrolled,
     /// SSH asks for TOTP and the profile is disabled: the user must enroll again.
@@ -25,13 +25,13 @@ pub enum TotpState {
 }
 
 impl TotpState {
-    pub const ALL: [TotpState; 4] = [
+    pub(crate) const ALL: [TotpState; 4] = [
         TotpState::Enrolled,
         TotpState::Disabled,
         TotpState::NotEnrolled,
         TotpState::NotRequired,
     ];
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             TotpState::Enrolled => "Enrolled",
             TotpState::Disabled => "Disabled",
@@ -39,7 +39,7 @@ impl TotpState {
             TotpState::NotRequired => "TOTP not required",
         }
     }
-    pub fn slug(self) -> &'static str {
+    pub(crate) fn slug(self) -> &'static str {
         match self {
             TotpState::Enrolled => "enrolled",
             TotpState::Disabled => "disabled",
@@ -47,39 +47,36 @@ impl TotpState {
             TotpState::NotRequired => "not-required",
         }
     }
-    pub fn from_slug(s: &str) -> Option<TotpState> {
+    pub(crate) fn from_slug(s: &str) -> Option<TotpState> {
         TotpState::ALL.into_iter().find(|x| x.slug() == s)
     }
 }
 
 /// One account in the table.
 #[derive(Clone, Debug, PartialEq)]
-pub struct AccountRow {
+pub(crate) struct AccountRow {
     pub account: Account,
-    pub name: String,
+    pub(crate) name: String,
     pub svm: String,
-    pub owner_uuid: String,
+    pub(crate) owner_uuid: String,
     pub role: String,
-    pub scope: String,
-    pub locked: bool,
+    pub(crate) scope: String,
+    pub(crate) locked: bool,
     /// The SSH application's methods, in order; empty without SSH.
-    pub ssh_methods: Vec<String>,
+    pub(crate) ssh_methods: Vec<String>,
     /// `none`, `totp`, ...; `—` without SSH.
-    pub second: String,
-    pub totp: TotpState,
+    pub(crate) second: String,
+    pub(crate) totp: TotpState,
     /// Lower-case text the filter searches.
-    pub hay: String,
+    pub(crate) hay: String,
 }
 
 impl AccountRow {
-    pub fn id(&self) -> (&str, &str) {
-        (self.owner_uuid.as_str(), self.name.as_str())
-    }
-    pub fn has_ssh(&self) -> bool {
+    pub(crate) fn has_ssh(&self) -> bool {
         self.account.ssh().is_some()
     }
     /// "password, publickey" or "no SSH".
-    pub fn ssh_label(&self) -> String {
+    pub(crate) fn ssh_label(&self) -> String {
         if self.has_ssh() {
             self.ssh_methods.join(", ")
         } else {
@@ -87,7 +84,7 @@ impl AccountRow {
         }
     }
     /// The SSH methods and, when there is one, the second factor: "password + TOTP".
-    pub fn ssh_with_second(&self) -> String {
+    pub(crate) fn ssh_with_second(&self) -> String {
         match self.second.as_str() {
             _ if !self.has_ssh() => self.ssh_label(),
             "none" | "" => self.ssh_label(),
@@ -99,7 +96,7 @@ impl AccountRow {
 
 /// The profiles' enabled flags by (owner UUID in lower case, account name), from the profile
 /// table's rows (its not-enrolled rows are accounts, not profiles).
-pub fn profile_index(rows: &[Row]) -> HashMap<(String, String), Option<bool>> {
+pub(crate) fn profile_index(rows: &[Row]) -> HashMap<(String, String), Option<bool>> {
     rows.iter()
         .filter(|r| r.status != Status::NotEnrolled)
         .map(|r| {
@@ -112,7 +109,10 @@ pub fn profile_index(rows: &[Row]) -> HashMap<(String, String), Option<bool>> {
 }
 
 /// The row of an account, given the profiles.
-pub fn row_of(a: &Account, profiles: &HashMap<(String, String), Option<bool>>) -> AccountRow {
+pub(crate) fn row_of(
+    a: &Account,
+    profiles: &HashMap<(String, String), Option<bool>>,
+) -> AccountRow {
     let name = a.name.clone().unwrap_or_default();
     let owner_uuid = a.owner_uuid().unwrap_or_default().to_owned();
     let svm = a.owner_name().unwrap_or_default().to_owned();
@@ -160,7 +160,7 @@ pub fn row_of(a: &Account, profiles: &HashMap<(String, String), Option<bool>>) -
 
 /// Every account with its TOTP state, from the profile table's rows (profile keys compared
 /// with the owner UUID in lower case).
-pub fn join_accounts(accounts: &[Account], rows: &[Row]) -> Vec<AccountRow> {
+pub(crate) fn join_accounts(accounts: &[Account], rows: &[Row]) -> Vec<AccountRow> {
     let idx = profile_index(rows);
     accounts.iter().map(|a| row_of(a, &idx)).collect()
 }
@@ -169,7 +169,7 @@ pub fn join_accounts(accounts: &[Account], rows: &[Row]) -> Vec<AccountRow> {
 /// through [`csv_cell`], so a name or role never runs as a spreadsheet formula): an auditor's
 /// answer to "who must use TOTP for SSH, and who has it". `ssh_methods` and `second_factor`
 /// are empty for an account without SSH; `totp` is the state's label.
-pub fn to_csv<'a>(rows: impl Iterator<Item = &'a AccountRow>) -> String {
+pub(crate) fn to_csv<'a>(rows: impl Iterator<Item = &'a AccountRow>) -> String {
     let mut out =
         String::from("account,svm,owner_uuid,role,scope,locked,ssh_methods,second_factor,totp\r\n");
     for r in rows {
@@ -194,7 +194,7 @@ pub fn to_csv<'a>(rows: impl Iterator<Item = &'a AccountRow>) -> String {
 
 /// Columns the table sorts by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SortKey {
+pub(crate) enum SortKey {
     Name,
     Svm,
     Role,
@@ -204,7 +204,7 @@ pub enum SortKey {
 }
 
 impl SortKey {
-    pub const ALL: [SortKey; 6] = [
+    pub(crate) const ALL: [SortKey; 6] = [
         SortKey::Name,
         SortKey::Svm,
         SortKey::Role,
@@ -212,7 +212,7 @@ impl SortKey {
         SortKey::Ssh,
         SortKey::Totp,
     ];
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             SortKey::Name => "Account",
             SortKey::Svm => "SVM",
@@ -222,7 +222,7 @@ impl SortKey {
             SortKey::Totp => "TOTP",
         }
     }
-    pub fn slug(self) -> &'static str {
+    pub(crate) fn slug(self) -> &'static str {
         match self {
             SortKey::Name => "name",
             SortKey::Svm => "svm",
@@ -232,7 +232,7 @@ impl SortKey {
             SortKey::Totp => "totp",
         }
     }
-    pub fn from_slug(s: &str) -> Option<SortKey> {
+    pub(crate) fn from_slug(s: &str) -> Option<SortKey> {
         SortKey::ALL.into_iter().find(|k| k.slug() == s)
     }
 }
@@ -249,9 +249,9 @@ impl SortColumn for SortKey {
 
 /// The accounts view's own filters: TOTP state and lock.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct AccountFilters {
-    pub totp: Option<TotpState>,
-    pub locked: Option<bool>,
+pub(crate) struct AccountFilters {
+    pub(crate) totp: Option<TotpState>,
+    pub(crate) locked: Option<bool>,
 }
 
 impl Filters for AccountFilters {
@@ -274,10 +274,10 @@ impl Filters for AccountFilters {
 }
 
 /// Filter and sort, as kept in the URL.
-pub type ViewState = listing::ViewState<SortKey, AccountFilters>;
+pub(crate) type ViewState = listing::ViewState<SortKey, AccountFilters>;
 
 impl ViewState {
-    pub fn matches(&self, r: &AccountRow, needle: &str) -> bool {
+    pub(crate) fn matches(&self, r: &AccountRow, needle: &str) -> bool {
         (needle.is_empty() || r.hay.contains(needle))
             && self.svm.as_deref().is_none_or(|s| r.svm == s)
             && self.filters.totp.is_none_or(|t| r.totp == t)
@@ -285,7 +285,7 @@ impl ViewState {
     }
 
     /// Indices of the matching rows in the chosen order (ties: SVM, then name).
-    pub fn apply(&self, rows: &[AccountRow]) -> Vec<usize> {
+    pub(crate) fn apply(&self, rows: &[AccountRow]) -> Vec<usize> {
         let needle = needle(&self.text);
         filter_sort(
             rows,
@@ -306,13 +306,13 @@ impl ViewState {
 
 /// Counts by TOTP state, and locked accounts.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Counts {
-    pub by_state: [usize; 4],
-    pub locked: usize,
+pub(crate) struct Counts {
+    pub(crate) by_state: [usize; 4],
+    pub(crate) locked: usize,
 }
 
 impl Counts {
-    pub fn of(rows: &[AccountRow]) -> Counts {
+    pub(crate) fn of(rows: &[AccountRow]) -> Counts {
         let mut c = Counts::default();
         for r in rows {
             let i = TotpState::ALL
@@ -334,28 +334,28 @@ impl Counts {
 
 /// One account of a bulk change, with its PATCH.
 #[derive(Clone, Debug, PartialEq)]
-pub struct BulkItem {
-    pub owner_uuid: String,
+pub(crate) struct BulkItem {
+    pub(crate) owner_uuid: String,
     pub svm: String,
-    pub name: String,
-    pub patch: AccountPatch,
+    pub(crate) name: String,
+    pub(crate) patch: AccountPatch,
     /// What the review shows as the account's state before and after the change: its SSH
     /// sign-in ("password + TOTP") or its lock.
-    pub now: String,
-    pub after: String,
+    pub(crate) now: String,
+    pub(crate) after: String,
 }
 
 /// What a bulk change would do to a selection.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct BulkReview {
-    pub change: Option<AccountChange>,
-    pub items: Vec<BulkItem>,
+pub(crate) struct BulkReview {
+    pub(crate) change: Option<AccountChange>,
+    pub(crate) items: Vec<BulkItem>,
     /// Accounts left out: (SVM, name, why).
-    pub skipped: Vec<(String, String, Refusal)>,
+    pub(crate) skipped: Vec<(String, String, Refusal)>,
 }
 
 impl BulkReview {
-    pub fn of(change: AccountChange, rows: &[&AccountRow]) -> BulkReview {
+    pub(crate) fn of(change: AccountChange, rows: &[&AccountRow]) -> BulkReview {
         let mut r = BulkReview {
             change: Some(change),
             ..BulkReview::default()

@@ -4,7 +4,7 @@
 /// A CSV cell: a value starting with `=`, `+`, `-`, `@`, a tab or a carriage return is prefixed
 /// with `'` so that a spreadsheet shows it as text instead of running it as a formula (OWASP's
 /// advice on CSV injection); then quoted when it holds a comma, a quote or a line break.
-pub fn csv_cell(value: &str) -> String {
+pub(crate) fn csv_cell(value: &str) -> String {
     let neutral = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{value}")
     } else {

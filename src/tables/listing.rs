@@ -5,7 +5,7 @@
 use std::cmp::Ordering;
 
 /// A table's sort columns, as the URL names them (`sort=`).
-pub trait SortColumn: Copy + PartialEq + 'static {
+pub(crate) trait SortColumn: Copy + PartialEq + 'static {
     /// The column the table is sorted by when the URL names none (left out of the URL).
     const DEFAULT: Self;
     fn slug(self) -> &'static str;
@@ -14,7 +14,7 @@ pub trait SortColumn: Copy + PartialEq + 'static {
 
 /// A table's own filters besides the text and the SVM, as they live in the URL: read from its
 /// parameters, written as (name, value) in their order, between `svm` and `sort`.
-pub trait Filters: Clone + Default + PartialEq {
+pub(crate) trait Filters: Clone + Default + PartialEq {
     /// Reads the filters; an unknown value is no filter.
     fn read(get: &dyn Fn(&str) -> Option<String>) -> Self;
     /// The parameters in URL order; `None` (no filter) is left out of the URL.
@@ -25,12 +25,12 @@ pub trait Filters: Clone + Default + PartialEq {
 /// its direction. One type for every table, so both read and write the URL the same way
 /// (`q`, `svm`, the table's filters, `sort`, `dir`; only what differs from the default).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ViewState<K, F> {
-    pub text: String,
+pub(crate) struct ViewState<K, F> {
+    pub(crate) text: String,
     pub svm: Option<String>,
-    pub sort: K,
-    pub desc: bool,
-    pub filters: F,
+    pub(crate) sort: K,
+    pub(crate) desc: bool,
+    pub(crate) filters: F,
 }
 
 impl<K: SortColumn, F: Filters> Default for ViewState<K, F> {
@@ -61,7 +61,7 @@ impl<K: SortColumn, F: Filters> ViewState<K, F> {
 
     /// Sorts by `key`: ascending, or the other way round when it is already the sort column
     /// (a column heading's click).
-    pub fn sort_by(&mut self, key: K) {
+    pub(crate) fn sort_by(&mut self, key: K) {
         if self.sort == key {
             self.desc = !self.desc;
         } else {
@@ -71,7 +71,7 @@ impl<K: SortColumn, F: Filters> ViewState<K, F> {
     }
 
     /// The query string for this state (`?q=...`), only what differs from the default.
-    pub fn to_query(&self) -> String {
+    pub(crate) fn to_query(&self) -> String {
         let mut q = ontap_model::Query::new();
         if !self.text.is_empty() {
             q = q.param("q", &self.text);
@@ -94,7 +94,7 @@ impl<K: SortColumn, F: Filters> ViewState<K, F> {
     }
 
     /// The aria-sort of column `key`'s heading.
-    pub fn aria_sort(&self, key: K) -> &'static str {
+    pub(crate) fn aria_sort(&self, key: K) -> &'static str {
         match (self.sort == key, self.desc) {
             (false, _) => "none",
             (true, true) => "descending",
@@ -103,7 +103,7 @@ impl<K: SortColumn, F: Filters> ViewState<K, F> {
     }
 
     /// The mark after column `key`'s heading text.
-    pub fn sort_mark(&self, key: K) -> &'static str {
+    pub(crate) fn sort_mark(&self, key: K) -> &'static str {
         match (self.sort == key, self.desc) {
             (false, _) => "",
             (true, true) => " ▼",
@@ -118,13 +118,13 @@ pub fn nonempty(get: &impl Fn(&str) -> Option<String>, name: &str) -> Option<Str
 }
 
 /// The filter text as rows are matched against it: trimmed, lower case.
-pub fn needle(text: &str) -> String {
+pub(crate) fn needle(text: &str) -> String {
     text.trim().to_lowercase()
 }
 
 /// Indices of the rows `keep` accepts, ordered by `primary` (reversed when `desc`), ties
 /// broken by `tie` (always ascending: SVM, then name).
-pub fn filter_sort<R>(
+pub(crate) fn filter_sort<R>(
     rows: &[R],
     keep: impl Fn(&R) -> bool,
     desc: bool,

@@ -8,7 +8,7 @@ use super::listing::{self, filter_sort, needle, nonempty, Filters, SortColumn};
 
 /// What a row stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Status {
+pub(crate) enum Status {
     /// A profile that is enabled: SSH asks for a code.
     Enabled,
     /// A profile that is disabled: the user must enroll again.
@@ -20,9 +20,10 @@ pub enum Status {
 }
 
 impl Status {
-    pub const FILTERABLE: [Status; 3] = [Status::Enabled, Status::Disabled, Status::NotEnrolled];
+    pub(crate) const FILTERABLE: [Status; 3] =
+        [Status::Enabled, Status::Disabled, Status::NotEnrolled];
 
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Status::Enabled => "Enabled",
             Status::Disabled => "Disabled",
@@ -31,7 +32,7 @@ impl Status {
         }
     }
     /// The value in the URL.
-    pub fn slug(self) -> &'static str {
+    pub(crate) fn slug(self) -> &'static str {
         match self {
             Status::Enabled => "enabled",
             Status::Disabled => "disabled",
@@ -39,7 +40,7 @@ impl Status {
             Status::Unknown => "unknown",
         }
     }
-    pub fn from_slug(s: &str) -> Option<Status> {
+    pub(crate) fn from_slug(s: &str) -> Option<Status> {
         [
             Status::Enabled,
             Status::Disabled,
@@ -53,16 +54,16 @@ impl Status {
 
 /// One line of the table.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Row {
+pub(crate) struct Row {
     /// The editor's key; `None` for a not-enrolled account or a malformed record.
-    pub key: Option<TotpKey>,
+    pub(crate) key: Option<TotpKey>,
     pub account: String,
     pub svm: String,
-    pub owner_uuid: String,
-    pub scope: Option<Scope>,
-    pub status: Status,
-    pub comment: String,
-    pub fingerprint: String,
+    pub(crate) owner_uuid: String,
+    pub(crate) scope: Option<Scope>,
+    pub(crate) status: Status,
+    pub(crate) comment: String,
+    pub(crate) fingerprint: String,
     /// Lower-case account, SVM and comment, for the text filter.
     hay: String,
 }
@@ -92,7 +93,7 @@ impl Row {
         }
     }
 
-    pub fn from_totp(t: &Totp) -> Row {
+    pub(crate) fn from_totp(t: &Totp) -> Row {
         Row::new(
             t.key(),
             t.account_name().unwrap_or_default().to_owned(),
@@ -109,7 +110,7 @@ impl Row {
         )
     }
 
-    pub fn not_enrolled(a: &Account) -> Row {
+    pub(crate) fn not_enrolled(a: &Account) -> Row {
         Row::new(
             None,
             a.name.clone().unwrap_or_default(),
@@ -123,7 +124,7 @@ impl Row {
     }
 
     /// The row after `patch` was applied on the cluster (a bulk change's result).
-    pub fn patched(&self, patch: &TotpPatch) -> Row {
+    pub(crate) fn patched(&self, patch: &TotpPatch) -> Row {
         let status = match patch.enabled {
             Some(true) => Status::Enabled,
             Some(false) => Status::Disabled,
@@ -147,12 +148,12 @@ impl Row {
     }
 
     /// The identity of the row: owner UUID and account name.
-    pub fn id(&self) -> (&str, &str) {
+    pub(crate) fn id(&self) -> (&str, &str) {
         (&self.owner_uuid, &self.account)
     }
 
     /// The profile's `enabled` as listed (`None`: not sent, or not a profile).
-    pub fn enabled(&self) -> Option<bool> {
+    pub(crate) fn enabled(&self) -> Option<bool> {
         match self.status {
             Status::Enabled => Some(true),
             Status::Disabled => Some(false),
@@ -160,13 +161,13 @@ impl Row {
         }
     }
 
-    pub fn scope_label(&self) -> &'static str {
+    pub(crate) fn scope_label(&self) -> &'static str {
         self.scope.as_ref().map(Scope::as_str).unwrap_or("")
     }
 }
 
 /// Adds a "not enrolled" row for every account that must use TOTP and has no profile.
-pub fn join_not_enrolled(profiles: &[Row], accounts: &[Account]) -> Vec<Row> {
+pub(crate) fn join_not_enrolled(profiles: &[Row], accounts: &[Account]) -> Vec<Row> {
     let have: std::collections::HashSet<(&str, &str)> = profiles.iter().map(Row::id).collect();
     accounts
         .iter()
@@ -184,7 +185,7 @@ pub fn join_not_enrolled(profiles: &[Row], accounts: &[Account]) -> Vec<Row> {
 
 /// The columns a table can be sorted by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SortKey {
+pub(crate) enum SortKey {
     Account,
     Svm,
     Scope,
@@ -194,7 +195,7 @@ pub enum SortKey {
 }
 
 impl SortKey {
-    pub const ALL: [SortKey; 6] = [
+    pub(crate) const ALL: [SortKey; 6] = [
         SortKey::Account,
         SortKey::Svm,
         SortKey::Scope,
@@ -202,7 +203,7 @@ impl SortKey {
         SortKey::Comment,
         SortKey::Fingerprint,
     ];
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             SortKey::Account => "Account",
             SortKey::Svm => "SVM",
@@ -212,7 +213,7 @@ impl SortKey {
             SortKey::Fingerprint => "Fingerprint",
         }
     }
-    pub fn slug(self) -> &'static str {
+    pub(crate) fn slug(self) -> &'static str {
         match self {
             SortKey::Account => "account",
             SortKey::Svm => "svm",
@@ -222,7 +223,7 @@ impl SortKey {
             SortKey::Fingerprint => "fingerprint",
         }
     }
-    pub fn from_slug(s: &str) -> Option<SortKey> {
+    pub(crate) fn from_slug(s: &str) -> Option<SortKey> {
         SortKey::ALL.into_iter().find(|k| k.slug() == s)
     }
 }
@@ -239,10 +240,10 @@ impl SortColumn for SortKey {
 
 /// The profile table's own filters: scope and status.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ProfileFilters {
+pub(crate) struct ProfileFilters {
     /// `cluster` or `svm`.
-    pub scope: Option<String>,
-    pub status: Option<Status>,
+    pub(crate) scope: Option<String>,
+    pub(crate) status: Option<Status>,
 }
 
 impl Filters for ProfileFilters {
@@ -261,10 +262,10 @@ impl Filters for ProfileFilters {
 }
 
 /// What the table shows: the filters and the order. Lives in the URL's query string.
-pub type ViewState = listing::ViewState<SortKey, ProfileFilters>;
+pub(crate) type ViewState = listing::ViewState<SortKey, ProfileFilters>;
 
 impl ViewState {
-    pub fn matches(&self, row: &Row, needle: &str) -> bool {
+    pub(crate) fn matches(&self, row: &Row, needle: &str) -> bool {
         (needle.is_empty() || row.hay.contains(needle))
             && self.svm.as_deref().is_none_or(|s| row.svm == s)
             && self
@@ -276,7 +277,7 @@ impl ViewState {
     }
 
     /// Indices of the rows that match, in the chosen order (ties broken by SVM then account).
-    pub fn apply(&self, rows: &[Row]) -> Vec<usize> {
+    pub(crate) fn apply(&self, rows: &[Row]) -> Vec<usize> {
         let needle = needle(&self.text);
         let key = self.sort;
         filter_sort(
@@ -298,15 +299,15 @@ impl ViewState {
 
 /// How many rows are in each state.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Counts {
-    pub enabled: usize,
-    pub disabled: usize,
-    pub not_enrolled: usize,
-    pub unknown: usize,
+pub(crate) struct Counts {
+    pub(crate) enabled: usize,
+    pub(crate) disabled: usize,
+    pub(crate) not_enrolled: usize,
+    pub(crate) unknown: usize,
 }
 
 impl Counts {
-    pub fn of(rows: &[Row]) -> Counts {
+    pub(crate) fn of(rows: &[Row]) -> Counts {
         let mut c = Counts::default();
         for r in rows {
             match r.status {
@@ -329,7 +330,7 @@ impl Counts {
 }
 
 /// The SVM names present, sorted, for the SVM filter.
-pub fn svm_names(rows: &[Row]) -> Vec<String> {
+pub(crate) fn svm_names(rows: &[Row]) -> Vec<String> {
     let mut v: Vec<String> = rows
         .iter()
         .map(|r| r.svm.clone())
@@ -341,7 +342,7 @@ pub fn svm_names(rows: &[Row]) -> Vec<String> {
 }
 
 /// The rows, in the given order, as CSV with a header line (CRLF line ends, RFC 4180).
-pub fn to_csv<'a>(rows: impl Iterator<Item = &'a Row>) -> String {
+pub(crate) fn to_csv<'a>(rows: impl Iterator<Item = &'a Row>) -> String {
     let mut out = String::from("account,svm,owner_uuid,scope,status,comment,sha_fingerprint\r\n");
     for r in rows {
         let cells = [
@@ -361,7 +362,7 @@ pub fn to_csv<'a>(rows: impl Iterator<Item = &'a Row>) -> String {
 }
 
 /// A fingerprint shortened for the table: the first 12 characters and an ellipsis.
-pub fn short_fingerprint(f: &str) -> String {
+pub(crate) fn short_fingerprint(f: &str) -> String {
     if f.chars().count() <= 14 {
         f.to_owned()
     } else {

@@ -35,7 +35,7 @@ pub enum Outcome {
 
 /// Reads the account, plans `change` on what was read, sends the PATCH once, reads again. A
 /// lost answer is settled by the re-read, never by sending again.
-pub async fn apply_change(
+pub(crate) async fn apply_change(
     client: &Client,
     owner: &str,
     name: &str,
@@ -83,14 +83,14 @@ pub fn curl_origin(session: &SessionCtx) -> (String, String) {
 
 /// The three texts of a change to one account.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Preview {
-    pub request: String,
-    pub body: String,
-    pub cli: Result<String, String>,
-    pub curl: String,
+pub(crate) struct Preview {
+    pub(crate) request: String,
+    pub(crate) body: String,
+    pub(crate) cli: Result<String, String>,
+    pub(crate) curl: String,
 }
 
-pub fn preview(
+pub(crate) fn preview(
     row: &AccountRow,
     change: AccountChange,
     user: &str,
@@ -116,7 +116,7 @@ pub fn preview(
 }
 
 #[component]
-pub fn AccountPage() -> impl IntoView {
+pub(crate) fn AccountPage() -> impl IntoView {
     let store = ProfileStore::use_ctx();
     store.ensure_loaded();
     let session = SessionCtx::use_ctx();

@@ -17,10 +17,10 @@ use review::{ReviewPanel, RunPanel, SelectionBar};
 use state::Accounts;
 use table::{AccountTable, SummaryLine};
 
-pub use detail::AccountPage;
+pub(crate) use detail::AccountPage;
 
 #[component]
-pub fn AccountsPage() -> impl IntoView {
+pub(crate) fn AccountsPage() -> impl IntoView {
     let a = Accounts::new();
     view! {
         <PageHead a=a />

@@ -18,7 +18,7 @@ use crate::tables::accounts::{BulkItem, BulkReview, ViewState};
 #[derive(Clone, Copy)]
 pub(crate) struct Accounts {
     pub(crate) store: ProfileStore,
-    pub(crate) session: SessionCtx,
+    pub session: SessionCtx,
     /// The session may change accounts (not read-only), so rows can be selected.
     pub(crate) may_modify: bool,
     pub(crate) view_state: Memo<ViewState>,

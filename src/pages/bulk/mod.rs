@@ -93,7 +93,7 @@ impl Choice {
 }
 
 #[component]
-pub fn BulkPage() -> impl IntoView {
+pub(crate) fn BulkPage() -> impl IntoView {
     let bulk = BulkState::use_ctx();
     let store = ProfileStore::use_ctx();
     store.ensure_loaded();
@@ -462,7 +462,7 @@ fn queue_table_update(bulk: BulkState, store: ProfileStore, key: TotpKey, patch:
 
 /// The result as CSV: account, SVM, action, outcome, error code, message, time (RFC 4180,
 /// CRLF, formula-leading cells neutralised). Skipped profiles are included as "skipped".
-pub fn result_csv(run: &ProfileRun) -> String {
+pub(crate) fn result_csv(run: &ProfileRun) -> String {
     let mut out = String::from("account,svm,action,outcome,error_code,message,time\r\n");
     let action = run.action.name();
     let mut line = |cells: [&str; 7]| {

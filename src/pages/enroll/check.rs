@@ -8,7 +8,7 @@ use super::clock::{clock_difference_words, times};
 
 /// What a code from the app says about the clocks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CodeCheck {
+pub(crate) enum CodeCheck {
     /// It matches the cluster's time (`cluster_time`), or the browser's when the cluster's is
     /// not known, `step` 30-second steps off: SSH takes such codes.
     Accepted { step: i64, cluster_time: bool },
@@ -58,7 +58,7 @@ pub(crate) fn cross_check(
 
 impl CodeCheck {
     /// The verdict in words, and whether it is a warning.
-    pub fn verdict(self) -> (String, bool) {
+    pub(crate) fn verdict(self) -> (String, bool) {
         match self {
             CodeCheck::Accepted { step: 0, .. } => {
                 ("The code is right: the app is set up.".into(), false)
@@ -107,7 +107,7 @@ impl CodeCheck {
 }
 
 /// The code as typed, without spaces; an error text when it is not six digits.
-pub fn clean_code(text: &str) -> Result<String, &'static str> {
+pub(crate) fn clean_code(text: &str) -> Result<String, &'static str> {
     let c: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     if c.is_empty() {
         Err("Enter the 6-digit code your authenticator app shows.")

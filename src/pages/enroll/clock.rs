@@ -21,7 +21,7 @@ pub(crate) fn times(browser_ms: f64, skew: Option<i64>) -> (u64, u64) {
 /// "The cluster's clock is 5 minutes ahead of this computer's.", when the browser's clock minus
 /// the cluster's (`skew`, seconds) is more than a step: the first sentence of the warnings before
 /// and after the profile is created.
-pub fn cluster_clock_off(skew: Option<i64>) -> Option<String> {
+pub(crate) fn cluster_clock_off(skew: Option<i64>) -> Option<String> {
     let s = skew.filter(|s| s.abs() > otp::MAX_SKEW_SECONDS)?;
     Some(format!(
         "The cluster's clock is {} {} this computer's.",
@@ -32,7 +32,7 @@ pub fn cluster_clock_off(skew: Option<i64>) -> Option<String> {
 
 /// A clock difference in words: "45 seconds", "5 minutes", "2 minutes 10 seconds", "3 hours",
 /// "1 hour 20 minutes", "2 days": the largest unit, and the next one unless it is 0.
-pub fn clock_difference_words(seconds: u64) -> String {
+pub(crate) fn clock_difference_words(seconds: u64) -> String {
     let unit = |n: u64, one: &str| crate::text::count(n, one, &format!("{one}s"));
     let (d, h, m, s) = (
         seconds / 86_400,

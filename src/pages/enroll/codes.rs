@@ -8,7 +8,7 @@ use zeroize::Zeroizing;
 use crate::components::{download, CopyButton};
 
 /// The text file: who the codes are for, the codes, what they are for.
-pub fn codes_text(label: &str, codes: &[String]) -> String {
+pub(crate) fn codes_text(label: &str, codes: &[String]) -> String {
     let mut t = format!(
         "Emergency codes for {label}\n\nEach code works once, in place of the authenticator's code \
          at an SSH login.\nKeep them somewhere safe, away from the phone.\n\n"
@@ -36,7 +36,7 @@ pub fn file_name(account: &str) -> String {
 }
 
 #[component]
-pub fn EmergencyCodes(
+pub(crate) fn EmergencyCodes(
     /// `issuer:account`, for the file and the print-out.
     #[prop(into)]
     label: String,

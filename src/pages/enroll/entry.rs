@@ -22,7 +22,7 @@ const GRACE: std::time::Duration = std::time::Duration::from_millis(1000);
 
 /// `Some(true)`: the account has no enabled profile; `None`: not known (yet).
 #[derive(Clone, Copy)]
-pub struct EnrollState {
+pub(crate) struct EnrollState {
     needed: RwSignal<Option<bool>>,
 }
 
@@ -32,7 +32,7 @@ impl EnrollState {
     /// cluster a pass over every account, and the banner's action can wait for the table,
     /// which cannot (issue 9). With the accounts listed, the account's SSH second factor is
     /// read from the list instead of asked again.
-    pub fn provide() -> EnrollState {
+    pub(crate) fn provide() -> EnrollState {
         let state = EnrollState {
             needed: RwSignal::new(None),
         };
@@ -97,17 +97,17 @@ impl EnrollState {
         state
     }
 
-    pub fn use_ctx() -> EnrollState {
+    pub(crate) fn use_ctx() -> EnrollState {
         use_context::<EnrollState>().unwrap_or(EnrollState {
             needed: RwSignal::new(None),
         })
     }
 
-    pub fn set_needed(&self, needed: bool) {
+    pub(crate) fn set_needed(&self, needed: bool) {
         self.needed.try_set(Some(needed));
     }
 
-    pub fn needed(&self) -> bool {
+    pub(crate) fn needed(&self) -> bool {
         self.needed.get() == Some(true)
     }
 }
@@ -138,12 +138,12 @@ fn required<'a>(records: impl Iterator<Item = &'a Account>, me: &Me) -> bool {
 
 /// The banner's action, shown while the account has no enabled profile.
 #[component]
-pub fn EnrollLink() -> impl IntoView {
+pub(crate) fn EnrollLink() -> impl IntoView {
     let state = EnrollState::use_ctx();
     move || {
         state.needed().then(|| {
             view! {
-                <A href="/enroll" attr:class="button button-primary button-small banner-enroll">
+                <A href=crate::routes::ENROLL attr:class="button button-primary button-small banner-enroll">
                     "Set up my authenticator"
                 </A>
             }

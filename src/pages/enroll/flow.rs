@@ -13,7 +13,7 @@ use crate::api::ApiError;
 
 /// Where the flow stands.
 #[derive(Clone)]
-pub enum Stage {
+pub(crate) enum Stage {
     /// Reading whether the account already has a profile.
     Checking,
     CheckFailed(ApiError),
@@ -57,7 +57,7 @@ pub(crate) struct Flow {
     /// Why the POST failed, shown under the form (or on the lost-answer screen).
     pub(crate) post_error: RwSignal<Option<ApiError>>,
     /// The code typed from the app, its error, and the verdict on it.
-    pub(crate) code: RwSignal<String>,
+    pub code: RwSignal<String>,
     pub(crate) code_error: RwSignal<Option<String>>,
     pub(crate) verified: RwSignal<Option<CodeCheck>>,
     /// "I have saved my emergency codes", and its error.

@@ -16,12 +16,12 @@ thread_local! {
 }
 
 /// What the confirmation says.
-pub const LEAVE_QUESTION: &str = "Leave the authenticator set-up? Your profile is already \
+pub(crate) const LEAVE_QUESTION: &str = "Leave the authenticator set-up? Your profile is already \
 active: the QR code, the secret and the emergency codes will be wiped from this page and cannot \
 be shown again.";
 
 /// Marks the flow active (ask before leaving) or not.
-pub fn set_active(active: bool) {
+pub(crate) fn set_active(active: bool) {
     if active {
         install();
         if let Some(href) = web_sys::window().and_then(|w| w.location().pathname().ok()) {
@@ -31,7 +31,7 @@ pub fn set_active(active: bool) {
     ACTIVE.with(|a| a.set(active));
 }
 
-pub fn is_active() -> bool {
+pub(crate) fn is_active() -> bool {
     ACTIVE.with(Cell::get)
 }
 

@@ -8,11 +8,11 @@ use crate::session::SessionCtx;
 
 /// Who is enrolling: the signed-in account, as the POST names it.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Me {
+pub(crate) struct Me {
     pub account: String,
     /// The owning SVM's name for an SVM-scoped account; `None` for a cluster-scoped one.
     pub svm: Option<String>,
-    pub cluster: String,
+    pub(crate) cluster: String,
 }
 
 impl Me {

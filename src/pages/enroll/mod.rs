@@ -41,7 +41,7 @@ use crate::platform::wall_ms as now_ms;
 use crate::session::SessionCtx;
 use check::clean_code;
 use enrolled::{enrolled_view, Actions};
-pub use entry::{EnrollLink, EnrollState};
+pub(crate) use entry::{EnrollLink, EnrollState};
 use flow::{Flow, Stage};
 use intro::{intro_view, Intro};
 use me::Me;
@@ -49,7 +49,7 @@ use notices::{existing_view, lost_view};
 use secret::Enrolled;
 
 #[component]
-pub fn EnrollPage() -> impl IntoView {
+pub(crate) fn EnrollPage() -> impl IntoView {
     let session = SessionCtx::use_ctx();
     let state = EnrollState::use_ctx();
     let query = use_query_map();
@@ -201,7 +201,7 @@ fn end_view(stage: Stage, me: Option<&Me>) -> impl IntoView {
                     message=format!("ONTAP allows only self-enrollment: you cannot set up the authenticator of {other}.")
                     next_step=format!("{other} signs in to this page as themselves and chooses \"Set up my authenticator\". An administrator cannot create a TOTP profile for anyone else.")
                 />
-                <p><A href="/enroll">{format!("Set up my own authenticator ({mine})")}</A></p>
+                <p><A href=crate::routes::ENROLL>{format!("Set up my own authenticator ({mine})")}</A></p>
             }
             .into_any()
         }

@@ -64,7 +64,7 @@ pub(crate) fn existing_view(me: Option<&Me>) -> impl IntoView {
 }
 
 /// The profile was created but its answer was lost: nothing can show the secret again.
-pub(crate) fn lost_view(me: Option<&Me>, post_error: RwSignal<Option<ApiError>>) -> impl IntoView {
+pub fn lost_view(me: Option<&Me>, post_error: RwSignal<Option<ApiError>>) -> impl IntoView {
     let account = me.map(|m| m.account.clone()).unwrap_or_default();
     let vserver = me.map(|m| m.vserver().to_owned()).unwrap_or_default();
     let cli = enroll::reset_cli(&vserver, &account).unwrap_or_default();

@@ -13,7 +13,7 @@ const QUIET: usize = 4;
 
 /// The SVG path (`d`) of the dark modules, offset by the quiet zone, and the full side in
 /// modules; `None` when the text does not fit in a QR code.
-pub fn qr_path(text: &str) -> Option<(String, usize)> {
+pub(crate) fn qr_path(text: &str) -> Option<(String, usize)> {
     let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M).ok()?;
     let w = code.width();
     let colors = code.to_colors();
@@ -40,7 +40,7 @@ pub fn qr_path(text: &str) -> Option<(String, usize)> {
 /// The QR code of `text` (read once: the view is rebuilt when the text changes), labelled for
 /// screen readers; a plain message when it cannot be drawn.
 #[component]
-pub fn QrCodeView(#[prop(into)] text: String, #[prop(into)] label: String) -> impl IntoView {
+pub(crate) fn QrCodeView(#[prop(into)] text: String, #[prop(into)] label: String) -> impl IntoView {
     // The URI holds the secret: this copy is wiped once drawn. The path drawn from it is the
     // secret too, as the SVG's attribute, which the browser owns until the view goes.
     let text = Zeroizing::new(text);

@@ -12,18 +12,18 @@ use super::clock::skew_seconds;
 use super::me::Me;
 
 /// What the POST gave, as the page shows it. Every string is wiped when it is dropped.
-pub struct Enrolled {
-    pub key: KeyUri,
+pub(crate) struct Enrolled {
+    pub(crate) key: KeyUri,
     /// The `otpauth://totp/` URI drawn as the QR code.
-    pub uri: String,
-    pub secret: String,
-    pub codes: Vec<String>,
+    pub(crate) uri: String,
+    pub(crate) secret: String,
+    pub(crate) codes: Vec<String>,
     /// The URI came from `install_url` (else it was built from `secret_key`).
-    pub from_install_url: bool,
+    pub(crate) from_install_url: bool,
     /// `verification_code` agrees with this page's computation (`None`: not sent).
-    pub cross_check: Option<bool>,
+    pub(crate) cross_check: Option<bool>,
     /// The browser's clock minus the cluster's, in seconds (`None`: no usable `Date`).
-    pub skew: Option<i64>,
+    pub(crate) skew: Option<i64>,
 }
 
 impl Zeroize for Enrolled {
@@ -59,7 +59,7 @@ impl Enrolled {
     /// cluster as issuer and the account as name. `Err` when neither gives a secret. The
     /// record's secret-bearing strings are wiped whatever the result; `date` is the answer's
     /// `Date` header, read at `browser_ms` (wall clock).
-    pub fn from_created(
+    pub(crate) fn from_created(
         created: &mut TotpCreated,
         me: &Me,
         date: Option<&str>,

@@ -19,32 +19,32 @@ use ontap_model::OwnerUuid;
 
 /// One line of the history, read from an audit record.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Entry {
-    pub when: String,
-    pub who: String,
+pub(crate) struct Entry {
+    pub(crate) when: String,
+    pub(crate) who: String,
     pub what: String,
     pub account: String,
     /// The account's SVM, as the record names it.
-    pub owner: Owner,
-    pub ok: bool,
-    pub result: String,
-    pub input: String,
-    pub index: u64,
+    pub(crate) owner: Owner,
+    pub(crate) ok: bool,
+    pub(crate) result: String,
+    pub(crate) input: String,
+    pub(crate) index: u64,
 }
 
 /// The SVM of the account a record names: by UUID in a REST path or body, by name in a body or
 /// a CLI command's `-vserver`, else the SVM the request was made in (the default of a POST
 /// without an owner and of a command without `-vserver`); unknown when none of these says.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Owner {
-    pub uuid: Option<OwnerUuid>,
-    pub name: Option<String>,
+pub(crate) struct Owner {
+    pub(crate) uuid: Option<OwnerUuid>,
+    pub(crate) name: Option<String>,
 }
 
 impl Owner {
     /// Whether this is the SVM `uuid` (named `name`, when known); `None` when the record does
     /// not tell (no SVM in it, or only a name and the SVM's name is not known).
-    pub fn is(&self, uuid: &OwnerUuid, name: Option<&str>) -> Option<bool> {
+    pub(crate) fn is(&self, uuid: &OwnerUuid, name: Option<&str>) -> Option<bool> {
         if let Some(u) = &self.uuid {
             return Some(u == uuid);
         }
@@ -53,7 +53,7 @@ impl Owner {
 
     /// The SVM's name for the table: the record's, else the one `names` knows for the UUID,
     /// else the UUID's first group; empty when the record does not say.
-    pub fn label(&self, names: &dyn Fn(&OwnerUuid) -> Option<String>) -> String {
+    pub(crate) fn label(&self, names: &dyn Fn(&OwnerUuid) -> Option<String>) -> String {
         if let Some(n) = &self.name {
             return n.clone();
         }
@@ -221,7 +221,7 @@ fn what_of(input: &Input) -> String {
 }
 
 impl Entry {
-    pub fn of(m: &AuditMessage) -> Entry {
+    pub(crate) fn of(m: &AuditMessage) -> Entry {
         let input = m.input.clone().unwrap_or_default();
         let read = Input::parse(&input);
         let (account, owner) = target_of(&read, m.svm.as_ref().and_then(|s| s.name.as_deref()));
@@ -246,7 +246,7 @@ impl Entry {
 }
 
 #[component]
-pub fn HistoryPage() -> impl IntoView {
+pub(crate) fn HistoryPage() -> impl IntoView {
     let session = SessionCtx::use_ctx();
     let query = use_query_map();
     let navigate = use_navigate();

@@ -33,7 +33,7 @@ fn gone(e: &ApiError) -> bool {
 }
 
 #[component]
-pub fn DeleteProfile(
+pub(crate) fn DeleteProfile(
     totp: Totp,
     key: TotpKey,
     /// While true (the editor above is saving or asks a question), Delete waits.

@@ -130,7 +130,7 @@ impl Edit {
     }
 
     /// Shows an answer about the values on screen now.
-    pub(crate) fn answer(&self, s: SaveState) {
+    pub fn answer(&self, s: SaveState) {
         self.answered.set(Some((
             self.comment.get_untracked(),
             self.enabled.get_untracked(),
@@ -139,7 +139,7 @@ impl Edit {
     }
 
     /// The values on screen, validated.
-    pub(crate) fn edited(&self) -> TotpEdit {
+    pub fn edited(&self) -> TotpEdit {
         edited(&self.comment.get_untracked(), self.enabled.get_untracked())
     }
 

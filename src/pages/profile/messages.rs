@@ -9,7 +9,7 @@ use crate::components::Explained;
 use crate::components::{Alert, Status};
 
 #[component]
-pub(crate) fn SaveMessages(state: RwSignal<SaveState>, sending: Sending) -> impl IntoView {
+pub fn SaveMessages(state: RwSignal<SaveState>, sending: Sending) -> impl IntoView {
     let reread = sending.reread;
     let check_again = move || {
         if let SaveState::Unknown(e) = state.get_untracked() {

@@ -27,7 +27,7 @@ use form::{Backend, EditorForm};
 use review::EditorEnv;
 
 #[component]
-pub fn ProfilePage() -> impl IntoView {
+pub(crate) fn ProfilePage() -> impl IntoView {
     let params = use_params_map();
     let key = Memo::new(move |_| {
         params.with(|p| {

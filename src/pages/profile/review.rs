@@ -30,9 +30,9 @@ impl Default for EditorEnv {
 /// The three texts of a change.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Review {
-    pub request: RequestPreview,
-    pub cli: Result<CliCommand, CliError>,
-    pub curl: String,
+    pub(crate) request: RequestPreview,
+    pub(crate) cli: Result<CliCommand, CliError>,
+    pub(crate) curl: String,
 }
 
 impl Review {
@@ -46,7 +46,7 @@ impl Review {
     }
 
     /// The request as one copyable text: the request line, a blank line, the body.
-    pub fn request_text(&self) -> String {
+    pub(crate) fn request_text(&self) -> String {
         format!(
             "{} {}\nContent-Type: application/json\n\n{}",
             self.request.method, self.request.path, self.request.body
@@ -56,7 +56,7 @@ impl Review {
 
 /// The preview panel: a `<details>` that stays where it is while the form changes.
 #[component]
-pub fn Preview(review: Memo<Option<Review>>, empty: Signal<bool>) -> impl IntoView {
+pub(crate) fn Preview(review: Memo<Option<Review>>, empty: Signal<bool>) -> impl IntoView {
     let request_text =
         Signal::derive(move || review.get().map(|r| r.request_text()).unwrap_or_default());
     let cli_text = Signal::derive(move || {
@@ -124,7 +124,7 @@ pub fn Preview(review: Memo<Option<Review>>, empty: Signal<bool>) -> impl IntoVi
 /// The inline confirmation before disabling a profile. It takes the focus when it appears;
 /// Escape cancels, as the Cancel button does.
 #[component]
-pub fn DisableConfirm(
+pub(crate) fn DisableConfirm(
     account: String,
     on_confirm: Callback<()>,
     on_cancel: Callback<()>,
@@ -187,7 +187,7 @@ fn shown_comment(c: &str) -> String {
 
 /// Yours against the cluster's, when the profile changed since it was loaded.
 #[component]
-pub fn ConflictView(
+pub(crate) fn ConflictView(
     mine: TotpEdit,
     theirs: Totp,
     /// Keeping yours would disable the profile (the cluster has it enabled now).

@@ -26,7 +26,7 @@ pub(crate) struct Sending {
 
 impl Sending {
     /// `user`: who is signed in, for the change log.
-    pub(crate) fn new(edit: Edit, backend: Backend, user: String) -> Sending {
+    pub fn new(edit: Edit, backend: Backend, user: String) -> Sending {
         let Edit {
             loaded,
             state,

@@ -16,7 +16,7 @@ use summary::{LoadState, PageHead, SelectionBar, StatusCounts, SummaryLine};
 use table::ProfileTable;
 
 #[component]
-pub fn ProfilesPage() -> impl IntoView {
+pub(crate) fn ProfilesPage() -> impl IntoView {
     let p = Profiles::new();
     view! {
         <PageHead p=p />

@@ -124,7 +124,7 @@ pub(crate) fn SelectionBar(p: Profiles) -> impl IntoView {
         <Show when=move || p.can_select && selected_n.get() != 0>
             <div class="selection-bar" role="region" aria-label="Selection">
                 <p class="selection-count" aria-live="polite">{move || format!("{} selected", selected_n.get())}</p>
-                <A href="/profiles/bulk" attr:class="button button-primary">"Change the selected…"</A>
+                <A href=crate::routes::BULK attr:class="button button-primary">"Change the selected…"</A>
                 <button type="button" class="button" on:click=move |_| { bulk.selected.set(Default::default()); anchor.set(None); }>"Clear selection"</button>
             </div>
         </Show>

@@ -45,19 +45,19 @@ pub enum Phase {
 /// The counts the progress bar shows.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Tally {
-    pub total: usize,
+    pub(crate) total: usize,
     pub done: usize,
     pub failed: usize,
     pub not_sent: usize,
     /// Items whose write was sent at least once in this run (cancel reports it).
     pub sent: usize,
-    pub in_flight: usize,
+    pub(crate) in_flight: usize,
     /// Busy answers (429/503) seen so far.
     pub throttled: usize,
     /// Items re-read after a lost answer.
-    pub checked: usize,
+    pub(crate) checked: usize,
     /// The in-flight count the runner allows itself now (lowered while the cluster is busy).
-    pub allowed: usize,
+    pub(crate) allowed: usize,
 }
 
 impl Tally {
@@ -68,7 +68,7 @@ impl Tally {
 
 /// How an item ended, as far as the schedule cares (the runner keeps the error and the time).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Outcome {
+pub enum Outcome {
     Done,
     Failed(FailKind),
     NotSent,
@@ -203,7 +203,7 @@ impl Schedule {
 
     /// The user changed the limit (clamped to 1 to [`MAX_IN_FLIGHT`]); returns the allowance.
     /// While backing off from a busy cluster, a higher limit is reached step by step.
-    pub(crate) fn set_limit(&mut self, n: usize) -> usize {
+    pub fn set_limit(&mut self, n: usize) -> usize {
         let n = n.clamp(1, MAX_IN_FLIGHT);
         self.limit = n;
         self.allowed = if self.backoff_ms > 0.0 {
@@ -309,7 +309,7 @@ impl Schedule {
 
     /// Item `i` is no longer in flight: it ended with `outcome`, or (`None`) it was queued
     /// again by [`Schedule::busy`].
-    pub(crate) fn finished(&mut self, i: usize, outcome: Option<Outcome>) {
+    pub fn finished(&mut self, i: usize, outcome: Option<Outcome>) {
         self.in_flight = self.in_flight.saturating_sub(1);
         if let Some(slot) = self.slots.get_mut(i) {
             *slot = match outcome {
@@ -321,7 +321,7 @@ impl Schedule {
 
     /// Stops starting new items; returns the queued ones, which end not sent. What is in
     /// flight still ends through [`Schedule::finished`].
-    pub(crate) fn cancel(&mut self) -> Vec<usize> {
+    pub fn cancel(&mut self) -> Vec<usize> {
         self.cancelled = true;
         let queued: Vec<usize> = std::mem::take(&mut self.queue).into();
         for &i in &queued {
@@ -331,7 +331,7 @@ impl Schedule {
     }
 
     /// Where the run stands.
-    pub(crate) fn phase(&self) -> Phase {
+    pub fn phase(&self) -> Phase {
         if !self.started {
             Phase::Ready
         } else if self.in_flight == 0 && self.queue.is_empty() {
@@ -344,7 +344,7 @@ impl Schedule {
     }
 
     /// The counts, from the items' states: done + failed + not sent + remaining = total.
-    pub(crate) fn tally(&self) -> Tally {
+    pub fn tally(&self) -> Tally {
         let count = |f: fn(&Slot) -> bool| self.slots.iter().filter(|s| f(s)).count();
         Tally {
             total: self.slots.len(),

@@ -91,11 +91,15 @@ async fn require_totp_for_bob_then_bob_enrolls() -> Result<()> {
         .collect();
     ensure!(patches.len() == 1, "one PATCH: {patches:#?}");
     let body = e2e::body_json(&patches[0]);
+    // Every field the cluster sent for an application is written back as it was (the demo
+    // cluster runs 9.18.1, whose entries carry the LDAP fields): only the second factor changes.
     assert_eq!(
         body,
         serde_json::json!({"applications": [
-            {"application": "http", "authentication_methods": ["password"], "second_authentication_method": "none"},
-            {"application": "ssh", "authentication_methods": ["password"], "second_authentication_method": "totp"}
+            {"application": "http", "authentication_methods": ["password"], "second_authentication_method": "none",
+             "is_ldap_fastbind": false, "is_ns_switch_group": false},
+            {"application": "ssh", "authentication_methods": ["password"], "second_authentication_method": "totp",
+             "is_ldap_fastbind": false, "is_ns_switch_group": false}
         ]})
     );
 

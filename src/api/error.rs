@@ -22,9 +22,21 @@ pub enum ApiError {
     /// The page itself did not send the change (nothing reached the cluster): the reason, for
     /// instance an account that changed since the review so that the change no longer applies.
     NotSent(String),
+    /// A listing's `_links.next` the page will not follow: not a path below `/api/`, or a page
+    /// the same walk already read (a loop).
+    BadNextLink(BadLink),
     /// A read abandoned by the page: the view that asked for it went away, so no one is left
     /// to show its answer. Reads only; writes are never aborted.
     Aborted,
+}
+
+/// Why a listing's next-page link was not followed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BadLink {
+    /// Not a path starting `/api/` (a scheme, a host, `..`, or anything else).
+    NotAnApiPath,
+    /// A page this walk already read: following it would loop.
+    Loop,
 }
 
 impl ApiError {
@@ -36,7 +48,7 @@ impl ApiError {
             ApiError::Http { status } => matches!(status, 502 | 504),
             ApiError::Decode(_) => true,
             ApiError::Ontap { status, .. } => matches!(status, 502 | 504),
-            ApiError::Unauthorized | ApiError::NotSent(_) => false,
+            ApiError::Unauthorized | ApiError::NotSent(_) | ApiError::BadNextLink(_) => false,
             // Writes are never aborted; were one, what it did would be unknown.
             ApiError::Aborted => true,
         }

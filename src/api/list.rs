@@ -3,6 +3,7 @@
 use ontap_model::{Collection, Query};
 use serde::de::DeserializeOwned;
 
+use super::error::BadLink;
 use super::http::{ApiError, Client};
 
 /// Loads every record of `path` (with `query`), handing each page to `on_page` as it arrives.
@@ -17,17 +18,40 @@ pub(crate) async fn all<T: DeserializeOwned>(
     mut on_page: impl FnMut(Vec<T>),
 ) -> Result<(), ApiError> {
     let mut next = format!("{path}{}", query.to_query_string());
+    let mut read = std::collections::HashSet::new();
     loop {
+        read.insert(next.clone());
         let page: Collection<T> = client.get(&next).await?;
-        let link = page
-            .next_href()
-            .map(|h| rest.map_or_else(|| h.to_owned(), |n| with_max_records(h, n)));
+        let link = page.next_href().map(str::to_owned);
         on_page(page.records);
-        match link {
-            Some(n) if n != next => next = n,
-            _ => return Ok(()),
-        }
+        let Some(href) = link else {
+            return Ok(());
+        };
+        next = follow(&href, rest, &read)?;
     }
+}
+
+/// The next page to read from a `_links.next` href: only a path below `/api/` (the client
+/// rebases it onto its own base, a proxy's or a gateway's), never a URL with a scheme or a
+/// host, never one with a `..` segment, and never a page this walk already read.
+pub(crate) fn follow(
+    href: &str,
+    rest: Option<u32>,
+    read: &std::collections::HashSet<String>,
+) -> Result<String, ApiError> {
+    let (path, _) = href.split_once('?').unwrap_or((href, ""));
+    let dots = path.split('/').any(|seg| {
+        let s = seg.to_ascii_lowercase();
+        s == ".." || s == "%2e%2e" || s == ".%2e" || s == "%2e."
+    });
+    if !path.starts_with("/api/") || path.contains('\\') || dots {
+        return Err(ApiError::BadNextLink(BadLink::NotAnApiPath));
+    }
+    let next = rest.map_or_else(|| href.to_owned(), |n| with_max_records(href, n));
+    if read.contains(&next) {
+        return Err(ApiError::BadNextLink(BadLink::Loop));
+    }
+    Ok(next)
 }
 
 /// `href` with its `max_records` set to `n` (added when absent); everything else, the
@@ -61,7 +85,50 @@ pub async fn count(client: &Client, path: &str, query: Query) -> Result<u64, Api
 #[cfg(test)]
 mod tests {
     use super::with_max_records;
+    use std::collections::HashSet;
     use wasm_bindgen_test::wasm_bindgen_test;
+
+    use super::follow;
+    use crate::api::error::BadLink;
+    use crate::api::ApiError;
+
+    #[test]
+    fn only_a_path_below_api_is_followed() {
+        let none = HashSet::new();
+        let ok = "/api/security/login/totps?start.key=x&max_records=20";
+        assert_eq!(follow(ok, None, &none), Ok(ok.to_owned()));
+        let refused = ApiError::BadNextLink(BadLink::NotAnApiPath);
+        for href in [
+            "https://evil.example/api/security/login/totps?start.key=x",
+            "//evil.example/api/security/login/totps",
+            "/api/../private/cli/security/login",
+            "/api/security/%2E%2E/%2e%2e/private/cli",
+            "/other/api/security",
+            "api/security/login/totps",
+            "/api/security\\..\\x",
+            "javascript:alert(1)",
+        ] {
+            assert_eq!(follow(href, None, &none), Err(refused.clone()), "{href}");
+        }
+    }
+
+    /// A → B → A: the second time A comes up it is refused, not read again.
+    #[test]
+    fn a_page_already_read_is_a_loop() {
+        let a = "/api/security/login/totps?start.key=a&max_records=500".to_owned();
+        let b = "/api/security/login/totps?start.key=b&max_records=500".to_owned();
+        let mut read = HashSet::from([a.clone()]);
+        assert_eq!(follow(&b, Some(500), &read), Ok(b.clone()));
+        read.insert(b);
+        assert_eq!(
+            follow(
+                "/api/security/login/totps?start.key=a&max_records=20",
+                Some(500),
+                &read
+            ),
+            Err(ApiError::BadNextLink(BadLink::Loop))
+        );
+    }
 
     #[wasm_bindgen_test(unsupported = test)]
     fn the_page_size_of_a_next_link_is_replaced_and_the_rest_kept() {

@@ -72,9 +72,11 @@ pub fn worth_retrying(e: &ApiError) -> bool {
         ApiError::Http { status } | ApiError::Ontap { status, .. } => {
             matches!(status, 429 | 500 | 502 | 503 | 504)
         }
-        ApiError::Timeout | ApiError::Unauthorized | ApiError::NotSent(_) | ApiError::Aborted => {
-            false
-        }
+        ApiError::Timeout
+        | ApiError::Unauthorized
+        | ApiError::NotSent(_)
+        | ApiError::Aborted
+        | ApiError::BadNextLink(_) => false,
     }
 }
 

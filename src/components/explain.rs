@@ -5,6 +5,7 @@
 
 use ontap_model::Guidance;
 
+use crate::api::error::BadLink;
 use crate::api::retry::{Cause, Notice};
 use crate::api::ApiError;
 use crate::session::Failure;
@@ -124,6 +125,14 @@ impl From<&ApiError> for Explained {
             ApiError::Decode(what) => Explained::new(
                 "The cluster's answer could not be read.",
                 format!("Try again; if it persists, the API may be incompatible ({what})."),
+            ),
+            ApiError::BadNextLink(BadLink::NotAnApiPath) => Explained::new(
+                "The cluster's answer pointed the rest of the list somewhere other than its API, so the page did not follow it.",
+                "What was read so far is shown. Check the web server in front of the cluster: it must pass ONTAP's answers on unchanged.",
+            ),
+            ApiError::BadNextLink(BadLink::Loop) => Explained::new(
+                "The cluster's answer pointed the rest of the list back to a page already read, so the page stopped there instead of reading in circles.",
+                "What was read so far is shown. Try again; if it persists, check the cluster's event log.",
             ),
             ApiError::Aborted => Explained::new(
                 "The request was cancelled: the page it was for was closed.",

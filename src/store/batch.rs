@@ -120,6 +120,7 @@ impl RowState {
                 ApiError::Decode(_) => "unreadable answer".into(),
                 ApiError::NotSent(_) => "not sent".into(),
                 ApiError::Aborted => "cancelled".into(),
+                ApiError::BadNextLink(_) => "bad next link".into(),
             }),
             _ => None,
         }

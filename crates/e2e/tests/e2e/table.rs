@@ -172,6 +172,22 @@ async fn csv_export_neutralises_formulas() -> Result<()> {
         .context("kpatel in the demo")?;
     t.comment = Some("=HYPERLINK(\"http://evil\",\"x\"), \"quoted\"".into());
     h.sim().put_totp(t);
+    // A formula behind a `;` (a cell of its own where `;` separates) and one after a line break.
+    let mut others = h
+        .sim()
+        .totps()
+        .into_iter()
+        .filter(|t| t.owner_name() == Some("vs_eng") && t.account_name() != Some("kpatel"));
+    let mut semi = others.next().context("a second vs_eng profile")?;
+    let mut broken = others.next().context("a third vs_eng profile")?;
+    let (semi_name, broken_name) = (
+        semi.account_name().unwrap_or_default().to_owned(),
+        broken.account_name().unwrap_or_default().to_owned(),
+    );
+    semi.comment = Some("x;=HYPERLINK(\"http://evil\")".into());
+    broken.comment = Some("\n=1+1".into());
+    h.sim().put_totp(semi);
+    h.sim().put_totp(broken);
     h.goto("/").await?;
     h.sign_in("admin").await?;
     wait_loaded(&h, h.sim().totps().len() + 1).await?;
@@ -195,6 +211,23 @@ async fn csv_export_neutralises_formulas() -> Result<()> {
     ensure!(
         kp.contains("\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\"), \"\"quoted\"\"\""),
         "formula not neutralised or badly quoted: {kp}"
+    );
+    let line_of = |name: &str| {
+        lines
+            .iter()
+            .find(|l| l.starts_with(&format!("{name},")))
+            .with_context(|| format!("{name} line"))
+    };
+    let sl = line_of(&semi_name)?;
+    ensure!(
+        sl.contains("\"'x;=HYPERLINK(\"\"http://evil\"\")\""),
+        "a formula behind ';' not neutralised: {sl}"
+    );
+    // The line break is inside the quoted cell, so the CSV's lines split on CRLF keep it.
+    let bl = line_of(&broken_name)?;
+    ensure!(
+        bl.contains("\"'\n=1+1\""),
+        "a formula after a line break not neutralised: {bl}"
     );
     h.close().await
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Finishes Trunk's dist/ for hosting under a strict Content-Security-Policy, then compresses it.
 
-0. Split (release builds whose wasm has split points, src/app.rs `split`): Trunk's cargo build of
+0. Split (release builds whose wasm has split points, src/shell/split.rs): Trunk's cargo build of
    the page is cut in two by wasm-split (the sign-in screen, then the rest, fetched while the
    user types), the first part goes through wasm-bindgen, every part through wasm-opt -Oz, and
    they replace Trunk's one module in index.html, all named by one hash of the build. Trunk's

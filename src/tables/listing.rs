@@ -8,8 +8,13 @@ use std::cmp::Ordering;
 pub(crate) trait SortColumn: Copy + PartialEq + 'static {
     /// The column the table is sorted by when the URL names none (left out of the URL).
     const DEFAULT: Self;
+    /// Every column, in the order of the table's headings.
+    const ALL: &'static [Self];
     fn slug(self) -> &'static str;
-    fn from_slug(s: &str) -> Option<Self>;
+    /// The column a URL's `sort` names, if any.
+    fn from_slug(s: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|k| k.slug() == s)
+    }
 }
 
 /// A table's own filters besides the text and the SVM, as they live in the URL: read from its

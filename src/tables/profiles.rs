@@ -223,18 +223,13 @@ impl SortKey {
             SortKey::Fingerprint => "fingerprint",
         }
     }
-    pub(crate) fn from_slug(s: &str) -> Option<SortKey> {
-        SortKey::ALL.into_iter().find(|k| k.slug() == s)
-    }
 }
 
 impl SortColumn for SortKey {
     const DEFAULT: SortKey = SortKey::Svm;
+    const ALL: &'static [SortKey] = &SortKey::ALL;
     fn slug(self) -> &'static str {
         SortKey::slug(self)
-    }
-    fn from_slug(s: &str) -> Option<SortKey> {
-        SortKey::from_slug(s)
     }
 }
 

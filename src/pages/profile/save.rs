@@ -4,13 +4,29 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use ontap_model::{TotpEdit, TotpPatch};
+use ontap_model::{Totp, TotpEdit, TotpPatch};
 
 use super::edit::{describe_change, saved_message, subject, Backend, Edit, SaveState};
 use crate::api::ApiError;
 use crate::components::Explained;
 use crate::store::changelog::{ChangeLog, Outcome};
 use crate::store::writes::write_action;
+
+/// Re-reads the profile and hands the answer to `then`, unless the user left the editor
+/// meanwhile (its signals, `state` among them, are then gone).
+fn reread_then(
+    backend: &Backend,
+    state: RwSignal<SaveState>,
+    then: impl FnOnce(Result<Totp, ApiError>) + 'static,
+) {
+    let load = backend.load.clone();
+    spawn_local(async move {
+        let reread = load().await;
+        if !state.is_disposed() {
+            then(reread);
+        }
+    });
+}
 
 /// The editor's requests, as callbacks the form's parts share.
 #[derive(Clone, Copy)]
@@ -46,31 +62,23 @@ impl Sending {
         let reread = {
             let backend = backend.clone();
             Callback::new(move |after: ApiError| {
-                let backend = backend.clone();
                 state.set(SaveState::Checking);
-                spawn_local(async move {
-                    let reread = (backend.load)().await;
-                    // The user may have left the editor meanwhile: its signals are gone.
-                    if state.is_disposed() {
-                        return;
-                    }
-                    match reread {
-                        Ok(now) => {
-                            let e = edit.edited();
-                            let landed = TotpPatch::between(&now, &e).is_empty();
-                            loaded.set(now);
-                            if landed {
-                                settle(Outcome::UnknownConfirmed);
-                                answer(SaveState::Saved(
-                                    "Saved. The connection was interrupted, but re-reading the profile shows the change is on the cluster.".into(),
-                                ));
-                            } else {
-                                settle(Outcome::UnknownNotApplied);
-                                answer(SaveState::NotApplied(after));
-                            }
+                reread_then(&backend, state, move |reread| match reread {
+                    Ok(now) => {
+                        let e = edit.edited();
+                        let landed = TotpPatch::between(&now, &e).is_empty();
+                        loaded.set(now);
+                        if landed {
+                            settle(Outcome::UnknownConfirmed);
+                            answer(SaveState::Saved(
+                                "Saved. The connection was interrupted, but re-reading the profile shows the change is on the cluster.".into(),
+                            ));
+                        } else {
+                            settle(Outcome::UnknownNotApplied);
+                            answer(SaveState::NotApplied(after));
                         }
-                        Err(_) => state.set(SaveState::Unknown(after)),
                     }
+                    Err(_) => state.set(SaveState::Unknown(after)),
                 });
             })
         };
@@ -104,29 +112,19 @@ impl Sending {
                     return;
                 };
                 match result {
-                    Ok(()) => {
-                        let backend = backend.clone();
-                        spawn_local(async move {
-                            let reread = (backend.load)().await;
-                            // The user may have left the editor meanwhile: its signals are gone.
-                            if state.is_disposed() {
-                                return;
-                            }
-                            match reread {
-                                Ok(now) => {
-                                    edit.take(now);
-                                    answer(SaveState::Saved(saved_message(&p)));
-                                }
-                                Err(_) => {
-                                    loaded.update(|l| p.apply_to(l));
-                                    answer(SaveState::Saved(format!(
-                                        "{} Re-reading the profile failed; reload to see the cluster's view.",
-                                        saved_message(&p)
-                                    )));
-                                }
-                            }
-                        });
-                    }
+                    Ok(()) => reread_then(&backend, state, move |reread| match reread {
+                        Ok(now) => {
+                            edit.take(now);
+                            answer(SaveState::Saved(saved_message(&p)));
+                        }
+                        Err(_) => {
+                            loaded.update(|l| p.apply_to(l));
+                            answer(SaveState::Saved(format!(
+                                "{} Re-reading the profile failed; reload to see the cluster's view.",
+                                saved_message(&p)
+                            )));
+                        }
+                    }),
                     Err(e) if e.outcome_unknown() => reread.run(e),
                     Err(e) => answer(SaveState::Failed(e)),
                 }
@@ -160,23 +158,16 @@ impl Sending {
                     return;
                 }
                 state.set(SaveState::Verifying);
-                let backend = backend.clone();
-                spawn_local(async move {
-                    let reread = (backend.load)().await;
-                    if state.is_disposed() {
-                        return;
-                    }
-                    match reread {
-                        Ok(now) => {
-                            let before = loaded.with_untracked(TotpEdit::from_loaded);
-                            if TotpEdit::from_loaded(&now) != before {
-                                state.set(SaveState::Conflict(now));
-                            } else {
-                                send.run(p);
-                            }
+                reread_then(&backend, state, move |reread| match reread {
+                    Ok(now) => {
+                        let before = loaded.with_untracked(TotpEdit::from_loaded);
+                        if TotpEdit::from_loaded(&now) != before {
+                            state.set(SaveState::Conflict(now));
+                        } else {
+                            send.run(p);
                         }
-                        Err(e) => answer(SaveState::NotSent(e)),
                     }
+                    Err(e) => answer(SaveState::NotSent(e)),
                 });
             })
         };

@@ -104,39 +104,47 @@ impl Client {
         format!("{}{}", self.base, rel.as_deref().unwrap_or(path))
     }
 
-    /// Runs a read with the retry policy in force, reporting each wait to the listener.
-    async fn read<T, F, Fut>(&self, op: F) -> Result<T, ApiError>
-    where
-        F: FnMut() -> Fut,
-        Fut: std::future::Future<Output = Result<T, ApiError>>,
-    {
+    /// GETs `path` with the retry policy in force, reporting each wait to the listener, and
+    /// hands the answer that ended it to `decode`. The settings are read once per read.
+    async fn read<T>(
+        &self,
+        path: &str,
+        decode: impl Fn(Answer) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        let timing = Timing::current();
         let id = self.next_read.fetch_add(1, Ordering::Relaxed);
         let listener = self.listener.clone();
         let report = move |notice| listener(Report::Retrying { id, notice });
-        retry(Timing::current().retry, worth_retrying, report, op).await
+        retry(timing.retry, worth_retrying, report, || async {
+            decode(self.send("GET", path, None, timing).await?)
+        })
+        .await
     }
 
     /// GET and decode; retried by itself with backoff on a transient failure (a read is
     /// safe to repeat: see [`super::retry`]), reported to the listener while it waits.
     pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
-        self.read(|| async { decode_ok(self.send("GET", path, None).await?) })
-            .await
+        self.read(path, decode_ok).await
     }
 
     /// GET and decode once, without retrying.
     pub async fn get_once<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
-        decode_ok(self.send("GET", path, None).await?)
+        decode_ok(self.send("GET", path, None, Timing::current()).await?)
     }
 
     /// PATCH with a JSON body; success is any 2xx (ONTAP answers `{}`; an empty body is fine).
     pub async fn patch_json(&self, path: &str, body: &str) -> Result<(), ApiError> {
-        check_status(self.send("PATCH", path, Some(body)).await?).map(|_| ())
+        let a = self.send("PATCH", path, Some(body), Timing::current());
+        check_status(a.await?).map(|_| ())
     }
 
     /// POST with a JSON body, sent once (never retried: a lost answer leaves its outcome
     /// unknown); the 2xx answer comes back whole, its `Date` header included.
     pub async fn post_json(&self, path: &str, body: &str) -> Result<Answer, ApiError> {
-        check_status(self.send("POST", path, Some(body)).await?)
+        check_status(
+            self.send("POST", path, Some(body), Timing::current())
+                .await?,
+        )
     }
 
     /// GET that also returns the answer's `Date` header (the cluster's clock); retried like
@@ -145,8 +153,7 @@ impl Client {
         &self,
         path: &str,
     ) -> Result<(T, Option<String>), ApiError> {
-        self.read(|| async {
-            let a = self.send("GET", path, None).await?;
+        self.read(path, |a| {
             let date = a.date.clone();
             decode_ok(a).map(|t| (t, date))
         })
@@ -155,13 +162,19 @@ impl Client {
 
     /// DELETE; success is any 2xx (ONTAP answers `{}`).
     pub async fn delete(&self, path: &str) -> Result<(), ApiError> {
-        check_status(self.send("DELETE", path, None).await?).map(|_| ())
+        check_status(self.send("DELETE", path, None, Timing::current()).await?).map(|_| ())
     }
 
-    /// One exchange, with the timeout of its method from the settings in force
-    /// ([`Timing::timeout_ms`]): no call site picks a timeout of its own.
-    async fn send(&self, method: &str, path: &str, body: Option<&str>) -> Result<Answer, ApiError> {
-        let timeout_ms = Timing::current().timeout_ms(method);
+    /// One exchange, with the timeout of its method from `timing` ([`Timing::timeout_ms`]):
+    /// no call site picks a timeout of its own.
+    async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&str>,
+        timing: Timing,
+    ) -> Result<Answer, ApiError> {
+        let timeout_ms = timing.timeout_ms(method);
         let scope = self.scope.as_deref();
         let url = self.url(path);
         let a = fetch(method, &url, &self.credentials(), body, timeout_ms, scope).await?;
@@ -190,15 +203,18 @@ fn check_status(a: Answer) -> Result<Answer, ApiError> {
 
 fn decode_ok<T: DeserializeOwned>(a: Answer) -> Result<T, ApiError> {
     let a = check_status(a)?;
-    // Where it broke, never serde's message: that can quote the answer, which may hold a secret.
-    serde_json::from_str(&a.body).map_err(|e| {
-        ApiError::Decode(format!(
-            "{:?} at line {} column {}",
-            e.classify(),
-            e.line(),
-            e.column()
-        ))
-    })
+    serde_json::from_str(&a.body).map_err(|e| undecodable(&e))
+}
+
+/// A 2xx answer that is not what the contract says: where it broke, never serde's message,
+/// which can quote the answer (and an enrollment's answer holds the secret).
+pub(crate) fn undecodable(e: &serde_json::Error) -> ApiError {
+    ApiError::Decode(format!(
+        "{:?} at line {} column {}",
+        e.classify(),
+        e.line(),
+        e.column()
+    ))
 }
 
 /// One exchange through gloo-net. The request is built as a `web_sys::Request` and handed to

@@ -124,14 +124,8 @@ pub(crate) async fn create(
     // The body holds the secret and the emergency codes: wiped once read. The browser's own
     // copy (the response's bytes on the JS side) is out of reach.
     let body = zeroize::Zeroizing::new(a.body);
-    // Where it broke, never serde's message: that can quote the answer, which holds a secret.
-    let c: Collection<TotpCreated> = serde_json::from_str(&body).map_err(|e| {
-        ApiError::Decode(format!(
-            "the created profile could not be read (line {}, column {})",
-            e.line(),
-            e.column()
-        ))
-    })?;
+    let c: Collection<TotpCreated> =
+        serde_json::from_str(&body).map_err(|e| super::http::undecodable(&e))?;
     let record = c
         .records
         .into_iter()

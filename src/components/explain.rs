@@ -146,12 +146,6 @@ impl From<&ApiError> for Explained {
     }
 }
 
-impl From<ApiError> for Explained {
-    fn from(e: ApiError) -> Explained {
-        Explained::from(&e)
-    }
-}
-
 /// A short name of the failure, for the "trying again" note.
 pub(crate) fn retry_cause(c: Cause) -> String {
     match c {

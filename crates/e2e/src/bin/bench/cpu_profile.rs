@@ -2,11 +2,11 @@
 //! `--only bulk-profile`): self time per function, printed, not kept as figures.
 
 use anyhow::Result;
-use e2e::{demo, PASSWORD};
+use e2e::PASSWORD;
 use serde_json::{json, Value};
 
 use crate::stack::Stack;
-use crate::ten_thousand::{FILTER_KEYS, SIGN_IN_AND_LOAD};
+use crate::ten_thousand::{ten_thousand_config, FILTER_KEYS, SIGN_IN_AND_LOAD};
 
 /// Where the page's time goes (`--only profile`, not part of the default run): Chromium's
 /// sampling CPU profiler around the sign-in at 10,000 profiles and around filter keystrokes,
@@ -14,15 +14,7 @@ use crate::ten_thousand::{FILTER_KEYS, SIGN_IN_AND_LOAD};
 /// `--keep-debug`, wasm-opt `-g`), passed with `--dist`; otherwise wasm functions show as
 /// `wasm-function[N]`.
 pub(crate) async fn profile(runs: usize) -> Result<()> {
-    let demo_profiles = demo::cluster(ontap_model::Version::new(9, 18, 1))
-        .totps
-        .len();
-    let config = ontap_sim::Config {
-        profiles: 10_000usize.saturating_sub(demo_profiles),
-        seed: 1,
-        ..ontap_sim::Config::ephemeral()
-    };
-    let s = Stack::start(config, None).await?;
+    let s = Stack::start(ten_thousand_config(), None).await?;
     s.load_until_mark("/", "totp-admin:interactive").await?;
     s.browser.fill("User name", "admin").await?;
     s.browser.fill("Password", PASSWORD).await?;

@@ -19,16 +19,21 @@ pub(crate) const SIGN_IN_AND_LOAD: &str = include_str!("js/sign_in_and_load.js")
 /// started has run: Leptos' effects are microtasks) and to the next frame.
 pub(crate) const FILTER_KEYS: &str = include_str!("js/filter_keys.js");
 
-pub(crate) async fn ten_thousand(t: &mut Table, runs: usize) -> Result<()> {
+/// The emulator of the 10,000-profile sections: the demo cluster topped up to 10,000
+/// profiles, the same ones every run (seed 1).
+pub(crate) fn ten_thousand_config() -> ontap_sim::Config {
     let demo_profiles = demo::cluster(ontap_model::Version::new(9, 18, 1))
         .totps
         .len();
-    let config = ontap_sim::Config {
+    ontap_sim::Config {
         profiles: 10_000usize.saturating_sub(demo_profiles),
         seed: 1,
         ..ontap_sim::Config::ephemeral()
-    };
-    let s = Stack::start(config, None).await?;
+    }
+}
+
+pub(crate) async fn ten_thousand(t: &mut Table, runs: usize) -> Result<()> {
+    let s = Stack::start(ten_thousand_config(), None).await?;
     let total = s.sim.state.with_state(|st| st.totps.len());
     let (mut first, mut all) = (vec![], vec![]);
     for run in 0..=runs {

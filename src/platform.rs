@@ -43,6 +43,26 @@ pub(crate) fn now_iso() -> String {
     }
 }
 
+/// The local time `ms_from_now` milliseconds from now, as `HH:MM:SS`: when something the user
+/// waits for will happen.
+pub(crate) fn local_hms_in(ms_from_now: f64) -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(wall_ms() + ms_from_now));
+        format!(
+            "{:02}:{:02}:{:02}",
+            d.get_hours(),
+            d.get_minutes(),
+            d.get_seconds()
+        )
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = ms_from_now;
+        "00:00:00".to_owned()
+    }
+}
+
 /// Waits `ms` milliseconds on a browser timer (at once outside a browser).
 pub async fn sleep_ms(ms: u32) {
     #[cfg(target_arch = "wasm32")]

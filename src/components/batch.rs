@@ -10,6 +10,28 @@ use crate::store::batch::{
 };
 use crate::text::count;
 
+/// The change log's word for a settled item (`None` while running, or never sent).
+pub(crate) fn log_outcome(st: &RowState) -> Option<crate::store::changelog::Outcome> {
+    use crate::store::batch::FailKind;
+    use crate::store::changelog::Outcome;
+    Some(match st {
+        RowState::Done {
+            by_check: false, ..
+        } => Outcome::Saved,
+        RowState::Done { by_check: true, .. } => Outcome::UnknownConfirmed,
+        RowState::Failed {
+            kind: FailKind::NotApplied,
+            ..
+        } => Outcome::UnknownNotApplied,
+        RowState::Failed {
+            kind: FailKind::Unconfirmed,
+            ..
+        } => Outcome::Unknown,
+        st @ RowState::Failed { .. } => Outcome::Failed(detail(st)),
+        _ => return None,
+    })
+}
+
 /// What to show next to a row's outcome: the error in words, or how a done item was confirmed.
 pub fn detail(s: &RowState) -> String {
     match s {

@@ -147,6 +147,9 @@ impl RowState {
 struct Core<T> {
     items: Vec<T>,
     plan: Schedule,
+    /// When each item's write was last sent (`performance.now()`; 0: never): a lost answer is
+    /// "not applied" only after the late window from then.
+    sent_ms: Vec<f64>,
 }
 
 /// A bulk run over items of type `T`. A cheap `Copy` handle: pass it to views freely. Its
@@ -220,7 +223,11 @@ impl<T: Clone + 'static> Runner<T> {
         let plan = Schedule::new(n);
         let tally = plan.tally();
         Runner {
-            core: StoredValue::new_local(Core { items, plan }),
+            core: StoredValue::new_local(Core {
+                items,
+                plan,
+                sent_ms: vec![0.0; n],
+            }),
             ops: StoredValue::new_local(ops),
             rows: StoredValue::new((0..n).map(|_| RwSignal::new(RowState::Queued)).collect()),
             tally: RwSignal::new(tally),
@@ -405,7 +412,7 @@ impl<T: Clone + 'static> Runner<T> {
         };
         let settled = if check_first {
             self.set_row(i, RowState::Checking);
-            match self.check(&item, &verify).await {
+            match self.check_settled(i, &item, &verify).await {
                 Ok(true) => Some(RowState::Done {
                     by_check: true,
                     at: now_iso(),
@@ -439,7 +446,12 @@ impl<T: Clone + 'static> Runner<T> {
         verify: &Rc<dyn Fn(&T) -> BoxFut<Result<bool, ApiError>>>,
     ) -> Option<RowState> {
         self.set_row(i, RowState::Sending);
-        self.core.try_update_value(|c| c.plan.sending(i));
+        self.core.try_update_value(|c| {
+            c.plan.sending(i);
+            if let Some(t) = c.sent_ms.get_mut(i) {
+                *t = now_ms();
+            }
+        });
         self.sync();
         match apply(item).await {
             Ok(()) => {
@@ -464,7 +476,7 @@ impl<T: Clone + 'static> Runner<T> {
                 self.set_row(i, RowState::Checking);
                 self.core.try_update_value(|c| c.plan.checking());
                 self.sync();
-                Some(match self.check(item, verify).await {
+                Some(match self.check_settled(i, item, verify).await {
                     Ok(true) => RowState::Done {
                         by_check: true,
                         at: now_iso(),
@@ -480,6 +492,26 @@ impl<T: Clone + 'static> Runner<T> {
             }
             Err(e) => Some(failure(FailKind::Refused, &e)),
         }
+    }
+
+    /// Re-reads an item whose write may have been sent, until the answer is settled: the
+    /// change is there (`true`), or it is not and the write can no longer land (`false`: read
+    /// after the late window from its sending, see `api::timing`). The item stays "checking"
+    /// meanwhile, and nothing is sent.
+    async fn check_settled(
+        &self,
+        i: usize,
+        item: &T,
+        verify: &Rc<dyn Fn(&T) -> BoxFut<Result<bool, ApiError>>>,
+    ) -> Result<bool, ApiError> {
+        let sent = self
+            .core
+            .try_with_value(|c| c.sent_ms.get(i).copied().unwrap_or(0.0))
+            .unwrap_or(0.0);
+        if sent <= 0.0 {
+            return self.check(item, verify).await;
+        }
+        super::writes::settle_lost_write(sent, || self.check(item, verify), |_| {}).await
     }
 
     /// Re-reads an item, retrying the read (a read is safe to repeat) with growing pauses.

@@ -122,11 +122,5 @@ impl ChangeLog {
 
 /// The browser's local time as `HH:MM:SS`.
 fn now_hms() -> String {
-    let d = js_sys::Date::new_0();
-    format!(
-        "{:02}:{:02}:{:02}",
-        d.get_hours(),
-        d.get_minutes(),
-        d.get_seconds()
-    )
+    crate::platform::local_hms_in(0.0)
 }

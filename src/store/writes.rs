@@ -37,3 +37,43 @@ where
         None => Action::new_local(f),
     }
 }
+
+/// Settles a write whose answer was lost (sent at `sent_ms`, `performance.now()`) by reading,
+/// never by sending again: `read` says whether the change is on the cluster. A read without
+/// the change is believed only once the write can no longer land (`api::timing`'s late window):
+/// until then `waiting` is told until when (local `HH:MM:SS`), and the read is repeated then.
+/// `Ok(true)`: applied; `Ok(false)`: not applied; `Err`: a read failed, the outcome is unknown.
+pub(crate) async fn settle_lost_write<F, Fut>(
+    sent_ms: f64,
+    mut read: F,
+    waiting: impl Fn(Option<String>),
+) -> Result<bool, crate::api::ApiError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<bool, crate::api::ApiError>>,
+{
+    use crate::api::timing::{settle_lost, Lost};
+    loop {
+        let applied = match read().await {
+            Ok(a) => a,
+            Err(e) => {
+                waiting(None);
+                return Err(e);
+            }
+        };
+        match settle_lost(applied, sent_ms) {
+            Lost::Applied => {
+                waiting(None);
+                return Ok(true);
+            }
+            Lost::NotApplied => {
+                waiting(None);
+                return Ok(false);
+            }
+            Lost::NotYet { wait_ms } => {
+                waiting(Some(crate::platform::local_hms_in(wait_ms)));
+                crate::platform::sleep_ms(wait_ms.ceil() as u32 + 50).await;
+            }
+        }
+    }
+}

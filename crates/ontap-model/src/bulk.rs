@@ -152,6 +152,33 @@ impl Planned {
         let enabled_ok = self.patch.enabled.is_none_or(|e| now.enabled == Some(e));
         comment_ok && enabled_ok
     }
+
+    /// What changed on the cluster since the review, as read in `now`: the comment or the
+    /// status no longer being what the review showed. Empty when nothing did. A bulk write is
+    /// computed from the reviewed values ("append to the comment" most of all), so a profile
+    /// that changed meanwhile is not written: that would overwrite someone else's edit.
+    pub fn changed_since_review(&self, now: &Totp) -> Vec<String> {
+        let mut what = Vec::new();
+        let comment = now.comment.as_deref().unwrap_or("");
+        if comment != self.target.comment {
+            what.push(if comment.is_empty() {
+                "its comment was removed".to_owned()
+            } else {
+                format!("its comment is now \"{comment}\"")
+            });
+        }
+        if now.enabled.is_some() && now.enabled != self.target.enabled {
+            what.push(
+                if now.enabled == Some(true) {
+                    "it was enabled"
+                } else {
+                    "it was disabled"
+                }
+                .to_owned(),
+            );
+        }
+        what
+    }
 }
 
 /// A profile left alone.
@@ -453,6 +480,36 @@ mod tests {
             cleared.is_applied(&empty),
             "an absent comment is an empty one"
         );
+    }
+
+    /// A bulk change is computed from the reviewed values: a profile whose comment or status
+    /// changed since is reported, so its write does not overwrite the other edit.
+    #[test]
+    fn a_profile_changed_since_the_review_is_named_with_what_changed() {
+        let t = target("ann", Some(true), "Authy");
+        let planned = plan_one(&Action::AppendComment(c("audited")), &t).unwrap();
+        assert_eq!(planned.patch.comment, Some(c("Authy; audited")));
+        let mut now = Totp {
+            enabled: Some(true),
+            comment: Some("Authy".into()),
+            ..Totp::default()
+        };
+        assert!(planned.changed_since_review(&now).is_empty());
+        now.comment = Some("YubiKey, replaced 12/2026".into());
+        assert_eq!(
+            planned.changed_since_review(&now),
+            ["its comment is now \"YubiKey, replaced 12/2026\""]
+        );
+        now.comment = None;
+        now.enabled = Some(false);
+        assert_eq!(
+            planned.changed_since_review(&now),
+            ["its comment was removed", "it was disabled"]
+        );
+        // A status the cluster did not send is not a change.
+        now.enabled = None;
+        now.comment = Some("Authy".into());
+        assert!(planned.changed_since_review(&now).is_empty());
     }
 
     #[test]

@@ -32,6 +32,10 @@ pub enum FaultMode {
     /// Scripted only ([`Scripted::Raw`]): a hostile or broken server's answer (any status,
     /// type and bytes) in place of the cluster's; nothing carried out. Not drawn at random.
     Hostile,
+    /// Scripted only ([`Scripted::LateApply`]): the connection closes without an answer at
+    /// once, and the request is carried out later, after re-reads that find nothing. What a
+    /// cluster does with a write it queued before the proxy gave up on it. Not drawn at random.
+    LateApply,
 }
 
 impl FaultMode {
@@ -56,6 +60,7 @@ impl FaultMode {
             FaultMode::NotJson => "not-json",
             FaultMode::Slow => "slow",
             FaultMode::Hostile => "hostile",
+            FaultMode::LateApply => "late-apply",
         }
     }
 
@@ -169,6 +174,10 @@ pub enum Scripted {
         content_type: String,
         body: Vec<u8>,
     },
+    /// The connection closes without an answer at once; the request is carried out this long
+    /// after it arrived (checked as the caller then, so an account that signed out meanwhile
+    /// still has it applied, as a cluster would). A re-read before then finds nothing.
+    LateApply(Duration),
 }
 
 /// A fault for the next requests that match, instead of a random draw: deterministic tests

@@ -254,6 +254,17 @@ async fn api_call(shared: &Shared, req: HttpRequest) -> Response {
                 .body(Body::from(raw))
                 .unwrap_or_default();
         }
+        Some(Scripted::LateApply(after)) => {
+            return late_apply(
+                sim,
+                &credentials,
+                unread,
+                (&method, &path, &path_and_query),
+                after,
+                (id, kill),
+            )
+            .await;
+        }
         None => (sim.draw_fault(), None),
     };
 
@@ -365,6 +376,64 @@ async fn api_call(shared: &Shared, req: HttpRequest) -> Response {
             r
         }
     }
+}
+
+/// [`Scripted::LateApply`]: ends the connection without an answer, and carries the request
+/// out `after` its arrival in a task of its own.
+async fn late_apply(
+    sim: &Sim,
+    credentials: &Option<Credentials>,
+    mut unread: Option<Body>,
+    (method, path, path_and_query): (&str, &str, &str),
+    after: Duration,
+    (id, kill): (u64, Option<ConnectionKill>),
+) -> Response {
+    let arrived = tokio::time::Instant::now();
+    let caller = sign_in(sim, credentials);
+    let body = match &caller {
+        Some(_) => read_body(&mut unread).await,
+        None => None,
+    };
+    sim.log(LoggedRequest {
+        id,
+        method: method.to_owned(),
+        path: path_and_query.to_owned(),
+        user: logged_user(sim, credentials),
+        status: 0,
+        body: body
+            .as_ref()
+            .and_then(|b| b.as_ref().ok())
+            .filter(|b| !b.is_empty())
+            .map(|b| String::from_utf8_lossy(b).into_owned()),
+        sent_www_authenticate: false,
+    });
+    if let (Some(caller), Some(Ok(bytes))) = (caller, body) {
+        let (sim, method, path, pq) = (
+            sim.clone(),
+            method.to_owned(),
+            path.to_owned(),
+            path_and_query.to_owned(),
+        );
+        tokio::spawn(async move {
+            tokio::time::sleep_until(arrived + after).await;
+            let request = Request {
+                method: &method,
+                path: &path,
+                path_and_query: &pq,
+                query: Query::parse(pq.split_once('?').map_or("", |(_, q)| q)),
+                body: &bytes,
+            };
+            let applied = api::handle(&sim, &caller, &request).is_ok();
+            sim.record_fault(FaultRecord {
+                request_id: id,
+                method,
+                path: pq,
+                mode: FaultMode::LateApply,
+                applied,
+            });
+        });
+    }
+    drop_connection(kill).await
 }
 
 /// Reads the request's body, the first time only (`None` after that).

@@ -12,34 +12,66 @@ use ontap_model::Account;
 use crate::api::{accounts, ApiError, Client};
 use crate::components::Explained;
 use crate::components::{Alert, CopyButton, EncodedLink, Status};
+use crate::platform::mono_ms;
 use crate::routes::editor_href;
 use crate::routes::history_href;
 use crate::session::SessionCtx;
-use crate::store::writes::write_action;
+use crate::store::changelog::{ChangeLog, Outcome as LogOutcome};
+use crate::store::writes::{settle_lost_write, write_action};
 use crate::store::{AccountsLoad, ProfileStore};
 use crate::tables::accounts::{AccountRow, TotpState};
 
 /// How a change ended.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Outcome {
-    /// The cluster confirmed it; the account as re-read.
-    Done(Account),
+    /// The cluster confirmed it; the account as re-read. `by_check`: the answer was lost and a
+    /// re-read showed the change.
+    Done { account: Account, by_check: bool },
     /// Not sent: the account (as read just now) does not allow it.
     Refused(Refusal),
     /// The cluster refused it, or it could not be sent.
     Failed(ApiError),
+    /// The answer was lost and, read after the cluster could no longer act on it, the account
+    /// does not have the change: not applied.
+    NotApplied(ApiError),
     /// The answer was lost and the account could not be re-read: the change may or may not be
     /// there. Nothing is resent.
     Unknown(ApiError),
 }
 
+impl Outcome {
+    /// The change log's word for it (`None`: nothing was sent).
+    pub(crate) fn logged(&self) -> Option<LogOutcome> {
+        Some(match self {
+            Outcome::Done {
+                by_check: false, ..
+            } => LogOutcome::Saved,
+            Outcome::Done { by_check: true, .. } => LogOutcome::UnknownConfirmed,
+            Outcome::Refused(_) => return None,
+            Outcome::Failed(e) => LogOutcome::Failed(Explained::from(e).message),
+            Outcome::NotApplied(_) => LogOutcome::UnknownNotApplied,
+            Outcome::Unknown(_) => LogOutcome::Unknown,
+        })
+    }
+}
+
+/// What [`apply_change`] tells its caller on the way.
+pub(crate) struct Watch<'a> {
+    /// Right before the PATCH is sent, with what it changes (for the change log).
+    pub(crate) sending: &'a dyn Fn(),
+    /// While a lost answer waits out the late window: until when (local time); `None` after.
+    pub(crate) waiting: &'a dyn Fn(Option<String>),
+}
+
 /// Reads the account, plans `change` on what was read, sends the PATCH once, reads again. A
-/// lost answer is settled by the re-read, never by sending again.
+/// lost answer is settled by re-reading (after the late window when the change is not there
+/// yet), never by sending again.
 pub(crate) async fn apply_change(
     client: &Client,
     owner: &str,
     name: &str,
     change: AccountChange,
+    watch: Watch<'_>,
 ) -> Outcome {
     let current = match accounts::get(client, owner, name).await {
         Ok(a) => a,
@@ -49,9 +81,14 @@ pub(crate) async fn apply_change(
         Ok(p) => p,
         Err(r) => return Outcome::Refused(r),
     };
+    (watch.sending)();
+    let sent = mono_ms();
     match accounts::patch(client, owner, name, &patch).await {
         Ok(()) => match accounts::get(client, owner, name).await {
-            Ok(a) => Outcome::Done(a),
+            Ok(a) => Outcome::Done {
+                account: a,
+                by_check: false,
+            },
             // Applied (the cluster said so) even if the re-read failed.
             Err(_) => {
                 let mut a = current;
@@ -61,14 +98,32 @@ pub(crate) async fn apply_change(
                 if let Some(l) = patch.locked {
                     a.locked = Some(l);
                 }
-                Outcome::Done(a)
+                Outcome::Done {
+                    account: a,
+                    by_check: false,
+                }
             }
         },
-        Err(e) if e.outcome_unknown() => match accounts::get(client, owner, name).await {
-            Ok(a) if change.is_done(&a) => Outcome::Done(a),
-            Ok(_) => Outcome::Failed(e),
-            Err(_) => Outcome::Unknown(e),
-        },
+        Err(e) if e.outcome_unknown() => {
+            let last = std::cell::RefCell::new(None);
+            let read = || async {
+                let a = accounts::get(client, owner, name).await?;
+                let done = change.is_done(&a);
+                *last.borrow_mut() = Some(a);
+                Ok(done)
+            };
+            match settle_lost_write(sent, read, watch.waiting).await {
+                Ok(true) => match last.take() {
+                    Some(account) => Outcome::Done {
+                        account,
+                        by_check: true,
+                    },
+                    None => Outcome::Unknown(e),
+                },
+                Ok(false) => Outcome::NotApplied(e),
+                Err(_) => Outcome::Unknown(e),
+            }
+        }
         Err(e) => Outcome::Failed(e),
     }
 }
@@ -141,13 +196,38 @@ pub(crate) fn AccountPage() -> impl IntoView {
     });
     let pending: RwSignal<Option<AccountChange>> = RwSignal::new(None);
     // The change belongs to the shell: leaving the page meanwhile still updates the store.
+    // While a lost answer waits out the late window: until when (local time).
+    let waiting: RwSignal<Option<String>> = RwSignal::new(None);
+    let log = ChangeLog::from_ctx();
+    let user = session
+        .session
+        .with_untracked(|s| s.as_ref().map(|s| s.user.clone()))
+        .unwrap_or_default();
     let change = write_action(
-        move |(client, o, n, change): &(Client, String, String, AccountChange)| {
-            let (client, o, n, change) = (client.clone(), o.clone(), n.clone(), *change);
+        move |(client, o, n, svm, change): &(Client, String, String, String, AccountChange)| {
+            let (client, o, n, svm, change) =
+                (client.clone(), o.clone(), n.clone(), svm.clone(), *change);
+            let user = user.clone();
             async move {
-                let out = apply_change(&client, &o, &n, change).await;
-                if let Outcome::Done(a) = &out {
-                    store.update_account(a);
+                let entry = std::cell::Cell::new(None);
+                let sending = || {
+                    entry.set(
+                        log.map(|l| l.record(&user, &n, &svm, &change.label().to_lowercase())),
+                    );
+                };
+                let on_wait = |w: Option<String>| {
+                    waiting.try_set(w);
+                };
+                let watch = Watch {
+                    sending: &sending,
+                    waiting: &on_wait,
+                };
+                let out = apply_change(&client, &o, &n, change, watch).await;
+                if let (Some(l), Some(id), Some(o)) = (log, entry.get(), out.logged()) {
+                    l.settle(id, o);
+                }
+                if let Outcome::Done { account, .. } = &out {
+                    store.update_account(account);
                 }
                 (change, out)
             }
@@ -174,13 +254,16 @@ pub(crate) fn AccountPage() -> impl IntoView {
             return;
         }
         let (o, n) = key.get_untracked();
-        change.dispatch_local((client, o, n, c));
+        let svm = row
+            .with_untracked(|r| r.as_ref().map(|r| r.svm.clone()))
+            .unwrap_or_default();
+        change.dispatch_local((client, o, n, svm, c));
     };
 
     view! {
         <p class="crumbs"><A href="/accounts">"← Accounts"</A></p>
         {move || match (row.get(), store.accounts_load()) {
-            (Some(r), _) => view! { <AccountView row=r pending=pending busy=busy result=result confirm=confirm /> }.into_any(),
+            (Some(r), _) => view! { <AccountView row=r pending=pending busy=busy waiting=waiting result=result confirm=confirm /> }.into_any(),
             (None, AccountsLoad::Done) => view! {
                 <h1>"Account not found"</h1>
                 <p>"No account with this name is visible to this session in this SVM."</p>
@@ -199,6 +282,7 @@ fn AccountView(
     row: AccountRow,
     pending: RwSignal<Option<AccountChange>>,
     busy: Signal<bool>,
+    waiting: RwSignal<Option<String>>,
     result: RwSignal<Option<(AccountChange, Outcome)>>,
     confirm: impl Fn(leptos::ev::MouseEvent) + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
@@ -252,7 +336,12 @@ fn AccountView(
             <EncodedLink href=history_href(Some(&r.owner_uuid), Some(&r.svm), &r.name)>"History of this account"</EncodedLink>
         </p>
         {move || result.get().map(|(c, out)| match out {
-            Outcome::Done(_) => view! { <Status message=format!("{}: done. The cluster confirmed the change.", c.label()) /> }.into_any(),
+            Outcome::Done { by_check: false, .. } => view! { <Status message=format!("{}: done. The cluster confirmed the change.", c.label()) /> }.into_any(),
+            Outcome::Done { by_check: true, .. } => view! { <Status message=format!("{}: done. The answer was lost, but re-reading the account shows the change.", c.label()) /> }.into_any(),
+            Outcome::NotApplied(e) => {
+                let m = Explained::from(&e).message;
+                view! { <Alert message=format!("{}: not done. {m} Re-reading the account after the cluster could no longer act on the request shows the change is not there.", c.label()) next_step="Nothing was resent. Choose the change again to send it.".to_string() /> }.into_any()
+            }
             Outcome::Refused(why) => view! { <Alert message=format!("{}: not sent.", c.label()) next_step=why.to_string() /> }.into_any(),
             Outcome::Failed(e) => {
                 let Explained { message: m, next_step: n } = Explained::from(&e);
@@ -297,6 +386,9 @@ fn AccountView(
                         AccountChange::StopRequiringTotp => "SSH will no longer ask this account for a TOTP code. Its profile, if any, stays on the cluster.",
                         AccountChange::Unlock => "The account may sign in again with its current credentials.",
                     }}</p>
+                    {move || waiting.get().map(|until| view! {
+                        <Status message=format!("The answer was lost. Re-reading the account does not show the change yet, but the cluster may still carry it out until {until}: the page reads it again then, and sends nothing meanwhile.") busy=true />
+                    })}
                     {match p {
                         Ok(p) => view! {
                             <div class="preview-part">

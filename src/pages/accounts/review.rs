@@ -10,9 +10,10 @@ use ontap_model::account_change::AccountChange;
 
 use super::state::Accounts;
 use crate::api::accounts;
-use crate::components::batch::{BulkProgress, OnlyProblemsToggle, ResultTable};
+use crate::components::batch::{log_outcome, BulkProgress, OnlyProblemsToggle, ResultTable};
 use crate::components::{headings, VirtualTable};
 use crate::store::batch::{Ops, Phase, RowState, Runner};
+use crate::store::changelog::ChangeLog;
 use crate::tables::accounts::{AccountRow, BulkItem, BulkReview};
 
 /// How many are selected, Select the shown, Clear selection, and a button per change.
@@ -81,6 +82,12 @@ fn start_run(a: Accounts) {
     };
     let c1 = client.clone();
     let c2 = client;
+    let log = ChangeLog::from_ctx();
+    let user = session
+        .session
+        .with_untracked(|s| s.as_ref().map(|s| s.user.clone()))
+        .unwrap_or_default();
+    let what = format!("{} (bulk change)", change.label().to_lowercase());
     let make = move || {
         Runner::new(
             r.items,
@@ -109,6 +116,10 @@ fn start_run(a: Accounts) {
                     })
                 }),
                 on_settle: Rc::new(move |it: &BulkItem, st: &RowState| {
+                    if let (Some(log), Some(outcome)) = (log, log_outcome(st)) {
+                        let id = log.record(&user, &it.name, &it.svm, &what);
+                        log.settle(id, outcome);
+                    }
                     if let RowState::Done { .. } = st {
                         // Show the change in the table as the cluster now has it.
                         if let Some(mut row) = store.account_row(&it.owner_uuid, &it.name) {

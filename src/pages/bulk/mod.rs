@@ -18,12 +18,14 @@ use ontap_model::bulk::{plan, Action, Plan, Planned, Skipped, Target};
 use ontap_model::{Comment, Known, TotpKey, TotpPatch};
 
 use crate::api::{totps, ApiError};
-use crate::components::batch::{detail, BulkProgress, OnlyProblemsToggle, ResultTable};
+use crate::components::batch::{
+    detail, log_outcome, BulkProgress, OnlyProblemsToggle, ResultTable,
+};
 use crate::components::CopyButton;
 use crate::components::{headings, VirtualTable};
 use crate::session::SessionCtx;
-use crate::store::batch::{FailKind, Ops, Phase, RowState, Runner};
-use crate::store::changelog::{ChangeLog, Outcome};
+use crate::store::batch::{Ops, Phase, RowState, Runner};
+use crate::store::changelog::ChangeLog;
 use crate::store::selection::{target_of, BulkState, ProfileRun, RowId};
 use crate::store::ProfileStore;
 use crate::tables::csv::csv_cell;
@@ -135,7 +137,9 @@ fn SetupView() -> impl IntoView {
     };
 
     let start = move |_| {
-        if !can_start() {
+        // One run per review, whatever the clicks: a second click in the same moment finds
+        // the run already made.
+        if !can_start() || bulk.run.with_untracked(Option::is_some) {
             return;
         }
         let p = the_plan.get_untracked();
@@ -379,10 +383,33 @@ fn start_run(
     let c1 = client.clone();
     let apply = Rc::new(move |it: &Planned| {
         let c = c1.clone();
-        let key = it.target.key.clone();
-        let patch = it.patch.clone();
-        Box::pin(async move { totps::patch(&c, &key, &patch).await })
-            as crate::store::batch::BoxFut<Result<(), ApiError>>
+        let it = it.clone();
+        Box::pin(async move {
+            // Re-read just before writing: the change was computed from the reviewed values.
+            let now = match totps::get(&c, &it.target.key).await {
+                Ok(now) => now,
+                // Nothing was sent: a failed read is not a lost write.
+                Err(e) if e.outcome_unknown() => {
+                    return Err(ApiError::NotSent(format!(
+                        "the profile could not be read just before sending, to check that it did not change since the review ({}).",
+                        crate::components::Explained::from(&e).message.trim_end_matches('.')
+                    )))
+                }
+                Err(e) => return Err(e),
+            };
+            if it.is_applied(&now) {
+                return Ok(());
+            }
+            let changed = it.changed_since_review(&now);
+            if !changed.is_empty() {
+                store.update_profile(&now);
+                return Err(ApiError::NotSent(format!(
+                    "the profile changed on the cluster since the review: {}. Nothing was sent, so that change is kept; the table now shows it. Select the profile again to review the change on its new values.",
+                    changed.join(" and ")
+                )));
+            }
+            totps::patch(&c, &it.target.key, &it.patch).await
+        }) as crate::store::batch::BoxFut<Result<(), ApiError>>
     });
     let verify = Rc::new(move |it: &Planned| {
         let c = client.clone();
@@ -398,19 +425,7 @@ fn start_run(
         }) as crate::store::batch::BoxFut<Result<bool, ApiError>>
     });
     let on_settle = Rc::new(move |it: &Planned, st: &RowState| {
-        if let Some(log) = log {
-            let outcome = match st {
-                RowState::Done {
-                    by_check: false, ..
-                } => Outcome::Saved,
-                RowState::Done { by_check: true, .. } => Outcome::UnknownConfirmed,
-                RowState::Failed {
-                    kind: FailKind::NotApplied,
-                    ..
-                } => Outcome::UnknownNotApplied,
-                st @ RowState::Failed { .. } => Outcome::Failed(detail(st)),
-                _ => return,
-            };
+        if let (Some(log), Some(outcome)) = (log, log_outcome(st)) {
             let id = log.record(&user, it.target.key.account.as_str(), &it.target.svm, &what);
             log.settle(id, outcome);
         }

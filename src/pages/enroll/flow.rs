@@ -32,6 +32,14 @@ pub(crate) enum Stage {
     Posting,
     /// The POST's answer was lost and a profile exists now: its secret cannot be shown again.
     Lost,
+    /// The POST's answer was lost and no profile shows yet, but the cluster may still create
+    /// it until `until` (local time): read again then. Nothing is sent meanwhile.
+    Unsettled {
+        until: String,
+    },
+    /// The POST's answer was lost, and read after the cluster could no longer act on it, the
+    /// account has no profile: nothing was created. The POST is not offered again from here.
+    NotCreated,
     /// The secret is on screen. One `Enrolled` shared by every clone of the stage: it is
     /// wiped when the last one goes (the signal's value and any view still holding it).
     Enrolled(Arc<Enrolled>),

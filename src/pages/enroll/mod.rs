@@ -37,8 +37,10 @@ use ontap_model::{AccountName, Comment, TotpCreate};
 
 use crate::api::{totps, ApiError, Client};
 use crate::components::{Alert, Explained, Status};
-use crate::platform::wall_ms as now_ms;
+use crate::platform::{mono_ms, wall_ms as now_ms};
 use crate::session::SessionCtx;
+use crate::store::changelog::{ChangeLog, Outcome};
+use crate::store::writes::settle_lost_write;
 use check::clean_code;
 use enrolled::{enrolled_view, Actions};
 pub(crate) use entry::{EnrollLink, EnrollState};
@@ -171,6 +173,23 @@ pub(crate) fn EnrollPage() -> impl IntoView {
                 intro_view(me, flow, intro, Callback::new(|()| ())).into_any()
             }
             Stage::Lost => lost_view(me, flow.post_error).into_any(),
+            Stage::Unsettled { until } => view! {
+                <Status busy=true message=format!("The answer to creating your profile was lost. Your account shows no profile yet, but the cluster may still create it until {until}: the page reads your account again then, and sends nothing meanwhile.") />
+            }
+            .into_any(),
+            Stage::NotCreated => {
+                let detail = flow.post_error.get_untracked().map(|e| Explained::from(&e).message).unwrap_or_default();
+                let check = check.clone();
+                view! {
+                    <Alert
+                        message=format!("Your profile was not created. {detail} Reading your account after the cluster could no longer act on the request shows no profile, and nothing was sent again.")
+                        next_step="SSH still asks only for your password. To set up your authenticator, start over: the page checks your account again first."
+                    >
+                        <button type="button" class="button" on:click=move |_| check()>"Start over"</button>
+                    </Alert>
+                }
+                .into_any()
+            }
             Stage::Enrolled(e) => enrolled_view(e, flow, actions).into_any(),
             other => end_view(other, me).into_any(),
         }
@@ -258,10 +277,26 @@ fn create_profile(flow: Flow, state: EnrollState, me: Me, client: Client) {
     let back = stage.get_untracked();
     post_error.set(None);
     stage.set(Stage::Posting);
+    let log = ChangeLog::from_ctx();
+    let id = log.map(|l| {
+        l.record(
+            &me.account,
+            &me.account,
+            me.svm.as_deref().unwrap_or(&me.cluster),
+            "create the TOTP profile (self-enrollment)",
+        )
+    });
+    let settle = move |o: Outcome| {
+        if let (Some(l), Some(id)) = (log, id) {
+            l.settle(id, o);
+        }
+    };
+    let sent = mono_ms();
     spawn_local(async move {
         match totps::create(&client, &body).await {
             Ok((mut created, date)) => {
                 state.set_needed(false);
+                settle(Outcome::Saved);
                 // Wipes the record's secret, URI and codes whatever it gives.
                 match Enrolled::from_created(&mut created, &me, date.as_deref(), now_ms()) {
                     Ok(e) => {
@@ -274,24 +309,37 @@ fn create_profile(flow: Flow, state: EnrollState, me: Me, client: Client) {
                 }
             }
             Err(e) if e.outcome_unknown() => {
-                // Never sent twice: read whether the profile exists now.
-                let now = totps::own(&client, &me.account, me.svm.as_deref()).await;
-                match now {
-                    Ok((Some(t), _)) if t.enabled != Some(false) => {
+                settle(Outcome::Unknown);
+                post_error.try_set(Some(e));
+                // Never sent twice: read whether the profile exists now, and believe "no"
+                // only once the cluster can no longer act on the POST.
+                let read = || async {
+                    let (t, _) = totps::own(&client, &me.account, me.svm.as_deref()).await?;
+                    Ok(t.is_some_and(|t| t.enabled != Some(false)))
+                };
+                let waiting = |w: Option<String>| {
+                    if let Some(until) = w {
+                        stage.try_set(Stage::Unsettled { until });
+                    }
+                };
+                match settle_lost_write(sent, read, waiting).await {
+                    Ok(true) => {
+                        settle(Outcome::UnknownConfirmed);
                         state.set_needed(false);
                         stage.try_set(Stage::Lost);
                     }
-                    Ok(_) => {
-                        post_error.try_set(Some(e));
-                        stage.try_set(back);
+                    Ok(false) => {
+                        settle(Outcome::UnknownNotApplied);
+                        stage.try_set(Stage::NotCreated);
                     }
+                    // Not known: the profile may exist, with a secret nobody has.
                     Err(_) => {
-                        post_error.try_set(Some(e));
                         stage.try_set(Stage::Lost);
                     }
                 }
             }
             Err(e) => {
+                settle(Outcome::Failed(Explained::from(&e).message));
                 post_error.try_set(Some(e));
                 stage.try_set(back);
             }

@@ -11,8 +11,10 @@ use ontap_model::{Totp, TotpKey};
 use crate::api::{totps, ApiError, Client};
 use crate::components::Explained;
 use crate::components::{Alert, Status};
+use crate::platform::mono_ms;
 use crate::session::SessionCtx;
-use crate::store::writes::write_action;
+use crate::store::changelog::{ChangeLog, Outcome};
+use crate::store::writes::{settle_lost_write, write_action};
 use crate::store::ProfileStore;
 
 /// Where the deletion stands.
@@ -21,7 +23,58 @@ enum Step {
     Idle,
     Confirming,
     Deleting,
+    /// Refused, or its answer was lost and the profile is still there after the late window.
     Failed(ApiError),
+    /// The answer was lost and the profile could not be read again: not known whether it was
+    /// deleted. Nothing is resent; "Check again" reads it.
+    Unknown(ApiError),
+}
+
+/// How a DELETE ended.
+#[derive(Clone, Debug, PartialEq)]
+enum Deleted {
+    /// Deleted; `by_check`: the answer was lost and a re-read found the profile gone.
+    Done { by_check: bool },
+    /// Refused (nothing deleted).
+    Refused(ApiError),
+    /// The answer was lost and the profile is still there after the late window.
+    NotApplied(ApiError),
+    /// The answer was lost and the profile could not be read again.
+    Unknown(ApiError),
+}
+
+/// Settles a lost DELETE answer by reading the profile (never by deleting again): gone is
+/// done; still there is believed only after the late window (`waiting` says until when).
+async fn settle_delete(
+    client: &Client,
+    key: &TotpKey,
+    sent_ms: f64,
+    lost: ApiError,
+    waiting: impl Fn(Option<String>),
+) -> Deleted {
+    let read = || async {
+        match totps::get(client, key).await {
+            Ok(_) => Ok(false),
+            Err(e) if gone(&e) => Ok(true),
+            Err(e) => Err(e),
+        }
+    };
+    match settle_lost_write(sent_ms, read, waiting).await {
+        Ok(true) => Deleted::Done { by_check: true },
+        Ok(false) => Deleted::NotApplied(lost),
+        Err(_) => Deleted::Unknown(lost),
+    }
+}
+
+/// The change log's word for how a DELETE ended.
+fn logged(d: &Deleted) -> Outcome {
+    match d {
+        Deleted::Done { by_check: false } => Outcome::Saved,
+        Deleted::Done { by_check: true } => Outcome::UnknownConfirmed,
+        Deleted::Refused(e) => Outcome::Failed(Explained::from(e).message),
+        Deleted::NotApplied(_) => Outcome::UnknownNotApplied,
+        Deleted::Unknown(_) => Outcome::Unknown,
+    }
 }
 
 /// True when an error means the profile is not (or no longer) there.
@@ -84,33 +137,83 @@ pub(crate) fn DeleteProfile(
     });
     let store = ProfileStore::use_ctx();
     let navigate = use_navigate();
+    // While a lost answer waits out the late window: until when (local time).
+    let waiting: RwSignal<Option<String>> = RwSignal::new(None);
+    let on_wait = move |w: Option<String>| {
+        waiting.try_set(w);
+    };
+    // When the DELETE left, for "Check again" after a lost answer.
+    let sent = StoredValue::new(0.0_f64);
+    let log = ChangeLog::from_ctx();
+    let (user, what) = (
+        session
+            .session
+            .with_untracked(|s| s.as_ref().map(|s| s.user.clone()))
+            .unwrap_or_default(),
+        "delete the TOTP profile".to_owned(),
+    );
     // The DELETE and its settling re-read belong to the shell: leaving the page meanwhile still
     // takes a deleted profile out of the table.
-    let delete = write_action(move |(client, key): &(Client, TotpKey)| {
-        let (client, key) = (client.clone(), key.clone());
-        async move {
-            let mut result = totps::delete(&client, &key).await;
-            if let Err(e) = &result {
-                // A lost answer is settled by re-reading, never by sending the DELETE again.
-                if e.outcome_unknown() {
-                    if let Err(again) = totps::get(&client, &key).await {
-                        if gone(&again) {
-                            result = Ok(());
-                        }
+    let delete = write_action({
+        let (account, svm) = (account.clone(), svm.clone());
+        move |(client, key, check_only): &(Client, TotpKey, Option<ApiError>)| {
+            let (client, key, check_only) = (client.clone(), key.clone(), check_only.clone());
+            let (user, account, svm, what) =
+                (user.clone(), account.clone(), svm.clone(), what.clone());
+            async move {
+                let out = match check_only {
+                    // "Check again" after an unknown outcome: a read, never a second DELETE.
+                    Some(lost) => {
+                        settle_delete(&client, &key, sent.get_value(), lost, on_wait).await
                     }
+                    None => {
+                        let id = log.map(|l| l.record(&user, &account, &svm, &what));
+                        sent.set_value(mono_ms());
+                        let out = match totps::delete(&client, &key).await {
+                            Ok(()) => Deleted::Done { by_check: false },
+                            Err(e) if e.outcome_unknown() => {
+                                if let (Some(l), Some(id)) = (log, id) {
+                                    l.settle(id, Outcome::Unknown);
+                                }
+                                settle_delete(&client, &key, sent.get_value(), e, on_wait).await
+                            }
+                            Err(e) => Deleted::Refused(e),
+                        };
+                        if let (Some(l), Some(id)) = (log, id) {
+                            l.settle(id, logged(&out));
+                        }
+                        out
+                    }
+                };
+                if matches!(out, Deleted::Done { .. }) {
+                    store.remove_profile(&key);
                 }
+                out
             }
-            if result.is_ok() {
-                store.remove_profile(&key);
-            }
-            result
         }
     });
     Effect::new(move |_| match delete.value().get() {
-        Some(Ok(())) => navigate(crate::routes::PROFILES, Default::default()),
-        Some(Err(e)) => step.set(Step::Failed(e)),
+        Some(Deleted::Done { .. }) => navigate(crate::routes::PROFILES, Default::default()),
+        Some(Deleted::Refused(e) | Deleted::NotApplied(e)) => step.set(Step::Failed(e)),
+        Some(Deleted::Unknown(e)) => step.set(Step::Unknown(e)),
         None => {}
     });
+    let check_again = {
+        let key = key.clone();
+        move || {
+            let Step::Unknown(lost) = step.get_untracked() else {
+                return;
+            };
+            let Some(client) = session.client() else {
+                return;
+            };
+            if delete.pending().get_untracked() {
+                return;
+            }
+            step.set(Step::Deleting);
+            delete.dispatch_local((client, key.clone(), Some(lost)));
+        }
+    };
     let confirm = {
         let key = key.clone();
         move || {
@@ -125,7 +228,7 @@ pub(crate) fn DeleteProfile(
                 return;
             }
             step.set(Step::Deleting);
-            delete.dispatch_local((client, key.clone()));
+            delete.dispatch_local((client, key.clone(), None));
         }
     };
 
@@ -134,6 +237,13 @@ pub(crate) fn DeleteProfile(
         <section class="danger-zone" aria-labelledby="delete-title">
             <h2 id="delete-title">"Delete the profile"</h2>
             {move || match step.get() {
+                Step::Unknown(_) => {
+                    let check_again = check_again.clone();
+                    view! {
+                        <button type="button" class="button" on:click=move |_| check_again()>"Check again"</button>
+                    }
+                    .into_any()
+                }
                 Step::Idle | Step::Failed(_) => view! {
                     <p class="note">"Deleting removes the profile from the cluster: SSH stops asking this account for a code until it enrolls again. Disabling does the same and keeps the record."</p>
                     <button type="button" class="button button-danger" disabled=move || hold.get()
@@ -177,7 +287,12 @@ pub(crate) fn DeleteProfile(
                                     "Cancel"
                                 </button>
                             </div>
-                            {busy.then(|| view! { <Status message="Deleting the profile…" busy=true /> })}
+                            {busy.then_some(move || view! {
+                                <Status message=match waiting.get() {
+                                    Some(until) => format!("The answer was lost. Re-reading the profile shows it is still there, but the cluster may still delete it until {until}: the page reads it again then, and sends nothing meanwhile."),
+                                    None => "Deleting the profile…".to_owned(),
+                                } busy=true />
+                            })}
                         </div>
                     }
                     .into_any()
@@ -186,7 +301,16 @@ pub(crate) fn DeleteProfile(
             {move || match step.get() {
                 Step::Failed(e) => {
                     let Explained { message: m, next_step: n } = Explained::from(&e);
-                    Some(view! { <Alert message=format!("The profile was not deleted. {m}") next_step=n /> })
+                    let said = if e.outcome_unknown() {
+                        format!("The profile was not deleted: its answer was lost ({m}), and re-reading it after the cluster could no longer act on the request shows it is still there.")
+                    } else {
+                        format!("The profile was not deleted. {m}")
+                    };
+                    Some(view! { <Alert message=said next_step=n /> }.into_any())
+                }
+                Step::Unknown(e) => {
+                    let m = Explained::from(&e).message;
+                    Some(view! { <Alert message=format!("{m} The profile could not be read again, so whether it was deleted is not known.") next_step="Nothing was sent again. Check again reads the profile; it deletes nothing." /> }.into_any())
                 }
                 _ => None,
             }}

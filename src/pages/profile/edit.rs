@@ -67,6 +67,27 @@ pub enum SaveState {
     /// The answer was lost, and the re-read shows the change is not on the cluster: nothing
     /// was applied; the edits are kept and Save sends them again when the user asks.
     NotApplied(ApiError),
+    /// The answer was lost and a re-read does not show the change yet, but the cluster may
+    /// still carry it out until `until` (local time): Save stays off, and the profile is read
+    /// again then.
+    NotYet {
+        error: ApiError,
+        until: String,
+    },
+}
+
+impl SaveState {
+    /// True while the outcome of a sent write is not settled: nothing may be sent, and
+    /// editing the fields does not clear the message.
+    pub(crate) fn unsettled(&self) -> bool {
+        matches!(
+            self,
+            SaveState::Saving
+                | SaveState::Checking
+                | SaveState::Unknown(_)
+                | SaveState::NotYet { .. }
+        )
+    }
 }
 
 /// The edited values, validated by the shared types. A comment has no documented rule, so
@@ -114,7 +135,10 @@ impl Edit {
         let answered: RwSignal<Option<(String, bool)>> = RwSignal::new(None);
         Effect::new(move |_| {
             let now = (comment.get(), enabled.get());
-            if answered.with_untracked(|a| a.as_ref().is_some_and(|a| *a != now)) {
+            // An unsettled write's message stays whatever the edits: it is what keeps Save off.
+            if answered.with_untracked(|a| a.as_ref().is_some_and(|a| *a != now))
+                && !state.with_untracked(SaveState::unsettled)
+            {
                 answered.set(None);
                 state.set(SaveState::Idle);
             }

@@ -77,9 +77,7 @@ pub fn EditorForm(
         "When off, SSH no longer asks this account for a code: this is how a user who lost their authenticator is reset, and they then enroll again.".to_owned()
     });
     let can_save = Signal::derive(move || {
-        !patch.with(TotpPatch::is_empty)
-            && !locked.get()
-            && !matches!(state.get(), SaveState::Unknown(_))
+        !patch.with(TotpPatch::is_empty) && !locked.get() && !state.with(SaveState::unsettled)
     });
 
     let error_at = move |place: Place| {

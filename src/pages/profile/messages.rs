@@ -11,10 +11,9 @@ use crate::components::{Alert, Status};
 #[component]
 pub fn SaveMessages(state: RwSignal<SaveState>, sending: Sending) -> impl IntoView {
     let reread = sending.reread;
-    let check_again = move || {
-        if let SaveState::Unknown(e) = state.get_untracked() {
-            reread.run(e);
-        }
+    let check_again = move || match state.get_untracked() {
+        SaveState::Unknown(e) | SaveState::NotYet { error: e, .. } => reread.run(e),
+        _ => {}
     };
 
     let top = move || {
@@ -58,6 +57,20 @@ pub fn SaveMessages(state: RwSignal<SaveState>, sending: Sending) -> impl IntoVi
                         message=format!("Not saved: {m} Re-reading the profile shows the change was not applied.")
                         next_step=format!("{n} Your edits are kept; Save sends them again.")
                     />
+                }
+                .into_any(),
+            )
+        }
+        SaveState::NotYet { error, until } => {
+            let m = Explained::from(&error).message;
+            Some(
+                view! {
+                    <Alert
+                        message=format!("{m} Re-reading the profile does not show the change yet, but the cluster may still carry it out until {until}.")
+                        next_step=format!("Nothing is sent again meanwhile, and Save stays off: the page reads the profile again at {until} and says how it ended. Your edits are kept.")
+                    >
+                        <button type="button" class="button" on:click=move |_| check_again()>"Check again"</button>
+                    </Alert>
                 }
                 .into_any(),
             )

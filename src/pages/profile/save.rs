@@ -7,8 +7,10 @@ use leptos::task::spawn_local;
 use ontap_model::{Totp, TotpEdit, TotpPatch};
 
 use super::edit::{describe_change, saved_message, subject, Backend, Edit, SaveState};
+use crate::api::timing::{settle_lost, Lost};
 use crate::api::ApiError;
 use crate::components::Explained;
+use crate::platform::{local_hms_in, mono_ms, sleep_ms};
 use crate::store::changelog::{ChangeLog, Outcome};
 use crate::store::writes::write_action;
 
@@ -59,29 +61,66 @@ impl Sending {
             }
         };
 
+        // When the PATCH in flight (or last sent) left, for the late window of a lost answer.
+        let sent = StoredValue::new(0.0_f64);
+        let sent_patch: StoredValue<Option<TotpPatch>> = StoredValue::new(None);
+        // The re-read itself, for the timer that runs it again once a late write can no
+        // longer land.
+        let myself: StoredValue<Option<Callback<ApiError>>> = StoredValue::new(None);
         let reread = {
             let backend = backend.clone();
             Callback::new(move |after: ApiError| {
                 state.set(SaveState::Checking);
                 reread_then(&backend, state, move |reread| match reread {
                     Ok(now) => {
-                        let e = edit.edited();
-                        let landed = TotpPatch::between(&now, &e).is_empty();
+                        // Whether the patch that was sent is on the cluster (not the fields,
+                        // which the user may have edited since).
+                        let landed = sent_patch.with_value(|p| {
+                            p.as_ref().is_none_or(|p| {
+                                let mut want = now.clone();
+                                p.apply_to(&mut want);
+                                TotpEdit::from_loaded(&want) == TotpEdit::from_loaded(&now)
+                            })
+                        });
                         loaded.set(now);
-                        if landed {
-                            settle(Outcome::UnknownConfirmed);
-                            answer(SaveState::Saved(
-                                "Saved. The connection was interrupted, but re-reading the profile shows the change is on the cluster.".into(),
-                            ));
-                        } else {
-                            settle(Outcome::UnknownNotApplied);
-                            answer(SaveState::NotApplied(after));
+                        match settle_lost(landed, sent.get_value()) {
+                            Lost::Applied => {
+                                settle(Outcome::UnknownConfirmed);
+                                answer(SaveState::Saved(
+                                    "Saved. The connection was interrupted, but re-reading the profile shows the change is on the cluster.".into(),
+                                ));
+                            }
+                            Lost::NotYet { wait_ms } => {
+                                state.set(SaveState::NotYet {
+                                    error: after.clone(),
+                                    until: local_hms_in(wait_ms),
+                                });
+                                // Read again once the write can no longer land, unless the
+                                // user checked meanwhile or left.
+                                spawn_local(async move {
+                                    sleep_ms(wait_ms.ceil() as u32 + 50).await;
+                                    let waiting = state.try_with_untracked(|s| {
+                                        matches!(s, SaveState::NotYet { .. })
+                                    });
+                                    if let (Some(true), Some(Some(again))) =
+                                        (waiting, myself.try_get_value())
+                                    {
+                                        again.run(after);
+                                    }
+                                });
+                            }
+                            Lost::NotApplied => {
+                                settle(Outcome::UnknownNotApplied);
+                                answer(SaveState::NotApplied(after));
+                            }
                         }
                     }
                     Err(_) => state.set(SaveState::Unknown(after)),
                 });
             })
         };
+
+        myself.set_value(Some(reread));
 
         // The PATCH is a write: an action of the shell, so that leaving the editor while it is
         // on its way still settles its change-log entry. What the editor shows follows below.
@@ -146,6 +185,8 @@ impl Sending {
                     log.record(&user, &account, &svm, &what)
                 });
                 entry.set(id);
+                sent.set_value(mono_ms());
+                sent_patch.set_value(Some(p.clone()));
                 write.dispatch_local((p, id));
             })
         };

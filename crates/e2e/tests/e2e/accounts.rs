@@ -667,3 +667,114 @@ async fn the_accounts_csv_is_the_view_with_each_totp_state() -> Result<()> {
     );
     h.close().await
 }
+
+/// The account change as every write: two clicks on "Yes" in the same moment send one PATCH;
+/// a lost answer is settled by re-reading the account, never by sending again: dropped after,
+/// cut short or carried out late is done; dropped before (nginx's 502) or a 504 is "not done"
+/// only once the late window has passed. Every change is in the change log.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn account_changes_send_once_and_lost_answers_are_settled_by_reading() -> Result<()> {
+    use ontap_sim::{FaultMode, Scripted, ScriptedFault};
+    let h = Harness::start().await?;
+    h.goto("/").await?;
+    h.set_timing(
+        r#"{"read_ms":1500,"write_ms":2000,"retry_base_ms":100,"proxy_read_ms":0,"late_margin_ms":1500}"#,
+    )
+    .await?;
+    h.sign_in("admin").await?;
+    h.wait_css(".banner-user").await?;
+    let patches = |h: &Harness, name: &str| {
+        let tail = format!("/{name}");
+        h.requests()
+            .into_iter()
+            .filter(|r| r.method == "PATCH" && e2e::path_only(&r.path).ends_with(&tail))
+            .count()
+    };
+
+    // Two clicks on "Yes, require TOTP" dispatched in one task.
+    open_account(&h, "bob", "bob").await?;
+    h.click_button("Require TOTP for SSH…").await?;
+    h.wait_css("#confirm-yes").await?;
+    h.client()
+        .execute(
+            "const b = document.getElementById('confirm-yes'); b.click(); b.click(); return null;",
+            vec![],
+        )
+        .await?;
+    h.wait_text("[role=status]", "done").await?;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(patches(&h, "bob"), 1, "one PATCH for two clicks");
+
+    let nginx_504 = Scripted::Raw {
+        status: 504,
+        content_type: "application/json".into(),
+        body: br#"{"error":{"message":"The cluster did not answer the web server in time (gateway timeout).","code":"nginx-504"}}"#.to_vec(),
+    };
+    let cases = [
+        ("jdoe", Scripted::Mode(FaultMode::DropAfter), true),
+        ("mchen", Scripted::Mode(FaultMode::Truncate), true),
+        (
+            "priya.raman",
+            Scripted::LateApply(Duration::from_millis(800)),
+            true,
+        ),
+        ("tkowalski", Scripted::Mode(FaultMode::DropBefore), false),
+        ("lnguyen", nginx_504, false),
+    ];
+    for (name, what, applied) in cases {
+        open_account(&h, name, name).await?;
+        h.wait_text("#fact-totp", "").await?;
+        h.sim().script_fault(ScriptedFault::new(
+            "PATCH",
+            &format!("/security/accounts/{ADMIN_SVM_UUID}/{name}"),
+            what,
+            1,
+        ));
+        h.click_button("Stop requiring TOTP…").await?;
+        h.click_button("Yes, stop requiring TOTP").await?;
+        if applied {
+            let said = h
+                .wait_text("[role=status]", "done")
+                .await
+                .with_context(|| name.to_owned())?;
+            ensure!(
+                said.contains("re-reading the account shows the change"),
+                "{name}: {said}"
+            );
+        } else {
+            let said = h
+                .wait_text("[role=alert]", "not done")
+                .await
+                .with_context(|| name.to_owned())?;
+            ensure!(said.contains("the change is not there"), "{name}: {said}");
+        }
+        let now = h
+            .sim()
+            .account(ADMIN_SVM_UUID, name)
+            .context("the account")?;
+        ensure!(now.requires_totp() != applied, "{name}: applied {applied}");
+        assert_eq!(patches(&h, name), 1, "{name}: one PATCH, never resent");
+    }
+    h.screenshot("accounts-lost-answer-not-done").await?;
+
+    h.navigate_in_app("/changes").await?;
+    h.wait_page_text("stop requiring totp").await?;
+    let log = h.body_text().await?;
+    for name in [
+        "bob",
+        "jdoe",
+        "mchen",
+        "priya.raman",
+        "tkowalski",
+        "lnguyen",
+    ] {
+        ensure!(log.contains(name), "{name} in the change log: {log}");
+    }
+    ensure!(log.contains("require totp for ssh"), "{log}");
+    ensure!(
+        log.matches("Unknown → confirmed saved").count() == 3
+            && log.matches("Unknown → confirmed not applied").count() == 2,
+        "{log}"
+    );
+    h.close().await
+}

@@ -50,9 +50,14 @@ async fn poll(
     }
 }
 
-/// Shortens the page's read retry waits (the tests must not sleep through the defaults).
+/// Read retries wait about 20 ms; a write whose answer was lost may land until 1.5 s after it
+/// was sent (the page's late window, 40 s by default behind nginx).
+const FAST: &str = r#"{"retry_base_ms":20,"proxy_read_ms":0,"late_margin_ms":1500}"#;
+
+/// Shortens the page's read retry and late-write waits (the tests must not sleep through the
+/// defaults).
 async fn fast_retries(h: &Harness) -> Result<()> {
-    h.set_timing(r#"{"retry_base_ms":20}"#).await
+    h.set_timing(FAST).await
 }
 
 /// Signs in as admin, waits for every profile, filters to the generated ones and selects them
@@ -763,5 +768,115 @@ async fn a_review_with_nothing_to_change_offers_nothing_to_start() -> Result<()>
         "still nothing to send"
     );
     ensure!(h.patches().is_empty(), "nothing was sent");
+    h.close().await
+}
+
+/// Sets the comment of `account`'s profile on the cluster, behind the page's back (another
+/// administrator's edit).
+fn edit_behind(h: &Harness, account: &str, comment: &str) {
+    h.sim().with_state(|s| {
+        if let Some(t) = s
+            .totps
+            .values_mut()
+            .find(|t| t.account_name() == Some(account))
+        {
+            t.comment = Some(comment.to_owned());
+        }
+    });
+}
+
+/// Two clicks on Start in the same moment start one run; a profile whose comment changed on
+/// the cluster after the review is not written ("append" was computed from the old comment)
+/// and is reported with what changed; a write that lands late (its answer lost, a first
+/// re-read finding nothing) ends done, not failed, and is not sent again.
+#[tokio::test]
+async fn one_run_per_start_no_overwrite_of_a_later_edit_and_late_writes_settle() -> Result<()> {
+    const N: usize = 12;
+    let h = Harness::start_with(|c| c.profiles = N).await?;
+    h.goto("/").await?;
+    fast_retries(&h).await?;
+    h.sign_in("admin").await?;
+    h.fill("Filter", FILTER).await?;
+    h.wait_text(".table-summary", &format!("{N} of")).await?;
+    h.click_button(&format!("Select all {N} matching profiles"))
+        .await?;
+    open_selected(&h, &format!("Change {N} selected profiles")).await?;
+    h.input_by_label("Append to the comment")
+        .await?
+        .click()
+        .await?;
+    h.fill("Text to append", "audited").await?;
+    h.wait_text(".bulk-review-summary", &format!("{N} will change"))
+        .await?;
+
+    // After the review: another administrator edits user000003's comment, and user000005's
+    // PATCH will be carried out 1 s late, its answer lost.
+    edit_behind(&h, "user000003", "YubiKey 5, replaced today");
+    h.sim().script_fault(ontap_sim::ScriptedFault::new(
+        "PATCH",
+        "/user000005",
+        ontap_sim::Scripted::LateApply(Duration::from_millis(1000)),
+        1,
+    ));
+    let before = h.requests().len();
+    js(
+        &h,
+        "const b = [...document.querySelectorAll('.bulk-start button')][0];
+         b.click(); b.click(); return null;",
+    )
+    .await?;
+    poll(
+        &h,
+        "the run to finish",
+        60,
+        "const p = document.querySelector('.bulk-progress'); return p ? p.dataset.phase : '';",
+        |v| v.as_str() == Some("finished"),
+    )
+    .await?;
+    let rows = result_rows(&h).await?;
+    h.screenshot("bulk-conflict-and-late-write").await?;
+    let patches: Vec<String> = h.requests()[before..]
+        .iter()
+        .filter(|r| r.method == "PATCH")
+        .map(|r| account_of(&r.path))
+        .collect();
+    let unique: BTreeSet<&String> = patches.iter().collect();
+    // Every rule is checked, so that a failure shows all that is wrong at once.
+    let mut wrong = Vec::new();
+    if unique.len() != patches.len() {
+        wrong.push(format!("a PATCH was sent twice: {patches:?}"));
+    }
+    if unique.contains(&"user000003".to_owned()) {
+        wrong.push("the profile edited after the review was written".to_owned());
+    }
+    if comment_of(&h, "user000003").as_deref() != Some("YubiKey 5, replaced today") {
+        wrong.push(format!(
+            "the other administrator's edit was overwritten: {:?}",
+            comment_of(&h, "user000003")
+        ));
+    }
+    let row = |a: &str| rows.iter().find(|(n, _, _)| n == a).cloned();
+    let (_, outcome, message) = row("user000003").context("user000003's row")?;
+    if !(outcome == "failed"
+        && message.contains("changed on the cluster since the review")
+        && message.contains("YubiKey 5, replaced today"))
+    {
+        wrong.push(format!(
+            "the conflict is not reported with what changed: {outcome}: {message}"
+        ));
+    }
+    let (_, outcome, message) = row("user000005").context("user000005's row")?;
+    if outcome != "done" {
+        wrong.push(format!(
+            "a late write was not confirmed: {outcome}: {message}"
+        ));
+    }
+    if !comment_of(&h, "user000005").is_some_and(|c| c.ends_with("audited")) {
+        wrong.push(format!("{:?}", comment_of(&h, "user000005")));
+    }
+    if rows.iter().filter(|(_, o, _)| o == "done").count() != N - 1 || patches.len() != N - 1 {
+        wrong.push(format!("{} PATCHes, rows {rows:?}", patches.len()));
+    }
+    ensure!(wrong.is_empty(), "{}", wrong.join("\n"));
     h.close().await
 }

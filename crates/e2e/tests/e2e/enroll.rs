@@ -702,3 +702,99 @@ async fn a_cluster_clock_within_a_step_gets_no_warning() -> Result<()> {
     ensure!(v.contains("The code is right"), "{v}");
     h.close().await
 }
+
+/// Removes alice's profile on the cluster (an administrator reset it), so she can enroll again.
+fn reset_alice(h: &Harness) {
+    h.sim().with_state(|s| {
+        s.totps.retain(|_, t| t.account_name() != Some("alice"));
+        s.secrets.retain(|k, _| k.account.as_str() != "alice");
+    });
+}
+
+/// The enrollment POST whose answer is lost is settled by reading alice's account, never by
+/// posting again: not created (nginx's 502 for a connection dropped first) is said only after the
+/// late window, with "Start over" as a new, deliberate set-up; carried out late, dropped after or
+/// cut short, the profile exists and the page says its secret did not arrive. Each POST is one
+/// click, and each is in the change log.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_enrollment_answer_is_settled_by_reading_never_by_posting_again() -> Result<()> {
+    use ontap_sim::{FaultMode, Scripted, ScriptedFault};
+    let h = Harness::start().await?;
+    h.goto("/").await?;
+    h.set_timing(
+        r#"{"read_ms":1500,"write_ms":2000,"retry_base_ms":100,"proxy_read_ms":0,"late_margin_ms":2000}"#,
+    )
+    .await?;
+    h.sign_in("alice").await?;
+    let posts = |h: &Harness| h.requests().iter().filter(|r| r.method == "POST").count();
+    // Through another screen: the set-up starts afresh when its page is opened again.
+    let open = || async {
+        h.navigate_in_app("/changes").await?;
+        h.navigate_in_app("/enroll").await?;
+        h.wait_text("#intro-title", "alice@vs_eng").await?;
+        anyhow::Ok(())
+    };
+    let script = |what: Scripted| {
+        h.sim()
+            .script_fault(ScriptedFault::new("POST", TOTPS, what, 1));
+    };
+    let has_profile = |h: &Harness| h.sim().totp(VS_ENG_UUID, "alice").is_some();
+
+    // Dropped before it was carried out: "not created yet" until the window has passed.
+    open().await?;
+    script(Scripted::Mode(FaultMode::DropBefore));
+    let sent = std::time::Instant::now();
+    h.click_button("Create my profile").await?;
+    h.wait_text("[role=status]", "may still create it until")
+        .await?;
+    h.screenshot("enroll-lost-answer-not-yet").await?;
+    let said = h
+        .wait_text("[role=alert]", "Your profile was not created")
+        .await?;
+    ensure!(
+        sent.elapsed() >= Duration::from_millis(2_000),
+        "\"not created\" only after the late window: {:?}",
+        sent.elapsed()
+    );
+    ensure!(said.contains("nothing was sent again"), "{said}");
+    ensure!(!has_profile(&h), "nothing created");
+    assert_eq!(posts(&h), 1);
+    h.screenshot("enroll-lost-answer-not-created").await?;
+
+    // Start over: a new set-up; its POST is carried out 1 s late, after a first read.
+    h.click_button("Start over").await?;
+    h.wait_text("#intro-title", "alice@vs_eng").await?;
+    script(Scripted::LateApply(Duration::from_millis(1_000)));
+    h.click_button("Create my profile").await?;
+    h.wait_text("[role=status]", "may still create it until")
+        .await?;
+    h.wait_text("[role=alert]", "did not arrive").await?;
+    ensure!(has_profile(&h), "created late");
+    assert_eq!(posts(&h), 2, "one POST per click");
+
+    // Applied, the answer lost or cut short: the profile exists, its secret never arrived.
+    for mode in [FaultMode::DropAfter, FaultMode::Truncate] {
+        reset_alice(&h);
+        open().await?;
+        script(Scripted::Mode(mode));
+        h.click_button("Create my profile").await?;
+        h.wait_text("[role=alert]", "did not arrive")
+            .await
+            .with_context(|| mode.to_string())?;
+        ensure!(has_profile(&h), "{mode}: created");
+    }
+    assert_eq!(posts(&h), 4, "never posted again by the page");
+
+    h.navigate_in_app("/changes").await?;
+    h.wait_page_text("create the TOTP profile").await?;
+    let log = h.body_text().await?;
+    ensure!(
+        log.matches("create the TOTP profile (self-enrollment)")
+            .count()
+            == 4
+            && log.matches("Unknown → confirmed not applied").count() == 1
+            && log.matches("Unknown → confirmed saved").count() == 3,
+        "{log}"
+    );
+    h.close().await
+}

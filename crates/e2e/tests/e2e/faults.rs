@@ -10,6 +10,10 @@
 //! - a write refused (500/503/429) keeps the edits and is never resent by itself;
 //! - a write whose answer is lost (dropped, cut short, timed out, 502) is re-read and the page
 //!   says whether it landed; never resent by itself;
+//! - a write carried out late (after its answer was lost and a first re-read) is "not
+//!   confirmed yet" until the late window passes, then confirmed; never called "not applied"
+//!   early, and Save stays off meanwhile;
+//! - a DELETE whose answer is lost is settled the same way: by reading, never by deleting again;
 //! - a double click and Enter pressed twice send one PATCH;
 //! - credentials expiring mid-session: sign in again over the editor, edits kept, retry.
 
@@ -21,8 +25,10 @@ use e2e::{Harness, Locator, LoggedRequest, TOTPS};
 use ontap_sim::{FaultMode, Scripted, ScriptedFault};
 use serde_json::json;
 
-/// Reads give up after 1.5 s, writes after 2 s; retries wait about 0.3 s, 0.6 s, 1.2 s.
-const TIMING: &str = r#"{"read_ms":1500,"write_ms":2000,"retry_base_ms":300}"#;
+/// Reads give up after 1.5 s, writes after 2 s; retries wait about 0.3 s, 0.6 s, 1.2 s; a
+/// write whose answer was lost may land until 1.5 s after it was sent (the page's late window:
+/// the proxy's read timeout plus 10 s by default).
+const TIMING: &str = r#"{"read_ms":1500,"write_ms":2000,"retry_base_ms":300,"proxy_read_ms":0,"late_margin_ms":1500}"#;
 
 fn profile_path(account: &str) -> String {
     format!("{TOTPS}/{ADMIN_SVM_UUID}/{account}")
@@ -622,5 +628,158 @@ async fn nginx_gateway_timeout_is_ontap_json_too() -> Result<()> {
     );
     assert_nginx_json(&r, 504)?;
     drop(nginx);
+    h.close().await
+}
+
+/// A PATCH carried out 2 s after its answer was lost: the first re-read finds nothing, and the
+/// page says "not confirmed yet" (Save off, whatever the edits) until the late window has
+/// passed, then reads again and finds it. A PATCH that never lands is called "not applied" only
+/// after the window, and only then may Save send it again. The change log tells the same.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_that_lands_late_is_never_called_not_applied() -> Result<()> {
+    let h = Harness::start().await?;
+    h.goto("/").await?;
+    h.set_timing(
+        r#"{"read_ms":1500,"write_ms":2000,"retry_base_ms":300,"proxy_read_ms":0,"late_margin_ms":4000}"#,
+    )
+    .await?;
+    h.sign_in("admin").await?;
+    h.wait_css("table a").await?;
+    let p = profile_path("mchen");
+    h.click_profile_link("mchen").await?;
+    h.wait_editor_loaded(ADMIN_SVM_UUID, "mchen").await?;
+
+    script(
+        &h,
+        "PATCH",
+        &p,
+        Scripted::LateApply(Duration::from_millis(2_000)),
+        1,
+    );
+    h.fill("Comment", "lands late").await?;
+    let sent = Instant::now();
+    h.click_button("Save").await?;
+    let alert = h
+        .wait_text("[role=alert]", "may still carry it out until")
+        .await?;
+    h.screenshot("faults-late-write-not-yet").await?;
+    ensure!(
+        !h.button("Save").await?.is_enabled().await?,
+        "Save is off while the write may land: {alert:?}"
+    );
+    h.fill("Comment", "lands late, edited meanwhile").await?;
+    ensure!(
+        !h.button("Save").await?.is_enabled().await?,
+        "an edit does not turn Save back on while the write may land"
+    );
+    h.fill("Comment", "lands late").await?;
+    h.wait_text(
+        "[role=status]",
+        "re-reading the profile shows the change is on the cluster",
+    )
+    .await?;
+    ensure!(
+        sent.elapsed() >= Duration::from_millis(3_500),
+        "settled only after the late window: {:?}",
+        sent.elapsed()
+    );
+    assert_eq!(calls(&h, "PATCH", &p).len(), 1, "sent once");
+    assert_eq!(stored_comment(&h, "mchen")?, "lands late");
+
+    // Never carried out (the connection dropped first; nginx answers 502).
+    h.fill("Comment", "never lands").await?;
+    script(&h, "PATCH", &p, mode(FaultMode::DropBefore), 1);
+    let sent = Instant::now();
+    h.click_button("Save").await?;
+    h.wait_text("[role=alert]", "may still carry it out until")
+        .await?;
+    h.wait_text("[role=alert]", "the change was not applied")
+        .await?;
+    ensure!(
+        sent.elapsed() >= Duration::from_millis(3_500),
+        "\"not applied\" only after the late window: {:?}",
+        sent.elapsed()
+    );
+    ensure!(
+        h.button("Save").await?.is_enabled().await?,
+        "now Save may send it again"
+    );
+    assert_eq!(calls(&h, "PATCH", &p).len(), 2, "not resent by itself");
+
+    h.navigate_in_app("/changes").await?;
+    h.wait_page_text("Unknown → confirmed not applied").await?;
+    let log = h.body_text().await?;
+    ensure!(log.contains("Unknown → confirmed saved"), "{log}");
+    h.close().await
+}
+
+/// A DELETE whose answer is lost is settled by reading the profile, never by deleting again:
+/// gone means deleted (dropped after, cut short, carried out late); still there after the late
+/// window means not deleted (dropped before: nginx's 502; a 504), and Delete may be asked again.
+/// Each one is in the change log.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_delete_answer_is_settled_by_reading() -> Result<()> {
+    let h = start().await?;
+    let nginx_504 = Scripted::Raw {
+        status: 504,
+        content_type: "application/json".into(),
+        body: br#"{"error":{"message":"The cluster did not answer the web server in time (gateway timeout).","code":"nginx-504"}}"#.to_vec(),
+    };
+    let cases = [
+        ("jdoe", mode(FaultMode::DropAfter), true),
+        ("priya.raman", mode(FaultMode::Truncate), true),
+        (
+            "bwilliams",
+            Scripted::LateApply(Duration::from_millis(800)),
+            true,
+        ),
+        ("tkowalski", mode(FaultMode::DropBefore), false),
+        ("akumar", nginx_504, false),
+    ];
+    for (account, what, deleted) in cases {
+        let p = profile_path(account);
+        h.navigate_in_app("/profiles").await?;
+        h.click_profile_link(account).await?;
+        h.wait_editor_loaded(ADMIN_SVM_UUID, account).await?;
+        script(&h, "DELETE", &p, what, 1);
+        h.click_button("Delete profile…").await?;
+        h.click_button(&format!("Delete the profile of {account}"))
+            .await?;
+        if deleted {
+            h.wait_until("back at the table", || async {
+                Ok((h.path().await? == "/profiles").then_some(()))
+            })
+            .await
+            .with_context(|| format!("{account}: deleted, back at the table"))?;
+        } else {
+            let alert = h
+                .wait_text("[role=alert]", "The profile was not deleted")
+                .await
+                .with_context(|| account.to_owned())?;
+            ensure!(alert.contains("still there"), "{account}: {alert}");
+            h.button("Delete profile…").await?;
+        }
+        let present = h
+            .sim()
+            .totps()
+            .iter()
+            .any(|t| t.account_name() == Some(account));
+        ensure!(
+            present != deleted,
+            "{account}: deleted {deleted}, present {present}"
+        );
+        assert_eq!(calls(&h, "DELETE", &p).len(), 1, "{account}: one DELETE");
+    }
+    h.navigate_in_app("/changes").await?;
+    h.wait_page_text("delete the TOTP profile").await?;
+    let log = h.body_text().await?;
+    for account in ["jdoe", "priya.raman", "bwilliams", "tkowalski", "akumar"] {
+        ensure!(log.contains(account), "{account} in the change log: {log}");
+    }
+    ensure!(
+        log.matches("Unknown → confirmed saved").count() >= 3
+            && log.matches("Unknown → confirmed not applied").count() >= 2,
+        "{log}"
+    );
     h.close().await
 }

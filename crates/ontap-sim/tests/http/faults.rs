@@ -185,3 +185,29 @@ fn credentials_expire_mid_run_and_answer_401_from_then_on() {
     sim.bg.state.expire_credentials("readonly");
     assert_eq!(sim.get("/api/cluster").status, 401);
 }
+
+/// A write the cluster queued before the proxy gave up: no answer, a re-read right after shows
+/// nothing, and the change lands later (the case a page must not call "not applied" too soon).
+#[test]
+fn a_late_write_lands_after_the_answer_is_lost_and_a_first_re_read() {
+    let sim = Sim::start(Config::ephemeral());
+    sim.bg.state.script_fault(ontap_sim::ScriptedFault::new(
+        "PATCH",
+        "kpatel",
+        ontap_sim::Scripted::LateApply(std::time::Duration::from_millis(600)),
+        1,
+    ));
+    let got = sim.try_request(
+        "PATCH",
+        &profile_path(demo::VS_ENG_UUID, "kpatel"),
+        Some(BODY),
+    );
+    assert!(got.unwrap_or_default().is_empty(), "no answer");
+    assert_eq!(kpatel_comment(&sim), "Authy on personal phone", "not yet");
+    assert!(sim.bg.state.faults().is_empty(), "not carried out yet");
+    std::thread::sleep(std::time::Duration::from_millis(900));
+    assert_eq!(kpatel_comment(&sim), "changed", "landed late");
+    let f = &sim.bg.state.faults()[0];
+    assert_eq!((f.mode, f.applied), (FaultMode::LateApply, true));
+    assert_eq!(sim.bg.state.requests()[0].status, 0, "logged as unanswered");
+}

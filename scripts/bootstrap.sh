@@ -33,7 +33,8 @@ sudo_() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 # --- Debian packages -------------------------------------------------------------------------
 deb_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 missing=()
-for pkg in chromium chromium-driver libnginx-mod-http-brotli-static brotli; do
+# openssl: the production tests make their certificates and speak TLS with its CLI.
+for pkg in chromium chromium-driver libnginx-mod-http-brotli-static brotli openssl; do
   if deb_installed "$pkg"; then echo "ok $pkg $(dpkg-query -W -f='${Version}' "$pkg")"; else missing+=("$pkg"); fi
 done
 if deb_installed nginx-light; then echo "ok nginx-light $(dpkg-query -W -f='${Version}' nginx-light)"

@@ -1,10 +1,15 @@
 //! A raw HTTP/1.1 client for the hosting tests: the request line goes out exactly as written
-//! (no URL parsing, no normalisation of percent-escapes), one request per connection, and the
-//! answer comes back as status, headers and body (chunked bodies decoded; nothing decompressed).
+//! (no URL parsing, no normalisation of percent-escapes), and the answer comes back as status,
+//! headers and body (chunked bodies decoded; nothing decompressed). Plain http one request per
+//! connection ([`request`]); https through `openssl s_client` ([`TlsConn`], [`request_tls`]),
+//! so that no TLS crate is built for the tests.
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::time::Duration;
+use std::path::PathBuf;
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 
@@ -55,18 +60,14 @@ pub fn request(
     let mut s = TcpStream::connect_timeout(&addr, Duration::from_secs(5))
         .with_context(|| format!("connecting to {addr}"))?;
     s.set_read_timeout(Some(Duration::from_secs(30)))?;
-    let mut head = format!("{method} {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
-    for (n, v) in headers {
-        head.push_str(&format!("{n}: {v}\r\n"));
-    }
-    if let Some(b) = body {
-        head.push_str(&format!("Content-Length: {}\r\n", b.len()));
-    }
-    head.push_str("\r\n");
-    s.write_all(head.as_bytes())?;
-    if let Some(b) = body {
-        s.write_all(b)?;
-    }
+    s.write_all(&message(
+        method,
+        target,
+        &addr.to_string(),
+        true,
+        headers,
+        body,
+    ))?;
     // Read until the answer is complete (some servers keep the connection open regardless).
     let mut raw = Vec::new();
     let mut buf = [0u8; 16384];
@@ -83,6 +84,210 @@ pub fn request(
         }
     }
     parse(&raw, method == "HEAD").with_context(|| format!("the answer to {method} {target}"))
+}
+
+/// A request's bytes: the request line as given, Host, `Connection: close` when `close`,
+/// `headers`, Content-Length when there is a body, the body.
+fn message(
+    method: &str,
+    target: &str,
+    host: &str,
+    close: bool,
+    headers: &[(&str, &str)],
+    body: Option<&[u8]>,
+) -> Vec<u8> {
+    let mut head = format!("{method} {target} HTTP/1.1\r\nHost: {host}\r\n");
+    if close {
+        head.push_str("Connection: close\r\n");
+    }
+    for (n, v) in headers {
+        head.push_str(&format!("{n}: {v}\r\n"));
+    }
+    if let Some(b) = body {
+        head.push_str(&format!("Content-Length: {}\r\n", b.len()));
+    }
+    head.push_str("\r\n");
+    let mut out = head.into_bytes();
+    out.extend_from_slice(body.unwrap_or_default());
+    out
+}
+
+/// How to reach a TLS server: the name it is asked for (SNI, the `Host` header, and the name
+/// its certificate must carry) and the CA file its certificate must chain to.
+#[derive(Clone, Debug)]
+pub struct Tls {
+    pub name: String,
+    pub ca_file: PathBuf,
+}
+
+/// One verified TLS connection, made by an `openssl s_client` process: requests go out one
+/// after another on it (HTTP/1.1 keep-alive) and each answer is read before the next request.
+/// [`TlsConn::spawn`] starts the handshake without waiting for it, so that a test can open many
+/// connections first and then send their requests within a few milliseconds of each other.
+pub struct TlsConn {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    /// The server's bytes, read from s_client's stdout once the first answer is asked for:
+    /// until then the answer stays in the pipe and the socket, as with a slow reader.
+    stdout: Option<ChildStdout>,
+    chunks: Option<Receiver<Vec<u8>>>,
+    /// s_client's report (stderr): the handshake's summary, or why it failed.
+    report: Receiver<Vec<u8>>,
+    report_text: String,
+    established: bool,
+    raw: Vec<u8>,
+    name: String,
+}
+
+impl TlsConn {
+    /// Connects to `addr` and waits for the handshake; fails unless the server's certificate
+    /// chains to `tls.ca_file` and names `tls.name`.
+    pub fn open(addr: SocketAddr, tls: &Tls) -> Result<TlsConn> {
+        let mut c = TlsConn::spawn(addr, tls)?;
+        c.wait_established()?;
+        Ok(c)
+    }
+
+    /// Starts connecting to `addr` ([`TlsConn::wait_established`] waits for the handshake).
+    pub fn spawn(addr: SocketAddr, tls: &Tls) -> Result<TlsConn> {
+        let mut child = Command::new("openssl")
+            .arg("s_client")
+            .arg("-connect")
+            .arg(addr.to_string())
+            .args(["-servername", &tls.name, "-verify_hostname", &tls.name])
+            .arg("-CAfile")
+            .arg(&tls.ca_file)
+            // -brief: only the server's bytes on stdout, a summary of the handshake on stderr;
+            // -ign_eof: stdin's end does not end the connection (the server closes it).
+            .args(["-verify_return_error", "-brief", "-ign_eof"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .context("running openssl s_client (Debian package openssl)")?;
+        let stdin = child.stdin.take();
+        let stdout = child.stdout.take();
+        let stderr = child.stderr.take().context("s_client's stderr")?;
+        // Reader threads, so that waiting can time out.
+        Ok(TlsConn {
+            child,
+            stdin,
+            stdout,
+            chunks: None,
+            report: forward(stderr),
+            report_text: String::new(),
+            established: false,
+            raw: Vec::new(),
+            name: tls.name.clone(),
+        })
+    }
+
+    /// Waits (at most 10 s) until the handshake is done and the certificate verified.
+    pub fn wait_established(&mut self) -> Result<()> {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !self.established {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.report.recv_timeout(left) {
+                Ok(c) => {
+                    self.report_text.push_str(&String::from_utf8_lossy(&c));
+                    self.established = self.report_text.contains("CONNECTION ESTABLISHED");
+                }
+                Err(RecvTimeoutError::Timeout) => bail!("no TLS handshake within 10 s"),
+                Err(RecvTimeoutError::Disconnected) => {
+                    bail!("the TLS handshake failed: {}", self.report_text.trim())
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes one request (Host is the server's name; `close` adds `Connection: close`).
+    pub fn send(
+        &mut self,
+        method: &str,
+        target: &str,
+        headers: &[(&str, &str)],
+        body: Option<&[u8]>,
+        close: bool,
+    ) -> Result<()> {
+        let stdin = self.stdin.as_mut().context("the connection was closed")?;
+        stdin
+            .write_all(&message(method, target, &self.name, close, headers, body))
+            .and_then(|()| stdin.flush())
+            .with_context(|| format!("sending {method} {target} (TLS refused?)"))
+    }
+
+    /// Reads the answer to the request sent last, waiting at most 30 s.
+    pub fn answer(&mut self, head_only: bool) -> Result<Response> {
+        self.wait_established()?;
+        if let Some(out) = self.stdout.take() {
+            self.chunks = Some(forward(out));
+        }
+        let chunks = self.chunks.as_ref().context("s_client's stdout")?;
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !complete(&self.raw, head_only) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match chunks.recv_timeout(left) {
+                Ok(c) => self.raw.extend_from_slice(&c),
+                Err(RecvTimeoutError::Timeout) => bail!("no whole answer within 30 s"),
+                // The connection ended (a server that closes after its answer).
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
+        }
+        let raw = std::mem::take(&mut self.raw);
+        if raw.is_empty() {
+            bail!("the connection ended without an answer");
+        }
+        parse(&raw, head_only)
+    }
+
+    /// One request and its answer on this connection (kept open unless `close`).
+    pub fn request(
+        &mut self,
+        method: &str,
+        target: &str,
+        headers: &[(&str, &str)],
+        body: Option<&[u8]>,
+        close: bool,
+    ) -> Result<Response> {
+        self.send(method, target, headers, body, close)?;
+        self.answer(method == "HEAD")
+            .with_context(|| format!("the answer to {method} {target}"))
+    }
+}
+
+impl Drop for TlsConn {
+    fn drop(&mut self) {
+        drop(self.stdin.take());
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Sends what `from` yields, chunk by chunk, until it ends.
+fn forward(mut from: impl Read + Send + 'static) -> Receiver<Vec<u8>> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 65536];
+        while let Ok(n) = from.read(&mut buf) {
+            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+/// [`request`] over TLS: one request on a connection of its own.
+pub fn request_tls(
+    addr: SocketAddr,
+    tls: &Tls,
+    method: &str,
+    target: &str,
+    headers: &[(&str, &str)],
+    body: Option<&[u8]>,
+) -> Result<Response> {
+    TlsConn::open(addr, tls)?.request(method, target, headers, body, true)
 }
 
 /// Whether `raw` holds a whole answer: its head, and the body its head announces.

@@ -15,6 +15,7 @@
 pub mod browser;
 pub mod http;
 pub mod nginx;
+pub mod production;
 
 use std::ops::Deref;
 use std::path::{Path, PathBuf};

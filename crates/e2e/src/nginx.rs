@@ -23,7 +23,7 @@ pub fn template_path() -> PathBuf {
 }
 
 /// The program to run: `NGINX`, else `/usr/sbin/nginx`, else `nginx` on PATH.
-fn program() -> Result<PathBuf> {
+pub fn program() -> Result<PathBuf> {
     if let Some(p) = std::env::var_os("NGINX") {
         return Ok(PathBuf::from(p));
     }
@@ -85,7 +85,8 @@ fn euid_is_root() -> bool {
 /// A running nginx (master and worker in one process group of their own).
 pub struct Nginx {
     child: Child,
-    addr: SocketAddr,
+    /// Where it listens, in the order the configuration was given them.
+    addrs: Vec<SocketAddr>,
     prefix: TempDir,
 }
 
@@ -101,24 +102,34 @@ impl Nginx {
     /// As [`Nginx::start`], from a template text of the caller's (the benchmark adds a
     /// location to `deploy/nginx-test.conf.in` to serve Swagger UI beside the page).
     pub fn start_from_template(template: &str, dist: &Path, upstream: SocketAddr) -> Result<Nginx> {
-        let program = program()?;
         let dist = dist
             .canonicalize()
             .with_context(|| format!("the page folder {}", dist.display()))?;
         let brotli = Path::new(BROTLI_STATIC_MODULE).is_file();
+        Nginx::start_config(1, |prefix, addrs| {
+            Ok(render(template, prefix, addrs[0], &dist, upstream, brotli))
+        })
+    }
+
+    /// nginx from a configuration of the caller's: `config(prefix, addrs)` writes it for a
+    /// fresh temp prefix (pid, logs, temp files) and `ports` free loopback addresses to listen
+    /// on; nginx is ready once all of them accept connections. [`Nginx::addr`] is the first.
+    pub fn start_config(
+        ports: usize,
+        config: impl Fn(&Path, &[SocketAddr]) -> Result<String>,
+    ) -> Result<Nginx> {
+        let program = program()?;
         let mut last = anyhow!("nginx did not start");
         for _ in 0..3 {
             let prefix = tempfile::Builder::new()
                 .prefix("e2e-nginx-")
                 .tempdir()
                 .context("creating nginx's prefix directory")?;
-            let port = free_port()?;
-            let addr = SocketAddr::from(([127, 0, 0, 1], port));
+            let addrs = (0..ports)
+                .map(|_| Ok(SocketAddr::from(([127, 0, 0, 1], free_port()?))))
+                .collect::<Result<Vec<_>>>()?;
             let conf = prefix.path().join("nginx.conf");
-            std::fs::write(
-                &conf,
-                render(template, prefix.path(), addr, &dist, upstream, brotli),
-            )?;
+            std::fs::write(&conf, config(prefix.path(), &addrs)?)?;
             let error_log = prefix.path().join("error.log");
             let child = Command::new(&program)
                 .arg("-c")
@@ -137,12 +148,12 @@ impl Nginx {
                 .with_context(|| format!("spawning {}", program.display()))?;
             let mut nginx = Nginx {
                 child,
-                addr,
+                addrs,
                 prefix,
             };
             match nginx.wait_ready() {
                 Ok(()) => return Ok(nginx),
-                Err(e) => last = e, // drop kills it; try another port
+                Err(e) => last = e, // drop kills it; try other ports
             }
         }
         Err(last)
@@ -150,6 +161,7 @@ impl Nginx {
 
     fn wait_ready(&mut self) -> Result<()> {
         let deadline = Instant::now() + Duration::from_secs(10);
+        let mut waiting = self.addrs.clone();
         loop {
             if let Some(status) = self.child.try_wait()? {
                 bail!(
@@ -157,13 +169,13 @@ impl Nginx {
                     self.error_log()
                 );
             }
-            if TcpStream::connect_timeout(&self.addr, Duration::from_millis(200)).is_ok() {
+            waiting.retain(|a| TcpStream::connect_timeout(a, Duration::from_millis(200)).is_err());
+            if waiting.is_empty() {
                 return Ok(());
             }
             if Instant::now() > deadline {
                 bail!(
-                    "nginx did not listen on {} within 10 s; its error log:\n{}",
-                    self.addr,
+                    "nginx did not listen on {waiting:?} within 10 s; its error log:\n{}",
                     self.error_log()
                 );
             }
@@ -171,14 +183,24 @@ impl Nginx {
         }
     }
 
-    /// Where it listens.
+    /// Where it listens (the first address, when it has several).
     pub fn addr(&self) -> SocketAddr {
-        self.addr
+        self.addrs[0]
+    }
+
+    /// Every address it listens on, as given to [`Nginx::start_config`]'s configuration.
+    pub fn addrs(&self) -> &[SocketAddr] {
+        &self.addrs
     }
 
     /// `http://127.0.0.1:PORT`.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("http://{}", self.addr())
+    }
+
+    /// Its private temp prefix (the configuration, pid, logs and temp files).
+    pub fn prefix(&self) -> &Path {
+        self.prefix.path()
     }
 
     /// The filled-in configuration file.
@@ -206,7 +228,7 @@ impl Drop for Nginx {
                 for log in ["access.log", "error.log"] {
                     let _ = std::fs::copy(
                         self.prefix.path().join(log),
-                        dir.join(format!("{}-{log}", self.addr.port())),
+                        dir.join(format!("{}-{log}", self.addr().port())),
                     );
                 }
             }

@@ -600,17 +600,17 @@ async fn nginx_answers_its_own_api_errors_as_ontap_json() -> Result<()> {
 }
 
 /// A cluster that answers later than nginx's `proxy_read_timeout`: nginx's own 504, as
-/// ONTAP-shaped JSON. The test configuration's 130 s is cut to 1 s in a second nginx of this
+/// ONTAP-shaped JSON. The test configuration's 30 s is cut to 1 s in a second nginx of this
 /// test's own (same template, same emulator), so the gateway timeout is real, not simulated.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn nginx_gateway_timeout_is_ontap_json_too() -> Result<()> {
     let h = Harness::start().await?;
     let template = std::fs::read_to_string(e2e::nginx::template_path())?;
     ensure!(
-        template.contains("proxy_read_timeout 130s;"),
-        "deploy/nginx-test.conf.in no longer sets proxy_read_timeout 130s: update this test"
+        template.contains("proxy_read_timeout 30s;"),
+        "deploy/nginx-test.conf.in no longer sets proxy_read_timeout 30s: update this test"
     );
-    let short = template.replace("proxy_read_timeout 130s;", "proxy_read_timeout 1s;");
+    let short = template.replace("proxy_read_timeout 30s;", "proxy_read_timeout 1s;");
     let nginx = e2e::Nginx::start_from_template(&short, &e2e::dist_dir(), h.sim_addr())?;
     let addr = nginx.addr();
     let auth = e2e::http::basic_auth("admin", e2e::PASSWORD);

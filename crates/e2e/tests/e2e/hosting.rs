@@ -10,6 +10,7 @@ use std::time::Duration;
 use anyhow::{ensure, Context, Result};
 use e2e::demo::ADMIN_SVM_UUID;
 use e2e::http::{basic_auth, request, Response};
+use e2e::production;
 use e2e::{Harness, Locator, PASSWORD, TOTPS};
 use ontap_model::totp::encode_segment;
 use serde_json::{json, Value};
@@ -427,66 +428,53 @@ async fn percent_encoded_account_names_reach_the_cluster_byte_for_byte() -> Resu
 }
 
 /// `deploy/nginx.conf`, the production example, is a valid configuration for this nginx
-/// (`nginx -t`), with its site-specific paths pointed at a throw-away certificate and the
-/// cluster's name at loopback (nginx resolves upstream names when it reads the file).
+/// (`nginx -t`, no warning), alone and with the SVM example of docs/deployment.md, with its
+/// site-specific paths pointed at test certificates and the cluster's name at loopback (nginx
+/// resolves upstream names when it reads the file). `production::render` fails when a part
+/// it replaces is no longer in the file. The `production` tests serve the same file.
 #[test]
 fn the_production_example_passes_nginx_t() -> Result<()> {
     let dir = tempfile::tempdir()?;
-    let d = dir.path().display().to_string();
-    let status = std::process::Command::new("openssl")
-        .args([
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-        ])
-        .args(["-subj", "/CN=localhost", "-keyout", &format!("{d}/key.pem")])
-        .args(["-out", &format!("{d}/cert.pem")])
-        .stderr(std::process::Stdio::null())
-        .status()
-        .context("running openssl (Debian package openssl) for a test certificate")?;
-    ensure!(status.success(), "openssl req failed");
-    let deploy = e2e::workspace_root().join("deploy");
-    let conf = std::fs::read_to_string(deploy.join("nginx.conf"))?;
-    let mut test_conf = conf
-        .replace("/etc/nginx/totp-admin/", &format!("{}/", deploy.display()))
-        .replace(
-            &format!("{}/ontap-cluster-ca.pem", deploy.display()),
-            &format!("{d}/cert.pem"),
-        )
-        .replace(
-            "/etc/ssl/certs/totp-admin.example.com.pem",
-            &format!("{d}/cert.pem"),
-        )
-        .replace(
-            "/etc/ssl/private/totp-admin.example.com.key",
-            &format!("{d}/key.pem"),
-        )
-        .replace("server cluster1-mgmt.example.com:443", "server 127.0.0.1:9")
-        .replace("/run/nginx.pid", &format!("{d}/nginx.pid"))
-        .replace("/var/log/nginx/", &format!("{d}/"));
-    // SAFETY: geteuid(2) has no preconditions.
-    if unsafe { libc::geteuid() } == 0 {
-        test_conf = test_conf.replace("user www-data;", "user root;");
+    let certs = production::Certs::make()?;
+    let conf = production::production_conf()?;
+    let loopback = |port| std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    let with_svm =
+        production::with_svm_example(&conf, &production::deployment_doc()?, loopback(9), &certs)?;
+    for (what, text) in [
+        ("deploy/nginx.conf", &conf),
+        ("with the SVM example", &with_svm),
+    ] {
+        let test_conf = production::render(
+            text,
+            &production::Site {
+                prefix: dir.path(),
+                http: loopback(8080),
+                https: loopback(8443),
+                certs: &certs,
+                dist: &e2e::dist_dir(),
+                upstream: loopback(9),
+            },
+        )?;
+        let file = dir.path().join("nginx.conf");
+        std::fs::write(&file, &test_conf)?;
+        let program = e2e::nginx::program()?;
+        let out = std::process::Command::new(&program)
+            .arg("-t")
+            .arg("-c")
+            .arg(&file)
+            .arg("-e")
+            .arg(dir.path().join("error.log"))
+            .output()
+            .with_context(|| format!("running {}", program.display()))?;
+        let log = String::from_utf8_lossy(&out.stderr);
+        ensure!(out.status.success(), "nginx -t of {what}: {log}");
+        ensure!(!log.contains("[warn]"), "nginx -t of {what} warns: {log}");
     }
-    let file = dir.path().join("nginx.conf");
-    std::fs::write(&file, &test_conf)?;
-    let program = std::env::var("NGINX").unwrap_or_else(|_| e2e::nginx::NGINX.into());
-    let out = std::process::Command::new(&program)
-        .arg("-t")
-        .arg("-c")
-        .arg(&file)
-        .arg("-e")
-        .arg(dir.path().join("error.log"))
-        .output()
-        .with_context(|| format!("running {program}"))?;
-    let log = String::from_utf8_lossy(&out.stderr);
-    ensure!(out.status.success(), "nginx -t of deploy/nginx.conf: {log}");
-    ensure!(!log.contains("[warn]"), "nginx -t warns: {log}");
     // The settings the brief of this site names are there.
     for needle in [
         "proxy_pass https://ontap_cluster;",
-        "proxy_ssl_verify on;",
         "proxy_ssl_trusted_certificate",
         "proxy_ssl_name",
-        "proxy_hide_header WWW-Authenticate;",
         "brotli_static on;",
         "gzip_static on;",
         "try_files $uri /index.html;",

@@ -7,7 +7,7 @@
 //! `harness`), for as long as its browser, nginx and emulator live. So one browser runs at a
 //! time, as when each area was a binary of its own with the same lock and Cargo ran the
 //! binaries one after another. Only tests without a browser (`hosting`'s `nginx -t` of the
-//! production example) run beside it, as they did inside their own binary.
+//! production example, and `production`, which serves it to a raw client) run beside it.
 
 mod a11y;
 mod accounts;
@@ -18,6 +18,7 @@ mod enroll;
 mod faults;
 mod harness;
 mod hosting;
+mod production;
 mod security;
 mod session;
 mod split;

@@ -1,4 +1,5 @@
-//! Small helpers for the page's English: a count with its noun in the right number.
+//! Small helpers for the page's text: a count with its noun in the right number, and a name as
+//! the page shows it.
 
 /// `n` and `one` or `many`: "1 profile", "2 profiles", "0 profiles" (any unsigned count).
 pub(crate) fn count<N: std::fmt::Display + PartialEq + From<u8>>(
@@ -10,9 +11,40 @@ pub(crate) fn count<N: std::fmt::Display + PartialEq + From<u8>>(
     format!("{n} {noun}")
 }
 
+/// A name from the cluster (account, SVM, cluster, user) as the page shows it: each character
+/// that draws nothing or turns the text around it appears as its code point, `⟨U+202E⟩`, so
+/// that no name passes for another ("ad\u{200B}min" for "admin", "\u{202E}nimda" drawn as
+/// "admin") nor reorders the words beside it. Links, requests and files keep the name as it is.
+pub(crate) fn name(s: &str) -> String {
+    let last = s.chars().count().saturating_sub(1);
+    let mut out = String::with_capacity(s.len());
+    for (i, c) in s.chars().enumerate() {
+        // A space is plain text between words; at either end it is as invisible as the rest.
+        if hidden(c) || (c == ' ' && (i == 0 || i == last)) {
+            out.push_str(&format!("⟨U+{:04X}⟩", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Controls, bidi controls, the other default-ignorable code points (Unicode's list of
+/// characters that draw nothing) and the spaces other than U+0020, which look like it.
+fn hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            u32::from(c),
+            0x00A0 | 0x00AD | 0x034F | 0x061C | 0x115F | 0x1160 | 0x1680 | 0x17B4 | 0x17B5
+                | 0x180B..=0x180F | 0x2000..=0x200F | 0x2028..=0x202F | 0x205F..=0x206F
+                | 0x3000 | 0x3164 | 0xFE00..=0xFE0F | 0xFEFF | 0xFFA0 | 0xFFF0..=0xFFF8
+                | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A | 0xE0000..=0xE0FFF
+        )
+}
+
 #[cfg(test)]
 mod tests {
-    use super::count;
+    use super::{count, name};
     use wasm_bindgen_test::wasm_bindgen_test;
 
     #[wasm_bindgen_test(unsupported = test)]
@@ -22,5 +54,21 @@ mod tests {
         assert_eq!(count(2, "change", "changes"), "2 changes");
         assert_eq!(count(1_u64, "second", "seconds"), "1 second");
         assert_eq!(count(5_u32, "minute", "minutes"), "5 minutes");
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn a_name_shows_what_would_hide_in_it() {
+        assert_eq!(name("CORP\\jdoe"), "CORP\\jdoe");
+        assert_eq!(name("jürgen.müller"), "jürgen.müller");
+        assert_eq!(name("<b>x</b> \"y\""), "<b>x</b> \"y\"");
+        assert_eq!(name("ad\u{200B}min"), "ad⟨U+200B⟩min");
+        assert_eq!(name("\u{202E}nimda"), "⟨U+202E⟩nimda");
+        assert_eq!(name("a\u{2066}b\u{2069}"), "a⟨U+2066⟩b⟨U+2069⟩");
+        assert_eq!(name("john\u{00A0}doe"), "john⟨U+00A0⟩doe");
+        assert_eq!(name("\u{FEFF}admin\t"), "⟨U+FEFF⟩admin⟨U+0009⟩");
+        assert_eq!(name(" admin "), "⟨U+0020⟩admin⟨U+0020⟩");
+        assert_eq!(name("ops team"), "ops team");
+        assert_eq!(name("x\u{E0041}"), "x⟨U+E0041⟩");
+        assert_eq!(name(""), "");
     }
 }

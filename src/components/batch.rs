@@ -285,7 +285,13 @@ pub(crate) fn ResultRow(
     state: RwSignal<RowState>,
 ) -> impl IntoView {
     let words = move || state.with(detail);
-    let (data_account, title) = (account.clone(), account.clone());
+    // data-account keeps the name as it is (tests find rows by it); the cells show it.
+    let (data_account, account, svm) = (
+        account.clone(),
+        crate::text::name(&account),
+        crate::text::name(&svm),
+    );
+    let title = account.clone();
     view! {
         <tr class="bulk-row" aria-rowindex=pos + 2 data-account=data_account
             data-outcome=move || state.with(|s| s.outcome())>

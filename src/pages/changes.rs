@@ -46,9 +46,9 @@ pub(crate) fn ChangesPage() -> impl IntoView {
                                 view! {
                                     <tr>
                                         <td class="mono changes-time">{e.time}</td>
-                                        <td>{e.user}</td>
-                                        <td>{e.account}</td>
-                                        <td>{e.svm}</td>
+                                        <td>{crate::text::name(&e.user)}</td>
+                                        <td>{crate::text::name(&e.account)}</td>
+                                        <td>{crate::text::name(&e.svm)}</td>
                                         <td class="changes-what">{e.what}</td>
                                         <td><span class=kind>{e.outcome.label()}</span></td>
                                     </tr>

@@ -80,16 +80,20 @@ fn Banner() -> impl IntoView {
             s.as_ref().map(|s| {
                 let id = &s.identity;
                 Info {
-                    cluster: s.cluster.name.clone().unwrap_or_else(|| "Cluster".into()),
+                    cluster: s
+                        .cluster
+                        .name
+                        .as_deref()
+                        .map_or_else(|| "Cluster".into(), crate::text::name),
                     version: s
                         .cluster
                         .version
                         .as_ref()
                         .map(|v| format!("ONTAP {}", v.short())),
-                    user: s.user.clone(),
+                    user: crate::text::name(&s.user),
                     role: id.role.clone(),
                     scope: id.scope.as_ref().map(|s| s.as_str().to_owned()),
-                    svm: id.svm.clone(),
+                    svm: id.svm.as_deref().map(crate::text::name),
                     // A read-only role's name says so; the editor says what it means.
                     note: match id.access {
                         Access::Unknown => id.unknown_because.as_ref().map(|b| {

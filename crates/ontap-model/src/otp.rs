@@ -239,22 +239,11 @@ impl KeyUri {
     pub fn parse(uri: &str) -> Option<KeyUri> {
         let rest = uri.strip_prefix("otpauth://totp/")?;
         let (label, query) = rest.split_once('?')?;
-        let dec = |s: &str| {
-            percent_encoding::percent_decode_str(s)
-                .decode_utf8()
-                .ok()
-                .map(|c| c.into_owned())
-        };
-        let label = dec(label)?;
-        let (label_issuer, account) = match label.split_once(':') {
-            Some((i, a)) => (Some(i.to_owned()), a.trim_start().to_owned()),
-            None => (None, label),
-        };
         let mut secret = None;
-        let mut issuer = label_issuer;
+        let mut issuer = None;
         for pair in query.split('&') {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            let v = dec(v)?;
+            let v = decode(v)?;
             match k {
                 "secret" => secret = Some(Secret::from_base32(&v).ok()?),
                 "issuer" => issuer = Some(v),
@@ -264,12 +253,41 @@ impl KeyUri {
                 _ => {}
             }
         }
+        let (label_issuer, account) = split_label(label, issuer.as_deref())?;
         Some(KeyUri {
-            issuer: issuer.unwrap_or_default(),
+            // The issuer parameter wins over the label's prefix.
+            issuer: issuer.or(label_issuer).unwrap_or_default(),
             account,
             secret: secret?,
         })
     }
+}
+
+fn decode(s: &str) -> Option<String> {
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8()
+        .ok()
+        .map(|c| c.into_owned())
+}
+
+/// A raw label's issuer prefix and account. The Key Uri Format separates them by a literal or
+/// encoded colon and lets neither hold one, but a cluster's name has no pattern and may: so
+/// the `issuer` parameter followed by a colon comes first, then the first literal colon
+/// ([`KeyUri::to_uri`] encodes those inside a part), then the first encoded one. `None` when the
+/// label is not UTF-8.
+fn split_label(raw: &str, issuer: Option<&str>) -> Option<(Option<String>, String)> {
+    let label = decode(raw)?;
+    let after_issuer = issuer.and_then(|i| label.strip_prefix(i)?.strip_prefix(':'));
+    let (label_issuer, account) = match (after_issuer, raw.split_once(':')) {
+        (Some(account), _) => (issuer.map(str::to_owned), account.to_owned()),
+        (None, Some((i, a))) => (Some(decode(i)?), decode(a)?),
+        (None, None) => match label.split_once(':') {
+            Some((i, a)) => (Some(i.to_owned()), a.to_owned()),
+            None => (None, label),
+        },
+    };
+    // The format allows spaces after the colon.
+    Some((label_issuer, account.trim_start().to_owned()))
 }
 
 /// The `otpauth://totp/` URI inside ONTAP's `install_url`. ONTAP's published example wraps it
@@ -419,6 +437,25 @@ mod tests {
         // The issuer parameter wins over the label's prefix.
         let k = KeyUri::parse("otpauth://totp/old:bob?secret=GEZA&issuer=new").unwrap();
         assert_eq!((k.issuer.as_str(), k.account.as_str()), ("new", "bob"));
+        // Colons inside the names (a cluster's name has no pattern): the parts come back whole,
+        // encoded as to_uri writes them, or bare after an issuer parameter that names them.
+        let k = KeyUri {
+            issuer: "a:b".into(),
+            account: ":alice@a:b".into(),
+            secret: Secret::from_bytes(RFC_KEY),
+        };
+        assert_eq!(KeyUri::parse(&k.to_uri()), Some(k.clone()));
+        let bare = "otpauth://totp/a:b: bob?secret=GEZA&issuer=a%3Ab";
+        let k = KeyUri::parse(bare).unwrap();
+        assert_eq!((k.issuer.as_str(), k.account.as_str()), ("a:b", "bob"));
+        let encoded_colon = KeyUri::parse("otpauth://totp/x%3Abob?secret=GEZA").unwrap();
+        assert_eq!(
+            (
+                encoded_colon.issuer.as_str(),
+                encoded_colon.account.as_str()
+            ),
+            ("x", "bob")
+        );
         // install_url values that carry no TOTP URI, or a broken one.
         for bad in [
             "",

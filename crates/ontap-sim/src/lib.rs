@@ -47,6 +47,10 @@ pub struct Config {
     pub dist: Option<PathBuf>,
     /// The ONTAP release emulated (the TOTP endpoints exist from 9.13).
     pub version: Version,
+    /// The cluster's name, and so its admin SVM's (which bears it); `None`: the demo's
+    /// [`demo::CLUSTER_NAME`]. The published `cluster.name` has no pattern, so tests put
+    /// hostile text here to see the page show it as text.
+    pub cluster_name: Option<String>,
     /// A delay before every `/api` answer.
     pub latency_ms: u64,
     /// Send `WWW-Authenticate: Basic realm="ONTAP"` with 401 answers. `None`: only when the
@@ -99,6 +103,7 @@ impl Default for Config {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             dist: None,
             version: Version::new(9, 18, 1),
+            cluster_name: None,
             latency_ms: 0,
             www_authenticate: None,
             profiles: 0,
@@ -124,10 +129,14 @@ impl Config {
         }
     }
 
-    /// The cluster this configuration describes: the demo on `version`, plus `profiles`
-    /// generated accounts, the tokens, the disabled-profile variant and the clock offset.
+    /// The cluster this configuration describes: the demo on `version` (named `cluster_name`),
+    /// plus `profiles` generated accounts, the tokens, the disabled-profile variant and the
+    /// clock offset.
     pub fn build_sim(&self) -> Sim {
         let mut state = demo::cluster(self.version.clone());
+        if let Some(name) = &self.cluster_name {
+            state.rename_cluster(name);
+        }
         if self.profiles > 0 {
             scale::populate(&mut state, self.profiles, self.seed);
         }

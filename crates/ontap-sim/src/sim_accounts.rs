@@ -32,6 +32,18 @@ impl Sim {
         self.with_state(|s| s.audit.iter().cloned().collect())
     }
 
+    /// Appends a record to the audit log as the cluster would have written it (a command typed
+    /// in the clustershell, a request from another client), with the log's next index, which
+    /// it returns; `record.index` is ignored.
+    pub fn add_audit(&self, mut record: AuditRecord) -> u64 {
+        self.with_state(|s| {
+            s.audit_index += 1;
+            record.index = s.audit_index;
+            s.audit.push(record);
+            s.audit_index
+        })
+    }
+
     /// Sets `-max-failed-login-attempts` (0: never lock).
     pub fn set_max_failed_logins(&self, n: u32) {
         self.with_state(|s| s.max_failed_logins = n);

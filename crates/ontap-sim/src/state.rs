@@ -92,6 +92,26 @@ impl State {
         }
     }
 
+    /// Renames the cluster and its admin SVM, which bears the cluster's name, in the SVM list
+    /// and in the owner of every profile the admin SVM holds.
+    pub fn rename_cluster(&mut self, name: &str) {
+        self.name = name.to_owned();
+        let Some(admin) = self.svms.iter_mut().find(|s| s.is_admin) else {
+            return;
+        };
+        admin.name = name.to_owned();
+        let uuid = admin.uuid.clone();
+        for t in self.totps.values_mut() {
+            if let Some(o) = t
+                .owner
+                .as_mut()
+                .filter(|o| o.uuid.as_deref() == Some(uuid.as_str()))
+            {
+                o.name = Some(name.to_owned());
+            }
+        }
+    }
+
     pub fn svm_by_name(&self, name: &str) -> Option<&Svm> {
         self.svms.iter().find(|s| s.name == name)
     }
@@ -154,5 +174,28 @@ impl State {
                 a.locked = true;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::demo::{self, ADMIN_SVM_UUID};
+
+    #[test]
+    fn a_renamed_cluster_renames_its_admin_svm_and_the_profiles_it_owns() {
+        let config = crate::Config {
+            cluster_name: Some("<b>c</b>".into()),
+            ..crate::Config::ephemeral()
+        };
+        let sim = config.build_sim();
+        sim.with_state(|s| {
+            assert_eq!(s.name, "<b>c</b>");
+            assert_eq!(s.admin_svm().map(|a| a.name.as_str()), Some("<b>c</b>"));
+            assert!(s.svm_by_name(demo::CLUSTER_NAME).is_none());
+        });
+        let mchen = sim.totp(ADMIN_SVM_UUID, "mchen").and_then(|t| t.owner);
+        assert_eq!(mchen.and_then(|o| o.name).as_deref(), Some("<b>c</b>"));
+        let kpatel = sim.totp(demo::VS_ENG_UUID, "kpatel").and_then(|t| t.owner);
+        assert_eq!(kpatel.and_then(|o| o.name).as_deref(), Some(demo::VS_ENG));
     }
 }

@@ -309,9 +309,9 @@ fn AccountView(
     ];
     let totp_class = format!("badge badge-acct-{}", r.totp.slug());
     view! {
-        <h1 class="account-title">{r.name.clone()} <span class="muted">" · " {r.svm.clone()}</span></h1>
+        <h1 class="account-title">{crate::text::name(&r.name)} <span class="muted">" · " {crate::text::name(&r.svm)}</span></h1>
         <dl class="facts facts-grid">
-            <div><dt>"SVM"</dt><dd>{r.svm.clone()}</dd></div>
+            <div><dt>"SVM"</dt><dd>{crate::text::name(&r.svm)}</dd></div>
             <div><dt>"Scope"</dt><dd>{r.scope.clone()}</dd></div>
             <div><dt>"Role"</dt><dd>{r.role.clone()}</dd></div>
             <div><dt>"Locked"</dt><dd id="fact-locked">{if r.locked { "Locked" } else { "No" }}</dd></div>

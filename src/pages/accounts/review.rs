@@ -173,7 +173,7 @@ pub(crate) fn ReviewPanel(a: Accounts) -> impl IntoView {
                             head=|| headings(&[("Account", "col-b-account"), ("SVM", "col-b-svm"), ("Why", "col-b-why")])
                             shown=skipped_shown
                             render_row=move |pos, i| {
-                                let (svm, name, why) = r.with_value(|r| r.skipped.get(i).map(|(s, n, w)| (s.clone(), n.clone(), w.to_string())))?;
+                                let (svm, name, why) = r.with_value(|r| r.skipped.get(i).map(|(s, n, w)| (crate::text::name(s), crate::text::name(n), w.to_string())))?;
                                 let (title, why_title) = (name.clone(), why.clone());
                                 Some(view! {
                                     <tr aria-rowindex=pos + 2>
@@ -193,11 +193,12 @@ pub(crate) fn ReviewPanel(a: Accounts) -> impl IntoView {
                             shown=changes_shown
                             render_row=move |pos, i| {
                                 let it = r.with_value(|r| r.items.get(i).cloned())?;
-                                let (title, now_title, after_title) = (it.name.clone(), it.now.clone(), it.after.clone());
+                                let (name, svm) = (crate::text::name(&it.name), crate::text::name(&it.svm));
+                                let (title, now_title, after_title) = (name.clone(), it.now.clone(), it.after.clone());
                                 Some(view! {
                                     <tr aria-rowindex=pos + 2>
-                                        <td title=title>{it.name}</td>
-                                        <td>{it.svm}</td>
+                                        <td title=title>{name}</td>
+                                        <td>{svm}</td>
                                         <td title=now_title>{it.now}</td>
                                         <td title=after_title>{it.after}</td>
                                     </tr>

@@ -77,13 +77,13 @@ fn AccountLine(a: Accounts, row: AccountRow, pos: usize) -> impl IntoView {
     let data_name = r.name.clone();
     let ssh_text = r.ssh_with_second();
     let href = account_href(&r.owner_uuid, &r.name);
-    let name = r.name.clone();
+    let name = crate::text::name(&r.name);
     view! {
         <tr data-row=pos aria-rowindex=pos + 2 data-account=data_name
             class:row-attention=r.locked || r.totp == TotpState::NotEnrolled>
             <td class="col-select">
                 <input type="checkbox" id=cb.clone() disabled=!may_modify
-                    aria-label=format!("Select {} ({})", r.name, r.svm)
+                    aria-label=format!("Select {} ({})", crate::text::name(&r.name), crate::text::name(&r.svm))
                     prop:checked=move || selected.with(|s| s.contains(&id))
                     on:change=move |ev| {
                         let on = event_target_checked(&ev);
@@ -92,7 +92,7 @@ fn AccountLine(a: Accounts, row: AccountRow, pos: usize) -> impl IntoView {
                     } />
             </td>
             <th scope="row" class="col-acct-name"><EncodedLink href=href>{name}</EncodedLink></th>
-            <td class="col-acct-svm">{r.svm.clone()}</td>
+            <td class="col-acct-svm">{crate::text::name(&r.svm)}</td>
             <td class="col-acct-role">{r.role.clone()}</td>
             <td class="col-acct-locked">{if r.locked { view! { <span class="badge badge-acct-locked">"Locked"</span> }.into_any() } else { view! { <span class="muted">"No"</span> }.into_any() }}</td>
             <td class="col-acct-ssh">{ssh_text}</td>

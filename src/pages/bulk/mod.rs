@@ -265,8 +265,8 @@ fn SetupView() -> impl IntoView {
                                 let why = cell(|s| s.reason.message().to_owned());
                                 view! {
                                     <tr aria-rowindex=pos + 2>
-                                        <td title=cell(|s| s.target.key.account.to_string())>{cell(|s| s.target.key.account.to_string())}</td>
-                                        <td>{cell(|s| s.target.svm.clone())}</td>
+                                        <td title=cell(|s| crate::text::name(s.target.key.account.as_str()))>{cell(|s| crate::text::name(s.target.key.account.as_str()))}</td>
+                                        <td>{cell(|s| crate::text::name(&s.target.svm))}</td>
                                         <td title=why>{why}</td>
                                     </tr>
                                 }
@@ -283,8 +283,8 @@ fn SetupView() -> impl IntoView {
                                 let cell = move |f: fn(&Planned) -> String| move || the_plan.with(|p| p.changes.get(i).map(f).unwrap_or_default());
                                 view! {
                                     <tr aria-rowindex=pos + 2>
-                                        <td title=cell(|c| c.target.key.account.to_string())>{cell(|c| c.target.key.account.to_string())}</td>
-                                        <td>{cell(|c| c.target.svm.clone())}</td>
+                                        <td title=cell(|c| crate::text::name(c.target.key.account.as_str()))>{cell(|c| crate::text::name(c.target.key.account.as_str()))}</td>
+                                        <td>{cell(|c| crate::text::name(&c.target.svm))}</td>
                                         <td title=cell(now_text)>{cell(now_text)}</td>
                                         <td title=cell(after_text)>{cell(after_text)}</td>
                                     </tr>

@@ -66,7 +66,7 @@ pub(crate) fn EmergencyCodes(
                 "Each code works once, in place of a code from the app, if you lose your phone. "
                 "Keep them somewhere safe, away from the phone: this page cannot show them again."
             </p>
-            <p class="print-only">{label.clone()}</p>
+            <p class="print-only">{crate::text::name(&label)}</p>
             <ol class="codes-list" aria-label="Emergency codes">
                 {codes.into_iter().map(|c| view! { <li><code class="emergency-code">{c}</code></li> }).collect_view()}
             </ol>

@@ -50,7 +50,12 @@ pub(crate) fn enrolled_view(e: Arc<Enrolled>, flow: Flow, actions: Actions) -> i
 
 /// Step 2: the QR code, the key's names, the secret in groups and its Copy button.
 fn scan_step(e: &Enrolled) -> impl IntoView {
-    let label = e.key.label();
+    // Shown as text; the QR code carries the names as they are.
+    let (issuer, account) = (
+        crate::text::name(&e.key.issuer),
+        crate::text::name(&e.key.account),
+    );
+    let label = crate::text::name(&e.key.label());
     let secret_grouped = otp::grouped(&e.secret);
     // The Copy button's source; what it hands the clipboard is the browser's.
     let secret_plain = Zeroizing::new(e.secret.clone());
@@ -67,8 +72,8 @@ fn scan_step(e: &Enrolled) -> impl IntoView {
                 <QrCodeView text=e.uri.clone() label=format!("QR code of the TOTP secret for {label}") />
                 <div class="scan-detail">
                     <dl class="enroll-dl">
-                        <div><dt>"Issuer"</dt><dd id="enroll-issuer">{e.key.issuer.clone()}</dd></div>
-                        <div><dt>"Account"</dt><dd id="enroll-account">{e.key.account.clone()}</dd></div>
+                        <div><dt>"Issuer"</dt><dd id="enroll-issuer">{issuer}</dd></div>
+                        <div><dt>"Account"</dt><dd id="enroll-account">{account}</dd></div>
                         <div><dt>"Type"</dt><dd>"Time-based, 6 digits, every 30 seconds (SHA-1)"</dd></div>
                     </dl>
                     <p class="enroll-note">{source}</p>

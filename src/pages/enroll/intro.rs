@@ -40,8 +40,8 @@ pub(crate) fn intro_view(
         post_error,
         ..
     } = flow;
-    let who = me.map(Me::display).unwrap_or_default();
-    let cluster = me.map(|m| m.cluster.clone()).unwrap_or_default();
+    let who = crate::text::name(&me.map(Me::display).unwrap_or_default());
+    let cluster = crate::text::name(&me.map(|m| m.cluster.clone()).unwrap_or_default());
     let me = me.cloned();
     let error = move || {
         post_error.get().map(|e| match e.known() {

@@ -374,7 +374,7 @@ fn check_code(flow: Flow) {
                 code_error.set(Some(format!(
                     "This code does not match. Check that you scanned the QR code above (the app \
                      shows {}) and type the code the app shows now: it changes every 30 seconds.",
-                    e.key.label()
+                    crate::text::name(&e.key.label())
                 )));
             }
         },

@@ -284,11 +284,13 @@ pub(crate) fn HistoryPage() -> impl IntoView {
     // The filter's SVM in words.
     let owner_label = move || {
         owner.get().map(|o| {
-            Owner {
-                uuid: Some(o),
-                name: None,
-            }
-            .label(&name_of)
+            crate::text::name(
+                &Owner {
+                    uuid: Some(o),
+                    name: None,
+                }
+                .label(&name_of),
+            )
         })
     };
     let entries: RwSignal<Vec<Entry>> = RwSignal::new(Vec::new());
@@ -386,7 +388,7 @@ pub(crate) fn HistoryPage() -> impl IntoView {
                     let (href, text) = if a.is_empty() {
                         ("/history".to_owned(), "Show every SVM".to_owned())
                     } else {
-                        (history_href(None, None, &a), format!("Show {a} on every SVM"))
+                        (history_href(None, None, &a), format!("Show {} on every SVM", crate::text::name(&a)))
                     };
                     view! {
                         <p class="history-owner">
@@ -410,7 +412,7 @@ pub(crate) fn HistoryPage() -> impl IntoView {
             let n = shown.with(Vec::len);
             let mut t = crate::text::count(n, "change", "changes");
             if !a.is_empty() {
-                t.push_str(&format!(" to {a}"));
+                t.push_str(&format!(" to {}", crate::text::name(&a)));
             }
             if let Some(on) = owner_label() {
                 t.push_str(&format!(" on {on}"));
@@ -438,17 +440,17 @@ pub(crate) fn HistoryPage() -> impl IntoView {
                 <tbody>
                     <For each=move || shown.get() key=|e| (e.index, e.when.clone()) let:e>
                         <tr class:row-attention=!e.ok data-account=e.account.clone()>
-                            <th scope="row">{e.account.clone()}</th>
+                            <th scope="row">{crate::text::name(&e.account)}</th>
                             <td class="mono">{e.when.clone()}</td>
-                            <td>{e.who.clone()}</td>
-                            <td title=e.input.clone()>{e.what.clone()}</td>
+                            <td>{crate::text::name(&e.who)}</td>
+                            <td class="history-what" title=e.input.clone()>{e.what.clone()}</td>
                             {
                                 let o = e.owner.clone();
                                 let unknown = o == Owner::default();
                                 let uuid = o.uuid.as_ref().map(|u| u.to_string()).unwrap_or_default();
                                 view! {
                                     <td class:muted=unknown title=uuid>
-                                        {move || if unknown { "not recorded".to_owned() } else { o.label(&name_of) }}
+                                        {move || if unknown { "not recorded".to_owned() } else { crate::text::name(&o.label(&name_of)) }}
                                     </td>
                                 }
                             }

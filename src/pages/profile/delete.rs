@@ -232,7 +232,8 @@ pub(crate) fn DeleteProfile(
         }
     };
 
-    let who = format!("{account} ({svm})");
+    let account = crate::text::name(&account);
+    let who = format!("{account} ({})", crate::text::name(&svm));
     view! {
         <section class="danger-zone" aria-labelledby="delete-title">
             <h2 id="delete-title">"Delete the profile"</h2>

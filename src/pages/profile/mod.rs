@@ -111,7 +111,7 @@ fn ProfileRead(key: TotpKey, again: Callback<()>) -> impl IntoView {
         })
     };
     let loaded = move || profile.get().and_then(Result::ok);
-    let title = key.account.to_string();
+    let title = crate::text::name(key.account.as_str());
     // The history of this account on its SVM, named once the profile (with its owner) is read.
     let history = {
         let key = key.clone();
@@ -179,14 +179,14 @@ fn editor_env(session: &SessionCtx) -> EditorEnv {
 fn Facts(totp: Totp) -> impl IntoView {
     let dash = || "—".to_owned();
     let svm = match (totp.owner_name(), totp.owner_uuid()) {
-        (Some(n), _) => n.to_owned(),
+        (Some(n), _) => crate::text::name(n),
         (None, Some(u)) => u.to_owned(),
         _ => dash(),
     };
     view! {
         <dl class="facts">
             <dt>"Account"</dt>
-            <dd>{totp.account_name().map(str::to_owned).unwrap_or_else(dash)}</dd>
+            <dd>{totp.account_name().map(crate::text::name).unwrap_or_else(dash)}</dd>
             <dt>"Owner (SVM)"</dt>
             <dd>{svm}</dd>
             <dt>"Owner UUID"</dt>

@@ -129,6 +129,7 @@ pub(crate) fn DisableConfirm(
     on_confirm: Callback<()>,
     on_cancel: Callback<()>,
 ) -> impl IntoView {
+    let account = crate::text::name(&account);
     let panel = NodeRef::<leptos::html::Div>::new();
     // Move the focus to the question, so keyboard and screen-reader users land on it.
     Effect::new(move |_| {

@@ -132,13 +132,13 @@ fn TableRow(
         Callback<(usize, bool, bool)>,
     )>,
 ) -> impl IntoView {
-    let name = row.account.clone();
+    let name = crate::text::name(&row.account);
     let account = match &row.key {
         Some(key) => view! { <EncodedLink href=editor_href(key)>{name}</EncodedLink> }.into_any(),
         None => view! { <span>{name}</span> }.into_any(),
     };
     let scope = row.scope_label();
-    let svm = row.svm.clone();
+    let svm = crate::text::name(&row.svm);
     let comment = row.comment.clone();
     let status = row.status;
     let status_class = format!("badge badge-{}", row.status.slug());
@@ -154,7 +154,7 @@ fn TableRow(
             on:focus=move |_| active.set(pos)
         >
             {select.map(|(id, selected, pick)| {
-                let label = format!("Select {} ({})", row.account, row.svm);
+                let label = format!("Select {} ({})", crate::text::name(&row.account), crate::text::name(&row.svm));
                 view! {
                     <td class="col-select">
                         {id.map(|id| {

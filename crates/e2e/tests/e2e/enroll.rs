@@ -26,7 +26,7 @@ fn unix_now() -> u64 {
 }
 
 /// Decodes the one QR code in a PNG with rqrr.
-fn decode_qr(png: &[u8]) -> Result<String> {
+pub(crate) fn decode_qr(png: &[u8]) -> Result<String> {
     let img = image::load_from_memory_with_format(png, image::ImageFormat::Png)
         .context("reading the screenshot")?
         .to_luma8();

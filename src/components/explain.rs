@@ -87,6 +87,16 @@ impl From<&ApiError> for Explained {
                         Explained::new(x.message, next)
                     }
                 }
+                // The web server's rate limit and API allow-list (deploy/nginx.conf): nothing
+                // reached the cluster, so the cluster is not to blame.
+                None if *status == 429 && body.error.code.as_str() == "nginx-429" => Explained::new(
+                    "The web server is limiting how fast this page may send requests (HTTP 429): nothing was applied.",
+                    "Wait a few seconds and try again; bulk changes slow down by themselves.",
+                ),
+                None if *status == 404 && body.error.code.as_str() == "nginx-404" => Explained::new(
+                    "The web server does not pass this API path on to the cluster (HTTP 404): nothing was sent to the cluster.",
+                    "The deployment's list of API paths (deploy/http-maps.conf) must include it: tell whoever runs this page.",
+                ),
                 None => Explained::new(
                     format!("The cluster refused the request (HTTP {status}, code {}).", body.error.code),
                     if body.error.message.is_empty() {
@@ -227,5 +237,29 @@ mod tests {
         assert!(x
             .next_step
             .starts_with("The web server said: upstream timed out"));
+    }
+
+    /// The web server's own refusals (rate limit, allow-list) do not blame the cluster.
+    #[test]
+    fn the_web_servers_limit_and_allow_list_are_its_own() {
+        let body = |code: &str| -> ontap_model::ErrorResponse {
+            serde_json::from_str(&format!(r#"{{"error":{{"message":"m","code":"{code}"}}}}"#))
+                .expect("a valid error body")
+        };
+        let limited = Explained::from(&ApiError::Ontap {
+            status: 429,
+            body: body("nginx-429"),
+        });
+        assert!(limited.message.starts_with("The web server is limiting"));
+        let refused = Explained::from(&ApiError::Ontap {
+            status: 404,
+            body: body("nginx-404"),
+        });
+        assert!(refused.message.contains("nothing was sent to the cluster"));
+        let cluster = Explained::from(&ApiError::Ontap {
+            status: 429,
+            body: body("262160x"),
+        });
+        assert!(cluster.message.starts_with("The cluster refused"));
     }
 }

@@ -300,7 +300,7 @@ async fn an_idle_session_signs_itself_out_and_activity_keeps_it() {
     let ctx = owner.with(|| {
         let ctx = SessionCtx::provide();
         start(&ctx, session(basic(), true, 400));
-        totp_admin::session::idle::watch(ctx, 400);
+        totp_admin::session::idle::watch(ctx, 400, std::rc::Rc::new(|| {}));
         ctx
     });
     // Activity every 200 ms for a second keeps the session.

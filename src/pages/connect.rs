@@ -139,27 +139,25 @@ pub(crate) fn ConnectPage(
         });
     };
 
+    // One view per kind (a notice, an alert) rather than per reason: each view built here is
+    // code in the first load, which is at its budget.
     let why = move || {
-        session.ended.get().map(|w| match w {
-            SignedOut::ByUser => view! {
-                <Status message="You signed out. Nothing from the session was kept in this tab." />
-            }
-            .into_any(),
-            SignedOut::Idle { minutes } => view! {
-                <Status message=format!(
+        session.ended.get().map(|w| {
+            let gone = "The session kept in this tab could not be restored, so it was forgotten.";
+            let (alert, next) = match w {
+                SignedOut::ByUser => (None, "You signed out. Nothing from the session was kept in this tab.".to_owned()),
+                SignedOut::Idle { minutes } => (None, format!(
                     "You were signed out after {} without activity. Nothing from the session was kept; sign in again to continue.",
                     crate::text::count(minutes, "minute", "minutes")
-                ) />
+                )),
+                SignedOut::OtherTab => (None, "The session ended in another tab of totp-admin (signed out, or idle), so it ended here too. Nothing from the session was kept in this tab.".to_owned()),
+                SignedOut::RestoreFailed { message } => (Some(gone), message),
+                SignedOut::PageNotLoaded => (Some(gone), "The rest of totp-admin did not arrive from the web server; check the connection and sign in again.".to_owned()),
+            };
+            match alert {
+                Some(m) => view! { <Alert message=m next_step=next /> }.into_any(),
+                None => view! { <Status message=next /> }.into_any(),
             }
-            .into_any(),
-            SignedOut::RestoreFailed { message } => view! {
-                <Alert message="The session kept in this tab could not be restored, so it was forgotten." next_step=message />
-            }
-            .into_any(),
-            SignedOut::PageNotLoaded => view! {
-                <Alert message="The session kept in this tab could not be restored, so it was forgotten." next_step="The rest of totp-admin did not arrive from the web server; check the connection and sign in again." />
-            }
-            .into_any(),
         })
     };
 
@@ -197,6 +195,8 @@ pub(crate) fn ConnectPage(
                 <h1>"Sign in to the cluster"</h1>
                 <p class="muted">"Manage the TOTP profiles (SSH multi-factor authentication) of ONTAP accounts. What you enter stays in this tab's memory and is forgotten when you sign out or close the tab."</p>
                 <div class="connect-why">{why}</div>
+                // What the signed-in page left (a bulk run's report), drawn by its own code.
+                {session.leftover().map_or_else(|| ().into_any(), |v| v.run())}
                 <form on:submit=submit novalidate>
                     {alert}
                     <fieldset class="choices">

@@ -106,9 +106,8 @@ pub enum SignedOut {
 /// behind them is loaded with it). Kept beside the context rather than in signals: a page
 /// has one session context, and this way the first load carries no signal type for them
 /// (each costs it code, and it is at its budget: BENCHMARKS.md).
-#[derive(Default)]
 struct Hooks {
-    /// Counts sessions: each sign-in and each sign-out moves it on, so a bulk run can tell
+    /// Counts sessions: each sign-in moves it on, so a bulk run can tell
     /// that the session it started in is still the one signed in ([`SessionCtx::serial`]).
     serial: u64,
     /// What the signed-in page left for the sign-in screen when the session ended (a bulk
@@ -123,7 +122,14 @@ struct Hooks {
 }
 
 thread_local! {
-    static HOOKS: RefCell<Hooks> = RefCell::new(Hooks::default());
+    static HOOKS: RefCell<Hooks> = const {
+        RefCell::new(Hooks {
+            serial: 0,
+            leftover: None,
+            on_end: None,
+            stakes: None,
+        })
+    };
 }
 
 fn hooks<R>(f: impl FnOnce(&mut Hooks) -> R) -> R {
@@ -203,25 +209,20 @@ impl SessionCtx {
     }
 
     /// Ends the session: the signed-in page's own ending first (its runs stop, their reports
-    /// are kept), then the client (no request goes out with these credentials again, from any
-    /// clone of it), memory (the shell and its stores go with it) and sessionStorage.
+    /// are kept, its client is revoked: no request goes out with these credentials again, from
+    /// any clone of it), then memory (the shell and its stores go with it) and sessionStorage.
+    /// (Without the signed-in page there is no client in use: it is what makes requests.)
     pub fn sign_out(&self, why: SignedOut) {
         if let Some(end) = hooks(|h| h.on_end.clone()) {
             end(&why);
         }
-        self.session.with_untracked(|s| {
-            if let Some(s) = s {
-                s.client.revoke();
-            }
-        });
-        hooks(|h| h.serial += 1);
         persist::wipe();
         self.session.set(None);
         self.ended.set(Some(why));
     }
 
-    /// Which session is signed in now: another number after every sign-in and sign-out
-    /// (`None` while signed out). Renewing the credentials in place keeps it.
+    /// Which session is signed in now: another number after every sign-in (`None` while
+    /// signed out). Renewing the credentials in place keeps it.
     pub fn serial(&self) -> Option<u64> {
         let signed_in = self.session.try_with_untracked(Option::is_some)?;
         signed_in.then(|| hooks(|h| h.serial))

@@ -13,6 +13,7 @@ use ontap_model::Access;
 use super::warning::SignOutWarning;
 use crate::components::batch::{confirm_sign_out, report_words};
 use crate::components::theme::ThemeToggle;
+use crate::components::Status;
 use crate::pages::profile::ProfilePage;
 use crate::pages::profiles::ProfilesPage;
 use crate::routes;
@@ -87,12 +88,18 @@ pub(crate) fn Shell() -> impl IntoView {
 }
 
 /// What the signed-in page does when the session ends, whatever the way out (sign-out, idle,
-/// another tab, the re-sign-in dialog): the other tabs hear of it (unless it came from one),
-/// every bulk run stops before anything more is sent, and the reports of the runs it
+/// another tab, the re-sign-in dialog): the client is revoked, the other tabs hear of it
+/// (unless it came from one), every bulk run stops before anything more is sent, and the reports of the runs it
 /// stopped (and of the profiles' run still on its page) stay on the sign-in screen for
 /// download. The enrollment's secret needs nothing here: it goes with the page's signals,
 /// which wipe it when dropped.
 fn end_session(session: SessionCtx, live: LiveRuns, bulk: BulkState, tabs: Tabs, why: &SignedOut) {
+    // Nothing more is sent with these credentials, by any clone of the client.
+    session.session.with_untracked(|s| {
+        if let Some(s) = s {
+            s.client.revoke();
+        }
+    });
     if matches!(why, SignedOut::ByUser | SignedOut::Idle { .. }) {
         tabs.post(&TabMessage::Ended);
     }
@@ -113,12 +120,24 @@ fn end_session(session: SessionCtx, live: LiveRuns, bulk: BulkState, tabs: Tabs,
         let words = report_words(&p.runner.tally.get_untracked());
         kept.insert(0, (title, words, crate::pages::bulk::result_csv(&p)));
     }
-    if kept.is_empty() {
-        return;
-    }
+    // Why it ended, in words made here rather than by the sign-in page (first load).
+    let reason = match why {
+        SignedOut::ByUser => "You signed out. Nothing from the session was kept in this tab.".to_owned(),
+        SignedOut::Idle { minutes } => format!(
+            "You were signed out after {} without activity. Nothing from the session was kept; sign in again to continue.",
+            crate::text::count(*minutes, "minute", "minutes")
+        ),
+        SignedOut::OtherTab => "The session ended in another tab of totp-admin (signed out, or idle), so it ended here too. Nothing from the session was kept in this tab.".to_owned(),
+        SignedOut::RestoreFailed { .. } | SignedOut::PageNotLoaded => String::new(),
+    };
     session.set_leftover(Some(ViewFn::from(move || {
         let kept = kept.clone();
-        view! { <LeftReports kept=kept /> }.into_any()
+        let reason = reason.clone();
+        view! {
+            {(!reason.is_empty()).then(|| view! { <Status message=reason /> })}
+            {(!kept.is_empty()).then(|| view! { <LeftReports kept=kept /> })}
+        }
+        .into_any()
     })));
 }
 
@@ -130,7 +149,7 @@ fn LeftReports(kept: Vec<(String, String, String)>) -> impl IntoView {
     view! {
         <Show when=move || shown.get()>
         <section class="notice notice-warn left-report" aria-labelledby="left-report-title">
-            <p class="notice-title" id="left-report-title">"A bulk run when the session ended"</p>
+            <p class="notice-title" id="left-report-title">"The bulk run stopped when the session ended"</p>
             {kept.iter().cloned().map(|(title, words, csv)| view! {
                 <p><strong>{title}</strong>": "{words}</p>
                 <div class="actions">

@@ -237,8 +237,8 @@ fn test_session() -> totp_admin::session::Session {
 fn signed_in_run(ops: Ops<u32>) -> (Owner, totp_admin::session::SessionCtx, Runner<u32>) {
     let owner = Owner::new();
     owner.set();
-    let _mounted = leptos::mount::mount_to_body(|| ());
-    std::mem::forget(_mounted);
+    // Mounting initialises the executor that spawn_local needs.
+    leptos::mount::mount_to_body(|| ());
     let (ctx, r) = owner.with(|| {
         let ctx = totp_admin::session::SessionCtx::provide();
         ctx.enter(test_session());

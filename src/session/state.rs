@@ -116,10 +116,13 @@ struct Hooks {
     leftover: Option<ViewFn>,
     /// Called first thing at sign-out, whatever the way out: the shell stops the bulk runs,
     /// keeps their reports for the sign-in screen and tells the other tabs.
-    on_end: Option<Rc<dyn Fn(&SignedOut)>>,
+    on_end: Option<OnEnd>,
     /// What an idle sign-out would drop now (`session::idle` warns first when anything).
     stakes: Option<Rc<dyn Fn() -> Stakes>>,
 }
+
+/// What the shell does when the session ends ([`SessionCtx::set_on_end`]).
+pub type OnEnd = Rc<dyn Fn(&SignedOut)>;
 
 thread_local! {
     static HOOKS: RefCell<Hooks> = const {
@@ -229,7 +232,7 @@ impl SessionCtx {
     }
 
     /// What the shell does at sign-out (`None`: nothing); see [`SessionCtx::sign_out`].
-    pub fn set_on_end(&self, f: Option<Rc<dyn Fn(&SignedOut)>>) {
+    pub fn set_on_end(&self, f: Option<OnEnd>) {
         hooks(|h| h.on_end = f);
     }
 

@@ -73,12 +73,12 @@ pub(crate) fn react(m: &TabMessage, mine: Option<&str>) -> Reply {
 }
 
 /// A message as the channel carries it.
-pub(crate) fn encode(m: &TabMessage) -> Option<JsValue> {
+pub fn encode(m: &TabMessage) -> Option<JsValue> {
     serde_wasm_bindgen::to_value(m).ok()
 }
 
 /// A message from the channel; `None` for anything that is not one.
-pub(crate) fn decode(v: &JsValue) -> Option<TabMessage> {
+pub fn decode(v: &JsValue) -> Option<TabMessage> {
     serde_wasm_bindgen::from_value(v.clone()).ok()
 }
 

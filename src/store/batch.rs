@@ -199,9 +199,12 @@ type Reporter = (String, Rc<dyn Fn() -> String>);
 /// runner made under it joins by itself and leaves with its reactive owner.
 #[derive(Clone, Copy)]
 pub struct LiveRuns {
-    runs: StoredValue<Vec<(u64, Rc<dyn LiveRun>)>, LocalStorage>,
+    runs: StoredValue<Vec<Joined>, LocalStorage>,
     next: StoredValue<u64>,
 }
+
+/// A run in [`LiveRuns`], by the number it joined with.
+type Joined = (u64, Rc<dyn LiveRun>);
 
 /// What sign-out needs of a run, whatever its items.
 pub trait LiveRun {

@@ -168,3 +168,153 @@ async fn cancel_stops_new_writes_and_reports_what_was_sent() {
         }
     }
 }
+
+/// Item 0's write is lost and its re-read refused (401), so it ends unconfirmed: a retry
+/// re-reads it first. `slow_verify_ms` is how long each later re-read takes (the window in
+/// which the tests cancel or sign out); `busy_first`: its first write is answered busy instead.
+struct Scripted {
+    applies: Rc<RefCell<Vec<u32>>>,
+    verifies: Rc<RefCell<u32>>,
+}
+
+fn scripted(slow_verify_ms: u32, busy_first: bool) -> (Scripted, Ops<u32>) {
+    let applies = Rc::new(RefCell::new(Vec::new()));
+    let verifies = Rc::new(RefCell::new(0));
+    let (a, v) = (applies.clone(), verifies.clone());
+    let ops = Ops {
+        apply: Rc::new(move |&i: &u32| {
+            let a = a.clone();
+            Box::pin(async move {
+                a.borrow_mut().push(i);
+                let n = a.borrow().iter().filter(|&&x| x == i).count();
+                sleep_ms(5).await;
+                match (i, n, busy_first) {
+                    (0, 1, true) => Err(busy()),
+                    (0, 1, false) => Err(ApiError::Network),
+                    _ => Ok(()),
+                }
+            }) as BoxFut<Result<(), ApiError>>
+        }),
+        verify: Rc::new(move |_: &u32| {
+            let v = v.clone();
+            Box::pin(async move {
+                let n = {
+                    let mut v = v.borrow_mut();
+                    *v += 1;
+                    *v
+                };
+                if n == 1 {
+                    return Err(ApiError::Unauthorized);
+                }
+                sleep_ms(slow_verify_ms).await;
+                Ok(false)
+            }) as BoxFut<Result<bool, ApiError>>
+        }),
+        on_settle: Rc::new(|_, _| {}),
+    };
+    (Scripted { applies, verifies }, ops)
+}
+
+fn test_session() -> totp_admin::session::Session {
+    use totp_admin::api::{deaf, Client, Credentials};
+    let credentials = Credentials::Basic {
+        user: "admin".into(),
+        password: "Netapp1!".into(),
+    };
+    totp_admin::session::Session {
+        client: Client::new("/api", credentials.clone(), deaf()),
+        credentials,
+        user: "admin".into(),
+        api_base: "/api".into(),
+        cluster: ontap_model::Cluster::default(),
+        identity: totp_admin::session::Identity::unknown(Some("admin".into()), "test"),
+        idle_ms: 60_000,
+        stay: false,
+    }
+}
+
+/// A signed-in session in the context of a new owner, and a runner made under it.
+fn signed_in_run(ops: Ops<u32>) -> (Owner, totp_admin::session::SessionCtx, Runner<u32>) {
+    let owner = Owner::new();
+    owner.set();
+    // Mounting initialises the executor that spawn_local needs.
+    leptos::mount::mount_to_body(|| ());
+    let (ctx, r) = owner.with(|| {
+        let ctx = totp_admin::session::SessionCtx::provide();
+        ctx.enter(test_session());
+        (ctx, Runner::new(vec![0], ops))
+    });
+    (owner, ctx, r)
+}
+
+/// Runs item 0 to "unconfirmed", then retries it: the retry re-reads first.
+async fn unconfirmed_then_retried(r: Runner<u32>, s: &Scripted) {
+    r.start();
+    until_finished(r).await;
+    assert!(
+        matches!(
+            r.row(0),
+            Some(RowState::Failed {
+                kind: FailKind::Unconfirmed,
+                ..
+            })
+        ),
+        "{:?}",
+        r.row(0)
+    );
+    assert_eq!(s.applies.borrow().len(), 1);
+    r.retry_failed();
+    while *s.verifies.borrow() < 2 {
+        sleep_ms(2).await;
+    }
+}
+
+#[wasm_bindgen_test]
+async fn cancel_during_a_check_first_reread_sends_nothing() {
+    let (s, ops) = scripted(150, false);
+    let (_owner, _ctx, r) = signed_in_run(ops);
+    unconfirmed_then_retried(r, &s).await;
+    // The re-read is under way (it will say "not applied"): cancel now.
+    r.cancel();
+    until_finished(r).await;
+    assert_eq!(
+        *s.applies.borrow(),
+        vec![0],
+        "a write was sent after Cancel"
+    );
+    assert_eq!(r.row(0), Some(RowState::NotSent));
+}
+
+#[wasm_bindgen_test]
+async fn a_sign_out_during_a_check_first_reread_sends_nothing() {
+    let (s, ops) = scripted(150, false);
+    let (_owner, ctx, r) = signed_in_run(ops);
+    unconfirmed_then_retried(r, &s).await;
+    ctx.sign_out(totp_admin::session::SignedOut::ByUser);
+    sleep_ms(400).await;
+    assert_eq!(
+        *s.applies.borrow(),
+        vec![0],
+        "a write was sent for a session that had ended"
+    );
+    assert_eq!(r.row(0), Some(RowState::NotSent));
+}
+
+#[wasm_bindgen_test]
+async fn a_sign_out_during_a_busy_pause_sends_nothing() {
+    let (s, ops) = scripted(0, true);
+    let (_owner, ctx, r) = signed_in_run(ops);
+    r.start();
+    // Item 0 is answered busy: the run pauses 250 ms before sending it again.
+    while !matches!(r.row(0), Some(RowState::Throttled { .. })) {
+        sleep_ms(2).await;
+    }
+    ctx.sign_out(totp_admin::session::SignedOut::ByUser);
+    sleep_ms(500).await;
+    assert_eq!(
+        *s.applies.borrow(),
+        vec![0],
+        "a write was sent for a session that had ended"
+    );
+    assert_eq!(r.row(0), Some(RowState::NotSent));
+}

@@ -300,7 +300,7 @@ async fn an_idle_session_signs_itself_out_and_activity_keeps_it() {
     let ctx = owner.with(|| {
         let ctx = SessionCtx::provide();
         start(&ctx, session(basic(), true, 400));
-        totp_admin::session::idle::watch(ctx, 400);
+        totp_admin::session::idle::watch(ctx, 400, std::rc::Rc::new(|| {}));
         ctx
     });
     // Activity every 200 ms for a second keeps the session.
@@ -395,4 +395,23 @@ fn gloo_nets_request_builder_would_change_the_url() {
         "{}",
         r.url()
     );
+}
+
+/// The tabs' messages cross as JavaScript values (serde-wasm-bindgen) and come back the same;
+/// anything else on the channel is no message.
+#[wasm_bindgen_test]
+fn tab_messages_cross_as_js_values_and_anything_else_is_ignored() {
+    use totp_admin::session::tabs::{decode, encode, TabMessage};
+    for m in [
+        TabMessage::Ended,
+        TabMessage::Active,
+        TabMessage::Alive { tab: "a1".into() },
+        TabMessage::Here { tab: "a1".into() },
+    ] {
+        let v = encode(&m).expect("encoded");
+        assert_eq!(decode(&v), Some(m));
+    }
+    assert_eq!(decode(&JsValue::from_str("Nope")), None);
+    assert_eq!(decode(&js_sys::Object::new().into()), None);
+    assert_eq!(decode(&JsValue::from_f64(1.0)), None);
 }

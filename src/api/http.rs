@@ -6,10 +6,13 @@
 //! credentials in the header only: never in a URL, never logged. 401s and read retries are
 //! reported to the [`Listener`] given to [`Client::new`]; the client holds no global state.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
+use std::task::{Context, Poll};
 
 use ontap_model::ErrorResponse;
 use send_wrapper::SendWrapper;
@@ -57,8 +60,51 @@ pub struct Client {
     credentials: Arc<RwLock<Credentials>>,
     listener: Listener,
     next_read: Arc<AtomicU64>,
+    /// Set at sign-out ([`Client::revoke`]): shared by every clone.
+    revoked: Arc<AtomicBool>,
     /// When set, every request of this clone is aborted with it ([`Client::scoped`]).
     scope: Option<SendWrapper<AbortSignal>>,
+}
+
+/// Decides, right before a write is sent, whether it may go: `Err` keeps it from the
+/// network and is what the write returns. See [`gated`].
+pub type Gate = Rc<dyn Fn() -> Result<(), ApiError>>;
+
+thread_local! {
+    /// The gate of the [`Gated`] future being polled, if any.
+    static GATE: RefCell<Option<Gate>> = const { RefCell::new(None) };
+}
+
+/// Runs `fut` with every write it starts (any method but GET, through any client) checked by
+/// `gate` at the moment it would be sent. A bulk write that reads before it writes (the
+/// account is read back first) is stopped between the read and the write by a Cancel or a
+/// sign-out that came meanwhile, without the write's code knowing the run.
+pub fn gated<F: Future + Unpin>(gate: Gate, fut: F) -> Gated<F> {
+    Gated { gate, fut }
+}
+
+/// A future whose writes ask a [`Gate`] first ([`gated`]). The browser is single-threaded:
+/// the gate is in force exactly while this future is polled, and every write starts its
+/// `fetch` inside a poll.
+pub struct Gated<F> {
+    gate: Gate,
+    fut: F,
+}
+
+impl<F: Future + Unpin> Future for Gated<F> {
+    type Output = F::Output;
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let this = self.get_mut();
+        let outer = GATE.with(|g| g.replace(Some(this.gate.clone())));
+        let r = Pin::new(&mut this.fut).poll(cx);
+        GATE.with(|g| *g.borrow_mut() = outer);
+        r
+    }
+}
+
+/// What the gate in force says about a write now (`Ok` when none is in force).
+fn gate_says() -> Result<(), ApiError> {
+    GATE.with(|g| g.borrow().as_ref().map_or(Ok(()), |gate| gate()))
 }
 
 impl Client {
@@ -68,6 +114,7 @@ impl Client {
             credentials: Arc::new(RwLock::new(credentials)),
             listener,
             next_read: Arc::new(AtomicU64::new(1)),
+            revoked: Arc::new(AtomicBool::new(false)),
             scope: None,
         }
     }
@@ -88,6 +135,18 @@ impl Client {
             Ok(mut c) => *c = credentials,
             Err(poisoned) => *poisoned.into_inner() = credentials,
         }
+    }
+
+    /// Ends this client and all its clones (sign-out): every request after this fails as
+    /// [`ApiError::NotSent`] before anything is sent. A view, a run or a task that kept a
+    /// clone can send nothing with its credentials.
+    pub fn revoke(&self) {
+        self.revoked.store(true, Ordering::Relaxed);
+    }
+
+    /// True once [`Client::revoke`] was called on this client or a clone.
+    pub fn is_revoked(&self) -> bool {
+        self.revoked.load(Ordering::Relaxed)
     }
 
     fn credentials(&self) -> Credentials {
@@ -174,6 +233,12 @@ impl Client {
         body: Option<&str>,
         timing: Timing,
     ) -> Result<Answer, ApiError> {
+        if self.is_revoked() {
+            return Err(ApiError::NotSent("the session ended".into()));
+        }
+        if !method.eq_ignore_ascii_case("GET") {
+            gate_says()?;
+        }
         let timeout_ms = timing.timeout_ms(method);
         let scope = self.scope.as_deref();
         let url = self.url(path);

@@ -50,7 +50,19 @@ pub async fn count(client: &Client) -> Result<u64, ApiError> {
 /// profile (its owner UUID and account name, which come with every record) is refused: the
 /// page never shows or edits one profile from another's record.
 pub async fn get(client: &Client, key: &TotpKey) -> Result<Totp, ApiError> {
-    let q = Query::new().fields(EDITOR_FIELDS);
+    get_fields(client, key, EDITOR_FIELDS).await
+}
+
+/// The fields a bulk change checks just before writing: its comment and status.
+pub(crate) const STATE_FIELDS: &[&str] = &["comment", "enabled"];
+
+/// [`get`] with only `fields` (the key always comes with the record).
+pub(crate) async fn get_fields(
+    client: &Client,
+    key: &TotpKey,
+    fields: &[&str],
+) -> Result<Totp, ApiError> {
+    let q = Query::new().fields(fields);
     let t: Totp = client
         .get(&format!("{}{}", key.path(), q.to_query_string()))
         .await?;

@@ -6,8 +6,9 @@ use leptos::prelude::*;
 use super::explain::Explained;
 use super::virtual_table::{headings, VirtualTable};
 use crate::store::batch::{
-    BusyNote, FailKind, Phase, RowState, Runner, Stopped, MAX_IN_FLIGHT, MAX_THROTTLED,
+    BusyNote, FailKind, Phase, RowState, Runner, Stopped, Tally, MAX_IN_FLIGHT, MAX_THROTTLED,
 };
+use crate::tables::csv::csv_cell;
 use crate::text::count;
 
 /// The change log's word for a settled item (`None` while running, or never sent).
@@ -54,6 +55,9 @@ pub fn detail(s: &RowState) -> String {
             }
         }
         RowState::Throttled { times } => format!("Refused as busy {times}×; will retry."),
+        RowState::Sending | RowState::Checking => {
+            "Sent; no answer yet. Until one arrives (or a re-read settles it), the change may or may not be there.".into()
+        }
         _ => String::new(),
     }
 }
@@ -72,6 +76,7 @@ pub(crate) fn busy_words(n: &BusyNote) -> String {
 pub(crate) fn stopped_words(s: Stopped) -> &'static str {
     match s {
         Stopped::CredentialsRefused => "The cluster stopped accepting the credentials, so the run stopped. Sign in again, then retry the failed and not-sent rows.",
+        Stopped::SessionEnded => "The session ended, so the run stopped: nothing more was sent.",
     }
 }
 
@@ -329,6 +334,15 @@ where
     N: Fn(&T) -> (String, String) + Clone + Send + Sync + 'static,
 {
     let items = StoredValue::new(runner.items());
+    // The run's report outlives the session (the sign-in screen offers it): written as this
+    // table reads, unless the page said how it writes its own.
+    if !runner.has_report() {
+        let name = name.clone();
+        runner.set_report(
+            label.to_owned(),
+            std::rc::Rc::new(move || result_csv(runner, &name)),
+        );
+    }
     view! {
         <VirtualTable label=label class="bulk-window bulk-results-scroll" overscan=10 visible_rows=12
             head=|| headings(&RESULT_COLUMNS)
@@ -339,6 +353,65 @@ where
                 Some(view! { <ResultRow pos=pos account=account svm=svm state=state /> })
             } />
     }
+}
+
+/// Asks before an explicit sign-out while a bulk run is still sending (the sign-out stops it;
+/// its report stays downloadable); true when there is none, or the user said yes.
+pub(crate) fn confirm_sign_out(session: &crate::session::SessionCtx) -> bool {
+    if session.stakes().runs == 0 {
+        return true;
+    }
+    web_sys::window()
+        .and_then(|w| {
+            w.confirm_with_message(
+                "A bulk run is still sending. Sign out now? The run stops: nothing more is sent, \
+                 and its report stays downloadable on the sign-in screen.",
+            )
+            .ok()
+        })
+        .unwrap_or(true)
+}
+
+/// A run's counts in one sentence, for its report once the session ended.
+pub(crate) fn report_words(t: &Tally) -> String {
+    let in_flight = t.remaining();
+    let mut s = format!(
+        "{} done, {} failed, {} not sent",
+        t.done, t.failed, t.not_sent
+    );
+    if in_flight > 0 {
+        s.push_str(&format!(
+            ", {in_flight} sent with no answer yet (re-read them to know)"
+        ));
+    }
+    s.push('.');
+    s
+}
+
+/// A run's result as CSV, the columns of [`ResultTable`] and the time: account, SVM,
+/// outcome, error code, message, time (cells neutralised as every export of the page).
+pub(crate) fn result_csv<T: Clone + 'static>(
+    runner: Runner<T>,
+    name: &dyn Fn(&T) -> (String, String),
+) -> String {
+    let mut out = String::from("account,svm,outcome,error_code,message,time\r\n");
+    for (i, it) in runner.items().iter().enumerate() {
+        let st = runner.row(i).unwrap_or(RowState::Queued);
+        let (account, svm) = name(it);
+        let (code, words) = (st.code().unwrap_or_default(), detail(&st));
+        let cells = [
+            account.as_str(),
+            svm.as_str(),
+            st.outcome(),
+            &code,
+            &words,
+            st.at(),
+        ];
+        let v: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
+        out.push_str(&v.join(","));
+        out.push_str("\r\n");
+    }
+    out
 }
 
 /// The checkbox that narrows a [`ResultTable`] to the failed and not sent items.

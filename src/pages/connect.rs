@@ -8,7 +8,7 @@ use ontap_model::AccountName;
 
 use crate::api::Credentials;
 use crate::components::theme::ThemeToggle;
-use crate::components::{Alert, CheckboxField, Explained, Status, TextField};
+use crate::components::{Alert, CheckboxField, Explained, TextField};
 use crate::session::signin::{Attempt, Later};
 use crate::session::Session;
 use crate::session::{
@@ -139,27 +139,20 @@ pub(crate) fn ConnectPage(
         });
     };
 
+    // Why the last session ended. A session that the signed-in page ended (sign-out, idle,
+    // another tab) is explained by that page's own code, in what it left for this screen
+    // (`SessionCtx::leftover`, with a bulk run's report): the words are then not part of the
+    // first load, which is at its budget. Here only what ends before that page is loaded.
     let why = move || {
-        session.ended.get().map(|w| match w {
-            SignedOut::ByUser => view! {
-                <Status message="You signed out. Nothing from the session was kept in this tab." />
-            }
-            .into_any(),
-            SignedOut::Idle { minutes } => view! {
-                <Status message=format!(
-                    "You were signed out after {} without activity. Nothing from the session was kept; sign in again to continue.",
-                    crate::text::count(minutes, "minute", "minutes")
-                ) />
-            }
-            .into_any(),
-            SignedOut::RestoreFailed { message } => view! {
-                <Alert message="The session kept in this tab could not be restored, so it was forgotten." next_step=message />
-            }
-            .into_any(),
-            SignedOut::PageNotLoaded => view! {
-                <Alert message="The session kept in this tab could not be restored, so it was forgotten." next_step="The rest of totp-admin did not arrive from the web server; check the connection and sign in again." />
-            }
-            .into_any(),
+        session.ended.get().and_then(|w| {
+            let next = match w {
+                SignedOut::RestoreFailed { message } => message,
+                SignedOut::PageNotLoaded => "The rest of totp-admin did not arrive from the web server; check the connection and sign in again.".to_owned(),
+                _ => return None,
+            };
+            Some(view! {
+                <Alert message="The session kept in this tab could not be restored, so it was forgotten." next_step=next />
+            })
         })
     };
 
@@ -196,7 +189,11 @@ pub(crate) fn ConnectPage(
                 </div>
                 <h1>"Sign in to the cluster"</h1>
                 <p class="muted">"Manage the TOTP profiles (SSH multi-factor authentication) of ONTAP accounts. What you enter stays in this tab's memory and is forgotten when you sign out or close the tab."</p>
-                <div class="connect-why">{why}</div>
+                <div class="connect-why">
+                    {why}
+                    // What the signed-in page left: why it ended, a bulk run's report.
+                    {session.leftover().map(|v| v.run())}
+                </div>
                 <form on:submit=submit novalidate>
                     {alert}
                     <fieldset class="choices">

@@ -6,15 +6,20 @@
 //! user carries on. The request that was refused is not sent again by itself: the view it came
 //! from says it failed, and the user tries it again. A write refused with 401 was not applied.
 //!
-//! The same account signs in again (a password session keeps its user name); a token session
-//! takes a new token. "Sign out" ends the session instead.
+//! The same account signs in again, and only it: a password session keeps its user name, and
+//! a token session takes a new token of the same account (the name the token gives; one of
+//! another account, or one that names none, is refused next to the field before it is sent,
+//! and nothing of the session changes: `session::signin::same_account`). "Sign out" ends the
+//! session instead, asking first when that would drop a bulk run or the enrollment's secret.
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
 
 use crate::api::{cluster, ApiError, Client, Credentials, Listener, Report};
+use crate::components::batch::confirm_sign_out;
 use crate::components::{Alert, Explained, TextField};
+use crate::session::signin::{same_account, Refusal};
 use crate::session::{signin, SessionCtx, SignedOut};
 
 #[component]
@@ -35,17 +40,23 @@ pub(crate) fn ReauthDialog() -> impl IntoView {
         }
     });
 
-    let (bearer, user) = session.session.with_untracked(|s| match s {
+    let (bearer, user, named) = session.session.with_untracked(|s| match s {
         Some(s) => (
             s.credentials.is_bearer(),
             s.credentials.user().unwrap_or_else(|| s.user.clone()),
+            s.credentials.user(),
         ),
-        None => (false, String::new()),
+        None => (false, String::new(), None),
     });
     let secret = RwSignal::new(String::new());
     let tried = RwSignal::new(false);
     let failure: RwSignal<Option<Explained>> = RwSignal::new(None);
+    // A token of another account (or of none): said next to the field, nothing sent.
+    let other_account: RwSignal<Option<String>> = RwSignal::new(None);
     let secret_error = Signal::derive(move || {
+        if let Some(why) = other_account.get() {
+            return Some(why);
+        }
         (tried.get() && secret.with(|s| s.trim().is_empty())).then(|| {
             if bearer {
                 "An access token is required.".to_owned()
@@ -117,11 +128,17 @@ pub(crate) fn ReauthDialog() -> impl IntoView {
                 return;
             }
             tried.set(true);
+            other_account.set(None);
             if secret_error.get_untracked().is_some() {
                 return;
             }
             let credentials = if bearer {
-                Credentials::Bearer(secret.get_untracked().trim().to_owned())
+                let c = Credentials::Bearer(secret.get_untracked().trim().to_owned());
+                if let Err(r) = same_account(named.as_deref(), c.user().as_deref()) {
+                    other_account.set(Some(refusal_words(&r)));
+                    return;
+                }
+                c
             } else {
                 Credentials::Basic {
                     user: user.clone(),
@@ -176,10 +193,16 @@ pub(crate) fn ReauthDialog() -> impl IntoView {
                     <button type="submit" class="button button-primary" disabled=move || busy.get()>
                         {move || if busy.get() { "Signing in…" } else { "Sign in" }}
                     </button>
+                    // Marked as leaving the page: the enrollment's guard asks first while a
+                    // secret is on screen, as for the banner's Sign out.
                     <button
                         type="button"
                         class="button"
+                        data-leaves-page=""
                         on:click=move |_| {
+                            if !confirm_sign_out(&session) {
+                                return;
+                            }
                             open.set(false);
                             session.sign_out(SignedOut::ByUser);
                         }
@@ -196,5 +219,20 @@ pub(crate) fn ReauthDialog() -> impl IntoView {
                 </p>
             })}
         </div>
+    }
+}
+
+/// Why a token is refused, for the field.
+fn refusal_words(r: &Refusal) -> String {
+    match r {
+        Refusal::Other { signed_in, offered } => format!(
+            "This token is for {offered}, not for {signed_in}, who is signed in here. Enter a token of {signed_in} to carry on, or sign out and sign in as {offered}."
+        ),
+        Refusal::Unnamed {
+            signed_in: Some(a),
+        } => format!(
+            "This token does not say which account it is for, so it cannot be shown to be {a}'s. Enter a token that names {a}, or sign out and sign in with this one."
+        ),
+        Refusal::Unnamed { signed_in: None } => "This session's token does not say which account it is, so no other token can be shown to be the same account's. Sign out and sign in with the new token.".to_owned(),
     }
 }

@@ -1,6 +1,7 @@
 //! Who is signed in to which cluster: the session's state and context ([`state`]), sign-in and
 //! its re-validation ([`signin`]), the opt-in keeping in the tab ([`persist`]), idle sign-out
-//! ([`idle`]), and the clients' reports as signals ([`reports`]). Uses only the api layer.
+//! and its warning ([`idle`]), the page's tabs telling each other ([`tabs`]), and the clients'
+//! reports as signals ([`reports`]). Uses only the api layer.
 
 pub mod failure;
 pub mod idle;
@@ -8,9 +9,10 @@ pub mod persist;
 pub mod reports;
 pub mod signin;
 pub mod state;
+pub mod tabs;
 
 pub use failure::Failure;
 pub use state::{
-    EditRights, Identity, Session, SessionCtx, SignedOut, DEFAULT_API_BASE, DEFAULT_IDLE_MINUTES,
-    MAX_IDLE_MINUTES,
+    EditRights, Identity, Session, SessionCtx, SignedOut, Stakes, DEFAULT_API_BASE,
+    DEFAULT_IDLE_MINUTES, MAX_IDLE_MINUTES,
 };

@@ -13,6 +13,10 @@ use crate::platform::{session_storage as storage, wall_ms as now_ms};
 pub const SESSION_KEY: &str = "totp-admin.session";
 /// The sessionStorage key of the last activity (milliseconds since the epoch).
 pub const ACTIVE_KEY: &str = "totp-admin.active";
+/// The sessionStorage key of this tab's id, kept beside a kept session. A tab made as a copy
+/// of another (Chromium's Duplicate, `window.open`) starts with a copy of its sessionStorage,
+/// this id included: `session::tabs` asks whether a live tab holds it before a restore.
+pub const TAB_KEY: &str = "totp-admin.tab";
 
 #[derive(Serialize, Deserialize)]
 struct Stored {
@@ -56,8 +60,21 @@ pub fn save(credentials: &Credentials, api_base: &str, idle_ms: u32) {
     };
     if let Ok(json) = serde_json::to_string(&stored) {
         let _ = st.set_item(SESSION_KEY, &json);
+        if tab_id().is_none() {
+            let id = format!(
+                "{:x}{:x}",
+                (crate::platform::random_unit() * 9e15) as u64,
+                (now_ms() as u64) ^ ((crate::platform::random_unit() * 9e15) as u64)
+            );
+            let _ = st.set_item(TAB_KEY, &id);
+        }
         touch();
     }
+}
+
+/// This tab's id, kept with a kept session (see [`TAB_KEY`]).
+pub(crate) fn tab_id() -> Option<String> {
+    storage()?.get_item(TAB_KEY).ok().flatten()
 }
 
 /// Records activity now (only while a session is kept).

@@ -69,6 +69,9 @@ pub enum Restored {
     },
     /// Nothing (readable) was kept.
     Nothing,
+    /// This tab is a copy of a live tab that keeps the same session (`tabs::held_elsewhere`):
+    /// forgotten here, the other tab keeps it.
+    Copied,
 }
 
 /// Brings back a session kept in this tab, unless it sat idle for longer than its idle time;
@@ -83,6 +86,13 @@ pub async fn restore(listener: Listener) -> Restored {
         .is_some_and(|t| crate::platform::wall_ms() - t >= f64::from(kept.idle_ms))
     {
         return Restored::Idle { minutes };
+    }
+    // Before anything is sent with it: is this tab a copy of a tab that is using it?
+    if let Some(tab) = persist::tab_id() {
+        if super::tabs::held_elsewhere(&tab).await {
+            persist::wipe();
+            return Restored::Copied;
+        }
     }
     let bearer = kept.credentials.is_bearer();
     let attempt = Attempt {
@@ -170,4 +180,59 @@ pub async fn identify(client: &Client, user: Option<String>) -> Identity {
         }
     }
     id
+}
+
+/// Why the re-sign-in dialog refuses the credentials offered (before sending them): it renews
+/// the session of the account signed in, and no other.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// They name another account.
+    Other { signed_in: String, offered: String },
+    /// One side or the other does not name its account (a token without a user claim), so
+    /// nothing shows that it is the same one.
+    Unnamed { signed_in: Option<String> },
+}
+
+/// Whether credentials naming `offered` may renew a session of `signed_in` (the names the
+/// credentials give: [`Credentials::user`]). Only the same named account may: a dialog that
+/// exists to let the user carry on their interrupted work must not carry it on as someone
+/// else, under a banner, a role and a change log that name the first account.
+pub fn same_account(signed_in: Option<&str>, offered: Option<&str>) -> Result<(), Refusal> {
+    match (signed_in, offered) {
+        (Some(a), Some(b)) if a == b => Ok(()),
+        (Some(a), Some(b)) => Err(Refusal::Other {
+            signed_in: a.to_owned(),
+            offered: b.to_owned(),
+        }),
+        (a, _) => Err(Refusal::Unnamed {
+            signed_in: a.map(str::to_owned),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn re_sign_in_renews_only_the_same_named_account() {
+        assert_eq!(same_account(Some("admin"), Some("admin")), Ok(()));
+        assert_eq!(
+            same_account(Some("admin"), Some("vsadmin")),
+            Err(Refusal::Other {
+                signed_in: "admin".into(),
+                offered: "vsadmin".into()
+            })
+        );
+        // Names are compared as ONTAP stores them: a different case is another name.
+        assert!(same_account(Some("admin"), Some("Admin")).is_err());
+        for (a, b) in [(Some("admin"), None), (None, Some("admin")), (None, None)] {
+            assert_eq!(
+                same_account(a, b),
+                Err(Refusal::Unnamed {
+                    signed_in: a.map(str::to_owned)
+                })
+            );
+        }
+    }
 }

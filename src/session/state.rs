@@ -4,6 +4,9 @@
 //! Signing out drops the session (and with it the page shell and every store it provides) and
 //! wipes sessionStorage.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use leptos::prelude::*;
 use ontap_model::{Access, Cluster, Scope};
 
@@ -94,6 +97,61 @@ pub enum SignedOut {
     RestoreFailed { message: String },
     /// A kept session could not be restored: the rest of the page did not arrive.
     PageNotLoaded,
+    /// The user signed out in another tab of the page (`session::tabs`).
+    OtherTab,
+}
+
+/// What the signed-in page does when the session ends, what idle sign-out would drop, and
+/// what it leaves for the sign-in screen; set by the page shell while it is mounted (the code
+/// behind them is loaded with it). Kept beside the context rather than in signals: a page
+/// has one session context, and this way the first load carries no signal type for them
+/// (each costs it code, and it is at its budget: BENCHMARKS.md).
+struct Hooks {
+    /// Counts sessions: each sign-in moves it on, so a bulk run can tell
+    /// that the session it started in is still the one signed in ([`SessionCtx::serial`]).
+    serial: u64,
+    /// What the signed-in page left for the sign-in screen when the session ended (a bulk
+    /// run's report): a view made by the part of the page loaded later, so that the first
+    /// load carries none of its code. Forgotten at the next sign-in.
+    leftover: Option<ViewFn>,
+    /// Called first thing at sign-out, whatever the way out: the shell stops the bulk runs,
+    /// keeps their reports for the sign-in screen and tells the other tabs.
+    on_end: Option<OnEnd>,
+    /// What an idle sign-out would drop now (`session::idle` warns first when anything).
+    stakes: Option<Rc<dyn Fn() -> Stakes>>,
+}
+
+/// What the shell does when the session ends ([`SessionCtx::set_on_end`]).
+pub type OnEnd = Rc<dyn Fn(&SignedOut)>;
+
+thread_local! {
+    static HOOKS: RefCell<Hooks> = const {
+        RefCell::new(Hooks {
+            serial: 0,
+            leftover: None,
+            on_end: None,
+            stakes: None,
+        })
+    };
+}
+
+fn hooks<R>(f: impl FnOnce(&mut Hooks) -> R) -> R {
+    HOOKS.with(|h| f(&mut h.borrow_mut()))
+}
+
+/// What would be lost if the session ended now, besides the session itself.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stakes {
+    /// Bulk runs still sending.
+    pub runs: usize,
+    /// The enrollment's secret and emergency codes are on screen.
+    pub secret: bool,
+}
+
+impl Stakes {
+    pub fn any(&self) -> bool {
+        self.runs > 0 || self.secret
+    }
 }
 
 /// The session (`None` while signed out), why the last one ended, and what the clients report;
@@ -145,15 +203,58 @@ impl SessionCtx {
     /// screen's way in: it stays clear of sessionStorage's encoding, which is loaded with the
     /// rest of the page (the shell's split points).
     pub fn enter(&self, session: Session) {
+        hooks(|h| {
+            h.serial += 1;
+            h.leftover = None;
+        });
         self.ended.set(None);
         self.session.set(Some(session));
     }
 
-    /// Ends the session: memory (the shell and its stores go with it) and sessionStorage.
+    /// Ends the session: the signed-in page's own ending first (its runs stop, their reports
+    /// are kept, its client is revoked: no request goes out with these credentials again, from
+    /// any clone of it), then memory (the shell and its stores go with it) and sessionStorage.
+    /// (Without the signed-in page there is no client in use: it is what makes requests.)
     pub fn sign_out(&self, why: SignedOut) {
+        if let Some(end) = hooks(|h| h.on_end.clone()) {
+            end(&why);
+        }
         persist::wipe();
         self.session.set(None);
         self.ended.set(Some(why));
+    }
+
+    /// Which session is signed in now: another number after every sign-in (`None` while
+    /// signed out). Renewing the credentials in place keeps it.
+    pub fn serial(&self) -> Option<u64> {
+        let signed_in = self.session.try_with_untracked(Option::is_some)?;
+        signed_in.then(|| hooks(|h| h.serial))
+    }
+
+    /// What the shell does at sign-out (`None`: nothing); see [`SessionCtx::sign_out`].
+    pub fn set_on_end(&self, f: Option<OnEnd>) {
+        hooks(|h| h.on_end = f);
+    }
+
+    /// How the shell tells what an idle sign-out would drop (`None`: nothing).
+    pub fn set_stakes(&self, f: Option<Rc<dyn Fn() -> Stakes>>) {
+        hooks(|h| h.stakes = f);
+    }
+
+    /// What ending the session now would drop.
+    pub fn stakes(&self) -> Stakes {
+        hooks(|h| h.stakes.clone()).map_or_else(Stakes::default, |f| f())
+    }
+
+    /// What the signed-in page left for the sign-in screen (shown there until the next
+    /// sign-in, or until forgotten with `None`).
+    pub fn leftover(&self) -> Option<ViewFn> {
+        hooks(|h| h.leftover.clone())
+    }
+
+    /// Leaves `v` for the sign-in screen, or forgets what was left (`None`).
+    pub fn set_leftover(&self, v: Option<ViewFn>) {
+        hooks(|h| h.leftover = v);
     }
 
     /// The access of the signed-in role (`Unknown` while signed out).

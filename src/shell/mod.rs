@@ -14,6 +14,7 @@ use split::Restoring;
 
 mod signed_in;
 pub mod split;
+mod warning;
 
 #[component]
 pub fn App() -> impl IntoView {

@@ -2,17 +2,24 @@
 //! in to which cluster, the screens, the theme, sign-out), the re-sign-in dialog and the
 //! routed screens. Release builds load it as the second wasm module (`split`).
 
+use std::rc::Rc;
+
 use leptos::prelude::*;
 use leptos_router::components::{Redirect, Route, Router, Routes, A};
 use leptos_router::hooks::use_navigate;
 use leptos_router::path;
 use ontap_model::Access;
 
+use super::warning::SignOutWarning;
+use crate::components::batch::{confirm_sign_out, report_words};
 use crate::components::theme::ThemeToggle;
+use crate::components::Status;
 use crate::pages::profile::ProfilePage;
 use crate::pages::profiles::ProfilesPage;
 use crate::routes;
-use crate::session::{SessionCtx, SignedOut};
+use crate::session::tabs::{TabMessage, Tabs};
+use crate::session::{SessionCtx, SignedOut, Stakes};
+use crate::store::batch::{LiveRuns, Phase};
 use crate::store::changelog::ChangeLog;
 use crate::store::selection::BulkState;
 use crate::store::ProfileStore;
@@ -28,18 +35,39 @@ pub(crate) fn Shell() -> impl IntoView {
     ProfileStore::provide();
     ChangeLog::provide();
     crate::store::writes::Writes::provide();
-    BulkState::provide();
+    let live = LiveRuns::provide();
+    let bulk = BulkState::provide();
     crate::pages::enroll::EnrollState::provide();
     let idle_ms = session
         .session
         .with_untracked(|s| s.as_ref().map(|s| s.idle_ms))
         .unwrap_or(crate::session::DEFAULT_IDLE_MINUTES * 60_000);
-    crate::session::idle::watch(session, idle_ms);
+    // The other tabs of the page: their sign-out ends this session (by the idle rule), and
+    // activity here counts there.
+    let tabs = Tabs::open();
+    let idle = crate::session::idle::watch(
+        session,
+        idle_ms,
+        Rc::new(move || tabs.post(&TabMessage::Active)),
+    );
+    tabs.serve(session, idle);
+    session.set_stakes(Some(Rc::new(move || Stakes {
+        runs: live.going(),
+        secret: crate::pages::enroll::guard::is_active(),
+    })));
+    session.set_on_end(Some(Rc::new(move |why: &SignedOut| {
+        end_session(session, live, bulk, tabs, why)
+    })));
+    on_cleanup(move || {
+        session.set_on_end(None);
+        session.set_stakes(None);
+    });
     // The router belongs to the signed-in page: the sign-in screen is the same at any address,
     // and the address it was opened at is where the router starts.
     view! {
         <Router>
         <Banner />
+        <SignOutWarning idle=idle />
         // Credentials refused mid-session: sign in again over the current view.
         <crate::pages::reauth::ReauthDialog />
         <main class="content" id="main">
@@ -56,6 +84,92 @@ pub(crate) fn Shell() -> impl IntoView {
             </Routes>
         </main>
         </Router>
+    }
+}
+
+/// What the signed-in page does when the session ends, whatever the way out (sign-out, idle,
+/// another tab, the re-sign-in dialog): the client is revoked, the other tabs hear of it
+/// (unless it came from one), every bulk run stops before anything more is sent, and the reports of the runs it
+/// stopped (and of the profiles' run still on its page) stay on the sign-in screen for
+/// download. The enrollment's secret needs nothing here: it goes with the page's signals,
+/// which wipe it when dropped.
+fn end_session(session: SessionCtx, live: LiveRuns, bulk: BulkState, tabs: Tabs, why: &SignedOut) {
+    // Nothing more is sent with these credentials, by any clone of the client.
+    session.session.with_untracked(|s| {
+        if let Some(s) = s {
+            s.client.revoke();
+        }
+    });
+    if matches!(why, SignedOut::ByUser | SignedOut::Idle { .. }) {
+        tabs.post(&TabMessage::Ended);
+    }
+    let profiles = bulk.run.try_get_untracked().flatten();
+    let mut kept: Vec<(String, String, String)> = Vec::new();
+    for run in live.all() {
+        let going = run.going();
+        run.end_session();
+        let is_profiles = profiles.as_ref().is_some_and(|p| run.is(&p.runner));
+        if going && !is_profiles {
+            if let Some(r) = run.report() {
+                kept.push((r.title, report_words(&r.tally), r.csv));
+            }
+        }
+    }
+    if let Some(p) = profiles.filter(|p| p.runner.phase.get_untracked() != Phase::Ready) {
+        let title = format!("Bulk change of profiles: {}", p.action.describe());
+        let words = report_words(&p.runner.tally.get_untracked());
+        kept.insert(0, (title, words, crate::pages::bulk::result_csv(&p)));
+    }
+    // Why it ended, in words made here rather than by the sign-in page (first load).
+    let reason = match why {
+        SignedOut::ByUser => "You signed out. Nothing from the session was kept in this tab.".to_owned(),
+        SignedOut::Idle { minutes } => format!(
+            "You were signed out after {} without activity. Nothing from the session was kept; sign in again to continue.",
+            crate::text::count(*minutes, "minute", "minutes")
+        ),
+        SignedOut::OtherTab => "The session ended in another tab of totp-admin (signed out, or idle), so it ended here too. Nothing from the session was kept in this tab.".to_owned(),
+        SignedOut::RestoreFailed { .. } | SignedOut::PageNotLoaded => String::new(),
+    };
+    session.set_leftover(Some(ViewFn::from(move || {
+        let kept = kept.clone();
+        let reason = reason.clone();
+        view! {
+            {(!reason.is_empty()).then(|| view! { <Status message=reason /> })}
+            {(!kept.is_empty()).then(|| view! { <LeftReports kept=kept /> })}
+        }
+        .into_any()
+    })));
+}
+
+/// The reports of the bulk runs the session's end stopped, on the sign-in screen.
+#[component]
+fn LeftReports(kept: Vec<(String, String, String)>) -> impl IntoView {
+    let session = SessionCtx::use_ctx();
+    let shown = RwSignal::new(true);
+    view! {
+        <Show when=move || shown.get()>
+        <section class="notice notice-warn left-report" aria-labelledby="left-report-title">
+            <p class="notice-title" id="left-report-title">"The bulk run stopped when the session ended"</p>
+            {kept.iter().cloned().map(|(title, words, csv)| view! {
+                <p><strong>{title}</strong>": "{words}</p>
+                <div class="actions">
+                    <button type="button" class="button"
+                        on:click=move |_| {
+                            crate::components::download("totp-bulk-result.csv", "text/csv;charset=utf-8", &csv);
+                        }>"Download the result (CSV)"</button>
+                </div>
+            }).collect_view()}
+            <p class="muted">"Download it now: it is forgotten at the next sign-in, or when this tab closes."</p>
+            <div class="actions">
+                <button type="button" class="button button-quiet" on:click=move |_| {
+                    session.set_leftover(None);
+                    shown.set(false);
+                }>
+                    "Forget it"
+                </button>
+            </div>
+        </section>
+        </Show>
     }
 }
 
@@ -136,6 +250,9 @@ fn Banner() -> impl IntoView {
                     class="button button-quiet"
                     data-leaves-page=""
                     on:click=move |_| {
+                        if !confirm_sign_out(&session) {
+                            return;
+                        }
                         session.sign_out(SignedOut::ByUser);
                         navigate("/", Default::default());
                     }

@@ -38,6 +38,9 @@ async fn restore_worded(listener: Listener) -> Restoring {
             message: Explained::sign_in(&failure, bearer).joined(),
         }),
         Restored::Nothing => Restoring::Nothing,
+        Restored::Copied => Restoring::Ended(SignedOut::RestoreFailed {
+            message: "This tab is a copy of another tab of totp-admin that is signed in with it: a kept session is never shared between tabs. Sign in here too, or carry on in the other tab.".into(),
+        }),
     }
 }
 

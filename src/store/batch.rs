@@ -11,6 +11,12 @@
 //!   failed if not. A write is never resent blindly;
 //! - cancel stops starting new writes; what is in flight finishes and is reported; the rest
 //!   becomes "not sent". [`Tally::sent`] says how many items had their write sent;
+//! - right before every write (the first send, the send after a retry's re-read, the send
+//!   after a busy pause, and any write `apply` sends after a read of its own, through the
+//!   api's write gate) the runner checks that it is not cancelled and that the session it was
+//!   made in is still the one signed in; if not, the item ends "not sent" (a changed session
+//!   stops the whole run). Sign-out stops the runs first ([`LiveRuns`]), and the client
+//!   itself refuses to send once signed out;
 //! - every item ends done, failed (with the catalogue's message and the code) or not sent;
 //!   [`Runner::retry_failed`] sends the failed and not-sent ones again as one batch (an item
 //!   whose re-read failed is re-read first);
@@ -46,9 +52,11 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::api::http::gated;
 use crate::api::ApiError;
 use crate::platform::{mono_ms as now_ms, now_iso, sleep_ms};
-use schedule::{Busy, Next, Outcome, Schedule};
+use crate::session::SessionCtx;
+use schedule::{may_send, Busy, Halt, Next, Outcome, Schedule};
 pub use schedule::{FailKind, Phase, Tally, DEFAULT_IN_FLIGHT, MAX_IN_FLIGHT, MAX_THROTTLED};
 
 /// A boxed local future (the browser is single-threaded: no `Send`).
@@ -172,6 +180,108 @@ pub struct Runner<T: 'static> {
     pub(crate) stopped_because: RwSignal<Option<Stopped>>,
     /// What the runner is doing about a busy cluster, for a status line.
     pub(crate) note: RwSignal<Option<BusyNote>>,
+    /// The session the run was made in (from the context) and its serial then: every write
+    /// checks that it is still the one signed in. `None` outside a session (component tests).
+    session: Option<(SessionCtx, Option<u64>)>,
+    /// How the run's report is written when the session ends ([`Runner::set_report`]).
+    report: StoredValue<Option<Reporter>, LocalStorage>,
+}
+
+/// A run's report as the sign-in screen keeps it after the session ended.
+pub struct RunReport {
+    pub title: String,
+    pub tally: Tally,
+    pub csv: String,
+}
+
+/// The title of a run's report and how to write its CSV.
+type Reporter = (String, Rc<dyn Fn() -> String>);
+
+/// The bulk runs of the signed-in page, so that sign-out can stop them and keep their
+/// reports, and idle sign-out can tell that one is going. Provided by the page shell; a
+/// runner made under it joins by itself and leaves with its reactive owner.
+#[derive(Clone, Copy)]
+pub struct LiveRuns {
+    runs: StoredValue<Vec<Joined>, LocalStorage>,
+    next: StoredValue<u64>,
+}
+
+/// A run in [`LiveRuns`], by the number it joined with.
+type Joined = (u64, Rc<dyn LiveRun>);
+
+/// What sign-out needs of a run, whatever its items.
+pub trait LiveRun {
+    /// Still sending (running, or cancelling with writes in flight).
+    fn going(&self) -> bool;
+    /// The session ended: stop now (nothing more is sent; the queued end "not sent").
+    fn end_session(&self);
+    /// Its report as it stands, if the view that shows it said how to write it.
+    fn report(&self) -> Option<RunReport>;
+    /// The same run as `other`.
+    fn is(&self, other: &dyn std::any::Any) -> bool;
+}
+
+impl LiveRuns {
+    /// Provides the registry to the views below (the page shell).
+    pub fn provide() -> LiveRuns {
+        let l = LiveRuns {
+            runs: StoredValue::new_local(Vec::new()),
+            next: StoredValue::new(0),
+        };
+        provide_context(l);
+        l
+    }
+
+    /// The runs alive now.
+    pub fn all(&self) -> Vec<Rc<dyn LiveRun>> {
+        self.runs
+            .try_with_value(|r| r.iter().map(|(_, r)| r.clone()).collect())
+            .unwrap_or_default()
+    }
+
+    /// How many runs are still sending.
+    pub fn going(&self) -> usize {
+        self.all().iter().filter(|r| r.going()).count()
+    }
+
+    fn join(&self, run: Rc<dyn LiveRun>) {
+        let Some(id) = self.next.try_update_value(|n| {
+            *n += 1;
+            *n
+        }) else {
+            return;
+        };
+        self.runs.try_update_value(|r| r.push((id, run)));
+        let this = *self;
+        on_cleanup(move || {
+            this.runs.try_update_value(|r| r.retain(|(i, _)| *i != id));
+        });
+    }
+}
+
+impl<T: Clone + 'static> LiveRun for Runner<T> {
+    fn going(&self) -> bool {
+        matches!(
+            self.phase.try_get_untracked(),
+            Some(Phase::Running | Phase::Cancelling)
+        )
+    }
+    fn end_session(&self) {
+        self.stop(Some(Stopped::SessionEnded));
+    }
+    fn report(&self) -> Option<RunReport> {
+        let (title, csv) = self.report.try_with_value(Clone::clone).flatten()?;
+        Some(RunReport {
+            title,
+            tally: self.tally.try_get_untracked()?,
+            csv: csv(),
+        })
+    }
+    fn is(&self, other: &dyn std::any::Any) -> bool {
+        other
+            .downcast_ref::<Runner<T>>()
+            .is_some_and(|o| o.core == self.core)
+    }
 }
 
 impl<T: 'static> Clone for Runner<T> {
@@ -214,15 +324,20 @@ pub(crate) struct BusyNote {
 pub(crate) enum Stopped {
     /// The cluster refused the session's credentials (401).
     CredentialsRefused,
+    /// The session ended (signed out, or another sign-in).
+    SessionEnded,
 }
 
 impl<T: Clone + 'static> Runner<T> {
-    /// A run over `items`, not started.
+    /// A run over `items`, not started. Made in a session (a [`SessionCtx`] in the context),
+    /// it writes only while that session is signed in; under the shell's [`LiveRuns`], it is
+    /// stopped at sign-out.
     pub fn new(items: Vec<T>, ops: Ops<T>) -> Runner<T> {
         let n = items.len();
         let plan = Schedule::new(n);
         let tally = plan.tally();
-        Runner {
+        let session = use_context::<SessionCtx>().map(|ctx| (ctx, ctx.serial()));
+        let runner = Runner {
             core: StoredValue::new_local(Core {
                 items,
                 plan,
@@ -238,7 +353,44 @@ impl<T: Clone + 'static> Runner<T> {
             last_ms: RwSignal::new(0.0),
             stopped_because: RwSignal::new(None),
             note: RwSignal::new(None),
+            session,
+            report: StoredValue::new_local(None),
+        };
+        if let Some(live) = use_context::<LiveRuns>() {
+            live.join(Rc::new(runner));
         }
+        runner
+    }
+
+    /// Says how the run's report is written when the session ends (its title and CSV), so
+    /// that the sign-in screen can offer it for download.
+    pub fn set_report(&self, title: String, csv: Rc<dyn Fn() -> String>) {
+        self.report.try_set_value(Some((title, csv)));
+    }
+
+    /// Whether the run's report says how to write itself.
+    pub fn has_report(&self) -> bool {
+        self.report.try_with_value(Option::is_some) == Some(true)
+    }
+
+    /// The check right before a write ([`schedule::may_send`]); a disposed run sends nothing.
+    fn may_write(&self) -> Result<(), Halt> {
+        let cancelled = self
+            .core
+            .try_with_value(|c| c.plan.is_cancelled())
+            .unwrap_or(true);
+        may_send(
+            cancelled,
+            self.session.map(|(ctx, started)| (started, ctx.serial())),
+        )
+    }
+
+    /// A write not sent after all: the item ends "not sent"; a changed session stops the run.
+    fn halted(&self, h: Halt) -> RowState {
+        if h == Halt::SessionChanged {
+            self.stop(Some(Stopped::SessionEnded));
+        }
+        RowState::NotSent
     }
 
     /// The items, in order.
@@ -445,15 +597,31 @@ impl<T: Clone + 'static> Runner<T> {
         apply: &Rc<dyn Fn(&T) -> BoxFut<Result<(), ApiError>>>,
         verify: &Rc<dyn Fn(&T) -> BoxFut<Result<bool, ApiError>>>,
     ) -> Option<RowState> {
+        if let Err(h) = self.may_write() {
+            return Some(self.halted(h));
+        }
         self.set_row(i, RowState::Sending);
-        self.core.try_update_value(|c| {
-            c.plan.sending(i);
+        let before = self.core.try_update_value(|c| {
             if let Some(t) = c.sent_ms.get_mut(i) {
                 *t = now_ms();
             }
+            c.plan.sending(i)
         });
         self.sync();
-        match apply(item).await {
+        let this = *self;
+        let gate = Rc::new(move || {
+            this.may_write()
+                .map_err(|_| ApiError::NotSent("the run was stopped".into()))
+        });
+        match gated(gate, apply(item)).await {
+            Err(ApiError::NotSent(_)) if self.may_write().is_err() => {
+                // Stopped between the item's own read and its write: nothing was sent.
+                if let Some(before) = before {
+                    self.core
+                        .try_update_value(|c| c.plan.not_sent_after_all(i, before));
+                }
+                self.may_write().err().map(|h| self.halted(h))
+            }
             Ok(()) => {
                 let grown = self.core.try_update_value(|c| {
                     let before = c.plan.tally().allowed;

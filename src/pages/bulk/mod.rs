@@ -386,7 +386,7 @@ fn start_run(
         let it = it.clone();
         Box::pin(async move {
             // Re-read just before writing: the change was computed from the reviewed values.
-            let now = match totps::get(&c, &it.target.key).await {
+            let now = match totps::get_fields(&c, &it.target.key, totps::STATE_FIELDS).await {
                 Ok(now) => now,
                 // Nothing was sent: a failed read is not a lost write.
                 Err(e) if e.outcome_unknown() => {

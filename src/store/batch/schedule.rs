@@ -95,6 +95,32 @@ pub(crate) enum Next {
     Nothing,
 }
 
+/// Why a write is not sent after all, decided right before it would be.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Halt {
+    /// The run was cancelled.
+    Cancelled,
+    /// The session the run started in is no longer the one signed in (signed out, or
+    /// another sign-in since).
+    SessionChanged,
+}
+
+/// The check right before every write of a run: not cancelled, and, for a run started in a
+/// session (`session`: the serial it started in, and the one signed in now, `None` while
+/// signed out), still in that session. Every path to a write passes here: the first send,
+/// the send after a retry's re-read, the send after a busy pause, and (through the api's
+/// gate) a write the item's own code sends after a read of its own.
+pub(crate) fn may_send(
+    cancelled: bool,
+    session: Option<(Option<u64>, Option<u64>)>,
+) -> Result<(), Halt> {
+    match session {
+        Some((started, now)) if started.is_none() || started != now => Err(Halt::SessionChanged),
+        _ if cancelled => Err(Halt::Cancelled),
+        _ => Ok(()),
+    }
+}
+
 /// What a busy answer (429/503, not applied) does to its item.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) enum Busy {
@@ -253,11 +279,25 @@ impl Schedule {
         self.timer_pending = false;
     }
 
-    /// Item `i`'s write is being sent (counted once per item and run).
-    pub(crate) fn sending(&mut self, i: usize) {
+    /// Item `i`'s write is being sent (counted once per item and run); returns whether it
+    /// had been sent before, for [`Schedule::not_sent_after_all`].
+    pub(crate) fn sending(&mut self, i: usize) -> bool {
+        self.sent
+            .get_mut(i)
+            .is_some_and(|s| std::mem::replace(s, true))
+    }
+
+    /// Item `i`'s write was stopped at the last moment (the gate refused it inside the write):
+    /// it counts as sent only if it had been before.
+    pub(crate) fn not_sent_after_all(&mut self, i: usize, before: bool) {
         if let Some(s) = self.sent.get_mut(i) {
-            *s = true;
+            *s = before;
         }
+    }
+
+    /// Cancel was asked (by the user, or because the session ended).
+    pub(crate) fn is_cancelled(&self) -> bool {
+        self.cancelled
     }
 
     /// A write succeeded: the cluster is not busy; after a run of successes as long as the
@@ -375,6 +415,42 @@ mod tests {
             out.push(i);
         }
         out
+    }
+
+    #[test]
+    fn a_write_goes_only_uncancelled_and_in_the_session_the_run_started_in() {
+        assert_eq!(may_send(false, None), Ok(()));
+        assert_eq!(may_send(false, Some((Some(3), Some(3)))), Ok(()));
+        assert_eq!(may_send(true, None), Err(Halt::Cancelled));
+        assert_eq!(
+            may_send(true, Some((Some(3), Some(3)))),
+            Err(Halt::Cancelled)
+        );
+        // Signed out, signed in again (another serial), or started while signed out.
+        for (started, now) in [(Some(3), None), (Some(3), Some(4)), (None, None)] {
+            assert_eq!(
+                may_send(false, Some((started, now))),
+                Err(Halt::SessionChanged),
+                "{started:?} {now:?}"
+            );
+            assert_eq!(
+                may_send(true, Some((started, now))),
+                Err(Halt::SessionChanged)
+            );
+        }
+    }
+
+    #[test]
+    fn a_write_stopped_at_the_last_moment_is_not_counted_as_sent() {
+        let mut s = Schedule::new(2);
+        s.begin(0..2, 2);
+        assert!(!s.sending(0));
+        s.not_sent_after_all(0, false);
+        assert_eq!(s.tally().sent, 0);
+        assert!(!s.sending(1));
+        assert!(s.sending(1), "sent before");
+        s.not_sent_after_all(1, true);
+        assert_eq!(s.tally().sent, 1);
     }
 
     #[test]

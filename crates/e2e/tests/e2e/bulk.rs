@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, ensure, Context, Result};
 use e2e::{path_only, Harness, Locator};
-use ontap_sim::{FaultConfig, FaultMode};
+use ontap_sim::{FaultConfig, FaultMode, Scripted, ScriptedFault};
 use serde_json::Value;
 
 const GENERATED: usize = 1000;
@@ -878,5 +878,80 @@ async fn one_run_per_start_no_overwrite_of_a_later_edit_and_late_writes_settle()
         wrong.push(format!("{} PATCHes, rows {rows:?}", patches.len()));
     }
     ensure!(wrong.is_empty(), "{}", wrong.join("\n"));
+    h.close().await
+}
+
+/// The outcome shown for `account` in the result list (`""` while it has no row).
+async fn outcome_of(h: &Harness, account: &str) -> Result<String> {
+    h.eval_string(&format!(
+        "const r = document.querySelector('tr.bulk-row[data-account=\"{account}\"]'); \
+         return r ? r.dataset.outcome : '';"
+    ))
+    .await
+}
+
+/// Issue 17, item 5: a row whose PATCH answer was lost and whose re-read failed ends
+/// unconfirmed, and its retry re-reads it before sending. Cancel pressed during that re-read
+/// stops the write: no PATCH leaves after Cancel, and the row ends "not sent".
+#[tokio::test]
+async fn cancel_during_a_retrys_reread_sends_nothing() -> Result<()> {
+    let h = Harness::start_with(|c| c.profiles = 3).await?;
+    h.goto("/").await?;
+    fast_retries(&h).await?;
+    h.sign_in("admin").await?;
+    h.fill("Filter", FILTER).await?;
+    h.wait_text(".table-summary", "3 of").await?;
+    h.click_button("Select all 3 matching profiles").await?;
+    h.wait_text(".selection-count", "3 selected").await?;
+    open_selected(&h, "Change 3 selected profiles").await?;
+    h.input_by_label("Set the comment").await?.click().await?;
+    h.fill("New comment", "checked twice").await?;
+    h.wait_text(".bulk-review-summary", "3 will change").await?;
+    set_in_flight(&h, 1).await?;
+
+    // user000001: its PATCH is dropped before it is carried out, and every re-read fails.
+    // The re-reads that settle a lost answer ask for the editor's fields (`scope` among
+    // them); the read just before each PATCH asks for the comment and status only.
+    let script = |method: &str, what: Scripted, times: u32| {
+        let path = if method == "GET" {
+            "/user000001?fields=comment,enabled,scope"
+        } else {
+            "/user000001"
+        };
+        h.sim()
+            .script_fault(ScriptedFault::new(method, path, what, times))
+    };
+    script("PATCH", Scripted::Mode(FaultMode::DropBefore), 1);
+    script("GET", Scripted::Mode(FaultMode::DropBefore), 40);
+    h.click_button("Change the comment of 3 profiles").await?;
+    wait_finished(&h, 60).await?;
+    h.sim().clear_scripted_faults();
+    ensure!(
+        outcome_of(&h, "user000001").await? == "failed",
+        "the row is unconfirmed"
+    );
+
+    // The retry's re-read is carried out at once and its answer held back 1.5 s: Cancel then.
+    script("GET", Scripted::Delay(Duration::from_millis(1500)), 1);
+    let before = h.requests().last().map_or(0, |r| r.id);
+    h.click_button("Retry the 1 failed").await?;
+    poll(
+        &h,
+        "the retry re-reading the row",
+        10,
+        "const r = document.querySelector('tr.bulk-row[data-account=\"user000001\"]'); \
+         return r ? r.dataset.outcome : '';",
+        |v| v.as_str() == Some("checking"),
+    )
+    .await?;
+    h.click_button("Cancel").await?;
+    wait_finished(&h, 10).await?;
+    // Time for a PATCH to arrive, had one been sent after the re-read.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let late: Vec<_> = h.patches().into_iter().filter(|r| r.id > before).collect();
+    ensure!(late.is_empty(), "a PATCH was sent after Cancel: {late:#?}");
+    let outcome = outcome_of(&h, "user000001").await?;
+    ensure!(outcome == "not sent", "the cancelled row ended {outcome:?}");
+    ensure!(comment_of(&h, "user000001").as_deref() != Some("checked twice"));
     h.close().await
 }

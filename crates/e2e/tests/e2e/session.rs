@@ -11,10 +11,17 @@ use anyhow::{ensure, Context, Result};
 use e2e::demo::{ADMIN_SVM_UUID, VS_ENG_UUID};
 use e2e::{Harness, Locator, TOTPS};
 use ontap_model::Version;
+use ontap_sim::{Scripted, ScriptedFault};
 
 /// A JWT-shaped token whose payload is `{"sub":"admin"}`; the emulator maps the whole token to
 /// the account, the page reads the claim to look the account up.
 const ADMIN_JWT: &str = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.c2lnbmF0dXJl";
+/// Another token of admin's (`{"sub":"admin","jti":"renewed"}`), as an identity provider
+/// issues one when the first expires.
+const ADMIN_JWT_RENEWED: &str =
+    "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhZG1pbiIsImp0aSI6InJlbmV3ZWQifQ.c2lnbmF0dXJl";
+/// A token of another account (`{"sub":"vsadmin"}`).
+const VSADMIN_JWT: &str = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ2c2FkbWluIn0.c2lnbmF0dXJl";
 
 /// Buttons named `name` on the page right now (displayed or not).
 async fn buttons_named(h: &Harness, name: &str) -> Result<usize> {
@@ -466,5 +473,336 @@ async fn without_the_opt_in_a_renewed_session_is_not_kept() -> Result<()> {
         "nothing to restore, nothing asked: {:#?}",
         &h.requests()[before_reload..]
     );
+    h.close().await
+}
+
+/// Issue 17, item 8: a token session renewed in the re-sign-in dialog with another account's
+/// token is refused, with the reason next to the field, before anything is sent with it; the
+/// session is unchanged (banner, requests). Another token of the same account is accepted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn re_sign_in_with_another_accounts_token_is_refused_next_to_the_field() -> Result<()> {
+    let h = Harness::start_with(|c| {
+        c.tokens.push(("admin".into(), ADMIN_JWT.into()));
+        c.tokens.push(("admin".into(), ADMIN_JWT_RENEWED.into()));
+        c.tokens.push(("vsadmin".into(), VSADMIN_JWT.into()));
+    })
+    .await?;
+    h.goto("/").await?;
+    h.sign_in_token(ADMIN_JWT).await?;
+    h.wait_css("table a").await?;
+    h.wait_text(".banner-user", "admin").await?;
+    h.sim().expire_credentials(ADMIN_JWT);
+    h.click_profile_link("mchen").await?;
+    h.wait_text("dialog.reauth", "Sign in again").await?;
+
+    let before = h.requests().len();
+    h.fill("Access token", VSADMIN_JWT).await?;
+    h.click_button("Sign in").await?;
+    let said = h.wait_text("#reauth-secret-error", "vsadmin").await?;
+    ensure!(
+        said.contains("admin"),
+        "names the session's account: {said}"
+    );
+    let field = h.input_by_label("Access token").await?;
+    let described = field.attr("aria-describedby").await?.unwrap_or_default();
+    ensure!(
+        described.contains("reauth-secret-error"),
+        "the reason is tied to the field: {described:?}"
+    );
+    h.screenshot("session-reauth-other-account").await?;
+    let open = h
+        .eval_string("return document.querySelector('dialog.reauth[open]') ? 'open' : '';")
+        .await?;
+    ensure!(open == "open", "the dialog stays open");
+    let sent = h.requests()[before..].to_vec();
+    ensure!(
+        sent.iter().all(|r| r.user.as_deref() != Some("vsadmin")),
+        "a request went out with the other account's token: {sent:#?}"
+    );
+    let user = h
+        .eval_string("return document.querySelector('.banner-user').textContent;")
+        .await?;
+    ensure!(user == "admin", "the banner names {user:?}");
+
+    // Another token of the same account carries the session on.
+    h.fill("Access token", ADMIN_JWT_RENEWED).await?;
+    h.click_button("Sign in").await?;
+    h.reauth_closed().await?;
+    h.wait_text("[role=status]", "Signed in again").await?;
+    h.wait_text(".banner-user", "admin").await?;
+    h.close().await
+}
+
+/// The page's idle settings for tests (localStorage `totp-admin.idle`, JSON: `idle_ms`, the
+/// idle time, and `warn_ms`, how long the warning before an idle sign-out lasts; each can only
+/// shorten what the session says).
+async fn set_idle(h: &Harness, json: &str) -> Result<()> {
+    h.client()
+        .execute(
+            "localStorage.setItem('totp-admin.idle', arguments[0]); return null;",
+            vec![serde_json::json!(json)],
+        )
+        .await?;
+    Ok(())
+}
+
+/// The text content and every attribute and input value of the document.
+async fn dom_dump(h: &Harness) -> Result<String> {
+    h.eval_string(
+        "return document.documentElement.outerHTML + '\\n' +
+            Array.from(document.querySelectorAll('input, textarea')).map(e => e.value).join('\\n');",
+    )
+    .await
+}
+
+/// alice (no profile yet) creates hers from the enrollment page: the secret is on screen.
+/// Returns the secret the emulator holds.
+async fn alice_secret_on_screen(h: &Harness) -> Result<String> {
+    h.sign_in("alice").await?;
+    h.wait_css(".banner-user").await?;
+    h.navigate_in_app("/enroll").await?;
+    h.click_button("Create my profile").await?;
+    h.wait_css("#enroll-qr").await?;
+    h.sim()
+        .secret(e2e::demo::VS_ENG_UUID, "alice")
+        .context("alice's secret")
+}
+
+/// After the enrollment's session ended: the sign-in screen, and nothing of the secret in the
+/// DOM or the storages, and nothing offered for download.
+async fn secret_is_gone(h: &Harness, secret: &str) -> Result<()> {
+    asks_to_sign_in(h).await?;
+    let dom = dom_dump(h).await?;
+    ensure!(
+        !dom.contains(secret) && !dom.contains("otpauth") && !dom.contains("emergency-code"),
+        "the secret outlived the session"
+    );
+    ensure!(
+        !storage_dump(h).await?.contains(secret),
+        "the secret is in a storage"
+    );
+    ensure!(
+        buttons_named(h, "Download the result (CSV)").await? == 0
+            && buttons_named(h, "Download .txt").await? == 0,
+        "a download is offered after the sign-out"
+    );
+    Ok(())
+}
+
+/// Issue 17, item 5: an idle sign-out during a bulk run warns first (time left, a way to stay);
+/// staying keeps the run; the next time it ends: nothing is sent after it, and the run's
+/// report stays downloadable on the sign-in screen. With the enrollment's secret on screen, the
+/// same warning, then the secret is wiped and nothing of it can be downloaded.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_sign_out_warns_during_a_run_or_with_a_secret_then_ends() -> Result<()> {
+    let h = Harness::start_with(|c| c.profiles = 12).await?;
+    h.goto("/").await?;
+    set_idle(&h, r#"{"idle_ms":1500,"warn_ms":4000}"#).await?;
+    h.sign_in("admin").await?;
+    h.wait_css("table a").await?;
+    h.fill("Filter", "user0").await?;
+    h.wait_text(".table-summary", "12 of").await?;
+    h.click_button("Select all 12 matching profiles").await?;
+    h.wait_text(".selection-count", "12 selected").await?;
+    h.client()
+        .find(Locator::LinkText("Change the selected…"))
+        .await?
+        .click()
+        .await?;
+    h.wait_text("h1", "Change 12 selected profiles").await?;
+    h.input_by_label("Set the comment").await?.click().await?;
+    h.fill("New comment", "idle run").await?;
+    h.wait_text(".bulk-review-summary", "12 will change")
+        .await?;
+    h.client()
+        .execute(
+            "const s = document.getElementById('bulk-limit-start'); s.value = '1'; \
+             s.dispatchEvent(new Event('change', {bubbles: true})); return null;",
+            vec![],
+        )
+        .await?;
+    // Each PATCH is carried out at once and answered after a second: the run outlasts the
+    // idle time.
+    h.sim().script_fault(ScriptedFault::new(
+        "PATCH",
+        "/user0",
+        Scripted::Delay(Duration::from_millis(1000)),
+        12,
+    ));
+    h.catch_downloads().await?;
+    h.click_button("Change the comment of 12 profiles").await?;
+
+    // No activity from now on: the warning, with the time left and a way to stay.
+    let warning = h.wait_text(".signout-warning", "signed out in").await?;
+    ensure!(
+        warning.contains("bulk run") && warning.chars().any(|c| c.is_ascii_digit()),
+        "{warning}"
+    );
+    h.screenshot("session-idle-warning-run").await?;
+    h.click_button("Stay signed in").await?;
+    h.wait_until("the warning gone", || async {
+        Ok(h.none_match(Locator::Css(".signout-warning"))
+            .await?
+            .then_some(()))
+    })
+    .await?;
+    ensure!(
+        h.none_match(Locator::Css("main.connect")).await?,
+        "staying keeps the session"
+    );
+
+    // Idle again: this time the warning runs out.
+    h.wait_text(".signout-warning", "signed out in").await?;
+    asks_to_sign_in(&h).await?;
+    let patches_at_end = h.patches().len();
+    h.wait_text(".connect-why", "without activity").await?;
+    let report = h.wait_text(".left-report", "not sent").await?;
+    h.screenshot("session-idle-signed-out-report").await?;
+    assert_eq!(session_storage_len(&h).await?, 0, "nothing kept");
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let late = &h.patches()[patches_at_end..];
+    ensure!(late.is_empty(), "PATCHes after the sign-out: {late:#?}");
+
+    // The report: every row, and the emulator agrees with each.
+    h.click_button("Download the result (CSV)").await?;
+    let csv = h.download_text().await?;
+    let rows: Vec<&str> = csv
+        .split("\r\n")
+        .skip(1)
+        .filter(|l| !l.is_empty())
+        .collect();
+    ensure!(rows.len() == 12, "{} rows in {csv}", rows.len());
+    let patched: Vec<String> = h
+        .patches()
+        .iter()
+        .map(|r| {
+            e2e::path_only(&r.path)
+                .rsplit('/')
+                .next()
+                .unwrap_or("")
+                .to_owned()
+        })
+        .collect();
+    for row in &rows {
+        let account = row.split(',').next().unwrap_or_default();
+        let changed = h
+            .sim()
+            .totps()
+            .into_iter()
+            .find(|t| t.account_name() == Some(account))
+            .and_then(|t| t.comment)
+            .as_deref()
+            == Some("idle run");
+        if row.contains(",done,") {
+            ensure!(changed, "{account}: done in the report, not on the cluster");
+        } else if row.contains(",not sent,") {
+            ensure!(
+                !changed && !patched.iter().any(|p| p == account),
+                "{account}: not sent in the report, but sent"
+            );
+        } else {
+            ensure!(
+                row.contains("sending") || row.contains("checking"),
+                "{account}: {row}"
+            );
+        }
+    }
+    ensure!(report.contains("not sent"), "{report}");
+
+    // A secret on screen: the same warning, then the secret is wiped.
+    let secret = alice_secret_on_screen(&h).await?;
+    ensure!(
+        h.none_match(Locator::Css(".left-report")).await?,
+        "the report was for the session before"
+    );
+    let warning = h.wait_text(".signout-warning", "signed out in").await?;
+    ensure!(warning.contains("secret"), "{warning}");
+    h.screenshot("session-idle-warning-secret").await?;
+    secret_is_gone(&h, &secret).await?;
+    h.close().await
+}
+
+/// The window handle of the tab that is not `this` (waiting for it to open).
+async fn other_tab(
+    h: &Harness,
+    this: &fantoccini::wd::WindowHandle,
+) -> Result<fantoccini::wd::WindowHandle> {
+    h.wait_until("a second tab", || async {
+        let all = h.client().windows().await?;
+        Ok(all.into_iter().find(|w| w != this))
+    })
+    .await
+}
+
+/// Issue 17, item 8: a tab opened as a copy of a signed-in tab (Chromium copies the tab's
+/// sessionStorage, and with it a kept session) asks to sign in instead of sharing the session,
+/// while the original still restores its own on a reload; signing out in one tab signs out the
+/// others; a tab with a secret on screen warns first and may stay, then ends.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_out_ends_every_tab_and_a_copied_tab_asks_to_sign_in() -> Result<()> {
+    let h = Harness::start().await?;
+    h.goto("/").await?;
+    set_idle(&h, r#"{"warn_ms":3000}"#).await?;
+    h.fill("User name", "admin").await?;
+    h.fill("Password", e2e::PASSWORD).await?;
+    h.set_checkbox("Stay signed in (this tab only)", true)
+        .await?;
+    h.click_button("Sign in").await?;
+    h.wait_css("table a").await?;
+    let a = h.client().window().await?;
+
+    // A copy of tab A (window.open copies its sessionStorage, as Duplicate does).
+    h.client()
+        .execute("window.open(location.href, '_blank'); return null;", vec![])
+        .await?;
+    let b = other_tab(&h, &a).await?;
+    h.client().switch_to_window(b.clone()).await?;
+    asks_to_sign_in(&h).await?;
+    h.wait_text(".connect-why", "copy of another tab").await?;
+    h.screenshot("session-copied-tab").await?;
+    ensure!(
+        kept_session(&h).await?.is_empty(),
+        "the copy still holds the session"
+    );
+    h.sign_in("readonly").await?;
+    h.wait_text(".banner-user", "readonly").await?;
+
+    // Tab A still restores its own kept session.
+    h.client().switch_to_window(a.clone()).await?;
+    h.reload().await?;
+    h.wait_text(".banner-user", "admin").await?;
+    ensure!(h.none_match(Locator::Id("password")).await?);
+
+    // Signing out in A signs B out.
+    h.click_button("Sign out").await?;
+    asks_to_sign_in(&h).await?;
+    h.client().switch_to_window(b.clone()).await?;
+    asks_to_sign_in(&h).await?;
+    h.wait_text(".connect-why", "another tab").await?;
+
+    // B with a secret on screen warns first; staying keeps it.
+    let secret = alice_secret_on_screen(&h).await?;
+    let sign_in_and_out_in_a = || async {
+        h.client().switch_to_window(a.clone()).await?;
+        h.sign_in("admin").await?;
+        h.wait_css(".banner-user").await?;
+        h.click_button("Sign out").await?;
+        asks_to_sign_in(&h).await?;
+        h.client().switch_to_window(b.clone()).await?;
+        anyhow::Ok(())
+    };
+    sign_in_and_out_in_a().await?;
+    let warning = h.wait_text(".signout-warning", "another tab").await?;
+    ensure!(warning.contains("secret"), "{warning}");
+    h.screenshot("session-other-tab-warning").await?;
+    h.click_button("Stay signed in").await?;
+    tokio::time::sleep(Duration::from_millis(3500)).await;
+    h.wait_css("#enroll-qr").await?;
+    ensure!(h.none_match(Locator::Css(".signout-warning")).await?);
+
+    // Not staying: B ends, and the secret is wiped.
+    sign_in_and_out_in_a().await?;
+    h.wait_text(".signout-warning", "another tab").await?;
+    secret_is_gone(&h, &secret).await?;
     h.close().await
 }

@@ -370,6 +370,28 @@ async fn a_lost_answer_is_checked_by_rereading_never_by_resending() {
         text(&host, "[role=alert]").contains("did not answer in time")
     })
     .await;
+    // Within the late window (the proxy's read timeout plus 10 s) the write may still land:
+    // "not applied" is not said yet, and Save stays off.
+    assert!(
+        text(&host, "[role=alert]").contains("may still carry it out until"),
+        "{}",
+        text(&host, "[role=alert]")
+    );
+    assert!(save_button(&host).disabled(), "nothing is resent meanwhile");
+    // Past the window (shortened to 0 here), Check again reads it and settles it.
+    let storage = web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .expect("localStorage");
+    let _ = storage.set_item(
+        "totp-admin.timing",
+        r#"{"proxy_read_ms":0,"late_margin_ms":0}"#,
+    );
+    click_named(&host, "Check again").await;
+    until("the settled alert", || {
+        text(&host, "[role=alert]").contains("the change was not applied")
+    })
+    .await;
+    let _ = storage.remove_item("totp-admin.timing");
     assert!(
         text(&host, "[role=alert]").contains("the change was not applied"),
         "the re-read's finding is said: {}",

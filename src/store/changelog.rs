@@ -108,6 +108,12 @@ impl ChangeLog {
         id
     }
 
+    /// Records a change as it is sent in the log the shell provides, if any, and returns the
+    /// handle that settles it.
+    pub fn open(user: &str, account: &str, svm: &str, what: &str) -> Logged {
+        Logged(ChangeLog::from_ctx().map(|log| (log, log.record(user, account, svm, what))))
+    }
+
     /// Sets how the change `id` ended.
     pub fn settle(&self, id: u64, outcome: Outcome) {
         self.entries.update(|e| {
@@ -117,6 +123,28 @@ impl ChangeLog {
                 entry.outcome = outcome;
             }
         });
+    }
+}
+
+/// Who is signed in, as the change log names them ("" when nobody is). Here rather than on
+/// `SessionCtx`: only the signed-in page's writes need it, and the sign-in module would carry it.
+pub(crate) fn user_of(session: &crate::session::SessionCtx) -> String {
+    session
+        .session
+        .with_untracked(|s| s.as_ref().map(|s| s.user.clone()))
+        .unwrap_or_default()
+}
+
+/// One recorded change, to settle when it ends (nothing when no shell provides a log).
+#[derive(Clone, Copy)]
+pub struct Logged(Option<(ChangeLog, u64)>);
+
+impl Logged {
+    /// Sets how the change ended.
+    pub fn settle(&self, outcome: Outcome) {
+        if let Some((log, id)) = self.0 {
+            log.settle(id, outcome);
+        }
     }
 }
 

@@ -417,6 +417,16 @@ impl Deref for Harness {
     }
 }
 
+/// nginx's own 504 for /api (`@api_gateway_timeout` in deploy/api-errors.conf), as a scripted answer:
+/// what the page sees when the cluster answers later than the proxy waits (nothing carried out).
+pub fn nginx_gateway_timeout() -> ontap_sim::Scripted {
+    ontap_sim::Scripted::Raw {
+        status: 504,
+        content_type: "application/json".into(),
+        body: br#"{"error":{"message":"The cluster did not answer the web server in time (gateway timeout).","code":"nginx-504"}}"#.to_vec(),
+    }
+}
+
 /// A logged request's path without its query string.
 pub fn path_only(p: &str) -> &str {
     p.split_once('?').map_or(p, |(path, _)| path)

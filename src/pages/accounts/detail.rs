@@ -198,11 +198,7 @@ pub(crate) fn AccountPage() -> impl IntoView {
     // The change belongs to the shell: leaving the page meanwhile still updates the store.
     // While a lost answer waits out the late window: until when (local time).
     let waiting: RwSignal<Option<String>> = RwSignal::new(None);
-    let log = ChangeLog::from_ctx();
-    let user = session
-        .session
-        .with_untracked(|s| s.as_ref().map(|s| s.user.clone()))
-        .unwrap_or_default();
+    let user = crate::store::changelog::user_of(&session);
     let change = write_action(
         move |(client, o, n, svm, change): &(Client, String, String, String, AccountChange)| {
             let (client, o, n, svm, change) =
@@ -211,9 +207,12 @@ pub(crate) fn AccountPage() -> impl IntoView {
             async move {
                 let entry = std::cell::Cell::new(None);
                 let sending = || {
-                    entry.set(
-                        log.map(|l| l.record(&user, &n, &svm, &change.label().to_lowercase())),
-                    );
+                    entry.set(Some(ChangeLog::open(
+                        &user,
+                        &n,
+                        &svm,
+                        &change.label().to_lowercase(),
+                    )));
                 };
                 let on_wait = |w: Option<String>| {
                     waiting.try_set(w);
@@ -223,8 +222,8 @@ pub(crate) fn AccountPage() -> impl IntoView {
                     waiting: &on_wait,
                 };
                 let out = apply_change(&client, &o, &n, change, watch).await;
-                if let (Some(l), Some(id), Some(o)) = (log, entry.get(), out.logged()) {
-                    l.settle(id, o);
+                if let (Some(logged), Some(o)) = (entry.get(), out.logged()) {
+                    logged.settle(o);
                 }
                 if let Outcome::Done { account, .. } = &out {
                     store.update_account(account);

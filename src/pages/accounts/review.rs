@@ -83,10 +83,7 @@ fn start_run(a: Accounts) {
     let c1 = client.clone();
     let c2 = client;
     let log = ChangeLog::from_ctx();
-    let user = session
-        .session
-        .with_untracked(|s| s.as_ref().map(|s| s.user.clone()))
-        .unwrap_or_default();
+    let user = crate::store::changelog::user_of(&session);
     let what = format!("{} (bulk change)", change.label().to_lowercase());
     let make = move || {
         Runner::new(

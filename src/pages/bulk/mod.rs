@@ -374,10 +374,7 @@ fn start_run(
     let Some(client) = session.client() else {
         return;
     };
-    let user = session
-        .session
-        .with_untracked(|s| s.as_ref().map(|s| s.user.clone()))
-        .unwrap_or_default();
+    let user = crate::store::changelog::user_of(&session);
     let log = ChangeLog::from_ctx();
     let what = format!("{} (bulk change)", action.describe());
     let c1 = client.clone();

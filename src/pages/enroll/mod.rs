@@ -277,20 +277,13 @@ fn create_profile(flow: Flow, state: EnrollState, me: Me, client: Client) {
     let back = stage.get_untracked();
     post_error.set(None);
     stage.set(Stage::Posting);
-    let log = ChangeLog::from_ctx();
-    let id = log.map(|l| {
-        l.record(
-            &me.account,
-            &me.account,
-            me.svm.as_deref().unwrap_or(&me.cluster),
-            "create the TOTP profile (self-enrollment)",
-        )
-    });
-    let settle = move |o: Outcome| {
-        if let (Some(l), Some(id)) = (log, id) {
-            l.settle(id, o);
-        }
-    };
+    let logged = ChangeLog::open(
+        &me.account,
+        &me.account,
+        me.svm.as_deref().unwrap_or(&me.cluster),
+        "create the TOTP profile (self-enrollment)",
+    );
+    let settle = move |o: Outcome| logged.settle(o);
     let sent = mono_ms();
     spawn_local(async move {
         match totps::create(&client, &body).await {

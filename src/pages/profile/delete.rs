@@ -67,7 +67,7 @@ async fn settle_delete(
 }
 
 /// The change log's word for how a DELETE ended.
-fn logged(d: &Deleted) -> Outcome {
+fn logged_as(d: &Deleted) -> Outcome {
     match d {
         Deleted::Done { by_check: false } => Outcome::Saved,
         Deleted::Done { by_check: true } => Outcome::UnknownConfirmed,
@@ -144,22 +144,14 @@ pub(crate) fn DeleteProfile(
     };
     // When the DELETE left, for "Check again" after a lost answer.
     let sent = StoredValue::new(0.0_f64);
-    let log = ChangeLog::from_ctx();
-    let (user, what) = (
-        session
-            .session
-            .with_untracked(|s| s.as_ref().map(|s| s.user.clone()))
-            .unwrap_or_default(),
-        "delete the TOTP profile".to_owned(),
-    );
+    let user = crate::store::changelog::user_of(&session);
     // The DELETE and its settling re-read belong to the shell: leaving the page meanwhile still
     // takes a deleted profile out of the table.
     let delete = write_action({
         let (account, svm) = (account.clone(), svm.clone());
         move |(client, key, check_only): &(Client, TotpKey, Option<ApiError>)| {
             let (client, key, check_only) = (client.clone(), key.clone(), check_only.clone());
-            let (user, account, svm, what) =
-                (user.clone(), account.clone(), svm.clone(), what.clone());
+            let (user, account, svm) = (user.clone(), account.clone(), svm.clone());
             async move {
                 let out = match check_only {
                     // "Check again" after an unknown outcome: a read, never a second DELETE.
@@ -167,21 +159,18 @@ pub(crate) fn DeleteProfile(
                         settle_delete(&client, &key, sent.get_value(), lost, on_wait).await
                     }
                     None => {
-                        let id = log.map(|l| l.record(&user, &account, &svm, &what));
+                        let logged =
+                            ChangeLog::open(&user, &account, &svm, "delete the TOTP profile");
                         sent.set_value(mono_ms());
                         let out = match totps::delete(&client, &key).await {
                             Ok(()) => Deleted::Done { by_check: false },
                             Err(e) if e.outcome_unknown() => {
-                                if let (Some(l), Some(id)) = (log, id) {
-                                    l.settle(id, Outcome::Unknown);
-                                }
+                                logged.settle(Outcome::Unknown);
                                 settle_delete(&client, &key, sent.get_value(), e, on_wait).await
                             }
                             Err(e) => Deleted::Refused(e),
                         };
-                        if let (Some(l), Some(id)) = (log, id) {
-                            l.settle(id, logged(&out));
-                        }
+                        logged.settle(logged_as(&out));
                         out
                     }
                 };

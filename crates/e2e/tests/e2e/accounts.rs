@@ -705,11 +705,7 @@ async fn account_changes_send_once_and_lost_answers_are_settled_by_reading() -> 
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(patches(&h, "bob"), 1, "one PATCH for two clicks");
 
-    let nginx_504 = Scripted::Raw {
-        status: 504,
-        content_type: "application/json".into(),
-        body: br#"{"error":{"message":"The cluster did not answer the web server in time (gateway timeout).","code":"nginx-504"}}"#.to_vec(),
-    };
+    let nginx_504 = e2e::nginx_gateway_timeout();
     let cases = [
         ("jdoe", Scripted::Mode(FaultMode::DropAfter), true),
         ("mchen", Scripted::Mode(FaultMode::Truncate), true),

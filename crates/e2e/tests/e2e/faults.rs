@@ -720,11 +720,7 @@ async fn a_write_that_lands_late_is_never_called_not_applied() -> Result<()> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lost_delete_answer_is_settled_by_reading() -> Result<()> {
     let h = start().await?;
-    let nginx_504 = Scripted::Raw {
-        status: 504,
-        content_type: "application/json".into(),
-        body: br#"{"error":{"message":"The cluster did not answer the web server in time (gateway timeout).","code":"nginx-504"}}"#.to_vec(),
-    };
+    let nginx_504 = e2e::nginx_gateway_timeout();
     let cases = [
         ("jdoe", mode(FaultMode::DropAfter), true),
         ("priya.raman", mode(FaultMode::Truncate), true),

@@ -117,6 +117,22 @@ pub const BODY_NOT_JSON_OBJECT: Inferred = Inferred {
     why: "ONTAP documents no code for a malformed body; 2 is its generic invalid-input code.",
 };
 
+/// A body that names one field twice, dotted and nested (`{"role": {"name": "a"}, "role.name":
+/// "b"}`), with different values, or dotted where the other spelling has a value that is not
+/// an object.
+pub const DOTTED_AND_NESTED: Inferred = Inferred {
+    name: "DOTTED_AND_NESTED",
+    status: 400,
+    code: 2,
+    message: "Field \"{arg}\" is given twice with different values.",
+    targeted: true,
+    why: "ONTAP's documentation does not say what a body that spells one field both ways gets. \
+          Taking either value silently would change an account in a way its sender may not \
+          have meant, so two different values are refused (code 2, ONTAP's invalid-input code; \
+          the wording is the emulator's) and nothing is changed; the same value twice is one \
+          field and is accepted, as a client that merges two dictionaries may send it.",
+};
+
 /// A path under /api that this release does not have (the TOTP paths below 9.13 included).
 pub const UNKNOWN_API_PATH: Inferred = Inferred {
     name: "UNKNOWN_API_PATH",
@@ -476,6 +492,40 @@ pub const BEHAVIOURS: &[(&str, &str, &str)] = &[
          published",
     ),
     (
+        "DOTTED_FIELD_NAMES",
+        "a body member whose name is dotted (`role.name`, `owner.name`, `account.name`) is the \
+         nested field it names, in every POST and PATCH body (accounts, TOTP profiles) and at \
+         every depth, inside arrays too; a name with an empty segment (`role.`, `a..b`) is \
+         not a path and stays an unexpected argument (262179) under the name sent; a dotted \
+         name the definition does not have is 262179 naming it in full. The audit log keeps \
+         the body as sent",
+        "netapp.ontap's na_ontap_user (ansible-collections/netapp.ontap, \
+         plugins/modules/na_ontap_user.py) sends `{'name': ..., 'role.name': ..., \
+         'applications': [...], 'owner.name': <vserver>}` in create_user_rest and \
+         `{'role.name': ..., 'applications': [...]}` in modify_apps_rest against production \
+         clusters; ONTAP's own error target for an unknown nested field is dotted \
+         (`ndmp.allowed`, issue 178). NetApp's Python client (netapp-ontap) unflattens dotted \
+         keyword arguments into nested objects itself (resource.py, unflatten_dict), so it \
+         never sends them",
+    ),
+    (
+        "RESTATED_KEYS",
+        "a GET, PATCH or DELETE of one account (`/security/accounts/{owner.uuid}/{name}`) or \
+         one TOTP profile (`/security/login/totps/{owner.uuid}/{account.name}`) takes the \
+         record's key fields in its query (`owner.uuid`, `owner.name`, and `name` or \
+         `account.name`), read as filters on the record the path addresses (ONTAP's query \
+         syntax: exact value, `*`, `|`...). A record that does not match every one is not \
+         there: GET and DELETE 404 code 4, an account PATCH 404 code 4, a profile PATCH \
+         144834566, and nothing changes. Any other query parameter stays 262179",
+        "na_ontap_user's patch_account sends `PATCH security/accounts/<owner.uuid>/<name>` \
+         with the query `{'name': <name>, 'owner.uuid': <owner.uuid>}` and real clusters take \
+         it; netapp-ontap sends the keyword arguments of patch() and delete() as query \
+         parameters. ONTAP documents query parameters as filters on the records a call \
+         applies to; what it answers to a key that contradicts the path is not published: \
+         refusing (as for an absent record) is the safe reading, since picking either the \
+         path's record or the query's could change an account the sender did not mean",
+    ),
+    (
         "AUDIT_LOCATION",
         "`location` is 127.0.0.1 and `node` is cluster1-01 for every record",
         "the emulator has one node and does not see its clients' addresses behind the proxy",
@@ -503,6 +553,7 @@ pub const ANSWERS: &[Inferred] = &[
     ACCOUNT_APPLICATIONS_INVALID,
     ROLE_NOT_FOUND,
     AUDIT_READERS,
+    DOTTED_AND_NESTED,
 ];
 
 #[cfg(test)]

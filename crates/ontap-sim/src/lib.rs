@@ -23,6 +23,7 @@ mod sim;
 mod sim_accounts;
 pub mod state;
 mod static_files;
+pub mod syntax;
 
 use std::io;
 use std::net::SocketAddr;

@@ -32,6 +32,8 @@ mod paging;
 mod roles;
 #[path = "http/schema.rs"]
 mod schema;
+#[path = "http/syntax.rs"]
+mod syntax;
 #[path = "http/totps_delete.rs"]
 mod totps_delete;
 #[path = "http/totps_patch.rs"]

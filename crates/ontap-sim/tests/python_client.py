@@ -21,7 +21,7 @@ import urllib.parse
 
 from netapp_ontap import HostConnection, config
 from netapp_ontap.error import NetAppRestError
-from netapp_ontap.resources import Cluster, Svm, Totp
+from netapp_ontap.resources import Account, Cluster, Svm, Totp
 
 VS_ENG_UUID = "1b0f6a2e-5c30-11ee-8f4a-005056bb1a02"
 ADMIN_SVM_UUID = "e6d3b0a8-5c2f-11ee-8f4a-005056bb1a01"
@@ -123,6 +123,40 @@ def main():
             check(False, "an absent profile is an error")
         except NetAppRestError as e:
             check(e.status_code == 404, "an absent profile is 404")
+
+        # netapp-ontap sends the keyword arguments of patch() as query parameters: restating
+        # the account's keys there is what netapp.ontap's na_ontap_user does (patch_account).
+        bob = Account(name="bob", owner={"uuid": VS_ENG_UUID})
+        bob.get()
+        bob.locked = True
+        bob.patch(**{"name": "bob", "owner.uuid": VS_ENG_UUID})
+        bob.get(fields="locked")
+        check(bob.locked is True, "Account.patch with the keys restated in its query")
+        try:
+            bob.locked = False
+            bob.patch(**{"name": "alice"})
+            check(False, "a query key that contradicts the path is refused")
+        except NetAppRestError as e:
+            check(e.status_code == 404, "a query key that contradicts the path is refused (404)")
+
+        # na_ontap_user's modify_apps_rest body, verbatim in form: role.name dotted. The
+        # resources unflatten dotted names themselves, so it goes through the client's own
+        # session, as the collection's rest_generic sends it.
+        session = HostConnection.get_host_context().session
+        url = f"http://{args.host}:{args.port}/api/security/accounts/{VS_ENG_UUID}/bob"
+        reply = session.patch(url, params={"name": "bob", "owner.uuid": VS_ENG_UUID}, json={
+            "role.name": "vsadmin-readonly",
+            "applications": [
+                {"application": "http", "authentication_methods": ["password"]},
+                {"application": "ssh", "authentication_methods": ["password"],
+                 "second_authentication_method": "totp"},
+            ],
+        })
+        bob.get()
+        ssh = [a for a in bob.applications if a.application == "ssh"]
+        check(reply.status_code == 200 and bob.role.name == "vsadmin-readonly"
+              and ssh and ssh[0].second_authentication_method == "totp",
+              "na_ontap_user's PATCH: role.name dotted, keys restated in the query")
 
     with connection(args, "alice"):
         created = Totp(account={"name": "alice"}, owner={"uuid": VS_ENG_UUID}, comment="phone")

@@ -1,6 +1,8 @@
 //! NetApp's own Python client (`netapp-ontap` 9.19.1.0, unchanged) against the emulator over
 //! real HTTP: `tests/python_client.py` lists, counts, finds, gets, patches (NetApp's documented
-//! example), posts and deletes profiles, with basic authentication and a bearer token.
+//! example), posts and deletes profiles, with basic authentication and a bearer token; it
+//! patches an account with its keys restated in the query and sends na_ontap_user's dotted
+//! `role.name` body.
 //!
 //! It needs python3 with netapp-ontap: `ONTAP_SIM_PYTHON` names the interpreter, else
 //! `<target>/py-netapp/bin/python3` (make one with `python3 -m venv target/py-netapp &&

@@ -16,6 +16,7 @@ use crate::inferred::{
 use crate::model::{AccountApplication, Application, AuthMethod, Role, SecondAuth};
 use crate::schema::Def;
 use crate::state::State;
+use crate::syntax::{nest_dotted, KeyQuery};
 
 const SPEC: Spec = Spec {
     href: "/api/security/accounts",
@@ -85,19 +86,37 @@ pub fn get(
         .filter(|o| caller.sees(o))
         .ok_or_else(not_found)?;
     let name = decode_segment(name).ok_or_else(not_found)?;
+    let keys = KeyQuery::split(&req.query, KEY_FIELDS);
     let account = state.account(&owner, &name).ok_or_else(not_found)?;
     let svm = state.svm(&owner).ok_or_else(not_found)?;
-    single(&SPEC, &account.record(svm, &state.version), &req.query)
-        .map(|b| Reply::ok(b, Def::Account))
+    let record = account.record(svm, &state.version);
+    let fields = single(&SPEC, &record, &keys.rest)?;
+    if !keys.matches(|k| key_value(&record, k)) {
+        return Err(not_found());
+    }
+    Ok(Reply::ok(fields, Def::Account))
 }
 
+/// The fields of an account's key that a single-record call may restate in its query
+/// (RESTATED_KEYS).
+const KEY_FIELDS: &[&str] = &["name", "owner.uuid", "owner.name"];
+
+/// A key field's value in an account's record.
+fn key_value(record: &Value, field: &str) -> Option<String> {
+    crate::collection::values_at(record, field)
+        .first()
+        .and_then(|v| v.as_str())
+        .map(str::to_owned)
+}
+
+/// Reads a body, dotted field names nested (DOTTED_FIELD_NAMES); an empty one is `{}`.
 fn read_json(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
     let bad = || ApiError::inferred(&BODY_NOT_JSON_OBJECT, "");
     let text = std::str::from_utf8(body).map_err(|_| bad())?.trim();
     if text.is_empty() {
         return Ok(Map::new());
     }
-    match serde_json::from_str::<Value>(text).map_err(|_| bad())? {
+    match nest_dotted(serde_json::from_str::<Value>(text).map_err(|_| bad())?)? {
         Value::Object(m) => Ok(m),
         _ => Err(bad()),
     }
@@ -222,7 +241,8 @@ pub fn patch(
     name: &str,
     req: &Request<'_>,
 ) -> Result<Reply, ApiError> {
-    only(&req.query, &[])?;
+    let keys = KeyQuery::split(&req.query, KEY_FIELDS);
+    only(&keys.rest, &[])?;
     if !caller.role.can_modify() {
         return Err(ApiError::known(Known::PermissionDenied, None));
     }
@@ -232,8 +252,15 @@ pub fn patch(
         .filter(|o| caller.sees(o))
         .ok_or_else(not_found)?;
     let name = decode_segment(name).ok_or_else(not_found)?;
-    let cluster = state.svm(&owner).ok_or_else(not_found)?.is_admin;
-    state.account(&owner, &name).ok_or_else(not_found)?;
+    let svm = state.svm(&owner).ok_or_else(not_found)?;
+    let cluster = svm.is_admin;
+    let record = state
+        .account(&owner, &name)
+        .ok_or_else(not_found)?
+        .record(svm, &state.version);
+    if !keys.matches(|k| key_value(&record, k)) {
+        return Err(not_found());
+    }
     let body = read_json(req.body)?;
 
     let mut applications = None;
@@ -258,6 +285,19 @@ pub fn patch(
                 )
             }
             "role" => {
+                // `role.colour` is as unknown dotted as nested (DOTTED_FIELD_NAMES).
+                if let Some(k) = v.as_object().and_then(|o| o.keys().find(|k| *k != "name")) {
+                    let target = format!("role.{k}");
+                    return Err(if k.starts_with('_') {
+                        ApiError::known_with(
+                            Known::FieldCannotBeSet,
+                            &format!("Field \"{target}\" cannot be set in this operation."),
+                            Some(&target),
+                        )
+                    } else {
+                        ApiError::inferred(&UNEXPECTED_ARGUMENT, &target)
+                    });
+                }
                 let n = v
                     .get("name")
                     .and_then(Value::as_str)

@@ -27,6 +27,7 @@ use crate::model::Svm;
 use crate::rng;
 use crate::schema::Def;
 use crate::state::State;
+use crate::syntax::{nest_dotted, KeyQuery};
 
 pub const SPEC: Spec = Spec {
     href: "/api/security/login/totps",
@@ -174,6 +175,21 @@ fn not_found() -> ApiError {
     ApiError::known(Known::NotFound, None)
 }
 
+/// The fields of a profile's key that a single-record call may restate in its query
+/// (RESTATED_KEYS).
+const KEY_FIELDS: &[&str] = &["account.name", "owner.uuid", "owner.name"];
+
+/// Whether the profile at `key` matches the keys restated in the query: the account's name,
+/// its owner's UUID and its owner's name.
+fn keys_match(state: &State, keys: &KeyQuery, key: &TotpKey) -> bool {
+    keys.matches(|f| match f {
+        "account.name" => Some(key.account.as_str().to_owned()),
+        "owner.uuid" => Some(key.owner.as_str().to_owned()),
+        "owner.name" => state.svm(&key.owner).map(|s| s.name.clone()),
+        _ => None,
+    })
+}
+
 pub fn get(
     state: &State,
     caller: &Caller,
@@ -181,10 +197,17 @@ pub fn get(
     account: &str,
     req: &Request<'_>,
 ) -> Result<Reply, ApiError> {
-    let totp = visible_key(caller, owner, account)
-        .and_then(|k| state.visible_totp(&k))
+    let keys = KeyQuery::split(&req.query, KEY_FIELDS);
+    let key = visible_key(caller, owner, account);
+    let totp = key
+        .as_ref()
+        .and_then(|k| state.visible_totp(k))
         .ok_or_else(not_found)?;
-    single(&SPEC, &totp.full(), &req.query).map(|b| Reply::ok(b, Def::Totp))
+    let fields = single(&SPEC, &totp.full(), &keys.rest)?;
+    if !key.is_some_and(|k| keys_match(state, &keys, &k)) {
+        return Err(not_found());
+    }
+    Ok(Reply::ok(fields, Def::Totp))
 }
 
 /// The answer to a PATCH body that ontap-model refuses.
@@ -213,7 +236,8 @@ fn create_body_error(e: CreateBodyError) -> ApiError {
     }
 }
 
-/// Reads a JSON body; an empty one is `{}` (EMPTY_PATCH_BODY in [`crate::inferred`]).
+/// Reads a JSON body, dotted field names nested (DOTTED_FIELD_NAMES); an empty one is `{}`
+/// (EMPTY_PATCH_BODY in [`crate::inferred`]).
 fn read_json(body: &[u8]) -> Result<Value, ApiError> {
     let text = std::str::from_utf8(body)
         .map_err(|_| ApiError::inferred(&BODY_NOT_JSON_OBJECT, ""))?
@@ -221,7 +245,9 @@ fn read_json(body: &[u8]) -> Result<Value, ApiError> {
     if text.is_empty() {
         return Ok(json!({}));
     }
-    serde_json::from_str(text).map_err(|_| ApiError::inferred(&BODY_NOT_JSON_OBJECT, ""))
+    nest_dotted(
+        serde_json::from_str(text).map_err(|_| ApiError::inferred(&BODY_NOT_JSON_OBJECT, ""))?,
+    )
 }
 
 fn may_modify(caller: &Caller) -> Result<(), ApiError> {
@@ -240,7 +266,8 @@ pub fn patch(
     account: &str,
     req: &Request<'_>,
 ) -> Result<Reply, ApiError> {
-    only(&req.query, &[])?;
+    let keys = KeyQuery::split(&req.query, KEY_FIELDS);
+    only(&keys.rest, &[])?;
     may_modify(caller)?;
     let body = read_json(req.body)?;
     let key = TotpKey::from_segments(owner, account);
@@ -256,6 +283,7 @@ pub fn patch(
     );
     let key = key
         .filter(|k| caller.sees(&k.owner) && state.visible_totp(k).is_some())
+        .filter(|k| keys_match(state, &keys, k))
         .ok_or(no_profile.clone())?;
     if patch.enabled.is_some() && !caller.role.is_admin() {
         return Err(ApiError::known(Known::OnlyAdminMayChangeStatus, None));
@@ -277,10 +305,12 @@ pub fn delete(
     if v.at_least(DELETE_REMOVED_IN.0, DELETE_REMOVED_IN.1, 0) {
         return Err(ApiError::inferred(&DELETE_REMOVED, ""));
     }
-    only(&req.query, &[])?;
+    let keys = KeyQuery::split(&req.query, KEY_FIELDS);
+    only(&keys.rest, &[])?;
     may_modify(caller)?;
     let key = visible_key(caller, owner, account)
         .filter(|k| state.visible_totp(k).is_some())
+        .filter(|k| keys_match(state, &keys, k))
         .ok_or_else(not_found)?;
     let own = key.owner == caller.owner && key.account.as_str() == caller.name;
     if !caller.role.is_admin() && !own {

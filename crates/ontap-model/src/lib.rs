@@ -12,6 +12,7 @@ pub mod enroll;
 pub mod error;
 pub mod names;
 pub mod otp;
+pub mod reset;
 pub mod role;
 pub mod totp;
 

@@ -1,5 +1,6 @@
 //! `GET /api/svm/svms` and `/api/svm/svms/{uuid}`: the data SVMs (the admin SVM is not one).
 
+use crate::syntax::KeyQuery;
 use ontap_model::totp::decode_segment;
 use ontap_model::{Known, OwnerUuid};
 use serde_json::Value;
@@ -52,5 +53,13 @@ pub fn get(
                 .cloned()
         })
         .ok_or_else(|| ApiError::known(Known::NotFound, None))?;
-    single(&SPEC, &svm.record(), &req.query).map(|b| Reply::ok(b, Def::Svm))
+    // The SVM's keys may be restated in the query, as filters on the SVM addressed
+    // (RESTATED_KEYS).
+    let keys = KeyQuery::split(&req.query, &["uuid", "name"]);
+    let record = svm.record();
+    let body = single(&SPEC, &record, &keys.rest)?;
+    if !keys.matches(|k| record.get(k).and_then(|v| v.as_str()).map(str::to_owned)) {
+        return Err(ApiError::known(Known::NotFound, None));
+    }
+    Ok(Reply::ok(body, Def::Svm))
 }

@@ -157,7 +157,7 @@ fn both_forms_of_one_field_must_agree() {
 
 #[test]
 fn a_patch_may_restate_the_records_keys_in_its_query() {
-    let sim = Sim::demo();
+    let mut sim = Sim::demo();
     // na_ontap_user's patch_account, verbatim: name and owner.uuid in the query.
     let path = format!("{}?name=bob&owner.uuid={}", bob(), demo::VS_ENG_UUID);
     let r = sim.patch(&path, &na_ontap_user_body("vsadmin"));
@@ -209,9 +209,11 @@ fn a_patch_may_restate_the_records_keys_in_its_query() {
             .enabled,
         Some(false)
     );
-    let r = sim.delete(&format!("{kpatel}?{keys}"));
+    // Only the key's owner deletes it (DELETE_OTHERS_PROFILE): kpatel, restating his keys.
+    let r = sim.as_user("kpatel").delete(&format!("{kpatel}?{keys}"));
     assert_eq!(r.status, 200, "{}", r.text());
     assert!(sim.bg.state.totp(demo::VS_ENG_UUID, "kpatel").is_none());
+    sim.as_user("admin");
     // The audit log keeps the request as it was sent.
     let log = sim.get("/api/security/audit/messages?fields=input&order_by=index");
     let inputs: Vec<String> = log.json()["records"]
@@ -232,7 +234,7 @@ fn a_patch_may_restate_the_records_keys_in_its_query() {
 
 #[test]
 fn a_key_in_the_query_that_contradicts_the_path_addresses_nothing() {
-    let sim = Sim::demo();
+    let mut sim = Sim::demo();
     let before = sim.bg.state.account(demo::VS_ENG_UUID, "bob").unwrap();
     for query in [
         "name=alice".to_owned(),
@@ -274,8 +276,12 @@ fn a_key_in_the_query_that_contradicts_the_path_addresses_nothing() {
     );
     let r = sim.get(&format!("{kpatel}?owner.name=vs_hr"));
     assert_eq!((r.status, r.code()), (404, "4".into()), "{}", r.text());
-    let r = sim.delete(&format!("{kpatel}?account.name=rgarcia"));
+    // Asked by the key's owner, whom DELETE_OTHERS_PROFILE does not stop.
+    let r = sim
+        .as_user("kpatel")
+        .delete(&format!("{kpatel}?account.name=rgarcia"));
     assert_eq!((r.status, r.code()), (404, "4".into()), "{}", r.text());
+    sim.as_user("admin");
     let t = sim
         .bg
         .state
@@ -302,4 +308,23 @@ fn dotted_names_pass_through_arrays_and_leave_malformed_names_alone() {
         );
         assert_eq!(r.json()["error"]["target"], json!(name));
     }
+}
+
+/// `Svm(uuid=...).get(name=...)` in netapp-ontap sends its keyword arguments as the query of
+/// the single-record GET: the SVM's keys restated, as on accounts and profiles.
+#[test]
+fn an_svm_read_may_restate_its_keys_in_its_query() {
+    let sim = Sim::demo();
+    let path = format!("/api/svm/svms/{}", demo::VS_ENG_UUID);
+    let r = sim.get(&format!(
+        "{path}?uuid={}&name=vs_eng&fields=name",
+        demo::VS_ENG_UUID
+    ));
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.json()["name"], json!("vs_eng"));
+    let r = sim.get(&format!("{path}?name=vs_fin"));
+    assert_eq!((r.status, r.code()), (404, "4".into()), "{}", r.text());
+    // Anything else is still refused.
+    let r = sim.get(&format!("{path}?state=running"));
+    assert_eq!((r.status, r.code()), (400, "262179".into()), "{}", r.text());
 }

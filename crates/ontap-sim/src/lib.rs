@@ -13,6 +13,7 @@ pub mod collection;
 pub mod demo;
 pub mod faults;
 pub mod filter;
+pub mod history;
 pub mod inferred;
 pub mod model;
 pub mod rng;
@@ -83,6 +84,10 @@ pub struct Config {
     /// long a kept-alive connection may sit idle) before it is closed, in milliseconds; 0
     /// never closes it. See [`DEFAULT_HEADER_READ_TIMEOUT_MS`].
     pub header_read_timeout_ms: u64,
+    /// Seed the audit log with the demo's past ([`history`]): weeks of enrollments, a
+    /// roll-out, an unlock and resets before the start. Off by default (tests count the
+    /// records their own requests write); the `ontap-sim` command turns it on.
+    pub history: bool,
 }
 
 /// The default of [`Config::log_size`]: every test and `make bench` run stays well under it
@@ -117,6 +122,7 @@ impl Default for Config {
             faults: FaultConfig::default(),
             log_size: DEFAULT_LOG_SIZE,
             header_read_timeout_ms: DEFAULT_HEADER_READ_TIMEOUT_MS,
+            history: false,
         }
     }
 }
@@ -131,12 +137,19 @@ impl Config {
     }
 
     /// The cluster this configuration describes: the demo on `version` (named `cluster_name`),
-    /// plus `profiles` generated accounts, the tokens, the disabled-profile variant and the
-    /// clock offset.
+    /// plus `profiles` generated accounts, the tokens, the disabled-profile variant, the
+    /// clock offset and, if asked, the demo's history.
     pub fn build_sim(&self) -> Sim {
         let mut state = demo::cluster(self.version.clone());
         if let Some(name) = &self.cluster_name {
             state.rename_cluster(name);
+        }
+        state.clock_offset_secs = self.clock_offset_secs;
+        state.audit.set_size(self.log_size);
+        // The history is the demo's own: told before the generated accounts join, on the
+        // demo's accounts and the cluster's clock at start.
+        if self.history {
+            history::seed(&mut state).expect("the demo's history ends in the demo's state");
         }
         if self.profiles > 0 {
             scale::populate(&mut state, self.profiles, self.seed);
@@ -146,8 +159,6 @@ impl Config {
         }
         state.max_failed_logins = self.max_failed_logins;
         state.disabled_hidden = self.disabled_hidden;
-        state.clock_offset_secs = self.clock_offset_secs;
-        state.audit.set_size(self.log_size);
         for (account, token) in &self.tokens {
             state.tokens.insert(token.clone(), account.clone());
         }

@@ -13,7 +13,7 @@ usage: ontap-sim [--listen ADDR] [--dist DIR] [--ontap-version X.Y.Z] [--latency
                  [--disabled-profiles listed|hidden] [--token NAME=TOKEN]...
                  [--accounts N] [--max-failed-logins N] [--clock-offset-secs N]
                  [--fault-rate R] [--fault-modes LIST] [--fault-seed S] [--expire-after N]
-                 [--log-size N] [--header-read-timeout-ms N]
+                 [--log-size N] [--header-read-timeout-ms N] [--history seeded|none]
 
   --listen ADDR          address to listen on (default 127.0.0.1:8080; port 0 picks one)
   --dist DIR             serve the page's files from DIR at / (index.html for other paths)
@@ -45,6 +45,8 @@ usage: ontap-sim [--listen ADDR] [--dist DIR] [--ontap-version X.Y.Z] [--latency
   --header-read-timeout-ms N
                          close a connection that takes longer than N ms to send a request's
                          head, or sits idle that long between requests (default 65000, above nginx's 60 s upstream keepalive; 0: never)
+  --history H            seeded (default): the audit log starts with the demo's past (weeks
+                         of enrollments, a roll-out, an unlock, resets); none: it starts empty
 ";
 
 fn number<T: std::str::FromStr>(name: &str, v: &str) -> Result<T, String> {
@@ -53,7 +55,11 @@ fn number<T: std::str::FromStr>(name: &str, v: &str) -> Result<T, String> {
 }
 
 fn parse(args: &[String]) -> Result<Config, String> {
-    let mut config = Config::default();
+    // The command is the demo: its audit log has a past (the library's default has none).
+    let mut config = Config {
+        history: true,
+        ..Config::default()
+    };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         let (name, inline) = match arg.split_once('=') {
@@ -77,6 +83,13 @@ fn parse(args: &[String]) -> Result<Config, String> {
                 })?;
             }
             "--dist" => config.dist = Some(PathBuf::from(value()?)),
+            "--history" => {
+                config.history = match value()?.as_str() {
+                    "seeded" => true,
+                    "none" => false,
+                    v => return Err(format!("--history: '{v}' is not seeded or none")),
+                }
+            }
             "--ontap-version" => {
                 let v = value()?;
                 config.version = Version::parse(&v).ok_or_else(|| {
@@ -270,6 +283,11 @@ mod tests {
         assert_eq!(d.faults.rate, 0.0);
         assert!(!d.disabled_hidden);
         assert_eq!(d.clock_offset_secs, 0);
+        // The command is the demo: its audit log has a past unless asked not to.
+        assert!(d.history);
+        assert!(!parse(&args("--history none")).unwrap().history);
+        assert!(parse(&args("--history=seeded")).unwrap().history);
+        assert!(parse(&args("--history some")).is_err());
     }
 
     #[test]

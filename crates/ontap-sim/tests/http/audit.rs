@@ -101,3 +101,68 @@ fn the_log_filters_orders_and_pages() {
     assert_eq!(bad.status, 400);
     assert_eq!(sim.bg.state.audit().len(), 13);
 }
+
+/// The demo's past (`Config::history`, on for the `ontap-sim` command): weeks of records
+/// before the start, in the log's own format, that live requests continue.
+#[test]
+fn the_demo_history_comes_before_the_live_records() {
+    let sim = Sim::start(ontap_sim::Config {
+        history: true,
+        ..ontap_sim::Config::ephemeral()
+    });
+    let all = sim
+        .get("/api/security/audit/messages?fields=*&order_by=index")
+        .json();
+    let seeded = all["records"].as_array().unwrap().clone();
+    assert!(seeded.len() >= 10, "{all:#}");
+    let now = sim.bg.state.now();
+    let today = ontap_sim::audit::timestamp(now);
+    let weeks_ago = ontap_sim::audit::timestamp(now - 35 * 86_400);
+    let stamps: Vec<&str> = seeded
+        .iter()
+        .map(|r| r["timestamp"].as_str().unwrap())
+        .collect();
+    assert!(stamps.windows(2).all(|w| w[0] < w[1]), "{stamps:#?}");
+    assert!(stamps[0] > weeks_ago.as_str() && *stamps.last().unwrap() < today.as_str());
+    let inputs: Vec<&str> = seeded
+        .iter()
+        .map(|r| r["input"].as_str().unwrap())
+        .collect();
+    assert!(inputs
+        .iter()
+        .any(|i| i.starts_with("POST /api/security/login/totps?return_records=true : ")));
+    assert!(inputs
+        .iter()
+        .any(|i| i.ends_with(r#" : {"enabled":false}"#)));
+    assert!(inputs.iter().any(|i| i.ends_with(r#" : {"locked":false}"#)));
+    assert!(inputs
+        .iter()
+        .any(|i| i.contains(r#""second_authentication_method":"totp""#)));
+    assert!(seeded.iter().any(|r| r["state"] == "error"));
+
+    // A live change follows: next index, a later request number, today's date.
+    let last = seeded.last().unwrap();
+    let r = sim.patch(
+        &profile_path(demo::VS_ENG_UUID, "kpatel"),
+        r#"{"comment": "live"}"#,
+    );
+    assert_eq!(r.status, 200);
+    let all = sim
+        .get("/api/security/audit/messages?fields=*&order_by=index")
+        .json();
+    let live = all["records"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(live["index"], last["index"].as_u64().unwrap() + 1);
+    let n = |r: &Value| r["command_id"].as_str().unwrap().parse::<u64>().unwrap();
+    assert!(n(&live) > n(last), "{live:#} after {last:#}");
+    assert_eq!(
+        live.as_object().unwrap().keys().collect::<Vec<_>>(),
+        last.as_object().unwrap().keys().collect::<Vec<_>>(),
+        "a seeded record has a live record's fields"
+    );
+    // And without it (the tests' default) the log starts empty.
+    let bare = Sim::demo();
+    assert_eq!(
+        bare.get("/api/security/audit/messages").json()["num_records"],
+        0
+    );
+}

@@ -28,7 +28,7 @@ use crate::Sim;
 
 /// The seed of the history's draws (the minute and second of each step): the same history on
 /// every start.
-pub const HISTORY_SEED: u64 = 0x5eed_0f_da7a;
+pub const HISTORY_SEED: u64 = 0x005e_ed0f_da7a;
 
 /// What one step does. `who` is the caller (SVM `None`: cluster-scoped), `whom` the account
 /// acted on.

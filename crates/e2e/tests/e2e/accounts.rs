@@ -774,3 +774,107 @@ async fn account_changes_send_once_and_lost_answers_are_settled_by_reading() -> 
     );
     h.close().await
 }
+
+/// The history's rows as `account|who|what|svm|result`, newest first.
+async fn history_rows(h: &Harness) -> Result<Vec<String>> {
+    let rows = h
+        .eval_string(
+            "return [...document.querySelectorAll('.history-table tbody tr')]
+               .map(tr => [...tr.querySelectorAll('th, td')]
+                 .filter((_, i) => i !== 1)
+                 .map(c => c.textContent.trim()).join('|')).join('\\n')",
+        )
+        .await?;
+    Ok(rows.lines().map(str::to_owned).collect())
+}
+
+/// The demo's past (`Config::history`, on for `make demo`): a newcomer's History screen shows
+/// the weeks before the start, and each account's history link shows that account's part of
+/// it, on its own SVM: mchen's lost-phone reset by an administrator and his new enrollment,
+/// priya.raman's rotation of her own key, dsmith's refused try before the roll-out reached him.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_history_shows_each_account_its_past() -> Result<()> {
+    let h = Harness::start_with(|c| c.history = true).await?;
+    h.goto("/").await?;
+    h.sign_in("admin").await?;
+    h.wait_css(".banner-user").await?;
+
+    h.navigate_in_app("/history").await?;
+    h.wait_text(".table-summary", "18 changes").await?;
+    let all = history_rows(&h).await?;
+    ensure!(all.len() == 18, "{all:#?}");
+    for kind in [
+        "TOTP profile created",
+        "TOTP profile deleted",
+        "Profile disabled",
+        "Require TOTP for SSH",
+        "Unlock",
+        "Failed: ",
+    ] {
+        ensure!(
+            all.iter().any(|r| r.contains(kind)),
+            "no {kind:?}: {all:#?}"
+        );
+    }
+    ensure!(
+        all.iter().all(|r| !r.contains("not recorded")),
+        "an SVM not recorded: {all:#?}"
+    );
+    h.screenshot("history-demo").await?;
+
+    // Each account's history link, from its account page.
+    for (owner, name, svm, expected) in [
+        (
+            ADMIN_SVM_UUID,
+            "mchen",
+            "cluster1",
+            &[
+                "mchen|mchen|TOTP profile created|cluster1|Done",
+                "mchen|admin|Profile disabled|cluster1|Done",
+            ][..],
+        ),
+        (
+            ADMIN_SVM_UUID,
+            "priya.raman",
+            "cluster1",
+            &[
+                "priya.raman|priya.raman|TOTP profile created|cluster1|Done",
+                "priya.raman|priya.raman|TOTP profile deleted|cluster1|Done",
+                "priya.raman|priya.raman|TOTP profile created|cluster1|Done",
+            ][..],
+        ),
+        (
+            VS_FIN_UUID,
+            "dsmith",
+            "vs_fin",
+            &[
+                "dsmith|dsmith|TOTP profile created|vs_fin|Done",
+                "dsmith|jdoe|Require TOTP for SSH|vs_fin|Done",
+            ][..],
+        ),
+    ] {
+        h.navigate_in_app(&format!("/accounts/{owner}/{name}"))
+            .await?;
+        h.wait_for(
+            "the account's history link",
+            Locator::LinkText("History of this account"),
+        )
+        .await?
+        .click()
+        .await?;
+        let n = expected.len() + usize::from(name == "dsmith");
+        h.wait_text(".table-summary", &format!("{n} changes to {name} on {svm}"))
+            .await?;
+        let rows = history_rows(&h).await?;
+        ensure!(rows.len() == n, "{name}: {rows:#?}");
+        ensure!(rows[..expected.len()] == *expected, "{name}: {rows:#?}");
+        if name == "dsmith" {
+            ensure!(
+                rows[2].starts_with("dsmith|dsmith|TOTP profile created|vs_fin|Failed: "),
+                "{rows:#?}"
+            );
+        }
+    }
+    h.screenshot("history-demo-dsmith").await?;
+    h.close().await
+}

@@ -14,6 +14,7 @@ pub mod demo;
 pub mod faults;
 pub mod filter;
 pub mod inferred;
+pub mod mfa;
 pub mod model;
 pub mod rng;
 pub mod scale;

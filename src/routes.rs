@@ -10,6 +10,8 @@ pub(crate) const ACCOUNTS: &str = "/accounts";
 pub(crate) const HISTORY: &str = "/history";
 pub(crate) const CHANGES: &str = "/changes";
 pub(crate) const ENROLL: &str = "/enroll";
+/// The enrollment page opening on "Rotate my key" (the signed-in user's own, enabled profile).
+pub(crate) const ROTATE: &str = "/enroll?rotate=1";
 
 /// `/profiles/{owner.uuid}/{account.name}`: a profile's editor.
 pub fn editor_href(key: &TotpKey) -> String {

@@ -76,7 +76,18 @@ impl From<&ApiError> for Explained {
                 "Sign in again (nothing on this page is lost), then try again.",
             ),
             ApiError::Ontap { status, body } => match body.known() {
-                Some(k) => k.guidance().into(),
+                // The cluster's own words name the field or the object, which the guidance
+                // cannot: shown after it, as text.
+                Some(k) => {
+                    let x: Explained = k.guidance().into();
+                    let said = body.error.message.trim();
+                    if said.is_empty() {
+                        x
+                    } else {
+                        let next = format!("{} The cluster said: {said}", x.next_step);
+                        Explained::new(x.message, next)
+                    }
+                }
                 // nginx's own answers for /api (deploy/nginx.conf) are ONTAP-shaped.
                 None if matches!(status, 502 | 504 | 413) => {
                     let x = Explained::from(&ApiError::Http { status: *status });
@@ -237,6 +248,24 @@ mod tests {
         assert!(x
             .next_step
             .starts_with("The web server said: upstream timed out"));
+    }
+
+    /// A known code keeps its guidance and still shows the cluster's words, which name the
+    /// field or the object the guidance cannot.
+    #[test]
+    fn a_known_code_shows_the_clusters_own_words_too() {
+        let body: ontap_model::ErrorResponse = serde_json::from_str(
+            r#"{"error":{"message":"Failed to generate the secret key.","code":"2"}}"#,
+        )
+        .expect("a valid error body");
+        let x = Explained::from(&ApiError::Ontap { status: 400, body });
+        assert_eq!(x.message, "The cluster refused a value in this request.");
+        assert!(
+            x.next_step
+                .ends_with("The cluster said: Failed to generate the secret key."),
+            "{}",
+            x.next_step
+        );
     }
 
     /// The web server's own refusals (rate limit, allow-list) do not blame the cluster.

@@ -51,6 +51,24 @@ impl Identity {
     }
 }
 
+impl Identity {
+    /// True when the profile of `account` owned by the SVM named `svm` (`scope`: the
+    /// profile's) is this identity's own key. A cluster-scoped account owns cluster-scoped
+    /// profiles of its name; an SVM account those of its SVM. Not knowing the scope, the SVM
+    /// the session sees decides; knowing neither, it is not taken as one's own (ONTAP lets
+    /// only the owner delete, so offering a delete that would be refused helps no one).
+    pub(crate) fn owns(&self, account: &str, svm: Option<&str>, scope: Option<&Scope>) -> bool {
+        if self.user.as_deref() != Some(account) {
+            return false;
+        }
+        match (&self.scope, scope) {
+            (Some(Scope::Cluster), Some(s)) => *s == Scope::Cluster,
+            (Some(Scope::Svm), Some(Scope::Cluster)) => false,
+            _ => self.svm.is_some() && self.svm.as_deref() == svm,
+        }
+    }
+}
+
 /// A signed-in session: the client to use and what the cluster said about itself.
 #[derive(Clone)]
 pub struct Session {
@@ -313,5 +331,40 @@ impl EditRights {
     /// The rights in the context; everything when none are provided (component tests).
     pub fn current() -> EditRights {
         use_context::<EditRights>().unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn who(user: &str, scope: Option<Scope>, svm: Option<&str>) -> Identity {
+        Identity {
+            user: Some(user.into()),
+            role: None,
+            scope,
+            svm: svm.map(str::to_owned),
+            access: Access::Modify,
+            unknown_because: None,
+        }
+    }
+
+    #[test]
+    fn a_profile_is_ones_own_by_name_and_owner() {
+        let c = Some(&Scope::Cluster);
+        let s = Some(&Scope::Svm);
+        let jdoe = who("jdoe", Some(Scope::Cluster), None);
+        assert!(jdoe.owns("jdoe", Some("cluster1"), c));
+        assert!(!jdoe.owns("jdoe", Some("vs_eng"), s), "an SVM's jdoe");
+        assert!(!jdoe.owns("mchen", Some("cluster1"), c));
+        let kpatel = who("kpatel", Some(Scope::Svm), Some("vs_eng"));
+        assert!(kpatel.owns("kpatel", Some("vs_eng"), s));
+        assert!(!kpatel.owns("kpatel", Some("vs_fin"), s));
+        assert!(!kpatel.owns("kpatel", Some("cluster1"), c));
+        // A token whose account could not be read: the one SVM it sees decides.
+        let token = who("kpatel", None, Some("vs_eng"));
+        assert!(token.owns("kpatel", Some("vs_eng"), s));
+        assert!(!who("kpatel", None, None).owns("kpatel", Some("vs_eng"), s));
+        assert!(!Identity::unknown(None, "no user").owns("kpatel", Some("vs_eng"), s));
     }
 }

@@ -111,7 +111,19 @@ impl ChangeLog {
     /// Records a change as it is sent in the log the shell provides, if any, and returns the
     /// handle that settles it.
     pub fn open(user: &str, account: &str, svm: &str, what: &str) -> Logged {
-        Logged(ChangeLog::from_ctx().map(|log| (log, log.record(user, account, svm, what))))
+        ChangeLog::open_in(ChangeLog::from_ctx(), user, account, svm, what)
+    }
+
+    /// [`ChangeLog::open`] in a log taken earlier: after an `.await` there is no reactive owner
+    /// to find the shell's log in, so a task takes it before it starts.
+    pub fn open_in(
+        log: Option<ChangeLog>,
+        user: &str,
+        account: &str,
+        svm: &str,
+        what: &str,
+    ) -> Logged {
+        Logged(log.map(|log| (log, log.record(user, account, svm, what))))
     }
 
     /// Sets how the change `id` ended.

@@ -22,6 +22,7 @@ use crate::tables::profiles::{join_not_enrolled, Row, Status};
 
 pub mod batch;
 pub mod changelog;
+pub mod deletion;
 pub mod selection;
 pub mod writes;
 

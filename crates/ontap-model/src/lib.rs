@@ -13,6 +13,7 @@ pub mod error;
 pub mod mfa;
 pub mod names;
 pub mod otp;
+pub mod reset;
 pub mod role;
 pub mod totp;
 

@@ -166,6 +166,23 @@ pub const DELETE_REMOVED: Inferred = Inferred {
           it is taken to be 9.19; status and code are those of an unsupported operation.",
 };
 
+/// DELETE of another account's profile, whatever the caller's role (an administrator included):
+/// only the key's owner deletes it; an administrator resets a user by disabling.
+pub const DELETE_OTHERS_PROFILE: Inferred = Inferred {
+    name: "DELETE_OTHERS_PROFILE",
+    status: 403,
+    code: 6,
+    message: "not authorized for that command",
+    targeted: false,
+    why: "On a 9.14.1P10 cluster an administrator's `security login totp delete -vserver ... \
+          -username <another user>` failed with \"Error: Authorization failed. command failed: \
+          not authorized for that command\" while `modify -enabled false` worked \
+          (NetAppDocs/ontap issue 1646; the reset page was corrected to say administrators \
+          disable, pull request 1671). One transcript of one release, taken for every release \
+          with TOTP; the REST answer is ONTAP's permission error (403, code 6) with the CLI's \
+          words.",
+};
+
 /// Missing or wrong credentials, a locked account, an account without the http application,
 /// an unknown bearer token, or credentials expired by fault injection.
 pub const UNAUTHENTICATED: Inferred = Inferred {
@@ -414,9 +431,12 @@ pub const BEHAVIOURS: &[(&str, &str, &str)] = &[
     ),
     (
         "DELETE_RULES",
-        "DELETE (up to 9.18): the admin role deletes any visible profile, other roles that may \
-         modify delete only their own (403 code 6 otherwise), absent is 404 code 4; 200 {}",
-        "`security login totp delete` is documented for administrators; who else may is not",
+        "DELETE (up to 9.18): an account whose role may modify deletes its own profile only \
+         (another's: DELETE_OTHERS_PROFILE, an administrator's too; a read-only role: 403 code \
+         6), a profile the caller cannot see is 404 code 4; 200 {}. The rule is ontap-model's \
+         `reset::deletion`",
+        "NetApp's reset page describes deletion as the user removing their own key; which \
+         roles may delete their own is not documented (read-only roles change nothing here)",
     ),
     (
         "BEARER_TOKENS",
@@ -537,6 +557,7 @@ pub const ANSWERS: &[Inferred] = &[
     EXTRA_PATH_SEGMENT,
     METHOD_NOT_SUPPORTED,
     DELETE_REMOVED,
+    DELETE_OTHERS_PROFILE,
     UNAUTHENTICATED,
     CREATE_FOR_OTHERS,
     DUPLICATE_PROFILE,

@@ -199,6 +199,7 @@ pub(crate) fn AccountPage() -> impl IntoView {
     // While a lost answer waits out the late window: until when (local time).
     let waiting: RwSignal<Option<String>> = RwSignal::new(None);
     let user = crate::store::changelog::user_of(&session);
+    let log = ChangeLog::from_ctx();
     let change = write_action(
         move |(client, o, n, svm, change): &(Client, String, String, String, AccountChange)| {
             let (client, o, n, svm, change) =
@@ -207,7 +208,8 @@ pub(crate) fn AccountPage() -> impl IntoView {
             async move {
                 let entry = std::cell::Cell::new(None);
                 let sending = || {
-                    entry.set(Some(ChangeLog::open(
+                    entry.set(Some(ChangeLog::open_in(
+                        log,
                         &user,
                         &n,
                         &svm,

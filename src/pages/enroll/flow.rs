@@ -23,6 +23,14 @@ pub(crate) enum Stage {
     OtherAccount(String),
     /// The account already has an enabled profile.
     Existing,
+    /// "Rotate my key": the question (or the CLI steps from 9.19.1), then its DELETE, whose
+    /// lost answer waits `until` the late window ends; then it failed or is not known.
+    Rotate,
+    RotateDeleting {
+        until: Option<String>,
+    },
+    RotateNotDeleted(ApiError),
+    RotateUnknown(ApiError),
     /// The explanation and the comment; `replaces` when a disabled profile exists.
     Intro {
         replaces: bool,
@@ -71,6 +79,11 @@ pub(crate) struct Flow {
     /// "I have saved my emergency codes", and its error.
     pub(crate) saved: RwSignal<bool>,
     pub(crate) saved_error: RwSignal<Option<String>>,
+    /// When the rotation deleted the old key (local time): the account has no profile until
+    /// the new one is created, and every screen after says so.
+    pub(crate) rotated: RwSignal<Option<String>>,
+    /// When the rotation's DELETE left (`performance.now()`), for "Check again".
+    pub(crate) sent: StoredValue<f64>,
 }
 
 impl Flow {
@@ -85,6 +98,8 @@ impl Flow {
             verified: RwSignal::new(None),
             saved: RwSignal::new(false),
             saved_error: RwSignal::new(None),
+            rotated: RwSignal::new(None),
+            sent: StoredValue::new(0.0),
         }
     }
 

@@ -69,7 +69,22 @@ pub(crate) fn intro_view(
              in to SSH with an emergency code meanwhile."
         )
     });
+    // After "Rotate my key" deleted the old key: what the account is now, and, if creating the
+    // new profile failed, what to do.
+    let rotated = flow.rotated.get_untracked().map(|at| {
+        let failed = move || post_error.get().is_some();
+        view! {
+            <p class="notice notice-warn" role="status" id="rotated-notice">
+                {move || if failed() {
+                    format!("Your old key was deleted at {at}, and the new profile was not created (see below): your account has no TOTP profile now, so SSH asks only for your password. Press Create my profile to try again; if the cluster keeps refusing, show the message below to a cluster administrator.")
+                } else {
+                    format!("Your old key was deleted at {at}. Until you create the new profile, your account has no TOTP profile and SSH asks only for your password: create it now.")
+                }}
+            </p>
+        }
+    });
     view! {
+        {rotated}
         {clock.map(|c| view! { <p class="notice notice-warn" role="alert" id="clock-warning-before">{c}</p> })}
         <section class="enroll-step" aria-labelledby="intro-title">
             <h2 id="intro-title">{format!("TOTP for {who} on {cluster}")}</h2>

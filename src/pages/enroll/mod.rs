@@ -24,6 +24,7 @@ mod intro;
 mod me;
 mod notices;
 pub mod qr;
+mod rotate;
 mod secret;
 
 use std::sync::Arc;
@@ -57,6 +58,7 @@ pub(crate) fn EnrollPage() -> impl IntoView {
     let query = use_query_map();
     let me = Me::of(&session);
     let flow = Flow::new();
+    let how = rotate::how(&session);
     let stage = flow.stage;
 
     // The leave guard follows the stage; leaving the page or signing out disposes every signal
@@ -83,10 +85,13 @@ pub(crate) fn EnrollPage() -> impl IntoView {
             let Some(client) = session.client() else {
                 return;
             };
+            // `?rotate=1` (the profile page's "rotate it") opens on the rotation's question.
+            let rotate = query.with_untracked(|q| q.get("rotate").is_some());
             stage.try_set(Stage::Checking);
             spawn_local(async move {
                 let r = totps::own(&client, &me.account, me.svm.as_deref()).await;
                 let next = match r {
+                    Ok((Some(t), _)) if t.enabled != Some(false) && rotate => Stage::Rotate,
                     Ok((Some(t), _)) if t.enabled != Some(false) => Stage::Existing,
                     Ok((t, date)) => Stage::Intro {
                         replaces: t.is_some(),
@@ -135,6 +140,14 @@ pub(crate) fn EnrollPage() -> impl IntoView {
         }),
     };
 
+    let rotation = rotate::Ctx {
+        session,
+        state,
+        again: Callback::new({
+            let check = check.clone();
+            move |()| check()
+        }),
+    };
     let body = move || {
         let me = me.as_ref();
         match stage.get() {
@@ -154,7 +167,13 @@ pub(crate) fn EnrollPage() -> impl IntoView {
                 }
                 .into_any()
             }
-            Stage::Existing => existing_view(me).into_any(),
+            Stage::Existing => {
+                view! { {existing_view(me)} {rotate::offer(flow, how)} }.into_any()
+            }
+            Stage::Rotate
+            | Stage::RotateDeleting { .. }
+            | Stage::RotateNotDeleted(_)
+            | Stage::RotateUnknown(_) => rotate::view(flow, me, how, rotation),
             Stage::Intro { replaces, skew } => {
                 let create = create.clone();
                 let intro = Intro {
@@ -178,7 +197,10 @@ pub(crate) fn EnrollPage() -> impl IntoView {
             }
             .into_any(),
             Stage::NotCreated => {
-                let detail = flow.post_error.get_untracked().map(|e| Explained::from(&e).message).unwrap_or_default();
+                let mut detail = flow.post_error.get_untracked().map(|e| Explained::from(&e).message).unwrap_or_default();
+                if let Some(at) = flow.rotated.get_untracked() {
+                    detail.push_str(&format!(" Your old key was deleted at {at}, so your account has no TOTP profile now."));
+                }
                 let check = check.clone();
                 view! {
                     <Alert
@@ -191,7 +213,7 @@ pub(crate) fn EnrollPage() -> impl IntoView {
                 .into_any()
             }
             Stage::Enrolled(e) => enrolled_view(e, flow, actions).into_any(),
-            other => end_view(other, me).into_any(),
+            other => end_view(other, me, flow.rotated.get_untracked().is_some()).into_any(),
         }
     };
 
@@ -204,7 +226,7 @@ pub(crate) fn EnrollPage() -> impl IntoView {
 }
 
 /// The screens that take no action of the flow: no account, someone else's, done, stopped.
-fn end_view(stage: Stage, me: Option<&Me>) -> impl IntoView {
+fn end_view(stage: Stage, me: Option<&Me>, rotated: bool) -> impl IntoView {
     match stage {
         Stage::NoAccount => view! {
             <Alert
@@ -241,6 +263,9 @@ fn end_view(stage: Stage, me: Option<&Me>) -> impl IntoView {
                     "From your next SSH login, ONTAP asks for the 6-digit code from the app after your password. "
                     "The secret and the emergency codes are gone from this page; keep the codes you saved."
                 </p>
+                {rotated.then(|| view! {
+                    <p>"Your old key is deleted and no longer works: remove its entry from your authenticator app, and throw away the old emergency codes."</p>
+                })}
                 <p><A href="/profiles">"Go to the TOTP profiles"</A></p>
             </div>
         }

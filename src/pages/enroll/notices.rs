@@ -55,7 +55,7 @@ pub(crate) fn existing_view(me: Option<&Me>) -> impl IntoView {
     view! {
         <Alert
             message="You already have an enabled TOTP profile."
-            next_step="To set up a new authenticator (a new phone, a lost one), an administrator first disables your profile (ONTAP's documented reset); then you enroll again here. Until then, sign in over SSH with your current app or an emergency code. In the cluster shell, the administrator runs:"
+            next_step="Lost your authenticator? An administrator disables your profile (ONTAP's documented reset); then you enroll again here. Until then, sign in over SSH with an emergency code. In the cluster shell, the administrator runs:"
         >
             <pre class="command" tabindex="0" aria-label="CLI command to disable the profile">{cli}</pre>
         </Alert>

@@ -1,20 +1,22 @@
-//! Deleting a profile, as the cluster's release allows it: up to 9.18 with the REST DELETE,
-//! after a confirmation that names the account, then back to the table without the row; from
-//! 9.19.1 the REST API no longer deletes profiles, so the page gives the CLI command and why.
-//! Not shown to read-only roles.
+//! Deleting a profile, as ONTAP allows it: only the key's owner deletes it (an administrator
+//! resets another user by disabling), by the REST DELETE up to 9.18 after a confirmation, then
+//! back to the table without the row; from 9.19.1 in the CLI with a code, so the page gives the
+//! owner the command. The rule is ontap-model's `reset::deletion`. Not shown to read-only roles.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use ontap_model::cli::delete_command;
-use ontap_model::{Totp, TotpKey};
+use ontap_model::enroll::reset_cli;
+use ontap_model::reset::{deletion, Deletion};
+use ontap_model::{Totp, TotpKey, Version};
 
-use crate::api::{totps, ApiError, Client};
+use crate::api::{ApiError, Client};
 use crate::components::Explained;
-use crate::components::{Alert, Status};
-use crate::platform::mono_ms;
+use crate::components::{Alert, EncodedLink, Status};
 use crate::session::SessionCtx;
-use crate::store::changelog::{ChangeLog, Outcome};
-use crate::store::writes::{settle_lost_write, write_action};
+use crate::store::changelog::ChangeLog;
+use crate::store::deletion::{self, Deleted};
+use crate::store::writes::write_action;
 use crate::store::ProfileStore;
 
 /// Where the deletion stands.
@@ -30,59 +32,8 @@ enum Step {
     Unknown(ApiError),
 }
 
-/// How a DELETE ended.
-#[derive(Clone, Debug, PartialEq)]
-enum Deleted {
-    /// Deleted; `by_check`: the answer was lost and a re-read found the profile gone.
-    Done { by_check: bool },
-    /// Refused (nothing deleted).
-    Refused(ApiError),
-    /// The answer was lost and the profile is still there after the late window.
-    NotApplied(ApiError),
-    /// The answer was lost and the profile could not be read again.
-    Unknown(ApiError),
-}
-
-/// Settles a lost DELETE answer by reading the profile (never by deleting again): gone is
-/// done; still there is believed only after the late window (`waiting` says until when).
-async fn settle_delete(
-    client: &Client,
-    key: &TotpKey,
-    sent_ms: f64,
-    lost: ApiError,
-    waiting: impl Fn(Option<String>),
-) -> Deleted {
-    let read = || async {
-        match totps::get(client, key).await {
-            Ok(_) => Ok(false),
-            Err(e) if gone(&e) => Ok(true),
-            Err(e) => Err(e),
-        }
-    };
-    match settle_lost_write(sent_ms, read, waiting).await {
-        Ok(true) => Deleted::Done { by_check: true },
-        Ok(false) => Deleted::NotApplied(lost),
-        Err(_) => Deleted::Unknown(lost),
-    }
-}
-
-/// The change log's word for how a DELETE ended.
-fn logged_as(d: &Deleted) -> Outcome {
-    match d {
-        Deleted::Done { by_check: false } => Outcome::Saved,
-        Deleted::Done { by_check: true } => Outcome::UnknownConfirmed,
-        Deleted::Refused(e) => Outcome::Failed(Explained::from(e).message),
-        Deleted::NotApplied(_) => Outcome::UnknownNotApplied,
-        Deleted::Unknown(_) => Outcome::Unknown,
-    }
-}
-
-/// True when an error means the profile is not (or no longer) there.
-fn gone(e: &ApiError) -> bool {
-    matches!(
-        e,
-        ApiError::Ontap { status: 404, .. } | ApiError::Http { status: 404 }
-    )
+fn describe(e: &ApiError) -> String {
+    Explained::from(e).message
 }
 
 #[component]
@@ -102,29 +53,22 @@ pub(crate) fn DeleteProfile(
         .owner_name()
         .map(str::to_owned)
         .unwrap_or_else(|| key.owner.as_str().to_owned());
-    let version = session.session.with_untracked(|s| {
-        s.as_ref()
-            .and_then(|s| s.cluster.version.clone())
-            .filter(|v| v.has_totp())
+    let (version, own, access) = session.session.with_untracked(|s| match s {
+        Some(s) => (
+            s.cluster.version.clone().filter(Version::has_totp),
+            s.identity
+                .owns(&account, totp.owner_name(), totp.scope.as_ref()),
+            s.identity.access,
+        ),
+        None => (None, false, ontap_model::Access::Unknown),
     });
-    let by_rest = version.as_ref().is_none_or(|v| v.rest_delete_supported());
-    if !by_rest {
-        let release = version.map(|v| v.short()).unwrap_or_default();
-        let command = match delete_command(&svm, &account) {
-            Ok(c) => c.to_string(),
-            Err(e) => e.to_string(),
-        };
-        return view! {
-            <section class="danger-zone" aria-labelledby="delete-title">
-                <h2 id="delete-title">"Delete the profile"</h2>
-                <p>
-                    "This cluster runs ONTAP " {release} ". From ONTAP 9.19.1 the REST API no longer deletes TOTP profiles: deletion must be confirmed interactively with a one-time password or an emergency code, which only the CLI asks for. To delete this profile, run in the cluster shell:"
-                </p>
-                <pre class="cli" tabindex="0" role="region" aria-label="The clustershell command that deletes the profile"><code>{command}</code></pre>
-                <p class="note">"To reset a user who lost their authenticator, disabling the profile is enough: they then enroll again."</p>
-            </section>
-        }
-        .into_any();
+    // A cluster that did not say its release is taken as one that deletes by REST.
+    let release = version.unwrap_or_else(|| Version::new(9, 18, 1));
+    match deletion(&release, own, access) {
+        Deletion::ByRest => {}
+        Deletion::OwnerOnly => return others_view(&svm, &account, session.can_change_status()),
+        Deletion::ByCliWithCode => return cli_view(&svm, &account, &release),
+        Deletion::NoTotp | Deletion::ReadOnlyRole => return ().into_any(),
     }
 
     let step = RwSignal::new(Step::Idle);
@@ -145,6 +89,7 @@ pub(crate) fn DeleteProfile(
     // When the DELETE left, for "Check again" after a lost answer.
     let sent = StoredValue::new(0.0_f64);
     let user = crate::store::changelog::user_of(&session);
+    let log = ChangeLog::from_ctx();
     // The DELETE and its settling re-read belong to the shell: leaving the page meanwhile still
     // takes a deleted profile out of the table.
     let delete = write_action({
@@ -156,22 +101,13 @@ pub(crate) fn DeleteProfile(
                 let out = match check_only {
                     // "Check again" after an unknown outcome: a read, never a second DELETE.
                     Some(lost) => {
-                        settle_delete(&client, &key, sent.get_value(), lost, on_wait).await
+                        deletion::settle(&client, &key, sent.get_value(), lost, on_wait).await
                     }
                     None => {
-                        let logged =
-                            ChangeLog::open(&user, &account, &svm, "delete the TOTP profile");
-                        sent.set_value(mono_ms());
-                        let out = match totps::delete(&client, &key).await {
-                            Ok(()) => Deleted::Done { by_check: false },
-                            Err(e) if e.outcome_unknown() => {
-                                logged.settle(Outcome::Unknown);
-                                settle_delete(&client, &key, sent.get_value(), e, on_wait).await
-                            }
-                            Err(e) => Deleted::Refused(e),
-                        };
-                        logged.settle(logged_as(&out));
-                        out
+                        let what = "delete the TOTP profile";
+                        let logged = ChangeLog::open_in(log, &user, &account, &svm, what);
+                        let on_sent = |t| sent.set_value(t);
+                        deletion::delete(&client, &key, logged, describe, on_sent, on_wait).await
                     }
                 };
                 if matches!(out, Deleted::Done { .. }) {
@@ -225,7 +161,7 @@ pub(crate) fn DeleteProfile(
     let who = format!("{account} ({})", crate::text::name(&svm));
     view! {
         <section class="danger-zone" aria-labelledby="delete-title">
-            <h2 id="delete-title">"Delete the profile"</h2>
+            <h2 id="delete-title">"Delete my profile"</h2>
             {move || match step.get() {
                 Step::Unknown(_) => {
                     let check_again = check_again.clone();
@@ -235,7 +171,9 @@ pub(crate) fn DeleteProfile(
                     .into_any()
                 }
                 Step::Idle | Step::Failed(_) => view! {
-                    <p class="note">"Deleting removes the profile from the cluster: SSH stops asking this account for a code until it enrolls again. Disabling does the same and keeps the record."</p>
+                    <p class="note">"This is your own key. Deleting it removes your profile from the cluster: SSH stops asking you for a code until you enroll again. To replace a key you still hold (a new phone, a key that may have been seen), "
+                        <EncodedLink href=crate::routes::ROTATE.to_owned()>"rotate it"</EncodedLink>
+                        " instead: the page deletes it and sets up the new one in one go."</p>
                     <button type="button" class="button button-danger" disabled=move || hold.get()
                         on:click=move |_| step.set(Step::Confirming)>
                         "Delete profile…"
@@ -268,7 +206,7 @@ pub(crate) fn DeleteProfile(
                             <p class="confirm-title" id="confirm-title">
                                 "Delete the TOTP profile of " <strong>{who.clone()}</strong> "?"
                             </p>
-                            <p id="confirm-detail">"This cannot be undone. The user will have to enroll again to use SSH with a code."</p>
+                            <p id="confirm-detail">"This cannot be undone. You will have to enroll again to use SSH with a code."</p>
                             <div class="actions">
                                 <button type="button" class="button button-danger" node_ref=first disabled=busy on:click=move |_| confirm()>
                                     {if busy { "Deleting…".to_owned() } else { format!("Delete the profile of {account}") }}
@@ -304,6 +242,50 @@ pub(crate) fn DeleteProfile(
                 }
                 _ => None,
             }}
+        </section>
+    }
+    .into_any()
+}
+
+/// Another account's profile: ONTAP lets only its owner delete it; resetting the user is
+/// disabling (NetApp's reset page, NetAppDocs/ontap pull request 1671).
+fn others_view(svm: &str, account: &str, admin: bool) -> AnyView {
+    let who = crate::text::name(account);
+    let command = reset_cli(svm, account).unwrap_or_else(|e| e.to_string());
+    let how = if admin {
+        "switch Enabled off above and save. "
+    } else {
+        "a cluster administrator disables it (your role may not change the status). "
+    };
+    view! {
+        <section class="danger-zone reset-zone" aria-labelledby="reset-title">
+            <h2 id="reset-title">"Reset this user's TOTP"</h2>
+            <p>
+                "Only " <strong>{who.clone()}</strong> " can delete their own TOTP key: ONTAP refuses an administrator's delete of another user's key. To reset " {who.clone()} " after a lost or replaced authenticator, " {how}
+                "SSH then stops asking " {who.clone()} " for a code, and they set up the new authenticator themselves (Enroll, signed in as themselves)."
+            </p>
+            <p class="note">"In the cluster shell, the same reset is:"</p>
+            <pre class="cli" tabindex="0" role="region" aria-label="The clustershell command that disables the profile"><code>{command}</code></pre>
+        </section>
+    }
+    .into_any()
+}
+
+/// One's own profile from 9.19.1: the REST API no longer deletes, the CLI does with a code.
+fn cli_view(svm: &str, account: &str, release: &Version) -> AnyView {
+    let command = delete_command(svm, account)
+        .map(|c| c.to_string())
+        .unwrap_or_else(|e| e.to_string());
+    view! {
+        <section class="danger-zone" aria-labelledby="delete-title">
+            <h2 id="delete-title">"Delete my profile"</h2>
+            <p>
+                "This cluster runs ONTAP " {release.short()} ". From ONTAP 9.19.1 the REST API no longer deletes TOTP profiles: you delete your own key in the cluster shell, which asks for a code from your authenticator app or one of your emergency codes. Signed in over SSH as yourself, run:"
+            </p>
+            <pre class="cli" tabindex="0" role="region" aria-label="The clustershell command that deletes the profile"><code>{command}</code></pre>
+            <p class="note">"To replace the key with a new one, "
+                <EncodedLink href=crate::routes::ROTATE.to_owned()>"rotate it"</EncodedLink>
+                ": the page gives the steps."</p>
         </section>
     }
     .into_any()

@@ -19,6 +19,7 @@ mod faults;
 mod harness;
 mod hosting;
 mod production;
+mod rotate;
 mod security;
 mod session;
 mod split;

@@ -214,12 +214,13 @@ fn at(version: &str) -> impl FnOnce(&mut ontap_sim::Config) + '_ {
     }
 }
 
+/// Only the key's owner deletes it: mchen deletes their own after a confirmation.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn on_9_18_1_a_profile_is_deleted_after_a_confirmation() -> Result<()> {
+async fn on_9_18_1_the_owner_deletes_their_own_profile_after_a_confirmation() -> Result<()> {
     let account = "mchen";
     let h = Harness::start_with(at("9.18.1")).await?;
     h.goto("/").await?;
-    h.sign_in("admin").await?;
+    h.sign_in(account).await?;
     h.click_profile_link(account).await?;
     h.wait_text("h1", account).await?;
     h.click_button("Delete profile…").await?;
@@ -271,14 +272,67 @@ async fn on_9_18_1_a_profile_is_deleted_after_a_confirmation() -> Result<()> {
         format!("{TOTPS}/{ADMIN_SVM_UUID}/{account}")
     );
     assert_eq!(deletes[0].status, 200);
+    assert_eq!(deletes[0].user.as_deref(), Some(account));
     h.close().await
 }
 
+/// An administrator resets another user by disabling their profile: no delete is offered for
+/// someone else's key (ONTAP refuses it), the page says why and how, and the reset is one
+/// PATCH `enabled: false`. An SVM administrator, who may not change the status, is told to
+/// ask a cluster administrator.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn on_9_19_1_the_page_gives_the_cli_command_instead() -> Result<()> {
+async fn an_administrator_resets_a_user_by_disabling_not_deleting() -> Result<()> {
+    let account = "mchen";
+    let h = Harness::start_with(at("9.18.1")).await?;
+    h.goto("/").await?;
+    h.sign_in("admin").await?;
+    h.click_profile_link(account).await?;
+    h.wait_editor_loaded(ADMIN_SVM_UUID, account).await?;
+    let reset = h
+        .wait_text(".reset-zone", "Only mchen can delete their own TOTP key")
+        .await?;
+    ensure!(
+        reset.contains("switch Enabled off above and save"),
+        "{reset}"
+    );
+    h.wait_text(
+        ".reset-zone pre.cli",
+        "security login totp modify -vserver cluster1 -username mchen -enabled false",
+    )
+    .await?;
+    assert_eq!(buttons_named(&h, "Delete profile…").await?, 0);
+    h.screenshot("session-reset-by-disabling").await?;
+
+    h.set_checkbox("Enabled", false).await?;
+    h.click_button("Save").await?;
+    h.click_button("Disable and save").await?;
+    h.wait_text("[role=status]", "Saved").await?;
+    assert_eq!(
+        h.sim()
+            .totp(ADMIN_SVM_UUID, account)
+            .and_then(|t| t.enabled),
+        Some(false)
+    );
+    assert!(h.requests().iter().all(|r| r.method != "DELETE"));
+
+    h.click_button("Sign out").await?;
+    h.sign_in("vsadmin").await?;
+    h.click_profile_link("kpatel").await?;
+    h.wait_text("h1", "kpatel").await?;
+    h.wait_text(".reset-zone", "a cluster administrator disables it")
+        .await?;
+    assert_eq!(buttons_named(&h, "Delete profile…").await?, 0);
+    assert!(h.requests().iter().all(|r| r.method != "DELETE"));
+    h.close().await
+}
+
+/// From 9.19.1 the owner gets the CLI command (it asks for a code); another user's profile
+/// shows the reset by disabling, not a delete command.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_9_19_1_the_owner_gets_the_cli_command_instead() -> Result<()> {
     let h = Harness::start_with(at("9.19.1")).await?;
     h.goto("/").await?;
-    h.sign_in("vsadmin").await?;
+    h.sign_in("kpatel").await?;
     h.click_profile_link("kpatel").await?;
     h.wait_text("h1", "kpatel").await?;
     h.wait_text(
@@ -287,8 +341,18 @@ async fn on_9_19_1_the_page_gives_the_cli_command_instead() -> Result<()> {
     )
     .await?;
     h.wait_page_text("no longer deletes TOTP profiles").await?;
+    h.wait_page_text("asks for a code from your authenticator app")
+        .await?;
     h.screenshot("session-delete-cli").await?;
     assert_eq!(buttons_named(&h, "Delete profile…").await?, 0);
+
+    h.click_button("Sign out").await?;
+    h.sign_in("vsadmin").await?;
+    h.click_profile_link("kpatel").await?;
+    h.wait_text("h1", "kpatel").await?;
+    h.wait_text(".reset-zone", "Only kpatel can delete").await?;
+    let text = h.body_text().await?;
+    ensure!(!text.contains("security login totp delete"), "{text}");
     assert!(h.requests().iter().all(|r| r.method != "DELETE"));
     assert!(h.sim().totp(VS_ENG_UUID, "kpatel").is_some());
     h.close().await
@@ -306,10 +370,10 @@ async fn on_9_12_1_the_page_explains_totp_needs_9_13() -> Result<()> {
     h.close().await
 }
 
-/// 9.13.1, the first TOTP release: the page works as on later releases (a change is saved and
-/// deleting by REST is offered), and the banner names the release.
+/// 9.13.1, the first TOTP release: the page works as on later releases (a change is saved,
+/// another's key is reset by disabling, not deleted), and the banner names the release.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn on_9_13_1_profiles_are_edited_and_delete_is_offered() -> Result<()> {
+async fn on_9_13_1_profiles_are_edited_and_reset_by_disabling() -> Result<()> {
     let h = Harness::start_with(at("9.13.1")).await?;
     h.goto("/").await?;
     h.sign_in("admin").await?;
@@ -327,7 +391,8 @@ async fn on_9_13_1_profiles_are_edited_and_delete_is_offered() -> Result<()> {
             .as_deref(),
         Some("Checked on 9.13.1")
     );
-    assert_eq!(buttons_named(&h, "Delete profile…").await?, 1);
+    assert_eq!(buttons_named(&h, "Delete profile…").await?, 0);
+    h.wait_text(".reset-zone", "Only kpatel can delete").await?;
     h.close().await
 }
 

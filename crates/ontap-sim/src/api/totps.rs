@@ -7,7 +7,9 @@ use std::borrow::Cow;
 use std::ops::Bound;
 
 use ontap_model::otp::{self, KeyUri, Secret};
+use ontap_model::reset::{deletion, Deletion};
 use ontap_model::totp::{encode_segment, TOTP_FIELDS};
+use ontap_model::Access;
 use ontap_model::{
     AccountName, CreateBodyError, Known, PatchBodyError, Totp, TotpCreate, TotpKey, TotpPatch,
     Version,
@@ -19,9 +21,10 @@ use super::{ApiError, Caller, Reply, Request};
 use crate::collection::{list as list_records, only, parse_bool, single};
 use crate::collection::{list_walkable, Record, Spec};
 use crate::inferred::{
-    no_profile_message, BODY_NOT_JSON_OBJECT, CREATE_FOR_OTHERS, DELETE_REMOVED, DELETE_REMOVED_IN,
-    DUPLICATE_PROFILE, EMERGENCY_CODES, EMERGENCY_CODE_DIGITS, ENABLED_NOT_BOOLEAN,
-    INSTALL_URL_PREFIX, INVALID_BODY_VALUE, MISSING_FIELD, UNEXPECTED_ARGUMENT,
+    no_profile_message, BODY_NOT_JSON_OBJECT, CREATE_FOR_OTHERS, DELETE_OTHERS_PROFILE,
+    DELETE_REMOVED, DELETE_REMOVED_IN, DUPLICATE_PROFILE, EMERGENCY_CODES, EMERGENCY_CODE_DIGITS,
+    ENABLED_NOT_BOOLEAN, INSTALL_URL_PREFIX, INVALID_BODY_VALUE, MISSING_FIELD,
+    UNEXPECTED_ARGUMENT,
 };
 use crate::model::Svm;
 use crate::rng;
@@ -265,7 +268,8 @@ pub fn patch(
     Ok(Reply::empty())
 }
 
-/// DELETE: up to 9.18 only (DELETE_REMOVED and DELETE_RULES in [`crate::inferred`]).
+/// DELETE: up to 9.18 only, by the key's owner (DELETE_REMOVED, DELETE_RULES and
+/// DELETE_OTHERS_PROFILE in [`crate::inferred`]).
 pub fn delete(
     state: &mut State,
     caller: &Caller,
@@ -282,9 +286,16 @@ pub fn delete(
     let key = visible_key(caller, owner, account)
         .filter(|k| state.visible_totp(k).is_some())
         .ok_or_else(not_found)?;
+    // Only the key's owner deletes it, an administrator included (ontap-model's
+    // `reset::deletion`, which the page follows too).
     let own = key.owner == caller.owner && key.account.as_str() == caller.name;
-    if !caller.role.is_admin() && !own {
-        return Err(ApiError::known(Known::PermissionDenied, None));
+    let access = if caller.role.is_admin() {
+        Access::Admin
+    } else {
+        Access::Modify
+    };
+    if deletion(v, own, access) == Deletion::OwnerOnly {
+        return Err(ApiError::inferred(&DELETE_OTHERS_PROFILE, ""));
     }
     state.totps.remove(&key);
     state.secrets.remove(&key);

@@ -1,6 +1,7 @@
 //! Deleting profiles: 200 `{}` up to 9.18 (documented by the 9.18 spec), refused from 9.19 (the
 //! netapp-ontap 9.19.1.0 client: "The DELETE method is no longer supported for this API"), and
-//! who may delete what (DELETE_RULES in the README).
+//! who may delete what: only the key's owner (DELETE_RULES and DELETE_OTHERS_PROFILE in the
+//! README; an administrator resets another user by disabling).
 
 use ontap_sim::demo;
 use serde_json::json;
@@ -10,7 +11,8 @@ use crate::client::{profile_path, Sim};
 #[test]
 fn delete_answers_200_with_an_empty_object_up_to_9_18() {
     for v in ["9.13.1", "9.18.1"] {
-        let sim = Sim::on_version(v);
+        let mut sim = Sim::on_version(v);
+        sim.as_user("kpatel");
         let path = profile_path(demo::VS_ENG_UUID, "kpatel");
         let r = sim.delete(&path);
         assert_eq!((r.status, r.json()), (200, json!({})), "{v}");
@@ -35,6 +37,37 @@ fn delete_is_refused_from_9_19_as_the_9_19_1_python_client_documents() {
     }
 }
 
+/// Only the owner deletes a key, whatever the role: an administrator's delete of another user's
+/// key is refused as the CLI refused it on 9.14.1P10 (NetAppDocs/ontap issue 1646), and the
+/// profile stays; disabling it (the documented reset) works.
+#[test]
+fn an_administrator_may_not_delete_another_users_profile_but_may_disable_it() {
+    for v in ["9.13.1", "9.14.1", "9.18.1"] {
+        let mut sim = Sim::on_version(v);
+        sim.as_user("admin");
+        for (svm, user) in [
+            (demo::VS_ENG_UUID, "kpatel"),
+            (demo::ADMIN_SVM_UUID, "mchen"),
+        ] {
+            let path = profile_path(svm, user);
+            let r = sim.delete(&path);
+            assert_eq!((r.status, r.code()), (403, "6".to_owned()), "{v} {user}");
+            assert_eq!(
+                r.json()["error"]["message"],
+                "not authorized for that command",
+                "{v}"
+            );
+            assert!(sim.bg.state.totp(svm, user).is_some(), "{v} {user} kept");
+            let r = sim.patch(&path, r#"{"enabled": false}"#);
+            assert_eq!(r.status, 200, "{v}: the reset is disabling");
+        }
+        // An administrator's own key is theirs to delete.
+        sim.as_user("jdoe");
+        let r = sim.delete(&profile_path(demo::ADMIN_SVM_UUID, "jdoe"));
+        assert_eq!(r.status, 200, "{v}");
+    }
+}
+
 #[test]
 fn who_may_delete_which_profile() {
     let mut sim = Sim::demo();
@@ -42,7 +75,7 @@ fn who_may_delete_which_profile() {
     let r = sim.delete(&profile_path(demo::VS_ENG_UUID, "kpatel"));
     assert_eq!((r.status, r.code()), (403, "6".to_owned()));
     sim.as_user("vsadmin");
-    // Another user's profile in its own SVM: only the admin role may.
+    // Another user's profile in its own SVM: only its owner may.
     let r = sim.delete(&profile_path(demo::VS_ENG_UUID, "kpatel"));
     assert_eq!((r.status, r.code()), (403, "6".to_owned()));
     // Another SVM's profile does not exist for it.

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod cluster;
 pub mod credentials;
 pub mod error;
+pub mod factors;
 pub mod http;
 pub mod identity;
 pub mod list;

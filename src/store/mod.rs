@@ -18,11 +18,13 @@ use crate::api::{accounts, totps, ApiError, Client};
 use crate::platform::mono_ms as now_ms;
 use crate::session::SessionCtx;
 use crate::tables::accounts::{join_accounts, AccountRow};
+use crate::tables::factors::Factors;
 use crate::tables::profiles::{join_not_enrolled, Row, Status};
 
 pub mod batch;
 pub mod changelog;
 pub mod deletion;
+mod factors;
 pub mod selection;
 pub mod writes;
 
@@ -69,6 +71,9 @@ pub(crate) struct ProfileStore {
     /// The accounts view's rows: every account with its TOTP state from the profiles (computed
     /// only while a view reads it).
     pub(crate) account_rows: Memo<Vec<AccountRow>>,
+    /// Duo profiles and groups, WebAuthn credentials, as far as read (the accounts view's
+    /// second-factor columns).
+    pub(crate) factors: RwSignal<Factors>,
     generation: RwSignal<u64>,
     /// The store's reads: aborted when the shell goes (sign-out), so a listing in progress
     /// does not go on for a session that ended.
@@ -76,17 +81,28 @@ pub(crate) struct ProfileStore {
 }
 
 impl ProfileStore {
+    /// True while `gen` is the store's current load.
+    pub(crate) fn is_current(&self, gen: u64) -> bool {
+        self.generation.try_get_untracked() == Some(gen)
+    }
+
     pub(crate) fn provide() -> ProfileStore {
         let rows = RwSignal::new(Vec::<Row>::new());
         let account_list = RwSignal::new(Vec::<Account>::new());
-        let account_rows =
-            Memo::new(move |_| account_list.with(|a| rows.with(|r| join_accounts(a, r))));
+        let release = SessionCtx::use_ctx()
+            .session
+            .with_untracked(|s| s.as_ref().and_then(|s| s.cluster.version.clone()));
+        let factors = RwSignal::new(Factors::for_release(release));
+        let account_rows = Memo::new(move |_| {
+            account_list.with(|a| rows.with(|r| factors.with(|f| join_accounts(a, r, f))))
+        });
         let s = ProfileStore {
             rows,
             progress: RwSignal::new(Progress::Idle),
             accounts: RwSignal::new(AccountsState::Loading),
             account_list,
             account_rows,
+            factors,
             generation: RwSignal::new(0),
             reader: StoredValue::new(SessionCtx::use_ctx().view_client()),
         };
@@ -163,6 +179,7 @@ impl ProfileStore {
                         }
                     }
                 });
+                factors::load(this, client.clone(), gen);
                 let c = client.clone();
                 let join = join.clone();
                 spawn_local(async move {

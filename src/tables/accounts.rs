@@ -8,6 +8,7 @@ use ontap_model::account_change::{AccountChange, AccountPatch, Refusal};
 use ontap_model::Account;
 
 use super::csv::csv_cell;
+use super::factors::{cluster_owner, second_factors, Factors, Kind, SecondFactors};
 use super::listing::{self, filter_sort, needle, nonempty, Filters, SortColumn};
 use super::profiles::{Row, Status};
 
@@ -67,6 +68,8 @@ pub(crate) struct AccountRow {
     /// `none`, `totp`, ...; `—` without SSH.
     pub(crate) second: String,
     pub(crate) totp: TotpState,
+    /// The SSH and web second factors, named (TOTP, SSH key, password, Duo, WebAuthn key).
+    pub(crate) factors: SecondFactors,
     /// Lower-case text the filter searches.
     pub(crate) hay: String,
 }
@@ -112,6 +115,8 @@ pub(crate) fn profile_index(rows: &[Row]) -> HashMap<(String, String), Option<bo
 pub(crate) fn row_of(
     a: &Account,
     profiles: &HashMap<(String, String), Option<bool>>,
+    factors: &Factors,
+    cluster: Option<&str>,
 ) -> AccountRow {
     let name = a.name.clone().unwrap_or_default();
     let owner_uuid = a.owner_uuid().unwrap_or_default().to_owned();
@@ -154,24 +159,35 @@ pub(crate) fn row_of(
         ssh_methods,
         second,
         totp,
+        factors: second_factors(a, factors, cluster),
         hay,
     }
 }
 
 /// Every account with its TOTP state, from the profile table's rows (profile keys compared
 /// with the owner UUID in lower case).
-pub(crate) fn join_accounts(accounts: &[Account], rows: &[Row]) -> Vec<AccountRow> {
+pub(crate) fn join_accounts(
+    accounts: &[Account],
+    rows: &[Row],
+    factors: &Factors,
+) -> Vec<AccountRow> {
     let idx = profile_index(rows);
-    accounts.iter().map(|a| row_of(a, &idx)).collect()
+    let cluster = cluster_owner(accounts);
+    accounts
+        .iter()
+        .map(|a| row_of(a, &idx, factors, cluster.as_deref()))
+        .collect()
 }
 
 /// The accounts, in the given order, as CSV with a header line (CRLF line ends, RFC 4180; cells
 /// through [`csv_cell`], so a name or role never runs as a spreadsheet formula): an auditor's
 /// answer to "who must use TOTP for SSH, and who has it". `ssh_methods` and `second_factor`
-/// are empty for an account without SSH; `totp` is the state's label.
+/// are empty for an account without SSH; `totp` is the state's label; `ssh_second_factors`
+/// and `web_second_factor` name every second factor as the view does (TOTP, SSH key, password,
+/// Duo, WebAuthn key, none, or why it is not known).
 pub(crate) fn to_csv<'a>(rows: impl Iterator<Item = &'a AccountRow>) -> String {
     let mut out =
-        String::from("account,svm,owner_uuid,role,scope,locked,ssh_methods,second_factor,totp\r\n");
+        String::from("account,svm,owner_uuid,role,scope,locked,ssh_methods,second_factor,totp,ssh_second_factors,web_second_factor\r\n");
     for r in rows {
         let second = if r.has_ssh() { r.second.as_str() } else { "" };
         let cells = [
@@ -184,6 +200,8 @@ pub(crate) fn to_csv<'a>(rows: impl Iterator<Item = &'a AccountRow>) -> String {
             &r.ssh_methods.join(" "),
             second,
             r.totp.label(),
+            r.factors.ssh.as_str(),
+            r.factors.web.as_str(),
         ];
         let line: Vec<String> = cells.iter().map(|c| csv_cell(c)).collect();
         out.push_str(&line.join(","));
@@ -201,16 +219,20 @@ pub(crate) enum SortKey {
     Locked,
     Ssh,
     Totp,
+    SshSecond,
+    WebSecond,
 }
 
 impl SortKey {
-    pub(crate) const ALL: [SortKey; 6] = [
+    pub(crate) const ALL: [SortKey; 8] = [
         SortKey::Name,
         SortKey::Svm,
         SortKey::Role,
         SortKey::Locked,
         SortKey::Ssh,
         SortKey::Totp,
+        SortKey::SshSecond,
+        SortKey::WebSecond,
     ];
     pub(crate) fn label(self) -> &'static str {
         match self {
@@ -218,8 +240,10 @@ impl SortKey {
             SortKey::Svm => "SVM",
             SortKey::Role => "Role",
             SortKey::Locked => "Locked",
-            SortKey::Ssh => "SSH (+ second factor)",
+            SortKey::Ssh => "SSH sign-in",
             SortKey::Totp => "TOTP",
+            SortKey::SshSecond => "SSH second factor",
+            SortKey::WebSecond => "Web second factor",
         }
     }
     pub(crate) fn slug(self) -> &'static str {
@@ -230,6 +254,8 @@ impl SortKey {
             SortKey::Locked => "locked",
             SortKey::Ssh => "ssh",
             SortKey::Totp => "totp",
+            SortKey::SshSecond => "ssh2",
+            SortKey::WebSecond => "web2",
         }
     }
 }
@@ -247,6 +273,8 @@ impl SortColumn for SortKey {
 pub(crate) struct AccountFilters {
     pub(crate) totp: Option<TotpState>,
     pub(crate) locked: Option<bool>,
+    /// Accounts with this second factor (or without one, for SSH or the web).
+    pub(crate) factor: Option<Kind>,
 }
 
 impl Filters for AccountFilters {
@@ -258,12 +286,14 @@ impl Filters for AccountFilters {
                 Some("no") => Some(false),
                 _ => None,
             },
+            factor: nonempty(&get, "factor").and_then(|s| Kind::from_slug(&s)),
         }
     }
     fn params(&self) -> Vec<(&'static str, Option<&str>)> {
         vec![
             ("totp", self.totp.map(TotpState::slug)),
             ("locked", self.locked.map(|l| if l { "yes" } else { "no" })),
+            ("factor", self.factor.map(Kind::slug)),
         ]
     }
 }
@@ -277,6 +307,10 @@ impl ViewState {
             && self.svm.as_deref().is_none_or(|s| r.svm == s)
             && self.filters.totp.is_none_or(|t| r.totp == t)
             && self.filters.locked.is_none_or(|l| r.locked == l)
+            && self
+                .filters
+                .factor
+                .is_none_or(|k| r.factors.kinds.contains(&k))
     }
 
     /// Indices of the matching rows in the chosen order (ties: SVM, then name).
@@ -293,6 +327,8 @@ impl ViewState {
                 SortKey::Locked => y.locked.cmp(&x.locked),
                 SortKey::Ssh => x.ssh_with_second().cmp(&y.ssh_with_second()),
                 SortKey::Totp => x.totp.cmp(&y.totp),
+                SortKey::SshSecond => x.factors.ssh.cmp(&y.factors.ssh),
+                SortKey::WebSecond => x.factors.web.cmp(&y.factors.web),
             },
             |x, y| x.svm.cmp(&y.svm).then_with(|| x.name.cmp(&y.name)),
         )
@@ -304,6 +340,8 @@ impl ViewState {
 pub(crate) struct Counts {
     pub(crate) by_state: [usize; 4],
     pub(crate) locked: usize,
+    /// By second-factor kind, in [`Kind::ALL`]'s order.
+    pub(crate) by_kind: [usize; 7],
 }
 
 impl Counts {
@@ -318,8 +356,19 @@ impl Counts {
             if r.locked {
                 c.locked += 1;
             }
+            for k in &r.factors.kinds {
+                if let Some(i) = Kind::ALL.iter().position(|x| x == k) {
+                    c.by_kind[i] += 1;
+                }
+            }
         }
         c
+    }
+    pub(crate) fn kind(&self, k: Kind) -> usize {
+        Kind::ALL
+            .iter()
+            .position(|x| *x == k)
+            .map_or(0, |i| self.by_kind[i])
     }
     pub fn get(&self, s: TotpState) -> usize {
         let i = TotpState::ALL.iter().position(|x| *x == s).unwrap_or(0);
@@ -397,6 +446,70 @@ mod tests {
         serde_json::from_str(json).expect("test account")
     }
 
+    /// The counts and the "second factor" filter go by the kinds named in the columns: an
+    /// account counts once per kind (SSH and web apart), and "Duo unknown" is not "none".
+    #[test]
+    fn counts_and_the_factor_filter_follow_the_second_factors() {
+        let accounts = [
+            account(
+                r#"{"name":"w","owner":{"name":"c1","uuid":"c"},"scope":"cluster","applications":[
+                {"application":"http","authentication_methods":["password"],"second_authentication_method":"publickey"},
+                {"application":"ssh","authentication_methods":["password"],"second_authentication_method":"totp"}]}"#,
+            ),
+            account(
+                r#"{"name":"k","owner":{"name":"vs1","uuid":"u1"},"applications":[
+                {"application":"ssh","authentication_methods":["password"],"second_authentication_method":"publickey"}]}"#,
+            ),
+            account(
+                r#"{"name":"n","owner":{"name":"vs1","uuid":"u1"},"applications":[
+                {"application":"ssh","authentication_methods":["password"]},
+                {"application":"http","authentication_methods":["password"]}]}"#,
+            ),
+        ];
+        let mut f = Factors::for_release(Some(ontap_model::Version::new(9, 16, 1)));
+        f.duo_profiles = super::super::factors::Source::Read(vec![]);
+        f.duo_groups = super::super::factors::Source::Read(vec![]);
+        f.webauthn = super::super::factors::Source::Read(vec![]);
+        let rows = join_accounts(&accounts, &[], &f);
+        let c = Counts::of(&rows);
+        let n = |k| c.kind(k);
+        assert_eq!(
+            (n(Kind::Totp), n(Kind::SshKey), n(Kind::SshNone)),
+            (1, 1, 1)
+        );
+        assert_eq!((n(Kind::WebauthnKey), n(Kind::WebNone)), (1, 1));
+        assert_eq!((n(Kind::Password), n(Kind::Duo)), (0, 0));
+        let mut v = ViewState::default();
+        v.filters.factor = Some(Kind::WebauthnKey);
+        let shown: Vec<&str> = v
+            .apply(&rows)
+            .iter()
+            .map(|&i| rows[i].name.as_str())
+            .collect();
+        assert_eq!(shown, ["w"]);
+        v.filters.factor = Some(Kind::SshNone);
+        assert_eq!(v.apply(&rows).len(), 1);
+        // The filter is kept in the URL by its slug.
+        assert_eq!(
+            Kind::from_slug(Kind::WebauthnKey.slug()),
+            Some(Kind::WebauthnKey)
+        );
+        // Duo that could not be read: the plain account is not counted as "SSH: none".
+        f.duo_profiles =
+            super::super::factors::Source::Unavailable(crate::api::ApiError::Unauthorized);
+        let c = Counts::of(&join_accounts(&accounts, &[], &f));
+        assert_eq!(c.kind(Kind::SshNone), 0);
+        // Sorting by a second-factor column orders by its text.
+        v.filters.factor = None;
+        v.sort = SortKey::SshSecond;
+        let order: Vec<&str> = v
+            .apply(&rows)
+            .iter()
+            .map(|&i| rows[i].factors.ssh.as_str())
+            .collect();
+        assert_eq!(order, ["SSH key", "TOTP", "none"]);
+    }
+
     #[wasm_bindgen_test]
     fn the_csv_has_a_line_per_row_and_neutral_cells() {
         let rows = join_accounts(
@@ -414,12 +527,14 @@ mod tests {
                 ),
             ],
             &[],
+            &Factors::for_release(Some(ontap_model::Version::new(9, 13, 1))),
         );
         assert_eq!(
             to_csv(rows.iter()),
-            "account,svm,owner_uuid,role,scope,locked,ssh_methods,second_factor,totp\r\n\
-             svc-backup,vs1,u1,'=backup,svm,yes,,,TOTP not required\r\n\
-             ann,vs1,u1,vsadmin,svm,no,password publickey,totp,Not enrolled\r\n"
+            "account,svm,owner_uuid,role,scope,locked,ssh_methods,second_factor,totp,\
+             ssh_second_factors,web_second_factor\r\n\
+             svc-backup,vs1,u1,'=backup,svm,yes,,,TOTP not required,no SSH,not on 9.13.1\r\n\
+             ann,vs1,u1,vsadmin,svm,no,password publickey,totp,Not enrolled,TOTP,no web access\r\n"
         );
     }
 }

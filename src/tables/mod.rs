@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod csv;
+pub mod factors;
 pub mod listing;
 pub mod profiles;
 pub mod window;
@@ -56,6 +57,7 @@ mod tests {
             filters: AccountFilters {
                 totp: Some(TotpState::Disabled),
                 locked: Some(false),
+                factor: None,
             },
         };
         let q = a.to_query();

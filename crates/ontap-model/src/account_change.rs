@@ -13,6 +13,8 @@ use serde::Serialize;
 
 use crate::account::{Account, AccountApplication};
 use crate::cli::{cli_value, sh_quote, Caveat, CliCommand, CliError, RequestPreview, API_PREFIX};
+use crate::cluster::Version;
+use crate::mfa;
 use crate::totp::encode_segment;
 
 /// The collection of accounts.
@@ -65,7 +67,7 @@ pub fn is_read_only_application_field(name: &str) -> bool {
 /// Why an application entry's second factor is not allowed.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum SecondFactorProblem {
-    #[error("A second authentication method is supported only for the ssh and service_processor applications, not for {0}.")]
+    #[error("A second authentication method is supported only for the ssh and service_processor applications (and publickey for http from ONTAP 9.16.1), not for {0}.")]
     NotSupportedFor(String),
     #[error("TOTP as the second factor needs password or publickey as the first SSH authentication method; this account's is {0}.")]
     TotpNeedsPasswordOrPublickey(String),
@@ -73,10 +75,20 @@ pub enum SecondFactorProblem {
     SameAsFirst(String),
     #[error("The application {0} has no authentication method.")]
     NoMethod(String),
+    #[error("TOTP as the second factor needs ONTAP 9.13.1 or later; this cluster runs {0}.")]
+    TotpNotOnRelease(String),
+    #[error("A WebAuthn key (http with publickey as the second method) needs ONTAP 9.16.1 or later; this cluster runs {0}.")]
+    WebauthnNotOnRelease(String),
+    #[error("A WebAuthn key needs password, domain or nsswitch as the first http authentication method; this account's is {0}.")]
+    WebauthnFirstMethod(String),
 }
 
-/// The rule ONTAP applies to one `applications[]` entry's second factor.
+/// The rule ONTAP applies to one `applications[]` entry's second factor on `version`: SSH and
+/// the service processor take a second method (TOTP from 9.13.1), `http` takes only
+/// `publickey` (a WebAuthn key) and only from 9.16.1, after password, domain or nsswitch
+/// (sources in [`crate::mfa`]).
 pub fn second_factor_problem(
+    version: &Version,
     application: &str,
     methods: &[String],
     second: Option<&str>,
@@ -88,8 +100,20 @@ pub fn second_factor_problem(
     if second == "none" {
         return None;
     }
+    if application == "http" && second == "publickey" {
+        if !mfa::has_webauthn(version) {
+            return Some(SecondFactorProblem::WebauthnNotOnRelease(version.short()));
+        }
+        if !mfa::WEBAUTHN_FIRST_METHODS.contains(&first.as_str()) {
+            return Some(SecondFactorProblem::WebauthnFirstMethod(first.clone()));
+        }
+        return None;
+    }
     if !SECOND_FACTOR_APPLICATIONS.contains(&application) {
         return Some(SecondFactorProblem::NotSupportedFor(application.to_owned()));
+    }
+    if second == "totp" && !mfa::has_totp_second(version) {
+        return Some(SecondFactorProblem::TotpNotOnRelease(version.short()));
     }
     if second == "totp" && !TOTP_FIRST_METHODS.contains(&first.as_str()) {
         return Some(SecondFactorProblem::TotpNeedsPasswordOrPublickey(
@@ -476,35 +500,140 @@ mod tests {
     #[test]
     fn the_second_factor_rule() {
         let m = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let v = Version::new(9, 18, 1);
+        let v = &v;
         assert_eq!(
-            second_factor_problem("ssh", &m(&["password"]), Some("totp")),
+            second_factor_problem(v, "ssh", &m(&["password"]), Some("totp")),
             None
         );
         assert_eq!(
-            second_factor_problem("ssh", &m(&["publickey"]), Some("totp")),
+            second_factor_problem(v, "ssh", &m(&["publickey"]), Some("totp")),
             None
         );
         assert_eq!(
-            second_factor_problem("http", &m(&["password"]), Some("none")),
+            second_factor_problem(v, "http", &m(&["password"]), Some("none")),
             None
         );
-        assert_eq!(second_factor_problem("http", &m(&["password"]), None), None);
+        assert_eq!(
+            second_factor_problem(v, "http", &m(&["password"]), None),
+            None
+        );
         assert!(matches!(
-            second_factor_problem("ssh", &m(&["domain"]), Some("totp")),
+            second_factor_problem(v, "ssh", &m(&["domain"]), Some("totp")),
             Some(SecondFactorProblem::TotpNeedsPasswordOrPublickey(_))
         ));
         assert!(matches!(
-            second_factor_problem("http", &m(&["password"]), Some("totp")),
+            second_factor_problem(v, "http", &m(&["password"]), Some("totp")),
             Some(SecondFactorProblem::NotSupportedFor(_))
         ));
         assert!(matches!(
-            second_factor_problem("ssh", &m(&["password"]), Some("password")),
+            second_factor_problem(v, "ssh", &m(&["password"]), Some("password")),
             Some(SecondFactorProblem::SameAsFirst(_))
         ));
         assert!(matches!(
-            second_factor_problem("ssh", &[], Some("none")),
+            second_factor_problem(v, "ssh", &[], Some("none")),
             Some(SecondFactorProblem::NoMethod(_))
         ));
+    }
+
+    #[test]
+    fn the_second_factor_release_matrix() {
+        let m = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        // (release, ssh password+totp, http password+publickey (WebAuthn), ssh publickey+password)
+        let rows = [
+            ("9.12.1", false, false, true),
+            ("9.13.1", true, false, true),
+            ("9.14.1", true, false, true),
+            ("9.16.1", true, true, true),
+            ("9.18.1", true, true, true),
+            ("9.19.1", true, true, true),
+        ];
+        for (r, totp, webauthn, key_pass) in rows {
+            let v = Version::parse(r).unwrap();
+            let totp_p = second_factor_problem(&v, "ssh", &m(&["password"]), Some("totp"));
+            assert_eq!(totp_p.is_none(), totp, "{r} totp: {totp_p:?}");
+            if !totp {
+                assert_eq!(
+                    totp_p,
+                    Some(SecondFactorProblem::TotpNotOnRelease(r.into()))
+                );
+            }
+            let web = second_factor_problem(&v, "http", &m(&["password"]), Some("publickey"));
+            assert_eq!(web.is_none(), webauthn, "{r} webauthn: {web:?}");
+            if !webauthn {
+                assert_eq!(
+                    web,
+                    Some(SecondFactorProblem::WebauthnNotOnRelease(r.into()))
+                );
+            }
+            let kp = second_factor_problem(&v, "ssh", &m(&["publickey"]), Some("password"));
+            assert_eq!(kp.is_none(), key_pass, "{r} key+password");
+            // http takes no other second method on any release.
+            assert!(matches!(
+                second_factor_problem(&v, "http", &m(&["password"]), Some("totp")),
+                Some(SecondFactorProblem::NotSupportedFor(_))
+            ));
+        }
+        let v = Version::new(9, 16, 1);
+        assert_eq!(
+            second_factor_problem(&v, "http", &m(&["domain"]), Some("publickey")),
+            None
+        );
+        assert_eq!(
+            second_factor_problem(&v, "http", &m(&["saml"]), Some("publickey")),
+            Some(SecondFactorProblem::WebauthnFirstMethod("saml".into()))
+        );
+    }
+
+    #[test]
+    fn require_totp_keeps_a_web_key() {
+        let a = account(
+            json!([
+                {"application": "http", "authentication_methods": ["password"], "second_authentication_method": "publickey"},
+                {"application": "ssh", "authentication_methods": ["password"], "second_authentication_method": "none"}
+            ]),
+            false,
+        );
+        let apps = AccountChange::RequireTotp
+            .plan(&a)
+            .unwrap()
+            .applications
+            .unwrap();
+        let http = apps
+            .iter()
+            .find(|x| x.application.as_deref() == Some("http"))
+            .unwrap();
+        assert_eq!(
+            http.second_authentication_method.as_deref(),
+            Some("publickey")
+        );
+        let v = Version::new(9, 16, 1);
+        for e in &apps {
+            assert_eq!(
+                second_factor_problem(
+                    &v,
+                    e.application.as_deref().unwrap(),
+                    &e.authentication_methods,
+                    e.second_authentication_method.as_deref()
+                ),
+                None
+            );
+        }
+        let apps = AccountChange::StopRequiringTotp
+            .plan(&account(
+                json!([
+                    {"application": "http", "authentication_methods": ["password"], "second_authentication_method": "publickey"},
+                    {"application": "ssh", "authentication_methods": ["password"], "second_authentication_method": "totp"}
+                ]),
+                false,
+            ))
+            .unwrap()
+            .applications
+            .unwrap();
+        assert_eq!(
+            apps[0].second_authentication_method.as_deref(),
+            Some("publickey")
+        );
     }
 
     #[test]

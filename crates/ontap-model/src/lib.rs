@@ -10,6 +10,7 @@ pub mod cluster;
 pub mod collection;
 pub mod enroll;
 pub mod error;
+pub mod mfa;
 pub mod names;
 pub mod otp;
 pub mod reset;

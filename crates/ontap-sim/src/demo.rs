@@ -218,7 +218,10 @@ pub fn cluster(version: Version) -> State {
             password: DEMO_PASSWORD.to_owned(),
         });
     }
-    State::new(CLUSTER_NAME, CLUSTER_UUID, version, svms, accounts, totps)
+    let mut state = State::new(CLUSTER_NAME, CLUSTER_UUID, version, svms, accounts, totps);
+    // Accounts with the other second factors, and the Duo and WebAuthn records, by release.
+    crate::mfa::seed_demo(&mut state);
+    state
 }
 
 #[cfg(test)]

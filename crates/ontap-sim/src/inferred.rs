@@ -565,6 +565,49 @@ pub const BEHAVIOURS: &[(&str, &str, &str)] = &[
         "`location` is 127.0.0.1 and `node` is cluster1-01 for every record",
         "the emulator has one node and does not see its clients' addresses behind the proxy",
     ),
+    // Second factors besides TOTP (issue 18, item 3).
+    (
+        "MFA_ENDPOINTS_READ_ONLY",
+        "GET /api/security/authentication/duo/profiles (and /{owner.uuid}) and \
+         /duo/groups (and /{owner.uuid}/{name}) from 9.14.1, GET \
+         /api/security/webauthn/credentials (and /{owner.uuid}/{username}/{index}/\
+         {relying_party.id}) from 9.16.1, with fields, filters, order_by and max_records as \
+         the other collections; POST, PATCH and DELETE on them are 405 code 3 \
+         (METHOD_NOT_SUPPORTED); before those releases the paths are 404 UNKNOWN_API_PATH; a \
+         caller sees the records of the SVMs it sees; /webauthn/global-settings is not \
+         emulated",
+        "netapp-ontap 9.19.1 (resources/duo.py, duogroup.py, webauthn_credentials.py) gives \
+         paths, keys and gettable fields, and publishes POST/PATCH/DELETE, which a real \
+         cluster takes: the emulator is read-only because the page only reads; the releases \
+         are NetApp's (Duo 9.14.1, WebAuthn 9.16.1: mfa-overview.adoc, \
+         webauthn-mfa-overview.adoc); what an older release answers is not published",
+    ),
+    (
+        "MFA_DEMO_SEEDS",
+        "the demo adds pwalsh (cluster; SSH publickey then password) and svc.backup (vs_eng; \
+         SSH password then publickey) on every release, hr.duo (vs_hr; SSH password, no second \
+         method) and an enabled Duo profile for vs_hr (no Duo group) from 9.14.1, and \
+         mfernandez (cluster; http password with publickey second, a registered WebAuthn \
+         credential for relying party cluster1.demo.example) from 9.16.1; all sign in to the \
+         REST API with the demo password",
+        "NetApp documents each combination (setup-ssh-multifactor-authentication-task.adoc, \
+         configure-cisco-duo-mfa-task.adoc, enable-webauthn-mfa-task.adoc); whether a REST \
+         call with basic authentication asks for the WebAuthn key is not published: the \
+         documentation speaks of System Manager sign-ins only, so the emulator asks nothing \
+         more of REST",
+    ),
+    (
+        "DUO_COVERAGE",
+        "an account counts as covered by Duo when it has ssh and the governing Duo profile \
+         (its SVM's own, else the cluster's) is enabled and has no Duo group; with groups it \
+         is covered only 'if in' a group that does not list it in excluded_users (ontap-model \
+         mfa::duo_coverage, used by the page)",
+        "configure-cisco-duo-mfa-task.adoc: cluster-level Duo \"applies to all user accounts by \
+         default\", SVM-level \"only to users for that storage VM\", a Duo group includes only \
+         its users minus excluded_users; that an SVM's own profile overrides the cluster's, and \
+         that group membership is left open (the REST API does not give AD, LDAP or local group \
+         members), is this project's reading",
+    ),
 ];
 
 /// Every inferred error answer, for the README check.

@@ -15,6 +15,7 @@ pub mod faults;
 pub mod filter;
 pub mod history;
 pub mod inferred;
+pub mod mfa;
 pub mod model;
 pub mod rng;
 pub mod scale;

@@ -204,6 +204,71 @@ const ACCOUNT_RESPONSE: S = S::Obj(&[
     P("records", S::Arr(&ACCOUNT), false),
 ]);
 
+/// `duo` (netapp-ontap 9.19.1's DuoSchema, gettable fields: `secret_key` is write-only).
+const DUO_PROFILE: S = S::Obj(&[
+    P("_links", SELF_LINKS, true),
+    P("api_host", S::Str, false),
+    P("auto_push", S::Bool, false),
+    P("comment", S::Str, false),
+    P("fail_mode", S::Enum(&["safe", "secure"]), false),
+    P("fingerprint", S::Str, false),
+    P("http_proxy", S::Str, false),
+    P("integration_key", S::Str, false),
+    P("is_enabled", S::Bool, false),
+    P("max_prompts", S::Int, false),
+    P("owner", TOTP_OWNER, true),
+    P("push_info", S::Bool, false),
+    P("status", S::Str, false),
+]);
+const DUO_PROFILE_RESPONSE: S = S::Obj(&[
+    P("_links", COLLECTION_LINKS, true),
+    P("num_records", S::Int, true),
+    P("records", S::Arr(&DUO_PROFILE), false),
+]);
+/// `duogroup` (netapp-ontap 9.19.1's DuogroupSchema).
+const DUO_GROUP: S = S::Obj(&[
+    P("_links", SELF_LINKS, true),
+    P("comment", S::Str, false),
+    P("excluded_users", S::Arr(&S::Str), false),
+    P("name", S::Str, true),
+    P("owner", TOTP_OWNER, true),
+]);
+const DUO_GROUP_RESPONSE: S = S::Obj(&[
+    P("_links", COLLECTION_LINKS, true),
+    P("num_records", S::Int, true),
+    P("records", S::Arr(&DUO_GROUP), false),
+]);
+/// `webauthn_credentials` (netapp-ontap 9.19.1's WebauthnCredentialsSchema and models).
+const WEBAUTHN_CREDENTIAL: S = S::Obj(&[
+    P("_links", SELF_LINKS, true),
+    P("creation_time", S::Str, false),
+    P(
+        "credential",
+        S::Obj(&[P("id_sha", S::Str, false), P("type", S::Str, false)]),
+        false,
+    ),
+    P("display_name", S::Str, false),
+    P("index", S::Int, true),
+    P("last_used_time", S::Str, false),
+    P("owner", TOTP_OWNER, true),
+    P(
+        "public_key",
+        S::Obj(&[P("algorithm", S::Str, false), P("value", S::Str, false)]),
+        false,
+    ),
+    P(
+        "relying_party",
+        S::Obj(&[P("id", S::Str, true), P("name", S::Str, false)]),
+        true,
+    ),
+    P("scope", SCOPE, false),
+    P("username", S::Str, true),
+]);
+const WEBAUTHN_CREDENTIAL_RESPONSE: S = S::Obj(&[
+    P("_links", COLLECTION_LINKS, true),
+    P("num_records", S::Int, true),
+    P("records", S::Arr(&WEBAUTHN_CREDENTIAL), false),
+]);
 /// `security_audit_log` (as the netapp-ontap client's schema and NetApp's example show it).
 const AUDIT: S = S::Obj(&[
     P("_links", SELF_LINKS, false),
@@ -257,6 +322,12 @@ pub enum Def {
     Account,
     AccountResponse,
     AuditResponse,
+    DuoProfile,
+    DuoProfileResponse,
+    DuoGroup,
+    DuoGroupResponse,
+    WebauthnCredential,
+    WebauthnCredentialResponse,
     Error,
     /// `{}`: a successful PATCH or DELETE, or a POST without `return_records`.
     Empty,
@@ -274,6 +345,12 @@ impl Def {
             Def::Account => &ACCOUNT,
             Def::AccountResponse => &ACCOUNT_RESPONSE,
             Def::AuditResponse => &AUDIT_RESPONSE,
+            Def::DuoProfile => &DUO_PROFILE,
+            Def::DuoProfileResponse => &DUO_PROFILE_RESPONSE,
+            Def::DuoGroup => &DUO_GROUP,
+            Def::DuoGroupResponse => &DUO_GROUP_RESPONSE,
+            Def::WebauthnCredential => &WEBAUTHN_CREDENTIAL,
+            Def::WebauthnCredentialResponse => &WEBAUTHN_CREDENTIAL_RESPONSE,
             Def::Error => &ERROR_RESPONSE,
             Def::Empty => &EMPTY,
         }

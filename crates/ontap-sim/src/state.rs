@@ -40,6 +40,8 @@ pub struct State {
     /// How far the cluster's clock is from the machine's, in seconds (negative: behind):
     /// `--clock-offset-secs`, a cluster whose NTP is off. See [`State::now`].
     pub clock_offset_secs: i64,
+    /// Duo profiles and groups, WebAuthn credentials ([`crate::mfa`]).
+    pub mfa: crate::mfa::MfaState,
 }
 
 impl State {
@@ -89,6 +91,7 @@ impl State {
             max_failed_logins: 0,
             failed_logins: BTreeMap::new(),
             clock_offset_secs: 0,
+            mfa: crate::mfa::MfaState::default(),
         }
     }
 

@@ -24,6 +24,8 @@ mod filters;
 mod limits;
 #[path = "http/log.rs"]
 mod log;
+#[path = "http/mfa.rs"]
+mod mfa;
 #[path = "http/page.rs"]
 mod page;
 #[path = "http/paging.rs"]

@@ -8,6 +8,7 @@ use super::state::Accounts;
 use crate::components::{same_options, Alert, Explained, FilterSelect};
 use crate::store::AccountsLoad as Load;
 use crate::tables::accounts::{Counts, TotpState};
+use crate::tables::factors::Kind;
 
 /// The page's heading with Export CSV, the links to the other tables, and Reload.
 #[component]
@@ -75,6 +76,54 @@ pub(crate) fn AccountCounts(a: Accounts) -> impl IntoView {
                 </button>
             </li>
         </ul>
+        <ul class="counts counts-factors" aria-label="Accounts by second factor">
+            {move || {
+                let shown: Vec<Kind> = store.factors.with(|f| Kind::ALL.into_iter().filter(|k| k.on(f)).collect());
+                shown.into_iter().map(|k| view! {
+                    <li>
+                        <button type="button" class=format!("count count-factor count-{}", k.slug())
+                            aria-pressed=move || pressed(view_state.with(|v| v.filters.factor == Some(k)))
+                            on:click=move |_| a.update(|v| {
+                                v.filters.factor = if v.filters.factor == Some(k) { None } else { Some(k) };
+                            })>
+                            <span class="count-n">{move || counts.with(|c| c.kind(k))}</span>
+                            <span class="count-label">{k.label()}</span>
+                        </button>
+                    </li>
+                }).collect_view()
+            }}
+        </ul>
+        <FactorNotes a=a />
+    }
+}
+
+/// What the second-factor columns cannot say: a kind the release does not have, a collection
+/// that could not be read (no permission, not found), with why.
+#[component]
+fn FactorNotes(a: Accounts) -> impl IntoView {
+    let store = a.store;
+    move || {
+        store.factors.with(|f| {
+            let release = f.release_text();
+            let mut notes: Vec<String> = Vec::new();
+            if !f.duo_on_release() {
+                notes.push(format!("Cisco Duo for SSH needs ONTAP 9.14.1; this cluster runs {release}."));
+            } else if let Some(e) = f.duo_failed() {
+                notes.push(format!(
+                    "The Cisco Duo profiles could not be read, so the SSH column cannot say whom Duo covers (\"Duo unknown\"). {}",
+                    Explained::from(e).message
+                ));
+            }
+            if !f.webauthn_on_release() {
+                notes.push(format!("WebAuthn keys for the web UI need ONTAP 9.16.1; this cluster runs {release}, so the web column claims nothing."));
+            } else if let Some(e) = f.webauthn_failed() {
+                notes.push(format!(
+                    "The WebAuthn credentials could not be read, so whether a key is registered is unknown. {}",
+                    Explained::from(e).message
+                ));
+            }
+            notes.into_iter().map(|n| view! { <p class="note factor-note">{n}</p> }).collect_view()
+        })
     }
 }
 

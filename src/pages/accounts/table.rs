@@ -31,7 +31,16 @@ pub(crate) fn AccountTable(a: Accounts) -> impl IntoView {
     let stamp = Callback::new(move |i: usize| {
         store.account_rows.with(|rows| {
             rows.get(i)
-                .map(|r| format!("{}|{}|{}", r.totp.slug(), r.locked, r.ssh_with_second()))
+                .map(|r| {
+                    format!(
+                        "{}|{}|{}|{}|{}",
+                        r.totp.slug(),
+                        r.locked,
+                        r.ssh_with_second(),
+                        r.factors.ssh,
+                        r.factors.web
+                    )
+                })
                 .unwrap_or_default()
         })
     });
@@ -97,6 +106,8 @@ fn AccountLine(a: Accounts, row: AccountRow, pos: usize) -> impl IntoView {
             <td class="col-acct-locked">{if r.locked { view! { <span class="badge badge-acct-locked">"Locked"</span> }.into_any() } else { view! { <span class="muted">"No"</span> }.into_any() }}</td>
             <td class="col-acct-ssh">{ssh_text}</td>
             <td class="col-acct-totp"><span class=status_class>{r.totp.label()}</span></td>
+            <td class="col-acct-ssh2">{r.factors.ssh.clone()}</td>
+            <td class="col-acct-web2">{r.factors.web.clone()}</td>
         </tr>
     }
 }

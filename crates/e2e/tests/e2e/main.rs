@@ -15,6 +15,7 @@ mod bulk;
 mod editor;
 mod editor_upgrade;
 mod enroll;
+mod factors;
 mod faults;
 mod harness;
 mod hosting;

@@ -215,7 +215,7 @@ fn read_applications(v: &Value, version: &Version) -> Result<Vec<AccountApplicat
                 invalid_apps(&format!("unknown second authentication method {x:?}"))
             })?,
         };
-        if let Some(problem) = second_factor_problem(name, &methods, second_text) {
+        if let Some(problem) = second_factor_problem(version, name, &methods, second_text) {
             return Err(ApiError::inferred_value(
                 &ACCOUNT_SECOND_FACTOR,
                 "applications.second_authentication_method",

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod cluster;
+mod mfa;
 mod svms;
 mod totps;
 
@@ -207,6 +208,10 @@ fn route(sim: &Sim, caller: &Caller, req: &Request<'_>) -> Result<Reply, ApiErro
         (["cluster", x, ..], _) => extra(x),
         (["svm", "svms", _, x, ..], _) => extra(x),
         (["security", "accounts", _, _, x, ..], _) => extra(x),
+        // Duo (9.14.1) and WebAuthn (9.16.1): read-only, unknown paths before.
+        (["security", "authentication", "duo", ..] | ["security", "webauthn", ..], _) => {
+            sim.with_state(|s| mfa::route(s, caller, req, &segments))
+        }
         _ => Err(ApiError::inferred(&UNKNOWN_API_PATH, "")),
     }
 }

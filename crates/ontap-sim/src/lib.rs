@@ -13,6 +13,7 @@ pub mod collection;
 pub mod demo;
 pub mod faults;
 pub mod filter;
+pub mod index;
 pub mod inferred;
 pub mod model;
 pub mod rng;

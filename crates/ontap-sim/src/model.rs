@@ -190,16 +190,19 @@ impl Account {
             AccountScope::Svm
         };
         let role_href = format!("/api/security/roles/{}/{}", owner.uuid, self.role.name());
-        json!({
-            "owner": owner.reference(),
+        let mut record = json!({
             "name": self.name,
             "role": {"name": self.role.name(), "_links": {"self": {"href": role_href}}},
             "locked": self.locked,
             "scope": scope,
             "comment": self.comment,
-            "applications": self.applications_on(version),
             "_links": {"self": {"href": self.href()}},
-        })
+        });
+        // Set apart: `json!` would copy these values through the serializer once more, and
+        // a page of 20,000 accounts renders 20,000 of them.
+        record["owner"] = owner.reference();
+        record["applications"] = self.applications_on(version);
+        record
     }
 
     /// `applications` as `version` shows them: without the LDAP fields before they exist.

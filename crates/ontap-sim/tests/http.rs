@@ -20,6 +20,8 @@ mod disabled;
 mod faults;
 #[path = "http/filters.rs"]
 mod filters;
+#[path = "http/indexes.rs"]
+mod indexes;
 #[path = "http/limits.rs"]
 mod limits;
 #[path = "http/log.rs"]

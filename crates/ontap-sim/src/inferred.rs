@@ -500,6 +500,30 @@ pub const BEHAVIOURS: &[(&str, &str, &str)] = &[
         "`location` is 127.0.0.1 and `node` is cluster1-01 for every record",
         "the emulator has one node and does not see its clients' addresses behind the proxy",
     ),
+    (
+        "FLEET_LINKS",
+        "with --clusters N, every `href` below a `_links` that points into /api, and \
+         `Location`, comes back under the cluster's prefix (`/clusters/{name}/api/...`); \
+         `--fleet-links as-sent` (Config::fleet_links_as_sent) leaves them as the cluster \
+         wrote them (`/api/...`)",
+        "a cluster writes its links from /api and knows nothing of the proxy location in front \
+         of it; nginx's proxy_pass rewrites neither bodies nor (for a path prefix) Location \
+         unless told to (proxy_redirect, sub_filter). Rebased links are what a rewriting \
+         proxy, and Unified Manager's gateway (documented), give; as-sent links are what a \
+         plain proxy gives: the page must follow both, so both are served",
+    ),
+    (
+        "FLEET_LAYOUT",
+        "with --clusters N (N > 1): cluster i (from 1) is named `cluster<i>` unless \
+         --cluster-names says otherwise, runs the release list cycled (default 9.12.1, 9.13.1, \
+         9.16.1, 9.18.1, 9.19.1), holds the demo plus --profiles generated profiles seeded \
+         --seed + i - 1, and gets UUIDs of its own (the first group of each demo UUID XORed \
+         with a per-cluster constant; the first cluster keeps the demo's); /api at the root is \
+         404 (text), and `/clusters.json` is generated when --dist is given",
+        "an emulator's own layout for the direct way of issue 19; distinct UUIDs let tests \
+         see that the page never mixes clusters; one 9.12.1 cluster in five exercises the \
+         release without TOTP",
+    ),
 ];
 
 /// Every inferred error answer, for the README check.

@@ -13,6 +13,7 @@ pub mod collection;
 pub mod demo;
 pub mod faults;
 pub mod filter;
+pub mod fleet;
 pub mod index;
 pub mod inferred;
 pub mod model;
@@ -36,6 +37,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use faults::{FaultConfig, FaultMode, FaultRecord, Scripted, ScriptedFault};
+pub use fleet::Cluster;
 pub use server::WWW_AUTHENTICATE;
 pub use sim::{LoggedRequest, Sim};
 
@@ -83,6 +85,17 @@ pub struct Config {
     /// long a kept-alive connection may sit idle) before it is closed, in milliseconds; 0
     /// never closes it. See [`DEFAULT_HEADER_READ_TIMEOUT_MS`].
     pub header_read_timeout_ms: u64,
+    /// How many clusters to serve ([`fleet`]): more than 1 serves each under
+    /// `/clusters/{name}/api` (and `clusters.json` beside the page) instead of `/api`.
+    pub clusters: usize,
+    /// The clusters' names, in order; missing ones are `cluster1`, `cluster2`...
+    pub cluster_names: Vec<String>,
+    /// The clusters' releases, cycled; empty: [`fleet::DEFAULT_RELEASES`]. A single cluster
+    /// runs `version`.
+    pub releases: Vec<Version>,
+    /// A fleet's links as each cluster wrote them (`/api/...`), not rebased onto
+    /// `/clusters/{name}` (FLEET_LINKS in [`inferred`]).
+    pub fleet_links_as_sent: bool,
 }
 
 /// The default of [`Config::log_size`]: every test and `make bench` run stays well under it
@@ -117,6 +130,10 @@ impl Default for Config {
             faults: FaultConfig::default(),
             log_size: DEFAULT_LOG_SIZE,
             header_read_timeout_ms: DEFAULT_HEADER_READ_TIMEOUT_MS,
+            clusters: 1,
+            cluster_names: Vec::new(),
+            releases: Vec::new(),
+            fleet_links_as_sent: false,
         }
     }
 }
@@ -159,6 +176,7 @@ impl Config {
             dist: self.dist.clone(),
             send_www_authenticate: self.www_authenticate.unwrap_or(self.dist.is_none()),
             latency: Duration::from_millis(self.latency_ms),
+            link_prefix: None,
         }
     }
 }
@@ -167,7 +185,10 @@ impl Config {
 #[derive(Debug)]
 pub struct Running {
     pub addr: SocketAddr,
+    /// The cluster served (with `--clusters N`, the first).
     pub state: Sim,
+    /// With `--clusters N` (N > 1), every cluster; empty for a single cluster.
+    pub clusters: Vec<Cluster>,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<io::Result<()>>>,
 }
@@ -176,6 +197,11 @@ impl Running {
     /// `http://127.0.0.1:PORT`, without a trailing slash.
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// Cluster `i` of a fleet (from 0): its [`Sim`] (faults, state, logs), name and latency.
+    pub fn cluster(&self, i: usize) -> Option<&Cluster> {
+        self.clusters.get(i)
     }
 
     /// Stops accepting requests, ends open connections, and waits for the server to end.
@@ -210,6 +236,11 @@ impl Drop for Running {
 /// Binds `config.listen`, seeds the cluster ([`Config::build_sim`]) and serves it on the
 /// current tokio runtime.
 pub async fn start(config: Config) -> io::Result<Running> {
+    if config.clusters > 1 {
+        let clusters = fleet::build(&config)?;
+        let app = fleet::router(&clusters, &config);
+        return serve_app(&config, app, clusters[0].sim.clone(), clusters).await;
+    }
     let sim = config.build_sim();
     start_with(config, sim).await
 }
@@ -217,11 +248,21 @@ pub async fn start(config: Config) -> io::Result<Running> {
 /// Like [`start`], serving a cluster the caller built (the cluster settings of `config` are
 /// not used then; its faults, latency and page settings are).
 pub async fn start_with(config: Config, sim: Sim) -> io::Result<Running> {
-    let listener = tokio::net::TcpListener::bind(config.listen).await?;
-    let addr = listener.local_addr()?;
     sim.set_faults(config.faults.clone());
     sim.set_log_size(config.log_size);
     let app = server::router(sim.clone(), config.settings());
+    serve_app(&config, app, sim, Vec::new()).await
+}
+
+/// Binds `config.listen` and serves `app` on the current tokio runtime.
+async fn serve_app(
+    config: &Config,
+    app: axum::Router,
+    sim: Sim,
+    clusters: Vec<Cluster>,
+) -> io::Result<Running> {
+    let listener = tokio::net::TcpListener::bind(config.listen).await?;
+    let addr = listener.local_addr()?;
     let (tx, rx) = oneshot::channel::<()>();
     // 0 turns the timeout off, as `--header-read-timeout-ms 0` documents.
     let header_read_timeout = (config.header_read_timeout_ms > 0)
@@ -230,6 +271,7 @@ pub async fn start_with(config: Config, sim: Sim) -> io::Result<Running> {
     Ok(Running {
         addr,
         state: sim,
+        clusters,
         shutdown: Some(tx),
         task: Some(task),
     })
@@ -241,6 +283,8 @@ pub async fn start_with(config: Config, sim: Sim) -> io::Result<Running> {
 pub struct Background {
     pub addr: SocketAddr,
     pub state: Sim,
+    /// With `--clusters N` (N > 1), every cluster; empty for a single cluster.
+    pub clusters: Vec<Cluster>,
     shutdown: Option<oneshot::Sender<()>>,
     thread: Option<thread::JoinHandle<io::Result<()>>>,
 }
@@ -249,6 +293,11 @@ impl Background {
     /// `http://127.0.0.1:PORT`, without a trailing slash.
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// Cluster `i` of a fleet (from 0), as [`Running::cluster`].
+    pub fn cluster(&self, i: usize) -> Option<&Cluster> {
+        self.clusters.get(i)
     }
 
     /// Stops the server and waits for its thread.
@@ -278,13 +327,17 @@ impl Drop for Background {
 /// Starts the emulator on a thread of its own with a small tokio runtime, and returns once it
 /// listens. It may be called from anywhere, inside a tokio runtime too.
 pub fn start_background(config: Config) -> io::Result<Background> {
-    let sim = config.build_sim();
-    start_background_with(config, sim)
+    background(config, None)
 }
 
 /// Like [`start_background`], serving a cluster the caller built.
 pub fn start_background_with(config: Config, sim: Sim) -> io::Result<Background> {
-    type Started = (SocketAddr, Sim, Option<oneshot::Sender<()>>);
+    background(config, Some(sim))
+}
+
+/// [`start`] (`sim` unset) or [`start_with`] on a thread of its own.
+fn background(config: Config, sim: Option<Sim>) -> io::Result<Background> {
+    type Started = (SocketAddr, Sim, Vec<Cluster>, Option<oneshot::Sender<()>>);
     let (started_tx, started_rx) = std::sync::mpsc::channel::<io::Result<Started>>();
     let thread =
         thread::Builder::new()
@@ -303,7 +356,11 @@ pub fn start_background_with(config: Config, sim: Sim) -> io::Result<Background>
                     }
                 };
                 runtime.block_on(async move {
-                    let mut running = match start_with(config, sim).await {
+                    let started = match sim {
+                        Some(sim) => start_with(config, sim).await,
+                        None => start(config).await,
+                    };
+                    let mut running = match started {
                         Ok(r) => r,
                         Err(e) => {
                             let _ = started_tx.send(Err(io::Error::new(e.kind(), e.to_string())));
@@ -311,16 +368,22 @@ pub fn start_background_with(config: Config, sim: Sim) -> io::Result<Background>
                         }
                     };
                     let shutdown = running.shutdown.take();
-                    let _ = started_tx.send(Ok((running.addr, running.state.clone(), shutdown)));
+                    let _ = started_tx.send(Ok((
+                        running.addr,
+                        running.state.clone(),
+                        running.clusters.clone(),
+                        shutdown,
+                    )));
                     running.wait_task().await
                 })
             })?;
-    let (addr, state, shutdown) = started_rx
+    let (addr, state, clusters, shutdown) = started_rx
         .recv()
         .map_err(|_| io::Error::other("the ontap-sim thread ended before listening"))??;
     Ok(Background {
         addr,
         state,
+        clusters,
         shutdown,
         thread: Some(thread),
     })

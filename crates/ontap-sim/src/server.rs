@@ -43,6 +43,9 @@ pub struct Settings {
     pub dist: Option<PathBuf>,
     pub send_www_authenticate: bool,
     pub latency: Duration,
+    /// A fleet's cluster (`/clusters/{name}`, [`crate::fleet`]): HAL links and `Location`
+    /// are rebased onto it; `None` for a single cluster at the root.
+    pub link_prefix: Option<String>,
 }
 
 #[derive(Clone)]
@@ -336,6 +339,7 @@ async fn api_call(shared: &Shared, req: HttpRequest) -> Response {
     if plain_json {
         strip_hal_links(&mut json, true);
     }
+    let (json, location) = rebase(settings, json, location);
     let content_type = if plain_json {
         "application/json"
     } else {
@@ -434,6 +438,22 @@ async fn late_apply(
         });
     }
     drop_connection(kill).await
+}
+
+/// The answer's links and `Location` as a fleet's cluster serves them ([`Settings::link_prefix`]).
+fn rebase(
+    settings: &Settings,
+    mut json: Value,
+    location: Option<String>,
+) -> (Value, Option<String>) {
+    match &settings.link_prefix {
+        Some(prefix) => {
+            crate::fleet::rebase_links(&mut json, prefix);
+            let location = location.map(|l| crate::fleet::rebased(&l, prefix).unwrap_or(l));
+            (json, location)
+        }
+        None => (json, location),
+    }
 }
 
 /// Reads the request's body, the first time only (`None` after that).

@@ -20,6 +20,8 @@ mod disabled;
 mod faults;
 #[path = "http/filters.rs"]
 mod filters;
+#[path = "http/fleet.rs"]
+mod fleet;
 #[path = "http/indexes.rs"]
 mod indexes;
 #[path = "http/limits.rs"]

@@ -208,42 +208,55 @@ pub fn clusters_json(clusters: &[Cluster]) -> Value {
     })
 }
 
-/// Rebases every `href` below a `_links` that points into `/api` onto `prefix` (a cluster's
-/// `/clusters/{name}`): the links of a cluster's answers as its proxy location serves them.
-pub fn rebase_links(v: &mut Value, prefix: &str) {
+/// Rebases every `href` that points into `/api` onto `base` (`/clusters/{name}/api`, or a
+/// gateway's `/api/gateways/{uuid}`) in place of `/api`: the links of a cluster's answers as
+/// its proxy location serves them.
+pub fn rebase_links(v: &mut Value, base: &str) {
     match v {
         Value::Object(map) => {
             for (k, child) in map.iter_mut() {
                 if k == "href" {
                     if let Value::String(h) = child {
-                        if let Some(r) = rebased(h, prefix) {
+                        if let Some(r) = rebased(h, base) {
                             *h = r;
                         }
                     }
                 } else {
-                    rebase_links(child, prefix);
+                    rebase_links(child, base);
                 }
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(|i| rebase_links(i, prefix)),
+        Value::Array(items) => items.iter_mut().for_each(|i| rebase_links(i, base)),
         _ => {}
     }
 }
 
-/// `href` under `prefix` if it is a path into `/api`.
-pub fn rebased(href: &str, prefix: &str) -> Option<String> {
-    (href == "/api" || href.starts_with("/api/") || href.starts_with("/api?"))
-        .then(|| format!("{prefix}{href}"))
+/// `href` with `base` in place of its leading `/api`, if it is a path into `/api`.
+pub fn rebased(href: &str, base: &str) -> Option<String> {
+    let rest = href.strip_prefix("/api")?;
+    (rest.is_empty() || rest.starts_with('/') || rest.starts_with('?'))
+        .then(|| format!("{base}{rest}"))
 }
 
 struct Fleet {
     clusters: Vec<(Cluster, Router)>,
     dist: Option<std::path::PathBuf>,
+    /// Unified Manager's API gateway in front of the clusters (`--gateway`).
+    gateway: Option<crate::gateway::Gateway>,
 }
 
 /// The router of a fleet: each cluster's API under `/clusters/{name}/api`, `clusters.json`
-/// and the page's files when `--dist` is given.
+/// and the page's files when `--dist` is given, and the gateway at `/api/gateways` with
+/// `--gateway`.
 pub fn router(clusters: &[Cluster], config: &Config) -> Router {
+    let gateway = config.gateway.then(|| {
+        let users = if config.gateway_users.is_empty() {
+            crate::gateway::default_users()
+        } else {
+            config.gateway_users.clone()
+        };
+        crate::gateway::Gateway::new(clusters, users)
+    });
     let fleet = Fleet {
         clusters: clusters
             .iter()
@@ -253,13 +266,13 @@ pub fn router(clusters: &[Cluster], config: &Config) -> Router {
                     send_www_authenticate: config.www_authenticate.unwrap_or(config.dist.is_none()),
                     // Each cluster's own latency is waited for by the fleet, before the cluster.
                     latency: Duration::ZERO,
-                    link_prefix: (!config.fleet_links_as_sent)
-                        .then(|| format!("{CLUSTERS_PREFIX}{}", c.name)),
+                    link_base: (!config.fleet_links_as_sent).then(|| c.api_base()),
                 };
                 (c.clone(), server::router(c.sim.clone(), settings))
             })
             .collect(),
         dist: config.dist.clone(),
+        gateway,
     };
     Router::new().fallback(dispatch).with_state(Arc::new(fleet))
 }
@@ -313,6 +326,11 @@ async fn dispatch(State(fleet): State<Arc<Fleet>>, req: HttpRequest) -> Response
             ),
         };
     }
+    if let Some(gateway) = &fleet.gateway {
+        if path == crate::gateway::GATEWAYS || path.starts_with("/api/gateways/") {
+            return gateway.handle(req).await;
+        }
+    }
     if path == "/api" || path.starts_with("/api/") {
         return text(
             StatusCode::NOT_FOUND,
@@ -349,7 +367,7 @@ mod tests {
             "href": "/apiary",
             "comment": "/api/not-a-link",
         });
-        rebase_links(&mut v, "/clusters/c");
+        rebase_links(&mut v, "/clusters/c/api");
         assert_eq!(v["_links"]["self"]["href"], "/clusters/c/api/x?a=1");
         assert_eq!(v["_links"]["next"]["href"], "/clusters/c/api?b");
         assert_eq!(

@@ -14,6 +14,7 @@ pub mod demo;
 pub mod faults;
 pub mod filter;
 pub mod fleet;
+pub mod gateway;
 pub mod index;
 pub mod inferred;
 pub mod model;
@@ -96,6 +97,11 @@ pub struct Config {
     /// A fleet's links as each cluster wrote them (`/api/...`), not rebased onto
     /// `/clusters/{name}` (FLEET_LINKS in [`inferred`]).
     pub fleet_links_as_sent: bool,
+    /// Serve Unified Manager's API gateway in front of the clusters ([`gateway`]) at
+    /// `/api/gateways` (a fleet then, even of one cluster).
+    pub gateway: bool,
+    /// The gateway's Unified Manager users; empty: [`gateway::default_users`].
+    pub gateway_users: Vec<gateway::UmUser>,
 }
 
 /// The default of [`Config::log_size`]: every test and `make bench` run stays well under it
@@ -134,6 +140,8 @@ impl Default for Config {
             cluster_names: Vec::new(),
             releases: Vec::new(),
             fleet_links_as_sent: false,
+            gateway: false,
+            gateway_users: Vec::new(),
         }
     }
 }
@@ -176,7 +184,7 @@ impl Config {
             dist: self.dist.clone(),
             send_www_authenticate: self.www_authenticate.unwrap_or(self.dist.is_none()),
             latency: Duration::from_millis(self.latency_ms),
-            link_prefix: None,
+            link_base: None,
         }
     }
 }
@@ -236,7 +244,7 @@ impl Drop for Running {
 /// Binds `config.listen`, seeds the cluster ([`Config::build_sim`]) and serves it on the
 /// current tokio runtime.
 pub async fn start(config: Config) -> io::Result<Running> {
-    if config.clusters > 1 {
+    if config.clusters > 1 || config.gateway {
         let clusters = fleet::build(&config)?;
         let app = fleet::router(&clusters, &config);
         return serve_app(&config, app, clusters[0].sim.clone(), clusters).await;

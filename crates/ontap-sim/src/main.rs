@@ -15,7 +15,7 @@ usage: ontap-sim [--listen ADDR] [--dist DIR] [--ontap-version X.Y.Z] [--latency
                  [--fault-rate R] [--fault-modes LIST] [--fault-seed S] [--expire-after N]
                  [--log-size N] [--header-read-timeout-ms N]
                  [--clusters N] [--cluster-names A,B,...] [--releases X.Y.Z,...]
-                 [--fleet-links rebased|as-sent]
+                 [--fleet-links rebased|as-sent] [--gateway]
 
   --listen ADDR          address to listen on (default 127.0.0.1:8080; port 0 picks one)
   --dist DIR             serve the page's files from DIR at / (index.html for other paths)
@@ -57,6 +57,10 @@ usage: ontap-sim [--listen ADDR] [--dist DIR] [--ontap-version X.Y.Z] [--latency
   --fleet-links L        rebased (default): a cluster's HAL links and Location under
                          /clusters/<name>/api, as a rewriting proxy gives them; as-sent: /api/...
                          as the cluster wrote them, as a plain proxy gives them
+  --gateway              also serve Unified Manager's API gateway in front of the clusters:
+                         GET /api/gateways, /api/gateways/<cluster uuid>/<ONTAP path>; its users
+                         umadmin (Application Administrator), umstorage, umoperator, password
+                         as the demo's
 ";
 
 fn number<T: std::str::FromStr>(name: &str, v: &str) -> Result<T, String> {
@@ -132,6 +136,7 @@ fn parse(args: &[String]) -> Result<Config, String> {
                     ));
                 }
             }
+            "--gateway" => config.gateway = true,
             "--fleet-links" => {
                 config.fleet_links_as_sent = match value()?.as_str() {
                     "rebased" => false,
@@ -246,6 +251,7 @@ fn main() -> ExitCode {
     let version = config.version.short();
     let serving_page = config.dist.is_some();
     let clock_offset = config.clock_offset_secs;
+    let gateway = config.gateway;
     let result = runtime.block_on(async move {
         let running = ontap_sim::start(config).await?;
         if !running.clusters.is_empty() {
@@ -261,6 +267,13 @@ fn main() -> ExitCode {
             if serving_page {
                 eprintln!(
                     "ontap-sim: the page at {}/, clusters.json beside it",
+                    running.url()
+                );
+            }
+            if gateway {
+                eprintln!(
+                    "ontap-sim: Unified Manager's API gateway at {}/api/gateways \
+                     (umadmin, umstorage, umoperator)",
                     running.url()
                 );
             }
@@ -347,7 +360,7 @@ mod tests {
     #[test]
     fn fleet_options_are_read_and_bad_ones_refused() {
         let c = parse(&args(
-            "--clusters 5 --cluster-names prod-a,prod-b --releases=9.13.1,9.19.1 --fleet-links as-sent",
+            "--clusters 5 --cluster-names prod-a,prod-b --releases=9.13.1,9.19.1 --fleet-links as-sent --gateway",
         ))
         .unwrap();
         assert_eq!(c.clusters, 5);
@@ -356,9 +369,12 @@ mod tests {
             c.releases.iter().map(Version::short).collect::<Vec<_>>(),
             ["9.13.1", "9.19.1"]
         );
-        assert!(c.fleet_links_as_sent);
+        assert!(c.fleet_links_as_sent && c.gateway);
         let d = parse(&[]).unwrap();
-        assert_eq!((d.clusters, d.fleet_links_as_sent), (1, false));
+        assert_eq!(
+            (d.clusters, d.fleet_links_as_sent, d.gateway),
+            (1, false, false)
+        );
         for bad in [
             "--clusters 0",
             "--cluster-names a/b",

@@ -43,9 +43,10 @@ pub struct Settings {
     pub dist: Option<PathBuf>,
     pub send_www_authenticate: bool,
     pub latency: Duration,
-    /// A fleet's cluster (`/clusters/{name}`, [`crate::fleet`]): HAL links and `Location`
-    /// are rebased onto it; `None` for a single cluster at the root.
-    pub link_prefix: Option<String>,
+    /// Where a fleet's cluster is served (`/clusters/{name}/api`, [`crate::fleet`]; a
+    /// gateway's `/api/gateways/{uuid}`): HAL links and `Location` get it in place of `/api`;
+    /// `None` for a single cluster at the root.
+    pub link_base: Option<String>,
 }
 
 #[derive(Clone)]
@@ -446,10 +447,10 @@ fn rebase(
     mut json: Value,
     location: Option<String>,
 ) -> (Value, Option<String>) {
-    match &settings.link_prefix {
-        Some(prefix) => {
-            crate::fleet::rebase_links(&mut json, prefix);
-            let location = location.map(|l| crate::fleet::rebased(&l, prefix).unwrap_or(l));
+    match &settings.link_base {
+        Some(base) => {
+            crate::fleet::rebase_links(&mut json, base);
+            let location = location.map(|l| crate::fleet::rebased(&l, base).unwrap_or(l));
             (json, location)
         }
         None => (json, location),

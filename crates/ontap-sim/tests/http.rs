@@ -22,6 +22,8 @@ mod faults;
 mod filters;
 #[path = "http/fleet.rs"]
 mod fleet;
+#[path = "http/gateway.rs"]
+mod gateway;
 #[path = "http/indexes.rs"]
 mod indexes;
 #[path = "http/limits.rs"]

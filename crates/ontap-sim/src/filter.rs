@@ -139,18 +139,21 @@ impl Pattern {
     /// True when the values found at the field match. `values` is empty when the field is not
     /// set: only `null` (and not `!null`) matches then.
     pub fn matches(&self, values: &[Value]) -> bool {
+        // Each value's text once, not once per alternative: the history page's filter has six
+        // alternatives and passes over the whole audit log.
+        let texts: Vec<Option<String>> = values.iter().map(text).collect();
         self.0.iter().any(|alt| {
             if alt.test == Test::Null {
                 return values.is_empty() != alt.not;
             }
-            if values.iter().all(|v| text(v).is_none()) {
+            if texts.iter().all(Option::is_none) {
                 // Fields that are not set are excluded from matching queries, negated or not.
                 return false;
             }
-            let hit = values.iter().any(|v| match (v, text(v)) {
+            let hit = values.iter().zip(&texts).any(|(v, t)| match (v, t) {
                 // Booleans read `true`, `True` and `TRUE` alike (QUERY_CASE_AND_EMPTY).
-                (Value::Bool(_), Some(t)) => test(&alt.test.lowercased(), &t),
-                (_, Some(t)) => test(&alt.test, &t),
+                (Value::Bool(_), Some(t)) => test(&alt.test.lowercased(), t),
+                (_, Some(t)) => test(&alt.test, t),
                 (_, None) => false,
             });
             hit != alt.not

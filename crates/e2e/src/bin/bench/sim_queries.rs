@@ -53,6 +53,31 @@ pub(crate) fn sim_queries(t: &mut Table, runs: usize) -> Result<()> {
         ..ontap_sim::Config::ephemeral()
     })?;
     let (profiles, accounts) = sim.state.with_state(|s| (s.totps.len(), s.accounts.len()));
+    // An audit log of 100,000 records (the emulator's default log size), most of them not
+    // about TOTP, as the history page reads it.
+    let now = sim.state.now();
+    for i in 0..100_000u64 {
+        let totp = i % 10 == 0;
+        sim.state.add_audit(ontap_sim::audit::AuditRecord {
+            timestamp: ontap_sim::audit::timestamp(now - 100_000 + i),
+            index: 0,
+            application: "http",
+            location: ontap_sim::audit::LOCATION.to_owned(),
+            user: "admin".to_owned(),
+            role: "admin".to_owned(),
+            input: if totp {
+                format!("PATCH /api/security/login/totps/u/user{i:06} : {{\"enabled\":false}}")
+            } else {
+                format!("PATCH /api/storage/volumes/v{i} : {{\"size\":1}}")
+            },
+            state: "success",
+            message: None,
+            scope: "cluster",
+            svm: ontap_sim::demo::CLUSTER_NAME.to_owned(),
+            session_id: i.to_string(),
+            command_id: i.to_string(),
+        });
+    }
     let addr = sim.addr;
     let acc_fields = "fields=name,owner,role.name,locked,scope,applications";
     let table = "fields=owner.name,scope,enabled,comment,sha_fingerprint";
@@ -97,6 +122,7 @@ pub(crate) fn sim_queries(t: &mut Table, runs: usize) -> Result<()> {
         ("accounts, a page of 2,000", format!("/api/security/accounts?{acc_fields}&max_records=2000"), "GET", None),
         ("accounts, first 200", format!("/api/security/accounts?{acc_fields}&max_records=200"), "GET", None),
         ("one account", format!("/api/security/accounts/{ADMIN_SVM_UUID}/mchen?{acc_fields}"), "GET", None),
+        ("history: audit log, first page of 500 (100,000 records)", "/api/security/audit/messages?input=*security/login/totps*%7C*security/accounts*%7Csecurity%20login%20totp*%7Csecurity%20login%20modify*%7Csecurity%20login%20unlock*%7Csecurity%20login%20lock*&fields=timestamp,index,application,location,user,input,state,message,scope,svm&order_by=timestamp%20desc&max_records=500".into(), "GET", None),
         ("PATCH one profile", format!("/api/security/login/totps/{VS_ENG_UUID}/kpatel"), "PATCH", Some(patch)),
         ("PATCH one account", format!("/api/security/accounts/{ADMIN_SVM_UUID}/mchen"), "PATCH", Some(patch)),
     ];

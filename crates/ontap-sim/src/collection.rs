@@ -177,6 +177,28 @@ impl Keep {
             other => other.clone(),
         }
     }
+
+    /// [`Keep::apply`] on a value the caller gives up: the kept parts move instead of being
+    /// copied (a page of 20,000 records is otherwise rendered twice).
+    fn apply_owned(&self, v: Value) -> Value {
+        if self.1 {
+            return v;
+        }
+        match v {
+            Value::Object(o) => Value::Object(
+                o.into_iter()
+                    .filter_map(|(k, val)| {
+                        let (_, keep) = self.0.iter().find(|(name, _)| *name == k)?;
+                        Some((k, keep.apply_owned(val)))
+                    })
+                    .collect(),
+            ),
+            Value::Array(items) => {
+                Value::Array(items.into_iter().map(|i| self.apply_owned(i)).collect())
+            }
+            other => other,
+        }
+    }
 }
 
 /// The record as `fields` asks for it. `default_all`: what no `fields` means (every field for
@@ -400,7 +422,7 @@ fn page<R: Record>(
     let rendered: Vec<Value> = records
         .iter()
         .map(|(_, r)| match &keep {
-            Some(k) => k.apply(&r.full()),
+            Some(k) => k.apply_owned(r.full()),
             None => r.full(),
         })
         .collect();

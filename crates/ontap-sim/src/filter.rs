@@ -123,21 +123,37 @@ impl Pattern {
         )
     }
 
+    /// The values a string field must equal, when the pattern is nothing but exact values
+    /// (`a`, `"a"`, `a|b`): a lookup by key can then replace a pass over the collection. `None`
+    /// for any other pattern (negations, wildcards, comparisons, ranges, `null`).
+    pub fn exact_values(&self) -> Option<Vec<&str>> {
+        self.0
+            .iter()
+            .map(|alt| match (&alt.not, &alt.test) {
+                (false, Test::Exact(v)) => Some(v.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// True when the values found at the field match. `values` is empty when the field is not
     /// set: only `null` (and not `!null`) matches then.
     pub fn matches(&self, values: &[Value]) -> bool {
+        // Each value's text once, not once per alternative: the history page's filter has six
+        // alternatives and passes over the whole audit log.
+        let texts: Vec<Option<String>> = values.iter().map(text).collect();
         self.0.iter().any(|alt| {
             if alt.test == Test::Null {
                 return values.is_empty() != alt.not;
             }
-            if values.iter().all(|v| text(v).is_none()) {
+            if texts.iter().all(Option::is_none) {
                 // Fields that are not set are excluded from matching queries, negated or not.
                 return false;
             }
-            let hit = values.iter().any(|v| match (v, text(v)) {
+            let hit = values.iter().zip(&texts).any(|(v, t)| match (v, t) {
                 // Booleans read `true`, `True` and `TRUE` alike (QUERY_CASE_AND_EMPTY).
-                (Value::Bool(_), Some(t)) => test(&alt.test.lowercased(), &t),
-                (_, Some(t)) => test(&alt.test, &t),
+                (Value::Bool(_), Some(t)) => test(&alt.test.lowercased(), t),
+                (_, Some(t)) => test(&alt.test, t),
                 (_, None) => false,
             });
             hit != alt.not
@@ -213,6 +229,17 @@ mod tests {
 
     fn m(v: Value, p: &str) -> bool {
         matches(&[v], p)
+    }
+
+    #[test]
+    fn only_plain_exact_alternatives_are_exact_values() {
+        let e = |p: &str| Pattern::parse(p).exact_values().map(|v| v.join(","));
+        assert_eq!(e("alice").as_deref(), Some("alice"));
+        assert_eq!(e("a|\"b*\"| c ").as_deref(), Some("a,b*,c"));
+        assert_eq!(e("").as_deref(), Some(""));
+        for not_exact in ["a*", "!a", "a|!b", "null", "<b", "a..c", "a|b*"] {
+            assert_eq!(e(not_exact), None, "{not_exact}");
+        }
     }
 
     #[test]

@@ -311,6 +311,50 @@ pub const AUDIT_READERS: Inferred = Inferred {
           permission denied). Cluster-scoped read-only roles may read it.",
 };
 
+/// The API gateway (`--gateway`): a request without valid Unified Manager credentials.
+pub const GATEWAY_UNAUTHENTICATED: Inferred = Inferred {
+    name: "GATEWAY_UNAUTHENTICATED",
+    status: 401,
+    code: 6,
+    message: "Authentication failed.",
+    targeted: false,
+    why: "Unified Manager's gateway page documents basic authentication with Unified Manager's \
+          credentials, not the refusal; the emulator answers as its clusters do (401, code 6), \
+          without WWW-Authenticate, so that a browser never shows its own dialog.",
+};
+
+/// The API gateway: `/api/gateways/{uuid}/...` naming no managed cluster.
+pub const GATEWAY_NOT_FOUND: Inferred = Inferred {
+    name: "GATEWAY_NOT_FOUND",
+    status: 404,
+    code: 4,
+    message: "No cluster with UUID \"{arg}\" is managed through the API gateway.",
+    targeted: false,
+    why: "the gateway page says the UUID must be a managed cluster's (ONTAP 9.5 or later, added \
+          over HTTPS) without the answer otherwise; 404 with ONTAP's \"entry does not exist\" \
+          code 4 is the emulator's choice.",
+};
+
+/// The API gateway: a POST, PATCH or DELETE from a Unified Manager user who is not an
+/// Application Administrator (`{arg}` the user, `{value}` the role).
+pub const GATEWAY_WRITE_REFUSED: Inferred = Inferred {
+    name: "GATEWAY_WRITE_REFUSED",
+    status: 403,
+    code: 6,
+    message: "User \"{arg}\" ({value}) is not authorized for this operation: only an \
+              Application Administrator may send POST, PATCH or DELETE through the API gateway.",
+    targeted: false,
+    why: "the gateway page: \"All users can run a query by using the GET operation. Application \
+          Administrators can run all ONTAP REST operations.\" The status and body of a refusal \
+          are not documented: 403 with ONTAP's permission-denied code 6, and nothing reaches \
+          the cluster.",
+};
+
+/// The account (name, password) Unified Manager stores for each cluster and signs in with for
+/// every tunnelled call (`--gateway`): a cluster-scoped `admin`-role account the emulator adds
+/// to each cluster behind the gateway.
+pub const GATEWAY_CLUSTER_ACCOUNT: (&str, &str) = ("aiqum", "Netapp1!");
+
 /// Which wording of 144834566 a release uses.
 pub fn no_profile_message(version: &Version) -> &'static str {
     // NetApp's reference page for 9.13.1 words it "TOTP is not configured for the user"; the
@@ -608,6 +652,60 @@ pub const BEHAVIOURS: &[(&str, &str, &str)] = &[
          that group membership is left open (the REST API does not give AD, LDAP or local group \
          members), is this project's reading",
     ),
+    (
+        "FLEET_LINKS",
+        "with --clusters N, every `href` below a `_links` that points into /api, and \
+         `Location`, comes back under the cluster's prefix (`/clusters/{name}/api/...`); \
+         `--fleet-links as-sent` (Config::fleet_links_as_sent) leaves them as the cluster \
+         wrote them (`/api/...`)",
+        "a cluster writes its links from /api and knows nothing of the proxy location in front \
+         of it; nginx's proxy_pass rewrites neither bodies nor (for a path prefix) Location \
+         unless told to (proxy_redirect, sub_filter). Rebased links are what a rewriting \
+         proxy, and Unified Manager's gateway (documented), give; as-sent links are what a \
+         plain proxy gives: the page must follow both, so both are served",
+    ),
+    (
+        "GATEWAY_RECORDS",
+        "`GET /api/gateways` answers `{records, num_records, _links.self}`; each record is \
+         `{uuid, name, version: {full, generation, major, minor}, _links.self: \
+         /api/gateways/{uuid}}` (the cluster's UUID, name and release as /api/cluster has \
+         them); every cluster of the fleet is listed (all are 9.5 or later and taken as added \
+         over HTTPS); other methods on /api/gateways are 405 code 3",
+        "the gateway page documents the call and that it lists clusters by UUID, not the \
+         record; the fields are those a client needs to choose a cluster, in ONTAP's shapes",
+    ),
+    (
+        "GATEWAY_SVM_SCOPE",
+        "`X-Dot-SVM-UUID` / `X-Dot-SVM-Name` on a GET of /security/accounts or \
+         /security/login/totps add `owner.uuid=` / `owner.name=`, on /svm/svms `uuid=` / \
+         `name=`, to the query the cluster receives (and so to its links); on other paths and \
+         methods the headers change nothing",
+        "the gateway page: the header \"is added as the filter ... and the operation is run \
+         within the scope of that storage VM\"; which filter, on which paths, is not said. \
+         Single-record paths and writes name their SVM in the path or body already",
+    ),
+    (
+        "GATEWAY_TUNNEL",
+        "`/api/gateways/{uuid}/{path}` sends `/api/{path}` with the query, method, headers and \
+         body as received to the cluster, signed in as GATEWAY_CLUSTER_ACCOUNT (`aiqum`), and \
+         passes its status and body back with every `href` into /api, and `Location`, under \
+         `/api/gateways/{uuid}`; the cluster's latency and faults apply as to a direct call",
+        "documented: same methods, bodies and status codes, HATEOAS links in header and body \
+         rewritten to the gateway base, cluster credentials kept by Unified Manager; the \
+         account's name is the emulator's choice",
+    ),
+    (
+        "FLEET_LAYOUT",
+        "with --clusters N (N > 1): cluster i (from 1) is named `cluster<i>` unless \
+         --cluster-names says otherwise, runs the release list cycled (default 9.12.1, 9.13.1, \
+         9.16.1, 9.18.1, 9.19.1), holds the demo plus --profiles generated profiles seeded \
+         --seed + i - 1, and gets UUIDs of its own (the first group of each demo UUID XORed \
+         with a per-cluster constant; the first cluster keeps the demo's); /api at the root is \
+         404 (text), and `/clusters.json` is generated when --dist is given",
+        "an emulator's own layout for the direct way of issue 19; distinct UUIDs let tests \
+         see that the page never mixes clusters; one 9.12.1 cluster in five exercises the \
+         release without TOTP",
+    ),
 ];
 
 /// Every inferred error answer, for the README check.
@@ -633,6 +731,9 @@ pub const ANSWERS: &[Inferred] = &[
     ROLE_NOT_FOUND,
     AUDIT_READERS,
     DOTTED_AND_NESTED,
+    GATEWAY_UNAUTHENTICATED,
+    GATEWAY_NOT_FOUND,
+    GATEWAY_WRITE_REFUSED,
 ];
 
 #[cfg(test)]

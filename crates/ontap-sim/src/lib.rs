@@ -14,6 +14,9 @@ pub mod demo;
 pub mod faults;
 pub mod filter;
 pub mod history;
+pub mod fleet;
+pub mod gateway;
+pub mod index;
 pub mod inferred;
 pub mod mfa;
 pub mod model;
@@ -38,6 +41,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use faults::{FaultConfig, FaultMode, FaultRecord, Scripted, ScriptedFault};
+pub use fleet::Cluster;
 pub use server::WWW_AUTHENTICATE;
 pub use sim::{LoggedRequest, Sim};
 
@@ -89,6 +93,22 @@ pub struct Config {
     /// roll-out, an unlock and resets before the start. Off by default (tests count the
     /// records their own requests write); the `ontap-sim` command turns it on.
     pub history: bool,
+    /// How many clusters to serve ([`fleet`]): more than 1 serves each under
+    /// `/clusters/{name}/api` (and `clusters.json` beside the page) instead of `/api`.
+    pub clusters: usize,
+    /// The clusters' names, in order; missing ones are `cluster1`, `cluster2`...
+    pub cluster_names: Vec<String>,
+    /// The clusters' releases, cycled; empty: [`fleet::DEFAULT_RELEASES`]. A single cluster
+    /// runs `version`.
+    pub releases: Vec<Version>,
+    /// A fleet's links as each cluster wrote them (`/api/...`), not rebased onto
+    /// `/clusters/{name}` (FLEET_LINKS in [`inferred`]).
+    pub fleet_links_as_sent: bool,
+    /// Serve Unified Manager's API gateway in front of the clusters ([`gateway`]) at
+    /// `/api/gateways` (a fleet then, even of one cluster).
+    pub gateway: bool,
+    /// The gateway's Unified Manager users; empty: [`gateway::default_users`].
+    pub gateway_users: Vec<gateway::UmUser>,
 }
 
 /// The default of [`Config::log_size`]: every test and `make bench` run stays well under it
@@ -124,6 +144,12 @@ impl Default for Config {
             log_size: DEFAULT_LOG_SIZE,
             header_read_timeout_ms: DEFAULT_HEADER_READ_TIMEOUT_MS,
             history: false,
+            clusters: 1,
+            cluster_names: Vec::new(),
+            releases: Vec::new(),
+            fleet_links_as_sent: false,
+            gateway: false,
+            gateway_users: Vec::new(),
         }
     }
 }
@@ -171,6 +197,7 @@ impl Config {
             dist: self.dist.clone(),
             send_www_authenticate: self.www_authenticate.unwrap_or(self.dist.is_none()),
             latency: Duration::from_millis(self.latency_ms),
+            link_base: None,
         }
     }
 }
@@ -179,7 +206,10 @@ impl Config {
 #[derive(Debug)]
 pub struct Running {
     pub addr: SocketAddr,
+    /// The cluster served (with `--clusters N`, the first).
     pub state: Sim,
+    /// With `--clusters N` (N > 1), every cluster; empty for a single cluster.
+    pub clusters: Vec<Cluster>,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<io::Result<()>>>,
 }
@@ -188,6 +218,11 @@ impl Running {
     /// `http://127.0.0.1:PORT`, without a trailing slash.
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// Cluster `i` of a fleet (from 0): its [`Sim`] (faults, state, logs), name and latency.
+    pub fn cluster(&self, i: usize) -> Option<&Cluster> {
+        self.clusters.get(i)
     }
 
     /// Stops accepting requests, ends open connections, and waits for the server to end.
@@ -222,6 +257,11 @@ impl Drop for Running {
 /// Binds `config.listen`, seeds the cluster ([`Config::build_sim`]) and serves it on the
 /// current tokio runtime.
 pub async fn start(config: Config) -> io::Result<Running> {
+    if config.clusters > 1 || config.gateway {
+        let clusters = fleet::build(&config)?;
+        let app = fleet::router(&clusters, &config);
+        return serve_app(&config, app, clusters[0].sim.clone(), clusters).await;
+    }
     let sim = config.build_sim();
     start_with(config, sim).await
 }
@@ -229,11 +269,21 @@ pub async fn start(config: Config) -> io::Result<Running> {
 /// Like [`start`], serving a cluster the caller built (the cluster settings of `config` are
 /// not used then; its faults, latency and page settings are).
 pub async fn start_with(config: Config, sim: Sim) -> io::Result<Running> {
-    let listener = tokio::net::TcpListener::bind(config.listen).await?;
-    let addr = listener.local_addr()?;
     sim.set_faults(config.faults.clone());
     sim.set_log_size(config.log_size);
     let app = server::router(sim.clone(), config.settings());
+    serve_app(&config, app, sim, Vec::new()).await
+}
+
+/// Binds `config.listen` and serves `app` on the current tokio runtime.
+async fn serve_app(
+    config: &Config,
+    app: axum::Router,
+    sim: Sim,
+    clusters: Vec<Cluster>,
+) -> io::Result<Running> {
+    let listener = tokio::net::TcpListener::bind(config.listen).await?;
+    let addr = listener.local_addr()?;
     let (tx, rx) = oneshot::channel::<()>();
     // 0 turns the timeout off, as `--header-read-timeout-ms 0` documents.
     let header_read_timeout = (config.header_read_timeout_ms > 0)
@@ -242,6 +292,7 @@ pub async fn start_with(config: Config, sim: Sim) -> io::Result<Running> {
     Ok(Running {
         addr,
         state: sim,
+        clusters,
         shutdown: Some(tx),
         task: Some(task),
     })
@@ -253,6 +304,8 @@ pub async fn start_with(config: Config, sim: Sim) -> io::Result<Running> {
 pub struct Background {
     pub addr: SocketAddr,
     pub state: Sim,
+    /// With `--clusters N` (N > 1), every cluster; empty for a single cluster.
+    pub clusters: Vec<Cluster>,
     shutdown: Option<oneshot::Sender<()>>,
     thread: Option<thread::JoinHandle<io::Result<()>>>,
 }
@@ -261,6 +314,11 @@ impl Background {
     /// `http://127.0.0.1:PORT`, without a trailing slash.
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// Cluster `i` of a fleet (from 0), as [`Running::cluster`].
+    pub fn cluster(&self, i: usize) -> Option<&Cluster> {
+        self.clusters.get(i)
     }
 
     /// Stops the server and waits for its thread.
@@ -290,13 +348,17 @@ impl Drop for Background {
 /// Starts the emulator on a thread of its own with a small tokio runtime, and returns once it
 /// listens. It may be called from anywhere, inside a tokio runtime too.
 pub fn start_background(config: Config) -> io::Result<Background> {
-    let sim = config.build_sim();
-    start_background_with(config, sim)
+    background(config, None)
 }
 
 /// Like [`start_background`], serving a cluster the caller built.
 pub fn start_background_with(config: Config, sim: Sim) -> io::Result<Background> {
-    type Started = (SocketAddr, Sim, Option<oneshot::Sender<()>>);
+    background(config, Some(sim))
+}
+
+/// [`start`] (`sim` unset) or [`start_with`] on a thread of its own.
+fn background(config: Config, sim: Option<Sim>) -> io::Result<Background> {
+    type Started = (SocketAddr, Sim, Vec<Cluster>, Option<oneshot::Sender<()>>);
     let (started_tx, started_rx) = std::sync::mpsc::channel::<io::Result<Started>>();
     let thread =
         thread::Builder::new()
@@ -315,7 +377,11 @@ pub fn start_background_with(config: Config, sim: Sim) -> io::Result<Background>
                     }
                 };
                 runtime.block_on(async move {
-                    let mut running = match start_with(config, sim).await {
+                    let started = match sim {
+                        Some(sim) => start_with(config, sim).await,
+                        None => start(config).await,
+                    };
+                    let mut running = match started {
                         Ok(r) => r,
                         Err(e) => {
                             let _ = started_tx.send(Err(io::Error::new(e.kind(), e.to_string())));
@@ -323,16 +389,22 @@ pub fn start_background_with(config: Config, sim: Sim) -> io::Result<Background>
                         }
                     };
                     let shutdown = running.shutdown.take();
-                    let _ = started_tx.send(Ok((running.addr, running.state.clone(), shutdown)));
+                    let _ = started_tx.send(Ok((
+                        running.addr,
+                        running.state.clone(),
+                        running.clusters.clone(),
+                        shutdown,
+                    )));
                     running.wait_task().await
                 })
             })?;
-    let (addr, state, shutdown) = started_rx
+    let (addr, state, clusters, shutdown) = started_rx
         .recv()
         .map_err(|_| io::Error::other("the ontap-sim thread ended before listening"))??;
     Ok(Background {
         addr,
         state,
+        clusters,
         shutdown,
         thread: Some(thread),
     })

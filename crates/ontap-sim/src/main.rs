@@ -14,6 +14,8 @@ usage: ontap-sim [--listen ADDR] [--dist DIR] [--ontap-version X.Y.Z] [--latency
                  [--accounts N] [--max-failed-logins N] [--clock-offset-secs N]
                  [--fault-rate R] [--fault-modes LIST] [--fault-seed S] [--expire-after N]
                  [--log-size N] [--header-read-timeout-ms N] [--history seeded|none]
+                 [--clusters N] [--cluster-names A,B,...] [--releases X.Y.Z,...]
+                 [--fleet-links rebased|as-sent] [--gateway]
 
   --listen ADDR          address to listen on (default 127.0.0.1:8080; port 0 picks one)
   --dist DIR             serve the page's files from DIR at / (index.html for other paths)
@@ -47,6 +49,20 @@ usage: ontap-sim [--listen ADDR] [--dist DIR] [--ontap-version X.Y.Z] [--latency
                          head, or sits idle that long between requests (default 65000, above nginx's 60 s upstream keepalive; 0: never)
   --history H            seeded (default): the audit log starts with the demo's past (weeks
                          of enrollments, a roll-out, an unlock, resets); none: it starts empty
+  --clusters N           serve N clusters (default 1), each under /clusters/<name>/api
+                         instead of /api, with its own UUIDs, accounts and profiles (--profiles
+                         each); with --dist, /clusters.json lists them
+  --cluster-names LIST   comma-separated names of the clusters, in order (default cluster1,
+                         cluster2...; letters, digits, '-', '_', '.')
+  --releases LIST        comma-separated ONTAP releases the clusters cycle through (default
+                         9.12.1,9.13.1,9.16.1,9.18.1,9.19.1; one cluster runs --ontap-version)
+  --fleet-links L        rebased (default): a cluster's HAL links and Location under
+                         /clusters/<name>/api, as a rewriting proxy gives them; as-sent: /api/...
+                         as the cluster wrote them, as a plain proxy gives them
+  --gateway              also serve Unified Manager's API gateway in front of the clusters:
+                         GET /api/gateways, /api/gateways/<cluster uuid>/<ONTAP path>; its users
+                         umadmin (Application Administrator), umstorage, umoperator, password
+                         as the demo's
 ";
 
 fn number<T: std::str::FromStr>(name: &str, v: &str) -> Result<T, String> {
@@ -115,6 +131,45 @@ fn parse(args: &[String]) -> Result<Config, String> {
                 }
             }
             "--profiles" => config.profiles = number(name, &value()?)?,
+            "--clusters" => {
+                config.clusters = number(name, &value()?)?;
+                if config.clusters == 0 {
+                    return Err("--clusters: at least 1".into());
+                }
+            }
+            "--cluster-names" => {
+                config.cluster_names = value()?.split(',').map(|n| n.trim().to_owned()).collect();
+                if let Some(bad) = config
+                    .cluster_names
+                    .iter()
+                    .find(|n| !ontap_sim::fleet::valid_name(n))
+                {
+                    return Err(format!(
+                        "--cluster-names: '{bad}' is not a name of letters, digits, '-', '_', '.'"
+                    ));
+                }
+            }
+            "--gateway" => config.gateway = true,
+            "--fleet-links" => {
+                config.fleet_links_as_sent = match value()?.as_str() {
+                    "rebased" => false,
+                    "as-sent" => true,
+                    other => {
+                        return Err(format!(
+                            "--fleet-links: '{other}' is not rebased or as-sent"
+                        ))
+                    }
+                }
+            }
+            "--releases" => {
+                config.releases = value()?
+                    .split(',')
+                    .map(|v| {
+                        Version::parse(v.trim())
+                            .ok_or_else(|| format!("--releases: '{v}' is not an ONTAP release"))
+                    })
+                    .collect::<Result<_, _>>()?;
+            }
             "--seed" => config.seed = number(name, &value()?)?,
             "--accounts" => config.accounts = number(name, &value()?)?,
             "--max-failed-logins" => config.max_failed_logins = number(name, &value()?)?,
@@ -209,8 +264,38 @@ fn main() -> ExitCode {
     let version = config.version.short();
     let serving_page = config.dist.is_some();
     let clock_offset = config.clock_offset_secs;
+    let gateway = config.gateway;
     let result = runtime.block_on(async move {
         let running = ontap_sim::start(config).await?;
+        if !running.clusters.is_empty() {
+            for c in &running.clusters {
+                let (release, profiles) = c.with_state(|s| (s.version.short(), s.totps.len()));
+                eprintln!(
+                    "ontap-sim: ONTAP {release} cluster '{}' at {}{} ({profiles} TOTP profiles)",
+                    c.name,
+                    running.url(),
+                    c.api_base()
+                );
+            }
+            if serving_page {
+                eprintln!(
+                    "ontap-sim: the page at {}/, clusters.json beside it",
+                    running.url()
+                );
+            }
+            if gateway {
+                eprintln!(
+                    "ontap-sim: Unified Manager's API gateway at {}/api/gateways \
+                     (umadmin, umstorage, umoperator)",
+                    running.url()
+                );
+            }
+            eprintln!(
+                "ontap-sim: sign in as admin, readonly, vsadmin or alice; password {}",
+                demo::DEMO_PASSWORD
+            );
+            return running.wait().await;
+        }
         eprintln!(
             "ontap-sim: ONTAP {version} cluster '{}' on {}{}",
             demo::CLUSTER_NAME,
@@ -288,6 +373,34 @@ mod tests {
         assert!(!parse(&args("--history none")).unwrap().history);
         assert!(parse(&args("--history=seeded")).unwrap().history);
         assert!(parse(&args("--history some")).is_err());
+    }
+
+    #[test]
+    fn fleet_options_are_read_and_bad_ones_refused() {
+        let c = parse(&args(
+            "--clusters 5 --cluster-names prod-a,prod-b --releases=9.13.1,9.19.1 --fleet-links as-sent --gateway",
+        ))
+        .unwrap();
+        assert_eq!(c.clusters, 5);
+        assert_eq!(c.cluster_names, ["prod-a", "prod-b"]);
+        assert_eq!(
+            c.releases.iter().map(Version::short).collect::<Vec<_>>(),
+            ["9.13.1", "9.19.1"]
+        );
+        assert!(c.fleet_links_as_sent && c.gateway);
+        let d = parse(&[]).unwrap();
+        assert_eq!(
+            (d.clusters, d.fleet_links_as_sent, d.gateway),
+            (1, false, false)
+        );
+        for bad in [
+            "--clusters 0",
+            "--cluster-names a/b",
+            "--releases 9.x",
+            "--fleet-links maybe",
+        ] {
+            assert!(parse(&args(bad)).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -190,16 +190,24 @@ impl Account {
             AccountScope::Svm
         };
         let role_href = format!("/api/security/roles/{}/{}", owner.uuid, self.role.name());
-        json!({
-            "owner": owner.reference(),
-            "name": self.name,
-            "role": {"name": self.role.name(), "_links": {"self": {"href": role_href}}},
-            "locked": self.locked,
-            "scope": scope,
-            "comment": self.comment,
-            "applications": self.applications_on(version),
-            "_links": {"self": {"href": self.href()}},
-        })
+        // Built field by field: `json!` would copy the owner and the applications through the
+        // serializer once more, and a page of 20,000 accounts renders 20,000 of them.
+        let mut record = serde_json::Map::new();
+        let mut put = |k: &str, v: Value| {
+            record.insert(k.to_owned(), v);
+        };
+        put("owner", owner.reference());
+        put("name", json!(self.name));
+        put(
+            "role",
+            json!({"name": self.role.name(), "_links": {"self": {"href": role_href}}}),
+        );
+        put("locked", Value::Bool(self.locked));
+        put("scope", json!(scope));
+        put("comment", Value::String(self.comment.clone()));
+        put("applications", self.applications_on(version));
+        put("_links", json!({"self": {"href": self.href()}}));
+        Value::Object(record)
     }
 
     /// `applications` as `version` shows them: without the LDAP fields before they exist.

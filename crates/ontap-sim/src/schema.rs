@@ -360,11 +360,30 @@ impl Def {
 /// Every way `value` breaks `def`, as `path: problem` lines; empty when it follows it.
 pub fn check(def: Def, value: &Value) -> Vec<String> {
     let mut out = Vec::new();
-    walk(def.form(), value, "$", &mut out);
+    walk(def.form(), value, &At::Root, &mut out);
     out
 }
 
-fn walk(form: &S, v: &Value, at: &str, out: &mut Vec<String>) {
+/// Where a value sits (`$.records[3].owner`), written out only for a violation: every answer
+/// is checked, and formatting the path of every value took longer than the rest of a large
+/// listing's check.
+enum At<'a> {
+    Root,
+    Key(&'a At<'a>, &'a str),
+    Index(&'a At<'a>, usize),
+}
+
+impl std::fmt::Display for At<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            At::Root => f.write_str("$"),
+            At::Key(up, k) => write!(f, "{up}.{k}"),
+            At::Index(up, i) => write!(f, "{up}[{i}]"),
+        }
+    }
+}
+
+fn walk(form: &S, v: &Value, at: &At<'_>, out: &mut Vec<String>) {
     match (form, v) {
         (S::Str, Value::String(_)) | (S::Bool, Value::Bool(_)) => {}
         (S::Int, Value::Number(n)) if n.is_i64() || n.is_u64() => {}
@@ -372,7 +391,7 @@ fn walk(form: &S, v: &Value, at: &str, out: &mut Vec<String>) {
         (S::Enum(allowed), other) => out.push(format!("{at}: {other} is not one of {allowed:?}")),
         (S::Arr(item), Value::Array(items)) => {
             for (i, x) in items.iter().enumerate() {
-                walk(item, x, &format!("{at}[{i}]"), out);
+                walk(item, x, &At::Index(at, i), out);
             }
         }
         (S::Obj(props), Value::Object(map)) => {
@@ -383,7 +402,7 @@ fn walk(form: &S, v: &Value, at: &str, out: &mut Vec<String>) {
             }
             for P(name, f, required) in props.iter() {
                 match map.get(*name) {
-                    Some(x) => walk(f, x, &format!("{at}.{name}"), out),
+                    Some(x) => walk(f, x, &At::Key(at, name), out),
                     None if *required => out.push(format!("{at}: missing {name:?}")),
                     None => {}
                 }

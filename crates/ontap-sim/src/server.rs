@@ -43,6 +43,10 @@ pub struct Settings {
     pub dist: Option<PathBuf>,
     pub send_www_authenticate: bool,
     pub latency: Duration,
+    /// Where a fleet's cluster is served (`/clusters/{name}/api`, [`crate::fleet`]; a
+    /// gateway's `/api/gateways/{uuid}`): HAL links and `Location` get it in place of `/api`;
+    /// `None` for a single cluster at the root.
+    pub link_base: Option<String>,
 }
 
 #[derive(Clone)]
@@ -336,6 +340,7 @@ async fn api_call(shared: &Shared, req: HttpRequest) -> Response {
     if plain_json {
         strip_hal_links(&mut json, true);
     }
+    let (json, location) = rebase(settings, json, location);
     let content_type = if plain_json {
         "application/json"
     } else {
@@ -434,6 +439,22 @@ async fn late_apply(
         });
     }
     drop_connection(kill).await
+}
+
+/// The answer's links and `Location` as a fleet's cluster serves them ([`Settings::link_prefix`]).
+fn rebase(
+    settings: &Settings,
+    mut json: Value,
+    location: Option<String>,
+) -> (Value, Option<String>) {
+    match &settings.link_base {
+        Some(base) => {
+            crate::fleet::rebase_links(&mut json, base);
+            let location = location.map(|l| crate::fleet::rebased(&l, base).unwrap_or(l));
+            (json, location)
+        }
+        None => (json, location),
+    }
 }
 
 /// Reads the request's body, the first time only (`None` after that).

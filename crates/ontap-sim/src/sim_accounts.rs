@@ -15,16 +15,12 @@ impl Sim {
 
     /// Replaces (or adds) an account, matched by owner and name.
     pub fn put_account(&self, account: Account) {
-        self.with_state(|s| {
-            match s
-                .accounts
-                .iter_mut()
-                .find(|a| a.owner == account.owner && a.name == account.name)
-            {
-                Some(a) => *a = account,
+        self.with_state(
+            |s| match s.account_position(&account.owner, account.name.as_str()) {
+                Some(i) => s.accounts[i] = account,
                 None => s.accounts.push(account),
-            }
-        })
+            },
+        )
     }
 
     /// The audit records kept (the newest [`Sim::set_log_size`]), oldest first.

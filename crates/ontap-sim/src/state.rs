@@ -42,6 +42,12 @@ pub struct State {
     pub clock_offset_secs: i64,
     /// Duo profiles and groups, WebAuthn credentials ([`crate::mfa`]).
     pub mfa: crate::mfa::MfaState,
+    /// Answer listings and lookups by walking the whole collection, as the emulator did before
+    /// its indexes ([`crate::index`]): the bench's reference for before/after figures, and the
+    /// tests' oracle that the indexed answers are the same. Off by default.
+    pub scan: bool,
+    /// Accounts by key ([`crate::index`]), kept up to date as `accounts` grows.
+    pub account_index: crate::index::AccountIndex,
 }
 
 impl State {
@@ -61,9 +67,40 @@ impl State {
     }
 
     pub fn account(&self, owner: &OwnerUuid, name: &str) -> Option<&Account> {
-        self.accounts
-            .iter()
-            .find(|a| &a.owner == owner && a.name.as_str() == name)
+        self.account_position(owner, name)
+            .map(|i| &self.accounts[i])
+    }
+
+    /// Where the account `name` of `owner` sits in `accounts`.
+    pub fn account_position(&self, owner: &OwnerUuid, name: &str) -> Option<usize> {
+        let is = |a: &Account| &a.owner == owner && a.name.as_str() == name;
+        if !self.scan {
+            let found = self
+                .account_index
+                .with(&self.accounts, |k| k.get(owner, name));
+            if let Some(i) = found.filter(|&i| is(&self.accounts[i])) {
+                return Some(i);
+            }
+        }
+        self.accounts.iter().position(is)
+    }
+
+    /// The positions of the accounts called `name`, one per SVM at most, in no set order.
+    pub fn accounts_named(&self, name: &str) -> Vec<usize> {
+        if self.scan {
+            return (0..self.accounts.len())
+                .filter(|&i| self.accounts[i].name.as_str() == name)
+                .collect();
+        }
+        // In `accounts` order, as a scan finds them.
+        let mut found: Vec<usize> = self.account_index.with(&self.accounts, |k| {
+            self.svms
+                .iter()
+                .filter_map(|s| k.get(&s.uuid, name))
+                .collect()
+        });
+        found.sort_unstable();
+        found
     }
 
     /// A new state: no tokens, nothing expired, disabled profiles listed.
@@ -92,6 +129,8 @@ impl State {
             failed_logins: BTreeMap::new(),
             clock_offset_secs: 0,
             mfa: crate::mfa::MfaState::default(),
+            scan: false,
+            account_index: Default::default(),
         }
     }
 
@@ -135,9 +174,10 @@ impl State {
 
     fn pick_account(&self, user: &str, ok: impl Fn(&Account) -> bool) -> Option<&Account> {
         let mut candidates: Vec<(&Account, &Svm)> = self
-            .accounts
-            .iter()
-            .filter(|a| a.name.as_str() == user && ok(a))
+            .accounts_named(user)
+            .into_iter()
+            .map(|i| &self.accounts[i])
+            .filter(|a| ok(a))
             .filter_map(|a| Some((a, self.svm(&a.owner)?)))
             .collect();
         candidates.sort_by(|(_, x), (_, y)| (!x.is_admin, &x.name).cmp(&(!y.is_admin, &y.name)));
@@ -162,7 +202,7 @@ impl State {
             self.failed_logins.remove(user);
             return;
         }
-        if !self.accounts.iter().any(|a| a.name.as_str() == user) {
+        if self.accounts_named(user).is_empty() {
             return;
         }
         let n = self.failed_logins.entry(user.to_owned()).or_insert(0);

@@ -20,6 +20,12 @@ mod disabled;
 mod faults;
 #[path = "http/filters.rs"]
 mod filters;
+#[path = "http/fleet.rs"]
+mod fleet;
+#[path = "http/gateway.rs"]
+mod gateway;
+#[path = "http/indexes.rs"]
+mod indexes;
 #[path = "http/limits.rs"]
 mod limits;
 #[path = "http/log.rs"]

@@ -8,12 +8,15 @@ use ontap_model::{Known, OwnerUuid, Version};
 use serde_json::{json, Map, Value};
 
 use super::{ApiError, Caller, Reply, Request};
-use crate::collection::{list as list_records, only, single, Spec};
+use std::borrow::Cow;
+
+use crate::collection::{list as list_records, list_walkable, only, single, Record, Spec};
+use crate::filter::Pattern;
 use crate::inferred::{
     ACCOUNT_APPLICATIONS_INVALID, ACCOUNT_SECOND_FACTOR, BODY_NOT_JSON_OBJECT, INVALID_BODY_VALUE,
     LDAP_APPLICATION_FIELDS_FROM, ROLE_NOT_FOUND, UNEXPECTED_ARGUMENT,
 };
-use crate::model::{AccountApplication, Application, AuthMethod, Role, SecondAuth};
+use crate::model::{Account, AccountApplication, Application, AuthMethod, Role, SecondAuth, Svm};
 use crate::schema::Def;
 use crate::state::State;
 use crate::syntax::{nest_dotted, KeyQuery};
@@ -54,6 +57,120 @@ const SPEC: Spec = Spec {
     unique: &["owner.uuid"],
 };
 
+/// An account with its SVM as a collection record: the key fields are read without rendering
+/// it, so that only the records of the page sent become JSON.
+struct Row<'a> {
+    account: &'a Account,
+    svm: &'a Svm,
+    version: &'a Version,
+}
+
+impl Record for Row<'_> {
+    fn values(&self, path: &str) -> Vec<Value> {
+        let s = |v: &str| vec![Value::String(v.to_owned())];
+        match path {
+            "name" => s(self.account.name.as_str()),
+            "owner.name" => s(&self.svm.name),
+            "owner.uuid" => s(self.svm.uuid.as_str()),
+            other => self.full().values(other),
+        }
+    }
+    fn full(&self) -> Value {
+        self.account.record(self.svm, self.version)
+    }
+    fn sort_text(&self, path: &str) -> Cow<'_, str> {
+        match path {
+            "name" => Cow::Borrowed(self.account.name.as_str()),
+            "owner.name" => Cow::Borrowed(&self.svm.name),
+            "owner.uuid" => Cow::Borrowed(self.svm.uuid.as_str()),
+            other => Cow::Owned(
+                self.values(other)
+                    .first()
+                    .and_then(crate::filter::text)
+                    .unwrap_or_default(),
+            ),
+        }
+    }
+}
+
+/// The values an exact `name` filter asks for, sorted and without repeats: the accounts a
+/// listing can then look up by key instead of passing over every account.
+fn exact_names(req: &Request<'_>) -> Option<Vec<String>> {
+    let (_, v) = req.query.pairs().iter().find(|(k, _)| k == "name")?;
+    let mut names: Vec<String> = Pattern::parse(v)
+        .exact_values()?
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    names.sort();
+    names.dedup();
+    Some(names)
+}
+
+/// The listing by the index ([`crate::index`]): the default order is owner.name, name,
+/// owner.uuid, which with unique SVM names is the SVMs by name, each one's accounts by name,
+/// a walk from any continuation; an exact `name` filter looks up one key per SVM.
+fn list_indexed(state: &State, caller: &Caller, req: &Request<'_>) -> Result<Value, ApiError> {
+    let mut svms: Vec<&Svm> = state.svms.iter().filter(|s| caller.sees(&s.uuid)).collect();
+    svms.sort_by(|a, b| (&a.name, &a.uuid).cmp(&(&b.name, &b.uuid)));
+    let names = exact_names(req);
+    let version = &state.version;
+    state.account_index.with(&state.accounts, |keys| {
+        let positions = |svm: &Svm, after: Option<&str>| -> Vec<usize> {
+            match &names {
+                Some(names) => names
+                    .iter()
+                    .filter(|n| after.is_none_or(|a| n.as_str() > a))
+                    .filter_map(|n| keys.get(&svm.uuid, n))
+                    .collect(),
+                None => keys.of_owner(&svm.uuid, after).collect(),
+            }
+        };
+        let row = |svm, i: usize| Row {
+            account: &state.accounts[i],
+            svm,
+            version,
+        };
+        let all = || -> Vec<Row<'_>> {
+            svms.iter()
+                .flat_map(|svm| positions(svm, None).into_iter().map(|i| row(*svm, i)))
+                .collect()
+        };
+        if !svms.windows(2).all(|w| w[0].name != w[1].name) {
+            return list_records(&SPEC, all(), &req.query, req.path_and_query);
+        }
+        let walk = |start: Option<&[String]>| -> Box<dyn Iterator<Item = Row<'_>> + '_> {
+            let start: Option<(String, String, String)> = start.and_then(|s| match s {
+                [n, a, u] => Some((n.clone(), a.clone(), u.clone())),
+                _ => None,
+            });
+            Box::new(
+                svms.iter()
+                    .filter({
+                        let start = start.clone();
+                        move |svm| {
+                            start.as_ref().is_none_or(|(n, _, u)| {
+                                (svm.name.as_str(), svm.uuid.as_str()) >= (n.as_str(), u.as_str())
+                            })
+                        }
+                    })
+                    .flat_map({
+                        move |svm| {
+                            let after = match &start {
+                                Some((n, a, u)) if &svm.name == n && svm.uuid.as_str() == u => {
+                                    Some(a.as_str())
+                                }
+                                _ => None,
+                            };
+                            positions(svm, after).into_iter().map(move |i| row(*svm, i))
+                        }
+                    }),
+            )
+        };
+        list_walkable(&SPEC, walk, all, &req.query, req.path_and_query)
+    })
+}
+
 fn visible(state: &State, caller: &Caller) -> Vec<Value> {
     state
         .accounts
@@ -64,13 +181,18 @@ fn visible(state: &State, caller: &Caller) -> Vec<Value> {
 }
 
 pub fn list(state: &State, caller: &Caller, req: &Request<'_>) -> Result<Reply, ApiError> {
-    list_records(
-        &SPEC,
-        visible(state, caller),
-        &req.query,
-        req.path_and_query,
-    )
-    .map(|b| Reply::ok(b, Def::AccountResponse))
+    let body = if state.scan {
+        // Before the index: every account rendered, filtered and sorted for every request.
+        list_records(
+            &SPEC,
+            visible(state, caller),
+            &req.query,
+            req.path_and_query,
+        )
+    } else {
+        list_indexed(state, caller, req)
+    };
+    body.map(|b| Reply::ok(b, Def::AccountResponse))
 }
 
 pub fn get(
@@ -325,11 +447,10 @@ pub fn patch(
             other => return Err(ApiError::inferred(&UNEXPECTED_ARGUMENT, other)),
         }
     }
-    let account = state
-        .accounts
-        .iter_mut()
-        .find(|a| a.owner == owner && a.name.as_str() == name)
+    let at = state
+        .account_position(&owner, &name)
         .ok_or_else(not_found)?;
+    let account = &mut state.accounts[at];
     if let Some(a) = applications {
         account.applications = a;
     }

@@ -11,8 +11,8 @@ use ontap_model::reset::{deletion, Deletion};
 use ontap_model::totp::{encode_segment, TOTP_FIELDS};
 use ontap_model::Access;
 use ontap_model::{
-    AccountName, CreateBodyError, Known, PatchBodyError, Totp, TotpCreate, TotpKey, TotpPatch,
-    Version,
+    AccountName, CreateBodyError, Known, OwnerUuid, PatchBodyError, Totp, TotpCreate, TotpKey,
+    TotpPatch, Version,
 };
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -98,18 +98,64 @@ impl Record for Totp {
     }
 }
 
+/// The values an exact `account.name` filter asks for, sorted and without repeats (and only
+/// those that can be account names): the profiles a listing can then look up by key, one per
+/// SVM, instead of passing over every profile. `None` under `State::scan`.
+fn exact_accounts(state: &State, req: &Request<'_>) -> Option<Vec<AccountName>> {
+    if state.scan {
+        return None;
+    }
+    let (_, v) = req
+        .query
+        .pairs()
+        .iter()
+        .find(|(k, _)| k == "account.name")?;
+    let mut names: Vec<AccountName> = crate::filter::Pattern::parse(v)
+        .exact_values()?
+        .into_iter()
+        .filter_map(|n| AccountName::try_from(n).ok())
+        .collect();
+    names.sort();
+    names.dedup();
+    Some(names)
+}
+
 pub fn list(state: &State, caller: &Caller, req: &Request<'_>) -> Result<Reply, ApiError> {
+    let names = exact_accounts(state, req);
+    let names = names.as_deref();
     let hide = state.disabled_hidden;
     let visible = move |key: &TotpKey, t: &Totp| {
         caller.sees(&key.owner) && !(hide && t.enabled == Some(false))
     };
-    let all = || -> Vec<&Totp> {
-        state
-            .totps
+    // An exact account.name filter: the profiles of those names, one lookup per SVM each.
+    let named = move |svm: &'_ OwnerUuid, names: &[AccountName]| {
+        let svm = svm.clone();
+        names
             .iter()
-            .filter(|(k, t)| visible(k, t))
-            .map(|(_, t)| t)
-            .collect()
+            .filter_map(move |n| {
+                state.totps.get_key_value(&TotpKey {
+                    owner: svm.clone(),
+                    account: n.clone(),
+                })
+            })
+            .collect::<Vec<_>>()
+    };
+    let all = || -> Vec<&Totp> {
+        match names {
+            Some(names) => state
+                .svms
+                .iter()
+                .flat_map(|s| named(&s.uuid, names))
+                .filter(|(k, t)| visible(k, t))
+                .map(|(_, t)| t)
+                .collect(),
+            None => state
+                .totps
+                .iter()
+                .filter(|(k, t)| visible(k, t))
+                .map(|(_, t)| t)
+                .collect(),
+        }
     };
     // The default order is owner.name, account.name, owner.uuid. With unique SVM names that is
     // the SVMs by name, each one's profiles in key order: a walk from any position.
@@ -144,12 +190,22 @@ pub fn list(state: &State, caller: &Caller, req: &Request<'_>) -> Result<Reply, 
                             }
                             _ => Bound::Included(first_key(svm)),
                         };
-                        state
-                            .totps
-                            .range((from, Bound::Unbounded))
-                            .take_while(move |(k, _)| k.owner == svm.uuid)
-                            .filter(move |(k, t)| visible(k, t))
-                            .map(|(_, t)| t)
+                        let keys: Box<dyn Iterator<Item = (&TotpKey, &Totp)>> = match names {
+                            Some(names) => Box::new(named(&svm.uuid, names).into_iter().filter(
+                                move |(k, _)| match &from {
+                                    Bound::Included(f) => *k >= f,
+                                    Bound::Excluded(f) => *k > f,
+                                    Bound::Unbounded => true,
+                                },
+                            )),
+                            None => Box::new(
+                                state
+                                    .totps
+                                    .range((from, Bound::Unbounded))
+                                    .take_while(move |(k, _)| k.owner == svm.uuid),
+                            ),
+                        };
+                        keys.filter(move |(k, t)| visible(k, t)).map(|(_, t)| t)
                     }),
             )
         };

@@ -11,7 +11,7 @@
 //!
 //! Usage: bench [--runs N] [--out FILE] [--no-write] [--dist DIR] [--only SECTION]
 //! (`--dist`: another build of the page than the workspace's `dist/`, for size experiments;
-//! `--only load|10k|save|bulk|listing|profile|bulk-profile`: one section; `profile` and
+//! `--only load|10k|save|bulk|listing|queries|profile|bulk-profile`: one section; `profile` and
 //! `bulk-profile` print Chromium CPU profiles instead of figures.)
 
 mod beside;
@@ -22,6 +22,7 @@ mod first_load;
 mod machine;
 mod report;
 mod sim_listing;
+mod sim_queries;
 mod stack;
 mod stats;
 mod ten_thousand;
@@ -52,7 +53,7 @@ async fn main() -> Result<()> {
             "--runs" => runs = args.next().context("--runs N")?.parse()?,
             "--out" => out = Some(PathBuf::from(args.next().context("--out FILE")?)),
             "--no-write" => out = None,
-            "--only" => only = Some(args.next().context("--only load|10k|save|bulk|listing|profile|bulk-profile")?),
+            "--only" => only = Some(args.next().context("--only load|10k|save|bulk|listing|queries|profile|bulk-profile")?),
             "--dist" => {
                 let d = args.next().context("--dist DIR")?;
                 DIST.set(PathBuf::from(d)).ok();
@@ -63,13 +64,20 @@ async fn main() -> Result<()> {
         }
     }
     ensure!(runs >= 1, "--runs must be at least 1");
-    e2e::check_dist(&dist())?;
-    let swagger = beside::swagger_dir()?;
+    // The emulator's own sections need neither the page's build nor Swagger UI.
+    let page_free = matches!(only.as_deref(), Some("listing" | "queries"));
+    let swagger = if page_free {
+        None
+    } else {
+        e2e::check_dist(&dist())?;
+        Some(beside::swagger_dir()?)
+    };
     let mut t = Table::default();
     let started = Instant::now();
     // A section that fails is reported as not measured, with its error; the others still run.
     let wanted = |name: &str| only.as_deref().is_none_or(|o| o == name);
     if wanted("load") {
+        let swagger = swagger.as_ref().context("Swagger UI")?;
         let r = first_load::first_load(&mut t, runs, swagger.path()).await;
         t.failed("first load and Swagger UI", r);
     }
@@ -95,6 +103,10 @@ async fn main() -> Result<()> {
     if wanted("listing") {
         let r = sim_listing::sim_listing(&mut t, runs);
         t.failed("ontap-sim: full paged listing of 100,000 profiles", r);
+    }
+    if wanted("queries") {
+        let r = sim_queries::sim_queries(&mut t, runs);
+        t.failed("ontap-sim: each query the page makes at 100,000 records", r);
     }
     println!(
         "\n(benchmark took {:.0} s)",

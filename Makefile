@@ -25,12 +25,13 @@ WASM_TEST = rm -rf $(WASM_TMP) && mkdir -p $(WASM_TMP) && status=0 && \
 # NetApp's Python client, installed by the bootstrap, drives the emulator in its tests.
 export ONTAP_SIM_PYTHON := $(CURDIR)/.tools/py-netapp/bin/python3
 
-.PHONY: help bootstrap dist demo demo-nginx test test-native test-wasm test-e2e bench
+.PHONY: help bootstrap dist demo demo-fleet demo-nginx test test-native test-wasm test-e2e bench
 
 help:
 	@echo "make demo   build the page and serve it with the ONTAP emulator on http://127.0.0.1:$(PORT)/"
 	@echo "make test   native tests, wasm component tests in Chromium, end-to-end tests in Chromium"
 	@echo "make dist   release build of the page into dist/ (CSP-ready, pre-compressed)"
+	@echo "make demo-fleet  the same with five clusters (one on 9.12.1) on the fleet overview, and Unified Manager's API gateway"
 	@echo "make demo-nginx  the same demo behind nginx (deploy/nginx-test.conf.in), as in production"
 	@echo "make bench  figures of issue 9 (first load, timings at 10,000 profiles, Swagger UI comparison) into BENCHMARKS.md"
 
@@ -55,6 +56,19 @@ demo: dist
 	@echo "    carol     locked administrator (unlock under Accounts)"
 	@echo
 	cargo run --release -p ontap-sim -- --listen 127.0.0.1:$(PORT) --dist dist
+
+# A fleet (issue 19): five clusters in the direct layout (/clusters/<name>/api, releases
+# 9.12.1 to 9.19.1, clusters.json generated beside the page), and Unified Manager's emulated
+# API gateway in front of them (/api/gateways, users umadmin, umstorage, umoperator).
+demo-fleet: dist
+	cargo build --release -p ontap-sim
+	@echo
+	@echo "  totp-admin fleet demo: http://127.0.0.1:$(PORT)/  (the fleet overview)"
+	@echo "  sign in once as admin / Netapp1! : the same account on every cluster"
+	@echo "  clusters: cluster1 (9.12.1, no TOTP) cluster2 (9.13.1) cluster3 (9.16.1) cluster4 (9.18.1) cluster5 (9.19.1)"
+	@echo "  gateway:  http://127.0.0.1:$(PORT)/api/gateways  (umadmin / Netapp1!)"
+	@echo
+	cargo run --release -p ontap-sim -- --listen 127.0.0.1:$(PORT) --dist dist --clusters 5 --gateway
 
 # The demo as in production: nginx on PORT (the test configuration, http on loopback) serving
 # dist/ and proxying /api/ to the emulator on PORT+1, which sends WWW-Authenticate as a cluster.

@@ -156,6 +156,11 @@ impl Client {
         }
     }
 
+    /// The API base this client puts paths after.
+    pub(crate) fn base(&self) -> &str {
+        &self.base
+    }
+
     /// The URL of a path below the API base. A `_links` href from ONTAP starts with `/api/`:
     /// it is rebased onto the configured base, so a proxy or gateway path keeps working.
     pub(crate) fn url(&self, path: &str) -> String {

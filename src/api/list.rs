@@ -27,8 +27,26 @@ pub(crate) async fn all<T: DeserializeOwned>(
         let Some(href) = link else {
             return Ok(());
         };
-        next = follow(&href, rest, &read)?;
+        next = follow(&own_link(client.base(), &href), rest, &read)?;
     }
+}
+
+/// A `_links.next` href as a path below `/api/`: a cluster behind a proxy that rewrites its
+/// links (the direct layout's `/clusters/{name}/api/...`, issue 19) sends them under the
+/// client's own base, which is taken back to `/api/` (the client puts its base in front again);
+/// a cluster that sends them as it would without the proxy already says `/api/`. Anything else,
+/// another cluster's base included, is left as it is, for [`follow`] to refuse.
+pub(crate) fn own_link(base: &str, href: &str) -> String {
+    let base = base.trim_end_matches('/');
+    // Only a base that is a path on this origin (an absolute base's links are `/api/...`).
+    if base.starts_with('/') && base != "/api" {
+        if let Some(rest) = href.strip_prefix(base) {
+            if rest.starts_with('/') {
+                return format!("/api{rest}");
+            }
+        }
+    }
+    href.to_owned()
 }
 
 /// The next page to read from a `_links.next` href: only a path below `/api/` (the client
@@ -128,6 +146,34 @@ mod tests {
             ),
             Err(ApiError::BadNextLink(BadLink::Loop))
         );
+    }
+
+    #[test]
+    fn links_under_the_clients_own_base_are_taken_back_to_api() {
+        use super::own_link;
+        let none = HashSet::new();
+        let base = "/clusters/prod-a/api";
+        // Rebased by the proxy, or as the cluster sent it: the same page.
+        let rebased = "/clusters/prod-a/api/security/login/totps?start.key=x";
+        let as_sent = "/api/security/login/totps?start.key=x";
+        assert_eq!(own_link(base, rebased), as_sent);
+        assert_eq!(own_link(base, as_sent), as_sent);
+        assert_eq!(own_link("/clusters/prod-a/api/", rebased), as_sent);
+        // Another cluster's base, or a name that merely starts the same, is not ours.
+        for other in [
+            "/clusters/prod-b/api/security/login/totps",
+            "/clusters/prod-a/apix/security",
+            "/clusters/prod-a/api-2/security",
+        ] {
+            assert_eq!(own_link(base, other), other);
+            assert!(follow(&own_link(base, other), None, &none).is_err(), "{other}");
+        }
+        // The single-cluster page's base and an absolute base change nothing.
+        assert_eq!(own_link("/api", as_sent), as_sent);
+        assert_eq!(own_link("https://c1.example/api", as_sent), as_sent);
+        // A rebased link with `..` is still refused after rebasing.
+        let dots = own_link(base, "/clusters/prod-a/api/../private/cli");
+        assert!(follow(&dots, None, &none).is_err());
     }
 
     #[wasm_bindgen_test(unsupported = test)]

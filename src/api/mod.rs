@@ -9,6 +9,7 @@ pub mod cluster;
 pub mod credentials;
 pub mod error;
 pub mod factors;
+pub mod fleet;
 pub mod http;
 pub mod identity;
 pub mod list;

@@ -6,6 +6,7 @@
 use ontap_model::Guidance;
 
 use crate::api::error::BadLink;
+use crate::api::fleet::{Problem, ProblemKind};
 use crate::api::retry::{Cause, Notice};
 use crate::api::ApiError;
 use crate::session::Failure;
@@ -164,6 +165,42 @@ impl From<&ApiError> for Explained {
                 "Nothing was sent to the cluster for this one. Reload the list to see it as it is now.",
             ),
         }
+    }
+}
+
+/// What is wrong in `clusters.json`, naming its line (issue 19).
+pub(crate) fn fleet_problem(p: &Problem) -> String {
+    let at = format!("clusters.json, line {}:", p.line);
+    match &p.kind {
+        ProblemKind::Syntax { column, what } => format!(
+            "{at} the file is not valid JSON from column {column} on ({what} error). The records that could be read on their own are used; the others are left out."
+        ),
+        ProblemKind::NoList => format!(
+            "{at} there is no list of clusters. The file must read {{\"clusters\": [{{\"name\": \"...\", \"api\": \"/clusters/.../api\"}}]}}."
+        ),
+        ProblemKind::BadRecord => format!(
+            "{at} this record is not {{\"name\": \"...\", \"api\": \"...\"}} with two strings, so it is left out."
+        ),
+        ProblemKind::BadName(name) => format!(
+            "{at} the name {name:?} is left out: a cluster's name may hold only letters, digits, '-', '_' and '.'."
+        ),
+        ProblemKind::BadApi { name } => format!(
+            "{at} the cluster {name:?} is left out: its api must be a path on this site, such as /clusters/{name}/api."
+        ),
+        ProblemKind::Twice { name, first } => format!(
+            "{at} the cluster {name:?} is listed again (first on line {first}): only the first is used, so that two clusters are never mixed up."
+        ),
+    }
+}
+
+/// Why a cluster of the fleet could not be signed in to or read, as its row says it.
+pub(crate) fn fleet_unreachable(e: &ApiError) -> Explained {
+    match e {
+        ApiError::Http { status: 404 } | ApiError::Ontap { status: 404, .. } => Explained::new(
+            "No cluster answers at its address (HTTP 404).",
+            "Check its api in clusters.json and that the web server passes that path on to the cluster.",
+        ),
+        e => Explained::from(e),
     }
 }
 

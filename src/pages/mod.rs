@@ -7,6 +7,7 @@ pub mod bulk;
 pub mod changes;
 pub mod connect;
 pub mod enroll;
+pub mod fleet;
 pub mod history;
 pub mod profile;
 pub mod profiles;

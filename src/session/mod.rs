@@ -4,6 +4,7 @@
 //! reports as signals ([`reports`]). Uses only the api layer.
 
 pub mod failure;
+pub mod fleet;
 pub mod idle;
 pub mod persist;
 pub mod reports;

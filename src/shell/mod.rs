@@ -12,6 +12,7 @@ use crate::session::signin::NotLoaded;
 use crate::session::{persist, SessionCtx, SignedOut};
 use split::Restoring;
 
+mod fleet;
 mod signed_in;
 pub mod split;
 mod warning;
@@ -21,9 +22,26 @@ pub fn App() -> impl IntoView {
     let session = SessionCtx::provide();
     let restoring = RwSignal::new(false);
     restore(session, restoring);
+    // A fleet's clusters.json (issue 19), read by the second module while the form is shown.
+    let fleet = RwSignal::new(None);
+    spawn_local(async move {
+        if let Ok(Some(f)) = split::fleet_file().await {
+            fleet.set(Some(f));
+        }
+    });
     view! {
         // While a read waits to try again, on the sign-in screen as in the shell.
         <RetryNote />
+        {move || match fleet.get() {
+            Some(file) => view! { <LoadFleet file /> }.into_any(),
+            None => single(session, restoring).into_any(),
+        }}
+    }
+}
+
+/// The single-cluster page: the signed-in shell, the restoring note, or the sign-in form.
+fn single(session: SessionCtx, restoring: RwSignal<bool>) -> impl IntoView {
+    view! {
         {move || {
             if session.session.with(Option::is_some) {
                 view! { <LoadShell /> }.into_any()
@@ -41,6 +59,16 @@ pub fn App() -> impl IntoView {
             }
         }}
     }
+}
+
+/// The page of a fleet, made by the second module (loaded already: it read the file).
+#[component]
+fn LoadFleet(file: crate::api::fleet::Fleet) -> impl IntoView {
+    Suspend::new(async move {
+        split::fleet_shell(file)
+            .await
+            .unwrap_or_else(|NotLoaded| "totp-admin could not load: reload the page.".into_any())
+    })
 }
 
 /// How the sign-in page reaches the part of the page loaded later.

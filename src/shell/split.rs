@@ -8,6 +8,7 @@
 
 use leptos::prelude::*;
 
+use crate::api::fleet::{self, Fleet, Found};
 use crate::api::Listener;
 use crate::components::Explained;
 use crate::session::signin::{self, Attempt, Later, NotLoaded, Restored};
@@ -95,6 +96,34 @@ pub(crate) fn shell() -> Result<AnyView, NotLoaded> {
     Ok(view! { <super::signed_in::Shell /> }.into_any())
 }
 
+/// What `clusters.json` beside the page says, if there is one (issue 19): fetched by the
+/// second module, so that the single-cluster first load carries none of it; a page without
+/// the file sees `None` and stays what it was.
+async fn fleet_found() -> Option<Fleet> {
+    match fleet::fetch().await {
+        Found::Fleet(f) => Some(f),
+        Found::Single => None,
+    }
+}
+
+#[cfg(not(debug_assertions))]
+#[leptos::wasm_split::wasm_split(
+    shell,
+    wasm_split_path = ::leptos::wasm_split,
+    fallible,
+    return_wrapper(let later = _; { later.await } -> Result<Option<Fleet>, NotLoaded>)
+)]
+pub fn fleet_file() -> Split<Option<Fleet>> {
+    Box::pin(async move { Ok(fleet_found().await) })
+}
+
+/// The page of a fleet (`shell::fleet`).
+#[cfg(not(debug_assertions))]
+#[leptos::wasm_split::wasm_split(shell, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub(crate) fn fleet_shell(file: Fleet) -> Result<AnyView, NotLoaded> {
+    Ok(view! { <super::fleet::FleetShell file /> }.into_any())
+}
+
 /// Starts fetching the second module without waiting for it, and links the signed-in
 /// page's stylesheet; a failed module is not kept, and the next call tries again (and says
 /// so if that fails too).
@@ -160,4 +189,14 @@ pub async fn restore(listener: Listener) -> Result<Restoring, NotLoaded> {
 #[cfg(debug_assertions)]
 pub(crate) async fn shell() -> Result<AnyView, NotLoaded> {
     Ok(view! { <super::signed_in::Shell /> }.into_any())
+}
+
+#[cfg(debug_assertions)]
+pub async fn fleet_file() -> Result<Option<Fleet>, NotLoaded> {
+    Ok(fleet_found().await)
+}
+
+#[cfg(debug_assertions)]
+pub(crate) async fn fleet_shell(file: Fleet) -> Result<AnyView, NotLoaded> {
+    Ok(view! { <super::fleet::FleetShell file /> }.into_any())
 }

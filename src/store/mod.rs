@@ -25,6 +25,7 @@ pub mod batch;
 pub mod changelog;
 pub mod deletion;
 mod factors;
+pub mod fleet;
 pub mod selection;
 pub mod writes;
 

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod csv;
 pub mod factors;
+pub mod fleet;
 pub mod listing;
 pub mod profiles;
 pub mod window;

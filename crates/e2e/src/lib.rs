@@ -189,6 +189,12 @@ impl Harness {
         self.sim.addr
     }
 
+    /// Cluster `i` (from 0) of a fleet (`Config::clusters` > 1): its state, faults, latency
+    /// and request log.
+    pub fn cluster(&self, i: usize) -> Option<&ontap_sim::Cluster> {
+        self.sim.cluster(i)
+    }
+
     /// The emulated cluster: its stored state and its request log.
     pub fn sim(&self) -> &Sim {
         &self.sim.state

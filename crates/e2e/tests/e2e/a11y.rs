@@ -9,14 +9,14 @@ use e2e::demo::VS_ENG_UUID;
 use e2e::{workspace_root, Harness, Locator};
 use serde_json::Value;
 
-fn axe_source() -> Result<String> {
+pub(crate) fn axe_source() -> Result<String> {
     let path = workspace_root().join(".tools/node_modules/axe-core/axe.min.js");
     std::fs::read_to_string(&path)
         .with_context(|| format!("{} (the bootstrap installs axe-core)", path.display()))
 }
 
 /// Runs axe on the page as it is now; fails with the violations.
-async fn check(h: &Harness, axe: &str, screen: &str) -> Result<()> {
+pub(crate) async fn check(h: &Harness, axe: &str, screen: &str) -> Result<()> {
     let loaded = h
         .client()
         .execute(&format!("{axe}\n; return typeof window.axe;"), vec![])
@@ -49,7 +49,7 @@ async fn check(h: &Harness, axe: &str, screen: &str) -> Result<()> {
     Ok(())
 }
 
-async fn set_theme(h: &Harness, theme: &str) -> Result<()> {
+pub(crate) async fn set_theme(h: &Harness, theme: &str) -> Result<()> {
     h.client()
         .execute(
             "document.documentElement.setAttribute('data-theme', arguments[0]); return null;",

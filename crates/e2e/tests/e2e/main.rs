@@ -17,6 +17,7 @@ mod editor_upgrade;
 mod enroll;
 mod factors;
 mod faults;
+mod fleet;
 mod harness;
 mod hosting;
 mod production;

@@ -1,0 +1,267 @@
+//! The fleet overview over the direct layout behind nginx (issue 19): five emulated clusters
+//! under `/clusters/<name>/api` (releases 9.12.1, 9.13.1, 9.16.1, 9.18.1, 9.19.1), the page's
+//! own files with a `clusters.json` of the test's beside them. One sign-in tried on one cluster
+//! first; a cluster refusing it asks alone and is never sent it twice; a slow or failing
+//! cluster holds up no other; a broken file is named by its line and the rest still work.
+
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::{ensure, Context, Result};
+use e2e::{check_dist, dist_dir, Harness, Locator};
+
+/// The page's files (linked, not copied) and `clusters.json` with `text`, in a folder of the
+/// test's own: the suite's one build, never changed.
+fn fleet_root(text: &str) -> Result<tempfile::TempDir> {
+    let dist = dist_dir();
+    check_dist(&dist)?;
+    let root = tempfile::Builder::new().prefix("e2e-fleet-").tempdir()?;
+    for entry in std::fs::read_dir(&dist)? {
+        let entry = entry?;
+        std::os::unix::fs::symlink(entry.path(), root.path().join(entry.file_name()))?;
+    }
+    std::fs::write(root.path().join("clusters.json"), text)?;
+    Ok(root)
+}
+
+/// `clusters.json` for clusters `cluster1`..`clusterN`, one record per line.
+fn listing(n: usize) -> String {
+    let lines: Vec<String> = (1..=n)
+        .map(|i| format!("  {{\"name\": \"cluster{i}\", \"api\": \"/clusters/cluster{i}/api\"}}"))
+        .collect();
+    format!("{{\"clusters\": [\n{}\n]}}\n", lines.join(",\n"))
+}
+
+async fn fleet(root: &Path, n: usize) -> Result<Harness> {
+    Harness::with_config(ontap_sim::Config {
+        clusters: n,
+        dist: Some(root.to_path_buf()),
+        ..ontap_sim::Config::ephemeral()
+    })
+    .await
+}
+
+fn cell(cluster: &str, class: &str) -> String {
+    format!("tr[data-cluster=\"{cluster}\"] .{class}")
+}
+
+/// The text of the first element matching `css`, trimmed.
+async fn text_of(h: &Harness, css: &str) -> Result<String> {
+    let e = h.wait_css(css).await?;
+    Ok(e.text().await?.trim().to_owned())
+}
+
+/// [`Harness::wait_text`] for up to `secs` (the browser's own wait is 10 s).
+async fn wait_long(h: &Harness, css: &str, needle: &str, secs: u64) -> Result<String> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(secs);
+    loop {
+        match h.wait_text(css, needle).await {
+            Ok(t) => return Ok(t),
+            Err(e) if std::time::Instant::now() >= deadline => return Err(e),
+            Err(_) => {}
+        }
+    }
+}
+
+/// Requests cluster `i` received with status `status` on `/api/cluster`.
+fn cluster_reads(h: &Harness, i: usize, status: u16) -> usize {
+    h.cluster(i)
+        .map(|c| {
+            c.requests()
+                .iter()
+                .filter(|r| r.path.starts_with("/api/cluster") && r.status == status)
+                .count()
+        })
+        .unwrap_or(0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn five_clusters_fill_in_with_their_counts_and_9_12_1_says_it_has_no_totp() -> Result<()> {
+    let root = fleet_root(&listing(5))?;
+    let h = fleet(root.path(), 5).await?;
+    h.goto("/").await?;
+    h.wait_text("h2", "Sign in to the fleet").await?;
+    h.sign_in("admin").await?;
+    for i in 1..=4 {
+        let name = format!("cluster{}", i + 1);
+        h.wait_text(&cell(&name, "fleet-state"), "Reachable").await?;
+        let sim = h.cluster(i).context("cluster")?;
+        let totps = sim.totps();
+        let on = totps.iter().filter(|t| t.enabled != Some(false)).count();
+        let off = totps.len() - on;
+        ensure!(text_of(&h, &cell(&name, "fleet-enabled")).await? == on.to_string());
+        ensure!(text_of(&h, &cell(&name, "fleet-disabled")).await? == off.to_string());
+        let release = sim.version().short();
+        ensure!(text_of(&h, &cell(&name, "fleet-release")).await? == release);
+        // The bar is drawn, with its figures in its accessible name.
+        let bar = h.wait_css(&cell(&name, "coverage-bar")).await?;
+        let label = bar.attr("aria-label").await?.unwrap_or_default();
+        ensure!(label.starts_with("MFA coverage: "), "{label}");
+    }
+    // cluster1 runs 9.12.1: said plainly, no profile figures, its accounts still counted.
+    let state = h
+        .wait_text(&cell("cluster1", "fleet-state-cell"), "no TOTP endpoint")
+        .await?;
+    ensure!(state.contains("9.12.1"), "{state}");
+    ensure!(text_of(&h, &cell("cluster1", "fleet-enabled")).await? == "—");
+    ensure!(h.cluster(0).context("cluster1")?.requests().iter().all(|r| !r.path.starts_with("/api/security/login/totps")),
+        "nothing asked of a release without TOTP");
+    h.wait_text(".fleet-totals", "5 of 5 read").await?;
+    // The key of every row is its cluster: each cluster got its own requests only.
+    for i in 0..5 {
+        ensure!(cluster_reads(&h, i, 200) == 1, "cluster{} signed in once", i + 1);
+    }
+    h.screenshot("fleet-overview").await?;
+    h.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cluster_refusing_the_shared_sign_in_asks_alone_and_is_never_retried() -> Result<()> {
+    let root = fleet_root(&listing(5))?;
+    let h = fleet(root.path(), 5).await?;
+    // A wrong password is tried on the first cluster only: nothing reaches the others.
+    h.goto("/").await?;
+    h.sign_in_with("admin", "wrong-password").await?;
+    h.wait_text("[role=alert]", "cluster1 did not accept").await?;
+    ensure!(cluster_reads(&h, 0, 401) == 1, "one refusal on cluster1");
+    for i in 1..5 {
+        ensure!(
+            h.cluster(i).context("cluster")?.requests().is_empty(),
+            "cluster{} was sent nothing",
+            i + 1
+        );
+    }
+    // cluster3's admin has another password: only cluster3 asks, once refused.
+    h.cluster(2).context("cluster3")?.set_password("admin", "Other-pass1!");
+    h.sign_in("admin").await?;
+    h.wait_text(&cell("cluster3", "fleet-state"), "Asks for its own sign-in")
+        .await?;
+    for name in ["cluster1", "cluster2", "cluster4", "cluster5"] {
+        h.wait_until(&format!("{name} signed in"), || async {
+            let t = text_of(&h, &cell(name, "fleet-state")).await?;
+            Ok((t == "Reachable" || t == "No TOTP").then_some(()))
+        })
+        .await?;
+    }
+    let asking = h
+        .client()
+        .find_all(Locator::Css(".fleet-own-signin"))
+        .await?;
+    ensure!(asking.len() == 1, "only cluster3 asks ({} forms)", asking.len());
+    ensure!(asking[0].attr("data-cluster").await?.as_deref() == Some("cluster3"));
+    // Never retried: one 401 there, whatever time passes.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    ensure!(cluster_reads(&h, 2, 401) == 1, "cluster3 was sent the refused credentials once");
+    // Its own sign-in goes to cluster3 alone.
+    let before: Vec<usize> = (0..5).map(|i| h.cluster(i).map_or(0, |c| c.requests().len())).collect();
+    let user = h.wait_css("#c-cluster3-user").await?;
+    user.send_keys("admin").await?;
+    h.wait_css("#c-cluster3-password").await?.send_keys("Other-pass1!").await?;
+    h.click_button("Sign in to cluster3").await?;
+    h.wait_text(&cell("cluster3", "fleet-state"), "Reachable").await?;
+    for i in [0, 1, 3, 4] {
+        let now = h.cluster(i).map_or(0, |c| c.requests().len());
+        ensure!(now == before[i], "cluster{} was sent nothing for cluster3's sign-in", i + 1);
+    }
+    ensure!(h.none_match(Locator::Css(".fleet-own-signin")).await?);
+    h.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slow_cluster_and_a_failing_one_hold_up_no_other() -> Result<()> {
+    let root = fleet_root(&listing(5))?;
+    let h = fleet(root.path(), 5).await?;
+    // cluster2 answers after 6 s; cluster4 answers nothing (every connection dropped).
+    h.cluster(1).context("cluster2")?.set_latency_ms(6_000);
+    h.cluster(3).context("cluster4")?.set_faults(ontap_sim::FaultConfig {
+        rate: 1.0,
+        modes: vec![ontap_sim::FaultMode::DropBefore],
+        ..Default::default()
+    });
+    h.goto("/").await?;
+    h.sign_in("admin").await?;
+    let started = std::time::Instant::now();
+    for name in ["cluster3", "cluster5"] {
+        h.wait_text(&cell(name, "fleet-state"), "Reachable").await?;
+    }
+    h.wait_text(&cell("cluster1", "fleet-state"), "No TOTP").await?;
+    // The others are in while cluster2 still waits for its answer.
+    ensure!(
+        started.elapsed() < Duration::from_secs(6),
+        "the fast clusters waited for the slow one ({:?})",
+        started.elapsed()
+    );
+    let slow = text_of(&h, &cell("cluster2", "fleet-state")).await?;
+    ensure!(slow == "Signing in…" || slow == "Reading…", "cluster2: {slow}");
+    // cluster4 says why, in the words of the rest of the page (nginx answers 502 for a
+    // cluster that drops the connection), and offers to try again.
+    let text = wait_long(&h, &cell("cluster4", "fleet-state-cell"), "Unreachable", 40).await?;
+    ensure!(text.contains("could not reach it (HTTP 502)"), "{text}");
+    h.button("Try again").await?;
+    // And the slow one fills in by itself.
+    wait_long(&h, &cell("cluster2", "fleet-state"), "Reachable", 40).await?;
+    h.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broken_file_and_a_name_given_twice_are_named_by_line_and_the_rest_work() -> Result<()> {
+    // Line 3 lacks its closing brace; line 5 names cluster2 again.
+    let text = "{\"clusters\": [\n\
+        {\"name\": \"cluster1\", \"api\": \"/clusters/cluster1/api\"},\n\
+        {\"name\": \"cluster2\", \"api\": \"/clusters/cluster2/api\"\n\
+        {\"name\": \"cluster3\", \"api\": \"/clusters/cluster3/api\"},\n\
+        {\"name\": \"cluster3\", \"api\": \"/clusters/cluster4/api\"}\n\
+        ]}\n";
+    let root = fleet_root(text)?;
+    let h = fleet(root.path(), 4).await?;
+    h.goto("/").await?;
+    let problems = h.wait_css(".fleet-problems").await?.text().await?;
+    ensure!(problems.contains("clusters.json, line 3:"), "{problems}");
+    ensure!(
+        problems.contains("line 5:") && problems.contains("listed again (first on line 4)"),
+        "{problems}"
+    );
+    let rows = h.client().find_all(Locator::Css("tbody tr[data-cluster]")).await?;
+    ensure!(rows.len() == 2, "cluster1 and cluster3 only ({} rows)", rows.len());
+    h.sign_in("admin").await?;
+    h.wait_text(&cell("cluster3", "fleet-state"), "Reachable").await?;
+    h.wait_text(&cell("cluster1", "fleet-state"), "No TOTP").await?;
+    // The second "cluster3" (cluster4's address) was never used.
+    ensure!(h.cluster(3).context("cluster4")?.requests().is_empty());
+    ensure!(h.cluster(1).context("cluster2")?.requests().is_empty());
+    h.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_clusters_json_the_page_is_the_single_cluster_page() -> Result<()> {
+    let h = Harness::start().await?;
+    h.goto("/").await?;
+    h.wait_text("h1", "Sign in to the cluster").await?;
+    h.sign_in("admin").await?;
+    h.wait_css(".banner-name").await?;
+    ensure!(h.path().await?.starts_with("/profiles"));
+    ensure!(h.none_match(Locator::Css(".fleet-table")).await?);
+    h.close().await
+}
+
+/// The overview signed in, in both themes: axe finds nothing, and the README's pictures are
+/// taken (`target/screenshots/fleet-light.png`, `fleet-dark.png`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_overview_passes_axe_in_both_themes() -> Result<()> {
+    let axe = crate::a11y::axe_source()?;
+    let root = fleet_root(&listing(5))?;
+    let h = fleet(root.path(), 5).await?;
+    h.goto("/").await?;
+    h.wait_text("h2", "Sign in to the fleet").await?;
+    crate::a11y::check(&h, &axe, "fleet-sign-in").await?;
+    h.cluster(3).context("cluster4")?.set_password("admin", "Other-pass1!");
+    h.sign_in("admin").await?;
+    h.wait_text(".fleet-totals", "4 of 5 read").await?;
+    h.wait_css(".fleet-own-signin").await?;
+    for theme in ["light", "dark"] {
+        crate::a11y::set_theme(&h, theme).await?;
+        crate::a11y::check(&h, &axe, &format!("fleet-overview-{theme}")).await?;
+        h.screenshot(&format!("fleet-{theme}")).await?;
+    }
+    h.close().await
+}

@@ -1,0 +1,317 @@
+//! `clusters.json` beside the page (issue 19, the direct layout): the clusters a fleet
+//! deployment lists, each with the API base the page puts an ONTAP path after
+//! (`{"clusters":[{"name":"prod-a","api":"/clusters/prod-a/api"}]}`). Read once at start by
+//! the second wasm module; a 404, or the web server's fallback page instead of JSON, means
+//! the single-cluster page. Problems are data, with the line they are on; the words are
+//! `components::explain`'s.
+
+use serde::Deserialize;
+
+/// The file's address, relative to the page (a page served under a prefix finds its own).
+pub(crate) const CLUSTERS_FILE: &str = "clusters.json";
+
+/// One cluster the file lists, as it lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    /// The name the deployment gives it (its address segment); unique within the file.
+    pub name: String,
+    /// The API base on the page's origin, without a trailing `/`.
+    pub api: String,
+    /// The line of the file its record starts on (1-based).
+    pub line: usize,
+}
+
+/// Something wrong in the file, with the line it is on (1-based).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub line: usize,
+    pub kind: ProblemKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// Not JSON from here on (serde's category and the column, never the text itself).
+    Syntax { column: usize, what: String },
+    /// No `"clusters": [...]` list.
+    NoList,
+    /// A record that is not `{"name": ..., "api": ...}` with two strings.
+    BadRecord,
+    /// A name that cannot stand in an address (letters, digits, `-`, `_`, `.`).
+    BadName(String),
+    /// An API base that is not a path on this origin (starting `/`, without `..`).
+    BadApi { name: String },
+    /// The same name again: left out; `first` is the line of the one kept.
+    Twice { name: String, first: usize },
+}
+
+/// What the file says: the clusters to use, in its order, and what was left out and why.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Fleet {
+    pub clusters: Vec<Entry>,
+    pub problems: Vec<Problem>,
+}
+
+#[derive(Deserialize)]
+struct Record {
+    name: String,
+    api: String,
+}
+
+/// The same rule as the emulator's and the address's: a name that stands in a path segment
+/// as it is.
+pub(crate) fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name != "."
+        && name != ".."
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+fn valid_api(api: &str) -> bool {
+    api.starts_with('/')
+        && !api.starts_with("//")
+        && !api.contains('\\')
+        && !api.contains('?')
+        && !api.contains('#')
+        && !api.split('/').any(|s| s == ".." || s == ".")
+}
+
+/// Reads the file. A whole file that is not JSON is reported at the line serde stopped on,
+/// and every record that reads on its own is still used (one broken record does not take the
+/// fleet down); a record named twice is kept once, the first time.
+pub fn parse(text: &str) -> Fleet {
+    let mut fleet = Fleet::default();
+    if let Err(e) = serde_json::from_str::<serde_json::Value>(text) {
+        fleet.problems.push(Problem {
+            line: e.line().max(1),
+            kind: ProblemKind::Syntax {
+                column: e.column(),
+                what: format!("{:?}", e.classify()).to_lowercase(),
+            },
+        });
+    }
+    let records = records(text);
+    if records.is_empty() && fleet.problems.is_empty() {
+        fleet.problems.push(Problem {
+            line: 1,
+            kind: ProblemKind::NoList,
+        });
+    }
+    for (line, raw) in records {
+        let kind = match serde_json::from_str::<Record>(raw) {
+            Err(_) => Some(ProblemKind::BadRecord),
+            Ok(r) if !valid_name(&r.name) => Some(ProblemKind::BadName(r.name)),
+            Ok(r) if !valid_api(&r.api) => Some(ProblemKind::BadApi { name: r.name }),
+            Ok(r) => match fleet.clusters.iter().find(|c| c.name == r.name) {
+                Some(first) => Some(ProblemKind::Twice {
+                    name: r.name,
+                    first: first.line,
+                }),
+                None => {
+                    fleet.clusters.push(Entry {
+                        name: r.name,
+                        api: r.api.trim_end_matches('/').to_owned(),
+                        line,
+                    });
+                    None
+                }
+            },
+        };
+        if let Some(kind) = kind {
+            fleet.problems.push(Problem { line, kind });
+        }
+    }
+    fleet
+}
+
+/// The records of the `clusters` list: each `{...}` one level inside the outer object's
+/// array, with the line it starts on; strings (and the braces in them) skipped. A record cut
+/// short by a missing `}` ends where the next one starts on a line of its own, so that it
+/// alone is lost.
+fn records(text: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let (mut depth, mut line) = (0usize, 1usize);
+    let (mut in_string, mut escaped) = (false, false);
+    let mut start: Option<(usize, usize)> = None;
+    let mut line_start_blank = true;
+    for (i, c) in text.char_indices() {
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                '\n' => line += 1,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '\n' => {
+                line += 1;
+                line_start_blank = true;
+                continue;
+            }
+            '{' if start.is_some() && line_start_blank && depth >= 2 => {
+                // A record starting on its own line while another is open: the open one was
+                // never closed. It is kept as it is (it will not read) and this one starts.
+                if let Some((s, l)) = start.take() {
+                    out.push((l, &text[s..i]));
+                }
+                depth = 2;
+                start = Some((i, line));
+            }
+            '{' => {
+                depth += 1;
+                if depth == 2 {
+                    start = Some((i, line));
+                }
+            }
+            '}' => {
+                if depth == 2 {
+                    if let Some((s, l)) = start.take() {
+                        out.push((l, &text[s..=i]));
+                    }
+                }
+                depth = depth.saturating_sub(1);
+            }
+            _ => {}
+        }
+        if !c.is_whitespace() {
+            line_start_blank = false;
+        }
+    }
+    if let Some((s, l)) = start {
+        out.push((l, &text[s..]));
+    }
+    out
+}
+
+/// What fetching the file came to.
+pub enum Found {
+    /// No file (404, or the server's page for unknown paths): one cluster, as before.
+    Single,
+    Fleet(Fleet),
+}
+
+/// Fetches `clusters.json` beside the page. Anything but a JSON answer with status 200 is
+/// "no fleet": the page stays the single-cluster page it was.
+pub async fn fetch() -> Found {
+    let Ok(resp) = gloo_net::http::Request::get(CLUSTERS_FILE)
+        .header("Accept", "application/json")
+        .send()
+        .await
+    else {
+        return Found::Single;
+    };
+    let json = resp
+        .headers()
+        .get("Content-Type")
+        .is_some_and(|t| t.to_ascii_lowercase().contains("json"));
+    if resp.status() != 200 || !json {
+        return Found::Single;
+    }
+    match resp.text().await {
+        Ok(text) => Found::Fleet(parse(&text)),
+        Err(_) => Found::Single,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"{"clusters": [
+  {"name": "prod-a", "api": "/clusters/prod-a/api"},
+  {"name": "prod-b", "api": "/clusters/prod-b/api/"}
+]}"#;
+
+    #[test]
+    fn a_good_file_lists_its_clusters_with_their_lines() {
+        let f = parse(GOOD);
+        assert_eq!(f.problems, []);
+        let names: Vec<_> = f
+            .clusters
+            .iter()
+            .map(|c| (c.name.as_str(), c.api.as_str(), c.line))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("prod-a", "/clusters/prod-a/api", 2),
+                ("prod-b", "/clusters/prod-b/api", 3)
+            ]
+        );
+        // The emulator's generated file, on one line.
+        let f = parse(r#"{"clusters":[{"name":"cluster1","api":"/clusters/cluster1/api"},{"name":"c2","api":"/clusters/c2/api"}]}"#);
+        assert_eq!((f.clusters.len(), f.problems.len()), (2, 0));
+    }
+
+    #[test]
+    fn a_name_given_twice_is_kept_once_and_named_with_both_lines() {
+        let text = "{\"clusters\": [\n {\"name\": \"a\", \"api\": \"/clusters/a/api\"},\n {\"name\": \"b\", \"api\": \"/clusters/b/api\"},\n {\"name\": \"a\", \"api\": \"/clusters/other/api\"}\n]}";
+        let f = parse(text);
+        assert_eq!(f.clusters.len(), 2);
+        assert_eq!(f.clusters[0].api, "/clusters/a/api");
+        assert_eq!(
+            f.problems,
+            [Problem {
+                line: 4,
+                kind: ProblemKind::Twice {
+                    name: "a".into(),
+                    first: 2
+                }
+            }]
+        );
+    }
+
+    #[test]
+    fn a_broken_record_is_named_by_line_and_the_others_still_read() {
+        // Line 3 lacks its closing brace and the comma.
+        let text = "{\"clusters\": [\n {\"name\": \"a\", \"api\": \"/clusters/a/api\"},\n {\"name\": \"b\", \"api\": \"/clusters/b/api\"\n {\"name\": \"c\", \"api\": \"/clusters/c/api\"}\n]}";
+        let f = parse(text);
+        let names: Vec<_> = f.clusters.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["a", "c"]);
+        assert!(matches!(
+            f.problems[0],
+            Problem {
+                line: 4,
+                kind: ProblemKind::Syntax { .. }
+            }
+        ));
+        assert_eq!(
+            f.problems[1],
+            Problem {
+                line: 3,
+                kind: ProblemKind::BadRecord
+            }
+        );
+    }
+
+    #[test]
+    fn bad_names_bases_and_shapes_are_refused() {
+        let text = "{\"clusters\": [\n{\"name\": \"../x\", \"api\": \"/clusters/x/api\"},\n{\"name\": \"y\", \"api\": \"https://evil.example/api\"},\n{\"name\": \"z\", \"api\": \"/clusters/../api\"},\n{\"name\": \"w\"},\n{\"name\": \"ok\", \"api\": \"/clusters/ok/api\"}]}";
+        let f = parse(text);
+        assert_eq!(f.clusters.len(), 1);
+        let kinds: Vec<_> = f.problems.iter().map(|p| (p.line, p.kind.clone())).collect();
+        assert_eq!(
+            kinds,
+            [
+                (2, ProblemKind::BadName("../x".into())),
+                (3, ProblemKind::BadApi { name: "y".into() }),
+                (4, ProblemKind::BadApi { name: "z".into() }),
+                (5, ProblemKind::BadRecord),
+            ]
+        );
+        // Braces inside a string are not records.
+        let f = parse(r#"{"clusters":[{"name":"a","api":"/c/{x}/api"}]}"#);
+        assert_eq!(f.clusters[0].api, "/c/{x}/api");
+        // Not a list at all.
+        assert_eq!(parse("{}").problems[0].kind, ProblemKind::NoList);
+        assert!(matches!(
+            parse("not json").problems[0].kind,
+            ProblemKind::Syntax { .. }
+        ));
+    }
+}

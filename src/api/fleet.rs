@@ -198,11 +198,12 @@ pub enum Found {
 /// Fetches `clusters.json` beside the page. Anything but a JSON answer with status 200 is
 /// "no fleet": the page stays the single-cluster page it was.
 pub async fn fetch() -> Found {
-    let Ok(resp) = gloo_net::http::Request::get(CLUSTERS_FILE)
-        .header("Accept", "application/json")
-        .send()
-        .await
-    else {
+    // Built as the transport builds its requests (`http.rs`): gloo-net's own builder would
+    // bring URL parsing into the JS glue, which the first load shares.
+    let Ok(request) = web_sys::Request::new_with_str(CLUSTERS_FILE) else {
+        return Found::Single;
+    };
+    let Ok(resp) = gloo_net::http::Request::from(request).send().await else {
         return Found::Single;
     };
     let json = resp
@@ -212,8 +213,8 @@ pub async fn fetch() -> Found {
     if resp.status() != 200 || !json {
         return Found::Single;
     }
-    match resp.text().await {
-        Ok(text) => Found::Fleet(parse(&text)),
+    match resp.binary().await {
+        Ok(bytes) => Found::Fleet(parse(&String::from_utf8_lossy(&bytes))),
         Err(_) => Found::Single,
     }
 }

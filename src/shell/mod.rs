@@ -22,20 +22,19 @@ pub fn App() -> impl IntoView {
     let session = SessionCtx::provide();
     let restoring = RwSignal::new(false);
     restore(session, restoring);
-    // A fleet's clusters.json (issue 19), read by the second module while the form is shown.
-    let fleet = RwSignal::new(None);
+    // A fleet's clusters.json (issue 19): the second module mounts the fleet's page beside
+    // this one, which then gives way. This call is also what fetches the second module while
+    // the form is shown (`split::prefetch` links its stylesheet).
+    let fleet = RwSignal::new(false);
     spawn_local(async move {
-        if let Ok(Some(f)) = split::fleet_file().await {
-            fleet.set(Some(f));
+        if let Ok(true) = split::fleet().await {
+            fleet.set(true);
         }
     });
     view! {
         // While a read waits to try again, on the sign-in screen as in the shell.
         <RetryNote />
-        {move || match fleet.get() {
-            Some(file) => view! { <LoadFleet file /> }.into_any(),
-            None => single(session, restoring).into_any(),
-        }}
+        {move || if fleet.get() { ().into_any() } else { single(session, restoring).into_any() }}
     }
 }
 
@@ -59,16 +58,6 @@ fn single(session: SessionCtx, restoring: RwSignal<bool>) -> impl IntoView {
             }
         }}
     }
-}
-
-/// The page of a fleet, made by the second module (loaded already: it read the file).
-#[component]
-fn LoadFleet(file: crate::api::fleet::Fleet) -> impl IntoView {
-    Suspend::new(async move {
-        split::fleet_shell(file)
-            .await
-            .unwrap_or_else(|NotLoaded| "totp-admin could not load: reload the page.".into_any())
-    })
 }
 
 /// How the sign-in page reaches the part of the page loaded later.

@@ -1,14 +1,15 @@
 //! Where the page is split. Release builds (`make dist`) put the signed-in page (`Shell`),
 //! the sign-in's requests and sessionStorage's encoding, and everything only they use, into a
 //! second wasm module: the first load is the sign-in form alone. The module is fetched as soon
-//! as the form is interactive ([`prefetch`]), while the user types, and at the latest when a
+//! as the form is interactive (`App` asks it for a fleet's clusters.json: [`fleet`]), while the
+//! user types, and at the latest when a
 //! function below is called. scripts/dist-finish.py cuts Trunk's cargo build in two with
 //! wasm-split (`.tools/wasm-split`, installed by the bootstrap). Debug builds (`trunk serve`,
 //! the wasm component tests) are one module, and these are plain calls.
 
 use leptos::prelude::*;
 
-use crate::api::fleet::{self, Fleet, Found};
+use crate::api::fleet::{self, Found};
 use crate::api::Listener;
 use crate::components::Explained;
 use crate::session::signin::{self, Attempt, Later, NotLoaded, Restored};
@@ -96,13 +97,18 @@ pub(crate) fn shell() -> Result<AnyView, NotLoaded> {
     Ok(view! { <super::signed_in::Shell /> }.into_any())
 }
 
-/// What `clusters.json` beside the page says, if there is one (issue 19): fetched by the
-/// second module, so that the single-cluster first load carries none of it; a page without
-/// the file sees `None` and stays what it was.
-async fn fleet_found() -> Option<Fleet> {
+/// Mounts the page of a fleet (`shell::fleet`) into the body when `clusters.json` beside
+/// the page lists clusters (issue 19); `false` without the file, and nothing happens. Fetched
+/// and made by the second module, mounted by it too, so that the single-cluster first load
+/// carries nothing of it but this call and a flag (measured: handing the view or the file's
+/// types back to the first module cost it 0.9 to 1.9 KB brotli).
+async fn fleet_mounted() -> bool {
     match fleet::fetch().await {
-        Found::Fleet(f) => Some(f),
-        Found::Single => None,
+        Found::Fleet(file) => {
+            leptos::mount::mount_to_body(move || view! { <super::fleet::FleetShell file /> });
+            true
+        }
+        Found::Single => false,
     }
 }
 
@@ -111,28 +117,17 @@ async fn fleet_found() -> Option<Fleet> {
     shell,
     wasm_split_path = ::leptos::wasm_split,
     fallible,
-    return_wrapper(let later = _; { later.await } -> Result<Option<Fleet>, NotLoaded>)
+    return_wrapper(let later = _; { later.await } -> Result<bool, NotLoaded>)
 )]
-pub fn fleet_file() -> Split<Option<Fleet>> {
-    Box::pin(async move { Ok(fleet_found().await) })
+pub fn fleet() -> Split<bool> {
+    Box::pin(async move { Ok(fleet_mounted().await) })
 }
 
-/// The page of a fleet (`shell::fleet`).
-#[cfg(not(debug_assertions))]
-#[leptos::wasm_split::wasm_split(shell, wasm_split_path = ::leptos::wasm_split, fallible)]
-pub(crate) fn fleet_shell(file: Fleet) -> Result<AnyView, NotLoaded> {
-    Ok(view! { <super::fleet::FleetShell file /> }.into_any())
-}
-
-/// Starts fetching the second module without waiting for it, and links the signed-in
-/// page's stylesheet; a failed module is not kept, and the next call tries again (and says
-/// so if that fails too).
+/// Links the signed-in page's stylesheet. The second module itself is fetched by `App`'s
+/// look for a fleet's `clusters.json` ([`fleet`]), started with the form; a failed module is
+/// not kept, and the next call tries again (and says so if that fails too).
 pub fn prefetch() {
     link_later_styles();
-    #[cfg(not(debug_assertions))]
-    leptos::task::spawn_local(async {
-        let _ = load_shell_module().await;
-    });
 }
 
 /// Links the stylesheet index.html names in its `totp-admin-later-styles` marker (release
@@ -192,11 +187,6 @@ pub(crate) async fn shell() -> Result<AnyView, NotLoaded> {
 }
 
 #[cfg(debug_assertions)]
-pub async fn fleet_file() -> Result<Option<Fleet>, NotLoaded> {
-    Ok(fleet_found().await)
-}
-
-#[cfg(debug_assertions)]
-pub(crate) async fn fleet_shell(file: Fleet) -> Result<AnyView, NotLoaded> {
-    Ok(view! { <super::fleet::FleetShell file /> }.into_any())
+pub async fn fleet() -> Result<bool, NotLoaded> {
+    Ok(fleet_mounted().await)
 }

@@ -6,8 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::components::{RetryNote, Status};
-use crate::pages::connect::ConnectPage;
-use crate::pages::connect::Loader;
+use crate::pages::connect::{self, ConnectPage, Loader};
 use crate::session::signin::NotLoaded;
 use crate::session::{persist, SessionCtx, SignedOut};
 use split::Restoring;
@@ -21,6 +20,10 @@ pub fn App() -> impl IntoView {
     let session = SessionCtx::provide();
     let restoring = RwSignal::new(false);
     restore(session, restoring);
+    // index.html's sign-in form, bound once; the screen shows it while nobody is signed in.
+    let form = connect::bind(session, LOADER);
+    // Shown again by the sign-in screen when it mounts; hidden while a kept session is restored.
+    connect::hide();
     view! {
         // While a read waits to try again, on the sign-in screen as in the shell.
         <RetryNote />
@@ -37,9 +40,18 @@ pub fn App() -> impl IntoView {
                 }
                 .into_any()
             } else {
-                view! { <ConnectPage loader=LOADER /> }.into_any()
+                view! { <ConnectPage form=form /> }.into_any()
             }
         }}
+    }
+}
+
+/// Mounts [`App`] in index.html's `#app`, before the static sign-in screen (in the body, should
+/// that element be missing).
+pub fn mount() {
+    match connect::app_root() {
+        Some(root) => leptos::mount::mount_to(root, App).forget(),
+        None => leptos::mount::mount_to_body(App),
     }
 }
 

@@ -18,7 +18,8 @@ pub mod store;
 pub mod tables;
 pub mod text;
 
-/// Marks the moment the page is interactive, for the benchmarks (`performance.mark`).
-pub fn mark_interactive() {
-    platform::mark("totp-admin:interactive");
+/// Marks the moment the wasm has bound the sign-in form ("totp-admin:wasm-ready"); the form
+/// was usable before, when `assets/early.js` marked "totp-admin:interactive".
+pub fn mark_wasm_ready() {
+    platform::mark("totp-admin:wasm-ready");
 }

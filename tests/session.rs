@@ -342,13 +342,21 @@ fn label_of(host: &Element, id: &str) -> String {
         .to_owned()
 }
 
+/// The sign-in form is index.html's static markup; the app binds it. Mounted here over that
+/// markup and the sign-in stylesheet, as the page has them.
 #[wasm_bindgen_test]
-async fn the_sign_in_form_offers_both_methods_with_labels_and_the_opt_in_off() {
+async fn the_static_sign_in_form_is_bound_checked_and_switches_methods() {
     session_storage().clear().unwrap();
     let doc = window().document().unwrap();
+    let html = include_str!("../index.html");
+    let body = &html[html.find("<body>").unwrap() + "<body>".len()..html.find("</body>").unwrap()];
     let host = doc.create_element("div").unwrap();
+    host.set_inner_html(body);
+    let style = doc.create_element("style").unwrap();
+    style.set_text_content(Some(include_str!("../style/session.css")));
+    host.append_child(&style).unwrap();
     doc.body().unwrap().append_child(&host).unwrap();
-    let handle = leptos::mount::mount_to(host.clone().unchecked_into(), totp_admin::shell::App);
+    let handle = leptos::mount::mount_to(q(&host, "#app"), totp_admin::shell::App);
     sleep_ms(50).await;
     assert_eq!(label_of(&host, "auth-basic"), "User name and password");
     assert_eq!(label_of(&host, "auth-token"), "Access token");
@@ -364,6 +372,29 @@ async fn the_sign_in_form_offers_both_methods_with_labels_and_the_opt_in_off() {
     assert!(!stay.checked(), "staying signed in is an explicit opt-in");
     let api: HtmlInputElement = q(&host, "#api-base");
     assert_eq!(api.value(), "/api");
+    let form: Element = q(&host, "#signin-form");
+    assert!(form.has_attribute("data-ready"), "the app bound the form");
+    let screen: Element = q(&host, "#signin-screen");
+    assert!(!screen.has_attribute("hidden"), "the sign-in screen is shown");
+
+    // Sign in with nothing typed: each error next to its field, tied to it; nothing sent.
+    q::<web_sys::HtmlElement>(&host, "#signin-submit").click();
+    sleep_ms(20).await;
+    let user: HtmlInputElement = q(&host, "#user");
+    let user_error: Element = q(&host, "#user-error");
+    assert!(!user_error.has_attribute("hidden"), "the user name's error is shown");
+    assert_eq!(user.get_attribute("aria-invalid").as_deref(), Some("true"));
+    assert_eq!(user.get_attribute("aria-describedby").as_deref(), Some("user-error"));
+    assert!(!q::<Element>(&host, "#password-error").has_attribute("hidden"));
+    assert_eq!(doc.active_element(), Some(user.clone().unchecked_into()), "the first wrong field has the focus");
+    // After the first try each keystroke checks again.
+    user.set_value("admin");
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    user.dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).unwrap())
+        .unwrap();
+    assert!(user_error.has_attribute("hidden"), "fixed: the error is gone");
+    assert_eq!(user.get_attribute("aria-invalid").as_deref(), Some("false"));
 
     let token_choice: HtmlInputElement = q(&host, "#auth-token");
     token_choice.click();
@@ -374,6 +405,7 @@ async fn the_sign_in_form_offers_both_methods_with_labels_and_the_opt_in_off() {
         "the password field is hidden while a token is chosen"
     );
     let token: HtmlInputElement = q(&host, "#token");
+    assert!(token.offset_parent().is_some(), "the token field is shown");
     assert_eq!(token.type_(), "password", "the token is masked");
     assert_eq!(label_of(&host, "token"), "Token");
     drop(handle);

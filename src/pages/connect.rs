@@ -2,24 +2,63 @@
 //! access token (ONTAP 9.14 and later), checked by reading `/api/cluster`. Shown for any
 //! address while signed out; once signed in, the page shows what the address points at, so a
 //! deep link survives a reload and a new sign-in. Says why the last session ended.
+//!
+//! The form is static markup in `index.html`, usable before the wasm arrives: a CSR app cannot
+//! adopt existing DOM and re-creating the form would lose focus, caret and autofill, so this
+//! module binds the elements by id ([`ids`]) once, and shows or hides the screen. A Sign in
+//! pressed before that is kept by `assets/early.js` (`data-early`) and acted on here, once.
 
+use leptos::portal::Portal;
 use leptos::prelude::*;
 use ontap_model::AccountName;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlInputElement};
 
 use crate::api::Credentials;
-use crate::components::theme::ThemeToggle;
-use crate::components::{Alert, CheckboxField, Explained, TextField};
+use crate::components::theme::Theme;
+use crate::components::{Alert, Explained};
 use crate::session::signin::{Attempt, Later};
 use crate::session::Session;
-use crate::session::{
-    SessionCtx, SignedOut, DEFAULT_API_BASE, DEFAULT_IDLE_MINUTES, MAX_IDLE_MINUTES,
-};
+use crate::session::{SessionCtx, SignedOut, MAX_IDLE_MINUTES};
 
-/// How the user signs in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Method {
-    Password,
-    Token,
+/// The ids of `index.html`'s sign-in screen that this module binds; the only way it finds them.
+pub(crate) mod ids {
+    /// Where the app mounts: before the sign-in screen, so that the signed-in page comes first.
+    pub(crate) const APP: &str = "app";
+    pub(crate) const SCREEN: &str = "signin-screen";
+    pub(crate) const FORM: &str = "signin-form";
+    pub(crate) const WHY: &str = "signin-why";
+    pub(crate) const ALERT: &str = "signin-alert";
+    pub(crate) const THEME: &str = "theme-connect";
+    pub(crate) const TOKEN_CHOICE: &str = "auth-token";
+    pub(crate) const USER: &str = "user";
+    pub(crate) const PASSWORD: &str = "password";
+    pub(crate) const TOKEN: &str = "token";
+    pub(crate) const STAY: &str = "stay";
+    pub(crate) const API_BASE: &str = "api-base";
+    pub(crate) const IDLE: &str = "idle-minutes";
+    pub(crate) const SUBMIT: &str = "signin-submit";
+    /// Every id above (each validated field also has an `{id}-error` paragraph: [`FIELDS`]).
+    #[cfg(test)]
+    pub(crate) const ALL: [&str; 14] = [
+        APP,
+        SCREEN,
+        FORM,
+        WHY,
+        ALERT,
+        THEME,
+        TOKEN_CHOICE,
+        USER,
+        PASSWORD,
+        TOKEN,
+        STAY,
+        API_BASE,
+        IDLE,
+        SUBMIT,
+    ];
+    /// The fields that can be wrong, each with an error paragraph `{id}-error`.
+    pub(crate) const FIELDS: [&str; 5] = [USER, PASSWORD, TOKEN, API_BASE, IDLE];
 }
 
 /// Reads the idle setting: whole minutes from 1 to [`MAX_IDLE_MINUTES`].
@@ -40,109 +79,261 @@ pub struct Loader {
     pub(crate) sign_in: fn(Attempt) -> Later<Result<Session, Explained>>,
 }
 
-#[component]
-pub(crate) fn ConnectPage(
-    /// How to reach sign-in, which release builds load with the rest of the page.
-    loader: Loader,
-) -> impl IntoView {
-    let session = SessionCtx::use_ctx();
-    let method = RwSignal::new(Method::Password);
-    let user = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
-    let token = RwSignal::new(String::new());
-    let api_base = RwSignal::new(DEFAULT_API_BASE.to_owned());
-    let idle = RwSignal::new(DEFAULT_IDLE_MINUTES.to_string());
-    let stay = RwSignal::new(false);
-    let tried = RwSignal::new(false);
-    // One attempt at a time. A plain task, not an `Action`: this page is the first load, and an
-    // Action's machinery costs it more than the few lines below (BENCHMARKS.md, session 7).
-    let busy = RwSignal::new(false);
-    // Why the last attempt failed.
-    let failure: RwSignal<Option<Explained>> = RwSignal::new(None);
+/// What the form holds when Sign in is pressed.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Fields {
+    pub(crate) token: bool,
+    pub(crate) user: String,
+    pub(crate) password: String,
+    pub(crate) bearer: String,
+    pub(crate) api_base: String,
+    pub(crate) idle: String,
+}
 
-    let basic = move || method.get() == Method::Password;
-    let user_error = Signal::derive(move || {
-        if !tried.get() || !basic() {
-            return None;
+/// Each field's error, in [`ids::FIELDS`]' order: only the chosen method's fields are checked.
+pub(crate) fn errors(f: &Fields) -> [Option<String>; 5] {
+    let basic = !f.token;
+    let b = &f.api_base;
+    [
+        basic
+            .then(|| AccountName::try_from(f.user.clone()).err().map(|e| e.to_string()))
+            .flatten(),
+        (basic && f.password.is_empty()).then(|| "A password is required.".to_owned()),
+        (!basic && f.bearer.trim().is_empty()).then(|| "An access token is required.".to_owned()),
+        (!(b.starts_with('/') || b.starts_with("https://") || b.starts_with("http://"))).then(
+            || {
+                "The API address is a path on this site (such as /api) or a full https:// address."
+                    .to_owned()
+            },
+        ),
+        parse_idle_minutes(&f.idle).err(),
+    ]
+}
+
+fn el(id: &str) -> Option<Element> {
+    web_sys::window()?.document()?.get_element_by_id(id)
+}
+
+fn input(id: &str) -> Option<HtmlInputElement> {
+    el(id)?.dyn_into().ok()
+}
+
+fn value(id: &str) -> String {
+    input(id).map(|i| i.value()).unwrap_or_default()
+}
+
+fn checked(id: &str) -> bool {
+    input(id).is_some_and(|i| i.checked())
+}
+
+fn read() -> Fields {
+    Fields {
+        token: checked(ids::TOKEN_CHOICE),
+        user: value(ids::USER),
+        password: value(ids::PASSWORD),
+        bearer: value(ids::TOKEN),
+        api_base: value(ids::API_BASE),
+        idle: value(ids::IDLE),
+    }
+}
+
+/// Shows each field's error under it, tied to it (`aria-invalid`, `aria-describedby`), as the
+/// `TextField` component does for the other forms.
+fn show_errors(errs: &[Option<String>; 5]) {
+    for (id, e) in ids::FIELDS.iter().zip(errs) {
+        let error_id = format!("{id}-error");
+        if let Some(p) = el(&error_id) {
+            p.set_text_content(e.as_deref());
+            let _ = p.toggle_attribute_with_force("hidden", e.is_none());
         }
-        AccountName::try_from(user.get())
-            .err()
-            .map(|e| e.to_string())
-    });
-    let password_error = Signal::derive(move || {
-        (tried.get() && basic() && password.with(String::is_empty))
-            .then(|| "A password is required.".to_owned())
-    });
-    let token_error = Signal::derive(move || {
-        (tried.get() && !basic() && token.with(|t| t.trim().is_empty()))
-            .then(|| "An access token is required.".to_owned())
-    });
-    let base_error = Signal::derive(move || {
-        let b = api_base.get();
-        (tried.get()
-            && !(b.starts_with('/') || b.starts_with("https://") || b.starts_with("http://")))
-        .then(|| {
-            "The API address is a path on this site (such as /api) or a full https:// address."
-                .to_owned()
-        })
-    });
-    let idle_error =
-        Signal::derive(move || tried.get().then(|| parse_idle_minutes(&idle.get()).err())?);
+        let Some(i) = el(id) else { continue };
+        let _ = i.set_attribute("aria-invalid", if e.is_some() { "true" } else { "false" });
+        let hint = format!("{id}-hint");
+        let described: Vec<&str> = [
+            el(&hint).map(|_| hint.as_str()),
+            e.as_ref().map(|_| error_id.as_str()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let _ = if described.is_empty() {
+            i.remove_attribute("aria-describedby")
+        } else {
+            i.set_attribute("aria-describedby", &described.join(" "))
+        };
+        if let Some(field) = i.parent_element() {
+            let _ = field.class_list().toggle_with_force("field-invalid", e.is_some());
+        }
+    }
+}
 
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+fn listen(target: &Element, event: &str, f: impl FnMut(web_sys::Event) + 'static) {
+    let cb = Closure::<dyn FnMut(web_sys::Event)>::new(f);
+    let _ = target.add_event_listener_with_callback(event, cb.as_ref().unchecked_ref());
+    // Bound once for the page's life.
+    cb.forget();
+}
+
+/// The sign-in form's state, kept while the page lives (the screen comes and goes).
+#[derive(Clone, Copy)]
+pub struct Form {
+    tried: RwSignal<bool>,
+    // One attempt at a time. A plain task, not an `Action`: this screen is the first load,
+    // and an Action's machinery costs it more than the few lines below (BENCHMARKS.md,
+    // session 7).
+    busy: RwSignal<bool>,
+    // Why the last attempt failed.
+    failure: RwSignal<Option<Explained>>,
+}
+
+/// Binds `index.html`'s sign-in form (once, at start): its submit, live checks after the first
+/// try, the theme choice; then acts on a Sign in pressed before now. `None` when the page's
+/// `index.html` has no form (a broken deployment; the screen says so).
+pub(crate) fn bind(session: SessionCtx, loader: Loader) -> Option<Form> {
+    let form_el = el(ids::FORM)?;
+    let form = Form {
+        tried: RwSignal::new(false),
+        busy: RwSignal::new(false),
+        failure: RwSignal::new(None),
+    };
+    let Form {
+        tried,
+        busy,
+        failure,
+    } = form;
+
+    let submit = move || {
         if busy.get_untracked() {
             return;
         }
         tried.set(true);
-        let errors = [
-            user_error,
-            password_error,
-            token_error,
-            base_error,
-            idle_error,
-        ];
-        if errors.iter().any(|e| e.get_untracked().is_some()) {
+        let f = read();
+        let errs = errors(&f);
+        show_errors(&errs);
+        if let Some(first) = ids::FIELDS.iter().zip(&errs).find(|(_, e)| e.is_some()) {
+            if let Some(i) = input(first.0) {
+                let _ = i.focus();
+            }
             return;
         }
-        let Ok(minutes) = parse_idle_minutes(&idle.get_untracked()) else {
+        let Ok(minutes) = parse_idle_minutes(&f.idle) else {
             return;
         };
-        let credentials = match method.get_untracked() {
-            Method::Password => Credentials::Basic {
-                user: user.get_untracked(),
-                password: password.get_untracked(),
-            },
-            Method::Token => Credentials::Bearer(token.get_untracked().trim().to_owned()),
+        let credentials = if f.token {
+            Credentials::Bearer(f.bearer.trim().to_owned())
+        } else {
+            Credentials::Basic {
+                user: f.user,
+                password: f.password,
+            }
         };
-        let tried_with = Attempt {
+        let attempt = Attempt {
             credentials,
-            api_base: api_base.get_untracked(),
+            api_base: f.api_base,
             idle_ms: minutes.saturating_mul(60_000),
-            stay: stay.get_untracked(),
+            stay: checked(ids::STAY),
             listener: session.reports.listener(),
         };
         failure.set(None);
         busy.set(true);
         leptos::task::spawn_local(async move {
-            let result = (loader.sign_in)(tried_with).await;
+            let result = (loader.sign_in)(attempt).await;
             busy.set(false);
             match result {
                 Err(_) => failure.set(Some(Explained::not_loaded())),
                 Ok(Err(x)) => failure.set(Some(x)),
                 Ok(Ok(s)) => {
-                    password.set(String::new());
-                    token.set(String::new());
+                    for id in [ids::PASSWORD, ids::TOKEN] {
+                        if let Some(i) = input(id) {
+                            i.set_value("");
+                        }
+                    }
                     session.enter(s);
                 }
             }
         });
     };
 
+    listen(&form_el, "submit", move |ev| {
+        ev.prevent_default();
+        submit();
+    });
+    // After the first try, each keystroke re-checks the form (as the other forms' fields do).
+    listen(&form_el, "input", move |_| {
+        if tried.get_untracked() {
+            show_errors(&errors(&read()));
+        }
+    });
+    listen(&form_el, "change", move |ev| {
+        let radio = ev
+            .target()
+            .and_then(|t| t.dyn_into::<Element>().ok())
+            .is_some_and(|t| t.get_attribute("name").as_deref() == Some("auth-method"));
+        if radio {
+            failure.set(None);
+            if tried.get_untracked() {
+                show_errors(&errors(&read()));
+            }
+        }
+    });
+    if let Some(theme) = el(ids::THEME) {
+        let _ = js_sys::Reflect::set(&theme, &"value".into(), &Theme::saved().as_str().into());
+        listen(&theme, "change", |ev| {
+            let v = ev
+                .target()
+                .and_then(|t| js_sys::Reflect::get(&t, &"value".into()).ok())
+                .and_then(|v| v.as_string())
+                .unwrap_or_default();
+            Theme::parse(&v).apply(true);
+        });
+    }
+    // The button's words and state follow the attempt.
+    Effect::new(move |_| {
+        let b = busy.get();
+        if let Some(button) = el(ids::SUBMIT) {
+            let _ = button.toggle_attribute_with_force("disabled", b);
+            let _ = button.remove_attribute("aria-disabled");
+            button.set_text_content(Some(if b { "Signing in…" } else { "Sign in" }));
+        }
+    });
+    let _ = form_el.set_attribute("data-ready", "");
+    if form_el.has_attribute("data-early") {
+        let _ = form_el.remove_attribute("data-early");
+        submit();
+    }
+    Some(form)
+}
+
+/// The sign-in screen while it is mounted: `index.html`'s form shown, fresh (no error from a
+/// past visit), with why the last session ended and the last attempt's failure in their places.
+#[component]
+pub(crate) fn ConnectPage(form: Option<Form>) -> impl IntoView {
+    let session = SessionCtx::use_ctx();
+    let (Some(form), Some(screen), Some(why_el), Some(alert_el)) =
+        (form, el(ids::SCREEN), el(ids::WHY), el(ids::ALERT))
+    else {
+        return view! {
+            <main class="connect">
+                <div class="connect-card" role="alert">
+                    <h1>"totp-admin could not start"</h1>
+                    <p>"The sign-in form is missing from this site's index.html. Ask the site's administrator to deploy the page again."</p>
+                </div>
+            </main>
+        }
+        .into_any();
+    };
+    if !busy_untracked(form) {
+        form.tried.set(false);
+        form.failure.set(None);
+        show_errors(&Default::default());
+    }
+    let _ = screen.remove_attribute("hidden");
+    on_cleanup(hide);
+
     // Why the last session ended. A session that the signed-in page ended (sign-out, idle,
     // another tab) is explained by that page's own code, in what it left for this screen
     // (`SessionCtx::leftover`, with a bulk run's report): the words are then not part of the
-    // first load, which is at its budget. Here only what ends before that page is loaded.
+    // first load. Here only what ends before that page is loaded.
     let why = move || {
         session.ended.get().and_then(|w| {
             let next = match w {
@@ -155,106 +346,115 @@ pub(crate) fn ConnectPage(
             })
         })
     };
-
+    let failure = form.failure;
     let alert = move || {
         failure
             .get()
             .map(|x| view! { <Alert message=x.message next_step=x.next_step /> })
     };
-
-    let choice = move |m: Method, id: &'static str, text: &'static str| {
-        view! {
-            <label class="choice" for=id>
-                <input
-                    type="radio"
-                    id=id
-                    name="auth-method"
-                    prop:checked=move || method.get() == m
-                    on:change=move |_| {
-                        method.set(m);
-                        failure.set(None);
-                    }
-                />
-                <span>{text}</span>
-            </label>
-        }
-    };
-
+    let leftover = session.leftover();
     view! {
-        <main class="connect">
-            <div class="connect-card">
-                <div class="connect-head">
-                    <p class="brand">"totp-admin"</p>
-                    <ThemeToggle id="theme-connect" />
-                </div>
-                <h1>"Sign in to the cluster"</h1>
-                <p class="muted">"Manage the TOTP profiles (SSH multi-factor authentication) of ONTAP accounts. What you enter stays in this tab's memory and is forgotten when you sign out or close the tab."</p>
-                <div class="connect-why">
-                    {why}
-                    // What the signed-in page left: why it ended, a bulk run's report.
-                    {session.leftover().map(|v| v.run())}
-                </div>
-                <form on:submit=submit novalidate>
-                    {alert}
-                    <fieldset class="choices">
-                        <legend>"Sign in with"</legend>
-                        {choice(Method::Password, "auth-basic", "User name and password")}
-                        {choice(Method::Token, "auth-token", "Access token")}
-                    </fieldset>
-                    // Both sets of fields stay mounted (the other is hidden), so switching keeps
-                    // what was typed and nothing is ever re-created under the user's cursor.
-                    <div class="method-fields" hidden=move || !basic()>
-                        <TextField id="user" label="User name" value=user error=user_error autocomplete="username" />
-                        <TextField
-                            id="password"
-                            label="Password"
-                            kind="password"
-                            value=password
-                            error=password_error
-                            autocomplete="current-password"
-                        />
-                    </div>
-                    <div class="method-fields" hidden=basic>
-                        <TextField
-                            id="token"
-                            label="Token"
-                            kind="password"
-                            value=token
-                            error=token_error
-                            autocomplete="off"
-                            hint="An OAuth 2.0 access token from your identity provider (ONTAP 9.14 or later). It is sent to the cluster as a bearer token."
-                        />
-                    </div>
-                    <CheckboxField
-                        id="stay"
-                        label="Stay signed in (this tab only)"
-                        value=stay
-                        error=Signal::derive(|| None::<String>)
-                        hint="Keeps the sign-in in this tab's session storage, so a reload does not ask again, until you sign out or close the tab. Leave it off on a shared computer."
-                    />
-                    <details class="advanced">
-                        <summary>"Connection"</summary>
-                        <TextField
-                            id="api-base"
-                            label="API address"
-                            value=api_base
-                            error=base_error
-                            hint="Where this site forwards the ONTAP REST API. Leave /api unless your administrator says otherwise (an SVM administrator may be given the address of the SVM's own)."
-                        />
-                        <TextField
-                            id="idle-minutes"
-                            label="Sign out after inactivity (minutes)"
-                            kind="number"
-                            value=idle
-                            error=idle_error
-                            hint="Without keyboard or pointer activity for this long, the page signs out and forgets everything."
-                        />
-                    </details>
-                    <button type="submit" class="button button-primary button-wide" disabled=move || busy.get()>
-                        {move || if busy.get() { "Signing in…" } else { "Sign in" }}
-                    </button>
-                </form>
-            </div>
-        </main>
+        <Portal mount=why_el>
+            {why}
+            // What the signed-in page left: why it ended, a bulk run's report.
+            {leftover.clone().map(|v| v.run())}
+        </Portal>
+        <Portal mount=alert_el>{alert}</Portal>
+    }
+    .into_any()
+}
+
+/// Hides the sign-in screen: signed in, or restoring a kept session. [`ConnectPage`] shows it.
+pub(crate) fn hide() {
+    if let Some(s) = el(ids::SCREEN) {
+        let _ = s.set_attribute("hidden", "");
+    }
+}
+
+/// Index.html's `#app`, where the app mounts (before the sign-in screen).
+pub(crate) fn app_root() -> Option<web_sys::HtmlElement> {
+    el(ids::APP)?.dyn_into().ok()
+}
+
+fn busy_untracked(form: Form) -> bool {
+    form.busy.get_untracked()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every id the code binds is in `index.html`, so the static form and the code cannot
+    /// drift; and the defaults written there are the session's.
+    #[test]
+    fn every_bound_id_is_in_index_html() {
+        let html = include_str!("../../index.html");
+        for id in ids::ALL {
+            assert!(html.contains(&format!("id=\"{id}\"")), "index.html has no id {id:?}");
+        }
+        for id in ids::FIELDS {
+            assert!(
+                html.contains(&format!("id=\"{id}-error\"")),
+                "index.html has no {id}-error"
+            );
+        }
+        assert!(html.contains(&format!(
+            "id=\"api-base\" type=\"text\" value=\"{}\"",
+            crate::session::DEFAULT_API_BASE
+        )));
+        assert!(html.contains(&format!(
+            "id=\"idle-minutes\" type=\"number\" value=\"{}\"",
+            crate::session::DEFAULT_IDLE_MINUTES
+        )));
+        // The credentials never leave in a form submission: no name to submit them under.
+        for id in [ids::USER, ids::PASSWORD, ids::TOKEN] {
+            let at = html.find(&format!("<input id=\"{id}\"")).unwrap();
+            let tag = &html[at..at + html[at..].find('>').unwrap()];
+            assert!(!tag.contains("name="), "{tag}");
+        }
+    }
+
+    fn basic(user: &str, password: &str) -> Fields {
+        Fields {
+            user: user.into(),
+            password: password.into(),
+            api_base: "/api".into(),
+            idle: "15".into(),
+            ..Fields::default()
+        }
+    }
+
+    #[test]
+    fn only_the_chosen_methods_fields_are_checked() {
+        assert_eq!(errors(&basic("admin", "pw")), [None, None, None, None, None]);
+        let e = errors(&basic("", ""));
+        assert!(e[0].is_some() && e[1].is_some() && e[2].is_none());
+        let token = Fields {
+            token: true,
+            bearer: "  ".into(),
+            ..basic("", "")
+        };
+        let e = errors(&token);
+        assert!(e[0].is_none() && e[1].is_none());
+        assert_eq!(e[2].as_deref(), Some("An access token is required."));
+    }
+
+    #[test]
+    fn the_api_address_and_idle_minutes_are_checked() {
+        let f = Fields {
+            api_base: "cluster.example/api".into(),
+            idle: "0".into(),
+            ..basic("admin", "pw")
+        };
+        let e = errors(&f);
+        assert!(e[3].as_deref().unwrap().contains("path on this site"));
+        assert!(e[4].as_deref().unwrap().contains("from 1 to"));
+        for ok in ["/api", "https://c.example/api", "http://localhost:8080/api"] {
+            let f = Fields {
+                api_base: ok.into(),
+                ..basic("admin", "pw")
+            };
+            assert_eq!(errors(&f)[3], None, "{ok}");
+        }
     }
 }

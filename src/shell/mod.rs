@@ -6,8 +6,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::components::{RetryNote, Status};
-use crate::pages::connect::ConnectPage;
-use crate::pages::connect::Loader;
+use crate::pages::connect::{self, ConnectPage, Loader};
 use crate::session::signin::NotLoaded;
 use crate::session::{persist, SessionCtx, SignedOut};
 use split::Restoring;
@@ -31,15 +30,23 @@ pub fn App() -> impl IntoView {
             fleet.set(true);
         }
     });
+    // index.html's sign-in form, bound once; the screen shows it while nobody is signed in.
+    let form = connect::bind(session, LOADER);
+    // Shown again by the sign-in screen when it mounts; hidden while a kept session is restored.
+    connect::hide();
     view! {
         // While a read waits to try again, on the sign-in screen as in the shell.
         <RetryNote />
-        {move || if fleet.get() { ().into_any() } else { single(session, restoring).into_any() }}
+        {move || if fleet.get() { ().into_any() } else { single(session, restoring, form).into_any() }}
     }
 }
 
 /// The single-cluster page: the signed-in shell, the restoring note, or the sign-in form.
-fn single(session: SessionCtx, restoring: RwSignal<bool>) -> impl IntoView {
+fn single(
+    session: SessionCtx,
+    restoring: RwSignal<bool>,
+    form: Option<connect::Form>,
+) -> impl IntoView {
     view! {
         {move || {
             if session.session.with(Option::is_some) {
@@ -54,9 +61,18 @@ fn single(session: SessionCtx, restoring: RwSignal<bool>) -> impl IntoView {
                 }
                 .into_any()
             } else {
-                view! { <ConnectPage loader=LOADER /> }.into_any()
+                view! { <ConnectPage form=form /> }.into_any()
             }
         }}
+    }
+}
+
+/// Mounts [`App`] in index.html's `#app`, before the static sign-in screen (in the body, should
+/// that element be missing).
+pub fn mount() {
+    match connect::app_root() {
+        Some(root) => leptos::mount::mount_to(root, App).forget(),
+        None => leptos::mount::mount_to_body(App),
     }
 }
 

@@ -275,6 +275,15 @@ impl Browser {
         .await
     }
 
+    /// Whether the sign-in screen (static markup in index.html, hidden while signed in) is
+    /// shown now; no waiting.
+    pub async fn sign_in_shown(&self) -> Result<bool> {
+        Ok(match self.client.find(Locator::Id("signin-screen")).await {
+            Ok(e) => e.is_displayed().await?,
+            Err(_) => false,
+        })
+    }
+
     /// Whether no element (displayed or not) matches `locator` now; no waiting.
     pub async fn none_match(&self, locator: Locator<'_>) -> Result<bool> {
         Ok(self.client.find_all(locator).await?.is_empty())
@@ -328,15 +337,26 @@ impl Browser {
             if labels.is_empty() && started.elapsed() >= PREFIX_AFTER {
                 labels = self.client.find_all(Locator::XPath(&prefix)).await?;
             }
+            // A shown control first: the static sign-in form stays in the document, hidden,
+            // while a dialog of the signed-in page has a "Password" of its own.
+            let mut hidden = None;
             for label in labels {
-                if let Some(id) = label.attr("for").await? {
-                    if let Ok(e) = self.client.find(Locator::Id(&id)).await {
-                        return Ok(Some(e));
-                    }
-                } else if let Ok(e) = label
-                    .find(Locator::XPath(".//input|.//textarea|.//select"))
-                    .await
-                {
+                let found = if let Some(id) = label.attr("for").await? {
+                    self.client.find(Locator::Id(&id)).await.ok()
+                } else {
+                    label
+                        .find(Locator::XPath(".//input|.//textarea|.//select"))
+                        .await
+                        .ok()
+                };
+                let Some(e) = found else { continue };
+                if e.is_displayed().await.unwrap_or(false) {
+                    return Ok(Some(e));
+                }
+                hidden.get_or_insert(e);
+            }
+            if started.elapsed() >= PREFIX_AFTER * 2 {
+                if let Some(e) = hidden {
                     return Ok(Some(e));
                 }
             }

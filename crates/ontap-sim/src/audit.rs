@@ -150,6 +150,24 @@ impl Record for AuditRecord {
     fn full(&self) -> Value {
         self.render()
     }
+    fn matches(&self, path: &str, pattern: &crate::filter::Pattern) -> bool {
+        let text = match path {
+            "timestamp" => &self.timestamp,
+            "application" => self.application,
+            "location" => &self.location,
+            "user" => &self.user,
+            "role" => &self.role,
+            "input" => &self.input,
+            "state" => self.state,
+            "scope" => self.scope,
+            "svm.name" => &self.svm,
+            "session_id" => &self.session_id,
+            "command_id" => &self.command_id,
+            "message" => return pattern.matches_str(self.message.as_deref()),
+            other => return pattern.matches(&self.values(other)),
+        };
+        pattern.matches_str(Some(text))
+    }
     fn sort_text(&self, path: &str) -> Cow<'_, str> {
         match path {
             "timestamp" => Cow::Borrowed(&self.timestamp),
@@ -347,6 +365,10 @@ mod tests {
         for _ in 0..2 {
             for f in SPEC.filters.iter().chain(["message", "nope"].iter()) {
                 assert_eq!(r.values(f), r.rendered_values(f), "{f}");
+                for p in ["*", "null", "!null", "no", "*x*|7", "!admin", "a..z"] {
+                    let p = crate::filter::Pattern::parse(p);
+                    assert_eq!(r.matches(f, &p), p.matches(&r.rendered_values(f)), "{f}");
+                }
             }
             r.message = None;
         }

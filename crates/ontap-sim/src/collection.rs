@@ -46,6 +46,11 @@ pub trait Record {
     fn values(&self, path: &str) -> Vec<Value>;
     /// The full record, every field.
     fn full(&self) -> Value;
+    /// Whether the values at `path` match a filter; records may read a string field without
+    /// building JSON values ([`Pattern::matches_str`]), as filters pass over whole collections.
+    fn matches(&self, path: &str, pattern: &Pattern) -> bool {
+        pattern.matches(&self.values(path))
+    }
     /// The text a record sorts by at `path` (the first value there); records may lend it
     /// without copying, which keeps large listings fast.
     fn sort_text(&self, path: &str) -> Cow<'_, str> {
@@ -73,6 +78,9 @@ impl<T: Record + ?Sized> Record for &T {
     }
     fn full(&self) -> Value {
         (**self).full()
+    }
+    fn matches(&self, path: &str, pattern: &Pattern) -> bool {
+        (**self).matches(path, pattern)
     }
     fn sort_text(&self, path: &str) -> Cow<'_, str> {
         (**self).sort_text(path)
@@ -185,14 +193,18 @@ impl Keep {
             return v;
         }
         match v {
-            Value::Object(o) => Value::Object(
-                o.into_iter()
-                    .filter_map(|(k, val)| {
-                        let (_, keep) = self.0.iter().find(|(name, _)| *name == k)?;
-                        Some((k, keep.apply_owned(val)))
-                    })
-                    .collect(),
-            ),
+            // In place: the map keeps its nodes instead of being rebuilt for every record.
+            Value::Object(mut o) => {
+                o.retain(|k, _| self.0.iter().any(|(name, _)| name == k));
+                for (k, val) in o.iter_mut() {
+                    if let Some((_, keep)) = self.0.iter().find(|(name, _)| name == k) {
+                        if !keep.1 {
+                            *val = keep.apply_owned(std::mem::take(val));
+                        }
+                    }
+                }
+                Value::Object(o)
+            }
             Value::Array(items) => {
                 Value::Array(items.into_iter().map(|i| self.apply_owned(i)).collect())
             }
@@ -390,9 +402,7 @@ fn read_list_query<'q>(spec: &Spec, query: &'q Query) -> Result<ListQuery<'q>, A
 
 impl ListQuery<'_> {
     fn keeps<R: Record>(&self, r: &R) -> bool {
-        self.filters
-            .iter()
-            .all(|(field, p)| p.matches(&r.values(field)))
+        self.filters.iter().all(|(field, p)| r.matches(field, p))
     }
 }
 
@@ -426,11 +436,13 @@ fn page<R: Record>(
             None => r.full(),
         })
         .collect();
-    json!({
-        "records": rendered,
-        "num_records": rendered.len(),
-        "_links": links,
-    })
+    // Put together by hand: `json!` would copy every rendered record once more through the
+    // serializer (`to_value(&rendered)`), a third of a 20,000-record page's time.
+    let mut body = Map::new();
+    body.insert("num_records".into(), json!(rendered.len()));
+    body.insert("records".into(), Value::Array(rendered));
+    body.insert("_links".into(), links);
+    Value::Object(body)
 }
 
 /// Answers a collection GET over `records` (the records the caller may see).
@@ -450,24 +462,34 @@ pub fn list<R: Record>(
         }));
     }
     let order = &lq.order;
+    let width = order.len();
+    // Every record's key, read once, in one buffer: `keys[i * width..][..width]` is record
+    // `i`'s (a `Vec` per record cost more than the sort at 100,000 records).
+    let keys: Vec<Cow<'_, str>> = filtered
+        .iter()
+        .flat_map(|r| order.iter().map(|(f, _)| r.sort_text(f)))
+        .collect();
+    let key = |i: usize| &keys[i * width..(i + 1) * width];
     // Only the records after the continuation, and of those only the first `max_records` in
     // order, are sorted: a page costs one pass over the collection, not a full sort.
-    let mut matching: Vec<(Vec<Cow<'_, str>>, &R)> = filtered
-        .into_iter()
-        .map(|r| (sort_key(r, order), r))
-        .filter(|(k, _)| {
+    let mut matching: Vec<usize> = (0..filtered.len())
+        .filter(|&i| {
             lq.start
                 .as_ref()
-                .is_none_or(|s| compare(k, s, order) == Ordering::Greater)
+                .is_none_or(|s| compare(key(i), s, order) == Ordering::Greater)
         })
         .collect();
     let more = matching.len() > lq.max_records;
     if more {
-        matching.select_nth_unstable_by(lq.max_records, |(a, _), (b, _)| compare(a, b, order));
+        matching.select_nth_unstable_by(lq.max_records, |&a, &b| compare(key(a), key(b), order));
         matching.truncate(lq.max_records);
     }
-    matching.sort_by(|(a, _), (b, _)| compare(a, b, order));
-    Ok(page(spec, &lq, query, self_href, &matching, more))
+    matching.sort_by(|&a, &b| compare(key(a), key(b), order));
+    let page_records: Vec<(Vec<Cow<'_, str>>, &R)> = matching
+        .into_iter()
+        .map(|i| (key(i).to_vec(), filtered[i]))
+        .collect();
+    Ok(page(spec, &lq, query, self_href, &page_records, more))
 }
 
 /// Like [`list`], for a collection that can walk its records in the default order from a

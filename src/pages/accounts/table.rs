@@ -85,6 +85,7 @@ fn AccountLine(a: Accounts, row: AccountRow, pos: usize) -> impl IntoView {
     let status_class = format!("badge badge-acct-{}", r.totp.slug());
     let data_name = r.name.clone();
     let ssh_text = r.ssh_with_second();
+    let ssh_title = ssh_text.clone();
     let href = account_href(&r.owner_uuid, &r.name);
     let name = crate::text::name(&r.name);
     view! {
@@ -104,10 +105,11 @@ fn AccountLine(a: Accounts, row: AccountRow, pos: usize) -> impl IntoView {
             <td class="col-acct-svm">{crate::text::name(&r.svm)}</td>
             <td class="col-acct-role">{r.role.clone()}</td>
             <td class="col-acct-locked">{if r.locked { view! { <span class="badge badge-acct-locked">"Locked"</span> }.into_any() } else { view! { <span class="muted">"No"</span> }.into_any() }}</td>
-            <td class="col-acct-ssh">{ssh_text}</td>
+            <td class="col-acct-ssh" title=ssh_title>{ssh_text}</td>
             <td class="col-acct-totp"><span class=status_class>{r.totp.label()}</span></td>
-            <td class="col-acct-ssh2">{r.factors.ssh.clone()}</td>
-            <td class="col-acct-web2">{r.factors.web.clone()}</td>
+            // Cells cut with an ellipsis at narrow widths: the title keeps the whole text.
+            <td class="col-acct-ssh2" title=r.factors.ssh.clone()>{r.factors.ssh.clone()}</td>
+            <td class="col-acct-web2" title=r.factors.web.clone()>{r.factors.web.clone()}</td>
         </tr>
     }
 }

@@ -17,7 +17,7 @@ use serde_json::{json, Value};
 
 const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
                    img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; \
-                   base-uri 'none'; form-action 'self'; object-src 'none'";
+                   base-uri 'none'; form-action 'none'; object-src 'none'";
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
 fn get(h: &Harness, target: &str, headers: &[(&str, &str)]) -> Result<Response> {

@@ -13,6 +13,7 @@ mod a11y;
 mod accounts;
 mod bulk;
 mod editor;
+mod early;
 mod editor_upgrade;
 mod enroll;
 mod factors;

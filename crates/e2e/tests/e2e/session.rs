@@ -177,7 +177,7 @@ async fn staying_signed_in_survives_a_reload_and_sign_out_wipes_it() -> Result<(
     h.wait_css("table a").await?;
     h.wait_text(".banner-user", "admin").await?;
     ensure!(
-        h.none_match(Locator::Id("password")).await?,
+        !h.sign_in_shown().await?,
         "no sign-in form after the reload"
     );
 
@@ -478,7 +478,7 @@ async fn a_kept_session_renewed_in_place_is_restored_with_the_new_password() -> 
     h.wait_editor_loaded(ADMIN_SVM_UUID, "mchen").await?;
     assert_eq!(h.path().await?, here);
     ensure!(
-        h.none_match(Locator::Id("password")).await?,
+        !h.sign_in_shown().await?,
         "no sign-in form after the reload"
     );
     let restore = h.requests()[before_reload..].to_vec();
@@ -712,7 +712,7 @@ async fn idle_sign_out_warns_during_a_run_or_with_a_secret_then_ends() -> Result
     })
     .await?;
     ensure!(
-        h.none_match(Locator::Css("main.connect")).await?,
+        !h.sign_in_shown().await?,
         "staying keeps the session"
     );
 
@@ -836,7 +836,7 @@ async fn signing_out_ends_every_tab_and_a_copied_tab_asks_to_sign_in() -> Result
     h.client().switch_to_window(a.clone()).await?;
     h.reload().await?;
     h.wait_text(".banner-user", "admin").await?;
-    ensure!(h.none_match(Locator::Id("password")).await?);
+    ensure!(!h.sign_in_shown().await?);
 
     // Signing out in A signs B out.
     h.click_button("Sign out").await?;

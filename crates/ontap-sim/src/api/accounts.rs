@@ -78,6 +78,14 @@ impl Record for Row<'_> {
     fn full(&self) -> Value {
         self.account.record(self.svm, self.version)
     }
+    fn matches(&self, path: &str, pattern: &Pattern) -> bool {
+        match path {
+            "name" => pattern.matches_str(Some(self.account.name.as_str())),
+            "owner.name" => pattern.matches_str(Some(&self.svm.name)),
+            "owner.uuid" => pattern.matches_str(Some(self.svm.uuid.as_str())),
+            other => pattern.matches(&self.values(other)),
+        }
+    }
     fn sort_text(&self, path: &str) -> Cow<'_, str> {
         match path {
             "name" => Cow::Borrowed(self.account.name.as_str()),

@@ -72,6 +72,18 @@ impl Record for Totp {
     fn full(&self) -> Value {
         serde_json::to_value(self).unwrap_or_default()
     }
+    fn matches(&self, path: &str, pattern: &crate::filter::Pattern) -> bool {
+        let text = match path {
+            "account.name" => self.account_name(),
+            "owner.name" => self.owner_name(),
+            "owner.uuid" => self.owner_uuid(),
+            "comment" => self.comment.as_deref(),
+            "sha_fingerprint" => self.sha_fingerprint.as_deref(),
+            "scope" => self.scope.as_ref().map(|x| x.as_str()),
+            other => return pattern.matches(&self.values(other)),
+        };
+        pattern.matches_str(text)
+    }
     fn sort_text(&self, path: &str) -> Cow<'_, str> {
         fn b(v: Option<&str>) -> Cow<'_, str> {
             Cow::Borrowed(v.unwrap_or(""))

@@ -27,7 +27,7 @@ pub(crate) async fn bulk(t: &mut Table, runs: usize, profile: bool) -> Result<()
     };
     let s = Stack::start(config, None).await?;
     let total = s.sim.state.with_state(|st| st.totps.len());
-    s.load_until_mark("/", "totp-admin:interactive").await?;
+    s.load_until_mark("/", "totp-admin:wasm-ready").await?;
     s.browser.fill("User name", "admin").await?;
     s.browser.fill("Password", PASSWORD).await?;
     s.browser.click_button("Sign in").await?;

@@ -15,7 +15,7 @@ use crate::ten_thousand::{ten_thousand_config, FILTER_KEYS, SIGN_IN_AND_LOAD};
 /// `wasm-function[N]`.
 pub(crate) async fn profile(runs: usize) -> Result<()> {
     let s = Stack::start(ten_thousand_config(), None).await?;
-    s.load_until_mark("/", "totp-admin:interactive").await?;
+    s.load_until_mark("/", "totp-admin:wasm-ready").await?;
     s.browser.fill("User name", "admin").await?;
     s.browser.fill("Password", PASSWORD).await?;
     s.browser.cdp("Profiler.enable", json!({})).await?;

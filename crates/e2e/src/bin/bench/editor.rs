@@ -12,7 +12,7 @@ const SAVE: &str = include_str!("js/save.js");
 
 pub(crate) async fn editor_save(t: &mut Table, runs: usize) -> Result<()> {
     let s = Stack::start(ontap_sim::Config::ephemeral(), None).await?;
-    s.load_until_mark("/", "totp-admin:interactive").await?;
+    s.load_until_mark("/", "totp-admin:wasm-ready").await?;
     s.browser.fill("User name", "admin").await?;
     s.browser.fill("Password", PASSWORD).await?;
     s.browser.click_button("Sign in").await?;

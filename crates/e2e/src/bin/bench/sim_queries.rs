@@ -102,8 +102,11 @@ pub(crate) fn sim_queries(t: &mut Table, runs: usize) -> Result<()> {
         )?
         .1,
     )?;
+    // The history page's second page: the continuation of its first.
+    let history = "/api/security/audit/messages?input=*security/login/totps*%7C*security/accounts*%7Csecurity%20login%20totp*%7Csecurity%20login%20modify*%7Csecurity%20login%20unlock*%7Csecurity%20login%20lock*&fields=timestamp,index,application,location,user,input,state,message,scope,svm&order_by=timestamp%20desc&max_records=500";
+    let history_next = next_of(&time(addr, "GET", history, None)?.1)?;
     ensure!(
-        !totps_next.is_empty() && !accounts_next.is_empty(),
+        !totps_next.is_empty() && !accounts_next.is_empty() && !history_next.is_empty(),
         "no second page"
     );
     let patch = br#"{"comment":"bench"}"#;
@@ -122,7 +125,16 @@ pub(crate) fn sim_queries(t: &mut Table, runs: usize) -> Result<()> {
         ("accounts, a page of 2,000", format!("/api/security/accounts?{acc_fields}&max_records=2000"), "GET", None),
         ("accounts, first 200", format!("/api/security/accounts?{acc_fields}&max_records=200"), "GET", None),
         ("one account", format!("/api/security/accounts/{ADMIN_SVM_UUID}/mchen?{acc_fields}"), "GET", None),
-        ("history: audit log, first page of 500 (100,000 records)", "/api/security/audit/messages?input=*security/login/totps*%7C*security/accounts*%7Csecurity%20login%20totp*%7Csecurity%20login%20modify*%7Csecurity%20login%20unlock*%7Csecurity%20login%20lock*&fields=timestamp,index,application,location,user,input,state,message,scope,svm&order_by=timestamp%20desc&max_records=500".into(), "GET", None),
+        ("history: audit log, first page of 500 (100,000 records)", history.into(), "GET", None),
+        ("history: audit log, next page of 500", history_next, "GET", None),
+        // The enrolment page's check of the signed-in account's SSH second factor, and an
+        // SVM account's own profile (account.name and owner.name).
+        ("own SSH requirement (name=admin, applications)", "/api/security/accounts?name=admin&fields=applications,owner.name,scope".into(), "GET", None),
+        ("SVM account's own profile (account.name, owner.name)", "/api/security/login/totps?account.name=vsadmin&owner.name=vs_eng&fields=enabled,owner.name,scope".into(), "GET", None),
+        ("SVM account's SSH requirement (name, owner.name)", "/api/security/accounts?name=vsadmin&owner.name=vs_eng&fields=applications,owner.name,scope".into(), "GET", None),
+        // The accounts view's other second factors.
+        ("Duo profiles", "/api/security/authentication/duo/profiles?fields=owner,is_enabled,status".into(), "GET", None),
+        ("WebAuthn credentials", "/api/security/webauthn/credentials?fields=owner,username,index,relying_party,display_name".into(), "GET", None),
         ("PATCH one profile", format!("/api/security/login/totps/{VS_ENG_UUID}/kpatel"), "PATCH", Some(patch)),
         ("PATCH one account", format!("/api/security/accounts/{ADMIN_SVM_UUID}/mchen"), "PATCH", Some(patch)),
     ];

@@ -92,9 +92,19 @@ impl Stack {
             .with_context(|| format!("{path}: the mark {mark} did not come within 20 s"))
     }
 
-    /// The local paths the current document loaded, split at the `totp-admin:interactive`
+    /// Waits for `mark` in the current document (no navigation): its time, ms from navigation
+    /// start.
+    pub(crate) async fn wait_mark(&self, mark: &str) -> Result<f64> {
+        let v = self
+            .eval_async(include_str!("js/wait_for_mark.js"), vec![json!(mark)])
+            .await?;
+        v.as_f64()
+            .with_context(|| format!("the mark {mark} did not come within 20 s"))
+    }
+
+    /// The local paths the current document loaded, split at the `totp-admin:wasm-ready`
     /// mark: what was requested before it (the document, its icon and the resources fetched
-    /// before the form was interactive: the first load) and what after (the signed-in page,
+    /// until the wasm had bound the form: the first load) and what after (the signed-in page,
     /// fetched while the user types). Waits until nothing new has come for half a second.
     pub(crate) async fn paths_around_interactive(&self) -> Result<(Vec<String>, Vec<String>)> {
         let v = self

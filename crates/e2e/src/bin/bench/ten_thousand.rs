@@ -37,7 +37,7 @@ pub(crate) async fn ten_thousand(t: &mut Table, runs: usize) -> Result<()> {
     let total = s.sim.state.with_state(|st| st.totps.len());
     let (mut first, mut all) = (vec![], vec![]);
     for run in 0..=runs {
-        s.load_until_mark("/", "totp-admin:interactive").await?;
+        s.load_until_mark("/", "totp-admin:wasm-ready").await?;
         s.browser.fill("User name", "admin").await?;
         s.browser.fill("Password", PASSWORD).await?;
         let v = s.eval_async(SIGN_IN_AND_LOAD, vec![]).await?;

@@ -1,7 +1,7 @@
-// The local paths the document loaded, split at the `totp-admin:interactive` mark, once
-// nothing new has come for half a second: [before, after].
+// The local paths the document loaded, split at the `totp-admin:wasm-ready` mark (the first
+// load is what the page needed until its wasm was ready), once nothing new has come for half a second: [before, after].
 const done = arguments[0];
-const m = performance.getEntriesByName('totp-admin:interactive', 'mark')[0];
+const m = performance.getEntriesByName('totp-admin:wasm-ready', 'mark')[0];
 let n = -1, since = performance.now(), t0 = performance.now();
 const settle = () => {
   const k = performance.getEntriesByType('resource').length;

@@ -66,8 +66,8 @@ pub(crate) fn FleetOverview() -> impl IntoView {
                         <th scope="col">"State"</th>
                         <th scope="col" class="num">"Profiles enabled"</th>
                         <th scope="col" class="num">"Profiles disabled"</th>
-                        <th scope="col" class="num">"Must use TOTP, have none"</th>
-                        <th scope="col" class="num">"SSH without second factor"</th>
+                        <th scope="col" class="num" title="Accounts that must use TOTP for SSH and have no profile">"TOTP required, no profile"</th>
+                        <th scope="col" class="num" title="SSH accounts with no second factor of any kind">"SSH, no second factor"</th>
                         <th scope="col">"MFA coverage (SSH)"</th>
                     </tr>
                 </thead>

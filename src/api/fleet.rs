@@ -57,16 +57,8 @@ struct Record {
     api: String,
 }
 
-/// The same rule as the emulator's and the address's: a name that stands in a path segment
-/// as it is.
-pub(crate) fn valid_name(name: &str) -> bool {
-    !name.is_empty()
-        && name != "."
-        && name != ".."
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-}
+/// A name that stands in a path segment as it is: ontap-model's rule, the emulator's too.
+pub(crate) use ontap_model::cluster::fits_a_path as valid_name;
 
 fn valid_api(api: &str) -> bool {
     api.starts_with('/')

@@ -72,6 +72,18 @@ pub struct Cluster {
     pub version: Option<Version>,
 }
 
+/// Whether a cluster's name can stand in a path segment as it is (letters, digits, `-`, `_`,
+/// `.`; not `.` or `..`): the rule of a fleet's `clusters.json` and of the emulator's fleet
+/// layout (`/clusters/{name}/api`), and of the page's addresses that name a cluster.
+pub fn fits_a_path(name: &str) -> bool {
+    !name.is_empty()
+        && name != "."
+        && name != ".."
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,6 +109,16 @@ mod tests {
         }
         for no in ["9.12.1", "9.8.0", "9.19.0", "9.19.1", "9.20.0", "10.0.0"] {
             assert!(!v(no).rest_delete_supported(), "{no}");
+        }
+    }
+
+    #[test]
+    fn cluster_names_fit_for_a_path_segment() {
+        for ok in ["cluster1", "prod-a", "b.2", "x_y"] {
+            assert!(fits_a_path(ok), "{ok}");
+        }
+        for bad in ["", ".", "..", "a/b", "a b", "é", "a?b", "a%2f"] {
+            assert!(!fits_a_path(bad), "{bad}");
         }
     }
 }

@@ -66,16 +66,9 @@ impl Cluster {
     }
 }
 
-/// Whether a cluster name can stand in a path segment as it is (letters, digits, `-`, `_`,
-/// `.`; not `.` or `..`), as the direct layout and `clusters.json` need.
-pub fn valid_name(name: &str) -> bool {
-    !name.is_empty()
-        && name != "."
-        && name != ".."
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-}
+/// Whether a cluster name can stand in a path segment as it is: ontap-model's rule, which the
+/// page's reading of `clusters.json` shares.
+pub use ontap_model::cluster::fits_a_path as valid_name;
 
 /// The name of cluster `i` (from 0): `Config::cluster_names[i]`, else `cluster{i+1}`.
 pub fn name_of(config: &Config, i: usize) -> String {
@@ -396,15 +389,5 @@ mod tests {
         );
         assert_eq!(v["href"], "/apiary");
         assert_eq!(v["comment"], "/api/not-a-link");
-    }
-
-    #[test]
-    fn names_fit_for_a_path_segment() {
-        for ok in ["cluster1", "prod-a", "b.2", "x_y"] {
-            assert!(valid_name(ok), "{ok}");
-        }
-        for bad in ["", ".", "..", "a/b", "a b", "é", "a?b", "a%2f"] {
-            assert!(!valid_name(bad), "{bad}");
-        }
     }
 }

@@ -375,25 +375,41 @@ async fn the_static_sign_in_form_is_bound_checked_and_switches_methods() {
     let form: Element = q(&host, "#signin-form");
     assert!(form.has_attribute("data-ready"), "the app bound the form");
     let screen: Element = q(&host, "#signin-screen");
-    assert!(!screen.has_attribute("hidden"), "the sign-in screen is shown");
+    assert!(
+        !screen.has_attribute("hidden"),
+        "the sign-in screen is shown"
+    );
 
     // Sign in with nothing typed: each error next to its field, tied to it; nothing sent.
     q::<web_sys::HtmlElement>(&host, "#signin-submit").click();
     sleep_ms(20).await;
     let user: HtmlInputElement = q(&host, "#user");
     let user_error: Element = q(&host, "#user-error");
-    assert!(!user_error.has_attribute("hidden"), "the user name's error is shown");
+    assert!(
+        !user_error.has_attribute("hidden"),
+        "the user name's error is shown"
+    );
     assert_eq!(user.get_attribute("aria-invalid").as_deref(), Some("true"));
-    assert_eq!(user.get_attribute("aria-describedby").as_deref(), Some("user-error"));
+    assert_eq!(
+        user.get_attribute("aria-describedby").as_deref(),
+        Some("user-error")
+    );
     assert!(!q::<Element>(&host, "#password-error").has_attribute("hidden"));
-    assert_eq!(doc.active_element(), Some(user.clone().unchecked_into()), "the first wrong field has the focus");
+    assert_eq!(
+        doc.active_element(),
+        Some(user.clone().unchecked_into()),
+        "the first wrong field has the focus"
+    );
     // After the first try each keystroke checks again.
     user.set_value("admin");
     let init = web_sys::EventInit::new();
     init.set_bubbles(true);
     user.dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).unwrap())
         .unwrap();
-    assert!(user_error.has_attribute("hidden"), "fixed: the error is gone");
+    assert!(
+        user_error.has_attribute("hidden"),
+        "fixed: the error is gone"
+    );
     assert_eq!(user.get_attribute("aria-invalid").as_deref(), Some("false"));
 
     let token_choice: HtmlInputElement = q(&host, "#auth-token");

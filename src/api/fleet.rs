@@ -237,7 +237,9 @@ mod tests {
             ]
         );
         // The emulator's generated file, on one line.
-        let f = parse(r#"{"clusters":[{"name":"cluster1","api":"/clusters/cluster1/api"},{"name":"c2","api":"/clusters/c2/api"}]}"#);
+        let f = parse(
+            r#"{"clusters":[{"name":"cluster1","api":"/clusters/cluster1/api"},{"name":"c2","api":"/clusters/c2/api"}]}"#,
+        );
         assert_eq!((f.clusters.len(), f.problems.len()), (2, 0));
     }
 
@@ -287,7 +289,11 @@ mod tests {
         let text = "{\"clusters\": [\n{\"name\": \"../x\", \"api\": \"/clusters/x/api\"},\n{\"name\": \"y\", \"api\": \"https://evil.example/api\"},\n{\"name\": \"z\", \"api\": \"/clusters/../api\"},\n{\"name\": \"w\"},\n{\"name\": \"ok\", \"api\": \"/clusters/ok/api\"}]}";
         let f = parse(text);
         assert_eq!(f.clusters.len(), 1);
-        let kinds: Vec<_> = f.problems.iter().map(|p| (p.line, p.kind.clone())).collect();
+        let kinds: Vec<_> = f
+            .problems
+            .iter()
+            .map(|p| (p.line, p.kind.clone()))
+            .collect();
         assert_eq!(
             kinds,
             [

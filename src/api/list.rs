@@ -166,7 +166,10 @@ mod tests {
             "/clusters/prod-a/api-2/security",
         ] {
             assert_eq!(own_link(base, other), other);
-            assert!(follow(&own_link(base, other), None, &none).is_err(), "{other}");
+            assert!(
+                follow(&own_link(base, other), None, &none).is_err(),
+                "{other}"
+            );
         }
         // The single-cluster page's base and an absolute base change nothing.
         assert_eq!(own_link("/api", as_sent), as_sent);

@@ -96,7 +96,11 @@ pub(crate) fn errors(f: &Fields) -> [Option<String>; 5] {
     let b = &f.api_base;
     [
         basic
-            .then(|| AccountName::try_from(f.user.clone()).err().map(|e| e.to_string()))
+            .then(|| {
+                AccountName::try_from(f.user.clone())
+                    .err()
+                    .map(|e| e.to_string())
+            })
             .flatten(),
         (basic && f.password.is_empty()).then(|| "A password is required.".to_owned()),
         (!basic && f.bearer.trim().is_empty()).then(|| "An access token is required.".to_owned()),
@@ -162,7 +166,9 @@ fn show_errors(errs: &[Option<String>; 5]) {
             i.set_attribute("aria-describedby", &described.join(" "))
         };
         if let Some(field) = i.parent_element() {
-            let _ = field.class_list().toggle_with_force("field-invalid", e.is_some());
+            let _ = field
+                .class_list()
+                .toggle_with_force("field-invalid", e.is_some());
         }
     }
 }
@@ -390,7 +396,10 @@ mod tests {
     fn every_bound_id_is_in_index_html() {
         let html = include_str!("../../index.html");
         for id in ids::ALL {
-            assert!(html.contains(&format!("id=\"{id}\"")), "index.html has no id {id:?}");
+            assert!(
+                html.contains(&format!("id=\"{id}\"")),
+                "index.html has no id {id:?}"
+            );
         }
         for id in ids::FIELDS {
             assert!(
@@ -426,7 +435,10 @@ mod tests {
 
     #[test]
     fn only_the_chosen_methods_fields_are_checked() {
-        assert_eq!(errors(&basic("admin", "pw")), [None, None, None, None, None]);
+        assert_eq!(
+            errors(&basic("admin", "pw")),
+            [None, None, None, None, None]
+        );
         let e = errors(&basic("", ""));
         assert!(e[0].is_some() && e[1].is_some() && e[2].is_none());
         let token = Fields {

@@ -73,7 +73,10 @@ pub(crate) fn offer_to(stages: &[Stage]) -> Vec<usize> {
 
 /// What one try came to.
 pub(crate) enum Tried {
-    In { client: Client, cluster: Cluster },
+    In {
+        client: Client,
+        cluster: Cluster,
+    },
     /// 401: the credentials were refused. Never retried.
     Refused,
     /// Anything else: the cluster could not say yes or no.

@@ -122,7 +122,11 @@ pub(crate) struct Summary {
 
 /// The line of one cluster from its accounts, its profiles (`None` on a release without
 /// TOTP) and what is known of its other factors.
-pub(crate) fn summarize(accounts: &[Account], totps: Option<&[Totp]>, factors: &Factors) -> Summary {
+pub(crate) fn summarize(
+    accounts: &[Account],
+    totps: Option<&[Totp]>,
+    factors: &Factors,
+) -> Summary {
     let index: HashMap<(String, String), Option<bool>> = totps
         .unwrap_or_default()
         .iter()
@@ -209,7 +213,11 @@ mod tests {
             account("web", None),
         ];
         // t1 enrolled, t2 disabled, t3 without a profile; the owner's case differs.
-        let totps = [totp("aa-1", "t1", true), totp("aa-1", "t2", false), totp("bb-2", "x", true)];
+        let totps = [
+            totp("aa-1", "t1", true),
+            totp("aa-1", "t2", false),
+            totp("bb-2", "x", true),
+        ];
         let f = Factors::for_release(Some(Version::new(9, 13, 1)));
         let s = summarize(&accounts, Some(&totps), &f);
         assert_eq!(s.profiles, Some((2, 1)));
@@ -217,7 +225,12 @@ mod tests {
         assert_eq!(s.ssh_none, 2);
         assert_eq!(
             s.coverage,
-            Coverage { totp: 3, other: 1, none: 2, unknown: 0 }
+            Coverage {
+                totp: 3,
+                other: 1,
+                none: 2,
+                unknown: 0
+            }
         );
         assert_eq!((s.coverage.ssh(), s.coverage.percent()), (6, Some(66)));
         assert_eq!(s.accounts, 7);
@@ -238,13 +251,23 @@ mod tests {
         f.duo_profiles = Source::Unavailable(ApiError::Timeout);
         f.webauthn = Source::Read(vec![]);
         let s = summarize(&accounts, Some(&[]), &f);
-        assert_eq!(s.coverage, Coverage { unknown: 1, ..Coverage::default() });
+        assert_eq!(
+            s.coverage,
+            Coverage {
+                unknown: 1,
+                ..Coverage::default()
+            }
+        );
         assert_eq!(s.ssh_none, 0);
     }
 
     #[test]
     fn the_percent_rounds_down_and_the_bar_fills_its_width() {
-        let c = Coverage { totp: 199, none: 1, ..Coverage::default() };
+        let c = Coverage {
+            totp: 199,
+            none: 1,
+            ..Coverage::default()
+        };
         assert_eq!(c.percent(), Some(99));
         assert_eq!(Coverage::default().percent(), None);
         assert!(Coverage::default().bar(100.0).is_empty());
@@ -254,7 +277,12 @@ mod tests {
         assert!((bar[1].2 - 1.0).abs() < 1e-9);
         let (_, x, w, _) = bar[bar.len() - 1];
         assert!((x + w - 120.0).abs() < 1e-9);
-        let c = Coverage { totp: 1, other: 1, none: 1, unknown: 1 };
+        let c = Coverage {
+            totp: 1,
+            other: 1,
+            none: 1,
+            unknown: 1,
+        };
         let bar = c.bar(100.0);
         let parts: Vec<_> = bar.iter().map(|(p, x, w, n)| (*p, *x, *w, *n)).collect();
         assert_eq!(

@@ -15,8 +15,8 @@ mod bar;
 mod signin;
 
 use bar::CoverageBar;
-pub(crate) use signin::FleetSignIn;
 use signin::ClusterSignIn;
+pub(crate) use signin::FleetSignIn;
 
 /// The overview: problems of the file, the sign-in while nobody is signed in, the table, and
 /// the own sign-in of each cluster that asks for one.
@@ -92,12 +92,20 @@ fn state_of(access: &Access, load: &Load) -> (&'static str, &'static str, Option
         ),
         (Access::Unreachable(e), _) => {
             let x = fleet_unreachable(e);
-            ("state-error", "Unreachable", Some(format!("{} {}", x.message, x.next_step)))
+            (
+                "state-error",
+                "Unreachable",
+                Some(format!("{} {}", x.message, x.next_step)),
+            )
         }
         (Access::In { cluster, .. }, _)
             if cluster.version.as_ref().is_some_and(|v| !v.has_totp()) =>
         {
-            let v = cluster.version.as_ref().map(|v| v.short()).unwrap_or_default();
+            let v = cluster
+                .version
+                .as_ref()
+                .map(|v| v.short())
+                .unwrap_or_default();
             (
                 "state-warn",
                 "No TOTP",
@@ -106,7 +114,11 @@ fn state_of(access: &Access, load: &Load) -> (&'static str, &'static str, Option
         }
         (Access::In { .. }, Load::Failed(e)) => {
             let x = crate::components::Explained::from(e);
-            ("state-error", "Could not be read", Some(format!("{} {}", x.message, x.next_step)))
+            (
+                "state-error",
+                "Could not be read",
+                Some(format!("{} {}", x.message, x.next_step)),
+            )
         }
         (Access::In { .. }, Load::Done(_)) => ("state-ok", "Reachable", None),
         (Access::In { .. }, _) => ("state-busy", "Reading…", None),
@@ -121,7 +133,8 @@ fn ClusterRow(member: Member) -> impl IntoView {
     let own_name = move || {
         let c = member.cluster()?;
         let n = c.name?;
-        (n != member.name()).then(|| view! { <span class="fleet-own-name">{format!("calls itself {n}")}</span> })
+        (n != member.name())
+            .then(|| view! { <span class="fleet-own-name">{format!("calls itself {n}")}</span> })
     };
     let release = move || {
         member
@@ -152,7 +165,11 @@ fn ClusterRow(member: Member) -> impl IntoView {
         _ => None,
     };
     let num = move |f: fn(&Summary) -> Option<usize>| {
-        move || summary().and_then(|s| f(&s)).map_or_else(|| "—".to_owned(), |n| n.to_string())
+        move || {
+            summary()
+                .and_then(|s| f(&s))
+                .map_or_else(|| "—".to_owned(), |n| n.to_string())
+        }
     };
     view! {
         <tr data-cluster=name.clone() aria-busy=move || matches!(member.load.get(), Load::Loading) || member.stage() == Stage::Trying>

@@ -32,8 +32,11 @@ impl Fields {
     }
     fn user_error(self) -> Signal<Option<String>> {
         Signal::derive(move || {
-            (self.tried.get() && !self.token_mode.get())
-                .then(|| AccountName::try_from(self.user.get()).err().map(|e| e.to_string()))?
+            (self.tried.get() && !self.token_mode.get()).then(|| {
+                AccountName::try_from(self.user.get())
+                    .err()
+                    .map(|e| e.to_string())
+            })?
         })
     }
     fn password_error(self) -> Signal<Option<String>> {

@@ -63,13 +63,11 @@ async fn a_sign_in_pressed_before_the_wasm_signs_in_once_with_what_was_typed() -
     .await?;
     h.wait_css("table a").await?;
     tokio::time::sleep(Duration::from_millis(500)).await;
+    ensure!(cluster_reads(&h) == 1, "one sign-in: {:#?}", h.requests());
     ensure!(
-        cluster_reads(&h) == 1,
-        "one sign-in: {:#?}",
         h.requests()
-    );
-    ensure!(
-        h.requests().iter().all(|r| r.method == "GET" && r.user.as_deref() == Some("admin")),
+            .iter()
+            .all(|r| r.method == "GET" && r.user.as_deref() == Some("admin")),
         "{:#?}",
         h.requests()
     );
@@ -88,8 +86,11 @@ async fn a_sign_in_pressed_before_the_wasm_signs_in_once_with_what_was_typed() -
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_javascript_the_form_sends_nothing() -> Result<()> {
     let h = Harness::start().await?;
-    h.cdp("Emulation.setScriptExecutionDisabled", json!({ "value": true }))
-        .await?;
+    h.cdp(
+        "Emulation.setScriptExecutionDisabled",
+        json!({ "value": true }),
+    )
+    .await?;
     h.goto("/").await?;
     h.fill("User name", "admin").await?;
     h.fill("Password", PASSWORD).await?;

@@ -84,7 +84,8 @@ async fn five_clusters_fill_in_with_their_counts_and_9_12_1_says_it_has_no_totp(
     h.sign_in("admin").await?;
     for i in 1..=4 {
         let name = format!("cluster{}", i + 1);
-        h.wait_text(&cell(&name, "fleet-state"), "Reachable").await?;
+        h.wait_text(&cell(&name, "fleet-state"), "Reachable")
+            .await?;
         let sim = h.cluster(i).context("cluster")?;
         let totps = sim.totps();
         let on = totps.iter().filter(|t| t.enabled != Some(false)).count();
@@ -104,12 +105,22 @@ async fn five_clusters_fill_in_with_their_counts_and_9_12_1_says_it_has_no_totp(
         .await?;
     ensure!(state.contains("9.12.1"), "{state}");
     ensure!(text_of(&h, &cell("cluster1", "fleet-enabled")).await? == "—");
-    ensure!(h.cluster(0).context("cluster1")?.requests().iter().all(|r| !r.path.starts_with("/api/security/login/totps")),
-        "nothing asked of a release without TOTP");
+    ensure!(
+        h.cluster(0)
+            .context("cluster1")?
+            .requests()
+            .iter()
+            .all(|r| !r.path.starts_with("/api/security/login/totps")),
+        "nothing asked of a release without TOTP"
+    );
     h.wait_text(".fleet-totals", "5 of 5 read").await?;
     // The key of every row is its cluster: each cluster got its own requests only.
     for i in 0..5 {
-        ensure!(cluster_reads(&h, i, 200) == 1, "cluster{} signed in once", i + 1);
+        ensure!(
+            cluster_reads(&h, i, 200) == 1,
+            "cluster{} signed in once",
+            i + 1
+        );
     }
     h.screenshot("fleet-overview").await?;
     h.close().await
@@ -122,7 +133,8 @@ async fn a_cluster_refusing_the_shared_sign_in_asks_alone_and_is_never_retried()
     // A wrong password is tried on the first cluster only: nothing reaches the others.
     h.goto("/").await?;
     h.sign_in_with("admin", "wrong-password").await?;
-    h.wait_text("[role=alert]", "cluster1 did not accept").await?;
+    h.wait_text("[role=alert]", "cluster1 did not accept")
+        .await?;
     ensure!(cluster_reads(&h, 0, 401) == 1, "one refusal on cluster1");
     for i in 1..5 {
         ensure!(
@@ -132,7 +144,9 @@ async fn a_cluster_refusing_the_shared_sign_in_asks_alone_and_is_never_retried()
         );
     }
     // cluster3's admin has another password: only cluster3 asks, once refused.
-    h.cluster(2).context("cluster3")?.set_password("admin", "Other-pass1!");
+    h.cluster(2)
+        .context("cluster3")?
+        .set_password("admin", "Other-pass1!");
     h.sign_in("admin").await?;
     h.wait_text(&cell("cluster3", "fleet-state"), "Asks for its own sign-in")
         .await?;
@@ -147,21 +161,38 @@ async fn a_cluster_refusing_the_shared_sign_in_asks_alone_and_is_never_retried()
         .client()
         .find_all(Locator::Css(".fleet-own-signin"))
         .await?;
-    ensure!(asking.len() == 1, "only cluster3 asks ({} forms)", asking.len());
+    ensure!(
+        asking.len() == 1,
+        "only cluster3 asks ({} forms)",
+        asking.len()
+    );
     ensure!(asking[0].attr("data-cluster").await?.as_deref() == Some("cluster3"));
     // Never retried: one 401 there, whatever time passes.
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    ensure!(cluster_reads(&h, 2, 401) == 1, "cluster3 was sent the refused credentials once");
+    ensure!(
+        cluster_reads(&h, 2, 401) == 1,
+        "cluster3 was sent the refused credentials once"
+    );
     // Its own sign-in goes to cluster3 alone.
-    let before: Vec<usize> = (0..5).map(|i| h.cluster(i).map_or(0, |c| c.requests().len())).collect();
+    let before: Vec<usize> = (0..5)
+        .map(|i| h.cluster(i).map_or(0, |c| c.requests().len()))
+        .collect();
     let user = h.wait_css("#c-cluster3-user").await?;
     user.send_keys("admin").await?;
-    h.wait_css("#c-cluster3-password").await?.send_keys("Other-pass1!").await?;
+    h.wait_css("#c-cluster3-password")
+        .await?
+        .send_keys("Other-pass1!")
+        .await?;
     h.click_button("Sign in to cluster3").await?;
-    h.wait_text(&cell("cluster3", "fleet-state"), "Reachable").await?;
+    h.wait_text(&cell("cluster3", "fleet-state"), "Reachable")
+        .await?;
     for i in [0, 1, 3, 4] {
         let now = h.cluster(i).map_or(0, |c| c.requests().len());
-        ensure!(now == before[i], "cluster{} was sent nothing for cluster3's sign-in", i + 1);
+        ensure!(
+            now == before[i],
+            "cluster{} was sent nothing for cluster3's sign-in",
+            i + 1
+        );
     }
     ensure!(h.none_match(Locator::Css(".fleet-own-signin")).await?);
     h.close().await
@@ -173,18 +204,21 @@ async fn a_slow_cluster_and_a_failing_one_hold_up_no_other() -> Result<()> {
     let h = fleet(root.path(), 5).await?;
     // cluster2 answers after 6 s; cluster4 answers nothing (every connection dropped).
     h.cluster(1).context("cluster2")?.set_latency_ms(6_000);
-    h.cluster(3).context("cluster4")?.set_faults(ontap_sim::FaultConfig {
-        rate: 1.0,
-        modes: vec![ontap_sim::FaultMode::DropBefore],
-        ..Default::default()
-    });
+    h.cluster(3)
+        .context("cluster4")?
+        .set_faults(ontap_sim::FaultConfig {
+            rate: 1.0,
+            modes: vec![ontap_sim::FaultMode::DropBefore],
+            ..Default::default()
+        });
     h.goto("/").await?;
     h.sign_in("admin").await?;
     let started = std::time::Instant::now();
     for name in ["cluster3", "cluster5"] {
         h.wait_text(&cell(name, "fleet-state"), "Reachable").await?;
     }
-    h.wait_text(&cell("cluster1", "fleet-state"), "No TOTP").await?;
+    h.wait_text(&cell("cluster1", "fleet-state"), "No TOTP")
+        .await?;
     // The others are in while cluster2 still waits for its answer.
     ensure!(
         started.elapsed() < Duration::from_secs(6),
@@ -192,7 +226,10 @@ async fn a_slow_cluster_and_a_failing_one_hold_up_no_other() -> Result<()> {
         started.elapsed()
     );
     let slow = text_of(&h, &cell("cluster2", "fleet-state")).await?;
-    ensure!(slow == "Signing in…" || slow == "Reading…", "cluster2: {slow}");
+    ensure!(
+        slow == "Signing in…" || slow == "Reading…",
+        "cluster2: {slow}"
+    );
     // cluster4 says why, in the words of the rest of the page (nginx answers 502 for a
     // cluster that drops the connection), and offers to try again.
     let text = wait_long(&h, &cell("cluster4", "fleet-state-cell"), "Unreachable", 40).await?;
@@ -221,11 +258,20 @@ async fn a_broken_file_and_a_name_given_twice_are_named_by_line_and_the_rest_wor
         problems.contains("line 5:") && problems.contains("listed again (first on line 4)"),
         "{problems}"
     );
-    let rows = h.client().find_all(Locator::Css("tbody tr[data-cluster]")).await?;
-    ensure!(rows.len() == 2, "cluster1 and cluster3 only ({} rows)", rows.len());
+    let rows = h
+        .client()
+        .find_all(Locator::Css("tbody tr[data-cluster]"))
+        .await?;
+    ensure!(
+        rows.len() == 2,
+        "cluster1 and cluster3 only ({} rows)",
+        rows.len()
+    );
     h.sign_in("admin").await?;
-    h.wait_text(&cell("cluster3", "fleet-state"), "Reachable").await?;
-    h.wait_text(&cell("cluster1", "fleet-state"), "No TOTP").await?;
+    h.wait_text(&cell("cluster3", "fleet-state"), "Reachable")
+        .await?;
+    h.wait_text(&cell("cluster1", "fleet-state"), "No TOTP")
+        .await?;
     // The second "cluster3" (cluster4's address) was never used.
     ensure!(h.cluster(3).context("cluster4")?.requests().is_empty());
     ensure!(h.cluster(1).context("cluster2")?.requests().is_empty());
@@ -254,7 +300,9 @@ async fn the_overview_passes_axe_in_both_themes() -> Result<()> {
     h.goto("/").await?;
     h.wait_text("h2", "Sign in to the fleet").await?;
     crate::a11y::check(&h, &axe, "fleet-sign-in").await?;
-    h.cluster(3).context("cluster4")?.set_password("admin", "Other-pass1!");
+    h.cluster(3)
+        .context("cluster4")?
+        .set_password("admin", "Other-pass1!");
     h.sign_in("admin").await?;
     h.wait_text(".fleet-totals", "4 of 5 read").await?;
     h.wait_css(".fleet-own-signin").await?;

@@ -12,8 +12,8 @@
 mod a11y;
 mod accounts;
 mod bulk;
-mod editor;
 mod early;
+mod editor;
 mod editor_upgrade;
 mod enroll;
 mod factors;

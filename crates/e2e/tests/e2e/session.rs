@@ -711,10 +711,7 @@ async fn idle_sign_out_warns_during_a_run_or_with_a_secret_then_ends() -> Result
             .then_some(()))
     })
     .await?;
-    ensure!(
-        !h.sign_in_shown().await?,
-        "staying keeps the session"
-    );
+    ensure!(!h.sign_in_shown().await?, "staying keeps the session");
 
     // Idle again: this time the warning runs out.
     h.wait_text(".signout-warning", "signed out in").await?;

@@ -155,7 +155,7 @@ fn ClusterRow(member: Member) -> impl IntoView {
                 }
             });
         view! {
-            <span class=format!("fleet-state {class}")>{text}</span>
+            <span class=format!("badge fleet-state {class}")>{text}</span>
             {detail.map(|d| view! { <p class="fleet-detail">{d}</p> })}
             {retry}
         }

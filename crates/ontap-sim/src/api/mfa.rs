@@ -15,39 +15,28 @@ use crate::inferred::{EXTRA_PATH_SEGMENT, METHOD_NOT_SUPPORTED, UNKNOWN_API_PATH
 use crate::schema::Def;
 use crate::state::State;
 
+/// Every field of a Duo profile; each is also a filter.
+const DUO_PROFILE_FIELDS: &[&str] = &[
+    "owner.name",
+    "owner.uuid",
+    "api_host",
+    "auto_push",
+    "comment",
+    "fail_mode",
+    "fingerprint",
+    "http_proxy",
+    "integration_key",
+    "is_enabled",
+    "max_prompts",
+    "push_info",
+    "status",
+];
+
 const DUO_PROFILES: Spec = Spec {
     href: "/api/security/authentication/duo/profiles",
     key_fields: &["owner", "_links"],
-    fields: &[
-        "owner.name",
-        "owner.uuid",
-        "api_host",
-        "auto_push",
-        "comment",
-        "fail_mode",
-        "fingerprint",
-        "http_proxy",
-        "integration_key",
-        "is_enabled",
-        "max_prompts",
-        "push_info",
-        "status",
-    ],
-    filters: &[
-        "owner.name",
-        "owner.uuid",
-        "api_host",
-        "auto_push",
-        "comment",
-        "fail_mode",
-        "fingerprint",
-        "http_proxy",
-        "integration_key",
-        "is_enabled",
-        "max_prompts",
-        "push_info",
-        "status",
-    ],
+    fields: DUO_PROFILE_FIELDS,
+    filters: DUO_PROFILE_FIELDS,
     order: &["owner.uuid"],
     unique: &["owner.uuid"],
 };

@@ -322,9 +322,11 @@ pub(crate) fn file_name(what: &str, iso: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashMap;
+
+    use crate::tables::accounts::row_of;
     use crate::tables::factors::Factors;
-    use crate::tables::fleet::summarize;
-    use ontap_model::{Account, Totp, Version};
+    use ontap_model::{Account, Version};
 
     fn account(name: &str, svm: (&str, &str), ssh: Option<(&str, &str)>) -> Account {
         let apps = match ssh {
@@ -340,11 +342,9 @@ mod tests {
         .expect("test account")
     }
 
-    fn totp(owner: &str, name: &str, enabled: bool) -> Totp {
-        serde_json::from_str(&format!(
-            r#"{{"owner":{{"uuid":"{owner}"}},"account":{{"name":"{name}"}},"enabled":{enabled}}}"#
-        ))
-        .expect("test profile")
+    /// A profile's key (owner UUID in lower case, name) and its enabled flag.
+    fn totp(owner: &str, name: &str, enabled: bool) -> ((String, String), Option<bool>) {
+        ((owner.to_lowercase(), name.to_owned()), Some(enabled))
     }
 
     const VS1: (&str, &str) = ("AA-1", "vs1");
@@ -362,15 +362,17 @@ mod tests {
             // The same name in another SVM is another account.
             account("t1", VS2, Some(("password", "none"))),
         ];
-        let totps = [totp("aa-1", "t1", true), totp("AA-1", "t2", false), totp("bb-2", "x", true)];
-        let s = summarize(&accounts, Some(&totps), &Factors::for_release(Some(Version::new(9, 13, 1))));
+        let totps: HashMap<_, _> =
+            [totp("aa-1", "t1", true), totp("AA-1", "t2", false), totp("bb-2", "x", true)].into();
+        let f = Factors::for_release(Some(Version::new(9, 13, 1)));
+        let lines = accounts.iter().map(|a| AccountLine::of(&row_of(a, &totps, &f, None))).collect();
         ClusterReport {
             name: "prod-a".into(),
             uuid: "c-1".into(),
             release: "9.13.1".into(),
             state: "Reachable".into(),
             signed_in_as: "admin".into(),
-            lines: Some(s.lines.to_vec()),
+            lines: Some(lines),
         }
     }
 

@@ -156,6 +156,12 @@ impl Client {
         }
     }
 
+    /// The account name its credentials tell, if they tell one ([`Credentials::user`]): who
+    /// the cluster sees (the fleet's report says it).
+    pub(crate) fn user(&self) -> Option<String> {
+        self.credentials().user()
+    }
+
     /// The API base this client puts paths after.
     pub(crate) fn base(&self) -> &str {
         &self.base

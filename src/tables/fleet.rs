@@ -5,10 +5,12 @@
 //! `tables::factors` and ontap-model's `mfa`), so the two never disagree.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use ontap_model::{Account, Totp};
 
 use super::accounts::{row_of, TotpState};
+use super::coverage::AccountLine;
 use super::factors::{cluster_owner, Factors, Kind};
 
 /// The SSH accounts of a cluster by their strongest second factor.
@@ -118,6 +120,8 @@ pub(crate) struct Summary {
     pub(crate) coverage: Coverage,
     /// Accounts read.
     pub(crate) accounts: usize,
+    /// Every account as the coverage report keeps it (`tables::coverage`), in the order read.
+    pub(crate) lines: Arc<Vec<AccountLine>>,
 }
 
 /// The line of one cluster from its accounts, its profiles (`None` on a release without
@@ -145,8 +149,10 @@ pub(crate) fn summarize(
         accounts: accounts.len(),
         ..Summary::default()
     };
+    let mut lines = Vec::with_capacity(accounts.len());
     for a in accounts {
         let row = row_of(a, &index, factors, owner.as_deref());
+        lines.push(AccountLine::of(&row));
         if row.totp == TotpState::NotEnrolled {
             if let Some(n) = s.must_totp_none.as_mut() {
                 *n += 1;
@@ -171,6 +177,7 @@ pub(crate) fn summarize(
             c.unknown += 1;
         }
     }
+    s.lines = Arc::new(lines);
     s
 }
 
@@ -234,6 +241,7 @@ mod tests {
         );
         assert_eq!((s.coverage.ssh(), s.coverage.percent()), (6, Some(66)));
         assert_eq!(s.accounts, 7);
+        assert_eq!(s.lines.len(), 7, "every account is kept for the coverage report");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! and CSV. Plain data and functions: no view, and no file here imports a page.
 
 pub mod accounts;
+pub mod coverage;
 pub mod csv;
 pub mod factors;
 pub mod fleet;

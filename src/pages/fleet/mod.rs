@@ -12,6 +12,7 @@ use crate::store::fleet::{FleetStore, Load, Member};
 use crate::tables::fleet::{Coverage, Summary};
 
 mod bar;
+mod report;
 mod signin;
 
 use bar::CoverageBar;
@@ -50,7 +51,12 @@ pub(crate) fn FleetOverview() -> impl IntoView {
         .iter()
         .map(|m| view! { <ClusterRow member=*m /> })
         .collect_view();
+    let report = RwSignal::new(false);
     view! {
+        <Show when=move || report.get()>
+            <report::FleetReport open=report />
+        </Show>
+        <div class="fleet-overview" hidden=move || report.get()>
         <h1 class="fleet-title">"Fleet overview"</h1>
         {problems}
         <Show when=move || !any_in.get()>
@@ -75,8 +81,12 @@ pub(crate) fn FleetOverview() -> impl IntoView {
                 <Totals members=members.clone() />
             </table>
         </div>
+        <Show when=move || any_in.get()>
+            <report::ReportTools open=report />
+        </Show>
         <div class="fleet-asking">{asking}</div>
         <Legend />
+        </div>
     }
 }
 

@@ -400,6 +400,17 @@ async fn the_coverage_report_agrees_with_the_clusters_and_prints() -> Result<()>
     h.screenshot("fleet-report").await?;
     h.cdp("Emulation.setEmulatedMedia", serde_json::json!({"media": "print"})).await?;
     h.screenshot("fleet-report-print").await?;
+    // Printed to A4 as a browser prints it: the print sheet keeps a short cluster's section on
+    // one page, so five small clusters take three pages, not one per table row (the PDF is kept
+    // beside the screenshots to look at).
+    let pdf = h
+        .cdp("Page.printToPDF", serde_json::json!({"paperWidth": 8.27, "paperHeight": 11.69, "printBackground": false}))
+        .await?;
+    let pdf = pdf["data"].as_str().context("printToPDF gave no data")?;
+    let pdf = data_encoding::BASE64.decode(pdf.as_bytes())?;
+    let pages = pdf.windows(12).filter(|w| w.starts_with(b"/Type /Page") && w[11] != b's').count();
+    std::fs::write(e2e::target_dir().join("screenshots").join("fleet-report.pdf"), &pdf)?;
+    ensure!((1..=3).contains(&pages), "the report of 5 clusters printed on {pages} pages");
     h.cdp("Emulation.setEmulatedMedia", serde_json::json!({"media": ""})).await?;
     h.click_button("Back to the overview").await?;
     h.wait_css(".fleet-table").await?;

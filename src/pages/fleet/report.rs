@@ -20,13 +20,18 @@ pub(super) fn snapshot(store: FleetStore) -> Vec<ClusterReport> {
         .list()
         .iter()
         .map(|m| {
-            let state = m
-                .access
-                .with_untracked(|a| m.load.with_untracked(|l| super::state_of(a, l).1.to_owned()));
+            let state = m.access.with_untracked(|a| {
+                m.load
+                    .with_untracked(|l| super::state_of(a, l).1.to_owned())
+            });
             let (uuid, release, user) = m.access.with_untracked(|a| match a {
                 Access::In { client, cluster } => (
                     cluster.uuid.clone().unwrap_or_default(),
-                    cluster.version.as_ref().map(|v| v.short()).unwrap_or_default(),
+                    cluster
+                        .version
+                        .as_ref()
+                        .map(|v| v.short())
+                        .unwrap_or_default(),
                     client.user().unwrap_or_default(),
                 ),
                 _ => Default::default(),
@@ -54,7 +59,11 @@ pub(super) fn ReportTools(open: RwSignal<bool>) -> impl IntoView {
     let note = RwSignal::new(None::<&'static str>);
     let export = move |what: &'static str, csv: fn(&[ClusterReport]) -> String| {
         let text = csv(&snapshot(store));
-        let ok = download(&file_name(what, &now_iso()), "text/csv;charset=utf-8", &text);
+        let ok = download(
+            &file_name(what, &now_iso()),
+            "text/csv;charset=utf-8",
+            &text,
+        );
         note.set((!ok).then_some("The browser did not start the download."));
     };
     view! {
@@ -117,7 +126,11 @@ pub(super) fn FleetReport(open: RwSignal<bool>) -> impl IntoView {
         .filter(|c| !c.signed_in_as.is_empty())
         .map(|c| format!("{} on {}", c.signed_in_as, c.name))
         .collect();
-    let who = if who.is_empty() { "nobody".to_owned() } else { who.join("; ") };
+    let who = if who.is_empty() {
+        "nobody".to_owned()
+    } else {
+        who.join("; ")
+    };
     let summary_rows = clusters
         .iter()
         .map(|c| {

@@ -135,6 +135,12 @@ impl Browser {
     /// Starts chromedriver and opens a session; `base` is the origin relative paths go to
     /// (`http://127.0.0.1:PORT`, no trailing slash).
     pub async fn start(base: &str) -> Result<Browser> {
+        Browser::start_with_args(base, &[]).await
+    }
+
+    /// As [`Browser::start`], Chromium given `extra` arguments too (the benchmark's HTTP/2
+    /// stack adds `--ignore-certificate-errors` for its self-signed certificate).
+    pub async fn start_with_args(base: &str, extra: &[&str]) -> Result<Browser> {
         let driver = Driver::start()?;
         let profile = tempfile::Builder::new()
             .prefix("e2e-chromium-")
@@ -143,7 +149,7 @@ impl Browser {
         let binary = std::env::var("CHROMIUM").unwrap_or_else(|_| CHROMIUM.into());
         let caps = json!({
             "browserName": "chrome",
-            "goog:chromeOptions": { "binary": binary, "args": chromium_args(profile.path()) },
+            "goog:chromeOptions": { "binary": binary, "args": chromium_args(profile.path()).into_iter().chain(extra.iter().map(|a| a.to_string())).collect::<Vec<_>>() },
             // Console messages (CSP violations among them) for `console_log`.
             "goog:loggingPrefs": { "browser": "ALL" },
         });

@@ -30,23 +30,36 @@ impl Stack {
         config: ontap_sim::Config,
         beside: Option<(&Path, &Path)>,
     ) -> Result<Stack> {
+        let edit = |template: &str| match beside {
+            Some((swagger, floor)) => {
+                let t = with_location(template, SWAGGER_PATH, swagger)?;
+                let t = with_location(&t, FLOOR_PATH, floor)?;
+                with_no_coop_locations(&t, floor)
+            }
+            None => Ok(template.to_owned()),
+        };
+        Stack::start_at(config, &dist(), edit, "http", &[]).await
+    }
+
+    /// A stack serving `root` (the page's files and whatever the section puts beside them)
+    /// from the test template as `edit` changes it, on `scheme` (`https` for a TLS listener of
+    /// `edit`'s), Chromium started with `args` too.
+    pub(crate) async fn start_at(
+        config: ontap_sim::Config,
+        root: &Path,
+        edit: impl Fn(&str) -> Result<String>,
+        scheme: &str,
+        args: &[&str],
+    ) -> Result<Stack> {
         let mut config = config;
         config.dist = None;
         config.www_authenticate = Some(true);
         let sim = ontap_sim::start_background(config).context("starting ontap-sim")?;
-        let template = std::fs::read_to_string(nginx::template_path())?;
-        let template = match beside {
-            Some((swagger, floor)) => {
-                let t = with_location(&template, SWAGGER_PATH, swagger)?;
-                let t = with_location(&t, FLOOR_PATH, floor)?;
-                with_no_coop_locations(&t, floor)?
-            }
-            None => template,
-        };
+        let template = edit(&std::fs::read_to_string(nginx::template_path())?)?;
         let nginx =
-            Nginx::start_from_template(&template, &dist(), sim.addr).context("starting nginx")?;
-        let browser = Browser::start(&nginx.url()).await?;
-        // A bulk run at 1 in flight takes longer than WebDriver's default script timeout (30 s).
+            Nginx::start_from_template(&template, root, sim.addr).context("starting nginx")?;
+        let base = format!("{scheme}://{}", nginx.addr());
+        let browser = Browser::start_with_args(&base, args).await?;
         browser
             .client()
             .update_timeouts(fantoccini::wd::TimeoutConfiguration::new(

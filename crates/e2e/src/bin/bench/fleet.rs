@@ -1,0 +1,220 @@
+//! A fleet (issue 19): 50 emulated clusters of 2,000 profiles each (100,000 in all), every
+//! cluster answering after 20 ms, in the direct layout behind nginx (`/clusters/NAME/api`,
+//! `clusters.json` beside the page). Timed from the fleet's Sign in click: the first cluster's
+//! line, and the overview complete. Over HTTP/1.1 (the test template, as plain http on
+//! loopback: six connections to the origin) and over HTTP/2 (TLS with a self-signed
+//! certificate, as the production example's `listen 443 ssl http2`); the protocol printed is
+//! the one Chromium reports it used.
+
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::{bail, ensure, Context, Result};
+use e2e::{demo, PASSWORD};
+use serde_json::{json, Value};
+
+use crate::stack::Stack;
+use crate::stats::{stat, Table};
+
+/// Clusters and profiles per cluster of the issue's figure.
+pub(crate) const CLUSTERS: usize = 50;
+pub(crate) const PROFILES_EACH: usize = 2_000;
+pub(crate) const LATENCY_MS: u64 = 20;
+
+/// The fleet: every release with TOTP (9.12.1 has none, and would hold no profiles), each
+/// cluster topped up to 2,000 profiles, 20 ms before every answer.
+fn fleet_config() -> ontap_sim::Config {
+    use ontap_model::Version;
+    let releases = vec![
+        Version::new(9, 13, 1),
+        Version::new(9, 16, 1),
+        Version::new(9, 18, 1),
+        Version::new(9, 19, 1),
+    ];
+    let demo_profiles = demo::cluster(Version::new(9, 18, 1)).totps.len();
+    ontap_sim::Config {
+        clusters: CLUSTERS,
+        releases,
+        profiles: PROFILES_EACH.saturating_sub(demo_profiles),
+        latency_ms: LATENCY_MS,
+        history: false,
+        seed: 1,
+        ..ontap_sim::Config::ephemeral()
+    }
+}
+
+/// The page's files (linked), for `clusters.json` to go beside them once the emulator has
+/// named its clusters.
+fn page_root() -> Result<tempfile::TempDir> {
+    let dist = crate::dist();
+    let root = tempfile::Builder::new().prefix("bench-fleet-").tempdir()?;
+    for entry in std::fs::read_dir(&dist)? {
+        let entry = entry?;
+        std::os::unix::fs::symlink(entry.path(), root.path().join(entry.file_name()))?;
+    }
+    Ok(root)
+}
+
+/// A self-signed certificate for 127.0.0.1 (openssl), for the HTTP/2 listener.
+fn certificate(dir: &Path) -> Result<(std::path::PathBuf, std::path::PathBuf)> {
+    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
+    let out = std::process::Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-days",
+            "1",
+        ])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .args([
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ])
+        .output()
+        .context("running openssl for the HTTP/2 listener's certificate")?;
+    ensure!(
+        out.status.success(),
+        "openssl: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Ok((cert, key))
+}
+
+/// The test template's listener made TLS with HTTP/2.
+fn with_http2(template: &str, cert: &Path, key: &Path) -> Result<String> {
+    const PLAIN: &str = "listen @LISTEN@;";
+    ensure!(
+        template.contains(PLAIN),
+        "the test template has no `{PLAIN}`"
+    );
+    Ok(template.replace(
+        PLAIN,
+        &format!(
+            "listen @LISTEN@ ssl http2;\n        ssl_certificate {};\n        ssl_certificate_key {};",
+            cert.display(),
+            key.display()
+        ),
+    ))
+}
+
+pub(crate) async fn fleet(t: &mut Table, runs: usize) -> Result<()> {
+    let tls = tempfile::Builder::new().prefix("bench-tls-").tempdir()?;
+    let (cert, key) = certificate(tls.path())?;
+    for http2 in [false, true] {
+        let root = page_root()?;
+        let (scheme, args): (&str, &[&str]) = if http2 {
+            ("https", &["--ignore-certificate-errors"])
+        } else {
+            ("http", &[])
+        };
+        let s = Stack::start_at(
+            fleet_config(),
+            root.path(),
+            |tpl| {
+                if http2 {
+                    with_http2(tpl, &cert, &key)
+                } else {
+                    Ok(tpl.to_owned())
+                }
+            },
+            scheme,
+            args,
+        )
+        .await?;
+        let listing = ontap_sim::fleet::clusters_json(&s.sim.clusters);
+        std::fs::write(root.path().join("clusters.json"), listing.to_string())?;
+        let total: usize = s
+            .sim
+            .clusters
+            .iter()
+            .map(|c| c.sim.with_state(|st| st.totps.len()))
+            .sum();
+        ensure!(
+            s.sim.clusters.len() == CLUSTERS,
+            "{} clusters",
+            s.sim.clusters.len()
+        );
+        let (mut first, mut all) = (vec![], vec![]);
+        let mut protocols = String::new();
+        for run in 0..=runs {
+            s.load_until_mark("/", "totp-admin:wasm-ready").await?;
+            s.browser.wait_text("h2", "Sign in to the fleet").await?;
+            s.browser.fill("User name", "admin").await?;
+            s.browser.fill("Password", PASSWORD).await?;
+            let v = s
+                .eval_async(include_str!("js/fleet_overview.js"), vec![json!(CLUSTERS)])
+                .await?;
+            if let Some(e) = v["error"].as_str() {
+                bail!("the fleet overview of {CLUSTERS} clusters: {e}");
+            }
+            protocols = v["protocols"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join(", ");
+            if run > 0 {
+                // run 0 warms the emulator and nginx up
+                first.push(v["first"].as_f64().unwrap_or(f64::NAN));
+                all.push(v["all"].as_f64().unwrap_or(f64::NAN));
+            }
+        }
+        if http2 && protocols != "h2" {
+            bail!("the HTTP/2 stack's requests went over {protocols:?}");
+        }
+        let how = format!("{CLUSTERS} clusters × {PROFILES_EACH} ({total} profiles), {LATENCY_MS} ms each, direct, {protocols}");
+        let f = stat(&first);
+        t.add(
+            format!("fleet {how}: Sign in → first cluster's line"),
+            "ms",
+            f,
+            "",
+            None,
+        );
+        let a = stat(&all);
+        t.add(
+            format!("fleet {how}: Sign in → overview complete"),
+            "ms",
+            a,
+            "≤ 2000 ms",
+            Some(a.median <= 2000.0),
+        );
+        if !http2 {
+            memory(t, &s, &how).await?;
+        }
+        s.sim.stop().ok();
+    }
+    Ok(())
+}
+
+/// The wasm memory with the overview complete (after a garbage collection).
+async fn memory(t: &mut Table, s: &Stack, how: &str) -> Result<()> {
+    let mut wasm = vec![];
+    for _ in 0..3 {
+        s.browser
+            .cdp("HeapProfiler.collectGarbage", json!({}))
+            .await?;
+        let v = s.eval(include_str!("js/memory.js"), vec![]).await?;
+        wasm.push(v["wasm"].as_f64().unwrap_or(f64::NAN));
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    t.add(
+        format!("fleet {how}: overview complete, wasm memory"),
+        "MB",
+        stat(&wasm),
+        "",
+        None,
+    );
+    Ok(())
+}

@@ -111,3 +111,14 @@ pub(crate) fn mark(name: &str) {
         let _ = p.mark(name);
     }
 }
+
+/// The HTTP version the page itself came over (`h2`, `http/1.1`, …), from the navigation's
+/// timing entry; `None` where the browser does not say.
+pub(crate) fn page_protocol() -> Option<String> {
+    let p = web_sys::window()?.performance()?;
+    let nav = p.get_entries_by_type("navigation").get(0);
+    js_sys::Reflect::get(&nav, &"nextHopProtocol".into())
+        .ok()?
+        .as_string()
+        .filter(|s| !s.is_empty())
+}

@@ -46,7 +46,7 @@ fn fleet_config() -> ontap_sim::Config {
 /// The page's files (linked), for `clusters.json` to go beside them once the emulator has
 /// named its clusters.
 fn page_root() -> Result<tempfile::TempDir> {
-    let dist = crate::dist();
+    let dist = crate::dist().canonicalize()?;
     let root = tempfile::Builder::new().prefix("bench-fleet-").tempdir()?;
     for entry in std::fs::read_dir(&dist)? {
         let entry = entry?;

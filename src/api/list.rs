@@ -27,7 +27,7 @@ pub(crate) async fn all<T: DeserializeOwned>(
         let Some(href) = link else {
             return Ok(());
         };
-        next = follow(&own_link(client.base(), &href), rest, &read)?;
+        next = follow(&client.own_link(&href), rest, &read)?;
     }
 }
 
@@ -177,6 +177,48 @@ mod tests {
         // A rebased link with `..` is still refused after rebasing.
         let dots = own_link(base, "/clusters/prod-a/api/../private/cli");
         assert!(follow(&dots, None, &none).is_err());
+    }
+
+    /// Unified Manager writes a tunnelled cluster's links under its own `/api/gateways/{uuid}`,
+    /// which the page reaches under its location for Unified Manager (`/um/api/...`).
+    #[test]
+    fn a_gateway_clusters_links_come_back_onto_its_tunnel_and_no_other() {
+        use crate::api::gateway::{tunnel, WriteGate};
+        use crate::api::{deaf, Client, Credentials};
+        let uuid = "1cd8a442-86d1-11e0-ae1c-123478563412";
+        let (base, links) = tunnel("/um/api", uuid);
+        let creds = Credentials::Bearer("t".into());
+        let c = Client::new(&base, creds, deaf()).through_gateway(links, WriteGate::new(|_| {}));
+        let none = HashSet::new();
+        let next = format!("/api/gateways/{uuid}/security/login/totps?start.key=x");
+        let path = follow(&c.own_link(&next), None, &none).unwrap();
+        assert_eq!(path, "/api/security/login/totps?start.key=x");
+        assert_eq!(
+            c.url(&path),
+            format!("/um/api/gateways/{uuid}/security/login/totps?start.key=x")
+        );
+        // Under the page's own location for it, too.
+        let under_ours = format!("/um/api/gateways/{uuid}/security/accounts?start.key=y");
+        assert_eq!(
+            c.own_link(&under_ours),
+            "/api/security/accounts?start.key=y"
+        );
+        // Another cluster's tunnel, or the gateway's own listing, is not this cluster's:
+        // refused, never read.
+        for other in [
+            "/api/gateways/0000aaaa-86d1-11e0-ae1c-123478563412/security/accounts".to_owned(),
+            "/api/gateways?start.key=z".to_owned(),
+            format!("/um/api/gateways/{uuid}x/security/accounts"),
+        ] {
+            assert_eq!(
+                follow(&c.own_link(&other), None, &none),
+                Err(ApiError::BadNextLink(BadLink::NotAnApiPath)),
+                "{other}"
+            );
+        }
+        // A direct cluster's client is unchanged by all this.
+        let d = Client::new("/clusters/a/api", Credentials::Bearer("t".into()), deaf());
+        assert_eq!(d.own_link("/api/gateways"), "/api/gateways");
     }
 
     #[wasm_bindgen_test(unsupported = test)]

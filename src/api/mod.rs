@@ -10,6 +10,7 @@ pub mod credentials;
 pub mod error;
 pub mod factors;
 pub mod fleet;
+pub mod gateway;
 pub mod http;
 pub mod identity;
 pub mod list;

@@ -95,7 +95,10 @@ impl Tally {
         self.ssh_key += usize::from(has(Kind::SshKey));
         self.password += usize::from(has(Kind::Password));
         self.duo += usize::from(has(Kind::Duo));
-        if [Kind::Totp, Kind::SshKey, Kind::Password, Kind::Duo].into_iter().any(has) {
+        if [Kind::Totp, Kind::SshKey, Kind::Password, Kind::Duo]
+            .into_iter()
+            .any(has)
+        {
             self.covered += 1;
         } else if has(Kind::SshNone) {
             self.none += 1;
@@ -122,7 +125,8 @@ impl Tally {
         (self.ssh > 0).then(|| self.covered * 100 / self.ssh)
     }
     pub(crate) fn percent_text(&self) -> String {
-        self.percent().map_or_else(|| "—".to_owned(), |p| format!("{p} %"))
+        self.percent()
+            .map_or_else(|| "—".to_owned(), |p| format!("{p} %"))
     }
     /// The counts in the CSV's column order (after the key columns), the percent last.
     fn cells(&self) -> Vec<String> {
@@ -209,7 +213,8 @@ pub(crate) fn fleet_tally(clusters: &[ClusterReport]) -> (Tally, usize) {
     (t, read)
 }
 
-const COVERAGE_HEADER: &str = "cluster,cluster_uuid,release,cluster_state,signed_in_as,scope,svm,owner_uuid,\
+const COVERAGE_HEADER: &str =
+    "cluster,cluster_uuid,release,cluster_state,signed_in_as,scope,svm,owner_uuid,\
 accounts,ssh_accounts,totp_enabled,totp_disabled,totp_required_no_profile,ssh_key,password,duo,\
 no_second_factor,unknown,covered,coverage_percent\r\n";
 
@@ -362,10 +367,17 @@ mod tests {
             // The same name in another SVM is another account.
             account("t1", VS2, Some(("password", "none"))),
         ];
-        let totps: HashMap<_, _> =
-            [totp("aa-1", "t1", true), totp("AA-1", "t2", false), totp("bb-2", "x", true)].into();
+        let totps: HashMap<_, _> = [
+            totp("aa-1", "t1", true),
+            totp("AA-1", "t2", false),
+            totp("bb-2", "x", true),
+        ]
+        .into();
         let f = Factors::for_release(Some(Version::new(9, 13, 1)));
-        let lines = accounts.iter().map(|a| AccountLine::of(&row_of(a, &totps, &f, None))).collect();
+        let lines = accounts
+            .iter()
+            .map(|a| AccountLine::of(&row_of(a, &totps, &f, None)))
+            .collect();
         ClusterReport {
             name: "prod-a".into(),
             uuid: "c-1".into(),
@@ -392,18 +404,34 @@ mod tests {
         let c = read_cluster();
         let svms = by_svm(c.lines.as_deref().unwrap());
         assert_eq!(svms.len(), 2);
-        assert_eq!((svms[0].svm.as_str(), svms[0].owner_uuid.as_str()), ("vs1", "AA-1"));
+        assert_eq!(
+            (svms[0].svm.as_str(), svms[0].owner_uuid.as_str()),
+            ("vs1", "AA-1")
+        );
         let t = svms[0].tally;
         assert_eq!(
-            (t.accounts, t.ssh, t.totp_enabled, t.totp_disabled, t.totp_no_profile, t.ssh_key),
+            (
+                t.accounts,
+                t.ssh,
+                t.totp_enabled,
+                t.totp_disabled,
+                t.totp_no_profile,
+                t.ssh_key
+            ),
             (4, 4, 1, 1, 1, 1)
         );
         assert_eq!((t.covered, t.none, t.percent()), (4, 0, Some(100)));
         let t = svms[1].tally;
-        assert_eq!((t.accounts, t.ssh, t.password, t.none, t.covered), (4, 3, 1, 2, 1));
+        assert_eq!(
+            (t.accounts, t.ssh, t.password, t.none, t.covered),
+            (4, 3, 1, 2, 1)
+        );
         assert_eq!(t.percent(), Some(33));
         let all = tally(c.lines.as_deref().unwrap());
-        assert_eq!((all.ssh, all.covered, all.none + all.covered + all.unknown), (7, 5, 7));
+        assert_eq!(
+            (all.ssh, all.covered, all.none + all.covered + all.unknown),
+            (7, 5, 7)
+        );
     }
 
     #[test]
@@ -444,18 +472,34 @@ mod tests {
             lines[0],
             "cluster,cluster_uuid,cluster_state,svm,owner_uuid,account,role,locked,ssh_methods,ssh_second_factors,totp,web_second_factor"
         );
-        assert!(lines.contains(&"prod-a,c-1,Reachable,vs1,AA-1,t2,admin,no,password,TOTP,Disabled,not on 9.13.1"), "{csv}");
+        assert!(
+            lines.contains(
+                &"prod-a,c-1,Reachable,vs1,AA-1,t2,admin,no,password,TOTP,Disabled,not on 9.13.1"
+            ),
+            "{csv}"
+        );
         assert!(lines.contains(&"prod-a,c-1,Reachable,vs2,BB-2,t1,admin,no,password,none,TOTP not required,not on 9.13.1"), "{csv}");
-        assert!(lines.contains(&"prod-a,c-1,Reachable,vs2,BB-2,web,admin,no,,,TOTP not required,not on 9.13.1"), "{csv}");
+        assert!(
+            lines.contains(
+                &"prod-a,c-1,Reachable,vs2,BB-2,web,admin,no,,,TOTP not required,not on 9.13.1"
+            ),
+            "{csv}"
+        );
         assert!(lines.contains(&"prod-b,,Unreachable,,,,,,,,,"), "{csv}");
         assert_eq!(lines.len(), 1 + 8 + 1 + 1);
     }
 
     #[test]
     fn stamps_and_file_names() {
-        assert_eq!(utc_stamp("2026-12-05T08:10:42.123Z"), "2026-12-05 08:10:42 UTC");
+        assert_eq!(
+            utc_stamp("2026-12-05T08:10:42.123Z"),
+            "2026-12-05 08:10:42 UTC"
+        );
         assert_eq!(utc_stamp("soon"), "soon");
-        assert_eq!(file_name("mfa-coverage", "2026-12-05T08:10:42.123Z"), "mfa-coverage-2026-12-05T0810Z.csv");
+        assert_eq!(
+            file_name("mfa-coverage", "2026-12-05T08:10:42.123Z"),
+            "mfa-coverage-2026-12-05T0810Z.csv"
+        );
         assert_eq!(file_name("x", ""), "x.csv");
     }
 }

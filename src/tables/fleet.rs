@@ -241,7 +241,11 @@ mod tests {
         );
         assert_eq!((s.coverage.ssh(), s.coverage.percent()), (6, Some(66)));
         assert_eq!(s.accounts, 7);
-        assert_eq!(s.lines.len(), 7, "every account is kept for the coverage report");
+        assert_eq!(
+            s.lines.len(),
+            7,
+            "every account is kept for the coverage report"
+        );
     }
 
     #[test]

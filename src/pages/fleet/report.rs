@@ -17,7 +17,7 @@ use crate::tables::coverage::{
 /// The report's clusters as the page knows them now, in the file's order.
 pub(super) fn snapshot(store: FleetStore) -> Vec<ClusterReport> {
     store
-        .list()
+        .list_untracked()
         .iter()
         .map(|m| {
             let state = m
@@ -27,7 +27,15 @@ pub(super) fn snapshot(store: FleetStore) -> Vec<ClusterReport> {
                 Access::In { client, cluster } => (
                     cluster.uuid.clone().unwrap_or_default(),
                     cluster.version.as_ref().map(|v| v.short()).unwrap_or_default(),
-                    client.user().unwrap_or_default(),
+                    // Through a gateway the cluster sees Unified Manager's stored account,
+                    // whose name the page cannot learn; the user is Unified Manager's.
+                    match m.via_gateway() {
+                        Some(g) => format!(
+                            "Unified Manager {g}'s cluster account (signed in to Unified Manager as {})",
+                            client.user().unwrap_or_default()
+                        ),
+                        None => client.user().unwrap_or_default(),
+                    },
                 ),
                 _ => Default::default(),
             });
@@ -54,7 +62,11 @@ pub(super) fn ReportTools(open: RwSignal<bool>) -> impl IntoView {
     let note = RwSignal::new(None::<&'static str>);
     let export = move |what: &'static str, csv: fn(&[ClusterReport]) -> String| {
         let text = csv(&snapshot(store));
-        let ok = download(&file_name(what, &now_iso()), "text/csv;charset=utf-8", &text);
+        let ok = download(
+            &file_name(what, &now_iso()),
+            "text/csv;charset=utf-8",
+            &text,
+        );
         note.set((!ok).then_some("The browser did not start the download."));
     };
     view! {
@@ -117,7 +129,11 @@ pub(super) fn FleetReport(open: RwSignal<bool>) -> impl IntoView {
         .filter(|c| !c.signed_in_as.is_empty())
         .map(|c| format!("{} on {}", c.signed_in_as, c.name))
         .collect();
-    let who = if who.is_empty() { "nobody".to_owned() } else { who.join("; ") };
+    let who = if who.is_empty() {
+        "nobody".to_owned()
+    } else {
+        who.join("; ")
+    };
     let summary_rows = clusters
         .iter()
         .map(|c| {

@@ -322,7 +322,9 @@ async fn the_overview_passes_axe_in_both_themes() -> Result<()> {
 async fn the_coverage_report_agrees_with_the_clusters_and_prints() -> Result<()> {
     let root = fleet_root(&listing(5))?;
     let h = fleet(root.path(), 5).await?;
-    h.cluster(3).context("cluster4")?.set_password("admin", "Other-pass1!");
+    h.cluster(3)
+        .context("cluster4")?
+        .set_password("admin", "Other-pass1!");
     h.goto("/").await?;
     h.wait_text("h2", "Sign in to the fleet").await?;
     h.sign_in("admin").await?;
@@ -344,7 +346,10 @@ async fn the_coverage_report_agrees_with_the_clusters_and_prints() -> Result<()>
             .iter()
             .filter_map(|t| {
                 let owner = t.owner.as_ref()?.uuid.clone()?.to_lowercase();
-                Some(((owner, t.account_name()?.to_owned()), t.enabled != Some(false)))
+                Some((
+                    (owner, t.account_name()?.to_owned()),
+                    t.enabled != Some(false),
+                ))
             })
             .collect();
         // Per SVM UUID: (accounts, SSH, TOTP enabled, TOTP disabled, TOTP required no profile).
@@ -369,38 +374,95 @@ async fn the_coverage_report_agrees_with_the_clusters_and_prints() -> Result<()>
             .iter()
             .filter(|l| l[0] == name && l[5] == "svm")
             .collect();
-        ensure!(got.len() == want.len(), "{name}: {} SVM lines, {} SVMs\n{csv}", got.len(), want.len());
+        ensure!(
+            got.len() == want.len(),
+            "{name}: {} SVM lines, {} SVMs\n{csv}",
+            got.len(),
+            want.len()
+        );
         for l in got {
             ensure!(l[1] == uuid, "{name}: cluster UUID {} for {uuid}", l[1]);
-            let w = want.get(&l[7].to_lowercase()).with_context(|| format!("{name}: SVM {} not in the emulator", l[7]))?;
-            let counts: Vec<usize> = l[8..13].iter().map(|c| c.parse().unwrap_or(usize::MAX)).collect();
-            ensure!(counts == w.to_vec(), "{name} {}: {counts:?}, the emulator says {w:?}", l[6]);
+            let w = want
+                .get(&l[7].to_lowercase())
+                .with_context(|| format!("{name}: SVM {} not in the emulator", l[7]))?;
+            let counts: Vec<usize> = l[8..13]
+                .iter()
+                .map(|c| c.parse().unwrap_or(usize::MAX))
+                .collect();
+            ensure!(
+                counts == w.to_vec(),
+                "{name} {}: {counts:?}, the emulator says {w:?}",
+                l[6]
+            );
         }
-        ensure!(lines.iter().any(|l| l[0] == name && l[5] == "cluster"), "{name}: its cluster line");
+        ensure!(
+            lines.iter().any(|l| l[0] == name && l[5] == "cluster"),
+            "{name}: its cluster line"
+        );
     }
     // cluster4 refused the shared sign-in: there, with its state, and no counts.
     let c4: Vec<&Vec<String>> = lines.iter().filter(|l| l[0] == "cluster4").collect();
-    ensure!(c4.len() == 1 && c4[0][3] == "Asks for its own sign-in" && c4[0][8].is_empty(), "{c4:?}");
-    ensure!(lines.iter().any(|l| l[5] == "fleet" && l[3] == "4 of 5 read"), "{csv}");
-    ensure!(lines.iter().any(|l| l[0] == "cluster1" && l[3] == "No TOTP"), "{csv}");
+    ensure!(
+        c4.len() == 1 && c4[0][3] == "Asks for its own sign-in" && c4[0][8].is_empty(),
+        "{c4:?}"
+    );
+    ensure!(
+        lines
+            .iter()
+            .any(|l| l[5] == "fleet" && l[3] == "4 of 5 read"),
+        "{csv}"
+    );
+    ensure!(
+        lines
+            .iter()
+            .any(|l| l[0] == "cluster1" && l[3] == "No TOTP"),
+        "{csv}"
+    );
     // The accounts: one line per account read, keyed by cluster UUID, owner UUID and name.
     h.click_button("Export accounts (CSV)").await?;
     let accounts = h.download_text().await?;
-    let read: usize = [0, 1, 2, 4].iter().map(|i| h.cluster(*i).map_or(0, |c| c.accounts().len())).sum();
-    ensure!(accounts.lines().count() == 1 + read + 1, "{} lines for {read} accounts", accounts.lines().count());
+    let read: usize = [0, 1, 2, 4]
+        .iter()
+        .map(|i| h.cluster(*i).map_or(0, |c| c.accounts().len()))
+        .sum();
+    ensure!(
+        accounts.lines().count() == 1 + read + 1,
+        "{} lines for {read} accounts",
+        accounts.lines().count()
+    );
     ensure!(accounts.starts_with("cluster,cluster_uuid,cluster_state,svm,owner_uuid,account,"));
     // The printable view: every cluster, the one not read with its state.
     h.click_button("Printable report").await?;
-    h.wait_text(".fleet-report h1", "MFA coverage report").await?;
+    h.wait_text(".fleet-report h1", "MFA coverage report")
+        .await?;
     let who = text_of(&h, ".report-who").await?;
-    ensure!(who.contains("admin on cluster1") && !who.contains("cluster4"), "{who}");
+    ensure!(
+        who.contains("admin on cluster1") && !who.contains("cluster4"),
+        "{who}"
+    );
     let sections = h.client().find_all(Locator::Css(".report-cluster")).await?;
-    ensure!(sections.len() == 5, "{} clusters in the report", sections.len());
-    h.wait_text(".report-cluster[data-cluster=\"cluster4\"]", "Not read (Asks for its own sign-in)").await?;
+    ensure!(
+        sections.len() == 5,
+        "{} clusters in the report",
+        sections.len()
+    );
+    h.wait_text(
+        ".report-cluster[data-cluster=\"cluster4\"]",
+        "Not read (Asks for its own sign-in)",
+    )
+    .await?;
     h.screenshot("fleet-report").await?;
-    h.cdp("Emulation.setEmulatedMedia", serde_json::json!({"media": "print"})).await?;
+    h.cdp(
+        "Emulation.setEmulatedMedia",
+        serde_json::json!({"media": "print"}),
+    )
+    .await?;
     h.screenshot("fleet-report-print").await?;
-    h.cdp("Emulation.setEmulatedMedia", serde_json::json!({"media": ""})).await?;
+    h.cdp(
+        "Emulation.setEmulatedMedia",
+        serde_json::json!({"media": ""}),
+    )
+    .await?;
     h.click_button("Back to the overview").await?;
     h.wait_css(".fleet-table").await?;
     h.close().await

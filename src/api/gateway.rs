@@ -9,13 +9,12 @@
 //! Administrators can run all ONTAP REST operations." Unified Manager gives no way to learn the
 //! role first (its `/api/security/users` needs the Application Administrator role itself, and a
 //! user who has it through a remote group has no record under their own name), so a gateway's
-//! [`WriteGate`] learns it from the first write: refused, and no further write goes through
+//! [`WriteGate`] (`gateway_writes.rs`) learns it from the first write: refused, and no further write goes through
 //! that gateway for the rest of the sign-in; accepted, and the role is known.
 
-use std::sync::{Arc, RwLock};
+use ontap_model::{Cluster, Query};
 
-use ontap_model::{Cluster, ErrorResponse, Query};
-
+pub use super::gateway_writes::{WriteGate, Writes};
 use super::http::{ApiError, Client};
 use super::list;
 
@@ -52,165 +51,9 @@ pub fn tunnel(um_api: &str, uuid: &str) -> (String, String) {
     )
 }
 
-/// What a gateway's writes came to so far in this sign-in.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Writes {
-    /// No write answered yet: the role is not known. A runner sends one write alone first.
-    Unknown,
-    /// A write went through: the user is an Application Administrator; a later refusal is the
-    /// cluster's own, about that write.
-    Accepted,
-    /// The first write was refused (403): nothing more is sent through this gateway for
-    /// writes. `said` is the refusal's own message, shown as text.
-    Refused { said: String },
-}
-
-type OnChange = Arc<dyn Fn(&Writes) + Send + Sync>;
-
-/// The write rule of one gateway for one sign-in, shared by the clients of all its clusters:
-/// [`Client::send`] asks it before a write and tells it the answer, so every write through the
-/// gateway (an editor's, a bulk run's, offboarding's) is held to it without knowing it.
-#[derive(Clone)]
-pub struct WriteGate {
-    state: Arc<RwLock<Writes>>,
-    on_change: OnChange,
-}
-
-impl WriteGate {
-    /// A gate that has seen no write; `on_change` hears every change of its state (the store
-    /// mirrors it in a signal for the view).
-    pub fn new(on_change: impl Fn(&Writes) + Send + Sync + 'static) -> WriteGate {
-        WriteGate {
-            state: Arc::new(RwLock::new(Writes::Unknown)),
-            on_change: Arc::new(on_change),
-        }
-    }
-
-    pub fn state(&self) -> Writes {
-        match self.state.read() {
-            Ok(s) => s.clone(),
-            Err(p) => p.into_inner().clone(),
-        }
-    }
-
-    /// True while a write may still be sent.
-    pub fn open(&self) -> bool {
-        !matches!(self.state(), Writes::Refused { .. })
-    }
-
-    fn set(&self, to: Writes) {
-        match self.state.write() {
-            Ok(mut s) => *s = to.clone(),
-            Err(p) => *p.into_inner() = to.clone(),
-        }
-        (self.on_change)(&to);
-    }
-
-    /// Before a write is sent: `Err` keeps it from the network once a write was refused.
-    pub(crate) fn check(&self) -> Result<(), ApiError> {
-        match self.state() {
-            Writes::Refused { said } => Err(ApiError::GatewayWriteRefused { sent: false, said }),
-            _ => Ok(()),
-        }
-    }
-
-    /// A write's answer (`status`, `body`): a 403 while the role is unknown is the gateway's
-    /// refusal, returned as [`ApiError::GatewayWriteRefused`] (the page cannot tell Unified
-    /// Manager's refusal from the cluster's by the body, which is not documented, and sending
-    /// less is the safe side); a 2xx proves the role. Anything else changes nothing.
-    pub(crate) fn answered(&self, status: u16, body: &str) -> Option<ApiError> {
-        match (self.state(), status) {
-            (Writes::Unknown, 403) => {
-                let said = serde_json::from_str::<ErrorResponse>(body)
-                    .map(|b| b.error.message)
-                    .unwrap_or_default();
-                self.set(Writes::Refused { said: said.clone() });
-                Some(ApiError::GatewayWriteRefused { sent: true, said })
-            }
-            (Writes::Unknown, 200..=299) => {
-                self.set(Writes::Accepted);
-                None
-            }
-            _ => None,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use std::sync::Mutex;
-
     use super::*;
-
-    const REFUSAL: &str = r#"{"error":{"message":"User \"umoperator\" (Operator) is not authorized for this operation.","code":"6"}}"#;
-
-    fn gate() -> (WriteGate, Arc<Mutex<Vec<Writes>>>) {
-        let heard = Arc::new(Mutex::new(Vec::new()));
-        let h = heard.clone();
-        let g = WriteGate::new(move |w| h.lock().unwrap().push(w.clone()));
-        (g, heard)
-    }
-
-    #[test]
-    fn the_first_refused_write_closes_the_gate_and_nothing_more_is_sent() {
-        let (g, heard) = gate();
-        assert_eq!(g.check(), Ok(()));
-        let first = g.answered(403, REFUSAL);
-        let said = "User \"umoperator\" (Operator) is not authorized for this operation.";
-        assert_eq!(
-            first,
-            Some(ApiError::GatewayWriteRefused {
-                sent: true,
-                said: said.into()
-            })
-        );
-        assert!(!g.open());
-        // Every later write is kept from the network, whoever sends it (a clone shares it).
-        for _ in 0..3 {
-            assert_eq!(
-                g.clone().check(),
-                Err(ApiError::GatewayWriteRefused {
-                    sent: false,
-                    said: said.into()
-                })
-            );
-        }
-        assert_eq!(
-            *heard.lock().unwrap(),
-            [Writes::Refused { said: said.into() }]
-        );
-        // A refusal without an ONTAP body closes it too, with nothing to quote.
-        let (g, _) = gate();
-        assert_eq!(
-            g.answered(403, "<html>Forbidden</html>"),
-            Some(ApiError::GatewayWriteRefused {
-                sent: true,
-                said: String::new()
-            })
-        );
-    }
-
-    #[test]
-    fn a_write_that_went_through_proves_the_role_and_later_refusals_are_the_clusters() {
-        let (g, heard) = gate();
-        assert_eq!(g.answered(200, "{}"), None);
-        assert_eq!(g.state(), Writes::Accepted);
-        // The cluster's own 403 about one write (its account may not do that) leaves it open.
-        assert_eq!(g.answered(403, REFUSAL), None);
-        assert!(g.open());
-        assert_eq!(g.check(), Ok(()));
-        assert_eq!(*heard.lock().unwrap(), [Writes::Accepted]);
-    }
-
-    #[test]
-    fn other_answers_leave_the_role_unknown() {
-        let (g, heard) = gate();
-        for status in [400, 404, 409, 429, 500, 502, 504] {
-            assert_eq!(g.answered(status, "{}"), None, "{status}");
-        }
-        assert_eq!(g.state(), Writes::Unknown);
-        assert!(heard.lock().unwrap().is_empty());
-    }
 
     #[test]
     fn the_tunnel_is_built_from_a_uuid_that_fits_a_path_only() {
@@ -232,5 +75,49 @@ mod tests {
         ] {
             assert!(!usable_uuid(bad), "{bad}");
         }
+    }
+
+    /// Unified Manager writes a tunnelled cluster's links under its own `/api/gateways/{uuid}`,
+    /// which the page reaches under its location for Unified Manager (`/um/api/...`).
+    #[test]
+    fn a_gateway_clusters_links_come_back_onto_its_tunnel_and_no_other() {
+        use crate::api::error::BadLink;
+        use crate::api::list::follow;
+        use crate::api::{deaf, ApiError, Client, Credentials};
+        use std::collections::HashSet;
+        let uuid = "1cd8a442-86d1-11e0-ae1c-123478563412";
+        let (base, links) = tunnel("/um/api", uuid);
+        let creds = Credentials::Bearer("t".into());
+        let c = Client::new(&base, creds, deaf()).through_gateway(links, WriteGate::new(|_| {}));
+        let none = HashSet::new();
+        let next = format!("/api/gateways/{uuid}/security/login/totps?start.key=x");
+        let path = follow(&c.own_link(&next), None, &none).unwrap();
+        assert_eq!(path, "/api/security/login/totps?start.key=x");
+        assert_eq!(
+            c.url(&path),
+            format!("/um/api/gateways/{uuid}/security/login/totps?start.key=x")
+        );
+        // Under the page's own location for it, too.
+        let under_ours = format!("/um/api/gateways/{uuid}/security/accounts?start.key=y");
+        assert_eq!(
+            c.own_link(&under_ours),
+            "/api/security/accounts?start.key=y"
+        );
+        // Another cluster's tunnel, or the gateway's own listing, is not this cluster's:
+        // refused, never read.
+        for other in [
+            "/api/gateways/0000aaaa-86d1-11e0-ae1c-123478563412/security/accounts".to_owned(),
+            "/api/gateways?start.key=z".to_owned(),
+            format!("/um/api/gateways/{uuid}x/security/accounts"),
+        ] {
+            assert_eq!(
+                follow(&c.own_link(&other), None, &none),
+                Err(ApiError::BadNextLink(BadLink::NotAnApiPath)),
+                "{other}"
+            );
+        }
+        // A direct cluster's client is unchanged by all this.
+        let d = Client::new("/clusters/a/api", Credentials::Bearer("t".into()), deaf());
+        assert_eq!(d.own_link("/api/gateways"), "/api/gateways");
     }
 }

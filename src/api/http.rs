@@ -22,7 +22,7 @@ use web_sys::{AbortController, AbortSignal, Headers, RequestCredentials, Request
 
 use super::credentials::Credentials;
 pub use super::error::ApiError;
-use super::gateway::WriteGate;
+use super::gateway_writes::WriteGate;
 use super::retry::{retry, worth_retrying, Notice};
 use super::timing::Timing;
 
@@ -142,17 +142,17 @@ impl Client {
         self.writes.as_ref()
     }
 
-    /// A `_links` href as a path below `/api/` ([`super::list::own_link`]), under this
+    /// A `_links` href as a path below `/api/` ([`own_link`]), under this
     /// client's base or the base its server writes links under. Through a gateway, a link
     /// into the gateway that is not this cluster's (another cluster's tunnel, the gateway's
     /// listing) comes back without `/api`, which no listing follows.
     pub(crate) fn own_link(&self, href: &str) -> String {
-        let own = super::list::own_link(&self.base, href);
+        let own = own_link(&self.base, href);
         let Some(links) = &self.links else {
             return own;
         };
         let own = if own == href {
-            super::list::own_link(links, href)
+            own_link(links, href)
         } else {
             own
         };
@@ -310,6 +310,24 @@ impl Client {
         }
         Ok(a)
     }
+}
+
+/// A `_links.next` href as a path below `/api/`: a cluster behind a proxy that rewrites its
+/// links (the direct layout's `/clusters/{name}/api/...`, issue 19) sends them under the
+/// client's own base, which is taken back to `/api/` (the client puts its base in front again);
+/// a cluster that sends them as it would without the proxy already says `/api/`. Anything else,
+/// another cluster's base included, is left as it is, for `list::follow` to refuse.
+pub(crate) fn own_link(base: &str, href: &str) -> String {
+    let base = base.trim_end_matches('/');
+    // Only a base that is a path on this origin (an absolute base's links are `/api/...`).
+    if base.starts_with('/') && base != "/api" {
+        if let Some(rest) = href.strip_prefix(base) {
+            if rest.starts_with('/') {
+                return format!("/api{rest}");
+            }
+        }
+    }
+    href.to_owned()
 }
 
 fn check_status(a: Answer) -> Result<Answer, ApiError> {

@@ -31,23 +31,7 @@ pub(crate) async fn all<T: DeserializeOwned>(
     }
 }
 
-/// A `_links.next` href as a path below `/api/`: a cluster behind a proxy that rewrites its
-/// links (the direct layout's `/clusters/{name}/api/...`, issue 19) sends them under the
-/// client's own base, which is taken back to `/api/` (the client puts its base in front again);
-/// a cluster that sends them as it would without the proxy already says `/api/`. Anything else,
-/// another cluster's base included, is left as it is, for [`follow`] to refuse.
-pub(crate) fn own_link(base: &str, href: &str) -> String {
-    let base = base.trim_end_matches('/');
-    // Only a base that is a path on this origin (an absolute base's links are `/api/...`).
-    if base.starts_with('/') && base != "/api" {
-        if let Some(rest) = href.strip_prefix(base) {
-            if rest.starts_with('/') {
-                return format!("/api{rest}");
-            }
-        }
-    }
-    href.to_owned()
-}
+pub(crate) use super::http::own_link;
 
 /// The next page to read from a `_links.next` href: only a path below `/api/` (the client
 /// rebases it onto its own base, a proxy's or a gateway's), never a URL with a scheme or a
@@ -177,48 +161,6 @@ mod tests {
         // A rebased link with `..` is still refused after rebasing.
         let dots = own_link(base, "/clusters/prod-a/api/../private/cli");
         assert!(follow(&dots, None, &none).is_err());
-    }
-
-    /// Unified Manager writes a tunnelled cluster's links under its own `/api/gateways/{uuid}`,
-    /// which the page reaches under its location for Unified Manager (`/um/api/...`).
-    #[test]
-    fn a_gateway_clusters_links_come_back_onto_its_tunnel_and_no_other() {
-        use crate::api::gateway::{tunnel, WriteGate};
-        use crate::api::{deaf, Client, Credentials};
-        let uuid = "1cd8a442-86d1-11e0-ae1c-123478563412";
-        let (base, links) = tunnel("/um/api", uuid);
-        let creds = Credentials::Bearer("t".into());
-        let c = Client::new(&base, creds, deaf()).through_gateway(links, WriteGate::new(|_| {}));
-        let none = HashSet::new();
-        let next = format!("/api/gateways/{uuid}/security/login/totps?start.key=x");
-        let path = follow(&c.own_link(&next), None, &none).unwrap();
-        assert_eq!(path, "/api/security/login/totps?start.key=x");
-        assert_eq!(
-            c.url(&path),
-            format!("/um/api/gateways/{uuid}/security/login/totps?start.key=x")
-        );
-        // Under the page's own location for it, too.
-        let under_ours = format!("/um/api/gateways/{uuid}/security/accounts?start.key=y");
-        assert_eq!(
-            c.own_link(&under_ours),
-            "/api/security/accounts?start.key=y"
-        );
-        // Another cluster's tunnel, or the gateway's own listing, is not this cluster's:
-        // refused, never read.
-        for other in [
-            "/api/gateways/0000aaaa-86d1-11e0-ae1c-123478563412/security/accounts".to_owned(),
-            "/api/gateways?start.key=z".to_owned(),
-            format!("/um/api/gateways/{uuid}x/security/accounts"),
-        ] {
-            assert_eq!(
-                follow(&c.own_link(&other), None, &none),
-                Err(ApiError::BadNextLink(BadLink::NotAnApiPath)),
-                "{other}"
-            );
-        }
-        // A direct cluster's client is unchanged by all this.
-        let d = Client::new("/clusters/a/api", Credentials::Bearer("t".into()), deaf());
-        assert_eq!(d.own_link("/api/gateways"), "/api/gateways");
     }
 
     #[wasm_bindgen_test(unsupported = test)]

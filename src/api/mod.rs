@@ -11,6 +11,7 @@ pub mod error;
 pub mod factors;
 pub mod fleet;
 pub mod gateway;
+pub mod gateway_writes;
 pub mod http;
 pub mod identity;
 pub mod list;

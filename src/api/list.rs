@@ -31,8 +31,6 @@ pub(crate) async fn all<T: DeserializeOwned>(
     }
 }
 
-pub(crate) use super::http::own_link;
-
 /// The next page to read from a `_links.next` href: only a path below `/api/` (the client
 /// rebases it onto its own base, a proxy's or a gateway's), never a URL with a scheme or a
 /// host, never one with a `..` segment, and never a page this walk already read.
@@ -134,7 +132,7 @@ mod tests {
 
     #[test]
     fn links_under_the_clients_own_base_are_taken_back_to_api() {
-        use super::own_link;
+        use crate::api::http::own_link;
         let none = HashSet::new();
         let base = "/clusters/prod-a/api";
         // Rebased by the proxy, or as the cluster sent it: the same page.

@@ -436,7 +436,9 @@ impl FleetStore {
                 let twin = m.via.with_value(|v| v.as_ref().map(|v| v.gateway.clone()));
                 match twin {
                     Some(gateway)
-                        if m.entry.with_value(|e| e.api.ends_with(&format!("/{uuid}"))) =>
+                        if m.entry.with_value(|e| {
+                            same_uuid(e.api.rsplit('/').next().unwrap_or(""), &uuid)
+                        }) =>
                     {
                         gone.push(Duplicate {
                             uuid: uuid.clone(),
@@ -457,9 +459,11 @@ impl FleetStore {
 
     /// The member of the file signed in to the cluster `uuid`, if any.
     fn direct_with_uuid(&self, uuid: &str) -> Option<Member> {
-        self.direct()
-            .into_iter()
-            .find(|m| m.cluster().and_then(|c| c.uuid).as_deref() == Some(uuid))
+        self.direct().into_iter().find(|m| {
+            m.cluster()
+                .and_then(|c| c.uuid)
+                .is_some_and(|u| same_uuid(&u, uuid))
+        })
     }
 
     /// Signs in to a Unified Manager gateway with Unified Manager's own credentials (basic
@@ -582,6 +586,11 @@ impl FleetStore {
         self.refusal.set(None);
         self.shared.set_value(None);
     }
+}
+
+/// Two spellings of one UUID (ONTAP writes them in lower case; nothing says Unified Manager does).
+fn same_uuid(a: &str, b: &str) -> bool {
+    !a.is_empty() && a.eq_ignore_ascii_case(b)
 }
 
 /// One cluster's line: its profiles (on a release with TOTP), its accounts and, from 9.14.1,

@@ -93,11 +93,11 @@ fn GatewayNotes(gateway: Gateway) -> impl IntoView {
                 view! {
                     <p class="gateway-user">
                         {format!("Signed in to Unified Manager {name} as ")}<strong>{crate::text::name(&user)}</strong>
-                        {format!(": {clusters} through its API gateway.")}{skipped}
+                        {format!("; its API gateway lists {clusters}.")}{skipped}
                     </p>
                     <p class="gateway-seen-as">
                         <strong>"Who the clusters see: "</strong>
-                        {format!("every call through the gateway runs on the cluster as the account Unified Manager stores for that cluster, not as {}. ONTAP's REST API has no call that names the account a request runs as, so the page cannot show that account's name: Unified Manager's cluster settings show it, and each cluster's audit log names it for every change.", crate::text::name(&user))}
+                        {format!("every call through the gateway runs on the cluster as the account Unified Manager stores for it, not as {}. ONTAP's REST API cannot name that account to the page; Unified Manager's cluster settings and each cluster's audit log do.", crate::text::name(&user))}
                     </p>
                 }
             })
@@ -105,7 +105,7 @@ fn GatewayNotes(gateway: Gateway) -> impl IntoView {
     };
     let writes = move || {
         let (class, text) = match gateway.writes.get() {
-            Writes::Unknown => ("gateway-writes-unknown", "Changes: Unified Manager lets only Application Administrators change anything through its gateway, and gives no way to learn your role first. The first change sent shows it; if that one is refused, no other change is sent through this gateway.".to_owned()),
+            Writes::Unknown => ("gateway-writes-unknown", "Changes: only Application Administrators may change anything through the gateway, and Unified Manager gives no way to learn your role first. The first change sent tells; if it is refused, no other change is sent through this gateway.".to_owned()),
             Writes::Accepted => ("gateway-writes-ok", "Changes: a change went through, so Unified Manager lets you change clusters through this gateway.".to_owned()),
             Writes::Refused { said } => {
                 let x = gateway_write_refused(false, &said);
@@ -120,7 +120,7 @@ fn GatewayNotes(gateway: Gateway) -> impl IntoView {
             {who}
             {writes}
             <p class="gateway-no-enroll">
-                "Setting up your own authenticator is not offered for these clusters: ONTAP lets a user create a TOTP profile only for themselves, and through the gateway the cluster would take the request as Unified Manager's account, not yours. Sign in to the cluster directly to set up your own."
+                "No self-enrollment through the gateway: ONTAP lets a user create a TOTP profile only for themselves, and the cluster would take the request as Unified Manager's account. To set up your own authenticator, sign in to the cluster directly."
             </p>
         </section>
     }

@@ -166,12 +166,13 @@ fn ClusterRow(member: Member) -> impl IntoView {
     let via = member.via_gateway().map(|g| {
         let read_only = move || {
             matches!(member.gateway_writes(), Some(Writes::Refused { .. }))
-                .then_some("; read only: Unified Manager refused a change")
+                .then_some("; read only (a change was refused)")
         };
         view! {
             <span class="fleet-via" title="Every call runs on this cluster as the account Unified Manager stores for it, not as the user signed in.">
-                {format!("through Unified Manager {g}, as its cluster account")}{read_only}
+                {format!("via Unified Manager {g}")}
             </span>
+            <span class="fleet-via">"runs as its stored account"{read_only}</span>
         }
     });
     let release = move || {

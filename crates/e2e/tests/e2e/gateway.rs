@@ -106,15 +106,18 @@ async fn the_overview_reads_every_cluster_through_the_tunnel_and_says_who_they_s
     h.wait_text(".fleet-totals", "3 of 3 read").await?;
     // Who the clusters see: each row and the gateway's note say it is Unified Manager's
     // account, not umoperator...
-    let row = text_of(&h, "tr[data-cluster=\"cluster2\"] .fleet-via").await?;
+    let row = text_of(&h, "tr[data-cluster=\"cluster2\"] th").await?;
     ensure!(
-        row.contains("through Unified Manager aiqum, as its cluster account"),
+        row.contains("via Unified Manager aiqum") && row.contains("runs as its stored account"),
         "{row}"
     );
     let note = text_of(&h, ".fleet-gateway .gateway-seen-as").await?;
     ensure!(note.contains("not as umoperator"), "{note}");
     let user = text_of(&h, ".fleet-gateway .gateway-user").await?;
-    ensure!(user.contains("as umoperator: 3 clusters"), "{user}");
+    ensure!(
+        user.contains("as umoperator; its API gateway lists 3 clusters."),
+        "{user}"
+    );
     // ...and so it is: every request a cluster received came as that account.
     for i in 0..3 {
         let sim = h.cluster(i).context("cluster")?;
@@ -128,7 +131,10 @@ async fn the_overview_reads_every_cluster_through_the_tunnel_and_says_who_they_s
     }
     // No self-enrollment through the gateway, and the page says why.
     let why = text_of(&h, ".fleet-gateway .gateway-no-enroll").await?;
-    ensure!(why.contains("only for themselves"), "{why}");
+    ensure!(
+        why.contains("No self-enrollment through the gateway"),
+        "{why}"
+    );
     ensure!(h.none_match(Locator::Css("a[href*=\"enroll\"]")).await?);
     // Every API call went through Unified Manager's location.
     let log = h.nginx().access_log();

@@ -28,6 +28,11 @@ pub enum ApiError {
     /// A read abandoned by the page: the view that asked for it went away, so no one is left
     /// to show its answer. Reads only; writes are never aborted.
     Aborted,
+    /// A write through a Unified Manager API gateway whose signed-in user may not write (only
+    /// Application Administrators may: `api::gateway::WriteGate`). `sent`: this write reached
+    /// the gateway and was refused (the first); else it was kept from the network because an
+    /// earlier one was. `said`: the refusal's own message, if it had one.
+    GatewayWriteRefused { sent: bool, said: String },
 }
 
 /// Why a listing's next-page link was not followed.
@@ -48,7 +53,10 @@ impl ApiError {
             ApiError::Http { status } => matches!(status, 502 | 504),
             ApiError::Decode(_) => true,
             ApiError::Ontap { status, .. } => matches!(status, 502 | 504),
-            ApiError::Unauthorized | ApiError::NotSent(_) | ApiError::BadNextLink(_) => false,
+            ApiError::Unauthorized
+            | ApiError::NotSent(_)
+            | ApiError::BadNextLink(_)
+            | ApiError::GatewayWriteRefused { .. } => false,
             // Writes are never aborted; were one, what it did would be unknown.
             ApiError::Aborted => true,
         }

@@ -1,6 +1,8 @@
-//! `clusters.json` beside the page (issue 19, the direct layout): the clusters a fleet
-//! deployment lists, each with the API base the page puts an ONTAP path after
-//! (`{"clusters":[{"name":"prod-a","api":"/clusters/prod-a/api"}]}`). Read once at start by
+//! `clusters.json` beside the page (issue 19): the clusters a fleet deployment lists, each
+//! with the API base the page puts an ONTAP path after
+//! (`{"clusters":[{"name":"prod-a","api":"/clusters/prod-a/api"}]}`), and the Unified Manager
+//! API gateways it lists (`"gateways":[{"name":"aiqum","api":"/um/api"}]`: Unified Manager's
+//! `/api` behind the page's origin; its clusters are learnt from the gateway). Read once at start by
 //! the second wasm module; a 404, or the web server's fallback page instead of JSON, means
 //! the single-cluster page. Problems are data, with the line they are on; the words are
 //! `components::explain`'s.
@@ -32,7 +34,7 @@ pub struct Problem {
 pub enum ProblemKind {
     /// Not JSON from here on (serde's category and the column, never the text itself).
     Syntax { column: usize, what: String },
-    /// No `"clusters": [...]` list.
+    /// No `"clusters": [...]` nor `"gateways": [...]` list.
     NoList,
     /// A record that is not `{"name": ..., "api": ...}` with two strings.
     BadRecord,
@@ -44,10 +46,13 @@ pub enum ProblemKind {
     Twice { name: String, first: usize },
 }
 
-/// What the file says: the clusters to use, in its order, and what was left out and why.
+/// What the file says: the clusters and gateways to use, in its order, and what was left out
+/// and why.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Fleet {
     pub clusters: Vec<Entry>,
+    /// Unified Manager API gateways: `api` is Unified Manager's `/api` as this origin serves it.
+    pub gateways: Vec<Entry>,
     pub problems: Vec<Problem>,
 }
 
@@ -90,22 +95,32 @@ pub fn parse(text: &str) -> Fleet {
             kind: ProblemKind::NoList,
         });
     }
-    for (line, raw) in records {
+    for (line, list, raw) in records {
         let kind = match serde_json::from_str::<Record>(raw) {
             Err(_) => Some(ProblemKind::BadRecord),
             Ok(r) if !valid_name(&r.name) => Some(ProblemKind::BadName(r.name)),
             Ok(r) if !valid_api(&r.api) => Some(ProblemKind::BadApi { name: r.name }),
-            Ok(r) => match fleet.clusters.iter().find(|c| c.name == r.name) {
+            // One name space for clusters and gateways: a row says "through NAME".
+            Ok(r) => match fleet
+                .clusters
+                .iter()
+                .chain(&fleet.gateways)
+                .find(|c| c.name == r.name)
+            {
                 Some(first) => Some(ProblemKind::Twice {
                     name: r.name,
                     first: first.line,
                 }),
                 None => {
-                    fleet.clusters.push(Entry {
+                    let entry = Entry {
                         name: r.name,
                         api: r.api.trim_end_matches('/').to_owned(),
                         line,
-                    });
+                    };
+                    match list {
+                        List::Gateways => fleet.gateways.push(entry),
+                        List::Clusters => fleet.clusters.push(entry),
+                    }
                     None
                 }
             },
@@ -117,29 +132,50 @@ pub fn parse(text: &str) -> Fleet {
     fleet
 }
 
-/// The records of the `clusters` list: each `{...}` one level inside the outer object's
-/// array, with the line it starts on; strings (and the braces in them) skipped. A record cut
-/// short by a missing `}` ends where the next one starts on a line of its own, so that it
-/// alone is lost.
-fn records(text: &str) -> Vec<(usize, &str)> {
+/// Which list of the file a record is in: the last key of the outer object before it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum List {
+    Clusters,
+    Gateways,
+}
+
+/// The records of the `clusters` and `gateways` lists: each `{...}` one level inside the outer
+/// object's arrays, with the line it starts on and its list; strings (and the braces in them)
+/// skipped. A record cut short by a missing `}` ends where the next one starts on a line of
+/// its own, so that it alone is lost.
+fn records(text: &str) -> Vec<(usize, List, &str)> {
     let mut out = Vec::new();
     let (mut depth, mut line) = (0usize, 1usize);
     let (mut in_string, mut escaped) = (false, false);
     let mut start: Option<(usize, usize)> = None;
     let mut line_start_blank = true;
+    let mut list = List::Clusters;
+    let mut string_start = 0;
     for (i, c) in text.char_indices() {
         if in_string {
             match c {
                 _ if escaped => escaped = false,
                 '\\' => escaped = true,
-                '"' => in_string = false,
+                '"' => {
+                    in_string = false;
+                    if depth == 1 {
+                        match &text[string_start..i] {
+                            "gateways" => list = List::Gateways,
+                            "clusters" => list = List::Clusters,
+                            _ => {}
+                        }
+                    }
+                }
                 '\n' => line += 1,
                 _ => {}
             }
             continue;
         }
         match c {
-            '"' => in_string = true,
+            '"' => {
+                in_string = true;
+                string_start = i + 1;
+            }
             '\n' => {
                 line += 1;
                 line_start_blank = true;
@@ -149,7 +185,7 @@ fn records(text: &str) -> Vec<(usize, &str)> {
                 // A record starting on its own line while another is open: the open one was
                 // never closed. It is kept as it is (it will not read) and this one starts.
                 if let Some((s, l)) = start.take() {
-                    out.push((l, &text[s..i]));
+                    out.push((l, list, &text[s..i]));
                 }
                 depth = 2;
                 start = Some((i, line));
@@ -163,7 +199,7 @@ fn records(text: &str) -> Vec<(usize, &str)> {
             '}' => {
                 if depth == 2 {
                     if let Some((s, l)) = start.take() {
-                        out.push((l, &text[s..=i]));
+                        out.push((l, list, &text[s..=i]));
                     }
                 }
                 depth = depth.saturating_sub(1);
@@ -175,7 +211,7 @@ fn records(text: &str) -> Vec<(usize, &str)> {
         }
     }
     if let Some((s, l)) = start {
-        out.push((l, &text[s..]));
+        out.push((l, list, &text[s..]));
     }
     out
 }
@@ -282,6 +318,50 @@ mod tests {
                 kind: ProblemKind::BadRecord
             }
         );
+    }
+
+    #[test]
+    fn gateways_are_read_beside_clusters_with_their_lines_and_the_same_checks() {
+        let text = "{\"gateways\": [\n  {\"name\": \"aiqum\", \"api\": \"/um/api/\"},\n  {\"name\": \"bad\", \"api\": \"https://um.example/api\"}\n],\n\"clusters\": [\n  {\"name\": \"aiqum\", \"api\": \"/clusters/aiqum/api\"},\n  {\"name\": \"prod-a\", \"api\": \"/clusters/prod-a/api\"}\n]}";
+        let f = parse(text);
+        assert_eq!(
+            f.gateways,
+            [Entry {
+                name: "aiqum".into(),
+                api: "/um/api".into(),
+                line: 2
+            }]
+        );
+        let names: Vec<_> = f.clusters.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["prod-a"]);
+        assert_eq!(
+            f.problems,
+            [
+                Problem {
+                    line: 3,
+                    kind: ProblemKind::BadApi { name: "bad".into() }
+                },
+                // A cluster may not take a gateway's name: rows say "through aiqum".
+                Problem {
+                    line: 6,
+                    kind: ProblemKind::Twice {
+                        name: "aiqum".into(),
+                        first: 2
+                    }
+                },
+            ]
+        );
+        // A file that lists only a gateway is a fleet of the gateway's clusters.
+        let f = parse(r#"{"gateways":[{"name":"um","api":"/um/api"}]}"#);
+        assert_eq!(
+            (f.clusters.len(), f.gateways.len(), f.problems.len()),
+            (0, 1, 0)
+        );
+        // A key named "gateways" inside a record changes nothing.
+        let f = parse(
+            r#"{"clusters":[{"name":"a","api":"/c/a/api","gateways":"x"},{"name":"b","api":"/c/b/api"}]}"#,
+        );
+        assert_eq!((f.clusters.len(), f.gateways.len()), (2, 0));
     }
 
     #[test]

@@ -22,6 +22,7 @@ use web_sys::{AbortController, AbortSignal, Headers, RequestCredentials, Request
 
 use super::credentials::Credentials;
 pub use super::error::ApiError;
+use super::gateway_writes::WriteGate;
 use super::retry::{retry, worth_retrying, Notice};
 use super::timing::Timing;
 
@@ -64,6 +65,11 @@ pub struct Client {
     revoked: Arc<AtomicBool>,
     /// When set, every request of this clone is aborted with it ([`Client::scoped`]).
     scope: Option<SendWrapper<AbortSignal>>,
+    /// The base the server writes its links under when it is not `base`: a Unified Manager
+    /// gateway's `/api/gateways/{uuid}` behind the page's own location for it.
+    links: Option<String>,
+    /// A gateway's write rule ([`WriteGate`]): asked before every write, told every answer.
+    writes: Option<WriteGate>,
 }
 
 /// Decides, right before a write is sent, whether it may go: `Err` keeps it from the
@@ -116,6 +122,47 @@ impl Client {
             next_read: Arc::new(AtomicU64::new(1)),
             revoked: Arc::new(AtomicBool::new(false)),
             scope: None,
+            links: None,
+            writes: None,
+        }
+    }
+
+    /// A client of one cluster through a Unified Manager gateway: `links` is the base the
+    /// gateway writes that cluster's links under, `writes` the gateway's write rule, shared by
+    /// the clients of all its clusters.
+    pub fn through_gateway(mut self, links: String, writes: WriteGate) -> Client {
+        self.links = Some(links);
+        self.writes = Some(writes);
+        self
+    }
+
+    /// The write rule of the gateway this client goes through, if it goes through one: a
+    /// view or a runner asks it whether a write may be offered ([`WriteGate::open`]).
+    pub fn gateway_writes(&self) -> Option<&WriteGate> {
+        self.writes.as_ref()
+    }
+
+    /// A `_links` href as a path below `/api/` ([`own_link`]), under this
+    /// client's base or the base its server writes links under. Through a gateway, a link
+    /// into the gateway that is not this cluster's (another cluster's tunnel, the gateway's
+    /// listing) comes back without `/api`, which no listing follows.
+    pub(crate) fn own_link(&self, href: &str) -> String {
+        let own = own_link(&self.base, href);
+        let Some(links) = &self.links else {
+            return own;
+        };
+        let own = if own == href {
+            own_link(links, href)
+        } else {
+            own
+        };
+        let into_gateway = own == "/api/gateways"
+            || own.starts_with("/api/gateways/")
+            || own.starts_with("/api/gateways?");
+        if into_gateway {
+            own["/api".len()..].to_owned()
+        } else {
+            own
         }
     }
 
@@ -160,11 +207,6 @@ impl Client {
     /// the cluster sees (the fleet's report says it).
     pub(crate) fn user(&self) -> Option<String> {
         self.credentials().user()
-    }
-
-    /// The API base this client puts paths after.
-    pub(crate) fn base(&self) -> &str {
-        &self.base
     }
 
     /// The URL of a path below the API base. A `_links` href from ONTAP starts with `/api/`:
@@ -247,8 +289,12 @@ impl Client {
         if self.is_revoked() {
             return Err(ApiError::NotSent("the session ended".into()));
         }
-        if !method.eq_ignore_ascii_case("GET") {
+        let write = !method.eq_ignore_ascii_case("GET");
+        if write {
             gate_says()?;
+            if let Some(g) = &self.writes {
+                g.check()?;
+            }
         }
         let timeout_ms = timing.timeout_ms(method);
         let scope = self.scope.as_deref();
@@ -257,8 +303,31 @@ impl Client {
         if a.status == 401 {
             (self.listener)(Report::Unauthorized);
         }
+        if let (true, Some(g)) = (write, &self.writes) {
+            if let Some(refused) = g.answered(a.status, &a.body) {
+                return Err(refused);
+            }
+        }
         Ok(a)
     }
+}
+
+/// A `_links.next` href as a path below `/api/`: a cluster behind a proxy that rewrites its
+/// links (the direct layout's `/clusters/{name}/api/...`, issue 19) sends them under the
+/// client's own base, which is taken back to `/api/` (the client puts its base in front again);
+/// a cluster that sends them as it would without the proxy already says `/api/`. Anything else,
+/// another cluster's base included, is left as it is, for `list::follow` to refuse.
+pub(crate) fn own_link(base: &str, href: &str) -> String {
+    let base = base.trim_end_matches('/');
+    // Only a base that is a path on this origin (an absolute base's links are `/api/...`).
+    if base.starts_with('/') && base != "/api" {
+        if let Some(rest) = href.strip_prefix(base) {
+            if rest.starts_with('/') {
+                return format!("/api{rest}");
+            }
+        }
+    }
+    href.to_owned()
 }
 
 fn check_status(a: Answer) -> Result<Answer, ApiError> {

@@ -27,26 +27,8 @@ pub(crate) async fn all<T: DeserializeOwned>(
         let Some(href) = link else {
             return Ok(());
         };
-        next = follow(&own_link(client.base(), &href), rest, &read)?;
+        next = follow(&client.own_link(&href), rest, &read)?;
     }
-}
-
-/// A `_links.next` href as a path below `/api/`: a cluster behind a proxy that rewrites its
-/// links (the direct layout's `/clusters/{name}/api/...`, issue 19) sends them under the
-/// client's own base, which is taken back to `/api/` (the client puts its base in front again);
-/// a cluster that sends them as it would without the proxy already says `/api/`. Anything else,
-/// another cluster's base included, is left as it is, for [`follow`] to refuse.
-pub(crate) fn own_link(base: &str, href: &str) -> String {
-    let base = base.trim_end_matches('/');
-    // Only a base that is a path on this origin (an absolute base's links are `/api/...`).
-    if base.starts_with('/') && base != "/api" {
-        if let Some(rest) = href.strip_prefix(base) {
-            if rest.starts_with('/') {
-                return format!("/api{rest}");
-            }
-        }
-    }
-    href.to_owned()
 }
 
 /// The next page to read from a `_links.next` href: only a path below `/api/` (the client
@@ -150,7 +132,7 @@ mod tests {
 
     #[test]
     fn links_under_the_clients_own_base_are_taken_back_to_api() {
-        use super::own_link;
+        use crate::api::http::own_link;
         let none = HashSet::new();
         let base = "/clusters/prod-a/api";
         // Rebased by the proxy, or as the cluster sent it: the same page.

@@ -10,6 +10,8 @@ pub mod credentials;
 pub mod error;
 pub mod factors;
 pub mod fleet;
+pub mod gateway;
+pub mod gateway_writes;
 pub mod http;
 pub mod identity;
 pub mod list;

@@ -76,7 +76,8 @@ pub fn worth_retrying(e: &ApiError) -> bool {
         | ApiError::Unauthorized
         | ApiError::NotSent(_)
         | ApiError::Aborted
-        | ApiError::BadNextLink(_) => false,
+        | ApiError::BadNextLink(_)
+        | ApiError::GatewayWriteRefused { .. } => false,
     }
 }
 

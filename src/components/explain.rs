@@ -164,6 +164,7 @@ impl From<&ApiError> for Explained {
                 format!("Not sent: {why}"),
                 "Nothing was sent to the cluster for this one. Reload the list to see it as it is now.",
             ),
+            ApiError::GatewayWriteRefused { sent, said } => gateway_write_refused(*sent, said),
         }
     }
 }
@@ -176,7 +177,7 @@ pub(crate) fn fleet_problem(p: &Problem) -> String {
             "{at} the file is not valid JSON from column {column} on ({what} error). The records that could be read on their own are used; the others are left out."
         ),
         ProblemKind::NoList => format!(
-            "{at} there is no list of clusters. The file must read {{\"clusters\": [{{\"name\": \"...\", \"api\": \"/clusters/.../api\"}}]}}."
+            "{at} there is no list of clusters or gateways. The file must read {{\"clusters\": [{{\"name\": \"...\", \"api\": \"/clusters/.../api\"}}]}}, with or without a list of Unified Manager gateways, {{\"gateways\": [{{\"name\": \"...\", \"api\": \"/um/api\"}}]}}."
         ),
         ProblemKind::BadRecord => format!(
             "{at} this record is not {{\"name\": \"...\", \"api\": \"...\"}} with two strings, so it is left out."
@@ -190,6 +191,37 @@ pub(crate) fn fleet_problem(p: &Problem) -> String {
         ProblemKind::Twice { name, first } => format!(
             "{at} the cluster {name:?} is listed again (first on line {first}): only the first is used, so that two clusters are never mixed up."
         ),
+    }
+}
+
+/// A write refused by a Unified Manager API gateway (issue 19): only Application
+/// Administrators may write through it, and Unified Manager offers no way to learn the role
+/// first, so the first refusal is explained and the page sends no other write through it.
+pub(crate) fn gateway_write_refused(sent: bool, said: &str) -> Explained {
+    let message = if sent {
+        "Unified Manager refused this change: through its API gateway only Application Administrators may change anything; other Unified Manager users may only read."
+    } else {
+        "Not sent: Unified Manager refused an earlier change through this gateway, so the page sends no more changes through it."
+    };
+    let mut next = "Nothing was changed on the cluster, and no other change will be sent through this gateway until you sign in to Unified Manager again as an Application Administrator. Unified Manager gives no way to learn a user's role before a change is tried.".to_owned();
+    if !said.trim().is_empty() {
+        next.push_str(&format!(" Unified Manager said: {}", said.trim()));
+    }
+    Explained::new(message, next)
+}
+
+/// What a Unified Manager gateway's sign-in came to when it did not go through.
+pub(crate) fn gateway_sign_in(e: &ApiError) -> Explained {
+    match e {
+        ApiError::Unauthorized => Explained::new(
+            "Unified Manager did not accept this user name and password.",
+            "Use your Unified Manager account (not a cluster's). Nothing was sent to any cluster, and the page does not try again by itself.",
+        ),
+        ApiError::Http { status: 404 } | ApiError::Ontap { status: 404, .. } => Explained::new(
+            "No Unified Manager API gateway answers at this address (HTTP 404).",
+            "Check the gateway's api in clusters.json, that the web server passes it on to Unified Manager, and that the API Gateway feature is enabled in Unified Manager.",
+        ),
+        e => fleet_unreachable(e),
     }
 }
 

@@ -7,7 +7,7 @@
 
 use ontap_model::Cluster;
 
-use crate::api::{cluster, deaf, ApiError, Client, Credentials};
+use crate::api::{cluster, ApiError, Client};
 
 /// Where a cluster stands.
 #[derive(Clone)]
@@ -83,12 +83,12 @@ pub(crate) enum Tried {
     Unreachable(ApiError),
 }
 
-/// Offers `credentials` to the cluster at `api` once: `GET /api/cluster` (its name, UUID and
+/// Offers a client's credentials to its cluster once: `GET /api/cluster` (its name, UUID and
 /// release). A read that failed in transit is retried by the client as any read; a 401 is an
-/// answer, and is not.
-pub(crate) async fn try_on(api: &str, credentials: Credentials) -> Tried {
-    // The fleet's clients report nothing to a listener: the fleet's own state says it all.
-    let client = Client::new(api, credentials, deaf());
+/// answer, and is not. The client is the caller's (`store::fleet`): on the cluster's own
+/// base, or on a Unified Manager gateway's tunnel with its link base and write rule. The
+/// fleet's clients report nothing to a listener: the fleet's own state says it all.
+pub(crate) async fn try_with(client: Client) -> Tried {
     match cluster::get(&client).await {
         Ok(cluster) => Tried::In { client, cluster },
         Err(ApiError::Unauthorized) => Tried::Refused,

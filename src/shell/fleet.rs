@@ -16,7 +16,7 @@ pub(crate) fn FleetShell(file: Fleet) -> impl IntoView {
     let store = FleetStore::provide(file);
     // Signing out forgets every credential: no view may keep a client.
     on_cleanup(move || store.sign_out());
-    let count = store.list().len();
+    let count = move || store.list().len();
     let signed = move || {
         let members = store.list();
         let n = members.iter().filter(|m| m.stage() == Stage::In).count();
@@ -27,7 +27,7 @@ pub(crate) fn FleetShell(file: Fleet) -> impl IntoView {
             <span class="banner-brand">"totp-admin"</span>
             <p class="banner-cluster">
                 <span class="banner-name">"Fleet"</span>
-                <span class="banner-version">{format!("{count} {}", if count == 1 { "cluster" } else { "clusters" })}</span>
+                <span class="banner-version">{move || crate::text::count(count(), "cluster", "clusters")}</span>
             </p>
             <p class="fleet-signed" aria-live="polite">{signed}</p>
             <div class="banner-tools">

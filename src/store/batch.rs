@@ -129,6 +129,7 @@ impl RowState {
                 ApiError::NotSent(_) => "not sent".into(),
                 ApiError::Aborted => "cancelled".into(),
                 ApiError::BadNextLink(_) => "bad next link".into(),
+                ApiError::GatewayWriteRefused { .. } => "gateway: read only".into(),
             }),
             _ => None,
         }

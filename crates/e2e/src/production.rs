@@ -29,6 +29,8 @@ pub const SITE_NAME: &str = "totp-admin.example.com";
 pub const CLUSTER_NAME: &str = "cluster1-mgmt.example.com";
 /// The SVM management LIF's name in the SVM example of docs/deployment.md.
 pub const SVM_LIF_NAME: &str = "vs_eng-mgmt.example.com";
+/// Unified Manager's name in `deploy/nginx.conf` (its gateway's location, issue 19).
+pub const UM_NAME: &str = "aiqum.example.com";
 
 /// [`start_cluster_tls`]'s ports, by the certificate each shows.
 pub const GOOD: usize = 0;
@@ -62,7 +64,8 @@ impl Certs {
             Some(SITE_NAME),
         )?;
         // The SVM example's LIF shares the good certificate (a second name in it).
-        let both = format!("{CLUSTER_NAME},DNS:{SVM_LIF_NAME}");
+        // ...and so does Unified Manager (the same TLS terminator plays it).
+        let both = format!("{CLUSTER_NAME},DNS:{SVM_LIF_NAME},DNS:{UM_NAME}");
         let subject = format!("/CN={CLUSTER_NAME}");
         certs.openssl("cluster-good", Some("ca"), &subject, Some(&both))?;
         certs.openssl(
@@ -204,6 +207,10 @@ pub fn render(conf: &str, site: &Site) -> Result<String> {
             "/etc/nginx/totp-admin/ontap-cluster-ca.pem",
             site.certs.pem("ca").display().to_string(),
         ),
+        (
+            "/etc/nginx/totp-admin/unified-manager-ca.pem",
+            site.certs.pem("ca").display().to_string(),
+        ),
         ("/etc/nginx/totp-admin/", format!("{}/", deploy.display())),
         (
             "/etc/ssl/certs/totp-admin.example.com.pem",
@@ -215,6 +222,11 @@ pub fn render(conf: &str, site: &Site) -> Result<String> {
         ),
         (
             "server cluster1-mgmt.example.com:443;",
+            format!("server {};", site.upstream),
+        ),
+        // Unified Manager: the same emulator (with --gateway it serves /api/gateways).
+        (
+            "server aiqum.example.com:443;",
             format!("server {};", site.upstream),
         ),
         ("listen 80;", format!("listen {};", site.http)),

@@ -6,16 +6,19 @@
 
 use leptos::prelude::*;
 
+use crate::api::gateway::Writes;
 use crate::components::explain::{fleet_problem, fleet_unreachable};
 use crate::session::fleet::{Access, Stage};
 use crate::store::fleet::{FleetStore, Load, Member};
 use crate::tables::fleet::{Coverage, Summary};
 
 mod bar;
+mod gateway;
 mod report;
 mod signin;
 
 use bar::CoverageBar;
+use gateway::{GatewayPanel, ShownOnce};
 use signin::ClusterSignIn;
 pub(crate) use signin::FleetSignIn;
 
@@ -24,7 +27,6 @@ pub(crate) use signin::FleetSignIn;
 #[component]
 pub(crate) fn FleetOverview() -> impl IntoView {
     let store = FleetStore::use_ctx();
-    let members = store.list();
     let problems = store.file.with_value(|f| f.problems.clone());
     let problems = (!problems.is_empty()).then(|| {
         view! {
@@ -37,19 +39,24 @@ pub(crate) fn FleetOverview() -> impl IntoView {
         }
     });
     let any_in = Memo::new(move |_| store.signed_in());
-    let asking = {
-        let members = members.clone();
-        move || {
-            members
-                .iter()
-                .filter(|m| m.stage() == Stage::Refused)
-                .map(|m| view! { <ClusterSignIn member=*m /> })
-                .collect_view()
-        }
-    };
-    let rows = members
+    // The shared form is for the file's own clusters; a gateway has its own.
+    let has_direct = store
+        .list_untracked()
         .iter()
-        .map(|m| view! { <ClusterRow member=*m /> })
+        .any(|m| m.via_gateway().is_none());
+    let shared_form = Memo::new(move |_| has_direct && !store.direct_signed_in());
+    let asking = move || {
+        store
+            .list()
+            .into_iter()
+            .filter(|m| m.stage() == Stage::Refused)
+            .map(|m| view! { <ClusterSignIn member=m /> })
+            .collect_view()
+    };
+    let gateways = store
+        .gateway_list()
+        .into_iter()
+        .map(|g| view! { <GatewayPanel gateway=g /> })
         .collect_view();
     let report = RwSignal::new(false);
     view! {
@@ -59,9 +66,11 @@ pub(crate) fn FleetOverview() -> impl IntoView {
         <div class="fleet-overview" hidden=move || report.get()>
         <h1 class="fleet-title">"Fleet overview"</h1>
         {problems}
-        <Show when=move || !any_in.get()>
+        <Show when=move || shared_form.get()>
             <FleetSignIn />
         </Show>
+        {gateways}
+        <ShownOnce />
         <div class="fleet-table-wrap">
             <table class="table fleet-table">
                 <caption class="visually-hidden">"Clusters of the fleet and their MFA coverage"</caption>
@@ -77,8 +86,14 @@ pub(crate) fn FleetOverview() -> impl IntoView {
                         <th scope="col">"MFA coverage (SSH)"</th>
                     </tr>
                 </thead>
-                <tbody>{rows}</tbody>
-                <Totals members=members.clone() />
+                <tbody>
+                    <For each=move || store.list()
+                        key=|m| m.entry.with_value(|e| (e.line, e.api.clone()))
+                        let:member>
+                        <ClusterRow member />
+                    </For>
+                </tbody>
+                <Totals />
             </table>
         </div>
         <Show when=move || any_in.get()>
@@ -144,8 +159,22 @@ fn ClusterRow(member: Member) -> impl IntoView {
         let c = member.cluster()?;
         let n = c.name?;
         (n != member.name())
-            .then(|| view! { <span class="fleet-own-name">{format!("calls itself {n}")}</span> })
+            .then(|| view! { <span class="fleet-own-name">{format!("calls itself {}", crate::text::name(&n))}</span> })
     };
+    // Through a gateway the cluster sees Unified Manager's account, not the user: said on the
+    // row itself, so that a row read alone (or printed) cannot mislead.
+    let via = member.via_gateway().map(|g| {
+        let read_only = move || {
+            matches!(member.gateway_writes(), Some(Writes::Refused { .. }))
+                .then_some("; read only (a change was refused)")
+        };
+        view! {
+            <span class="fleet-via" title="Every call runs on this cluster as the account Unified Manager stores for it, not as the user signed in.">
+                {format!("via Unified Manager {g}")}
+            </span>
+            <span class="fleet-via">"runs as its stored account"{read_only}</span>
+        }
+    });
     let release = move || {
         member
             .cluster()
@@ -155,7 +184,7 @@ fn ClusterRow(member: Member) -> impl IntoView {
     let state = move || {
         let (class, text, detail) = member.access.with(|a| member.load.with(|l| state_of(a, l)));
         let retry = (member.stage() == Stage::Unreachable)
-            .then(|| store.shared_credentials())
+            .then(|| store.retry_credentials(member))
             .flatten()
             .map(|c| {
                 let c = StoredValue::new(c);
@@ -182,8 +211,8 @@ fn ClusterRow(member: Member) -> impl IntoView {
         }
     };
     view! {
-        <tr data-cluster=name.clone() aria-busy=move || matches!(member.load.get(), Load::Loading) || member.stage() == Stage::Trying>
-            <th scope="row"><span class="fleet-name">{name.clone()}</span>{own_name}</th>
+        <tr data-cluster=name.clone() data-via=member.via_gateway() aria-busy=move || matches!(member.load.get(), Load::Loading) || member.stage() == Stage::Trying>
+            <th scope="row"><span class="fleet-name">{crate::text::name(&name)}</span>{own_name}{via}</th>
             <td class="fleet-release">{release}</td>
             <td class="fleet-state-cell">{state}</td>
             <td class="num fleet-enabled">{num(|s| s.profiles.map(|p| p.0))}</td>
@@ -199,8 +228,10 @@ fn ClusterRow(member: Member) -> impl IntoView {
 
 /// The fleet's totals, over the clusters read so far.
 #[component]
-fn Totals(members: Vec<Member>) -> impl IntoView {
+fn Totals() -> impl IntoView {
+    let store = FleetStore::use_ctx();
     let totals = move || {
+        let members = store.list();
         let mut read = 0;
         let (mut on, mut off, mut must, mut none) = (0, 0, 0, 0);
         let mut cov = Coverage::default();

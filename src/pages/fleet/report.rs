@@ -17,7 +17,7 @@ use crate::tables::coverage::{
 /// The report's clusters as the page knows them now, in the file's order.
 pub(super) fn snapshot(store: FleetStore) -> Vec<ClusterReport> {
     store
-        .list()
+        .list_untracked()
         .iter()
         .map(|m| {
             let state = m.access.with_untracked(|a| {
@@ -27,12 +27,16 @@ pub(super) fn snapshot(store: FleetStore) -> Vec<ClusterReport> {
             let (uuid, release, user) = m.access.with_untracked(|a| match a {
                 Access::In { client, cluster } => (
                     cluster.uuid.clone().unwrap_or_default(),
-                    cluster
-                        .version
-                        .as_ref()
-                        .map(|v| v.short())
-                        .unwrap_or_default(),
-                    client.user().unwrap_or_default(),
+                    cluster.version.as_ref().map(|v| v.short()).unwrap_or_default(),
+                    // Through a gateway the cluster sees Unified Manager's stored account,
+                    // whose name the page cannot learn; the user is Unified Manager's.
+                    match m.via_gateway() {
+                        Some(g) => format!(
+                            "Unified Manager {g}'s cluster account (signed in to Unified Manager as {})",
+                            client.user().unwrap_or_default()
+                        ),
+                        None => client.user().unwrap_or_default(),
+                    },
                 ),
                 _ => Default::default(),
             });

@@ -12,7 +12,7 @@ use crate::store::fleet::{FleetStore, Member, SharedFailure};
 
 /// The fields of one form, and their checks.
 #[derive(Clone, Copy)]
-struct Fields {
+pub(super) struct Fields {
     token_mode: RwSignal<bool>,
     user: RwSignal<String>,
     password: RwSignal<String>,
@@ -21,7 +21,7 @@ struct Fields {
 }
 
 impl Fields {
-    fn new() -> Fields {
+    pub(super) fn new() -> Fields {
         Fields {
             token_mode: RwSignal::new(false),
             user: RwSignal::new(String::new()),
@@ -52,7 +52,7 @@ impl Fields {
         })
     }
     /// The credentials typed, once every field is valid; the secret fields are then cleared.
-    fn take(self) -> Option<Credentials> {
+    pub(super) fn take(self) -> Option<Credentials> {
         self.tried.set(true);
         let errors = [self.user_error(), self.password_error(), self.token_error()];
         if errors.iter().any(|e| e.get_untracked().is_some()) {
@@ -70,6 +70,17 @@ impl Fields {
         self.token.set(String::new());
         self.tried.set(false);
         Some(c)
+    }
+
+    /// User name and password only: Unified Manager's API documents basic authentication
+    /// alone, so its sign-in offers no token.
+    pub(super) fn basic_view(self, p: String) -> impl IntoView {
+        view! {
+            <TextField id=format!("{p}user") label="User name" value=self.user
+                error=self.user_error() autocomplete="username" />
+            <TextField id=format!("{p}password") label="Password" kind="password"
+                value=self.password error=self.password_error() autocomplete="current-password" />
+        }
     }
 
     /// The method choice and the fields; `p` prefixes the ids (one form per cluster).
@@ -144,7 +155,11 @@ pub(crate) fn FleetSignIn() -> impl IntoView {
             }
         })
     };
-    let count = store.list().len();
+    let count = store
+        .list_untracked()
+        .iter()
+        .filter(|m| m.via_gateway().is_none())
+        .count();
     view! {
         <section class="fleet-signin connect-card" aria-labelledby="fleet-signin-title">
             <h2 id="fleet-signin-title">"Sign in to the fleet"</h2>

@@ -12,6 +12,35 @@ pub(crate) const CHANGES: &str = "/changes";
 pub(crate) const ENROLL: &str = "/enroll";
 /// The enrollment page opening on "Rotate my key" (the signed-in user's own, enabled profile).
 pub(crate) const ROTATE: &str = "/enroll?rotate=1";
+/// The fleet overview, the fleet page's landing screen (when `clusters.json` lists clusters).
+pub(crate) const FLEET: &str = "/";
+/// The first segment of a fleet's own screens: `/fleet/profiles`, `/fleet/accounts`, and a
+/// cluster's screens under `/fleet/{cluster uuid}` ([`fleet_cluster_base`]).
+pub(crate) const FLEET_PREFIX: &str = "/fleet";
+
+/// `/fleet/{cluster uuid}`: where one cluster's screens of a fleet live (its profiles, editor,
+/// accounts, history under it, with the single-cluster paths). The UUID, not the name: two
+/// clusters may share a name, never a UUID.
+pub(crate) fn fleet_cluster_base(cluster_uuid: &str) -> String {
+    format!(
+        "{FLEET_PREFIX}/{}",
+        ontap_model::totp::encode_segment(&cluster_uuid.to_ascii_lowercase())
+    )
+}
+
+/// A profile's editor on one cluster of a fleet.
+pub(crate) fn fleet_editor_href(cluster_uuid: &str, key: &TotpKey) -> String {
+    format!("{}{}", fleet_cluster_base(cluster_uuid), editor_href(key))
+}
+
+/// An account's page on one cluster of a fleet.
+pub(crate) fn fleet_account_href(cluster_uuid: &str, owner_uuid: &str, name: &str) -> String {
+    format!(
+        "{}{}",
+        fleet_cluster_base(cluster_uuid),
+        account_href(owner_uuid, name)
+    )
+}
 
 /// `/profiles/{owner.uuid}/{account.name}`: a profile's editor.
 pub fn editor_href(key: &TotpKey) -> String {
@@ -52,4 +81,23 @@ pub fn history_href(owner_uuid: Option<&str>, svm: Option<&str>, name: &str) -> 
         }
     }
     format!("{HISTORY}{}", q.to_query_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_clusters_links_carry_its_uuid_and_encode_every_segment() {
+        let key = parse_key("0b5e5f4e-1d2c-11ee-9c4e-005056bb0001", "jo/e").unwrap();
+        let uuid = "AA6E0C3E-1D2C-11EE-9C4E-005056BB0001";
+        assert_eq!(
+            fleet_editor_href(uuid, &key),
+            "/fleet/aa6e0c3e-1d2c-11ee-9c4e-005056bb0001/profiles/0b5e5f4e-1d2c-11ee-9c4e-005056bb0001/jo%2Fe"
+        );
+        assert_eq!(
+            fleet_account_href(uuid, "o", "a b"),
+            "/fleet/aa6e0c3e-1d2c-11ee-9c4e-005056bb0001/accounts/o/a%20b"
+        );
+    }
 }

@@ -223,12 +223,32 @@ pub enum Found {
     Fleet(Fleet),
 }
 
+/// Where `clusters.json` is: beside the page's own files, whatever the address the page was
+/// opened at (a deep link such as `/fleet/{uuid}/profiles` must not look for
+/// `/fleet/{uuid}/clusters.json`). The page's first script is one of its own files.
+fn clusters_url() -> String {
+    let src = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector("script[src]").ok().flatten())
+        .and_then(|s| s.get_attribute("src"));
+    beside(src.as_deref())
+}
+
+/// `clusters.json` in the folder of the script at `src` (relative to the document when the
+/// script's address is).
+fn beside(src: Option<&str>) -> String {
+    match src.and_then(|s| s.rfind('/').map(|i| &s[..=i])) {
+        Some(dir) => format!("{dir}{CLUSTERS_FILE}"),
+        None => CLUSTERS_FILE.to_owned(),
+    }
+}
+
 /// Fetches `clusters.json` beside the page. Anything but a JSON answer with status 200 is
 /// "no fleet": the page stays the single-cluster page it was.
 pub async fn fetch() -> Found {
     // Built as the transport builds its requests (`http.rs`): gloo-net's own builder would
     // bring URL parsing into the JS glue, which the first load shares.
-    let Ok(request) = web_sys::Request::new_with_str(CLUSTERS_FILE) else {
+    let Ok(request) = web_sys::Request::new_with_str(&clusters_url()) else {
         return Found::Single;
     };
     let Ok(resp) = gloo_net::http::Request::from(request).send().await else {
@@ -255,6 +275,14 @@ mod tests {
   {"name": "prod-a", "api": "/clusters/prod-a/api"},
   {"name": "prod-b", "api": "/clusters/prod-b/api/"}
 ]}"#;
+
+    #[test]
+    fn the_file_is_looked_for_beside_the_pages_script() {
+        assert_eq!(beside(Some("/early-1a2b.js")), "/clusters.json");
+        assert_eq!(beside(Some("/totp/early-1a2b.js")), "/totp/clusters.json");
+        assert_eq!(beside(Some("early.js")), "clusters.json");
+        assert_eq!(beside(None), "clusters.json");
+    }
 
     #[test]
     fn a_good_file_lists_its_clusters_with_their_lines() {

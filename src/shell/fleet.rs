@@ -1,13 +1,16 @@
 //! The page of a fleet (issue 19): shown instead of the single-cluster page when
-//! `clusters.json` lists clusters. Its banner (the fleet, who is signed in where, the theme,
-//! sign-out) and the fleet overview, its landing screen. Made by the second wasm module
-//! ([`super::split::fleet_shell`]): nothing of it is in the first load.
+//! `clusters.json` lists clusters. Its banner (the fleet, who is signed in where, the screens,
+//! the theme, sign-out), the router and the fleet's screens, the overview first. Made by the
+//! second wasm module ([`super::split::fleet_shell`]): nothing of it is in the first load.
 
 use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::path;
 
 use crate::api::fleet::Fleet;
 use crate::components::theme::ThemeToggle;
 use crate::pages::fleet::FleetOverview;
+use crate::routes;
 use crate::session::fleet::Stage;
 use crate::store::fleet::FleetStore;
 
@@ -16,6 +19,23 @@ pub(crate) fn FleetShell(file: Fleet) -> impl IntoView {
     let store = FleetStore::provide(file);
     // Signing out forgets every credential: no view may keep a client.
     on_cleanup(move || store.sign_out());
+    // Fleet-wide screens come before a cluster's own (`/fleet/:cluster/...`), whose first
+    // segment would otherwise take their names.
+    view! {
+        <Router>
+        <FleetBanner />
+        <main class="content fleet" id="main">
+            <Routes fallback=|| view! { <FleetNotFound /> }>
+                <Route path=path!("/") view=FleetOverview />
+            </Routes>
+        </main>
+        </Router>
+    }
+}
+
+#[component]
+fn FleetBanner() -> impl IntoView {
+    let store = FleetStore::use_ctx();
     let count = move || store.list().len();
     let signed = move || {
         let members = store.list();
@@ -24,13 +44,14 @@ pub(crate) fn FleetShell(file: Fleet) -> impl IntoView {
     };
     view! {
         <header class="banner fleet-banner">
-            <span class="banner-brand">"totp-admin"</span>
+            <A href=routes::FLEET attr:class="banner-brand">"totp-admin"</A>
             <p class="banner-cluster">
                 <span class="banner-name">"Fleet"</span>
                 <span class="banner-version">{move || crate::text::count(count(), "cluster", "clusters")}</span>
             </p>
             <p class="fleet-signed" aria-live="polite">{signed}</p>
             <div class="banner-tools">
+                <A href=routes::FLEET attr:class="banner-link" exact=true>"Overview"</A>
                 <ThemeToggle id="theme" />
                 <Show when=move || store.signed_in()>
                     <button type="button" class="button button-quiet fleet-sign-out"
@@ -38,8 +59,13 @@ pub(crate) fn FleetShell(file: Fleet) -> impl IntoView {
                 </Show>
             </div>
         </header>
-        <main class="content fleet" id="main">
-            <FleetOverview />
-        </main>
+    }
+}
+
+#[component]
+fn FleetNotFound() -> impl IntoView {
+    view! {
+        <h1>"Page not found"</h1>
+        <p>"This address is not a page of totp-admin's fleet view. " <A href=routes::FLEET>"Go to the fleet overview"</A> "."</p>
     }
 }

@@ -17,6 +17,11 @@ pub(crate) const FLEET: &str = "/";
 /// The first segment of a fleet's own screens: `/fleet/profiles`, `/fleet/accounts`, and a
 /// cluster's screens under `/fleet/{cluster uuid}` ([`fleet_cluster_base`]).
 pub(crate) const FLEET_PREFIX: &str = "/fleet";
+/// Offboarding across the fleet: disable an account's profiles, or require TOTP for it, on
+/// every cluster and SVM at once (issue 19).
+pub(crate) const FLEET_OFFBOARD: &str = "/fleet/offboard";
+/// The changes sent from a fleet's page in this session, each naming its cluster.
+pub(crate) const FLEET_CHANGES: &str = "/fleet/changes";
 
 /// `/fleet/{cluster uuid}`: where one cluster's screens of a fleet live (its profiles, editor,
 /// accounts, history under it, with the single-cluster paths). The UUID, not the name: two

@@ -334,3 +334,35 @@ async fn a_sign_out_during_a_busy_pause_sends_nothing() {
     );
     assert_eq!(r.row(0), Some(RowState::NotSent));
 }
+
+/// A write kept from the network by a gateway that refused an earlier one (issue 19) ends
+/// "not sent", counted as not sent, never as failed or sent; the refused write itself fails.
+#[wasm_bindgen_test]
+async fn a_write_a_gateway_kept_from_the_network_ends_not_sent() {
+    no_late_window();
+    let owner = Owner::new();
+    owner.set();
+    let _mounted = leptos::mount::mount_to_body(|| ());
+    let ops = Ops {
+        apply: Rc::new(move |&i: &u32| {
+            Box::pin(async move {
+                Err(ApiError::GatewayWriteRefused {
+                    sent: i == 0,
+                    said: "Forbidden".into(),
+                })
+            }) as BoxFut<Result<(), ApiError>>
+        }),
+        verify: Rc::new(|_: &u32| Box::pin(async { Ok(false) }) as BoxFut<Result<bool, ApiError>>),
+        on_settle: Rc::new(|_, _| {}),
+    };
+    let r = Runner::new((0..4).collect(), ops);
+    r.set_limit(1);
+    r.start();
+    until_finished(r).await;
+    let t = r.tally.get_untracked();
+    assert_eq!((t.failed, t.not_sent, t.sent), (1, 3, 1), "{t:?}");
+    assert!(matches!(r.row(0), Some(RowState::Failed { .. })));
+    for i in 1..4 {
+        assert_eq!(r.row(i), Some(RowState::NotSent));
+    }
+}

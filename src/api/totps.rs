@@ -145,3 +145,17 @@ pub(crate) async fn create(
         .ok_or_else(|| ApiError::Decode("the created profile was not returned".into()))?;
     Ok((record, date))
 }
+
+/// Every profile of the accounts called `name`, on every SVM the session sees (offboarding,
+/// issue 19): `account.name` as an exact filter, with the fields a bulk change plans from.
+/// Only records that name exactly `name` are kept (a filter is a query, not a promise).
+pub(crate) async fn named(client: &Client, name: &str) -> Result<Vec<Totp>, ApiError> {
+    let q = Query::new()
+        .filter("account.name", &exact(name))
+        .fields(&["owner.name", "scope", "enabled", "comment"])
+        .max_records(PAGE_SIZE);
+    let mut all = Vec::new();
+    list::all(client, TOTPS_PATH, q, None, |p: Vec<Totp>| all.extend(p)).await?;
+    all.retain(|t| t.account_name() == Some(name));
+    Ok(all)
+}

@@ -8,6 +8,13 @@ use crate::store::changelog::ChangeLog;
 #[component]
 pub(crate) fn ChangesPage() -> impl IntoView {
     let log = ChangeLog::from_ctx().unwrap_or_default();
+    // On a fleet's page the first change is made by offboarding, not in one cluster's editor.
+    let in_fleet = use_context::<crate::store::fleet::FleetStore>().is_some();
+    let (start, start_words) = if in_fleet {
+        (crate::routes::FLEET_OFFBOARD, "Offboard an account")
+    } else {
+        (crate::routes::PROFILES, "Open a profile")
+    };
     view! {
         <h1>"Changes in this session"</h1>
         <p class="changes-intro">
@@ -18,12 +25,14 @@ pub(crate) fn ChangesPage() -> impl IntoView {
             if entries.is_empty() {
                 return view! {
                     <p class="changes-empty">
-                        "No changes yet. " <A href="/profiles">"Open a profile"</A> " to make one."
+                        "No changes yet. " <A href=start>{start_words}</A> " to make one."
                     </p>
                 }
                 .into_any();
             }
             entries.reverse();
+            // A fleet's changes name their cluster (issue 19); one cluster's page has none.
+            let clusters = entries.iter().any(|e| e.cluster.is_some());
             view! {
                 <div class="table-wrap" tabindex="0" role="region" aria-label="Changes in this session">
                 <table class="changes">
@@ -32,6 +41,7 @@ pub(crate) fn ChangesPage() -> impl IntoView {
                         <tr>
                             <th scope="col">"Time"</th>
                             <th scope="col">"Who"</th>
+                            {clusters.then(|| view! { <th scope="col">"Cluster"</th> })}
                             <th scope="col">"Account"</th>
                             <th scope="col">"SVM"</th>
                             <th scope="col">"What changed"</th>
@@ -44,9 +54,13 @@ pub(crate) fn ChangesPage() -> impl IntoView {
                             .map(|e| {
                                 let kind = format!("change-result change-{}", e.outcome.kind());
                                 view! {
-                                    <tr>
+                                    <tr data-key=e.cluster.as_ref().map(|c| format!("{}/{}/{}", c.uuid, c.owner_uuid, e.account))>
                                         <td class="mono changes-time">{e.time}</td>
                                         <td>{crate::text::name(&e.user)}</td>
+                                        {clusters.then(|| {
+                                            let (name, uuid) = e.cluster.as_ref().map(|c| (c.name.clone(), c.uuid.clone())).unwrap_or_default();
+                                            view! { <td class="changes-cluster" title=format!("Cluster UUID {uuid}")>{crate::text::name(&name)}</td> }
+                                        })}
                                         <td>{crate::text::name(&e.account)}</td>
                                         <td>{crate::text::name(&e.svm)}</td>
                                         <td class="changes-what">{e.what}</td>

@@ -9,16 +9,30 @@ use leptos_router::path;
 
 use crate::api::fleet::Fleet;
 use crate::components::theme::ThemeToggle;
+use crate::pages::changes::ChangesPage;
 use crate::pages::fleet::FleetOverview;
+use crate::pages::fleet_offboard::FleetOffboard;
 use crate::routes;
 use crate::session::fleet::Stage;
+use crate::store::changelog::ChangeLog;
 use crate::store::fleet::FleetStore;
+use crate::store::fleet_batch::OffboardState;
 
 #[component]
 pub(crate) fn FleetShell(file: Fleet) -> impl IntoView {
     let store = FleetStore::provide(file);
+    // The fleet's writes (offboarding's) are logged with their cluster; a run outlives its page.
+    let log = ChangeLog::provide();
+    let offboard = OffboardState::provide();
     // Signing out forgets every credential: no view may keep a client.
     on_cleanup(move || store.sign_out());
+    // ...and the session's findings, runs (stopped: nothing more is sent) and change log.
+    Effect::new(move |_| {
+        if !store.signed_in() {
+            offboard.clear();
+            log.entries.set(Vec::new());
+        }
+    });
     // Fleet-wide screens come before a cluster's own (`/fleet/:cluster/...`), whose first
     // segment would otherwise take their names.
     view! {
@@ -27,6 +41,8 @@ pub(crate) fn FleetShell(file: Fleet) -> impl IntoView {
         <main class="content fleet" id="main">
             <Routes fallback=|| view! { <FleetNotFound /> }>
                 <Route path=path!("/") view=FleetOverview />
+                <Route path=path!("/fleet/offboard") view=FleetOffboard />
+                <Route path=path!("/fleet/changes") view=ChangesPage />
             </Routes>
         </main>
         </Router>
@@ -52,6 +68,8 @@ fn FleetBanner() -> impl IntoView {
             <p class="fleet-signed" aria-live="polite">{signed}</p>
             <div class="banner-tools">
                 <A href=routes::FLEET attr:class="banner-link" exact=true>"Overview"</A>
+                <A href=routes::FLEET_OFFBOARD attr:class="banner-link">"Offboard"</A>
+                <A href=routes::FLEET_CHANGES attr:class="banner-link">"Changes"</A>
                 <ThemeToggle id="theme" />
                 <Show when=move || store.signed_in()>
                     <button type="button" class="button button-quiet fleet-sign-out"

@@ -623,6 +623,15 @@ impl<T: Clone + 'static> Runner<T> {
                 }
                 self.may_write().err().map(|h| self.halted(h))
             }
+            Err(ApiError::GatewayWriteRefused { sent: false, .. }) => {
+                // A gateway that refused an earlier write kept this one from the network
+                // (`api::gateway_writes`): not sent, as a cancel would leave it.
+                if let Some(before) = before {
+                    self.core
+                        .try_update_value(|c| c.plan.not_sent_after_all(i, before));
+                }
+                Some(RowState::NotSent)
+            }
             Ok(()) => {
                 let grown = self.core.try_update_value(|c| {
                     let before = c.plan.tally().allowed;

@@ -53,9 +53,21 @@ pub struct Entry {
     pub user: String,
     pub account: String,
     pub svm: String,
+    /// The cluster the change went to, on a fleet's page (issue 19); `None` on the
+    /// single-cluster page, which has one.
+    pub cluster: Option<OnCluster>,
     /// "change the comment to "x" and disable the profile".
     pub what: String,
     pub outcome: Outcome,
+}
+
+/// Where a fleet's change went: the cluster by name and UUID, and the SVM by UUID. Cluster
+/// UUID + owner UUID + account name is the change's key (two clusters may share a name).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OnCluster {
+    pub name: String,
+    pub uuid: String,
+    pub owner_uuid: String,
 }
 
 #[derive(Clone, Copy)]
@@ -92,6 +104,18 @@ impl ChangeLog {
 
     /// Records a change as it is sent, and returns its id for [`ChangeLog::settle`].
     pub fn record(&self, user: &str, account: &str, svm: &str, what: &str) -> u64 {
+        self.record_on(None, user, account, svm, what)
+    }
+
+    /// [`ChangeLog::record`] of a change to one cluster of a fleet, named by `cluster`.
+    pub fn record_on(
+        &self,
+        cluster: Option<OnCluster>,
+        user: &str,
+        account: &str,
+        svm: &str,
+        what: &str,
+    ) -> u64 {
         let id = self.next.get_untracked();
         self.next.set(id + 1);
         self.entries.update(|e| {
@@ -101,6 +125,7 @@ impl ChangeLog {
                 user: user.to_owned(),
                 account: account.to_owned(),
                 svm: svm.to_owned(),
+                cluster,
                 what: what.to_owned(),
                 outcome: Outcome::Sending,
             })
@@ -124,6 +149,12 @@ impl ChangeLog {
         what: &str,
     ) -> Logged {
         Logged(log.map(|log| (log, log.record(user, account, svm, what))))
+    }
+
+    /// Takes back the entry `id` of a write that was not sent after all (stopped at the last
+    /// moment, or kept from the network by a gateway that refused an earlier write).
+    pub fn withdraw(&self, id: u64) {
+        self.entries.update(|e| e.retain(|x| x.id != id));
     }
 
     /// Sets how the change `id` ended.

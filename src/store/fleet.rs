@@ -124,6 +124,19 @@ impl Member {
     pub(crate) fn stage(&self) -> Stage {
         self.access.with(Access::stage)
     }
+    /// [`Member::gateway_writes`] untracked, for a task deciding whether a write may go now.
+    pub(crate) fn gateway_writes_untracked(&self) -> Option<Writes> {
+        self.via
+            .with_value(|v| v.as_ref().map(|v| v.writes))
+            .and_then(|w| w.try_get_untracked())
+    }
+    /// The signed-in client of the cluster (`None` until it accepted a sign-in).
+    pub(crate) fn client(&self) -> Option<Client> {
+        self.access.with_untracked(|a| match a {
+            Access::In { client, .. } => Some(client.clone()),
+            _ => None,
+        })
+    }
     /// The cluster as it described itself, once signed in.
     pub(crate) fn cluster(&self) -> Option<Cluster> {
         self.access.with(|a| match a {
@@ -308,6 +321,11 @@ impl FleetStore {
 
     pub(crate) fn use_ctx() -> FleetStore {
         expect_context::<FleetStore>()
+    }
+
+    /// The pool every cluster's work goes through (offboarding's reads too).
+    pub(crate) fn pool(&self) -> Pool {
+        self.pool.with_value(|p| p.clone())
     }
 
     /// Every member, tracked: a gateway's clusters join once its user signed in.

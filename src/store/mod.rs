@@ -26,6 +26,7 @@ pub mod changelog;
 pub mod deletion;
 mod factors;
 pub mod fleet;
+pub(crate) mod fleet_batch;
 pub mod selection;
 pub mod writes;
 

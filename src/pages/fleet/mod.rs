@@ -99,6 +99,12 @@ pub(crate) fn FleetOverview() -> impl IntoView {
         <Show when=move || any_in.get()>
             <report::ReportTools open=report />
         </Show>
+        <Show when=move || any_in.get()>
+            <p class="fleet-offboard-link">
+                <leptos_router::components::A href=crate::routes::FLEET_OFFBOARD>"Offboard someone across the fleet"</leptos_router::components::A>
+                ": disable an account's TOTP profiles, or require TOTP for it, on every cluster and SVM."
+            </p>
+        </Show>
         <div class="fleet-asking">{asking}</div>
         <Legend />
         </div>

@@ -22,6 +22,7 @@ mod fleet;
 mod gateway;
 mod harness;
 mod hosting;
+mod offboard;
 mod production;
 mod rotate;
 mod security;

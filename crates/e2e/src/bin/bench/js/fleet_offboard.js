@@ -1,0 +1,34 @@
+// Offboarding one account on every cluster (the form filled, the fleet signed in): clicks
+// Find, then Run once the review is complete, and times Find → the review complete and
+// Find → the last result; also the page's own "Find to last result" (data-elapsed-ms) and the
+// rows done. {review, all, page, done, rows} in ms.
+const [done] = arguments;
+const find = document.querySelector('.offboard-form button[type=submit]');
+if (!find) { done({ error: 'no Find button' }); return; }
+let review = null;
+let t0 = 0;
+const finish = (extra) => { mo.disconnect(); done(extra); };
+const check = () => {
+  const r = document.querySelector('.offboard-review[data-reading="false"] .offboard-run-button');
+  if (review === null && r && !r.disabled) {
+    review = performance.now() - t0;
+    r.click();
+    return;
+  }
+  const p = document.querySelector('.bulk-progress');
+  const res = document.querySelector('.offboard-results');
+  if (p && p.dataset.phase === 'finished' && res && res.dataset.elapsedMs) {
+    finish({
+      review,
+      all: performance.now() - t0,
+      page: Number(res.dataset.elapsedMs),
+      done: Number(p.dataset.done),
+      rows: document.querySelectorAll('tr.offboard-row').length,
+    });
+  }
+};
+const mo = new MutationObserver(check);
+mo.observe(document.body, { childList: true, subtree: true, characterData: true, attributes: true });
+t0 = performance.now();
+find.click();
+setTimeout(() => finish({ error: 'offboarding was not finished within 30 s' }), 30000);

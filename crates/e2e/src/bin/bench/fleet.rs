@@ -193,7 +193,6 @@ pub(crate) async fn fleet(t: &mut Table, runs: usize) -> Result<()> {
         if !http2 {
             memory(t, &s, &how).await?;
         }
-        offboarding(t, &s, runs, &how).await?;
         s.sim.stop().ok();
     }
     Ok(())
@@ -223,6 +222,34 @@ async fn memory(t: &mut Table, s: &Stack, how: &str) -> Result<()> {
 /// The account offboarding finds on every cluster: cluster-scoped, with an enabled profile
 /// in the demo data of every release with TOTP.
 const OFFBOARDED: &str = "jdoe";
+
+/// Offboarding on its own stack: the same 50 clusters at 20 ms (every release with TOTP), with
+/// the demo's profiles only, so that the overview read at sign-in (not timed here) is done
+/// before Find; over HTTP/1.1 (the test template).
+pub(crate) async fn offboard(t: &mut Table, runs: usize) -> Result<()> {
+    let root = page_root()?;
+    let config = ontap_sim::Config {
+        profiles: 0,
+        ..fleet_config()
+    };
+    let s = Stack::start_at(config, root.path(), |tpl| Ok(tpl.to_owned()), "http", &[]).await?;
+    let listing = ontap_sim::fleet::clusters_json(&s.sim.clusters);
+    std::fs::write(root.path().join("clusters.json"), listing.to_string())?;
+    s.load_until_mark("/", "totp-admin:wasm-ready").await?;
+    s.browser.wait_text("h2", "Sign in to the fleet").await?;
+    s.browser.fill("User name", "admin").await?;
+    s.browser.fill("Password", PASSWORD).await?;
+    let v = s
+        .eval_async(include_str!("js/fleet_overview.js"), vec![json!(CLUSTERS)])
+        .await?;
+    if let Some(e) = v["error"].as_str() {
+        bail!("the fleet overview before offboarding: {e}");
+    }
+    let how = format!("{CLUSTERS} clusters, {LATENCY_MS} ms each, direct, HTTP/1.1");
+    let r = offboarding(t, &s, runs, &how).await;
+    s.sim.stop().ok();
+    r
+}
 
 /// Offboarding one account on every cluster (issue 19: ≤ 3 s end to end at 20 ms): from the
 /// Find click to the last result, Run pressed as soon as the review is complete. The

@@ -11,7 +11,7 @@
 //!
 //! Usage: bench [--runs N] [--out FILE] [--no-write] [--dist DIR] [--only SECTION]
 //! (`--dist`: another build of the page than the workspace's `dist/`, for size experiments;
-//! `--only load|10k|save|bulk|fleet|listing|queries|profile|bulk-profile`: one section; `profile` and
+//! `--only load|10k|save|bulk|fleet|offboard|listing|queries|profile|bulk-profile`: one section; `profile` and
 //! `bulk-profile` print Chromium CPU profiles instead of figures.)
 
 mod beside;
@@ -104,6 +104,10 @@ async fn main() -> Result<()> {
     if wanted("fleet") {
         let r = fleet::fleet(&mut t, runs).await;
         t.failed("fleet: 50 clusters × 2,000 profiles", r);
+    }
+    if wanted("offboard") {
+        let r = fleet::offboard(&mut t, runs).await;
+        t.failed("fleet: offboarding 1 account on 50 clusters", r);
     }
     if wanted("listing") {
         let r = sim_listing::sim_listing(&mut t, runs);

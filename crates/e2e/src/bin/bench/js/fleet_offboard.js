@@ -17,13 +17,16 @@ const check = () => {
   }
   const p = document.querySelector('.bulk-progress');
   const res = document.querySelector('.offboard-results');
-  if (p && p.dataset.phase === 'finished' && res && res.dataset.elapsedMs) {
+  const rows = [...document.querySelectorAll('tr.offboard-row')];
+  const settled = rows.every(r => ['done', 'failed', 'not sent'].includes(r.dataset.outcome));
+  if (p && p.dataset.phase === 'finished' && res && res.dataset.elapsedMs && settled) {
     finish({
       review,
       all: performance.now() - t0,
       page: Number(res.dataset.elapsedMs),
-      done: Number(p.dataset.done),
-      rows: document.querySelectorAll('tr.offboard-row').length,
+      done: rows.filter(r => r.dataset.outcome === 'done').length,
+      rows: rows.length,
+      others: [...document.querySelectorAll('tr.offboard-row:not([data-outcome="done"])')].map(r => r.innerText),
     });
   }
 };

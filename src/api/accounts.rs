@@ -52,19 +52,3 @@ pub(crate) async fn patch(
     let path = path.strip_prefix("/api").unwrap_or(&path);
     client.patch_json(path, &patch.body()).await
 }
-
-/// Every account called `name`, one per SVM that has one (offboarding, issue 19): `name` as an
-/// exact filter, with the fields an account change plans from; only exact matches are kept.
-pub(crate) async fn named(client: &Client, name: &str) -> Result<Vec<Account>, ApiError> {
-    let q = Query::new()
-        .filter("name", &super::identity::exact(name))
-        .fields(ACCOUNT_LIST_FIELDS)
-        .max_records(PAGE_SIZE);
-    let mut all = Vec::new();
-    list::all(client, ACCOUNTS_PATH, q, None, |p: Vec<Account>| {
-        all.extend(p)
-    })
-    .await?;
-    all.retain(|a| a.name.as_deref() == Some(name));
-    Ok(all)
-}

@@ -31,6 +31,25 @@ pub async fn accounts_named(client: &Client, name: &str) -> Result<Vec<Account>,
     Ok(c.records)
 }
 
+/// Every account called `name`, one per SVM that has one, with the fields an account change
+/// plans from (offboarding across a fleet, issue 19); every page, only exact matches kept.
+pub(crate) async fn accounts_named_in_full(
+    client: &Client,
+    name: &str,
+) -> Result<Vec<Account>, ApiError> {
+    let q = Query::new()
+        .filter("name", &exact(name))
+        .fields(ontap_model::account::ACCOUNT_LIST_FIELDS)
+        .max_records(super::accounts::PAGE_SIZE);
+    let mut all = Vec::new();
+    super::list::all(client, ACCOUNTS_PATH, q, None, |p: Vec<Account>| {
+        all.extend(p)
+    })
+    .await?;
+    all.retain(|a| a.name.as_deref() == Some(name));
+    Ok(all)
+}
+
 /// The SVMs the session may see (first page: an SVM-scoped session sees one).
 pub async fn visible_svms(client: &Client) -> Result<Vec<OwnerRef>, ApiError> {
     let q = Query::new().fields(&["name", "uuid"]).max_records(2);

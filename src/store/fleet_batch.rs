@@ -20,7 +20,7 @@ use ontap_model::bulk::{self, Action, Planned, Target};
 use ontap_model::{Account, AccountName, Totp};
 
 use crate::api::gateway::Writes;
-use crate::api::{accounts, totps, ApiError, Client};
+use crate::api::{identity, totps, ApiError, Client};
 use crate::session::fleet::Access;
 use crate::store::batch::Runner;
 use crate::store::fleet::{FleetStore, Member};
@@ -367,7 +367,10 @@ async fn read_cluster(
                 Offboard::RequireTotp => Ok(Vec::new()),
             }
         };
-        let (t, a) = futures::join!(profiles, accounts::named(client, n.as_str()));
+        let (t, a) = futures::join!(
+            profiles,
+            identity::accounts_named_in_full(client, n.as_str())
+        );
         all_totps.extend(t?);
         all_accounts.extend(a?);
     }

@@ -17,6 +17,10 @@ pub(crate) const FLEET: &str = "/";
 /// The first segment of a fleet's own screens: `/fleet/profiles`, `/fleet/accounts`, and a
 /// cluster's screens under `/fleet/{cluster uuid}` ([`fleet_cluster_base`]).
 pub(crate) const FLEET_PREFIX: &str = "/fleet";
+/// Every profile of every cluster of a fleet, with a Cluster column and filter.
+pub(crate) const FLEET_PROFILES: &str = "/fleet/profiles";
+/// Every account of every cluster of a fleet, with a Cluster column and filter.
+pub(crate) const FLEET_ACCOUNTS: &str = "/fleet/accounts";
 
 /// `/fleet/{cluster uuid}`: where one cluster's screens of a fleet live (its profiles, editor,
 /// accounts, history under it, with the single-cluster paths). The UUID, not the name: two

@@ -8,6 +8,7 @@ pub mod changes;
 pub mod connect;
 pub mod enroll;
 pub mod fleet;
+pub mod fleet_tables;
 pub mod history;
 pub mod profile;
 pub mod profiles;

@@ -10,6 +10,7 @@ use leptos_router::path;
 use crate::api::fleet::Fleet;
 use crate::components::theme::ThemeToggle;
 use crate::pages::fleet::FleetOverview;
+use crate::pages::fleet_tables::{FleetAccountsPage, FleetProfilesPage};
 use crate::routes;
 use crate::session::fleet::Stage;
 use crate::store::fleet::FleetStore;
@@ -27,6 +28,8 @@ pub(crate) fn FleetShell(file: Fleet) -> impl IntoView {
         <main class="content fleet" id="main">
             <Routes fallback=|| view! { <FleetNotFound /> }>
                 <Route path=path!("/") view=FleetOverview />
+                <Route path=path!("/fleet/profiles") view=FleetProfilesPage />
+                <Route path=path!("/fleet/accounts") view=FleetAccountsPage />
             </Routes>
         </main>
         </Router>
@@ -52,6 +55,8 @@ fn FleetBanner() -> impl IntoView {
             <p class="fleet-signed" aria-live="polite">{signed}</p>
             <div class="banner-tools">
                 <A href=routes::FLEET attr:class="banner-link" exact=true>"Overview"</A>
+                <A href=routes::FLEET_PROFILES attr:class="banner-link">"Profiles"</A>
+                <A href=routes::FLEET_ACCOUNTS attr:class="banner-link">"Accounts"</A>
                 <ThemeToggle id="theme" />
                 <Show when=move || store.signed_in()>
                     <button type="button" class="button button-quiet fleet-sign-out"

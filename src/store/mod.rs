@@ -26,6 +26,7 @@ pub mod changelog;
 pub mod deletion;
 mod factors;
 pub mod fleet;
+pub mod fleet_rows;
 pub mod selection;
 pub mod writes;
 

@@ -12,7 +12,7 @@ use e2e::{check_dist, dist_dir, Harness, Locator};
 
 /// The page's files (linked, not copied) and `clusters.json` with `text`, in a folder of the
 /// test's own: the suite's one build, never changed.
-fn fleet_root(text: &str) -> Result<tempfile::TempDir> {
+pub(crate) fn fleet_root(text: &str) -> Result<tempfile::TempDir> {
     let dist = dist_dir();
     check_dist(&dist)?;
     let root = tempfile::Builder::new().prefix("e2e-fleet-").tempdir()?;
@@ -25,14 +25,14 @@ fn fleet_root(text: &str) -> Result<tempfile::TempDir> {
 }
 
 /// `clusters.json` for clusters `cluster1`..`clusterN`, one record per line.
-fn listing(n: usize) -> String {
+pub(crate) fn listing(n: usize) -> String {
     let lines: Vec<String> = (1..=n)
         .map(|i| format!("  {{\"name\": \"cluster{i}\", \"api\": \"/clusters/cluster{i}/api\"}}"))
         .collect();
     format!("{{\"clusters\": [\n{}\n]}}\n", lines.join(",\n"))
 }
 
-async fn fleet(root: &Path, n: usize) -> Result<Harness> {
+pub(crate) async fn fleet(root: &Path, n: usize) -> Result<Harness> {
     Harness::with_config(ontap_sim::Config {
         clusters: n,
         dist: Some(root.to_path_buf()),

@@ -15,7 +15,7 @@ use e2e::{check_dist, dist_dir, Harness, Locator, Nginx, PASSWORD};
 use ontap_sim::inferred::GATEWAY_CLUSTER_ACCOUNT;
 
 /// The page's files (linked) and `clusters.json` with `text`, in a folder of the test's own.
-fn root_with(text: &str) -> Result<tempfile::TempDir> {
+pub(crate) fn root_with(text: &str) -> Result<tempfile::TempDir> {
     let dist = dist_dir();
     check_dist(&dist)?;
     let root = tempfile::Builder::new().prefix("e2e-gateway-").tempdir()?;
@@ -31,7 +31,7 @@ const ONLY_THE_GATEWAY: &str =
     "{\"gateways\": [\n  {\"name\": \"aiqum\", \"api\": \"/um/api\"}\n]}\n";
 
 /// `n` emulated clusters behind the emulated gateway, each with `profiles` generated profiles.
-async fn behind_gateway(root: &Path, n: usize, profiles: usize) -> Result<Harness> {
+pub(crate) async fn behind_gateway(root: &Path, n: usize, profiles: usize) -> Result<Harness> {
     Harness::with_config(ontap_sim::Config {
         clusters: n,
         gateway: true,
@@ -51,7 +51,7 @@ async fn text_of(h: &Harness, css: &str) -> Result<String> {
 }
 
 /// Signs in to the gateway `aiqum` with its own form (its ids: `g-aiqum-...`).
-async fn gateway_sign_in(h: &Harness, user: &str) -> Result<()> {
+pub(crate) async fn gateway_sign_in(h: &Harness, user: &str) -> Result<()> {
     h.wait_css("#g-aiqum-user").await?.send_keys(user).await?;
     h.wait_css("#g-aiqum-password")
         .await?

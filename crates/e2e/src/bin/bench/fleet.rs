@@ -320,9 +320,9 @@ async fn tables(
             Some(a.median <= 8000.0),
         );
         if prefix == "profiles" {
-            // A name in every cluster (each cluster's generated users are user0000...).
+            // A name in every cluster (each cluster's generated users are user000000...).
             let v = s
-                .eval_async(crate::ten_thousand::FILTER_KEYS, vec![json!("user0042")])
+                .eval_async(crate::ten_thousand::FILTER_KEYS, vec![json!("user000042")])
                 .await?;
             if let Some(e) = v["error"].as_str() {
                 bail!("{how}: filtering: {e}");

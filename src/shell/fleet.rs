@@ -9,6 +9,7 @@ use leptos_router::path;
 
 use crate::api::fleet::Fleet;
 use crate::components::theme::ThemeToggle;
+use crate::components::Status;
 use crate::pages::fleet::FleetOverview;
 use crate::routes;
 use crate::session::fleet::Stage;
@@ -19,12 +20,21 @@ pub(crate) fn FleetShell(file: Fleet) -> impl IntoView {
     let store = FleetStore::provide(file);
     // Signing out forgets every credential: no view may keep a client.
     on_cleanup(move || store.sign_out());
+    // Why the fleet was signed out by itself, until the next sign-in.
+    let ended = RwSignal::new(None::<String>);
+    super::fleet_idle::watch(store, ended);
+    Effect::new(move |_| {
+        if store.signed_in() {
+            ended.set(None);
+        }
+    });
     // Fleet-wide screens come before a cluster's own (`/fleet/:cluster/...`), whose first
     // segment would otherwise take their names.
     view! {
         <Router>
         <FleetBanner />
         <main class="content fleet" id="main">
+            {move || ended.get().map(|m| view! { <Status message=m /> })}
             <Routes fallback=|| view! { <FleetNotFound /> }>
                 <Route path=path!("/") view=FleetOverview />
             </Routes>

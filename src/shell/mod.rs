@@ -12,6 +12,7 @@ use crate::session::{persist, SessionCtx, SignedOut};
 use split::Restoring;
 
 mod fleet;
+mod fleet_idle;
 mod signed_in;
 pub mod split;
 mod warning;

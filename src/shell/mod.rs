@@ -12,6 +12,7 @@ use crate::session::{persist, SessionCtx, SignedOut};
 use split::Restoring;
 
 mod fleet;
+mod scope;
 mod signed_in;
 pub mod split;
 mod warning;

@@ -325,3 +325,60 @@ async fn a_clusters_screens_through_the_gateway_by_deep_link_and_from_the_overvi
     ensure!(h.none_match(Locator::Css("a[href*=\"enroll\"]")).await?);
     h.close().await
 }
+
+/// Requests cluster `i` answered with `status`.
+fn answered(h: &Harness, i: usize, status: u16) -> usize {
+    h.cluster(i)
+        .map(|c| c.requests().iter().filter(|r| r.status == status).count())
+        .unwrap_or(0)
+}
+
+/// A 401 in a cluster's screens is that cluster's alone: its re-sign-in dialog asks for its
+/// password, the others are sent nothing more, and the screens carry on where they were.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_401_in_a_scope_asks_that_cluster_alone_to_sign_in_again() -> Result<()> {
+    const NEW_PASSWORD: &str = "Changed-pass1!";
+    let root = root_with(&listing(3))?;
+    let h = fleet(root.path(), 3, false).await?;
+    let uuid2 = h.cluster(1).context("cluster2")?.uuid();
+    h.goto("/").await?;
+    h.sign_in("admin").await?;
+    h.wait_text(".fleet-totals", "3 of 3 read").await?;
+    h.navigate_in_app(&format!("/fleet/{uuid2}/profiles"))
+        .await?;
+    every_profile_listed(&h, 1).await?;
+    // The accounts and the other factors too: nothing of the scope's first load still going.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let before: Vec<usize> = (0..3)
+        .map(|i| h.cluster(i).map_or(0, |c| c.requests().len()))
+        .collect();
+    h.cluster(1)
+        .context("cluster2")?
+        .set_password("admin", NEW_PASSWORD);
+    h.click_button("Reload").await?;
+    h.wait_text("dialog.reauth", "Sign in again").await?;
+    ensure!(answered(&h, 1, 401) >= 1, "cluster2 refused");
+    h.fill("Password", NEW_PASSWORD).await?;
+    h.click_button("Sign in").await?;
+    h.reauth_closed().await?;
+    h.wait_text("[role=status]", "Signed in again").await?;
+    for i in [0, 2] {
+        let now = h.cluster(i).map_or(0, |c| c.requests().len());
+        ensure!(
+            now == before[i] && answered(&h, i, 401) == 0,
+            "cluster{} was sent something for cluster2's sign-in",
+            i + 1
+        );
+    }
+    // The renewed credentials are cluster2's own from now on: the table reads again.
+    h.click_button("Reload").await?;
+    h.fill("Filter", "mchen").await?;
+    h.click_profile_link("mchen").await?;
+    h.wait_css("#comment").await?;
+    let last = h
+        .cluster(1)
+        .and_then(|c| c.requests().last().cloned())
+        .context("a request")?;
+    ensure!(last.status == 200, "{last:?}");
+    h.close().await
+}

@@ -4,7 +4,7 @@
 //! second wasm module ([`super::split::fleet_shell`]): nothing of it is in the first load.
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::components::{ParentRoute, Route, Router, Routes, A};
 use leptos_router::path;
 
 use crate::api::fleet::Fleet;
@@ -37,6 +37,17 @@ pub(crate) fn FleetShell(file: Fleet) -> impl IntoView {
             {move || ended.get().map(|m| view! { <Status message=m /> })}
             <Routes fallback=|| view! { <FleetNotFound /> }>
                 <Route path=path!("/") view=FleetOverview />
+                // A cluster's own screens, under its UUID (`shell/scope.rs`).
+                <ParentRoute path=path!("/fleet/:cluster") view=super::scope::ScopeShell>
+                    <Route path=path!("") view=super::scope::ScopeIndex />
+                    <Route path=path!("/profiles") view=crate::pages::profiles::ProfilesPage />
+                    <Route path=path!("/profiles/bulk") view=crate::pages::bulk::BulkPage />
+                    <Route path=path!("/profiles/:owner/:account") view=crate::pages::profile::ProfilePage />
+                    <Route path=path!("/accounts") view=crate::pages::accounts::AccountsPage />
+                    <Route path=path!("/accounts/:owner/:name") view=crate::pages::accounts::AccountPage />
+                    <Route path=path!("/history") view=crate::pages::history::HistoryPage />
+                    <Route path=path!("/changes") view=crate::pages::changes::ChangesPage />
+                </ParentRoute>
             </Routes>
         </main>
         </Router>

@@ -13,6 +13,7 @@ use split::Restoring;
 
 mod fleet;
 mod fleet_idle;
+mod scope;
 mod signed_in;
 pub mod split;
 mod warning;

@@ -19,6 +19,7 @@ mod enroll;
 mod factors;
 mod faults;
 mod fleet;
+mod fleet_scopes;
 mod gateway;
 mod harness;
 mod hosting;

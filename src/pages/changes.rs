@@ -8,6 +8,7 @@ use crate::store::changelog::ChangeLog;
 #[component]
 pub(crate) fn ChangesPage() -> impl IntoView {
     let log = ChangeLog::from_ctx().unwrap_or_default();
+    let profiles = crate::routes::Base::current().profiles();
     view! {
         <h1>"Changes in this session"</h1>
         <p class="changes-intro">
@@ -18,7 +19,7 @@ pub(crate) fn ChangesPage() -> impl IntoView {
             if entries.is_empty() {
                 return view! {
                     <p class="changes-empty">
-                        "No changes yet. " <A href="/profiles">"Open a profile"</A> " to make one."
+                        "No changes yet. " <A href=profiles.clone()>"Open a profile"</A> " to make one."
                     </p>
                 }
                 .into_any();

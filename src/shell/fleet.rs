@@ -4,11 +4,12 @@
 //! second wasm module ([`super::split::fleet_shell`]): nothing of it is in the first load.
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::components::{ParentRoute, Route, Router, Routes, A};
 use leptos_router::path;
 
 use crate::api::fleet::Fleet;
 use crate::components::theme::ThemeToggle;
+use crate::components::Status;
 use crate::pages::fleet::FleetOverview;
 use crate::pages::fleet_tables::{FleetAccountsPage, FleetProfilesPage};
 use crate::routes;
@@ -20,16 +21,36 @@ pub(crate) fn FleetShell(file: Fleet) -> impl IntoView {
     let store = FleetStore::provide(file);
     // Signing out forgets every credential: no view may keep a client.
     on_cleanup(move || store.sign_out());
+    // Why the fleet was signed out by itself, until the next sign-in.
+    let ended = RwSignal::new(None::<String>);
+    super::fleet_idle::watch(store, ended);
+    Effect::new(move |_| {
+        if store.signed_in() {
+            ended.set(None);
+        }
+    });
     // Fleet-wide screens come before a cluster's own (`/fleet/:cluster/...`), whose first
     // segment would otherwise take their names.
     view! {
         <Router>
         <FleetBanner />
         <main class="content fleet" id="main">
+            {move || ended.get().map(|m| view! { <Status message=m /> })}
             <Routes fallback=|| view! { <FleetNotFound /> }>
                 <Route path=path!("/") view=FleetOverview />
                 <Route path=path!("/fleet/profiles") view=FleetProfilesPage />
                 <Route path=path!("/fleet/accounts") view=FleetAccountsPage />
+                // A cluster's own screens, under its UUID (`shell/scope.rs`).
+                <ParentRoute path=path!("/fleet/:cluster") view=super::scope::ScopeShell>
+                    <Route path=path!("") view=super::scope::ScopeIndex />
+                    <Route path=path!("/profiles") view=crate::pages::profiles::ProfilesPage />
+                    <Route path=path!("/profiles/bulk") view=crate::pages::bulk::BulkPage />
+                    <Route path=path!("/profiles/:owner/:account") view=crate::pages::profile::ProfilePage />
+                    <Route path=path!("/accounts") view=crate::pages::accounts::AccountsPage />
+                    <Route path=path!("/accounts/:owner/:name") view=crate::pages::accounts::AccountPage />
+                    <Route path=path!("/history") view=crate::pages::history::HistoryPage />
+                    <Route path=path!("/changes") view=crate::pages::changes::ChangesPage />
+                </ParentRoute>
             </Routes>
         </main>
         </Router>

@@ -347,6 +347,11 @@ impl FleetStore {
                 .any(|g| g.access.with(|a| matches!(a, GatewayAccess::In { .. })))
     }
 
+    /// [`FleetStore::signed_in`], not tracked (for timers).
+    pub(crate) fn signed_in_untracked(&self) -> bool {
+        untrack(|| self.signed_in())
+    }
+
     /// True once a cluster of the file accepted the shared credentials (the shared form then
     /// goes); false too when the file lists no cluster of its own.
     pub(crate) fn direct_signed_in(&self) -> bool {

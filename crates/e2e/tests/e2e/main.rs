@@ -20,6 +20,7 @@ mod factors;
 mod faults;
 mod fleet;
 mod fleet_tables;
+mod fleet_scopes;
 mod gateway;
 mod harness;
 mod hosting;

@@ -22,6 +22,10 @@ pub(crate) const FLEET_PREFIX: &str = "/fleet";
 pub(crate) const FLEET_OFFBOARD: &str = "/fleet/offboard";
 /// The changes sent from a fleet's page in this session, each naming its cluster.
 pub(crate) const FLEET_CHANGES: &str = "/fleet/changes";
+/// Every profile of every cluster of a fleet, with a Cluster column and filter.
+pub(crate) const FLEET_PROFILES: &str = "/fleet/profiles";
+/// Every account of every cluster of a fleet, with a Cluster column and filter.
+pub(crate) const FLEET_ACCOUNTS: &str = "/fleet/accounts";
 
 /// `/fleet/{cluster uuid}`: where one cluster's screens of a fleet live (its profiles, editor,
 /// accounts, history under it, with the single-cluster paths). The UUID, not the name: two
@@ -45,6 +49,66 @@ pub(crate) fn fleet_account_href(cluster_uuid: &str, owner_uuid: &str, name: &st
         fleet_cluster_base(cluster_uuid),
         account_href(owner_uuid, name)
     )
+}
+
+/// Where the screens in view link to: `""` on the single-cluster page (its addresses as
+/// ever), `/fleet/{cluster uuid}` in one cluster's screens of a fleet (`shell/scope.rs`), so
+/// that a link inside a cluster's screens stays on that cluster. Provided as a context by the
+/// shell that routes the screens; absent means the single-cluster page. A screen takes it
+/// once, when made ([`Base::current`]), and builds every link to another screen with it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Base {
+    prefix: std::sync::Arc<str>,
+}
+
+impl Base {
+    /// A cluster's screens in a fleet: under [`fleet_cluster_base`].
+    pub(crate) fn fleet_cluster(cluster_uuid: &str) -> Base {
+        Base {
+            prefix: fleet_cluster_base(cluster_uuid).into(),
+        }
+    }
+
+    /// The base in the context (the single-cluster page's when none is provided).
+    pub(crate) fn current() -> Base {
+        leptos::prelude::use_context::<Base>().unwrap_or_default()
+    }
+
+    /// True in a cluster's screens of a fleet (no enrollment there: the fleet's page has
+    /// none).
+    pub(crate) fn in_fleet(&self) -> bool {
+        !self.prefix.is_empty()
+    }
+
+    /// `path` (one of this module's addresses, with its query) under this base.
+    pub(crate) fn at(&self, path: &str) -> String {
+        format!("{}{path}", self.prefix)
+    }
+
+    /// The profile table.
+    pub(crate) fn profiles(&self) -> String {
+        self.at(PROFILES)
+    }
+
+    /// [`editor_href`] under this base.
+    pub(crate) fn editor(&self, key: &TotpKey) -> String {
+        self.at(&editor_href(key))
+    }
+
+    /// [`account_href`] under this base.
+    pub(crate) fn account(&self, owner_uuid: &str, name: &str) -> String {
+        self.at(&account_href(owner_uuid, name))
+    }
+
+    /// [`history_href`] under this base.
+    pub(crate) fn history(
+        &self,
+        owner_uuid: Option<&str>,
+        svm: Option<&str>,
+        name: &str,
+    ) -> String {
+        self.at(&history_href(owner_uuid, svm, name))
+    }
 }
 
 /// `/profiles/{owner.uuid}/{account.name}`: a profile's editor.
@@ -103,6 +167,37 @@ mod tests {
         assert_eq!(
             fleet_account_href(uuid, "o", "a b"),
             "/fleet/aa6e0c3e-1d2c-11ee-9c4e-005056bb0001/accounts/o/a%20b"
+        );
+    }
+
+    #[test]
+    fn the_single_cluster_base_leaves_every_address_as_it_was_and_a_scope_prefixes_it() {
+        let key = parse_key("0b5e5f4e-1d2c-11ee-9c4e-005056bb0001", "jo/e").unwrap();
+        let root = Base::default();
+        assert!(!root.in_fleet());
+        assert_eq!(root.profiles(), PROFILES);
+        assert_eq!(root.editor(&key), editor_href(&key));
+        assert_eq!(root.account("o", "a b"), account_href("o", "a b"));
+        assert_eq!(
+            root.history(Some("o"), Some("vs1"), "a"),
+            history_href(Some("o"), Some("vs1"), "a")
+        );
+        assert_eq!(root.at(CHANGES), "/changes");
+        let uuid = "AA6E0C3E-1D2C-11EE-9C4E-005056BB0001";
+        let scope = Base::fleet_cluster(uuid);
+        assert!(scope.in_fleet());
+        assert_eq!(scope.editor(&key), fleet_editor_href(uuid, &key));
+        assert_eq!(
+            scope.account("o", "a b"),
+            fleet_account_href(uuid, "o", "a b")
+        );
+        assert_eq!(
+            scope.at(BULK),
+            "/fleet/aa6e0c3e-1d2c-11ee-9c4e-005056bb0001/profiles/bulk"
+        );
+        assert_eq!(
+            scope.history(None, None, "a"),
+            "/fleet/aa6e0c3e-1d2c-11ee-9c4e-005056bb0001/history?account=a"
         );
     }
 }

@@ -176,6 +176,16 @@ impl Client {
         }
     }
 
+    /// A clone that reports to `listener` instead (a fleet's cluster opened in its own
+    /// screens: its 401s and retries are that view's to show). Credentials, revocation and a
+    /// gateway's write rule stay shared with the client it came from.
+    pub fn with_listener(&self, listener: Listener) -> Client {
+        Client {
+            listener,
+            ..self.clone()
+        }
+    }
+
     /// Replaces the credentials of this client and of all its clones.
     pub fn renew(&self, credentials: Credentials) {
         match self.credentials.write() {
@@ -196,7 +206,7 @@ impl Client {
         self.revoked.load(Ordering::Relaxed)
     }
 
-    fn credentials(&self) -> Credentials {
+    pub(crate) fn credentials(&self) -> Credentials {
         match self.credentials.read() {
             Ok(c) => c.clone(),
             Err(poisoned) => poisoned.into_inner().clone(),

@@ -8,12 +8,14 @@ use crate::store::changelog::ChangeLog;
 #[component]
 pub(crate) fn ChangesPage() -> impl IntoView {
     let log = ChangeLog::from_ctx().unwrap_or_default();
-    // On a fleet's page the first change is made by offboarding, not in one cluster's editor.
-    let in_fleet = use_context::<crate::store::fleet::FleetStore>().is_some();
-    let (start, start_words) = if in_fleet {
-        (crate::routes::FLEET_OFFBOARD, "Offboard an account")
+    // On a fleet's own page the first change is made by offboarding; in a cluster's scope, and
+    // on the single-cluster page, in a profile's editor.
+    let base = crate::routes::Base::current();
+    let fleet_page = !base.in_fleet() && use_context::<crate::store::fleet::FleetStore>().is_some();
+    let (start, start_words) = if fleet_page {
+        (crate::routes::FLEET_OFFBOARD.to_owned(), "Offboard an account")
     } else {
-        (crate::routes::PROFILES, "Open a profile")
+        (base.profiles(), "Open a profile")
     };
     view! {
         <h1>"Changes in this session"</h1>

@@ -9,6 +9,7 @@ pub mod connect;
 pub mod enroll;
 pub mod fleet;
 pub mod fleet_offboard;
+pub mod fleet_tables;
 pub mod history;
 pub mod profile;
 pub mod profiles;

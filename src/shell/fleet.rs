@@ -4,14 +4,16 @@
 //! second wasm module ([`super::split::fleet_shell`]): nothing of it is in the first load.
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes, A};
+use leptos_router::components::{ParentRoute, Route, Router, Routes, A};
 use leptos_router::path;
 
 use crate::api::fleet::Fleet;
 use crate::components::theme::ThemeToggle;
+use crate::components::Status;
 use crate::pages::changes::ChangesPage;
 use crate::pages::fleet::FleetOverview;
 use crate::pages::fleet_offboard::FleetOffboard;
+use crate::pages::fleet_tables::{FleetAccountsPage, FleetProfilesPage};
 use crate::routes;
 use crate::session::fleet::Stage;
 use crate::store::changelog::ChangeLog;
@@ -26,9 +28,15 @@ pub(crate) fn FleetShell(file: Fleet) -> impl IntoView {
     let offboard = OffboardState::provide();
     // Signing out forgets every credential: no view may keep a client.
     on_cleanup(move || store.sign_out());
-    // ...and the session's findings, runs (stopped: nothing more is sent) and change log.
+    // Why the fleet was signed out by itself, until the next sign-in.
+    let ended = RwSignal::new(None::<String>);
+    super::fleet_idle::watch(store, ended);
+    // Signed out: the session's findings, runs (stopped: nothing more is sent) and change log
+    // go too; signed in again: the idle message goes.
     Effect::new(move |_| {
-        if !store.signed_in() {
+        if store.signed_in() {
+            ended.set(None);
+        } else {
             offboard.clear();
             log.entries.set(Vec::new());
         }
@@ -39,10 +47,24 @@ pub(crate) fn FleetShell(file: Fleet) -> impl IntoView {
         <Router>
         <FleetBanner />
         <main class="content fleet" id="main">
+            {move || ended.get().map(|m| view! { <Status message=m /> })}
             <Routes fallback=|| view! { <FleetNotFound /> }>
                 <Route path=path!("/") view=FleetOverview />
                 <Route path=path!("/fleet/offboard") view=FleetOffboard />
                 <Route path=path!("/fleet/changes") view=ChangesPage />
+                <Route path=path!("/fleet/profiles") view=FleetProfilesPage />
+                <Route path=path!("/fleet/accounts") view=FleetAccountsPage />
+                // A cluster's own screens, under its UUID (`shell/scope.rs`).
+                <ParentRoute path=path!("/fleet/:cluster") view=super::scope::ScopeShell>
+                    <Route path=path!("") view=super::scope::ScopeIndex />
+                    <Route path=path!("/profiles") view=crate::pages::profiles::ProfilesPage />
+                    <Route path=path!("/profiles/bulk") view=crate::pages::bulk::BulkPage />
+                    <Route path=path!("/profiles/:owner/:account") view=crate::pages::profile::ProfilePage />
+                    <Route path=path!("/accounts") view=crate::pages::accounts::AccountsPage />
+                    <Route path=path!("/accounts/:owner/:name") view=crate::pages::accounts::AccountPage />
+                    <Route path=path!("/history") view=crate::pages::history::HistoryPage />
+                    <Route path=path!("/changes") view=crate::pages::changes::ChangesPage />
+                </ParentRoute>
             </Routes>
         </main>
         </Router>
@@ -68,6 +90,8 @@ fn FleetBanner() -> impl IntoView {
             <p class="fleet-signed" aria-live="polite">{signed}</p>
             <div class="banner-tools">
                 <A href=routes::FLEET attr:class="banner-link" exact=true>"Overview"</A>
+                <A href=routes::FLEET_PROFILES attr:class="banner-link">"Profiles"</A>
+                <A href=routes::FLEET_ACCOUNTS attr:class="banner-link">"Accounts"</A>
                 <A href=routes::FLEET_OFFBOARD attr:class="banner-link">"Offboard"</A>
                 <A href=routes::FLEET_CHANGES attr:class="banner-link">"Changes"</A>
                 <ThemeToggle id="theme" />

@@ -12,6 +12,8 @@ use crate::session::{persist, SessionCtx, SignedOut};
 use split::Restoring;
 
 mod fleet;
+mod fleet_idle;
+mod scope;
 mod signed_in;
 pub mod split;
 mod warning;

@@ -15,6 +15,7 @@ use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -27,6 +28,10 @@ use crate::api::{accounts, deaf, factors as api_factors, totps, ApiError, Client
 use crate::session::fleet::{first_to_try, offer_to, try_with, Access, Stage, Tried};
 use crate::tables::factors::{Factors, Source};
 use crate::tables::fleet::{summarize, Summary};
+use crate::tables::fleet_rows::Origin;
+use crate::tables::profiles::{join_not_enrolled, Row};
+
+use super::fleet_rows::FleetRows;
 
 /// Clusters worked on at once over HTTP/1.1: a browser opens six connections to one origin,
 /// and every cluster of the direct layout is on the page's origin. One cluster's reads go one
@@ -266,6 +271,8 @@ pub(crate) struct FleetStore {
     serial: RwSignal<u64>,
     pool: StoredValue<Pool, LocalStorage>,
     carrier: Carrier,
+    /// The fleet tables' rows, kept from each cluster's read (`/fleet/profiles`, `/fleet/accounts`).
+    pub(crate) rows: FleetRows,
 }
 
 /// Why the shared sign-in form's last attempt did not go through.
@@ -310,6 +317,7 @@ impl FleetStore {
             serial: RwSignal::new(0),
             pool: StoredValue::new_local(Pool::new(carrier.concurrency())),
             carrier,
+            rows: FleetRows::new(),
         }
     }
 
@@ -355,6 +363,11 @@ impl FleetStore {
                 .gateway_list()
                 .iter()
                 .any(|g| g.access.with(|a| matches!(a, GatewayAccess::In { .. })))
+    }
+
+    /// [`FleetStore::signed_in`], not tracked (for timers).
+    pub(crate) fn signed_in_untracked(&self) -> bool {
+        untrack(|| self.signed_in())
     }
 
     /// True once a cluster of the file accepted the shared credentials (the shared form then
@@ -618,7 +631,20 @@ impl FleetStore {
         let line = read_line(client, cluster, self.carrier).await;
         if self.serial.get_untracked() == serial {
             m.load.set(match line {
-                Ok(s) => Load::Done(s),
+                Ok((s, profiles)) => {
+                    let origin = Origin {
+                        uuid: cluster
+                            .uuid
+                            .clone()
+                            .unwrap_or_else(|| m.name())
+                            .to_ascii_lowercase(),
+                        name: m.name(),
+                        via: m.via_gateway(),
+                    };
+                    self.rows
+                        .add(origin, profiles.map(Arc::new), s.lines.clone());
+                    Load::Done(s)
+                }
                 Err(e) => Load::Failed(e),
             });
         }
@@ -648,6 +674,7 @@ impl FleetStore {
         self.duplicates.set(Vec::new());
         self.refusal.set(None);
         self.shared.set_value(None);
+        self.rows.clear();
     }
 }
 
@@ -659,12 +686,13 @@ fn same_uuid(a: &str, b: &str) -> bool {
 /// One cluster's line: its profiles (on a release with TOTP), its accounts and, from 9.14.1,
 /// its Duo profiles and groups (a failure there makes the affected accounts "unknown", not
 /// the line a failure, as in the accounts view). Read one after the other over HTTP/1.1, side
-/// by side when the origin multiplexes ([`Carrier`]).
+/// by side when the origin multiplexes ([`Carrier`]). With the line, the fleet profile
+/// table's rows (`None` without TOTP): the same read, with the fields that table shows.
 async fn read_line(
     client: &Client,
     cluster: &Cluster,
     carrier: Carrier,
-) -> Result<Summary, ApiError> {
+) -> Result<(Summary, Option<Vec<Row>>), ApiError> {
     let release = cluster.version.clone();
     let with_totp = release.as_ref().is_none_or(|v| v.has_totp());
     let with_duo = release.as_ref().is_none_or(has_duo);
@@ -673,7 +701,7 @@ async fn read_line(
             return Ok(None);
         }
         let mut all: Vec<Totp> = Vec::new();
-        totps::list_all(client, &["enabled"], |p| all.extend(p)).await?;
+        totps::list_all(client, FLEET_PROFILE_FIELDS, |p| all.extend(p)).await?;
         Ok::<_, ApiError>(Some(all))
     };
     let listed = async {
@@ -704,8 +732,19 @@ async fn read_line(
         factors.duo_profiles = profiles;
         factors.duo_groups = groups;
     }
-    Ok(summarize(&all, totps.as_deref(), &factors))
+    let summary = summarize(&all, totps.as_deref(), &factors);
+    let rows = totps.map(|t| {
+        let mut rows: Vec<Row> = t.iter().map(Row::from_totp).collect();
+        let missing = join_not_enrolled(&rows, &all);
+        rows.extend(missing);
+        rows
+    });
+    Ok((summary, rows))
 }
+
+/// The profile fields a cluster's line reads: `enabled` for the line, the rest for the fleet
+/// profile table (not the fingerprint: 64 characters a row that table does not show).
+const FLEET_PROFILE_FIELDS: &[&str] = &["enabled", "owner.name", "scope", "comment"];
 
 fn source<T>(r: Result<Vec<T>, ApiError>) -> Source<T> {
     match r {

@@ -27,6 +27,7 @@ pub mod deletion;
 mod factors;
 pub mod fleet;
 pub(crate) mod fleet_batch;
+pub mod fleet_rows;
 pub mod selection;
 pub mod writes;
 

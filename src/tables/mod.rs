@@ -7,6 +7,7 @@ pub mod coverage;
 pub mod csv;
 pub mod factors;
 pub mod fleet;
+pub mod fleet_rows;
 pub mod listing;
 pub mod profiles;
 pub mod window;

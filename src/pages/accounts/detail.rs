@@ -13,8 +13,7 @@ use crate::api::{accounts, ApiError, Client};
 use crate::components::Explained;
 use crate::components::{Alert, CopyButton, EncodedLink, Status};
 use crate::platform::mono_ms;
-use crate::routes::editor_href;
-use crate::routes::history_href;
+use crate::routes::Base;
 use crate::session::SessionCtx;
 use crate::store::changelog::{ChangeLog, Outcome as LogOutcome};
 use crate::store::writes::{settle_lost_write, write_action};
@@ -262,7 +261,7 @@ pub(crate) fn AccountPage() -> impl IntoView {
     };
 
     view! {
-        <p class="crumbs"><A href="/accounts">"← Accounts"</A></p>
+        <p class="crumbs"><A href=Base::current().at(crate::routes::ACCOUNTS)>"← Accounts"</A></p>
         {move || match (row.get(), store.accounts_load()) {
             (Some(r), _) => view! { <AccountView row=r pending=pending busy=busy waiting=waiting result=result confirm=confirm /> }.into_any(),
             (None, AccountsLoad::Done) => view! {
@@ -290,6 +289,7 @@ fn AccountView(
     let session = SessionCtx::use_ctx();
     let store = ProfileStore::use_ctx();
     let (user, origin) = curl_origin(&session);
+    let base = Base::current();
     let row = StoredValue::new(row);
     let r = row.get_value();
     let may_modify = session.session.with_untracked(|s| {
@@ -301,7 +301,7 @@ fn AccountView(
             owner: r.owner_uuid.as_str().try_into().ok()?,
             account: r.name.as_str().try_into().ok()?,
         };
-        Some(editor_href(&key))
+        Some(base.editor(&key))
     });
     let changes = [
         AccountChange::RequireTotp,
@@ -334,7 +334,7 @@ fn AccountView(
         <p class="links">
             {profile_link.map(|h| view! { <EncodedLink href=h>"Open the TOTP profile"</EncodedLink> " · " })}
             {(r.totp == TotpState::NotEnrolled).then(|| view! { <span class="muted">"No TOTP profile yet: the user enrolls by signing in with their first factor. · "</span> })}
-            <EncodedLink href=history_href(Some(&r.owner_uuid), Some(&r.svm), &r.name)>"History of this account"</EncodedLink>
+            <EncodedLink href=base.history(Some(&r.owner_uuid), Some(&r.svm), &r.name)>"History of this account"</EncodedLink>
         </p>
         {move || result.get().map(|(c, out)| match out {
             Outcome::Done { by_check: false, .. } => view! { <Status message=format!("{}: done. The cluster confirmed the change.", c.label()) /> }.into_any(),

@@ -36,8 +36,8 @@ pub(crate) fn PageHead(a: Accounts) -> impl IntoView {
             <div class="page-actions">
                 <button type="button" class="button" on:click=export
                     disabled=move || !exportable()>"Export CSV"</button>
-                <A href="/profiles" attr:class="button">"TOTP profiles"</A>
-                <A href="/history" attr:class="button">"History"</A>
+                <A href=a.base.with_value(crate::routes::Base::profiles) attr:class="button">"TOTP profiles"</A>
+                <A href=a.base.with_value(|b| b.at(crate::routes::HISTORY)) attr:class="button">"History"</A>
                 <button type="button" class="button" on:click=move |_| store.reload()
                     disabled=move || store.accounts_load() == Load::Loading>"Reload"</button>
             </div>

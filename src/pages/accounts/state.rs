@@ -33,6 +33,8 @@ pub(crate) struct Accounts {
     /// The page's owner: a run's signals belong to the page, not to the review panel its
     /// Start button is in (which closes when the run starts).
     pub(crate) page_owner: StoredValue<Option<Owner>>,
+    /// Where the view's links go: the single cluster, or a fleet's cluster in view.
+    pub(crate) base: StoredValue<crate::routes::Base>,
 }
 
 impl Accounts {
@@ -43,6 +45,8 @@ impl Accounts {
         let session = SessionCtx::use_ctx();
         let query = use_query_map();
         let navigate = use_navigate();
+        let base = crate::routes::Base::current();
+        let link_base = StoredValue::new(base.clone());
         let may_modify = session.session.with_untracked(|s| {
             s.as_ref()
                 .is_some_and(|s| s.identity.access != ontap_model::Access::ReadOnly)
@@ -50,7 +54,7 @@ impl Accounts {
         let view_state = Memo::new(move |_| query.with(|q| ViewState::from_params(|k| q.get(k))));
         let set_view = Callback::new(move |v: ViewState| {
             navigate(
-                &format!("/accounts{}", v.to_query()),
+                &base.at(&format!("{}{}", crate::routes::ACCOUNTS, v.to_query())),
                 NavigateOptions {
                     replace: true,
                     scroll: false,
@@ -73,6 +77,7 @@ impl Accounts {
             review: RwSignal::new(None),
             running: RwSignal::new_local(None),
             page_owner: StoredValue::new(Owner::current()),
+            base: link_base,
         }
     }
 

@@ -5,7 +5,6 @@ use leptos::prelude::*;
 
 use super::state::Accounts;
 use crate::components::{EncodedLink, VirtualTable};
-use crate::routes::account_href;
 use crate::store::AccountsLoad as Load;
 use crate::tables::accounts::{AccountRow, SortKey, TotpState};
 
@@ -86,7 +85,7 @@ fn AccountLine(a: Accounts, row: AccountRow, pos: usize) -> impl IntoView {
     let data_name = r.name.clone();
     let ssh_text = r.ssh_with_second();
     let ssh_title = ssh_text.clone();
-    let href = account_href(&r.owner_uuid, &r.name);
+    let href = a.base.with_value(|b| b.account(&r.owner_uuid, &r.name));
     let name = crate::text::name(&r.name);
     view! {
         <tr data-row=pos aria-rowindex=pos + 2 data-account=data_name

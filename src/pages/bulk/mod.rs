@@ -110,6 +110,8 @@ pub(crate) fn BulkPage() -> impl IntoView {
 #[component]
 fn SetupView() -> impl IntoView {
     let bulk = BulkState::use_ctx();
+    // The table of the cluster in view (a fleet's cluster, or the single cluster).
+    let profiles = StoredValue::new(crate::routes::Base::current().profiles());
     let store = ProfileStore::use_ctx();
     let session = SessionCtx::use_ctx();
     let may_status = session.can_change_status();
@@ -166,11 +168,11 @@ fn SetupView() -> impl IntoView {
     };
 
     view! {
-        <p class="back"><A href="/profiles">"← Back to the table (the selection is kept)"</A></p>
+        <p class="back"><A href=move || profiles.get_value()>"← Back to the table (the selection is kept)"</A></p>
         <h1>{move || format!("Change {}", targets.with(|t| count(t.len(), "selected profile", "selected profiles")))}</h1>
         <Show when=move || targets.with(Vec::is_empty)>
             <p class="bulk-empty">
-                "No profile is selected. Select rows in the " <A href="/profiles">"profile table"</A>
+                "No profile is selected. Select rows in the " <A href=move || profiles.get_value()>"profile table"</A>
                 " (a row's checkbox, Shift-click for a range, or \"Select all matching\"), then come back."
             </p>
         </Show>
@@ -513,6 +515,7 @@ pub(crate) fn result_csv(run: &ProfileRun) -> String {
 #[component]
 fn RunView(run: ProfileRun) -> impl IntoView {
     let bulk = BulkState::use_ctx();
+    let base = StoredValue::new(crate::routes::Base::current());
     let runner = run.runner;
     let phase = runner.phase;
     // "Disabling 2 profiles" while it runs; "Disable 2 profiles: the result" once finished.
@@ -546,7 +549,7 @@ fn RunView(run: ProfileRun) -> impl IntoView {
         bulk.selected.set(HashSet::new());
     };
     view! {
-        <p class="back"><A href="/profiles">"← Back to the table"</A></p>
+        <p class="back"><A href=move || base.with_value(crate::routes::Base::profiles)>"← Back to the table"</A></p>
         <h1>{title}</h1>
         {(skipped > 0).then(|| view! {
             <p class="muted">{format!(
@@ -568,7 +571,7 @@ fn RunView(run: ProfileRun) -> impl IntoView {
         <ResultTable runner=runner label="Result per profile" only_problems=only_problems
             name=|it: &Planned| (it.target.key.account.to_string(), it.target.svm.clone()) />
         {move || (phase.get() == Phase::Finished).then(|| view! {
-            <p class="note">"Every row is in the session's " <A href="/changes">"change log"</A> " too."</p>
+            <p class="note">"Every row is in the session's " <A href=move || base.with_value(|b| b.at(crate::routes::CHANGES))>"change log"</A> " too."</p>
         })}
     }
 }

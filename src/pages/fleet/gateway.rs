@@ -15,7 +15,7 @@ use super::signin::Fields;
 
 /// One gateway: its sign-in until it is signed in, then its notes.
 #[component]
-pub(super) fn GatewayPanel(gateway: Gateway) -> impl IntoView {
+pub(crate) fn GatewayPanel(gateway: Gateway) -> impl IntoView {
     let signed_in = move || matches!(gateway.access.get(), GatewayAccess::In { .. });
     view! {
         <Show when=signed_in fallback=move || view! { <GatewaySignIn gateway /> }>

@@ -18,8 +18,9 @@ mod report;
 mod signin;
 
 use bar::CoverageBar;
-use gateway::{GatewayPanel, ShownOnce};
-use signin::ClusterSignIn;
+pub(crate) use gateway::GatewayPanel;
+use gateway::ShownOnce;
+pub(crate) use signin::ClusterSignIn;
 pub(crate) use signin::FleetSignIn;
 
 /// The overview: problems of the file, the sign-in while nobody is signed in, the table, and
@@ -205,6 +206,28 @@ fn ClusterRow(member: Member) -> impl IntoView {
             {retry}
         }
     };
+    // Its screens (profiles, accounts, history) under its UUID, once it is known; the name
+    // alone links nowhere: two clusters may share it.
+    let shown = crate::text::name(&name);
+    let scope_link = move || {
+        let uuid = member.cluster().and_then(|c| c.uuid).or_else(|| {
+            member.via_gateway().and_then(|_| {
+                member
+                    .entry
+                    .with_value(|e| e.api.rsplit('/').next().map(str::to_owned))
+            })
+        });
+        let shown = shown.clone();
+        match uuid.filter(|u| !u.is_empty()) {
+            Some(u) => view! {
+                <leptos_router::components::A href=crate::routes::Base::fleet_cluster(&u).profiles() attr:class="fleet-scope-link">
+                    {shown}
+                </leptos_router::components::A>
+            }
+            .into_any(),
+            None => view! { <span>{shown}</span> }.into_any(),
+        }
+    };
     let summary = move || match member.load.get() {
         Load::Done(s) => Some(s),
         _ => None,
@@ -218,7 +241,7 @@ fn ClusterRow(member: Member) -> impl IntoView {
     };
     view! {
         <tr data-cluster=name.clone() data-via=member.via_gateway() aria-busy=move || matches!(member.load.get(), Load::Loading) || member.stage() == Stage::Trying>
-            <th scope="row"><span class="fleet-name">{crate::text::name(&name)}</span>{own_name}{via}</th>
+            <th scope="row"><span class="fleet-name">{scope_link}</span>{own_name}{via}</th>
             <td class="fleet-release">{release}</td>
             <td class="fleet-state-cell">{state}</td>
             <td class="num fleet-enabled">{num(|s| s.profiles.map(|p| p.0))}</td>

@@ -12,7 +12,7 @@ use crate::api::audit::{self, AuditMessage};
 use crate::api::ApiError;
 use crate::components::Explained;
 use crate::components::{Alert, EncodedLink, Status};
-use crate::routes::history_href;
+use crate::routes::{Base, HISTORY};
 use crate::session::SessionCtx;
 use crate::store::ProfileStore;
 use ontap_model::OwnerUuid;
@@ -250,6 +250,8 @@ pub(crate) fn HistoryPage() -> impl IntoView {
     let session = SessionCtx::use_ctx();
     let query = use_query_map();
     let navigate = use_navigate();
+    // Links stay on the cluster in view (a fleet's cluster, or the single cluster).
+    let base = StoredValue::new(Base::current());
     let account = Memo::new(move |_| query.with(|q| q.get("account").unwrap_or_default()));
     // The SVM, from an account's or a profile's "History of ..." link: its UUID, and its name
     // (records of commands name the SVM by name only).
@@ -379,16 +381,16 @@ pub(crate) fn HistoryPage() -> impl IntoView {
                         let q = if v.trim().is_empty() { String::new() } else {
                             ontap_model::Query::new().param("account", v.trim()).to_query_string()
                         };
-                        navigate(&format!("/history{q}"), NavigateOptions { replace: true, scroll: false, ..Default::default() });
+                        navigate(&base.with_value(|b| b.at(&format!("{HISTORY}{q}"))), NavigateOptions { replace: true, scroll: false, ..Default::default() });
                     } />
             </div>
             {move || {
                 let a = account.get();
                 owner.with(Option::is_some).then(|| {
                     let (href, text) = if a.is_empty() {
-                        ("/history".to_owned(), "Show every SVM".to_owned())
+                        (base.with_value(|b| b.at(HISTORY)), "Show every SVM".to_owned())
                     } else {
-                        (history_href(None, None, &a), format!("Show {} on every SVM", crate::text::name(&a)))
+                        (base.with_value(|b| b.history(None, None, &a)), format!("Show {} on every SVM", crate::text::name(&a)))
                     };
                     view! {
                         <p class="history-owner">

@@ -62,12 +62,14 @@ pub(crate) fn DeleteProfile(
         ),
         None => (None, false, ontap_model::Access::Unknown),
     });
+    // A fleet's page has no enrollment: no link to "Rotate my key" there.
+    let in_fleet = crate::routes::Base::current().in_fleet();
     // A cluster that did not say its release is taken as one that deletes by REST.
     let release = version.unwrap_or_else(|| Version::new(9, 18, 1));
     match deletion(&release, own, access) {
         Deletion::ByRest => {}
         Deletion::OwnerOnly => return others_view(&svm, &account, session.can_change_status()),
-        Deletion::ByCliWithCode => return cli_view(&svm, &account, &release),
+        Deletion::ByCliWithCode => return cli_view(&svm, &account, &release, in_fleet),
         Deletion::NoTotp | Deletion::ReadOnlyRole => return ().into_any(),
     }
 
@@ -81,6 +83,7 @@ pub(crate) fn DeleteProfile(
     });
     let store = ProfileStore::use_ctx();
     let navigate = use_navigate();
+    let profiles = crate::routes::Base::current().profiles();
     // While a lost answer waits out the late window: until when (local time).
     let waiting: RwSignal<Option<String>> = RwSignal::new(None);
     let on_wait = move |w: Option<String>| {
@@ -118,7 +121,7 @@ pub(crate) fn DeleteProfile(
         }
     });
     Effect::new(move |_| match delete.value().get() {
-        Some(Deleted::Done { .. }) => navigate(crate::routes::PROFILES, Default::default()),
+        Some(Deleted::Done { .. }) => navigate(&profiles, Default::default()),
         Some(Deleted::Refused(e) | Deleted::NotApplied(e)) => step.set(Step::Failed(e)),
         Some(Deleted::Unknown(e)) => step.set(Step::Unknown(e)),
         None => {}
@@ -172,7 +175,7 @@ pub(crate) fn DeleteProfile(
                 }
                 Step::Idle | Step::Failed(_) => view! {
                     <p class="note">"This is your own key. Deleting it removes your profile from the cluster: SSH stops asking you for a code until you enroll again. To replace a key you still hold (a new phone, a key that may have been seen), "
-                        <EncodedLink href=crate::routes::ROTATE.to_owned()>"rotate it"</EncodedLink>
+                        {rotate_link(in_fleet)}
                         " instead: the page deletes it and sets up the new one in one go."</p>
                     <button type="button" class="button button-danger" disabled=move || hold.get()
                         on:click=move |_| step.set(Step::Confirming)>
@@ -272,7 +275,7 @@ fn others_view(svm: &str, account: &str, admin: bool) -> AnyView {
 }
 
 /// One's own profile from 9.19.1: the REST API no longer deletes, the CLI does with a code.
-fn cli_view(svm: &str, account: &str, release: &Version) -> AnyView {
+fn cli_view(svm: &str, account: &str, release: &Version, in_fleet: bool) -> AnyView {
     let command = delete_command(svm, account)
         .map(|c| c.to_string())
         .unwrap_or_else(|e| e.to_string());
@@ -284,9 +287,20 @@ fn cli_view(svm: &str, account: &str, release: &Version) -> AnyView {
             </p>
             <pre class="cli" tabindex="0" role="region" aria-label="The clustershell command that deletes the profile"><code>{command}</code></pre>
             <p class="note">"To replace the key with a new one, "
-                <EncodedLink href=crate::routes::ROTATE.to_owned()>"rotate it"</EncodedLink>
+                {rotate_link(in_fleet)}
                 ": the page gives the steps."</p>
         </section>
     }
     .into_any()
+}
+
+/// "rotate it", a link to the enrollment's "Rotate my key"; in a fleet's cluster, whose page
+/// has no enrollment, the words say where it is instead.
+fn rotate_link(in_fleet: bool) -> AnyView {
+    if in_fleet {
+        view! { <span>"rotate it on this cluster's own page of totp-admin"</span> }.into_any()
+    } else {
+        view! { <EncodedLink href=crate::routes::ROTATE.to_owned()>"rotate it"</EncodedLink> }
+            .into_any()
+    }
 }

@@ -37,9 +37,10 @@ pub(crate) fn ProfilePage() -> impl IntoView {
             )
         })
     });
+    let profiles = crate::routes::Base::current().profiles();
     view! {
         <nav class="breadcrumb" aria-label="Breadcrumb">
-            <A href="/profiles">"TOTP profiles"</A>
+            <A href=profiles>"TOTP profiles"</A>
         </nav>
         {move || match key.get() {
             Err(message) => view! {
@@ -113,11 +114,13 @@ fn ProfileRead(key: TotpKey, again: Callback<()>) -> impl IntoView {
     let loaded = move || profile.get().and_then(Result::ok);
     let title = crate::text::name(key.account.as_str());
     // The history of this account on its SVM, named once the profile (with its owner) is read.
+    let base = crate::routes::Base::current();
     let history = {
         let key = key.clone();
+        let base = base.clone();
         move || {
             let svm = loaded().and_then(|t| t.owner.and_then(|o| o.name));
-            let href = crate::routes::history_href(
+            let href = base.history(
                 Some(key.owner.as_str()),
                 svm.as_deref(),
                 key.account.as_str(),
@@ -125,7 +128,7 @@ fn ProfileRead(key: TotpKey, again: Callback<()>) -> impl IntoView {
             view! { <crate::components::EncodedLink href=href>"History of this profile"</crate::components::EncodedLink> }
         }
     };
-    let account = crate::routes::account_href(key.owner.as_str(), key.account.as_str());
+    let account = base.account(key.owner.as_str(), key.account.as_str());
     view! {
         <h1>{title}</h1>
         <p class="links">

@@ -45,6 +45,7 @@ impl Profiles {
         store.ensure_loaded();
         let query = use_query_map();
         let navigate = use_navigate();
+        let base = crate::routes::Base::current();
 
         // The filter text as typed, ahead of the URL. Writing the URL (history.replaceState
         // and the router's re-parse) on every keystroke cost more than filtering 10,000 rows
@@ -69,7 +70,7 @@ impl Profiles {
                 t.clear();
             }
             navigate(
-                &format!("/profiles{}", v.to_query()),
+                &base.at(&format!("{}{}", crate::routes::PROFILES, v.to_query())),
                 NavigateOptions {
                     replace: true,
                     scroll: false,

@@ -120,11 +120,12 @@ pub(crate) fn LoadState(p: Profiles) -> impl IntoView {
 #[component]
 pub(crate) fn SelectionBar(p: Profiles) -> impl IntoView {
     let (selected_n, bulk, anchor) = (p.selected_n, p.bulk, p.anchor);
+    let href = crate::routes::Base::current().at(crate::routes::BULK);
     view! {
         <Show when=move || p.can_select && selected_n.get() != 0>
             <div class="selection-bar" role="region" aria-label="Selection">
                 <p class="selection-count" aria-live="polite">{move || format!("{} selected", selected_n.get())}</p>
-                <A href=crate::routes::BULK attr:class="button button-primary">"Change the selected…"</A>
+                <A href=href.clone() attr:class="button button-primary">"Change the selected…"</A>
                 <button type="button" class="button" on:click=move |_| { bulk.selected.set(Default::default()); anchor.set(None); }>"Clear selection"</button>
             </div>
         </Show>

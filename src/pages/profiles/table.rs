@@ -8,7 +8,7 @@ use wasm_bindgen::JsCast;
 
 use super::state::Profiles;
 use crate::components::{EncodedLink, VirtualScroll, VirtualTable};
-use crate::routes::editor_href;
+use crate::routes::Base;
 use crate::store::selection::{selectable_id, RowId};
 use crate::store::Progress;
 use crate::tables::profiles::{short_fingerprint, Row, SortKey, Status};
@@ -19,6 +19,9 @@ const DEFAULT_VISIBLE: usize = 20;
 #[component]
 pub(crate) fn ProfileTable(p: Profiles) -> impl IntoView {
     let navigate = use_navigate();
+    // Links stay on the cluster in view (a fleet's cluster, or the single cluster).
+    let base = Base::current();
+    let row_base = base.clone();
     let Profiles {
         store,
         bulk,
@@ -57,7 +60,10 @@ pub(crate) fn ProfileTable(p: Profiles) -> impl IntoView {
                 }
             }
             "Enter" => {
-                if let Some(h) = row.as_ref().and_then(|r| r.key.as_ref().map(editor_href)) {
+                if let Some(h) = row
+                    .as_ref()
+                    .and_then(|r| r.key.as_ref().map(|k| base.editor(k)))
+                {
                     ev.prevent_default();
                     navigate(&h, Default::default());
                 }
@@ -74,7 +80,7 @@ pub(crate) fn ProfileTable(p: Profiles) -> impl IntoView {
                 store.rows.with_untracked(|r| r.get(i).cloned()).map(|r| {
                     let id = selectable_id(&r);
                     let select = can_select.then(|| (id, bulk.selected, on_pick));
-                    view! { <TableRow row=r pos=pos active=active select=select /> }
+                    view! { <TableRow row=r pos=pos active=active select=select base=row_base.clone() /> }
                 })
             }>
             <Show when=move || store.progress.get() == Progress::Done && visible.with(Vec::is_empty)>
@@ -122,6 +128,8 @@ fn Headings(p: Profiles) -> impl IntoView {
 #[component]
 fn TableRow(
     row: Row,
+    /// Where the editor's link goes ([`Base`]).
+    base: Base,
     pos: usize,
     active: RwSignal<usize>,
     /// When the user may select: the row's id (`None`: not selectable), the selection, and
@@ -134,7 +142,7 @@ fn TableRow(
 ) -> impl IntoView {
     let name = crate::text::name(&row.account);
     let account = match &row.key {
-        Some(key) => view! { <EncodedLink href=editor_href(key)>{name}</EncodedLink> }.into_any(),
+        Some(key) => view! { <EncodedLink href=base.editor(key)>{name}</EncodedLink> }.into_any(),
         None => view! { <span>{name}</span> }.into_any(),
     };
     let scope = row.scope_label();

@@ -492,3 +492,52 @@ async fn the_coverage_report_agrees_with_the_clusters_and_prints() -> Result<()>
     h.wait_css(".fleet-table").await?;
     h.close().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idle_fleet_forgets_every_clusters_credentials_and_says_why() -> Result<()> {
+    let root = fleet_root(&listing(2))?;
+    let h = fleet(root.path(), 2).await?;
+    // The test's idle time (the setting only ever shortens it), read as the fleet mounts.
+    h.goto("/").await?;
+    h.client()
+        .execute(
+            "localStorage.setItem('totp-admin.idle', '{\"idle_ms\": 2000}'); return null;",
+            vec![],
+        )
+        .await?;
+    h.goto("/").await?;
+    h.wait_text("h2", "Sign in to the fleet").await?;
+    h.sign_in("admin").await?;
+    h.wait_text(&cell("cluster2", "fleet-state"), "Reachable")
+        .await?;
+    let said = wait_long(&h, "[role=status]", "without activity", 20).await?;
+    ensure!(said.contains("every cluster"), "{said}");
+    for name in ["cluster1", "cluster2"] {
+        h.wait_text(&cell(name, "fleet-state"), "Not signed in")
+            .await?;
+    }
+    h.wait_text("h2", "Sign in to the fleet").await?;
+    // Nothing is sent once signed out, whatever time passes.
+    let before: Vec<usize> = (0..2)
+        .map(|i| h.cluster(i).map_or(0, |c| c.requests().len()))
+        .collect();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    for (i, n) in before.iter().enumerate() {
+        ensure!(h.cluster(i).map_or(0, |c| c.requests().len()) == *n);
+    }
+    // Signing in again takes the message down (well before the next idle time).
+    h.sign_in("admin").await?;
+    h.wait_until("the message gone", || async {
+        Ok(h.none_match(Locator::Css(".fleet [role=status]"))
+            .await?
+            .then_some(()))
+    })
+    .await?;
+    h.client()
+        .execute(
+            "localStorage.removeItem('totp-admin.idle'); return null;",
+            vec![],
+        )
+        .await?;
+    h.close().await
+}

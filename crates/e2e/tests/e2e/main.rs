@@ -19,6 +19,8 @@ mod enroll;
 mod factors;
 mod faults;
 mod fleet;
+mod fleet_tables;
+mod fleet_scopes;
 mod gateway;
 mod harness;
 mod hosting;

@@ -38,6 +38,9 @@ fn fleet_config() -> ontap_sim::Config {
         profiles: PROFILES_EACH.saturating_sub(demo_profiles),
         latency_ms: LATENCY_MS,
         history: false,
+        // Unified Manager's gateway in front of the same clusters, for the tables' figures
+        // through it (the direct layout is served as well).
+        gateway: true,
         seed: 1,
         ..ontap_sim::Config::ephemeral()
     }
@@ -193,6 +196,10 @@ pub(crate) async fn fleet(t: &mut Table, runs: usize) -> Result<()> {
         if !http2 {
             memory(t, &s, &how).await?;
         }
+        let proto = if http2 { "HTTP/2" } else { "HTTP/1.1" };
+        for layout in [Layout::Direct, Layout::Gateway] {
+            tables(t, &s, root.path(), runs, layout, proto, &listing).await?;
+        }
         s.sim.stop().ok();
     }
     Ok(())
@@ -316,5 +323,152 @@ async fn offboarding(t: &mut Table, s: &Stack, runs: usize, how: &str) -> Result
         "",
         None,
     );
+/// How the fleet tables' figures reach the clusters.
+#[derive(Clone, Copy, PartialEq)]
+enum Layout {
+    Direct,
+    Gateway,
+}
+
+/// The gateway of the figures through Unified Manager, as `clusters.json` names it.
+const GATEWAY_FILE: &str = "{\"gateways\": [{\"name\": \"aiqum\", \"api\": \"/um/api\"}]}";
+
+/// The fleet tables (`/fleet/profiles`, `/fleet/accounts`): from the Sign in click (and the
+/// banner's link clicked at once) to the first rows and to every row drawn; a filter
+/// keystroke at 100,000 rows; the wasm memory with both tables' rows kept.
+async fn tables(
+    t: &mut Table,
+    s: &Stack,
+    root: &Path,
+    runs: usize,
+    layout: Layout,
+    proto: &str,
+    direct: &Value,
+) -> Result<()> {
+    let file = match layout {
+        Layout::Direct => direct.to_string(),
+        Layout::Gateway => GATEWAY_FILE.to_owned(),
+    };
+    std::fs::write(root.join("clusters.json"), file)?;
+    let how = format!(
+        "fleet tables {CLUSTERS} × {PROFILES_EACH}, {LATENCY_MS} ms, {proto}, {}",
+        match layout {
+            Layout::Direct => "direct",
+            Layout::Gateway => "through the gateway",
+        }
+    );
+    for (link, prefix) in [("Profiles", "profiles"), ("Accounts", "accounts")] {
+        let (mut first, mut all) = (vec![], vec![]);
+        let mut summary = String::new();
+        for run in 0..=runs {
+            s.load_until_mark("/", "totp-admin:wasm-ready").await?;
+            let (selector, text) = match layout {
+                Layout::Direct => {
+                    s.browser.wait_text("h2", "Sign in to the fleet").await?;
+                    s.browser.fill("User name", "admin").await?;
+                    s.browser.fill("Password", PASSWORD).await?;
+                    (".fleet-signin button[type=submit]", Value::Null)
+                }
+                Layout::Gateway => {
+                    for (id, v) in [
+                        ("#g-aiqum-user", "umadmin"),
+                        ("#g-aiqum-password", PASSWORD),
+                    ] {
+                        let e = s
+                            .browser
+                            .client()
+                            .wait()
+                            .for_element(fantoccini::Locator::Css(id))
+                            .await?;
+                        e.send_keys(v).await?;
+                    }
+                    ("button", json!("Sign in to Unified Manager"))
+                }
+            };
+            let v = s
+                .eval_async(
+                    include_str!("js/fleet_tables.js"),
+                    vec![json!(selector), text, json!(link), json!(prefix)],
+                )
+                .await?;
+            if let Some(e) = v["error"].as_str() {
+                bail!("{how}, {link}: {e}");
+            }
+            summary = v["summary"].as_str().unwrap_or_default().to_owned();
+            if run > 0 {
+                first.push(v["first"].as_f64().unwrap_or(f64::NAN));
+                all.push(v["all"].as_f64().unwrap_or(f64::NAN));
+            }
+        }
+        let f = stat(&first);
+        t.add(
+            format!("{how}: Sign in → {prefix} first rows"),
+            "ms",
+            f,
+            "≤ 1000 ms",
+            Some(f.median <= 1000.0),
+        );
+        let a = stat(&all);
+        t.add(
+            format!("{how}: Sign in → {prefix} all rows ({})", summary.trim()),
+            "ms",
+            a,
+            "≤ 8000 ms",
+            Some(a.median <= 8000.0),
+        );
+        if prefix == "profiles" {
+            // A name in every cluster (each cluster's generated users are user000000...).
+            let v = s
+                .eval_async(crate::ten_thousand::FILTER_KEYS, vec![json!("user000042")])
+                .await?;
+            if let Some(e) = v["error"].as_str() {
+                bail!("{how}: filtering: {e}");
+            }
+            let ms: Vec<f64> = v["framed"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_f64)
+                .collect();
+            let k = stat(&ms);
+            t.add(
+                format!("{how}: filter keystroke → next frame (profiles)"),
+                "ms",
+                k,
+                "≤ 16 ms",
+                Some(k.median <= 16.0),
+            );
+            let dom: Vec<f64> = v["dom"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_f64)
+                .collect();
+            t.add(
+                format!("{how}: filter keystroke → table updated (profiles)"),
+                "ms",
+                stat(&dom),
+                "",
+                None,
+            );
+        }
+    }
+    let mut wasm = vec![];
+    for _ in 0..3 {
+        s.browser
+            .cdp("HeapProfiler.collectGarbage", json!({}))
+            .await?;
+        let v = s.eval(include_str!("js/memory.js"), vec![]).await?;
+        wasm.push(v["wasm"].as_f64().unwrap_or(f64::NAN));
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    t.add(
+        format!("{how}: both tables' rows kept, wasm memory"),
+        "MB",
+        stat(&wasm),
+        "",
+        None,
+    );
+    std::fs::write(root.join("clusters.json"), direct.to_string())?;
     Ok(())
 }

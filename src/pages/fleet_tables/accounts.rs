@@ -1,0 +1,90 @@
+//! `/fleet/accounts`: every account of every cluster with its TOTP state and second factors
+//! (as the overview and the coverage report judged them), with the cluster each row came
+//! from; a row links to the account's page on its cluster.
+
+use leptos::prelude::*;
+
+use super::parts::{cluster_cell, ClusterStates, FilterBar, GatewayNote, NotSignedIn, SummaryLine};
+use super::state::Fleet;
+use crate::components::{EncodedLink, VirtualTable};
+use crate::routes;
+use crate::tables::accounts::TotpState;
+use crate::tables::coverage::AccountLine;
+use crate::tables::fleet_rows::{account_states, accounts_csv, AccountSort};
+
+#[component]
+pub(crate) fn FleetAccountsPage() -> impl IntoView {
+    let store = crate::store::fleet::FleetStore::use_ctx();
+    let f = Fleet::new(
+        routes::FLEET_ACCOUNTS,
+        store.rows.accounts,
+        (
+            "totp-admin:fleet-accounts-first-rows",
+            "totp-admin:fleet-accounts-all-rows",
+        ),
+    );
+    view! {
+        <div class="page-head">
+            <h1>"Accounts across the fleet"</h1>
+        </div>
+        <Show when=move || store.signed_in() fallback=|| view! { <NotSignedIn /> }>
+            <ClusterStates />
+            <GatewayNote f=f />
+            <FilterBar f=f placeholder="Cluster, account, SVM or role" state_label="TOTP"
+                states=account_states() />
+            <SummaryLine f=f file="accounts-fleet.csv" csv=accounts_csv />
+            <AccountRows f=f />
+        </Show>
+    }
+}
+
+#[component]
+fn AccountRows(f: Fleet<AccountLine>) -> impl IntoView {
+    let (table, view_state, visible) = (f.table, f.view_state, f.visible);
+    let head = move || {
+        AccountSort::ALL
+            .into_iter()
+            .map(|k| {
+                view! {
+                    <th scope="col" class=format!("col-fleet-acct-{}", crate::tables::listing::SortColumn::slug(k))
+                        aria-sort=move || view_state.with(|v| v.aria_sort(k))>
+                        <button type="button" class="sort" on:click=move |_| f.update(|v| v.sort_by(k))>
+                            {k.label()}
+                            <span class="sort-mark" aria-hidden="true">{move || view_state.with(|v| v.sort_mark(k))}</span>
+                        </button>
+                    </th>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <VirtualTable class="table-scroll fleet-rows" table_class="fleet-rows-table" shown=visible
+            label="Accounts of every cluster" head=head stamp=super::state::row_stamp(f)
+            render_row=move |pos, i| {
+                table.with_value(|t| t.row(i).map(|(o, r)| (o.clone(), r.clone()))).map(|(o, r)| {
+                    let href = routes::fleet_account_href(&o.uuid, &r.owner_uuid, &r.name);
+                    let state_class = format!("badge badge-{}", r.totp.slug());
+                    view! {
+                        <tr data-row=pos aria-rowindex=pos + 2 data-cluster=o.uuid.clone()
+                            class:row-attention=r.totp == TotpState::NotEnrolled>
+                            <th scope="row" class="col-fleet-acct-account">
+                                <EncodedLink href=href>{crate::text::name(&r.name)}</EncodedLink>
+                            </th>
+                            {cluster_cell(&o.name, o.via.as_deref())}
+                            <td class="col-fleet-acct-svm">{crate::text::name(&r.svm)}</td>
+                            <td class="col-fleet-acct-role">{r.role.clone()}</td>
+                            <td class="col-fleet-acct-ssh">{if r.has_ssh { r.ssh_second.clone() } else { "no SSH".to_owned() }}</td>
+                            <td class="col-fleet-acct-totp"><span class=state_class>{r.totp.label()}</span></td>
+                            <td class="col-fleet-acct-locked">{if r.locked { "Locked" } else { "" }}</td>
+                        </tr>
+                    }
+                })
+            }>
+            <Show when=move || f.all_read.get() && visible.with(Vec::is_empty)>
+                <p class="empty">
+                    {move || if f.total.get() == 0 { "No accounts were read." } else { "No row matches these filters." }}
+                </p>
+            </Show>
+        </VirtualTable>
+    }
+}

@@ -1,0 +1,201 @@
+//! The parts both fleet tables show around their rows: the note before any sign-in, the
+//! clusters not (yet) read and why, the gateway note, the filter bar and the summary line with
+//! Export CSV.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use super::state::Fleet;
+use crate::components::explain::fleet_unreachable;
+use crate::components::{Explained, FilterSelect};
+use crate::routes;
+use crate::session::fleet::Access;
+use crate::store::fleet::{FleetStore, Load};
+use crate::tables::fleet_rows::{cluster_options, FleetRow, FleetTable};
+
+/// Shown instead of the table while no cluster is signed in.
+#[component]
+pub(crate) fn NotSignedIn() -> impl IntoView {
+    view! {
+        <div class="notice fleet-rows-none" role="status">
+            <p>"No cluster is signed in yet. "
+                <A href=routes::FLEET>"Sign in on the fleet overview"</A>
+                "; the rows of each cluster appear here as it is read."</p>
+        </div>
+    }
+}
+
+/// The clusters whose rows are not in the table, each with why: still reading, not signed in,
+/// asking for its own sign-in, unreachable, or its read failed. `no_rows` says why a read
+/// cluster has none (a release without TOTP for the profile table).
+#[component]
+pub(crate) fn ClusterStates(#[prop(optional)] profiles: bool) -> impl IntoView {
+    let store = FleetStore::use_ctx();
+    let lines = move || {
+        store
+            .list()
+            .into_iter()
+            .filter_map(|m| {
+                let name = crate::text::name(&m.name());
+                let (class, said) = m
+                    .access
+                    .with(|a| match a {
+                        Access::Waiting => Some(("state-idle", "not signed in".to_owned())),
+                        Access::Trying => Some(("state-busy", "signing in…".to_owned())),
+                        Access::Refused => Some((
+                            "state-warn",
+                            "asks for its own sign-in, on the overview".to_owned(),
+                        )),
+                        Access::Unreachable(e) => {
+                            Some(("state-bad", fleet_unreachable(e).joined()))
+                        }
+                        Access::In { .. } => None,
+                    })
+                    .or_else(|| {
+                        m.load.with(|l| match l {
+                            Load::Idle | Load::Loading => {
+                                Some(("state-busy", "reading…".to_owned()))
+                            }
+                            Load::Failed(e) => Some((
+                                "state-bad",
+                                format!("could not be read. {}", Explained::from(e).joined()),
+                            )),
+                            Load::Done(s) if profiles && s.profiles.is_none() => {
+                                Some(("state-idle", "its release has no TOTP profiles".to_owned()))
+                            }
+                            Load::Done(_) => None,
+                        })
+                    })?;
+                Some(view! {
+                    <li class=format!("fleet-rows-state {class}") data-cluster=m.name()>
+                        <strong>{name}</strong>": "{said}
+                    </li>
+                })
+            })
+            .collect::<Vec<_>>()
+    };
+    view! {
+        <Show when=move || !lines().is_empty()>
+            <div class="notice fleet-rows-states" role="status">
+                <p class="notice-title">"Clusters whose rows are not shown"</p>
+                <ul>{lines}</ul>
+            </div>
+        </Show>
+    }
+}
+
+/// Said when some rows were read through a Unified Manager gateway.
+#[component]
+pub(crate) fn GatewayNote<R: FleetRow + Send + Sync + 'static>(f: Fleet<R>) -> impl IntoView
+where
+    R::Sort: Send + Sync,
+{
+    let table = f.table;
+    let changed = f.store.rows.changed;
+    let gateways = move || {
+        changed.track();
+        let mut g: Vec<String> =
+            table.with_value(|t| t.origins().iter().filter_map(|o| o.via.clone()).collect());
+        g.sort();
+        g.dedup();
+        g
+    };
+    view! {
+        <Show when=move || !gateways().is_empty()>
+            <p class="note gateway-rows-note">
+                "Rows marked “via” were read through Unified Manager's API gateway ("
+                {move || gateways().join(", ")}
+                "): those clusters see the account Unified Manager stores for them, not you."
+            </p>
+        </Show>
+    }
+}
+
+/// The filter text, the cluster and the state.
+#[component]
+pub(crate) fn FilterBar<R: FleetRow + Send + Sync + 'static>(
+    f: Fleet<R>,
+    placeholder: &'static str,
+    state_label: &'static str,
+    states: Vec<(String, String)>,
+) -> impl IntoView
+where
+    R::Sort: Send + Sync,
+{
+    let store = f.store;
+    let view_state = f.view_state;
+    let clusters = Memo::new(move |_| {
+        let listed: Vec<(String, String)> = store
+            .list()
+            .into_iter()
+            .filter_map(|m| {
+                let uuid = m.cluster()?.uuid?;
+                Some((uuid, m.name()))
+            })
+            .collect();
+        cluster_options(&listed)
+    });
+    view! {
+        <div class="filters" role="search">
+            <div class="filter-text">
+                <label for="filter">"Filter"</label>
+                <input id="filter" type="search" placeholder=placeholder
+                    prop:value=move || view_state.with(|v| v.text.clone())
+                    on:input=move |ev| f.type_text(event_target_value(&ev)) />
+            </div>
+            <FilterSelect id="filter-cluster" label="Cluster" all="All clusters" options=clusters
+                value=Signal::derive(move || view_state.with(|v| v.filters.cluster.clone()))
+                on_pick=Callback::new(move |c| f.update(|v| v.filters.cluster = c)) />
+            <FilterSelect id="filter-state" label=state_label all="Any" options=Signal::stored(states)
+                value=Signal::derive(move || view_state.with(|v| v.filters.state.clone()))
+                on_pick=Callback::new(move |s| f.update(|v| v.filters.state = s)) />
+        </div>
+    }
+}
+
+/// "n of m rows match" and Export CSV (of the rows shown; waits until every cluster's read
+/// has ended, so a partial list is never exported).
+#[component]
+pub(crate) fn SummaryLine<R: FleetRow + Send + Sync + 'static>(
+    f: Fleet<R>,
+    file: &'static str,
+    csv: fn(&FleetTable<R>, &[usize]) -> String,
+) -> impl IntoView
+where
+    R::Sort: Send + Sync,
+{
+    let (visible, total, all_read, table) = (f.visible, f.total, f.all_read, f.table);
+    let export = move |_| {
+        let text = visible.with_untracked(|v| table.with_value(|t| csv(t, v)));
+        crate::components::download(file, "text/csv;charset=utf-8", &text);
+    };
+    view! {
+        <div class="summary-line">
+            <p class="muted table-summary" aria-live="polite">
+                {move || {
+                    let (shown, all) = (visible.with(Vec::len), total.get());
+                    let rows = if shown == all {
+                        crate::text::count(all, "row", "rows")
+                    } else {
+                        format!("{shown} of {all} rows match")
+                    };
+                    if all_read.get() { rows } else { format!("{rows} · clusters still reading") }
+                }}
+            </p>
+            <button type="button" class="button button-small fleet-rows-export" on:click=export
+                disabled=move || !all_read.get() || visible.with(Vec::is_empty)>"Export CSV"</button>
+        </div>
+    }
+}
+
+/// A row's cluster cell: its name, and "via" its gateway when read through one.
+pub(crate) fn cluster_cell(name: &str, via: Option<&str>) -> impl IntoView + use<> {
+    let name = crate::text::name(name);
+    let via = via.map(|g| {
+        let title = format!(
+            "Read through Unified Manager's gateway {g}: the cluster sees the account Unified Manager stores for it."
+        );
+        view! { <span class="via-gateway" title=title>" via "{g.to_owned()}</span> }
+    });
+    view! { <td class="col-cluster">{name}{via}</td> }
+}

@@ -13,7 +13,10 @@ pub(crate) fn ChangesPage() -> impl IntoView {
     let base = crate::routes::Base::current();
     let fleet_page = !base.in_fleet() && use_context::<crate::store::fleet::FleetStore>().is_some();
     let (start, start_words) = if fleet_page {
-        (crate::routes::FLEET_OFFBOARD.to_owned(), "Offboard an account")
+        (
+            crate::routes::FLEET_OFFBOARD.to_owned(),
+            "Offboard an account",
+        )
     } else {
         (base.profiles(), "Open a profile")
     };

@@ -323,6 +323,9 @@ async fn offboarding(t: &mut Table, s: &Stack, runs: usize, how: &str) -> Result
         "",
         None,
     );
+    Ok(())
+}
+
 /// How the fleet tables' figures reach the clusters.
 #[derive(Clone, Copy, PartialEq)]
 enum Layout {

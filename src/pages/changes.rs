@@ -30,7 +30,7 @@ pub(crate) fn ChangesPage() -> impl IntoView {
             if entries.is_empty() {
                 return view! {
                     <p class="changes-empty">
-                        "No changes yet. " <A href=start>{start_words}</A> " to make one."
+                        "No changes yet. " <A href=start.clone()>{start_words}</A> " to make one."
                     </p>
                 }
                 .into_any();

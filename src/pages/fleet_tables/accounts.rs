@@ -40,23 +40,8 @@ pub(crate) fn FleetAccountsPage() -> impl IntoView {
 
 #[component]
 fn AccountRows(f: Fleet<AccountLine>) -> impl IntoView {
-    let (table, view_state, visible) = (f.table, f.view_state, f.visible);
-    let head = move || {
-        AccountSort::ALL
-            .into_iter()
-            .map(|k| {
-                view! {
-                    <th scope="col" class=format!("col-fleet-acct-{}", crate::tables::listing::SortColumn::slug(k))
-                        aria-sort=move || view_state.with(|v| v.aria_sort(k))>
-                        <button type="button" class="sort" on:click=move |_| f.update(|v| v.sort_by(k))>
-                            {k.label()}
-                            <span class="sort-mark" aria-hidden="true">{move || view_state.with(|v| v.sort_mark(k))}</span>
-                        </button>
-                    </th>
-                }
-            })
-            .collect_view()
-    };
+    let (table, visible) = (f.table, f.visible);
+    let head = move || super::parts::sort_heads(f, "col-fleet-acct-", AccountSort::label);
     view! {
         <VirtualTable class="table-scroll fleet-rows" table_class="fleet-rows-table" shown=visible
             label="Accounts of every cluster" head=head stamp=super::state::row_stamp(f)

@@ -12,6 +12,7 @@ use crate::routes;
 use crate::session::fleet::Access;
 use crate::store::fleet::{FleetStore, Load};
 use crate::tables::fleet_rows::{cluster_options, FleetRow, FleetTable};
+use crate::tables::listing::SortColumn;
 
 /// Shown instead of the table while no cluster is signed in.
 #[component]
@@ -198,4 +199,29 @@ pub(crate) fn cluster_cell(name: &str, via: Option<&str>) -> impl IntoView + use
         view! { <span class="via-gateway" title=title>" via "{g.to_owned()}</span> }
     });
     view! { <td class="col-cluster">{name}{via}</td> }
+}
+
+/// The sortable headings of a fleet table, in [`SortColumn::ALL`]'s order: each a button
+/// that sorts by its column, its class `class_prefix` and the column's slug.
+pub(crate) fn sort_heads<R: FleetRow + Send + Sync + 'static>(
+    f: Fleet<R>,
+    class_prefix: &'static str,
+    label: fn(R::Sort) -> &'static str,
+) -> impl IntoView {
+    let view_state = f.view_state;
+    <R::Sort as SortColumn>::ALL
+        .iter()
+        .copied()
+        .map(|k| {
+            view! {
+                <th scope="col" class=format!("{class_prefix}{}", k.slug())
+                    aria-sort=move || view_state.with(|v| v.aria_sort(k))>
+                    <button type="button" class="sort" on:click=move |_| f.update(|v| v.sort_by(k))>
+                        {label(k)}
+                        <span class="sort-mark" aria-hidden="true">{move || view_state.with(|v| v.sort_mark(k))}</span>
+                    </button>
+                </th>
+            }
+        })
+        .collect_view()
 }

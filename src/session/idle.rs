@@ -221,30 +221,36 @@ pub fn watch(session: SessionCtx, idle_ms: u32, on_activity: Rc<dyn Fn()>) -> Id
         .session
         .with_untracked(|s| s.as_ref().is_some_and(|s| s.stay));
 
+    let on_event = move || {
+        let now = wall_ms();
+        idle.last.try_set_value(now);
+        if now - touched.try_get_value().unwrap_or(0.0) >= TOUCH_EVERY_MS {
+            touched.try_set_value(now);
+            if stay {
+                persist::touch();
+            }
+            on_activity();
+        }
+    };
+    on_activity_and_tick(on_event, check_every_ms(idle_ms), move || idle.tick());
+    idle
+}
+
+/// While the current reactive owner lives: `on_event` on every activity event
+/// ([`ACTIVITY_EVENTS`]) and `tick` every `every_ms`.
+pub(crate) fn on_activity_and_tick(
+    on_event: impl Fn() + Clone + 'static,
+    every_ms: u32,
+    tick: impl Fn() + 'static,
+) {
     let handles: Vec<WindowListenerHandle> = ACTIVITY_EVENTS
         .iter()
         .map(|name| {
-            let on_activity = on_activity.clone();
-            window_event_listener_untyped(name, move |_| {
-                let now = wall_ms();
-                idle.last.try_set_value(now);
-                if now - touched.try_get_value().unwrap_or(0.0) >= TOUCH_EVERY_MS {
-                    touched.try_set_value(now);
-                    if stay {
-                        persist::touch();
-                    }
-                    on_activity();
-                }
-            })
+            let on_event = on_event.clone();
+            window_event_listener_untyped(name, move |_| on_event())
         })
         .collect();
-
-    let interval = set_interval_with_handle(
-        move || idle.tick(),
-        Duration::from_millis(u64::from(check_every_ms(idle_ms))),
-    )
-    .ok();
-
+    let interval = set_interval_with_handle(tick, Duration::from_millis(u64::from(every_ms))).ok();
     on_cleanup(move || {
         for h in handles {
             h.remove();
@@ -253,7 +259,6 @@ pub fn watch(session: SessionCtx, idle_ms: u32, on_activity: Rc<dyn Fn()>) -> Id
             i.clear();
         }
     });
-    idle
 }
 
 #[cfg(test)]

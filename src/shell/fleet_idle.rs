@@ -3,12 +3,10 @@
 //! default, shortened by the same `totp-admin.idle` setting) every cluster's credentials are
 //! forgotten and the overview says why. The rule is `session::idle::step`'s.
 
-use std::time::Duration;
-
 use leptos::prelude::*;
 
 use crate::platform::{local_storage, wall_ms};
-use crate::session::idle::{check_every_ms, settings, step, Step, ACTIVITY_EVENTS, IDLE_KEY};
+use crate::session::idle::{check_every_ms, on_activity_and_tick, settings, step, Step, IDLE_KEY};
 use crate::session::DEFAULT_IDLE_MINUTES;
 use crate::store::fleet::FleetStore;
 
@@ -18,10 +16,6 @@ pub(crate) fn watch(store: FleetStore, ended: RwSignal<Option<String>>) {
     let json = local_storage().and_then(|s| s.get_item(IDLE_KEY).ok().flatten());
     let (idle_ms, _) = settings(DEFAULT_IDLE_MINUTES * 60_000, json.as_deref());
     let last = StoredValue::new(wall_ms());
-    let handles: Vec<WindowListenerHandle> = ACTIVITY_EVENTS
-        .iter()
-        .map(|name| window_event_listener_untyped(name, move |_| last.set_value(wall_ms())))
-        .collect();
     let tick = move || {
         if !store.signed_in_untracked() {
             last.try_set_value(wall_ms());
@@ -37,17 +31,9 @@ pub(crate) fn watch(store: FleetStore, ended: RwSignal<Option<String>>) {
             )));
         }
     };
-    let interval = set_interval_with_handle(
+    on_activity_and_tick(
+        move || last.set_value(wall_ms()),
+        check_every_ms(idle_ms),
         tick,
-        Duration::from_millis(u64::from(check_every_ms(idle_ms))),
-    )
-    .ok();
-    on_cleanup(move || {
-        for h in handles {
-            h.remove();
-        }
-        if let Some(i) = interval {
-            i.clear();
-        }
-    });
+    );
 }

@@ -3,9 +3,10 @@
 //! latency, fault injection, the strict check of the answer, and logging) and everything else
 //! to the page's files.
 
+use std::collections::HashMap;
 use std::io;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::body::{to_bytes, Body, Bytes};
@@ -53,6 +54,39 @@ pub struct Settings {
 struct Shared {
     sim: Sim,
     settings: Arc<Settings>,
+    answers: Arc<Answers>,
+}
+
+/// The collection GETs whose answers are kept ([`Answers`]): the large listings a page reads
+/// again and again.
+const KEPT_COLLECTIONS: &[&str] = &["/api/security/login/totps", "/api/security/accounts"];
+/// At most this many answers are kept per cluster; the whole store is forgotten past it.
+const KEPT_ANSWERS: usize = 32;
+
+/// Collection answers already sent, by who asked, what and in which form, each with the
+/// state's [`Sim::generation`] it was computed at: an unchanged state sends the same bytes
+/// again instead of rendering thousands of records anew. A real fleet's clusters each render
+/// on their own CPUs; the emulator renders fifty on the page's own, and this keeps that cost
+/// out of what the page is measured by. Any change of the state (a write, a test's
+/// `with_state`) makes every kept answer stale.
+#[derive(Default)]
+struct Answers(Mutex<HashMap<String, (u64, Bytes)>>);
+
+impl Answers {
+    fn get(&self, key: &str, generation: u64) -> Option<Bytes> {
+        let kept = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        kept.get(key)
+            .filter(|(g, _)| *g == generation)
+            .map(|(_, b)| b.clone())
+    }
+
+    fn keep(&self, key: String, generation: u64, text: Bytes) {
+        let mut kept = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if kept.len() >= KEPT_ANSWERS && !kept.contains_key(&key) {
+            kept.clear();
+        }
+        kept.insert(key, (generation, text));
+    }
 }
 
 /// Closes the connection a request came on, without an answer.
@@ -63,6 +97,7 @@ pub fn router(sim: Sim, settings: Settings) -> Router {
     Router::new().fallback(route).with_state(Shared {
         sim,
         settings: Arc::new(settings),
+        answers: Arc::new(Answers::default()),
     })
 }
 
@@ -149,12 +184,13 @@ fn sign_in(sim: &Sim, credentials: &Option<Credentials>) -> Option<Caller> {
     let (id, caller) = match credentials {
         Credentials::Basic { user, password } => (
             user.clone(),
-            sim.with_state(|s| Caller::sign_in(s, user, password)),
+            sim.read_state(|s| Caller::sign_in_unchanged(s, user, password))
+                .or_else(|| sim.with_state(|s| Caller::sign_in(s, user, password))),
         ),
         Credentials::Bearer(token) => {
             let v = sim.version();
             let caller = if v.at_least(BEARER_FROM.0, BEARER_FROM.1, 0) {
-                sim.with_state(|s| Caller::sign_in_token(s, token))
+                sim.read_state(|s| Caller::sign_in_token(s, token))
             } else {
                 None
             };
@@ -169,7 +205,7 @@ fn sign_in(sim: &Sim, credentials: &Option<Credentials>) -> Option<Caller> {
 fn logged_user(sim: &Sim, credentials: &Option<Credentials>) -> Option<String> {
     match credentials.as_ref()? {
         Credentials::Basic { user, .. } => Some(user.clone()),
-        Credentials::Bearer(token) => sim.with_state(|s| s.tokens.get(token).cloned()),
+        Credentials::Bearer(token) => sim.read_state(|s| s.tokens.get(token).cloned()),
     }
 }
 
@@ -293,7 +329,7 @@ async fn api_call(shared: &Shared, req: HttpRequest) -> Response {
             &format!("{method} {path_and_query}"),
             schema::check(def, &json),
         );
-        return json_response(status, &json, None, false);
+        return json_response(status, pretty(&json), None, false);
     }
     if fault == Some(FaultMode::DropBefore) {
         record_fault(FaultMode::DropBefore, false);
@@ -306,14 +342,96 @@ async fn api_call(shared: &Shared, req: HttpRequest) -> Response {
     if caller.is_some() {
         body = read_body(&mut unread).await;
     }
-    let result = match (&caller, &body) {
+    let keep_as = match &caller {
+        Some(c) if method == "GET" && KEPT_COLLECTIONS.contains(&path.as_str()) => Some(format!(
+            "{}\n{}\n{plain_json}\n{path_and_query}",
+            c.owner.as_str(),
+            c.name
+        )),
+        _ => None,
+    };
+    // Read before the state is: an answer kept under this number cannot come from a later
+    // state (see `Sim::with_state`).
+    let generation = sim.generation();
+    let kept = keep_as
+        .as_deref()
+        .and_then(|key| shared.answers.get(key, generation));
+    let (status, text, location, applied) = match kept {
+        Some(text) => (200, text, None, true),
+        None => {
+            let (status, text, location, applied) = answer(
+                shared,
+                caller.as_ref(),
+                &body,
+                (&method, &path, &path_and_query),
+                plain_json,
+            );
+            if let (200, Some(key)) = (status, keep_as) {
+                shared.answers.keep(key, generation, text.clone());
+            }
+            (status, text, location, applied)
+        }
+    };
+    let content_type = if plain_json {
+        "application/json"
+    } else {
+        "application/hal+json"
+    };
+    let www_authenticate = status == 401 && settings.send_www_authenticate;
+
+    match fault {
+        Some(FaultMode::DropAfter) => {
+            record_fault(FaultMode::DropAfter, applied);
+            log(0, false, &body);
+            drop_connection(kill).await
+        }
+        Some(mode @ (FaultMode::Truncate | FaultMode::NotJson)) => {
+            record_fault(mode, applied);
+            log(status, www_authenticate, &body);
+            if mode == FaultMode::NotJson {
+                let mut r = Response::builder()
+                    .status(StatusCode::from_u16(status).unwrap_or(StatusCode::OK))
+                    .header(header::CONTENT_TYPE, "text/html");
+                if let Some(l) = &location {
+                    r = r.header(header::LOCATION, l);
+                }
+                return r.body(Body::from(NOT_JSON_BODY)).unwrap_or_default();
+            }
+            truncated_response(status, text, location.as_deref(), kill).await
+        }
+        _ => {
+            log(status, www_authenticate, &body);
+            let mut r = json_response(status, text, location.as_deref(), www_authenticate);
+            r.headers_mut()
+                .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+            if let Some(d) = delay {
+                // Carried out at once; the answer is held back.
+                record_fault(FaultMode::Slow, applied);
+                tokio::time::sleep(d).await;
+            }
+            r
+        }
+    }
+}
+
+/// Carries out a request and renders its answer: status, body, `Location`, and whether it was
+/// carried out.
+fn answer(
+    shared: &Shared,
+    caller: Option<&Caller>,
+    body: &Option<Result<Bytes, axum::Error>>,
+    (method, path, path_and_query): (&str, &str, &str),
+    plain_json: bool,
+) -> (u16, Bytes, Option<String>, bool) {
+    let sim = &shared.sim;
+    let result = match (caller, body) {
         (None, _) => Err(ApiError::inferred(&UNAUTHENTICATED, "")),
         (Some(_), None | Some(Err(_))) => Err(ApiError::inferred(&BODY_NOT_JSON_OBJECT, "")),
         (Some(caller), Some(Ok(bytes))) => {
             let request = Request {
-                method: &method,
-                path: &path,
-                path_and_query: &path_and_query,
+                method,
+                path,
+                path_and_query,
                 query: Query::parse(path_and_query.split_once('?').map_or("", |(_, q)| q)),
                 body: bytes,
             };
@@ -340,47 +458,8 @@ async fn api_call(shared: &Shared, req: HttpRequest) -> Response {
     if plain_json {
         strip_hal_links(&mut json, true);
     }
-    let (json, location) = rebase(settings, json, location);
-    let content_type = if plain_json {
-        "application/json"
-    } else {
-        "application/hal+json"
-    };
-    let www_authenticate = status == 401 && settings.send_www_authenticate;
-
-    match fault {
-        Some(FaultMode::DropAfter) => {
-            record_fault(FaultMode::DropAfter, applied);
-            log(0, false, &body);
-            drop_connection(kill).await
-        }
-        Some(mode @ (FaultMode::Truncate | FaultMode::NotJson)) => {
-            record_fault(mode, applied);
-            log(status, www_authenticate, &body);
-            if mode == FaultMode::NotJson {
-                let mut r = Response::builder()
-                    .status(StatusCode::from_u16(status).unwrap_or(StatusCode::OK))
-                    .header(header::CONTENT_TYPE, "text/html");
-                if let Some(l) = &location {
-                    r = r.header(header::LOCATION, l);
-                }
-                return r.body(Body::from(NOT_JSON_BODY)).unwrap_or_default();
-            }
-            truncated_response(status, &json, location.as_deref(), kill).await
-        }
-        _ => {
-            log(status, www_authenticate, &body);
-            let mut r = json_response(status, &json, location.as_deref(), www_authenticate);
-            r.headers_mut()
-                .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-            if let Some(d) = delay {
-                // Carried out at once; the answer is held back.
-                record_fault(FaultMode::Slow, applied);
-                tokio::time::sleep(d).await;
-            }
-            r
-        }
-    }
+    let (json, location) = rebase(&shared.settings, json, location);
+    (status, pretty(&json), location, applied)
 }
 
 /// [`Scripted::LateApply`]: ends the connection without an answer, and carries the request
@@ -496,9 +575,14 @@ fn strip_hal_links(v: &mut Value, top: bool) {
     }
 }
 
+/// An answer's body as ONTAP writes it (indented).
+fn pretty(json: &Value) -> Bytes {
+    Bytes::from(serde_json::to_vec_pretty(json).unwrap_or_default())
+}
+
 fn json_response(
     status: u16,
-    json: &Value,
+    text: Bytes,
     location: Option<&str>,
     www_authenticate: bool,
 ) -> Response {
@@ -515,7 +599,6 @@ fn json_response(
             HeaderValue::from_static(WWW_AUTHENTICATE),
         );
     }
-    let text = serde_json::to_string_pretty(json).unwrap_or_default();
     builder.body(Body::from(text)).unwrap_or_default()
 }
 
@@ -537,12 +620,11 @@ async fn drop_connection(kill: Option<ConnectionKill>) -> Response {
 /// connection.
 async fn truncated_response(
     status: u16,
-    json: &Value,
+    text: Bytes,
     location: Option<&str>,
     kill: Option<ConnectionKill>,
 ) -> Response {
-    let text = serde_json::to_string_pretty(json).unwrap_or_default();
-    let half = text.as_bytes()[..text.len() / 2].to_vec();
+    let half = text[..text.len() / 2].to_vec();
     let full_len = text.len();
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, io::Error>>(2);
     tokio::spawn(async move {

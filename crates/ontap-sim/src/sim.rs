@@ -47,6 +47,9 @@ struct Inner {
     uses: Mutex<BTreeMap<String, u64>>,
     violations: Mutex<Vec<String>>,
     next_id: AtomicU64,
+    /// Counts the state's changes: [`Sim::with_state`] adds one after each call, so an answer
+    /// computed at one generation still holds while the generation is unchanged.
+    generation: AtomicU64,
 }
 
 /// A handle on one emulated cluster. Clones share the same cluster.
@@ -79,6 +82,7 @@ impl Sim {
                 uses: Mutex::new(BTreeMap::new()),
                 violations: Mutex::new(Vec::new()),
                 next_id: AtomicU64::new(1),
+                generation: AtomicU64::new(0),
             }),
         }
     }
@@ -181,7 +185,7 @@ impl Sim {
         if limit.is_some_and(|n| count > n) {
             self.expire_credentials(credential);
         }
-        self.with_state(|s| s.expired.contains(credential))
+        self.read_state(|s| s.expired.contains(credential))
     }
 
     pub(crate) fn record_fault(&self, record: FaultRecord) {
@@ -212,13 +216,31 @@ impl Sim {
     }
 
     /// Runs `f` with the state locked: the only way handlers read or change it.
+    /// Counts as a change ([`Sim::generation`]) whether or not `f` changes anything.
     pub fn with_state<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
-        f(&mut lock(&self.inner.state))
+        let mut state = lock(&self.inner.state);
+        let r = f(&mut state);
+        // Counted before the lock is released: a reader that sees the old generation read the
+        // state from before this change, or from after it with the old number (a cache miss,
+        // never a stale hit).
+        self.inner.generation.fetch_add(1, Ordering::SeqCst);
+        r
+    }
+
+    /// Runs `f` with the state locked, for reading only: not counted as a change.
+    pub fn read_state<R>(&self, f: impl FnOnce(&State) -> R) -> R {
+        f(&lock(&self.inner.state))
+    }
+
+    /// The number of [`Sim::with_state`] calls so far: while it stays the same, every read of
+    /// the state gives the same answer.
+    pub fn generation(&self) -> u64 {
+        self.inner.generation.load(Ordering::SeqCst)
     }
 
     /// The cluster's clock (Unix seconds), shifted by its offset ([`State::now`]).
     pub fn now(&self) -> u64 {
-        self.with_state(|s| s.now())
+        self.read_state(|s| s.now())
     }
 
     /// Sets how far the cluster's clock is from the machine's, in seconds (negative: behind),
@@ -228,7 +250,7 @@ impl Sim {
     }
 
     pub fn version(&self) -> Version {
-        self.with_state(|s| s.version.clone())
+        self.read_state(|s| s.version.clone())
     }
 
     /// The full stored profile of `account` owned by `owner_uuid` (case-insensitive UUID).

@@ -26,6 +26,8 @@ mod fleet;
 mod gateway;
 #[path = "http/indexes.rs"]
 mod indexes;
+#[path = "http/kept.rs"]
+mod kept;
 #[path = "http/limits.rs"]
 mod limits;
 #[path = "http/log.rs"]

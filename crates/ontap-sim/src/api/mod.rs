@@ -37,6 +37,18 @@ impl Caller {
         caller
     }
 
+    /// [`Caller::sign_in`] when it would change nothing (the credentials are accepted and the
+    /// user has no failed sign-ins to forget), read without counting as a change of state;
+    /// `None` otherwise.
+    pub fn sign_in_unchanged(state: &State, user: &str, password: &str) -> Option<Caller> {
+        if state.failed_logins.contains_key(user) {
+            return None;
+        }
+        state
+            .sign_in(user, password)
+            .and_then(|a| Caller::of(state, a))
+    }
+
     /// Authenticates an OAuth 2.0 bearer token handed to the emulator (`--token`).
     pub fn sign_in_token(state: &State, token: &str) -> Option<Caller> {
         Caller::of(state, state.sign_in_token(token)?)
@@ -171,28 +183,28 @@ fn route(sim: &Sim, caller: &Caller, req: &Request<'_>) -> Result<Reply, ApiErro
         Err(ApiError::inferred(&EXTRA_PATH_SEGMENT, &arg))
     };
     match (segments.as_slice(), req.method) {
-        (["cluster"], "GET") => sim.with_state(|s| cluster::get(s, &req.query)),
-        (["svm", "svms"], "GET") => sim.with_state(|s| svms::list(s, caller, req)),
-        (["svm", "svms", uuid], "GET") => sim.with_state(|s| svms::get(s, caller, uuid, req)),
-        (["security", "accounts"], "GET") => sim.with_state(|s| accounts::list(s, caller, req)),
+        (["cluster"], "GET") => sim.read_state(|s| cluster::get(s, &req.query)),
+        (["svm", "svms"], "GET") => sim.read_state(|s| svms::list(s, caller, req)),
+        (["svm", "svms", uuid], "GET") => sim.read_state(|s| svms::get(s, caller, uuid, req)),
+        (["security", "accounts"], "GET") => sim.read_state(|s| accounts::list(s, caller, req)),
         (["security", "accounts", owner, name], "GET") => {
-            sim.with_state(|s| accounts::get(s, caller, owner, name, req))
+            sim.read_state(|s| accounts::get(s, caller, owner, name, req))
         }
         (["security", "accounts", owner, name], "PATCH") => {
             sim.with_state(|s| accounts::patch(s, caller, owner, name, req))
         }
         (["security", "audit", "messages"], "GET") => {
-            sim.with_state(|s| crate::audit::list(s, caller, req))
+            sim.read_state(|s| crate::audit::list(s, caller, req))
         }
         (["security", "audit", "messages"], _) => not_supported(),
         (["security", "login", "totps"], "GET") if has_totp => {
-            sim.with_state(|s| totps::list(s, caller, req))
+            sim.read_state(|s| totps::list(s, caller, req))
         }
         (["security", "login", "totps"], "POST") if has_totp => {
             sim.with_state(|s| totps::post(s, caller, req))
         }
         (["security", "login", "totps", owner, name], "GET") if has_totp => {
-            sim.with_state(|s| totps::get(s, caller, owner, name, req))
+            sim.read_state(|s| totps::get(s, caller, owner, name, req))
         }
         (["security", "login", "totps", owner, name], "PATCH") if has_totp => {
             sim.with_state(|s| totps::patch(s, caller, owner, name, req))
@@ -210,7 +222,7 @@ fn route(sim: &Sim, caller: &Caller, req: &Request<'_>) -> Result<Reply, ApiErro
         (["security", "accounts", _, _, x, ..], _) => extra(x),
         // Duo (9.14.1) and WebAuthn (9.16.1): read-only, unknown paths before.
         (["security", "authentication", "duo", ..] | ["security", "webauthn", ..], _) => {
-            sim.with_state(|s| mfa::route(s, caller, req, &segments))
+            sim.read_state(|s| mfa::route(s, caller, req, &segments))
         }
         _ => Err(ApiError::inferred(&UNKNOWN_API_PATH, "")),
     }

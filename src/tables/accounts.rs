@@ -111,6 +111,26 @@ pub(crate) fn profile_index(rows: &[Row]) -> HashMap<(String, String), Option<bo
         .collect()
 }
 
+/// Whether an account must use TOTP and how its profile stands, given the profiles (by
+/// lower-case owner UUID and account name: enabled or not).
+pub(crate) fn totp_state(
+    a: &Account,
+    profiles: &HashMap<(String, String), Option<bool>>,
+) -> TotpState {
+    if !a.requires_totp() {
+        return TotpState::NotRequired;
+    }
+    let key = (
+        a.owner_uuid().unwrap_or_default().to_lowercase(),
+        a.name.clone().unwrap_or_default(),
+    );
+    match profiles.get(&key) {
+        Some(Some(false)) => TotpState::Disabled,
+        Some(_) => TotpState::Enrolled,
+        None => TotpState::NotEnrolled,
+    }
+}
+
 /// The row of an account, given the profiles.
 pub(crate) fn row_of(
     a: &Account,
@@ -132,15 +152,7 @@ pub(crate) fn row_of(
             .unwrap_or_else(|| "none".into()),
         None => "—".into(),
     };
-    let totp = if !a.requires_totp() {
-        TotpState::NotRequired
-    } else {
-        match profiles.get(&(owner_uuid.to_lowercase(), name.clone())) {
-            Some(Some(false)) => TotpState::Disabled,
-            Some(_) => TotpState::Enrolled,
-            None => TotpState::NotEnrolled,
-        }
-    };
+    let totp = totp_state(a, profiles);
     let role = a.role_name().unwrap_or_default().to_owned();
     let scope = a
         .scope

@@ -1,15 +1,16 @@
 //! One cluster's line of the fleet overview (issue 19): its profiles enabled and disabled,
 //! the accounts that must use TOTP and have no profile, the SSH accounts with no second
 //! factor, and the MFA coverage of its SSH accounts with the bar's arithmetic. The accounts
-//! are judged as the accounts view judges them (`tables::accounts::row_of`, whose factors are
-//! `tables::factors` and ontap-model's `mfa`), so the two never disagree.
+//! are judged as the accounts view judges them (`AccountLine::read` shares
+//! `tables::accounts::totp_state` and `tables::factors` with the view's `row_of`), so the two
+//! never disagree.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use ontap_model::{Account, Totp};
 
-use super::accounts::{row_of, TotpState};
+use super::accounts::TotpState;
 use super::coverage::AccountLine;
 use super::factors::{cluster_owner, Factors, Kind};
 
@@ -151,17 +152,18 @@ pub(crate) fn summarize(
     };
     let mut lines = Vec::with_capacity(accounts.len());
     for a in accounts {
-        let row = row_of(a, &index, factors, owner.as_deref());
-        lines.push(AccountLine::of(&row));
-        if row.totp == TotpState::NotEnrolled {
+        let line = AccountLine::read(a, &index, factors, owner.as_deref());
+        if line.totp == TotpState::NotEnrolled {
             if let Some(n) = s.must_totp_none.as_mut() {
                 *n += 1;
             }
         }
-        if !row.has_ssh() {
+        let has_ssh = line.has_ssh;
+        lines.push(line);
+        if !has_ssh {
             continue;
         }
-        let kinds = &row.factors.kinds;
+        let kinds = &lines[lines.len() - 1].kinds;
         let c = &mut s.coverage;
         if kinds.contains(&Kind::Totp) {
             c.totp += 1;

@@ -1,6 +1,7 @@
 //! The table logic of the profile table, the accounts view and the bulk screens: rows joined
 //! from the store's listings, view state read from and written to the URL, filter and sort,
-//! and CSV. Plain data and functions: no view, and no file here imports a page.
+//! and CSV. Plain data and functions: no view, and no file here imports a page
+//! (`url_view.rs` keeps a view state in the URL with the router's hooks).
 
 pub mod accounts;
 pub mod coverage;
@@ -10,6 +11,7 @@ pub mod fleet;
 pub mod fleet_rows;
 pub mod listing;
 pub mod profiles;
+pub mod url_view;
 pub mod window;
 
 #[cfg(test)]

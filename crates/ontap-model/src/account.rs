@@ -28,7 +28,7 @@ pub struct RoleRef {
 }
 
 /// `account_application`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct AccountApplication {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub application: Option<String>,
@@ -41,6 +41,64 @@ pub struct AccountApplication {
     /// a PATCH replaces the list, so they are kept to be written back as read.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Read by hand: `#[serde(flatten)]` would buffer every entry's keys and values before
+/// reading them, half of reading a large account listing.
+impl<'de> Deserialize<'de> for AccountApplication {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        enum Key {
+            Application,
+            Methods,
+            Second,
+            Other(String),
+        }
+        impl<'de> Deserialize<'de> for Key {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct KeyVisitor;
+                impl serde::de::Visitor<'_> for KeyVisitor {
+                    type Value = Key;
+                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                        f.write_str("a field name")
+                    }
+                    fn visit_str<E: serde::de::Error>(self, k: &str) -> Result<Key, E> {
+                        Ok(match k {
+                            "application" => Key::Application,
+                            "authentication_methods" => Key::Methods,
+                            "second_authentication_method" => Key::Second,
+                            other => Key::Other(other.to_owned()),
+                        })
+                    }
+                }
+                d.deserialize_identifier(KeyVisitor)
+            }
+        }
+        struct EntryVisitor;
+        impl<'de> serde::de::Visitor<'de> for EntryVisitor {
+            type Value = AccountApplication;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an account application")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AccountApplication, A::Error> {
+                let mut out = AccountApplication::default();
+                while let Some(key) = map.next_key::<Key>()? {
+                    match key {
+                        Key::Application => out.application = map.next_value()?,
+                        Key::Methods => out.authentication_methods = map.next_value()?,
+                        Key::Second => out.second_authentication_method = map.next_value()?,
+                        Key::Other(k) => {
+                            out.extra.insert(k, map.next_value()?);
+                        }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(EntryVisitor)
+    }
 }
 
 /// An account as ONTAP returns it.
@@ -121,5 +179,34 @@ mod tests {
         let c: Account =
             serde_json::from_value(json!({"name": "carol", "role": {"name": "admin"}})).unwrap();
         assert!(!c.requires_totp() && c.role_name() == Some("admin"));
+    }
+
+    #[test]
+    fn an_application_entry_keeps_what_it_does_not_know_and_writes_it_back() {
+        let entry = json!({
+            "application": "ssh",
+            "authentication_methods": ["password", "publickey"],
+            "second_authentication_method": null,
+            "is_ldap_fastbind": false,
+            "is_ns_switch_group": true,
+            "later": {"nested": [1, 2]}
+        });
+        let read: AccountApplication = serde_json::from_value(entry.clone()).unwrap();
+        assert_eq!(read.application.as_deref(), Some("ssh"));
+        assert_eq!(read.authentication_methods, ["password", "publickey"]);
+        assert_eq!(read.second_authentication_method, None);
+        assert_eq!(read.extra.len(), 3);
+        let mut written = entry;
+        written
+            .as_object_mut()
+            .unwrap()
+            .remove("second_authentication_method");
+        assert_eq!(serde_json::to_value(&read).unwrap(), written);
+        // From text as well (the page reads text), and a wrong type is an error, not a guess.
+        let text = r#"{"application":"http","authentication_methods":["password"]}"#;
+        let http: AccountApplication = serde_json::from_str(text).unwrap();
+        assert!(http.extra.is_empty() && http.application.as_deref() == Some("http"));
+        assert!(serde_json::from_str::<AccountApplication>(r#"{"application":7}"#).is_err());
+        assert!(serde_json::from_str::<AccountApplication>(r#"["ssh"]"#).is_err());
     }
 }

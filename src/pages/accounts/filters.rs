@@ -183,7 +183,7 @@ pub(crate) fn FilterBar(a: Accounts) -> impl IntoView {
                 <label for="acct-filter">"Filter"</label>
                 <input id="acct-filter" type="search" placeholder="Account, SVM or role"
                     prop:value=move || view_state.with(|v| v.text.clone())
-                    on:input=move |ev| a.update(|v| v.text = event_target_value(&ev)) />
+                    on:input=move |ev| a.type_text(event_target_value(&ev)) />
             </div>
             <FilterSelect id="acct-svm" label="SVM" all="All SVMs" options=svms
                 value=Signal::derive(move || view_state.with(|v| v.svm.clone()))

@@ -4,14 +4,13 @@
 use std::collections::HashSet;
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
 use ontap_model::account_change::AccountChange;
 
 use crate::session::SessionCtx;
 use crate::store::batch::Runner;
 use crate::store::ProfileStore;
-use crate::tables::accounts::{BulkItem, BulkReview, ViewState};
+use crate::tables::accounts::{AccountFilters, BulkItem, BulkReview, SortKey, ViewState};
+use crate::tables::url_view::UrlView;
 
 /// Everything the parts of the accounts view read and change; `Copy`, so each part gets it as
 /// a prop.
@@ -22,8 +21,7 @@ pub(crate) struct Accounts {
     /// The session may change accounts (not read-only), so rows can be selected.
     pub(crate) may_modify: bool,
     pub(crate) view_state: Memo<ViewState>,
-    /// Puts a view state into the URL.
-    pub(crate) set_view: Callback<ViewState>,
+    url: UrlView<SortKey, AccountFilters>,
     /// The rows shown: indices into the store's account rows, filtered and sorted.
     pub(crate) visible: Memo<Vec<usize>>,
     /// The selection, by (owner UUID, name).
@@ -43,25 +41,14 @@ impl Accounts {
         let store = ProfileStore::use_ctx();
         store.ensure_loaded();
         let session = SessionCtx::use_ctx();
-        let query = use_query_map();
-        let navigate = use_navigate();
         let base = crate::routes::Base::current();
         let link_base = StoredValue::new(base.clone());
         let may_modify = session.session.with_untracked(|s| {
             s.as_ref()
                 .is_some_and(|s| s.identity.access != ontap_model::Access::ReadOnly)
         });
-        let view_state = Memo::new(move |_| query.with(|q| ViewState::from_params(|k| q.get(k))));
-        let set_view = Callback::new(move |v: ViewState| {
-            navigate(
-                &base.at(&format!("{}{}", crate::routes::ACCOUNTS, v.to_query())),
-                NavigateOptions {
-                    replace: true,
-                    scroll: false,
-                    ..Default::default()
-                },
-            );
-        });
+        let url = UrlView::<SortKey, AccountFilters>::new(base.at(crate::routes::ACCOUNTS));
+        let view_state = url.state;
         let visible = Memo::new(move |_| {
             let v = view_state.get();
             store.account_rows.with(|rows| v.apply(rows))
@@ -71,7 +58,7 @@ impl Accounts {
             session,
             may_modify,
             view_state,
-            set_view,
+            url,
             visible,
             selected: RwSignal::new(HashSet::new()),
             review: RwSignal::new(None),
@@ -83,8 +70,11 @@ impl Accounts {
 
     /// Changes the view state with `f` and puts it into the URL.
     pub(crate) fn update(&self, f: impl FnOnce(&mut ViewState)) {
-        let mut v = self.view_state.get_untracked();
-        f(&mut v);
-        self.set_view.run(v);
+        self.url.update(f);
+    }
+
+    /// The filter text as typed: the table follows at once, the URL after a pause.
+    pub(crate) fn type_text(&self, text: String) {
+        self.url.type_text(text);
     }
 }

@@ -91,12 +91,13 @@ pub(crate) fn GatewayNote<R: FleetRow + Send + Sync + 'static>(f: Fleet<R>) -> i
 where
     R::Sort: Send + Sync,
 {
-    let table = f.table;
+    let rows = f.rows;
     let changed = f.store.rows.changed;
     let gateways = move || {
         changed.track();
-        let mut g: Vec<String> =
-            table.with_value(|t| t.origins().iter().filter_map(|o| o.via.clone()).collect());
+        let mut g: Vec<String> = rows
+            .table()
+            .with_value(|t| t.origins().iter().filter_map(|o| o.via.clone()).collect());
         g.sort();
         g.dedup();
         g

@@ -3,30 +3,27 @@
 //! and of all rows.
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
 
 use crate::session::fleet::{Access, Stage};
 use crate::store::fleet::{FleetStore, Load};
-use crate::tables::fleet_rows::{FleetRow, FleetTable, ViewState};
-
-/// How long the filter text waits after the last keystroke before it goes into the URL.
-const URL_AFTER: std::time::Duration = std::time::Duration::from_millis(300);
+use crate::store::fleet_rows::Rows;
+use crate::tables::fleet_rows::{FleetFilters, FleetRow, FleetTable, ViewState};
+use crate::tables::url_view::UrlView;
 
 /// Everything the parts of a fleet table read and change.
 pub(crate) struct Fleet<R: FleetRow + Send + Sync + 'static> {
     pub(crate) store: FleetStore,
+    /// The table as it was last read; [`Rows::table`] adds what arrived since.
     pub(crate) table: StoredValue<FleetTable<R>>,
+    pub(crate) rows: Rows<R>,
     pub(crate) view_state: Memo<ViewState<R::Sort>>,
-    set_view: Callback<ViewState<R::Sort>>,
+    url: UrlView<R::Sort, FleetFilters>,
     /// The rows shown: indices into the table, filtered and sorted.
     pub(crate) visible: Memo<Vec<usize>>,
     /// Rows in all.
     pub(crate) total: Memo<usize>,
     /// Every signed-in cluster's read has ended (read or failed).
     pub(crate) all_read: Memo<bool>,
-    typed: RwSignal<Option<String>>,
-    url_timer: StoredValue<Option<TimeoutHandle>>,
 }
 
 impl<R: FleetRow + Send + Sync + 'static> Clone for Fleet<R> {
@@ -40,57 +37,29 @@ impl<R: FleetRow + Send + Sync + 'static> Fleet<R>
 where
     R::Sort: Send + Sync,
 {
-    /// The state of the table at `path`, over `table`; `marks` are the performance marks of
+    /// The state of the table at `path`, over `rows`; `marks` are the performance marks of
     /// its first rows and of all its rows.
     pub(crate) fn new(
         path: &'static str,
-        table: StoredValue<FleetTable<R>>,
+        rows: Rows<R>,
         marks: (&'static str, &'static str),
     ) -> Fleet<R> {
+        let table = rows.table();
         let store = FleetStore::use_ctx();
         let changed = store.rows.changed;
-        let query = use_query_map();
-        let navigate = use_navigate();
-        // The text as typed goes to the table at once, to the URL after a pause (as in the
-        // single-cluster table: a URL write per key costs more than the filtering).
-        let typed = RwSignal::new(None::<String>);
-        let url_timer = StoredValue::new(None::<TimeoutHandle>);
-        on_cleanup(move || {
-            if let Some(t) = url_timer.try_get_value().flatten() {
-                t.clear();
-            }
-        });
-        let view_state = Memo::new(move |_| {
-            let mut v = query.with(|q| ViewState::<R::Sort>::from_params(|k| q.get(k)));
-            if let Some(t) = typed.get() {
-                v.text = t;
-            }
-            v
-        });
-        let set_view = Callback::new(move |v: ViewState<R::Sort>| {
-            if let Some(t) = url_timer.get_value() {
-                t.clear();
-            }
-            navigate(
-                &format!("{path}{}", v.to_query()),
-                NavigateOptions {
-                    replace: true,
-                    scroll: false,
-                    ..Default::default()
-                },
-            );
-            typed.set(None);
-        });
+        let url = UrlView::new(path.to_owned());
+        let view_state = url.state;
+        // Each reads the table through `rows`, which adds the clusters' rows waiting since.
         let visible = Memo::new(move |_| {
             changed.track();
             let v = view_state.get();
-            table
+            rows.table()
                 .try_update_value(|t| t.visible(&v))
                 .unwrap_or_default()
         });
         let total = Memo::new(move |_| {
             changed.track();
-            table.with_value(FleetTable::len)
+            rows.table().with_value(FleetTable::len)
         });
         let all_read = Memo::new(move |_| {
             let members = store.list();
@@ -121,33 +90,23 @@ where
         Fleet {
             store,
             table,
+            rows,
             view_state,
-            set_view,
+            url,
             visible,
             total,
             all_read,
-            typed,
-            url_timer,
         }
     }
 
     /// Changes the view state with `f` and puts it into the URL.
     pub(crate) fn update(&self, f: impl FnOnce(&mut ViewState<R::Sort>)) {
-        let mut v = self.view_state.get_untracked();
-        f(&mut v);
-        self.set_view.run(v);
+        self.url.update(f);
     }
 
-    /// The filter text as typed: the table follows at once, the URL after [`URL_AFTER`].
+    /// The filter text as typed: the table follows at once, the URL after a pause.
     pub(crate) fn type_text(&self, text: String) {
-        self.typed.set(Some(text));
-        if let Some(t) = self.url_timer.get_value() {
-            t.clear();
-        }
-        let (set_view, view_state) = (self.set_view, self.view_state);
-        let write_url = move || set_view.run(view_state.get_untracked());
-        self.url_timer
-            .set_value(set_timeout_with_handle(write_url, URL_AFTER).ok());
+        self.url.type_text(text);
     }
 }
 

@@ -2,16 +2,12 @@
 //! sort, kept in the URL), the rows it shows, and the selection for bulk changes.
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
 
 use crate::session::SessionCtx;
 use crate::store::selection::{selectable_id, BulkState, RowId};
 use crate::store::ProfileStore;
-use crate::tables::profiles::ViewState;
-
-/// How long the filter text waits after the last keystroke before it goes into the URL.
-const URL_AFTER: std::time::Duration = std::time::Duration::from_millis(300);
+use crate::tables::profiles::{ProfileFilters, SortKey, ViewState};
+use crate::tables::url_view::UrlView;
 
 /// Everything the parts of the profile table read and change; `Copy`, so each part gets it
 /// as a prop.
@@ -22,8 +18,7 @@ pub(crate) struct Profiles {
     /// The session may edit profiles, so rows can be selected.
     pub(crate) can_select: bool,
     pub(crate) view_state: Memo<ViewState>,
-    /// Puts a view state into the URL (at once, cancelling a pending text update).
-    pub(crate) set_view: Callback<ViewState>,
+    url: UrlView<SortKey, ProfileFilters>,
     /// The rows shown: indices into the store's rows, filtered and sorted.
     pub(crate) visible: Memo<Vec<usize>>,
     /// The last row clicked (its position), where a Shift-click's range starts.
@@ -34,8 +29,6 @@ pub(crate) struct Profiles {
     pub(crate) all_matching_selected: Memo<bool>,
     /// A click on row `pos` (in the filtered order); with Shift, the range from the anchor.
     pub(crate) on_pick: Callback<(usize, bool, bool)>,
-    typed: RwSignal<Option<String>>,
-    url_timer: StoredValue<Option<TimeoutHandle>>,
 }
 
 impl Profiles {
@@ -43,42 +36,9 @@ impl Profiles {
     pub(crate) fn new() -> Profiles {
         let store = ProfileStore::use_ctx();
         store.ensure_loaded();
-        let query = use_query_map();
-        let navigate = use_navigate();
         let base = crate::routes::Base::current();
-
-        // The filter text as typed, ahead of the URL. Writing the URL (history.replaceState
-        // and the router's re-parse) on every keystroke cost more than filtering 10,000 rows
-        // (issue 9, `make bench --only profile`): the table follows the text at once, the URL
-        // after a pause.
-        let typed = RwSignal::new(None::<String>);
-        let url_timer = StoredValue::new(None::<TimeoutHandle>);
-        on_cleanup(move || {
-            if let Some(t) = url_timer.try_get_value().flatten() {
-                t.clear();
-            }
-        });
-        let view_state = Memo::new(move |_| {
-            let mut v = query.with(|q| ViewState::from_params(|k| q.get(k)));
-            if let Some(t) = typed.get() {
-                v.text = t;
-            }
-            v
-        });
-        let set_view = Callback::new(move |v: ViewState| {
-            if let Some(t) = url_timer.get_value() {
-                t.clear();
-            }
-            navigate(
-                &base.at(&format!("{}{}", crate::routes::PROFILES, v.to_query())),
-                NavigateOptions {
-                    replace: true,
-                    scroll: false,
-                    ..Default::default()
-                },
-            );
-            typed.set(None);
-        });
+        let url = UrlView::<SortKey, ProfileFilters>::new(base.at(crate::routes::PROFILES));
+        let view_state = url.state;
 
         let visible = Memo::new(move |_| {
             let v = view_state.get();
@@ -122,35 +82,24 @@ impl Profiles {
             bulk,
             can_select,
             view_state,
-            set_view,
+            url,
             visible,
             anchor,
             matching_ids,
             selected_n,
             all_matching_selected,
             on_pick,
-            typed,
-            url_timer,
         }
     }
 
     /// Changes the view state with `f` and puts it into the URL.
     pub(crate) fn update(&self, f: impl FnOnce(&mut ViewState)) {
-        let mut v = self.view_state.get_untracked();
-        f(&mut v);
-        self.set_view.run(v);
+        self.url.update(f);
     }
 
-    /// The filter text as typed: the table follows at once, the URL after [`URL_AFTER`].
+    /// The filter text as typed: the table follows at once, the URL after a pause.
     pub(crate) fn type_text(&self, text: String) {
-        self.typed.set(Some(text));
-        if let Some(t) = self.url_timer.get_value() {
-            t.clear();
-        }
-        let (set_view, view_state) = (self.set_view, self.view_state);
-        let write_url = move || set_view.run(view_state.get_untracked());
-        self.url_timer
-            .set_value(set_timeout_with_handle(write_url, URL_AFTER).ok());
+        self.url.type_text(text);
     }
 }
 

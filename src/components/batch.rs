@@ -177,8 +177,8 @@ pub(crate) fn BulkProgress<T: Clone + 'static>(
         };
         Some(view! { <p class="bulk-report" role="status">{text}</p> })
     };
-    let retryable =
-        move || phase.get() == Phase::Finished && tally.with(|t| t.failed + t.not_sent) > 0;
+    let again = runner.retryable;
+    let retryable = move || phase.get() == Phase::Finished && again.with(|(f, n)| f + n) > 0;
     view! {
         <section class="bulk-progress" aria-label="Progress"
             data-done=move || tally.with(|t| t.done)
@@ -233,8 +233,7 @@ pub(crate) fn BulkProgress<T: Clone + 'static>(
                 <Show when=retryable>
                     <button type="button" class="button button-primary" on:click=move |_| runner.retry_failed()>
                         {move || {
-                            let t = tally.get();
-                            match (t.failed, t.not_sent) {
+                            match again.get() {
                                 (f, 0) => format!("Retry the {f} failed"),
                                 (0, n) => format!("Send the {n} not sent"),
                                 (f, n) => format!("Retry the {f} failed and {n} not sent"),

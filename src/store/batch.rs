@@ -186,6 +186,10 @@ pub struct Runner<T: 'static> {
     session: Option<(SessionCtx, Option<u64>)>,
     /// How the run's report is written when the session ends ([`Runner::set_report`]).
     report: StoredValue<Option<Reporter>, LocalStorage>,
+    /// Which items a retry may send again ([`Runner::retry_only`]); all when `None`.
+    may_retry: StoredValue<Option<Rc<dyn Fn(&T) -> bool>>, LocalStorage>,
+    /// The failed and the not-sent items a retry would send again, once the run finished.
+    pub(crate) retryable: RwSignal<(usize, usize)>,
 }
 
 /// A run's report as the sign-in screen keeps it after the session ended.
@@ -356,6 +360,8 @@ impl<T: Clone + 'static> Runner<T> {
             note: RwSignal::new(None),
             session,
             report: StoredValue::new_local(None),
+            may_retry: StoredValue::new_local(None),
+            retryable: RwSignal::new((0, 0)),
         };
         if let Some(live) = use_context::<LiveRuns>() {
             live.join(Rc::new(runner));
@@ -367,6 +373,35 @@ impl<T: Clone + 'static> Runner<T> {
     /// that the sign-in screen can offer it for download.
     pub fn set_report(&self, title: String, csv: Rc<dyn Fn() -> String>) {
         self.report.try_set_value(Some((title, csv)));
+    }
+
+    /// Limits what a retry sends again to the items `may` accepts (asked when the run ends and
+    /// at the retry): an item that cannot succeed by sending it again (a gateway that refused
+    /// the user's writes) is neither offered nor sent.
+    pub fn retry_only(&self, may: Rc<dyn Fn(&T) -> bool>) {
+        self.may_retry.try_set_value(Some(may));
+    }
+
+    /// The failed and not-sent items a retry would send again.
+    fn count_retryable(&self) -> (usize, usize) {
+        let may = self.may_retry.try_get_value().flatten();
+        self.core
+            .try_with_value(|c| {
+                c.plan
+                    .unsuccessful()
+                    .filter(|&(i, _)| may.as_ref().is_none_or(|m| m(&c.items[i])))
+                    .fold(
+                        (0, 0),
+                        |(f, n), (_, failed)| {
+                            if failed {
+                                (f + 1, n)
+                            } else {
+                                (f, n + 1)
+                            }
+                        },
+                    )
+            })
+            .unwrap_or_default()
     }
 
     /// Whether the run's report says how to write itself.
@@ -425,7 +460,12 @@ impl<T: Clone + 'static> Runner<T> {
     /// not be confirmed is re-read first and sent only if its change is not there.
     pub fn retry_failed(&self) {
         let limit = self.limit.get_untracked();
-        let Some(again) = self.core.try_update_value(|c| c.plan.retry(limit)) else {
+        let may = self.may_retry.try_get_value().flatten();
+        let Some(again) = self.core.try_update_value(|c| {
+            let items = &c.items;
+            c.plan
+                .retry(limit, |i| may.as_ref().is_none_or(|m| m(&items[i])))
+        }) else {
             return;
         };
         if again.is_empty() {
@@ -460,10 +500,12 @@ impl<T: Clone + 'static> Runner<T> {
             self.tally.try_set(tally);
         }
         if self.phase.try_get_untracked().is_some_and(|p| p != phase) {
-            self.phase.try_set(phase);
             if phase == Phase::Finished {
                 self.note.try_set(None);
+                // Before the phase: a view shown when it is Finished reads the counts at once.
+                self.retryable.try_set(self.count_retryable());
             }
+            self.phase.try_set(phase);
         }
     }
 

@@ -133,6 +133,14 @@ pub(super) fn start(state: OffboardState, log: Option<ChangeLog>) {
     };
     let (runner, left) = state.under_shell(|| (Runner::new(items, ops), StoredValue::new(left)));
     runner.limit.set(MAX_IN_FLIGHT);
+    // Sending again through a gateway that refused the user's writes would be refused again
+    // (the client holds every write of it): those rows are not offered for a retry.
+    runner.retry_only(Rc::new(|it: &Item| {
+        !matches!(
+            it.member.gateway_writes_untracked(),
+            Some(Writes::Refused { .. })
+        )
+    }));
     state.run.set(Some(FleetRun {
         runner,
         action,

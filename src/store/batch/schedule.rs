@@ -206,14 +206,12 @@ impl Schedule {
 
     /// Queues every failed and not-sent item again and starts a pass over them; returns them.
     /// An item whose outcome was unconfirmed is re-read first; busy counts start over.
-    pub(crate) fn retry(&mut self, limit: usize) -> Vec<usize> {
-        let again: Vec<usize> = (0..self.slots.len())
-            .filter(|&i| {
-                matches!(
-                    self.slots[i],
-                    Slot::Ended(Outcome::Failed(_) | Outcome::NotSent)
-                )
-            })
+    /// Items `may_retry` turns down stay as they ended.
+    pub(crate) fn retry(&mut self, limit: usize, may_retry: impl Fn(usize) -> bool) -> Vec<usize> {
+        let again: Vec<usize> = self
+            .unsuccessful()
+            .filter(|&(i, _)| may_retry(i))
+            .map(|(i, _)| i)
             .collect();
         if again.is_empty() {
             return again;
@@ -225,6 +223,15 @@ impl Schedule {
         }
         self.begin(again.iter().copied(), limit);
         again
+    }
+
+    /// The items that ended failed or not sent, each with whether it failed.
+    pub(crate) fn unsuccessful(&self) -> impl Iterator<Item = (usize, bool)> + '_ {
+        self.slots.iter().enumerate().filter_map(|(i, s)| match s {
+            Slot::Ended(Outcome::Failed(_)) => Some((i, true)),
+            Slot::Ended(Outcome::NotSent) => Some((i, false)),
+            _ => None,
+        })
     }
 
     /// The user changed the limit (clamped to 1 to [`MAX_IN_FLIGHT`]); returns the allowance.
@@ -642,7 +649,11 @@ mod tests {
         s.finished(4, Some(Outcome::NotSent));
         s.finished(5, Some(Outcome::Failed(FailKind::Refused)));
         assert_eq!(s.phase(), Phase::Finished);
-        assert_eq!(s.retry(2), vec![1, 2, 3, 4, 5]);
+        assert_eq!(
+            s.unsuccessful().collect::<Vec<_>>(),
+            [(1, true), (2, true), (3, true), (4, false), (5, true)]
+        );
+        assert_eq!(s.retry(2, |_| true), vec![1, 2, 3, 4, 5]);
         assert_eq!(s.phase(), Phase::Running);
         let t = s.tally();
         assert_eq!((t.done, t.failed, t.not_sent, t.remaining()), (1, 0, 0, 5));
@@ -668,8 +679,28 @@ mod tests {
         ok.begin([0], 1);
         start_all(&mut ok, 0.0);
         ok.finished(0, Some(Outcome::Done));
-        assert!(ok.retry(1).is_empty());
+        assert!(ok.retry(1, |_| true).is_empty());
         assert_eq!(ok.phase(), Phase::Finished);
+    }
+
+    #[test]
+    fn a_retry_leaves_the_items_it_may_not_send_as_they_ended() {
+        let mut s = Schedule::new(4);
+        s.begin(0..4, 4);
+        start_all(&mut s, 0.0);
+        s.finished(0, Some(Outcome::NotSent));
+        s.finished(1, Some(Outcome::Failed(FailKind::NotApplied)));
+        s.finished(2, Some(Outcome::NotSent));
+        s.finished(3, Some(Outcome::Done));
+        assert_eq!(s.retry(1, |i| i != 0), vec![1, 2]);
+        assert_eq!(s.unsuccessful().collect::<Vec<_>>(), [(0, false)]);
+        // Every unsuccessful item turned down: nothing starts, the run stays finished.
+        let mut held = Schedule::new(1);
+        held.begin([0], 1);
+        start_all(&mut held, 0.0);
+        held.finished(0, Some(Outcome::NotSent));
+        assert!(held.retry(1, |_| false).is_empty());
+        assert_eq!(held.phase(), Phase::Finished);
     }
 
     #[test]

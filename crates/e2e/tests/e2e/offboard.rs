@@ -442,6 +442,16 @@ async fn through_the_gateway_without_write_role_one_write_is_sent_and_the_rest_e
                 .all(|r| r.3.contains("Unified Manager refused an earlier change")),
         "{got:?}"
     );
+    // Sending them again would be refused again: no retry is offered.
+    let buttons = h
+        .eval_string(
+            "return [...document.querySelectorAll('.bulk-controls button')].map(b => b.textContent).join('|');",
+        )
+        .await?;
+    ensure!(
+        buttons.is_empty(),
+        "no button after a refused gateway: {buttons}"
+    );
     h.screenshot("offboard-gateway-refused").await?;
     // A new Find: the gateway's clusters say why nothing will be sent, and Run stays off.
     h.click_button("Offboard someone else").await?;

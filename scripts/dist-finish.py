@@ -59,6 +59,11 @@ PAGE = "totp-admin"
 # What the split points import until wasm-split links them (wasm_split_helpers).
 SPLIT_PLACEHOLDER = b"__wasm_split_placeholder__"
 WASM_OPT_ARGS = ["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int"]
+# DIST_KEEP_NAMES=1: keep function names in the split build, for CPU profiles (bench
+# `--only profile|fleet-profile --dist ...`); never for what is served.
+KEEP_NAMES = os.environ.get("DIST_KEEP_NAMES") == "1"
+if KEEP_NAMES:
+    WASM_OPT_ARGS = WASM_OPT_ARGS + ["-g"]
 
 
 def tool(name):
@@ -126,6 +131,7 @@ def split(dist):
         bound_dir = os.path.join(tmp, "bound")
         run([split_cli, wasm_path, parts_dir, "--target", "web", "--out-name", PAGE])
         run([bindgen, "--target", "web", "--keep-lld-exports", "--no-demangle", "--no-typescript",
+             *(["--keep-debug"] if KEEP_NAMES else []),
              "--out-name", PAGE, "--out-dir", bound_dir, os.path.join(parts_dir, f"{PAGE}.wasm")])
         link = os.path.join(parts_dir, "__wasm_split.js")
         chunks = sorted(

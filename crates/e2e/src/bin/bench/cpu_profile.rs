@@ -64,6 +64,41 @@ pub(crate) fn print_profile(p: &Value) {
         *self_us.entry(name).or_default() += dt;
         total += dt;
     }
+    // Inclusive time: each sample counts once for every distinct function on its stack.
+    let mut parent = std::collections::HashMap::new();
+    for n in &nodes {
+        for c in n["children"].as_array().into_iter().flatten() {
+            parent.insert(c.as_i64().unwrap_or(-1), n["id"].as_i64().unwrap_or(-1));
+        }
+    }
+    let mut total_us: std::collections::HashMap<&str, f64> = Default::default();
+    for (i, id) in samples.iter().enumerate() {
+        let dt = deltas.get(i + 1).and_then(Value::as_f64).unwrap_or(0.0);
+        let mut seen = std::collections::HashSet::new();
+        let mut at = id.as_i64();
+        while let Some(node) = at {
+            if let Some(name) = name_of.get(&node) {
+                if seen.insert(name.as_str()) {
+                    *total_us.entry(name.as_str()).or_default() += dt;
+                }
+            }
+            at = parent.get(&node).copied();
+        }
+    }
+    let mut v: Vec<_> = total_us.into_iter().collect();
+    v.sort_by(|a, b| b.1.total_cmp(&a.1));
+    println!(
+        "  total time (with callees), {:.0} ms sampled:",
+        total / 1000.0
+    );
+    for (name, us) in v.into_iter().take(60) {
+        let name: String = name.chars().take(150).collect();
+        println!(
+            "  {:>8.1} ms {:>5.1}%  {name}",
+            us / 1000.0,
+            100.0 * us / total.max(1.0)
+        );
+    }
     let mut v: Vec<_> = self_us.into_iter().collect();
     v.sort_by(|a, b| b.1.total_cmp(&a.1));
     println!("  self time, {:.0} ms sampled:", total / 1000.0);

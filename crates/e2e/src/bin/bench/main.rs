@@ -11,7 +11,7 @@
 //!
 //! Usage: bench [--runs N] [--out FILE] [--no-write] [--dist DIR] [--only SECTION]
 //! (`--dist`: another build of the page than the workspace's `dist/`, for size experiments;
-//! `--only load|10k|save|bulk|fleet|offboard|listing|queries|profile|bulk-profile`: one section; `profile` and
+//! `--only load|10k|save|bulk|fleet|offboard|listing|queries|profile|bulk-profile|fleet-profile`: one section; `profile` and
 //! `bulk-profile` print Chromium CPU profiles instead of figures.)
 
 mod beside;
@@ -54,7 +54,7 @@ async fn main() -> Result<()> {
             "--runs" => runs = args.next().context("--runs N")?.parse()?,
             "--out" => out = Some(PathBuf::from(args.next().context("--out FILE")?)),
             "--no-write" => out = None,
-            "--only" => only = Some(args.next().context("--only load|10k|save|bulk|fleet|listing|queries|profile|bulk-profile")?),
+            "--only" => only = Some(args.next().context("--only load|10k|save|bulk|fleet|offboard|listing|queries|profile|bulk-profile|fleet-profile")?),
             "--dist" => {
                 let d = args.next().context("--dist DIR")?;
                 DIST.set(PathBuf::from(d)).ok();
@@ -100,6 +100,9 @@ async fn main() -> Result<()> {
     }
     if only.as_deref() == Some("profile") {
         cpu_profile::profile(runs).await?;
+    }
+    if only.as_deref() == Some("fleet-profile") {
+        fleet::overview_profile().await?;
     }
     if wanted("fleet") {
         let r = fleet::fleet(&mut t, runs).await;

@@ -253,6 +253,22 @@ pub(crate) async fn overview_profile() -> Result<()> {
             crate::cpu_profile::print_profile(&p["profile"]);
         }
     }
+    // Filter keystrokes in the fleet profile table, every row in it.
+    s.browser
+        .client()
+        .execute(
+            "document.querySelector('a.banner-link[href=\"/fleet/profiles\"]').click(); return null;",
+            vec![],
+        )
+        .await?;
+    s.browser.wait_text(".table-summary", "100050 rows").await?;
+    s.browser.cdp("Profiler.start", json!({})).await?;
+    let v = s
+        .eval_async(crate::ten_thousand::FILTER_KEYS, vec![json!("user000042")])
+        .await?;
+    let p = s.browser.cdp("Profiler.stop", json!({})).await?;
+    println!("filter keystrokes at 100,050 rows: {v}");
+    crate::cpu_profile::print_profile(&p["profile"]);
     s.sim.stop().ok();
     Ok(())
 }

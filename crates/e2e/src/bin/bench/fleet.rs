@@ -151,9 +151,7 @@ pub(crate) async fn fleet(t: &mut Table, runs: usize) -> Result<()> {
         let mut protocols = String::new();
         for run in 0..=runs {
             s.load_until_mark("/", "totp-admin:wasm-ready").await?;
-            s.browser.wait_text("h2", "Sign in to the fleet").await?;
-            s.browser.fill("User name", "admin").await?;
-            s.browser.fill("Password", PASSWORD).await?;
+            fill_fleet_sign_in(&s).await?;
             let v = s
                 .eval_async(include_str!("js/fleet_overview.js"), vec![json!(CLUSTERS)])
                 .await?;
@@ -234,9 +232,7 @@ pub(crate) async fn overview_profile() -> Result<()> {
     std::fs::write(root.path().join("clusters.json"), listing.to_string())?;
     for profiled in [false, true] {
         s.load_until_mark("/", "totp-admin:wasm-ready").await?;
-        s.browser.wait_text("h2", "Sign in to the fleet").await?;
-        s.browser.fill("User name", "admin").await?;
-        s.browser.fill("Password", PASSWORD).await?;
+        fill_fleet_sign_in(&s).await?;
         if profiled {
             s.browser.cdp("Profiler.enable", json!({})).await?;
             s.browser
@@ -270,6 +266,31 @@ pub(crate) async fn overview_profile() -> Result<()> {
     println!("filter keystrokes at 100,050 rows: {v}");
     crate::cpu_profile::print_profile(&p["profile"]);
     s.sim.stop().ok();
+    Ok(())
+}
+
+/// Fills the fleet's shared sign-in form (the direct layout) as admin.
+async fn fill_fleet_sign_in(s: &Stack) -> Result<()> {
+    s.browser.wait_text("h2", "Sign in to the fleet").await?;
+    s.browser.fill("User name", "admin").await?;
+    s.browser.fill("Password", PASSWORD).await?;
+    Ok(())
+}
+
+/// Fills the sign-in form of Unified Manager "aiqum" as its Application Administrator.
+async fn fill_gateway_sign_in(s: &Stack) -> Result<()> {
+    for (id, v) in [
+        ("#g-aiqum-user", "umadmin"),
+        ("#g-aiqum-password", PASSWORD),
+    ] {
+        let e = s
+            .browser
+            .client()
+            .wait()
+            .for_element(fantoccini::Locator::Css(id))
+            .await?;
+        e.send_keys(v).await?;
+    }
     Ok(())
 }
 
@@ -311,9 +332,7 @@ pub(crate) async fn offboard(t: &mut Table, runs: usize) -> Result<()> {
     let listing = ontap_sim::fleet::clusters_json(&s.sim.clusters);
     std::fs::write(root.path().join("clusters.json"), listing.to_string())?;
     s.load_until_mark("/", "totp-admin:wasm-ready").await?;
-    s.browser.wait_text("h2", "Sign in to the fleet").await?;
-    s.browser.fill("User name", "admin").await?;
-    s.browser.fill("Password", PASSWORD).await?;
+    fill_fleet_sign_in(&s).await?;
     let v = s
         .eval_async(include_str!("js/fleet_overview.js"), vec![json!(CLUSTERS)])
         .await?;
@@ -327,20 +346,13 @@ pub(crate) async fn offboard(t: &mut Table, runs: usize) -> Result<()> {
     let gateway = async {
         std::fs::write(root.path().join("clusters.json"), GATEWAY_FILE)?;
         s.load_until_mark("/", "totp-admin:wasm-ready").await?;
-        for (id, v) in [("#g-aiqum-user", "umadmin"), ("#g-aiqum-password", PASSWORD)] {
-            let e = s
-                .browser
-                .client()
-                .wait()
-                .for_element(fantoccini::Locator::Css(id))
-                .await?;
-            e.send_keys(v).await?;
-        }
+        fill_gateway_sign_in(&s).await?;
         s.browser.click_button("Sign in to Unified Manager").await?;
         s.browser
             .wait_text(".fleet-totals", &format!("{CLUSTERS} of {CLUSTERS} read"))
             .await?;
-        let how = format!("{CLUSTERS} clusters, {LATENCY_MS} ms each, through the gateway, HTTP/1.1");
+        let how =
+            format!("{CLUSTERS} clusters, {LATENCY_MS} ms each, through the gateway, HTTP/1.1");
         offboarding(t, &s, runs, &how).await
     }
     .await;
@@ -457,24 +469,11 @@ async fn tables(
             s.load_until_mark("/", "totp-admin:wasm-ready").await?;
             let (selector, text) = match layout {
                 Layout::Direct => {
-                    s.browser.wait_text("h2", "Sign in to the fleet").await?;
-                    s.browser.fill("User name", "admin").await?;
-                    s.browser.fill("Password", PASSWORD).await?;
+                    fill_fleet_sign_in(s).await?;
                     (".fleet-signin button[type=submit]", Value::Null)
                 }
                 Layout::Gateway => {
-                    for (id, v) in [
-                        ("#g-aiqum-user", "umadmin"),
-                        ("#g-aiqum-password", PASSWORD),
-                    ] {
-                        let e = s
-                            .browser
-                            .client()
-                            .wait()
-                            .for_element(fantoccini::Locator::Css(id))
-                            .await?;
-                        e.send_keys(v).await?;
-                    }
+                    fill_gateway_sign_in(s).await?;
                     ("button", json!("Sign in to Unified Manager"))
                 }
             };

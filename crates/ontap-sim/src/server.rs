@@ -60,8 +60,10 @@ struct Shared {
 /// The collection GETs whose answers are kept ([`Answers`]): the large listings a page reads
 /// again and again.
 const KEPT_COLLECTIONS: &[&str] = &["/api/security/login/totps", "/api/security/accounts"];
-/// At most this many answers are kept per cluster; the whole store is forgotten past it.
+/// At most this many answers, and this many bytes of them, are kept per cluster; the whole
+/// store is forgotten past either (a 100,000-record cluster's pages must not pile up).
 const KEPT_ANSWERS: usize = 32;
+const KEPT_BYTES: usize = 64 << 20;
 
 /// Collection answers already sent, by who asked, what and in which form, each with the
 /// state's [`Sim::generation`] it was computed at: an unchanged state sends the same bytes
@@ -81,8 +83,13 @@ impl Answers {
     }
 
     fn keep(&self, key: String, generation: u64, text: Bytes) {
+        if text.len() > KEPT_BYTES / 4 {
+            return;
+        }
         let mut kept = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        if kept.len() >= KEPT_ANSWERS && !kept.contains_key(&key) {
+        kept.remove(&key);
+        let bytes: usize = kept.values().map(|(_, t)| t.len()).sum();
+        if kept.len() >= KEPT_ANSWERS || bytes + text.len() > KEPT_BYTES {
             kept.clear();
         }
         kept.insert(key, (generation, text));

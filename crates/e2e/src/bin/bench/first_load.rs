@@ -40,6 +40,11 @@ fn first_load_bytes(root: &Path, prefix: &str, paths: &[String]) -> Result<(Byte
             rel.to_owned()
         };
         let f = root.join(&rel);
+        // The deployment's list of clusters is data, not the page: a single-cluster page asks
+        // for it and gets a 404 (no file here), which is not counted.
+        if rel == "clusters.json" && !f.exists() {
+            continue;
+        }
         let raw = std::fs::metadata(&f)
             .with_context(|| format!("{} (loaded as {p})", f.display()))?
             .len();
@@ -259,6 +264,69 @@ pub(crate) async fn first_load(t: &mut Table, runs: usize, swagger: &Path) -> Re
         "≥ 4×",
         Some(ratio >= 4.0),
     );
+    let r = repeat_visits(t, &s, runs, stat(&ours).median).await;
     s.sim.stop().ok();
-    Ok(())
+    r
+}
+
+/// Repeat visits (issue 20, item 4): the page's hashed files in Chromium's cache (enabled for
+/// these loads only; the first visit's figures are taken without it), then to a usable form,
+/// to the wasm ready, and from the Sign in click to the profile table's first row. The
+/// cache is filled by one visit that signs in (the signed-in page's module too).
+async fn repeat_visits(t: &mut Table, s: &Stack, runs: usize, first_usable: f64) -> Result<()> {
+    use e2e::PASSWORD;
+    use serde_json::json;
+    let cache = |disabled: bool| {
+        s.browser.cdp(
+            "Network.setCacheDisabled",
+            json!({ "cacheDisabled": disabled }),
+        )
+    };
+    cache(false).await?;
+    let measured = async {
+        let (mut usable, mut ready, mut first_row) = (vec![], vec![], vec![]);
+        for run in 0..=runs {
+            let u = s.load_until_mark("/", "totp-admin:interactive").await?;
+            let r = s.wait_mark("totp-admin:wasm-ready").await?;
+            s.browser.fill("User name", "admin").await?;
+            s.browser.fill("Password", PASSWORD).await?;
+            let v = s
+                .eval_async(crate::ten_thousand::SIGN_IN_AND_LOAD, vec![])
+                .await?;
+            if let Some(e) = v["error"].as_str() {
+                anyhow::bail!("a repeat visit's sign-in: {e}");
+            }
+            if run > 0 {
+                usable.push(u);
+                ready.push(r);
+                first_row.push(v["first"].as_f64().unwrap_or(f64::NAN));
+            }
+        }
+        let u = stat(&usable);
+        t.add(
+            "repeat visit (files cached): navigation start → sign-in form usable",
+            "ms",
+            u,
+            &format!("≤ the first visit's ({first_usable:.0} ms)"),
+            Some(u.median <= first_usable),
+        );
+        t.add(
+            "repeat visit: navigation start → wasm ready",
+            "ms",
+            stat(&ready),
+            "",
+            None,
+        );
+        t.add(
+            "repeat visit: Sign in → the profile table's first row (demo cluster)",
+            "ms",
+            stat(&first_row),
+            "",
+            None,
+        );
+        Ok(())
+    }
+    .await;
+    cache(true).await?;
+    measured
 }

@@ -1,7 +1,8 @@
 //! The HTTP side: the connection loop (our own, so that a fault can drop a connection without
 //! an answer), and one axum fallback handler that sends `/api` to the API (after sign-in,
 //! latency, fault injection, the strict check of the answer, and logging) and everything else
-//! to the page's files.
+//! to the page's files. Listings asked again of an unchanged cluster are sent from memory
+//! ([`Answers`]); faults, latency and the log apply to them as to any answer.
 
 use std::collections::HashMap;
 use std::io;

@@ -15,6 +15,7 @@ use std::rc::Rc;
 
 use futures::channel::oneshot;
 use leptos::prelude::*;
+use leptos::reactive::owner::WeakOwner;
 use ontap_model::account_change::{self, AccountChange, AccountPatch, Refusal};
 use ontap_model::bulk::{self, Action, Planned, Target};
 use ontap_model::{Account, AccountName, Totp};
@@ -529,7 +530,8 @@ pub(crate) struct FleetRun {
 /// Offboarding's state, kept by the fleet's shell: the form, the finding per cluster, the run.
 #[derive(Clone, Copy)]
 pub(crate) struct OffboardState {
-    owner: StoredValue<Option<Owner>, LocalStorage>,
+    // Weak: held in the owner's own arena, a strong one would never be cleaned up.
+    owner: StoredValue<Option<WeakOwner>, LocalStorage>,
     pub(crate) names: RwSignal<String>,
     pub(crate) action: RwSignal<Offboard>,
     /// The names and action of the last Find.
@@ -543,7 +545,7 @@ pub(crate) struct OffboardState {
 impl OffboardState {
     pub(crate) fn provide() -> OffboardState {
         let s = OffboardState {
-            owner: StoredValue::new_local(Owner::current()),
+            owner: StoredValue::new_local(Owner::current().map(|o| o.downgrade())),
             names: RwSignal::new(String::new()),
             action: RwSignal::new(Offboard::Disable),
             found_for: RwSignal::new(None),
@@ -562,7 +564,7 @@ impl OffboardState {
 
     /// Runs `f` under the shell's owner (a run's signals outlive the page).
     pub(crate) fn under_shell<T>(&self, f: impl FnOnce() -> T) -> T {
-        match self.owner.get_value() {
+        match self.owner.get_value().and_then(|w| w.upgrade()) {
             Some(o) => o.with(f),
             None => f(),
         }

@@ -5,6 +5,7 @@
 use std::collections::HashSet;
 
 use leptos::prelude::*;
+use leptos::reactive::owner::WeakOwner;
 use ontap_model::bulk::{Action, Planned, Skipped, Target};
 use ontap_model::{TotpKey, TotpPatch};
 
@@ -27,8 +28,9 @@ pub(crate) struct ProfileRun {
 pub(crate) struct BulkState {
     pub(crate) selected: RwSignal<HashSet<RowId>>,
     pub(crate) run: RwSignal<Option<ProfileRun>>,
-    /// The shell's reactive owner: runs are created under it so they outlive the page.
-    pub(crate) owner: StoredValue<Option<Owner>>,
+    /// The shell's reactive owner: runs are created under it so they outlive the page. Weak:
+    /// held in the owner's own arena, a strong one would never be cleaned up.
+    pub(crate) owner: StoredValue<Option<WeakOwner>>,
     /// Confirmed changes not yet shown in the table (applied in batches).
     pub(crate) pending: StoredValue<Vec<(TotpKey, TotpPatch)>, LocalStorage>,
 }
@@ -39,7 +41,7 @@ impl BulkState {
         let s = BulkState {
             selected: RwSignal::new(HashSet::new()),
             run: RwSignal::new(None),
-            owner: StoredValue::new(Owner::current()),
+            owner: StoredValue::new(Owner::current().map(|o| o.downgrade())),
             pending: StoredValue::new_local(Vec::new()),
         };
         provide_context(s);

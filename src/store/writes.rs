@@ -7,19 +7,32 @@
 use std::future::Future;
 
 use leptos::prelude::*;
+use leptos::reactive::owner::WeakOwner;
 
 /// The shell's owner, in the context (provided by the shell).
 #[derive(Clone)]
 pub(crate) struct Writes {
-    owner: Owner,
+    // Weak: a strong owner in its own context would keep the shell alive after sign-out.
+    owner: WeakOwner,
 }
 
 impl Writes {
     /// Captures the current owner (the shell's) for the writes of every view below it.
     pub(crate) fn provide() {
         if let Some(owner) = Owner::current() {
-            provide_context(Writes { owner });
+            provide_context(Writes {
+                owner: owner.downgrade(),
+            });
         }
+    }
+}
+
+/// Runs `f` under the shell's owner when there is one (else the current one): what it creates
+/// outlives the page that started it, so leaving a page never abandons half a change.
+pub(crate) fn under_shell<T>(f: impl FnOnce() -> T) -> T {
+    match use_context::<Writes>().and_then(|w| w.owner.upgrade()) {
+        Some(o) => o.with(f),
+        None => f(),
     }
 }
 
@@ -32,10 +45,7 @@ where
     F: Fn(&I) -> Fu + 'static,
     Fu: Future<Output = O> + 'static,
 {
-    match use_context::<Writes>() {
-        Some(w) => w.owner.with(|| Action::new_local(f)),
-        None => Action::new_local(f),
-    }
+    under_shell(|| Action::new_local(f))
 }
 
 /// Settles a write whose answer was lost (sent at `sent_ms`, `performance.now()`) by reading,
@@ -75,5 +85,33 @@ where
                 crate::platform::sleep_ms(wait_ms.ceil() as u32 + 50).await;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+
+    use super::*;
+
+    /// The shell's states each keep a handle on the shell's owner; dropping the owner must
+    /// still clean it up (a strong handle in its own arena or context never would).
+    #[test]
+    fn the_shells_owner_is_cleaned_up_though_its_states_refer_to_it() {
+        let cleaned = Arc::new(AtomicBool::new(false));
+        let owner = Owner::new();
+        owner.with(|| {
+            Writes::provide();
+            crate::store::selection::BulkState::provide();
+            crate::store::fleet_batch::OffboardState::provide();
+            let c = Arc::clone(&cleaned);
+            on_cleanup(move || c.store(true, Ordering::SeqCst));
+            // Created under the shell, from a page below it.
+            let page = Owner::current().unwrap().child();
+            page.with(|| under_shell(|| RwSignal::new(0)));
+        });
+        drop(owner);
+        assert!(cleaned.load(Ordering::SeqCst));
     }
 }

@@ -61,7 +61,7 @@ pub(crate) fn SelectionBar(a: Accounts) -> impl IntoView {
     }
 }
 
-/// Starts the reviewed change: a runner owned by the page, which re-reads each account just
+/// Starts the reviewed change: a runner owned by the shell, which re-reads each account just
 /// before writing it back.
 fn start_run(a: Accounts) {
     let Accounts {
@@ -70,7 +70,6 @@ fn start_run(a: Accounts) {
         review,
         running,
         selected,
-        page_owner,
         ..
     } = a;
     let Some(r) = review.get_untracked() else {
@@ -133,10 +132,9 @@ fn start_run(a: Accounts) {
             },
         )
     };
-    let runner = match page_owner.get_value() {
-        Some(o) => o.with(make),
-        None => make(),
-    };
+    // Under the shell, not the review panel its Start button is in (which closes when the
+    // run starts) nor the page: leaving the page never stops a change halfway.
+    let runner = crate::store::writes::under_shell(make);
     runner.start();
     running.set(Some((change, runner)));
     review.set(None);

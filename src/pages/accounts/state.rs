@@ -28,9 +28,6 @@ pub(crate) struct Accounts {
     pub(crate) selected: RwSignal<HashSet<(String, String)>>,
     pub(crate) review: RwSignal<Option<BulkReview>>,
     pub(crate) running: RwSignal<Option<(AccountChange, Runner<BulkItem>)>, LocalStorage>,
-    /// The page's owner: a run's signals belong to the page, not to the review panel its
-    /// Start button is in (which closes when the run starts).
-    pub(crate) page_owner: StoredValue<Option<Owner>>,
     /// Where the view's links go: the single cluster, or a fleet's cluster in view.
     pub(crate) base: StoredValue<crate::routes::Base>,
 }
@@ -63,7 +60,6 @@ impl Accounts {
             selected: RwSignal::new(HashSet::new()),
             review: RwSignal::new(None),
             running: RwSignal::new_local(None),
-            page_owner: StoredValue::new(Owner::current()),
             base: link_base,
         }
     }

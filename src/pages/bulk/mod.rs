@@ -437,7 +437,7 @@ fn start_run(
         verify,
         on_settle,
     };
-    let owner = bulk.owner.get_value();
+    let owner = bulk.owner.get_value().and_then(|w| w.upgrade());
     let make = move || Runner::new(p.changes, ops);
     let runner = match owner {
         Some(o) => o.with(make),

@@ -5,7 +5,7 @@
 //! --only profile`): the table follows the text at once, the URL after a pause.
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::{use_location, use_navigate, use_query_map, use_url};
 use leptos_router::NavigateOptions;
 
 use super::listing::{Filters, SortColumn, ViewState};
@@ -21,6 +21,9 @@ pub(crate) struct UrlView<K: SortColumn + Send + Sync, F: Filters + Send + Sync 
     pub(crate) set: Callback<ViewState<K, F>>,
     typed: RwSignal<Option<String>>,
     timer: StoredValue<Option<TimeoutHandle>>,
+    url: ReadSignal<leptos_router::location::Url>,
+    /// The router's current path (the page's own `url` stops following other routes).
+    pathname: Memo<String>,
 }
 
 impl<K: SortColumn + Send + Sync, F: Filters + Send + Sync + 'static> Clone for UrlView<K, F> {
@@ -35,12 +38,26 @@ impl<K: SortColumn + Send + Sync, F: Filters + Send + Sync + 'static> UrlView<K,
     /// without a query).
     pub(crate) fn new(path: String) -> Self {
         let query = use_query_map();
+        let url = use_url();
+        let pathname = use_location().pathname;
         let navigate = use_navigate();
         let typed = RwSignal::new(None::<String>);
         let timer = StoredValue::new(None::<TimeoutHandle>);
         on_cleanup(move || {
             if let Some(t) = timer.try_get_value().flatten() {
                 t.clear();
+            }
+        });
+        // A navigation from elsewhere (a link to this page, back, forward) replaces the text
+        // being typed: the router sets its URL on every navigation, even to the same address,
+        // so a pending write would otherwise put the old text back into the new URL.
+        Effect::new(move |seen: Option<()>| {
+            url.track();
+            if seen.is_some() {
+                if let Some(t) = timer.try_get_value().flatten() {
+                    t.clear();
+                }
+                typed.set(None);
             }
         });
         let state = Memo::new(move |_| {
@@ -69,6 +86,8 @@ impl<K: SortColumn + Send + Sync, F: Filters + Send + Sync + 'static> UrlView<K,
             set,
             typed,
             timer,
+            url,
+            pathname,
         }
     }
 
@@ -85,8 +104,16 @@ impl<K: SortColumn + Send + Sync, F: Filters + Send + Sync + 'static> UrlView<K,
         if let Some(t) = self.timer.get_value() {
             t.clear();
         }
-        let (set, state) = (self.set, self.state);
-        let write_url = move || set.run(state.get_untracked());
+        let (set, state, url, pathname) = (self.set, self.state, self.url, self.pathname);
+        // Only while the router is still at this page's address (the page's own URL stops
+        // following once another route is chosen): a link followed meanwhile has taken the
+        // user elsewhere, and writing would bring them back.
+        let write_url = move || {
+            let here = url.try_with_untracked(|u| u.path().to_owned());
+            if here.is_some() && here == pathname.try_get_untracked() {
+                set.run(state.get_untracked());
+            }
+        };
         self.timer
             .set_value(set_timeout_with_handle(write_url, URL_AFTER).ok());
     }

@@ -29,6 +29,17 @@ async fn rendered_accounts(h: &Harness) -> Result<Vec<String>> {
     Ok(serde_json::from_value(v)?)
 }
 
+/// Whether the summary says "`n` rows" (no filter narrows the table to "m of `n` rows").
+async fn shows_all(h: &Harness, n: usize) -> Result<bool> {
+    let t = script(
+        h,
+        "return document.querySelector('.table-summary').innerText;",
+    )
+    .await?;
+    Ok(t.as_str()
+        .is_some_and(|t| t.trim().starts_with(&format!("{n} rows"))))
+}
+
 async fn script(h: &Harness, js: &str) -> Result<Value> {
     Ok(h.client().execute(js, vec![]).await?)
 }
@@ -109,6 +120,28 @@ async fn the_view_lives_in_the_url() -> Result<()> {
     )
     .await?;
     ensure!(pressed == json!("true"));
+
+    // Text typed and then a link to the page followed before the URL caught up: the link's
+    // view wins, and the typed text does not come back into the URL afterwards.
+    h.fill("Filter", "zz").await?;
+    h.wait_for("the Profiles link", Locator::LinkText("Profiles"))
+        .await?
+        .click()
+        .await?;
+    h.wait_until("every row after following the link", || async {
+        Ok(shows_all(&h, n).await?.then_some(()))
+    })
+    .await?;
+    tokio::time::sleep(std::time::Duration::from_millis(700)).await;
+    let after = h.path().await?;
+    ensure!(
+        after == "/profiles",
+        "the URL after following the link: {after}"
+    );
+    ensure!(
+        shows_all(&h, n).await?,
+        "the filter came back after following the link"
+    );
     h.close().await
 }
 

@@ -838,4 +838,26 @@ mod tests {
             "alone again once nothing is in flight"
         );
     }
+
+    /// The shell's states each keep a handle on the shell's owner; dropping the owner must
+    /// still clean it up (a strong handle in its own arena or context never would).
+    #[test]
+    fn the_shells_owner_is_cleaned_up_though_its_states_refer_to_it() {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::sync::Arc;
+        let cleaned = Arc::new(AtomicBool::new(false));
+        let owner = Owner::new();
+        owner.with(|| {
+            crate::store::writes::Writes::provide();
+            crate::store::selection::BulkState::provide();
+            OffboardState::provide();
+            let c = Arc::clone(&cleaned);
+            on_cleanup(move || c.store(true, Ordering::SeqCst));
+            // Created under the shell, from a page below it.
+            let page = Owner::current().unwrap().child();
+            page.with(|| crate::store::writes::under_shell(|| RwSignal::new(0)));
+        });
+        drop(owner);
+        assert!(cleaned.load(Ordering::SeqCst));
+    }
 }

@@ -87,31 +87,3 @@ where
         }
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use std::sync::atomic::{AtomicBool, Ordering};
-    use std::sync::Arc;
-
-    use super::*;
-
-    /// The shell's states each keep a handle on the shell's owner; dropping the owner must
-    /// still clean it up (a strong handle in its own arena or context never would).
-    #[test]
-    fn the_shells_owner_is_cleaned_up_though_its_states_refer_to_it() {
-        let cleaned = Arc::new(AtomicBool::new(false));
-        let owner = Owner::new();
-        owner.with(|| {
-            Writes::provide();
-            crate::store::selection::BulkState::provide();
-            crate::store::fleet_batch::OffboardState::provide();
-            let c = Arc::clone(&cleaned);
-            on_cleanup(move || c.store(true, Ordering::SeqCst));
-            // Created under the shell, from a page below it.
-            let page = Owner::current().unwrap().child();
-            page.with(|| under_shell(|| RwSignal::new(0)));
-        });
-        drop(owner);
-        assert!(cleaned.load(Ordering::SeqCst));
-    }
-}

@@ -134,14 +134,16 @@ def split(dist):
              *(["--keep-debug"] if KEEP_NAMES else []),
              "--out-name", PAGE, "--out-dir", bound_dir, os.path.join(parts_dir, f"{PAGE}.wasm")])
         link = os.path.join(parts_dir, "__wasm_split.js")
-        chunks = sorted(
-            n for n in os.listdir(parts_dir) if n.endswith(".wasm") and n != f"{PAGE}.wasm"
-        )
-        if not chunks or not os.path.isfile(link):
-            fail(f"wasm-split found split points in {wasm_path} but wrote no parts")
+        if not os.path.isfile(link):
+            fail(f"wasm-split found split points in {wasm_path} but wrote no loader")
+        with open(link, encoding="utf-8") as f:
+            link_js = f.read()
+        link_js, parts = group_chunks(link_js, parts_dir)
+        with open(link, "w", encoding="utf-8") as f:
+            f.write(link_js)
         main_wasm = os.path.join(bound_dir, f"{PAGE}_bg.wasm")
-        for path in [main_wasm] + [os.path.join(parts_dir, c) for c in chunks]:
-            run([wasm_opt, *WASM_OPT_ARGS, path, "-o", path])
+        optimise([main_wasm] + [os.path.join(parts_dir, c) for c in parts])
+        chunks = sorted(parts)
         files = {
             "main.js": open(os.path.join(bound_dir, f"{PAGE}.js"), "rb").read(),
             "main.wasm": open(main_wasm, "rb").read(),
@@ -177,7 +179,9 @@ def split(dist):
     relink("entry.js", f"'/{old}.js'", "'./main.js'")
     relink("entry.js", f"'/{old}_bg.wasm'", f"'/{names['main.wasm']}'")
     # The module specifiers only: the wasm's import module keeps the name wasm-split gave it.
-    relink("main.js", 'from "./__wasm_split.js"', 'from "./link.js"')
+    if files["main.js"].count(b'from "./__wasm_split.js"') < 1:
+        fail('the main.js of the split build does not import "./__wasm_split.js"')
+    files["main.js"] = files["main.js"].replace(b'from "./__wasm_split.js"', b'from "./link.js"')
     relink("link.js", f"./{PAGE}.js", "./main.js")
     # The second part is fetched relative to the script (import.meta.url): the same folder.
     for c in chunks:
@@ -231,6 +235,152 @@ def split(dist):
         f.write(html)
     sizes = ", ".join(f"{k} {len(v)}" for k, v in parts.items())
     print(f"dist-finish: split into {sizes} bytes")
+
+
+# wasm-split gives every set of split modules that share code a chunk of its own: with a module
+# per screen that is a couple of hundred files (each a request and an instantiation; measured
+# 194 before the table shows). They are merged here into a few groups: what the signed-in
+# page's module (`shell`) shares with screens into one file loaded with it (every screen is
+# opened from it, so it is always there first; each screen's loader waits for it), and the
+# chunks only screens share into one file per kind of user (the enrollment's, the fleet's,
+# the rest), each screen loading those it needs.
+CHUNK_LOADER = re.compile(
+    r'/\* ([^*]*) \*/\nconst (__chunk_\d+) = makeLoad\(\(\) => \{\n'
+    r'\s*const src = fetch\(new URL\("\./(chunk_\d+\.wasm)", import\.meta\.url\)\);.*?\n\}\n, \[\]\);\n',
+    re.S,
+)
+MODULE_LOADER = re.compile(
+    r'export const __wasm_split_load_(\w+) = wrapAsyncCb\(makeLoad\(\(\) => \{\n'
+    r'\s*const src = fetch\(new URL\("\./(split_\w+\.wasm)", import\.meta\.url\)\);.*?\n\}\n, \[([^\]]*)\]\)\);\n',
+    re.S,
+)
+FLEET_SCREENS = {"fleet", "overview", "fleet_tables", "offboard"}
+
+
+def chunk_group(needed_by):
+    if "shell" in needed_by:
+        return "shell"
+    if "enroll" in needed_by:
+        return "common_enroll"
+    if needed_by <= FLEET_SCREENS:
+        return "common_fleet"
+    return "common"
+
+
+def loader_js(var, file, deps):
+    return (
+        f"const {var} = makeLoad(() => {{\n"
+        f'    const src = fetch(new URL("./{file}", import.meta.url));\n'
+        f"    src.catch(() => {{}});\n"
+        f"    return async (imports) => (WebAssembly.instantiateStreaming(src, imports));\n"
+        f"}}, [{', '.join(deps)}]);\n"
+    )
+
+
+def merge_wasm(inputs, out):
+    """One module of several of wasm-split's parts: each imports only the shared memory, the
+    function table and the stack pointer, and writes its functions into the table by its
+    segments, so merged they work as before. wasm-merge keeps each input's imports apart: the
+    first re-exports its three and the others import them from it."""
+    wasm_dis, wasm_as, wasm_merge = tool("wasm-dis"), tool("wasm-as"), tool("wasm-merge")
+    feats = ["--enable-bulk-memory", "--enable-nontrapping-float-to-int"]
+    shared = {"memory": ("m", "memory"), "__indirect_function_table": ("t", "table"),
+              "__wasm_split_shared0": ("g", "global")}
+    args = []
+    imported = re.compile(r'\(import "__wasm_split" "(\w+)" \((memory|table|global) (\$[\w$.]+)([^\n]*)')
+    with tempfile.TemporaryDirectory() as tmp:
+        from concurrent.futures import ThreadPoolExecutor
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            wats = list(pool.map(lambda path: run([wasm_dis, path]), inputs))
+        # An import as the first part declares it, for the parts that lack one (a part that
+        # calls nothing through the table imports no table).
+        decl = {}
+        for wat in wats:
+            for m in imported.finditer(wat):
+                decl.setdefault(m.group(1), (m.group(2), m.group(4)))
+        for i, (path, wat) in enumerate(zip(inputs, wats)):
+            found = {m.group(1): (m.group(2), m.group(3)) for m in imported.finditer(wat)}
+            if not set(found) <= set(shared):
+                fail(f"{path}: unexpected imports {sorted(found)}")
+            if i == 0:
+                extra = "".join(
+                    f' (import "__wasm_split" "{n}" ({kind} $__shared_{n}{rest}\n'
+                    for n, (kind, rest) in decl.items() if n not in found
+                )
+                names = {n: found[n][1] if n in found else f"$__shared_{n}" for n in decl}
+                exports = "".join(
+                    f' (export "{shared[n][0]}" ({decl[n][0]} {names[n]}))\n' for n in decl
+                )
+                last = wat.rindex("(import ")
+                end = wat.index("\n", last) + 1
+                wat = wat[:end] + extra + exports + wat[end:]
+            else:
+                for n, (alias, _kind) in shared.items():
+                    wat = wat.replace(f'(import "__wasm_split" "{n}"', f'(import "part0" "{alias}"', 1)
+            text = os.path.join(tmp, f"{i}.wat")
+            with open(text, "w", encoding="utf-8") as f:
+                f.write(wat)
+            args += [os.path.join(tmp, f"{i}.wasm"), f"part{i}"]
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            list(pool.map(
+                lambda i: run([wasm_as, *feats, os.path.join(tmp, f"{i}.wat"), "-o", os.path.join(tmp, f"{i}.wasm")]),
+                range(len(inputs)),
+            ))
+        run([wasm_merge, *feats, *args, "-o", out])
+    # The re-exports were only for the merge.
+    wat = run([wasm_dis, out])
+    wat = re.sub(r'\n \(export "[mtg]" \((?:memory|table|global) \$[\w$.]+\)\)', "", wat)
+    with tempfile.TemporaryDirectory() as tmp:
+        text = os.path.join(tmp, "out.wat")
+        with open(text, "w", encoding="utf-8") as f:
+            f.write(wat)
+        run([wasm_as, *feats, text, "-o", out])
+
+
+def group_chunks(link_js, parts_dir):
+    """Merges wasm-split's chunks into groups (see above) and rewrites its loader to match;
+    returns the loader and the part files left in `parts_dir`."""
+    chunks = {}  # var -> (file, needed_by)
+    for m in CHUNK_LOADER.finditer(link_js):
+        chunks[m.group(2)] = (m.group(3), {x.strip() for x in m.group(1).split(",")})
+    modules = [(m.group(1), m.group(2), [d.strip() for d in m.group(3).split(",") if d.strip()])
+               for m in MODULE_LOADER.finditer(link_js)]
+    if not modules or "shell" not in [name for name, _f, _d in modules]:
+        fail("the split loader has no module `shell`")
+    head = link_js[: min(m.start() for m in list(CHUNK_LOADER.finditer(link_js)) + list(MODULE_LOADER.finditer(link_js)))]
+    rest = MODULE_LOADER.sub("", CHUNK_LOADER.sub("", link_js[len(head):]))
+    if rest.strip():
+        fail(f"the split loader has parts this script does not know: {rest[:200]!r}")
+    groups = {}
+    for var, (file, needed_by) in sorted(chunks.items(), key=lambda c: int(c[0].split("_")[-1])):
+        groups.setdefault(chunk_group(needed_by), []).append(file)
+    out = head
+    group_var = {g: f"__group_{g}" for g in groups}
+    for g, files in sorted(groups.items()):
+        merge_wasm([os.path.join(parts_dir, f) for f in files], os.path.join(parts_dir, f"{g}_common.wasm" if g == "shell" else f"{g}.wasm"))
+        out += loader_js(group_var[g], f"{g}_common.wasm" if g == "shell" else f"{g}.wasm", [])
+    # The shell's loader first: the screens' loaders name it.
+    for name, file, deps in sorted(modules, key=lambda m: m[0] != "shell"):
+        groups_needed = {chunk_group(chunks[d][1]) for d in deps}
+        if name == "shell":
+            wanted = sorted(group_var[g] for g in groups_needed)
+        else:
+            # What the signed-in page's module shares with a screen comes with that module.
+            wanted = sorted({group_var[g] for g in groups_needed if g != "shell"} | {"__module_shell"})
+        out += loader_js(f"__module_{name}", file, wanted)
+        out += f"export const __wasm_split_load_{name} = wrapAsyncCb(__module_{name});\n"
+    for file, _n in chunks.values():
+        os.remove(os.path.join(parts_dir, file))
+    left = sorted(n for n in os.listdir(parts_dir) if n.endswith(".wasm") and n != f"{PAGE}.wasm")
+    return out, left
+
+
+def optimise(paths):
+    """wasm-opt -Oz on each, two at a time (the machines have two cores)."""
+    from concurrent.futures import ThreadPoolExecutor
+    wasm_opt = tool("wasm-opt")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        list(pool.map(lambda p: run([wasm_opt, *WASM_OPT_ARGS, p, "-o", p]), paths))
 
 
 def externalise_loader(dist):

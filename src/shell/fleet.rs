@@ -7,13 +7,11 @@ use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Route, Router, Routes, A};
 use leptos_router::path;
 
+use super::lazy::Lazy;
+use super::screens::{self, Module};
 use crate::api::fleet::Fleet;
 use crate::components::theme::ThemeToggle;
 use crate::components::Status;
-use crate::pages::changes::ChangesPage;
-use crate::pages::fleet::FleetOverview;
-use crate::pages::fleet_offboard::FleetOffboard;
-use crate::pages::fleet_tables::{FleetAccountsPage, FleetProfilesPage};
 use crate::routes;
 use crate::session::fleet::Stage;
 use crate::store::changelog::ChangeLog;
@@ -49,21 +47,21 @@ pub(crate) fn FleetShell(file: Fleet) -> impl IntoView {
         <main class="content fleet" id="main">
             {move || ended.get().map(|m| view! { <Status message=m /> })}
             <Routes fallback=|| view! { <FleetNotFound /> }>
-                <Route path=path!("/") view=FleetOverview />
-                <Route path=path!("/fleet/offboard") view=FleetOffboard />
-                <Route path=path!("/fleet/changes") view=ChangesPage />
-                <Route path=path!("/fleet/profiles") view=FleetProfilesPage />
-                <Route path=path!("/fleet/accounts") view=FleetAccountsPage />
+                <Route path=path!("/") view=|| view! { <Lazy load=screens::overview next=Module::FleetTables /> } />
+                <Route path=path!("/fleet/offboard") view=|| view! { <Lazy load=screens::offboard next=Module::FleetTables /> } />
+                <Route path=path!("/fleet/changes") view=|| view! { <Lazy load=screens::changes next=Module::Overview /> } />
+                <Route path=path!("/fleet/profiles") view=|| view! { <Lazy load=screens::fleet_profiles next=Module::Offboard /> } />
+                <Route path=path!("/fleet/accounts") view=|| view! { <Lazy load=screens::fleet_accounts next=Module::Offboard /> } />
                 // A cluster's own screens, under its UUID (`shell/scope.rs`).
                 <ParentRoute path=path!("/fleet/:cluster") view=super::scope::ScopeShell>
                     <Route path=path!("") view=super::scope::ScopeIndex />
-                    <Route path=path!("/profiles") view=crate::pages::profiles::ProfilesPage />
-                    <Route path=path!("/profiles/bulk") view=crate::pages::bulk::BulkPage />
-                    <Route path=path!("/profiles/:owner/:account") view=crate::pages::profile::ProfilePage />
-                    <Route path=path!("/accounts") view=crate::pages::accounts::AccountsPage />
-                    <Route path=path!("/accounts/:owner/:name") view=crate::pages::accounts::AccountPage />
-                    <Route path=path!("/history") view=crate::pages::history::HistoryPage />
-                    <Route path=path!("/changes") view=crate::pages::changes::ChangesPage />
+                    <Route path=path!("/profiles") view=|| view! { <Lazy load=screens::profiles next=Module::Accounts /> } />
+                    <Route path=path!("/profiles/bulk") view=|| view! { <Lazy load=screens::bulk /> } />
+                    <Route path=path!("/profiles/:owner/:account") view=|| view! { <Lazy load=screens::profile /> } />
+                    <Route path=path!("/accounts") view=|| view! { <Lazy load=screens::accounts next=Module::Profiles /> } />
+                    <Route path=path!("/accounts/:owner/:name") view=|| view! { <Lazy load=screens::account next=Module::Profiles /> } />
+                    <Route path=path!("/history") view=|| view! { <Lazy load=screens::history next=Module::Profiles /> } />
+                    <Route path=path!("/changes") view=|| view! { <Lazy load=screens::changes next=Module::Profiles /> } />
                 </ParentRoute>
             </Routes>
         </main>

@@ -13,7 +13,9 @@ use split::Restoring;
 
 mod fleet;
 mod fleet_idle;
+mod lazy;
 mod scope;
+mod screens;
 mod signed_in;
 pub mod split;
 mod warning;

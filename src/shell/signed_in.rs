@@ -10,12 +10,12 @@ use leptos_router::hooks::use_navigate;
 use leptos_router::path;
 use ontap_model::Access;
 
+use super::lazy::Lazy;
+use super::screens::{self, Module};
 use super::warning::SignOutWarning;
 use crate::components::batch::{confirm_sign_out, report_words};
 use crate::components::theme::ThemeToggle;
 use crate::components::Status;
-use crate::pages::profile::ProfilePage;
-use crate::pages::profiles::ProfilesPage;
 use crate::routes;
 use crate::session::tabs::{TabMessage, Tabs};
 use crate::session::{SessionCtx, SignedOut, Stakes};
@@ -73,14 +73,14 @@ pub(crate) fn Shell() -> impl IntoView {
         <main class="content" id="main">
             <Routes fallback=|| view! { <NotFound /> }>
                 <Route path=path!("/") view=|| view! { <Redirect path=routes::PROFILES /> } />
-                <Route path=path!("/profiles") view=ProfilesPage />
-                <Route path=path!("/profiles/bulk") view=crate::pages::bulk::BulkPage />
-                <Route path=path!("/profiles/:owner/:account") view=ProfilePage />
-                <Route path=path!("/changes") view=crate::pages::changes::ChangesPage />
-                <Route path=path!("/accounts") view=crate::pages::accounts::AccountsPage />
-                <Route path=path!("/accounts/:owner/:name") view=crate::pages::accounts::AccountPage />
-                <Route path=path!("/history") view=crate::pages::history::HistoryPage />
-                <Route path=path!("/enroll") view=crate::pages::enroll::EnrollPage />
+                <Route path=path!("/profiles") view=|| view! { <Lazy load=screens::profiles next=Module::Accounts /> } />
+                <Route path=path!("/profiles/bulk") view=|| view! { <Lazy load=screens::bulk /> } />
+                <Route path=path!("/profiles/:owner/:account") view=|| view! { <Lazy load=screens::profile /> } />
+                <Route path=path!("/changes") view=|| view! { <Lazy load=screens::changes next=Module::Profiles /> } />
+                <Route path=path!("/accounts") view=|| view! { <Lazy load=screens::accounts next=Module::Profiles /> } />
+                <Route path=path!("/accounts/:owner/:name") view=|| view! { <Lazy load=screens::account next=Module::Profiles /> } />
+                <Route path=path!("/history") view=|| view! { <Lazy load=screens::history next=Module::Profiles /> } />
+                <Route path=path!("/enroll") view=|| view! { <Lazy load=screens::enroll /> } />
             </Routes>
         </main>
         </Router>

@@ -110,3 +110,87 @@ async fn the_sign_in_screen_loads_alone_and_a_missing_second_part_is_explained()
     })?;
     h.close().await
 }
+
+/// The paths of the page's own files fetched so far (code and CSS, not API answers).
+async fn fetched(h: &Harness) -> Result<Vec<String>> {
+    let (_mark, res) = timeline(h).await?;
+    Ok(res.into_iter().map(|(p, _)| p).collect())
+}
+
+/// Follows the banner's link `name`.
+async fn banner_link(h: &Harness, name: &str) -> Result<()> {
+    let lit = e2e::browser::xpath_literal(name);
+    h.wait_for(
+        &format!("the banner's {name} link"),
+        e2e::Locator::XPath(&format!(
+            "//*[contains(@class,'banner-tools')]//a[normalize-space(.)={lit}]"
+        )),
+    )
+    .await?
+    .click()
+    .await
+    .with_context(|| format!("following the {name} link"))
+}
+
+fn has(paths: &[String], module: &str) -> bool {
+    paths
+        .iter()
+        .any(|p| p.contains(&format!("/split_{module}-")))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_screen_arrives_when_opened_and_a_missing_one_is_explained_on_it_alone() -> Result<()>
+{
+    let h = Harness::start().await?;
+    // A deep link: the accounts screen's module, not the others'.
+    h.goto("/accounts").await?;
+    h.sign_in("admin").await?;
+    h.wait_text("h1", "Accounts").await?;
+    h.wait_css("table a").await?;
+    let paths = fetched(&h).await?;
+    ensure!(has(&paths, "accounts"), "the accounts' module: {paths:?}");
+    for other in ["history", "bulk", "enroll", "changes", "overview", "fleet"] {
+        ensure!(
+            !has(&paths, other),
+            "{other}'s module before it was opened: {paths:?}"
+        );
+    }
+
+    // By navigation: History's module arrives when its link is followed.
+    banner_link(&h, "History").await?;
+    h.wait_text("h1", "History of TOTP changes").await?;
+    ensure!(has(&fetched(&h).await?, "history"), "the history's module");
+
+    // The change log's module does not arrive: that screen says so, the banner stays, nothing
+    // is sent; once it can arrive, Try again opens the screen.
+    h.cdp("Network.enable", json!({})).await?;
+    h.cdp(
+        "Network.setBlockedURLs",
+        json!({ "urls": ["*split_changes-*"] }),
+    )
+    .await?;
+    let before = h.requests().len();
+    banner_link(&h, "Changes").await?;
+    h.wait_text(".screen-missing", "This screen could not load")
+        .await?;
+    h.screenshot("split-screen-missing").await?;
+    h.wait_text(".banner-user", "admin").await?;
+    ensure!(
+        h.requests().len() == before,
+        "nothing may reach the cluster for a screen whose code did not arrive: {:?}",
+        &h.requests()[before..]
+    );
+    h.cdp("Network.setBlockedURLs", json!({ "urls": [] }))
+        .await?;
+    h.click_button("Try again").await?;
+    h.wait_text("h1", "Changes in this session").await?;
+    ensure!(
+        h.none_match(e2e::Locator::Css(".screen-missing")).await?,
+        "the message goes once the screen is shown"
+    );
+
+    // The other screens were never held up: back to Accounts at once.
+    banner_link(&h, "Accounts").await?;
+    h.wait_text("h1", "Accounts").await?;
+    h.close().await
+}

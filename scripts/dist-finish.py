@@ -277,64 +277,162 @@ def loader_js(var, file, deps):
     )
 
 
+def leb(data, i):
+    """An unsigned LEB128 at `i`: its value and the index after it."""
+    value = shift = 0
+    while True:
+        byte = data[i]
+        i += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if byte < 0x80:
+            return value, i
+
+
+def to_leb(value):
+    out = bytearray()
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        if value:
+            out.append(byte | 0x80)
+        else:
+            out.append(byte)
+            return bytes(out)
+
+
+def wasm_sections(data):
+    """[(id, content)] of a wasm binary."""
+    if data[:8] != b"\0asm\1\0\0\0":
+        fail("not a wasm module")
+    i, out = 8, []
+    while i < len(data):
+        sid = data[i]
+        size, j = leb(data, i + 1)
+        out.append((sid, data[j : j + size]))
+        i = j + size
+    return out
+
+
+def wasm_binary(sections):
+    return b"\0asm\1\0\0\0" + b"".join(bytes([sid]) + to_leb(len(c)) + c for sid, c in sections)
+
+
+def name(data, i):
+    n, i = leb(data, i)
+    return data[i : i + n].decode(), i + n
+
+
+def enc_name(s):
+    b = s.encode()
+    return to_leb(len(b)) + b
+
+
+def imports(content):
+    """[(module, field, kind, description bytes)] of an import section."""
+    n, i = leb(content, 0)
+    out = []
+    for _ in range(n):
+        module, i = name(content, i)
+        field, i = name(content, i)
+        kind, start = content[i], i + 1
+        i = start
+        if kind == 0:  # function: type index
+            _v, i = leb(content, i)
+        elif kind in (1, 2):  # table: reference type, then limits; memory: limits
+            if kind == 1:
+                i += 1
+            flags = content[i]
+            i += 1
+            _v, i = leb(content, i)
+            if flags & 1:
+                _v, i = leb(content, i)
+        elif kind == 3:  # global: value type, mutability
+            i += 2
+        else:
+            fail(f"an import of kind {kind}")
+        out.append((module, field, kind, content[start:i]))
+    return out
+
+
+def enc_imports(entries):
+    return to_leb(len(entries)) + b"".join(
+        enc_name(m) + enc_name(f) + bytes([k]) + d for m, f, k, d in entries
+    )
+
+
+def exports(content):
+    n, i = leb(content, 0)
+    out = []
+    for _ in range(n):
+        field, i = name(content, i)
+        kind = content[i]
+        index, i = leb(content, i + 1)
+        out.append((field, kind, index))
+    return out
+
+
+def enc_exports(entries):
+    return to_leb(len(entries)) + b"".join(enc_name(f) + bytes([k]) + to_leb(x) for f, k, x in entries)
+
+
+# What every part of the split imports from the first module, and the name the first part of
+# a merge re-exports it under.
+SHARED = {"memory": "m", "__indirect_function_table": "t", "__wasm_split_shared0": "g"}
+# After these sections an export section comes too late (start, element, data count, code, data).
+AFTER_EXPORTS = {8, 9, 12, 10, 11}
+
+
 def merge_wasm(inputs, out):
     """One module of several of wasm-split's parts: each imports only the shared memory, the
     function table and the stack pointer, and writes its functions into the table by its
     segments, so merged they work as before. wasm-merge keeps each input's imports apart: the
-    first re-exports its three and the others import them from it."""
-    wasm_dis, wasm_as, wasm_merge = tool("wasm-dis"), tool("wasm-as"), tool("wasm-merge")
+    first part (one that imports all three) re-exports them, the others import them from it;
+    the import and export sections are rewritten in the binaries."""
+    wasm_merge = tool("wasm-merge")
     feats = ["--enable-bulk-memory", "--enable-nontrapping-float-to-int"]
-    shared = {"memory": ("m", "memory"), "__indirect_function_table": ("t", "table"),
-              "__wasm_split_shared0": ("g", "global")}
-    args = []
-    imported = re.compile(r'\(import "__wasm_split" "(\w+)" \((memory|table|global) (\$[\w$.]+)([^\n]*)')
+    parts = []
+    for path in inputs:
+        with open(path, "rb") as f:
+            secs = wasm_sections(f.read())
+        imp = [imports(c) for sid, c in secs if sid == 2]
+        entries = imp[0] if imp else []
+        if any(m != "__wasm_split" or f not in SHARED for m, f, _k, _d in entries):
+            fail(f"{path}: unexpected imports {[(m, f) for m, f, _k, _d in entries]}")
+        parts.append((path, secs, entries))
+    first = next((p for p in parts if len(p[2]) == len(SHARED)), None)
+    if first is None:
+        fail(f"none of {inputs} imports all of {sorted(SHARED)}")
+    parts.remove(first)
+    parts.insert(0, first)
     with tempfile.TemporaryDirectory() as tmp:
-        from concurrent.futures import ThreadPoolExecutor
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            wats = list(pool.map(lambda path: run([wasm_dis, path]), inputs))
-        # An import as the first part declares it, for the parts that lack one (a part that
-        # calls nothing through the table imports no table).
-        decl = {}
-        for wat in wats:
-            for m in imported.finditer(wat):
-                decl.setdefault(m.group(1), (m.group(2), m.group(4)))
-        for i, (path, wat) in enumerate(zip(inputs, wats)):
-            found = {m.group(1): (m.group(2), m.group(3)) for m in imported.finditer(wat)}
-            if not set(found) <= set(shared):
-                fail(f"{path}: unexpected imports {sorted(found)}")
-            if i == 0:
-                extra = "".join(
-                    f' (import "__wasm_split" "{n}" ({kind} $__shared_{n}{rest}\n'
-                    for n, (kind, rest) in decl.items() if n not in found
-                )
-                names = {n: found[n][1] if n in found else f"$__shared_{n}" for n in decl}
-                exports = "".join(
-                    f' (export "{shared[n][0]}" ({decl[n][0]} {names[n]}))\n' for n in decl
-                )
-                last = wat.rindex("(import ")
-                end = wat.index("\n", last) + 1
-                wat = wat[:end] + extra + exports + wat[end:]
+        args = []
+        for n, (path, secs, entries) in enumerate(parts):
+            if n == 0:
+                # Each is its kind's only import: index 0.
+                added = [(SHARED[f], k, 0) for _m, f, k, _d in entries]
+                if any(sid == 7 for sid, _c in secs):
+                    secs = [(sid, enc_exports(exports(c) + added) if sid == 7 else c) for sid, c in secs]
+                else:
+                    at = next((i for i, (sid, _c) in enumerate(secs) if sid in AFTER_EXPORTS), len(secs))
+                    secs = secs[:at] + [(7, enc_exports(added))] + secs[at:]
             else:
-                for n, (alias, _kind) in shared.items():
-                    wat = wat.replace(f'(import "__wasm_split" "{n}"', f'(import "part0" "{alias}"', 1)
-            text = os.path.join(tmp, f"{i}.wat")
-            with open(text, "w", encoding="utf-8") as f:
-                f.write(wat)
-            args += [os.path.join(tmp, f"{i}.wasm"), f"part{i}"]
-        with ThreadPoolExecutor(max_workers=2) as pool:
-            list(pool.map(
-                lambda i: run([wasm_as, *feats, os.path.join(tmp, f"{i}.wat"), "-o", os.path.join(tmp, f"{i}.wasm")]),
-                range(len(inputs)),
-            ))
+                renamed = enc_imports([("part0", SHARED[f], k, d) for _m, f, k, d in entries])
+                secs = [(sid, renamed if sid == 2 else c) for sid, c in secs]
+            part = os.path.join(tmp, f"{n}.wasm")
+            with open(part, "wb") as f:
+                f.write(wasm_binary(secs))
+            args += [part, f"part{n}"]
         run([wasm_merge, *feats, *args, "-o", out])
     # The re-exports were only for the merge.
-    wat = run([wasm_dis, out])
-    wat = re.sub(r'\n \(export "[mtg]" \((?:memory|table|global) \$[\w$.]+\)\)', "", wat)
-    with tempfile.TemporaryDirectory() as tmp:
-        text = os.path.join(tmp, "out.wat")
-        with open(text, "w", encoding="utf-8") as f:
-            f.write(wat)
-        run([wasm_as, *feats, text, "-o", out])
+    with open(out, "rb") as f:
+        secs = wasm_sections(f.read())
+    secs = [
+        (sid, enc_exports([e for e in exports(c) if e[0] not in SHARED.values()]) if sid == 7 else c)
+        for sid, c in secs
+    ]
+    with open(out, "wb") as f:
+        f.write(wasm_binary(secs))
 
 
 def group_chunks(link_js, parts_dir):

@@ -1,7 +1,8 @@
-//! The page in two parts (release builds; docs/deployment.md, "The page in two parts"): the
-//! first load is the sign-in screen, the signed-in page's module and stylesheet come after the
-//! form is interactive, and a second part that does not arrive is explained, sends nothing to
-//! the cluster and is fetched again on the next click. Needs the built page (`make dist`).
+//! The page in parts (release builds; docs/deployment.md, "The page in parts"): the first load
+//! is the sign-in screen, the signed-in page's module and stylesheet come after the form is
+//! interactive, each screen's module when the screen is opened; a part that does not arrive is
+//! explained (a screen's on that screen alone), sends nothing to the cluster and is fetched
+//! again on the next click. Needs the built page (`make dist`).
 
 use anyhow::{ensure, Context, Result};
 use e2e::Harness;

@@ -251,11 +251,12 @@ pub(crate) fn retry_cause(c: Cause) -> String {
 /// "Retrying: reading from the cluster failed because the cluster is busy (HTTP 503). Trying
 /// again in 1 s (attempt 2 of 4)…"
 pub(crate) fn retry_note(n: &Notice) -> String {
-    let secs = f64::from(n.wait_ms) / 1000.0;
-    let wait = if secs < 1.0 {
+    // Whole seconds in integers: formatting a float would put core's float printing (about
+    // 11 KB of wasm) into the first load, where this note is shown too.
+    let wait = if n.wait_ms < 1000 {
         "a moment".to_owned()
     } else {
-        format!("{secs:.0} s")
+        format!("{} s", n.wait_ms.saturating_add(500) / 1000)
     };
     format!(
         "Retrying: reading from the cluster failed because {}. Trying again in {wait} (attempt {} of {})…",

@@ -1,7 +1,7 @@
 //! The page of a fleet (issue 19): shown instead of the single-cluster page when
 //! `clusters.json` lists clusters. Its banner (the fleet, who is signed in where, the screens,
 //! the theme, sign-out), the router and the fleet's screens, the overview first. Made by the
-//! second wasm module ([`super::split::fleet_shell`]): nothing of it is in the first load.
+//! signed-in page's wasm module (`super::split::fleet`): nothing of it is in the first load.
 
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Route, Router, Routes, A};

@@ -101,42 +101,17 @@ pub(crate) fn shell() -> Result<AnyView, NotLoaded> {
 /// the page lists clusters (issue 19); `false` without the file, and nothing happens. Fetched
 /// and made by the second module, mounted by it too, so that the single-cluster first load
 /// carries nothing of it but this call and a flag (measured: handing the view or the file's
-/// types back to the first module cost it 0.9 to 1.9 KB brotli). The fleet's page is a module
-/// of its own ([`fleet_shell`]): a single cluster's page never fetches it.
+/// types back to the first module cost it 0.9 to 1.9 KB brotli). The fleet's page stays in
+/// this module rather than one of its own: one more fetch before it is mounted left the
+/// single-cluster form up longer, and a user typing into it lost the form under their keys.
 async fn fleet_mounted() -> bool {
     match fleet::fetch().await {
-        Found::Fleet(file) => match fleet_shell(file).await {
-            Ok(()) => true,
-            Err(NotLoaded) => {
-                leptos::mount::mount_to_body(|| {
-                    view! {
-                        <main class="connect">
-                            <div class="connect-card" role="alert">
-                                <h1>"totp-admin could not load"</h1>
-                                <p>"The fleet's page did not arrive from the web server. Check the connection, then reload the page."</p>
-                            </div>
-                        </main>
-                    }
-                });
-                true
-            }
-        },
+        Found::Fleet(file) => {
+            leptos::mount::mount_to_body(move || view! { <super::fleet::FleetShell file /> });
+            true
+        }
         Found::Single => false,
     }
-}
-
-/// Mounts a fleet's page (its module: the fleet's shell, stores and sign-in).
-#[cfg(not(debug_assertions))]
-#[leptos::wasm_split::wasm_split(fleet, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn fleet_shell(file: fleet::Fleet) -> Result<(), NotLoaded> {
-    leptos::mount::mount_to_body(move || view! { <super::fleet::FleetShell file /> });
-    Ok(())
-}
-
-#[cfg(debug_assertions)]
-async fn fleet_shell(file: fleet::Fleet) -> Result<(), NotLoaded> {
-    leptos::mount::mount_to_body(move || view! { <super::fleet::FleetShell file /> });
-    Ok(())
 }
 
 #[cfg(not(debug_assertions))]

@@ -2,10 +2,11 @@
 //! the sign-in's requests and sessionStorage's encoding, and everything only they use, into a
 //! second wasm module: the first load is the sign-in form alone. The module is fetched as soon
 //! as the form is interactive (`App` asks it for a fleet's clusters.json: [`fleet`]), while the
-//! user types, and at the latest when a
-//! function below is called. scripts/dist-finish.py cuts Trunk's cargo build in two with
-//! wasm-split (`.tools/wasm-split`, installed by the bootstrap). Debug builds (`trunk serve`,
-//! the wasm component tests) are one module, and these are plain calls.
+//! user types, and at the latest when a function below is called. Each screen is a module of
+//! its own again (`screens.rs`), fetched when it is first opened. scripts/dist-finish.py cuts
+//! Trunk's cargo build with wasm-split (installed by the bootstrap) and merges its shared
+//! chunks. Debug builds (`trunk serve`, the wasm component tests) are one module, and these
+//! are plain calls.
 
 use leptos::prelude::*;
 

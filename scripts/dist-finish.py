@@ -142,8 +142,8 @@ def split(dist):
         with open(link, "w", encoding="utf-8") as f:
             f.write(link_js)
         main_wasm = os.path.join(bound_dir, f"{PAGE}_bg.wasm")
-        optimise([main_wasm] + [os.path.join(parts_dir, c) for c in parts])
-        chunks = sorted(parts)
+        chunks = parts  # sorted, by group_chunks
+        optimise([main_wasm] + [os.path.join(parts_dir, c) for c in chunks])
         files = {
             "main.js": open(os.path.join(bound_dir, f"{PAGE}.js"), "rb").read(),
             "main.wasm": open(main_wasm, "rb").read(),
@@ -455,8 +455,9 @@ def group_chunks(link_js, parts_dir):
     out = head
     group_var = {g: f"__group_{g}" for g in groups}
     for g, files in sorted(groups.items()):
-        merge_wasm([os.path.join(parts_dir, f) for f in files], os.path.join(parts_dir, f"{g}_common.wasm" if g == "shell" else f"{g}.wasm"))
-        out += loader_js(group_var[g], f"{g}_common.wasm" if g == "shell" else f"{g}.wasm", [])
+        merged = f"{g}_common.wasm" if g == "shell" else f"{g}.wasm"
+        merge_wasm([os.path.join(parts_dir, f) for f in files], os.path.join(parts_dir, merged))
+        out += loader_js(group_var[g], merged, [])
     # The shell's loader first: the screens' loaders name it.
     for name, file, deps in sorted(modules, key=lambda m: m[0] != "shell"):
         groups_needed = {chunk_group(chunks[d][1]) for d in deps}

@@ -411,8 +411,29 @@ impl Drop for Hog {
 
 /// Code and CSS fetched (brotli, as served; API answers not counted) until a screen is up:
 /// the admin's profile table with its first row, and an SVM user's enrollment screen.
+/// Opens `path` afresh and fills the sign-in form as `user`, once the wasm has bound it (not
+/// submitted).
+async fn form_filled(s: &Stack, path: &str, user: &str) -> Result<()> {
+    s.load_until_mark(path, "totp-admin:interactive").await?;
+    s.wait_mark("totp-admin:wasm-ready").await?;
+    s.browser.fill("User name", user).await?;
+    s.browser.fill("Password", e2e::PASSWORD).await?;
+    Ok(())
+}
+
+/// A row of brotli bytes against a budget in KB.
+fn bytes_row(t: &mut Table, figure: impl Into<String>, bytes: &Bytes, budget_kb: u64) {
+    t.add(
+        figure,
+        "KB",
+        constant(bytes.brotli as f64),
+        &format!("≤ {budget_kb} KB"),
+        Some(bytes.brotli <= budget_kb * 1000),
+    );
+}
+
 async fn screen_bytes(t: &mut Table, s: &Stack) -> Result<()> {
-    use e2e::{Locator, PASSWORD};
+    use e2e::Locator;
     // The document is index.html whatever route the address bar shows by now.
     let page_paths = |paths: Vec<String>| -> Vec<String> {
         let mut files: Vec<String> = paths
@@ -439,10 +460,7 @@ async fn screen_bytes(t: &mut Table, s: &Stack) -> Result<()> {
             serde_json::json!({ "dataSaverEnabled": true }),
         )
         .await?;
-    s.load_until_mark("/", "totp-admin:interactive").await?;
-    s.wait_mark("totp-admin:wasm-ready").await?;
-    s.browser.fill("User name", "admin").await?;
-    s.browser.fill("Password", PASSWORD).await?;
+    form_filled(s, "/", "admin").await?;
     let v = s
         .eval_async(crate::ten_thousand::SIGN_IN_AND_LOAD, vec![])
         .await?;
@@ -452,12 +470,11 @@ async fn screen_bytes(t: &mut Table, s: &Stack) -> Result<()> {
     let (admin, admin_files) =
         first_load_bytes(&dist(), "/", &page_paths(s.loaded_paths().await?))?;
     println!("  until the admin's table: {}", admin_files.join(" "));
-    t.add(
+    bytes_row(
+        t,
         "everything fetched until the profile table shows its first row (admin), brotli",
-        "KB",
-        constant(admin.brotli as f64),
-        "≤ 200 KB",
-        Some(admin.brotli as f64 <= 200_000.0),
+        &admin,
+        200,
     );
     // Each other screen on its first opening, cold (its module not prefetched): click → its
     // heading, and the bytes it fetched.
@@ -480,12 +497,11 @@ async fn screen_bytes(t: &mut Table, s: &Stack) -> Result<()> {
         let new: Vec<String> = now.iter().filter(|p| !seen.contains(p)).cloned().collect();
         let (bytes, files) = first_load_bytes(&dist(), "/", &new)?;
         println!("  opening {link}: {}", files.join(" "));
-        t.add(
+        bytes_row(
+            t,
             format!("{link}, first opened: bytes fetched, brotli"),
-            "KB",
-            constant(bytes.brotli as f64),
-            "≤ 80 KB",
-            Some(bytes.brotli as f64 <= 80_000.0),
+            &bytes,
+            80,
         );
         let ms = v["ms"].as_f64().unwrap_or(f64::NAN);
         t.add(
@@ -497,10 +513,7 @@ async fn screen_bytes(t: &mut Table, s: &Stack) -> Result<()> {
         );
         seen = now;
     }
-    s.load_until_mark("/", "totp-admin:interactive").await?;
-    s.wait_mark("totp-admin:wasm-ready").await?;
-    s.browser.fill("User name", "alice").await?;
-    s.browser.fill("Password", PASSWORD).await?;
+    form_filled(s, "/", "alice").await?;
     s.browser.click_button("Sign in").await?;
     s.browser
         .wait_for(
@@ -513,19 +526,14 @@ async fn screen_bytes(t: &mut Table, s: &Stack) -> Result<()> {
     s.browser.wait_css("#intro-title").await?;
     let (svm, svm_files) = first_load_bytes(&dist(), "/", &page_paths(s.loaded_paths().await?))?;
     println!("  until an SVM user's enrollment: {}", svm_files.join(" "));
-    t.add(
+    bytes_row(
+        t,
         "an SVM user's sign-in → the profiles → Set up → enrollment, everything fetched, brotli",
-        "KB",
-        constant(svm.brotli as f64),
-        "≤ 150 KB",
-        Some(svm.brotli as f64 <= 150_000.0),
+        &svm,
+        150,
     );
     // The same user following a link to the enrollment (as an administrator would send).
-    s.load_until_mark("/enroll", "totp-admin:interactive")
-        .await?;
-    s.wait_mark("totp-admin:wasm-ready").await?;
-    s.browser.fill("User name", "alice").await?;
-    s.browser.fill("Password", PASSWORD).await?;
+    form_filled(s, "/enroll", "alice").await?;
     s.browser.click_button("Sign in").await?;
     s.browser.wait_css("#intro-title").await?;
     let (link, link_files) = first_load_bytes(&dist(), "/", &page_paths(s.loaded_paths().await?))?;
@@ -533,12 +541,11 @@ async fn screen_bytes(t: &mut Table, s: &Stack) -> Result<()> {
         "  until the enrollment by its link: {}",
         link_files.join(" ")
     );
-    t.add(
+    bytes_row(
+        t,
         "an SVM user's sign-in at /enroll → enrollment screen, everything fetched, brotli",
-        "KB",
-        constant(link.brotli as f64),
-        "≤ 150 KB",
-        Some(link.brotli as f64 <= 150_000.0),
+        &link,
+        150,
     );
     s.browser
         .cdp("Emulation.setDataSaverOverride", serde_json::json!({}))

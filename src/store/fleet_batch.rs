@@ -12,6 +12,7 @@
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
+use std::sync::Arc;
 
 use futures::channel::oneshot;
 use leptos::prelude::*;
@@ -25,6 +26,7 @@ use crate::api::{identity, totps, ApiError, Client};
 use crate::session::fleet::Access;
 use crate::store::batch::Runner;
 use crate::store::fleet::{FleetStore, Member};
+use crate::tables::fleet_rows::RowKey;
 
 /// Writes in flight to one cluster at once: a cluster with many rows holds at most this many
 /// of the run's places, so the others' rows go side by side with it.
@@ -103,6 +105,8 @@ pub(crate) enum Skip {
     NoProfile,
     /// No account of that name on the cluster.
     NoAccount,
+    /// A row picked in a fleet table that the fresh read no longer has on its SVM.
+    Gone,
     AlreadyRequired,
     /// ONTAP would refuse the change (no SSH, a first method TOTP cannot follow...).
     CannotRequire(String),
@@ -123,6 +127,7 @@ impl Skip {
             Skip::AlreadyDisabled => "already disabled",
             Skip::NoProfile => "no profile",
             Skip::NoAccount => "no such account",
+            Skip::Gone => "gone",
             Skip::AlreadyRequired => "already required",
             Skip::CannotRequire(_) => "cannot require",
             Skip::NoTotp(_) => "release without TOTP",
@@ -135,7 +140,11 @@ impl Skip {
     pub(crate) fn is_settled(&self) -> bool {
         matches!(
             self,
-            Skip::AlreadyDisabled | Skip::NoProfile | Skip::NoAccount | Skip::AlreadyRequired
+            Skip::AlreadyDisabled
+                | Skip::NoProfile
+                | Skip::NoAccount
+                | Skip::Gone
+                | Skip::AlreadyRequired
         )
     }
 }
@@ -285,6 +294,73 @@ pub(crate) fn plan_cluster(
             }
         }
     }
+    (found, left)
+}
+
+/// Rows picked in a fleet table: a Find limited to them.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Picked {
+    /// The table they were picked in, as the review names it.
+    pub(crate) from: &'static str,
+    pub(crate) keys: Arc<HashSet<RowKey>>,
+}
+
+impl Picked {
+    /// The clusters (UUIDs) with picked rows.
+    fn clusters(&self) -> HashSet<&str> {
+        self.keys.iter().map(|k| k.cluster_uuid.as_str()).collect()
+    }
+    /// The account names picked on `cluster`, each once, in order.
+    fn names_on(&self, cluster: &str) -> Vec<AccountName> {
+        let mut names: Vec<&str> = self
+            .keys
+            .iter()
+            .filter(|k| k.cluster_uuid == cluster)
+            .map(|k| k.account.as_str())
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        names
+            .into_iter()
+            .filter_map(|n| AccountName::try_from(n).ok())
+            .collect()
+    }
+}
+
+/// Keeps of one cluster's plan only the rows picked on it (`cluster`: its UUID, lower case).
+/// A picked row the fresh read no longer has is a row too, [`Skip::Gone`]: nothing picked is
+/// dropped without a word.
+pub(crate) fn keep_picked(
+    cluster: &str,
+    picked: &HashSet<RowKey>,
+    mut found: Vec<Found>,
+    mut left: Vec<Left>,
+) -> (Vec<Found>, Vec<Left>) {
+    let key = |owner: &str, account: &str| RowKey {
+        cluster_uuid: cluster.to_owned(),
+        owner_uuid: owner.to_ascii_lowercase(),
+        account: account.to_owned(),
+    };
+    found.retain(|f| picked.contains(&key(&f.owner_uuid, &f.account)));
+    left.retain(|l| picked.contains(&key(&l.owner_uuid, &l.account)));
+    let mut gone: Vec<&RowKey> = picked
+        .iter()
+        .filter(|k| k.cluster_uuid == cluster)
+        .filter(|k| {
+            let this = |owner: &str, account: &str| {
+                account == k.account && owner.eq_ignore_ascii_case(&k.owner_uuid)
+            };
+            !found.iter().any(|f| this(&f.owner_uuid, &f.account))
+                && !left.iter().any(|l| this(&l.owner_uuid, &l.account))
+        })
+        .collect();
+    gone.sort();
+    left.extend(gone.into_iter().map(|k| Left {
+        owner_uuid: k.owner_uuid.clone(),
+        svm: String::new(),
+        account: k.account.clone(),
+        skip: Skip::Gone,
+    }));
     (found, left)
 }
 
@@ -536,6 +612,8 @@ pub(crate) struct OffboardState {
     pub(crate) action: RwSignal<Offboard>,
     /// The names and action of the last Find.
     pub(crate) found_for: RwSignal<Option<(Vec<AccountName>, Offboard)>>,
+    /// The rows the last Find was limited to, when it came from a fleet table's selection.
+    pub(crate) picked: RwSignal<Option<Picked>>,
     pub(crate) finds: RwSignal<Vec<ClusterFind>>,
     pub(crate) run: RwSignal<Option<FleetRun>>,
     pub(crate) find_ms: RwSignal<f64>,
@@ -549,6 +627,7 @@ impl OffboardState {
             names: RwSignal::new(String::new()),
             action: RwSignal::new(Offboard::Disable),
             found_for: RwSignal::new(None),
+            picked: RwSignal::new(None),
             finds: RwSignal::new(Vec::new()),
             run: RwSignal::new(None),
             find_ms: RwSignal::new(0.0),
@@ -575,6 +654,7 @@ impl OffboardState {
         self.serial.update_value(|s| *s += 1);
         self.finds.set(Vec::new());
         self.found_for.set(None);
+        self.picked.set(None);
         if let Some(r) = self.run.get_untracked() {
             r.runner.cancel();
         }
@@ -584,13 +664,51 @@ impl OffboardState {
     /// Finds `names` on every cluster of the fleet, fresh: each signed-in cluster is read
     /// through the fleet's pool and fills in its own finding as it answers.
     pub(crate) fn find(&self, fleet: FleetStore, names: Vec<AccountName>, action: Offboard) {
+        self.find_in(fleet, names, action, None);
+    }
+
+    /// Finds the rows picked in a fleet table, fresh, and plans those alone: only their
+    /// clusters are read, each for the names picked on it.
+    pub(crate) fn find_picked(
+        &self,
+        fleet: FleetStore,
+        keys: HashSet<RowKey>,
+        action: Offboard,
+        from: &'static str,
+    ) {
+        let mut names: Vec<AccountName> = keys
+            .iter()
+            .filter_map(|k| AccountName::try_from(k.account.as_str()).ok())
+            .collect();
+        names.sort_unstable_by(|a, b| a.as_str().cmp(b.as_str()));
+        names.dedup();
+        let picked = Picked {
+            from,
+            keys: Arc::new(keys),
+        };
+        self.find_in(fleet, names, action, Some(picked));
+    }
+
+    fn find_in(
+        &self,
+        fleet: FleetStore,
+        names: Vec<AccountName>,
+        action: Offboard,
+        picked: Option<Picked>,
+    ) {
         self.clear();
         self.find_ms.set(crate::platform::mono_ms());
         let serial = self.serial.get_value();
         let finds: Vec<ClusterFind> = self.under_shell(|| {
+            let clusters = picked.as_ref().map(Picked::clusters);
             fleet
                 .list_untracked()
                 .into_iter()
+                .filter(|&m| {
+                    clusters
+                        .as_ref()
+                        .is_none_or(|c| c.contains(cluster_uuid(m).as_str()))
+                })
                 .map(|m| ClusterFind {
                     member: m,
                     state: RwSignal::new(Finding::Reading),
@@ -598,6 +716,7 @@ impl OffboardState {
                 .collect()
         });
         self.found_for.set(Some((names.clone(), action)));
+        self.picked.set(picked.clone());
         self.finds.set(finds.clone());
         let names = Rc::new(names);
         let pool = fleet.pool();
@@ -610,7 +729,12 @@ impl OffboardState {
                 f.state.set(Finding::Skipped(Skip::NotSignedIn));
                 continue;
             };
-            let (state, names) = (*self, names.clone());
+            let uuid = f.uuid();
+            let names = match &picked {
+                Some(p) => Rc::new(p.names_on(&uuid)),
+                None => names.clone(),
+            };
+            let (state, keys) = (*self, picked.as_ref().map(|p| p.keys.clone()));
             pool.run(async move {
                 let read = read_cluster(&client, action, &names).await;
                 if state.serial.try_get_value() != Some(serial) {
@@ -619,12 +743,26 @@ impl OffboardState {
                 f.state.try_set(match read {
                     Ok((t, a)) => {
                         let (found, left) = plan_cluster(action, &names, &t, &a);
+                        let (found, left) = match keys {
+                            Some(k) => keep_picked(&uuid, &k, found, left),
+                            None => (found, left),
+                        };
                         Finding::Read { found, left }
                     }
                     Err(e) => Finding::Skipped(Skip::Unreachable(e)),
                 });
             });
         }
+    }
+
+    /// True while a run's writes are going (or being cancelled): a new Find would stop it.
+    pub(crate) fn running(&self) -> bool {
+        self.run.get().is_some_and(|r| {
+            matches!(
+                r.runner.phase.get(),
+                crate::store::batch::Phase::Running | crate::store::batch::Phase::Cancelling
+            )
+        })
     }
 
     /// True while any cluster is still being read.
@@ -731,6 +869,59 @@ mod tests {
             "enabled": enabled, "comment": "", "scope": "svm"
         }))
         .unwrap()
+    }
+
+    #[test]
+    fn a_find_from_picked_rows_plans_those_alone_and_names_any_gone() {
+        const C1: &str = "c1c1c1c1-0000-11ee-8f4a-005056bb0001";
+        const C2: &str = "c2c2c2c2-0000-11ee-8f4a-005056bb0002";
+        let key = |c: &str, o: &str, a: &str| RowKey {
+            cluster_uuid: c.into(),
+            owner_uuid: o.into(),
+            account: a.into(),
+        };
+        // Picked: vsadmin on vs_eng (not vs_hr) and jdoe on vs_fin of cluster 1, whose
+        // account was deleted since; vsadmin on cluster 2 (another cluster's plan).
+        let picked: HashSet<RowKey> = [
+            key(C1, ENG, "vsadmin"),
+            key(C1, FIN, "jdoe"),
+            key(C2, HR, "vsadmin"),
+        ]
+        .into();
+        let p = Picked {
+            from: "the fleet profiles table",
+            keys: Arc::new(picked.clone()),
+        };
+        let on1: Vec<String> = p.names_on(C1).iter().map(|n| n.to_string()).collect();
+        assert_eq!(on1, ["jdoe", "vsadmin"]);
+        assert_eq!(p.clusters(), [C1, C2].into());
+        // The owner's case as ONTAP gave it does not matter.
+        let t = [
+            totp("vsadmin", &ENG.to_uppercase(), "vs_eng", true),
+            totp("vsadmin", HR, "vs_hr", true),
+        ];
+        let a = [
+            account("vsadmin", ENG, "vs_eng", "none", "password"),
+            account("vsadmin", HR, "vs_hr", "none", "password"),
+        ];
+        let names = [name("jdoe"), name("vsadmin")];
+        let (found, left) = plan_cluster(Offboard::Disable, &names, &t, &a);
+        assert_eq!(found.len(), 2, "{found:?}");
+        let (found, left) = keep_picked(C1, &picked, found, left);
+        let f: Vec<(&str, &str)> = found
+            .iter()
+            .map(|f| (f.svm.as_str(), f.account.as_str()))
+            .collect();
+        assert_eq!(f, [("vs_eng", "vsadmin")]);
+        let l: Vec<(&str, &str, &Skip)> = left
+            .iter()
+            .map(|l| (l.owner_uuid.as_str(), l.account.as_str(), &l.skip))
+            .collect();
+        assert_eq!(l, [(FIN, "jdoe", &Skip::Gone)]);
+        assert!(Skip::Gone.is_settled());
+        // Nothing picked on a cluster: nothing planned there.
+        let (found, left) = keep_picked("other", &picked, Vec::new(), vec![nobody("jdoe")]);
+        assert!(found.is_empty() && left.is_empty());
     }
 
     #[test]

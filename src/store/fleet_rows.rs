@@ -5,18 +5,21 @@
 //! A cluster's rows wait beside a table until a table view asks for it ([`Rows::table`]):
 //! indexing and sorting 100,000 rows is the tables' work, not the overview's.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use leptos::prelude::*;
 
 use crate::tables::coverage::AccountLine;
-use crate::tables::fleet_rows::{FleetRow, FleetTable, Origin};
+use crate::tables::fleet_rows::{FleetRow, FleetTable, Origin, RowKey};
 use crate::tables::profiles::Row;
 
 /// One kind of the fleet's rows: the table, and the clusters' rows not in it yet.
 pub(crate) struct Rows<R: FleetRow + Send + Sync + 'static> {
     table: StoredValue<FleetTable<R>>,
     waiting: StoredValue<Vec<(Origin, Arc<Vec<R>>)>>,
+    /// The rows picked in the table, by key: kept while the table view comes and goes.
+    pub(crate) selected: RwSignal<HashSet<RowKey>>,
 }
 
 impl<R: FleetRow + Send + Sync + 'static> Clone for Rows<R> {
@@ -34,6 +37,7 @@ where
         Rows {
             table: StoredValue::new(FleetTable::default()),
             waiting: StoredValue::new(Vec::new()),
+            selected: RwSignal::new(HashSet::new()),
         }
     }
 
@@ -60,6 +64,7 @@ where
     fn clear(&self) {
         self.table.set_value(FleetTable::default());
         self.waiting.set_value(Vec::new());
+        self.selected.set(HashSet::new());
     }
 }
 

@@ -27,6 +27,7 @@ pub(super) fn skip_words(s: &Skip) -> String {
         Skip::AlreadyDisabled => "Already disabled: nothing to send.".into(),
         Skip::NoProfile => "This SVM's account has no TOTP profile.".into(),
         Skip::NoAccount => "No account of this name on the cluster.".into(),
+        Skip::Gone => "Picked in the table, but no longer on this SVM when read again: nothing to change.".into(),
         Skip::AlreadyRequired => "SSH already asks this account for TOTP.".into(),
         Skip::CannotRequire(m) => m.clone(),
         Skip::NoTotp(v) => format!("ONTAP {v} has no TOTP (it came with ONTAP 9.13.1): nothing to change there."),
@@ -53,14 +54,7 @@ pub(crate) fn FleetOffboard() -> impl IntoView {
         }
         parse_names(&state.names.get()).err()
     });
-    let running = move || {
-        state.run.get().is_some_and(|r| {
-            matches!(
-                r.runner.phase.get(),
-                crate::store::batch::Phase::Running | crate::store::batch::Phase::Cancelling
-            )
-        })
-    };
+    let running = move || state.running();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         tried.set(true);

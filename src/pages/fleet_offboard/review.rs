@@ -104,10 +104,19 @@ pub(super) fn OffboardReview() -> impl IntoView {
         <section class="offboard-review" aria-labelledby="offboard-review-title"
             data-reading=move || state.reading().to_string()>
             <h2 id="offboard-review-title">{move || {
+                let a = action().unwrap_or(Offboard::Disable).label();
+                if let Some(p) = state.picked.get() {
+                    return format!("Review: {} selected in {} — {a}", count(p.keys.len(), "row", "rows"), p.from);
+                }
                 let names = state.found_for.get().map(|(n, _)| n).unwrap_or_default();
                 let names: Vec<String> = names.iter().map(|n| crate::text::name(n.as_str())).collect();
-                format!("Review: {} — {}", names.join(", "), action().unwrap_or(Offboard::Disable).label())
+                format!("Review: {} — {a}", names.join(", "))
             }}</h2>
+            <Show when=move || state.picked.with(Option::is_some)>
+                <p class="note offboard-picked">
+                    "Only the rows you selected are planned, each read again from its cluster. To find these names on every cluster and SVM, type them above and press Find."
+                </p>
+            </Show>
             <p class="offboard-summary" role="status">{summary}</p>
             {move || gateways().into_iter().map(|g| view! {
                 <p class="notice notice-warn offboard-gateway-first">

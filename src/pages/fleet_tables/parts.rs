@@ -1,6 +1,8 @@
 //! The parts both fleet tables show around their rows: the note before any sign-in, the
-//! clusters not (yet) read and why, the gateway note, the filter bar and the summary line with
-//! Export CSV.
+//! clusters not (yet) read and why, the gateway note, the filter bar, the summary line with
+//! Export CSV, the checkboxes and the selection bar.
+
+use std::collections::HashSet;
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -11,7 +13,8 @@ use crate::components::{Explained, FilterSelect};
 use crate::routes;
 use crate::session::fleet::Access;
 use crate::store::fleet::{FleetStore, Load};
-use crate::tables::fleet_rows::{cluster_options, FleetRow, FleetTable};
+use crate::store::fleet_batch::{Offboard, OffboardState};
+use crate::tables::fleet_rows::{cluster_options, FleetRow, FleetTable, RowKey};
 use crate::tables::listing::SortColumn;
 
 /// Shown instead of the table while no cluster is signed in.
@@ -225,4 +228,98 @@ pub(crate) fn sort_heads<R: FleetRow + Send + Sync + 'static>(
             }
         })
         .collect_view()
+}
+
+/// The heading cell that picks or unpicks every row shown.
+pub(crate) fn select_head<R: FleetRow + Send + Sync + 'static>(f: Fleet<R>) -> impl IntoView
+where
+    R::Sort: Send + Sync,
+{
+    let all = f.all_shown_selected;
+    view! {
+        <th scope="col" class="col-select">
+            <input type="checkbox" id="select-shown" aria-label="Select every row shown"
+                prop:checked=move || all.get()
+                on:change=move |ev| f.select_shown(event_target_checked(&ev)) />
+        </th>
+    }
+}
+
+/// A row's checkbox; `label` names the row (account, SVM and cluster).
+pub(crate) fn select_cell<R: FleetRow + Send + Sync + 'static>(
+    f: Fleet<R>,
+    key: Option<RowKey>,
+    label: String,
+) -> impl IntoView
+where
+    R::Sort: Send + Sync,
+{
+    let selected = f.selected;
+    let input = key.map(|key| {
+        let k = key.clone();
+        view! {
+            <input type="checkbox" aria-label=label
+                prop:checked=move || selected.with(|s| s.contains(&key))
+                on:change=move |ev| {
+                    let on = event_target_checked(&ev);
+                    selected.update(|s| {
+                        if on { s.insert(k.clone()); } else { s.remove(&k); }
+                    });
+                } />
+        }
+    });
+    view! { <td class="col-select">{input}</td> }
+}
+
+/// How many rows are picked, what can be done to them across the fleet (each opens the
+/// offboarding review of those rows alone, read fresh; nothing is sent before its Run), and
+/// Clear selection.
+#[component]
+pub(crate) fn SelectionBar<R: FleetRow + Send + Sync + 'static>(
+    f: Fleet<R>,
+    /// Each action with its button's words.
+    actions: Vec<(Offboard, &'static str)>,
+    /// The table, as the review names it.
+    from: &'static str,
+) -> impl IntoView
+where
+    R::Sort: Send + Sync,
+{
+    let selected = f.selected;
+    let offboard = OffboardState::use_ctx();
+    let n = move || selected.with(HashSet::len);
+    let navigate = leptos_router::hooks::use_navigate();
+    let go = move |action: Offboard| {
+        if offboard.running() {
+            return;
+        }
+        let keys = selected.get_untracked();
+        offboard.find_picked(f.store, keys, action, from);
+        navigate(routes::FLEET_OFFBOARD, Default::default());
+    };
+    let buttons = move || {
+        actions
+            .iter()
+            .map(|&(a, words)| {
+                let go = go.clone();
+                view! {
+                    <button type="button" class="button button-primary" data-action=a.name()
+                        disabled=move || offboard.running()
+                        on:click=move |_| go(a)>{words}</button>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <Show when=move || n() != 0>
+            <div class="selection-bar" role="region" aria-label="Selection">
+                <p class="selection-count" aria-live="polite">{move || format!("{} selected", n())}</p>
+                {buttons()}
+                <button type="button" class="button" on:click=move |_| selected.set(HashSet::new())>"Clear selection"</button>
+                <Show when=move || offboard.running()>
+                    <p class="field-hint">"An offboarding run is still sending its changes: wait for it to end."</p>
+                </Show>
+            </div>
+        </Show>
+    }
 }

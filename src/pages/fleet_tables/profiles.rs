@@ -1,12 +1,17 @@
 //! `/fleet/profiles`: every profile of every cluster (and the accounts that must use TOTP and
 //! have none), with the cluster each row came from; a row links to its editor on its cluster.
+//! Rows picked here can be disabled across the fleet, through offboarding's review and run.
 
 use leptos::prelude::*;
 
-use super::parts::{cluster_cell, ClusterStates, FilterBar, GatewayNote, NotSignedIn, SummaryLine};
+use super::parts::{
+    cluster_cell, select_cell, select_head, ClusterStates, FilterBar, GatewayNote, NotSignedIn,
+    SelectionBar, SummaryLine,
+};
 use super::state::Fleet;
 use crate::components::{EncodedLink, VirtualTable};
 use crate::routes;
+use crate::store::fleet_batch::Offboard;
 use crate::tables::fleet_rows::{profile_states, profiles_csv, ProfileSort};
 use crate::tables::profiles::Status;
 
@@ -32,6 +37,8 @@ pub(crate) fn FleetProfilesPage() -> impl IntoView {
                 states=profile_states() />
             <SummaryLine f=f file="totp-profiles-fleet.csv" csv=profiles_csv />
             <ProfileRows f=f />
+            <SelectionBar f=f from="the fleet's profile table"
+                actions=vec![(Offboard::Disable, "Disable the selected profiles…")] />
         </Show>
     }
 }
@@ -39,12 +46,18 @@ pub(crate) fn FleetProfilesPage() -> impl IntoView {
 #[component]
 fn ProfileRows(f: Fleet<crate::tables::profiles::Row>) -> impl IntoView {
     let (table, visible) = (f.table, f.visible);
-    let head = move || super::parts::sort_heads(f, "col-fleet-", ProfileSort::label);
+    let head = move || {
+        (
+            select_head(f),
+            super::parts::sort_heads(f, "col-fleet-", ProfileSort::label),
+        )
+    };
     view! {
         <VirtualTable class="table-scroll fleet-rows" table_class="fleet-rows-table" shown=visible
             label="Profiles of every cluster" head=head stamp=super::state::row_stamp(f)
             render_row=move |pos, i| {
-                table.with_value(|t| t.row(i).map(|(o, r)| (o.clone(), r.clone()))).map(|(o, r)| {
+                table.with_value(|t| t.row(i).map(|(o, r)| (o.clone(), r.clone(), t.key(i)))).map(|(o, r, key)| {
+                    let pick = format!("Select {} on {}, SVM {}", crate::text::name(&r.account), crate::text::name(&o.name), crate::text::name(&r.svm));
                     let name = crate::text::name(&r.account);
                     let account = match &r.key {
                         Some(key) => view! {
@@ -56,6 +69,7 @@ fn ProfileRows(f: Fleet<crate::tables::profiles::Row>) -> impl IntoView {
                     view! {
                         <tr data-row=pos aria-rowindex=pos + 2 data-cluster=o.uuid.clone()
                             class:row-attention=matches!(r.status, Status::Disabled | Status::NotEnrolled)>
+                            {select_cell(f, key, pick)}
                             <th scope="row" class="col-fleet-account">{account}</th>
                             {cluster_cell(&o.name, o.via.as_deref())}
                             <td class="col-fleet-svm">{crate::text::name(&r.svm)}</td>

@@ -1,13 +1,15 @@
 //! The state both fleet tables share: the view state (kept in the URL, the filter text ahead
-//! of it while typing), the rows shown, the clusters still reading, and the marks of the first
-//! and of all rows.
+//! of it while typing), the rows shown, the rows picked, the clusters still reading, and the
+//! marks of the first and of all rows.
+
+use std::collections::HashSet;
 
 use leptos::prelude::*;
 
 use crate::session::fleet::{Access, Stage};
 use crate::store::fleet::{FleetStore, Load};
 use crate::store::fleet_rows::Rows;
-use crate::tables::fleet_rows::{FleetFilters, FleetRow, FleetTable, ViewState};
+use crate::tables::fleet_rows::{FleetFilters, FleetRow, FleetTable, RowKey, ViewState};
 use crate::tables::url_view::UrlView;
 
 /// Everything the parts of a fleet table read and change.
@@ -24,6 +26,10 @@ pub(crate) struct Fleet<R: FleetRow + Send + Sync + 'static> {
     pub(crate) total: Memo<usize>,
     /// Every signed-in cluster's read has ended (read or failed).
     pub(crate) all_read: Memo<bool>,
+    /// The rows picked, by key.
+    pub(crate) selected: RwSignal<HashSet<RowKey>>,
+    /// Every row shown is picked (and one is shown).
+    pub(crate) all_shown_selected: Memo<bool>,
 }
 
 impl<R: FleetRow + Send + Sync + 'static> Clone for Fleet<R> {
@@ -87,6 +93,19 @@ where
             }
             (first, all)
         });
+        let selected = rows.selected;
+        // Cheap while nothing or fewer rows than are shown are picked: no key is built then.
+        let all_shown_selected = Memo::new(move |_| {
+            selected.with(|s| {
+                visible.with(|v| {
+                    !v.is_empty()
+                        && s.len() >= v.len()
+                        && table.with_value(|t| {
+                            v.iter().all(|&i| t.key(i).is_some_and(|k| s.contains(&k)))
+                        })
+                })
+            })
+        });
         Fleet {
             store,
             table,
@@ -96,12 +115,31 @@ where
             visible,
             total,
             all_read,
+            selected,
+            all_shown_selected,
         }
     }
 
     /// Changes the view state with `f` and puts it into the URL.
     pub(crate) fn update(&self, f: impl FnOnce(&mut ViewState<R::Sort>)) {
         self.url.update(f);
+    }
+
+    /// Picks (`on`) or unpicks every row shown.
+    pub(crate) fn select_shown(&self, on: bool) {
+        let keys: Vec<RowKey> = self.visible.with_untracked(|v| {
+            self.table
+                .with_value(|t| v.iter().filter_map(|&i| t.key(i)).collect())
+        });
+        self.selected.update(|s| {
+            for k in keys {
+                if on {
+                    s.insert(k);
+                } else {
+                    s.remove(&k);
+                }
+            }
+        });
     }
 
     /// The filter text as typed: the table follows at once, the URL after a pause.

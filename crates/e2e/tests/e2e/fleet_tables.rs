@@ -36,7 +36,7 @@ async fn rows(h: &Harness) -> Result<Vec<(String, String)>> {
 }
 
 /// Picks `value` in the select `id` (as a user's choice: a change event).
-async fn pick(h: &Harness, id: &str, value: &str) -> Result<()> {
+pub(crate) async fn pick(h: &Harness, id: &str, value: &str) -> Result<()> {
     h.client()
         .execute(
             "const s = document.getElementById(arguments[0]); s.value = arguments[1];

@@ -468,3 +468,96 @@ async fn through_the_gateway_without_write_role_one_write_is_sent_and_the_rest_e
     ensure!(patches(&h) == 1);
     h.close().await
 }
+
+/// Checks the row checkbox named `label` (as a click would).
+async fn pick_row(h: &Harness, label: &str) -> Result<()> {
+    h.wait_css(&format!("input[type=\"checkbox\"][aria-label=\"{label}\"]"))
+        .await?
+        .click()
+        .await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rows_picked_in_the_fleet_table_are_disabled_alone() -> Result<()> {
+    let root = fleet_root(&listing(4))?;
+    let h = fleet(root.path(), 4).await?;
+    for i in 1..4 {
+        ensure!(profiles_everywhere(&h, i, "vsadmin")? == 3);
+    }
+    h.goto("/").await?;
+    h.sign_in("admin").await?;
+    h.wait_text(".fleet-totals", "4 of 4 read").await?;
+    h.navigate_in_app("/fleet/profiles").await?;
+    h.wait_text("h1", "TOTP profiles across the fleet").await?;
+    h.wait_css("#filter").await?.send_keys("vsadmin").await?;
+    let uuid = |i: usize| -> Result<String> {
+        Ok(h.cluster(i).context("cluster")?.uuid().to_ascii_lowercase())
+    };
+    // Every vsadmin profile of cluster3 (its rows alone shown, then all picked at once), and
+    // cluster2's on vs_eng alone; nothing of cluster4.
+    crate::fleet_tables::pick(&h, "filter-cluster", &uuid(2)?).await?;
+    h.wait_text(".table-summary", "3 of").await?;
+    h.wait_css("#select-shown").await?.click().await?;
+    h.wait_text(".selection-count", "3 selected").await?;
+    crate::fleet_tables::pick(&h, "filter-cluster", "").await?;
+    pick_row(&h, "Select vsadmin on cluster2, SVM vs_eng").await?;
+    h.wait_text(".selection-count", "4 selected").await?;
+    h.client()
+        .execute(
+            "document.querySelector('.selection-bar').scrollIntoView({block: 'end'}); return null;",
+            vec![],
+        )
+        .await?;
+    h.screenshot("fleet-profiles-selected").await?;
+    h.click_button("Disable the selected profiles…").await?;
+    h.wait_text("h1", "Offboard across the fleet").await?;
+    h.wait_text(
+        "#offboard-review-title",
+        "4 rows selected in the fleet's profile table",
+    )
+    .await?;
+    h.wait_css(".offboard-review[data-reading=\"false\"]")
+        .await?;
+    let summary = h.wait_css(".offboard-summary").await?.text().await?;
+    ensure!(
+        summary.contains("4 profiles to change on 2 clusters"),
+        "{summary}"
+    );
+    let sections = h
+        .eval_string(
+            "return [...document.querySelectorAll('section.offboard-cluster')].map(s => s.dataset.cluster).join(',');",
+        )
+        .await?;
+    ensure!(sections == "cluster2,cluster3", "{sections}");
+    for i in 0..4 {
+        ensure!(writes(&h, i).is_empty(), "Find sent nothing");
+    }
+    h.screenshot("offboard-review-picked").await?;
+    run_to_end(&h).await?;
+    let got = rows(&h).await?;
+    ensure!(
+        got.len() == 4 && got.iter().all(|r| r.2 == "done"),
+        "{got:?}"
+    );
+    // cluster2: vs_eng alone disabled; cluster3: all three; cluster4: untouched.
+    let c2 = h.cluster(1).context("cluster2")?;
+    let eng = c2
+        .svms()
+        .into_iter()
+        .find(|s| s.name == "vs_eng")
+        .context("vs_eng")?;
+    for (owner, enabled) in states(&h, 1, "vsadmin") {
+        let want = if owner == eng.uuid.as_str() {
+            Some(false)
+        } else {
+            Some(true)
+        };
+        ensure!(enabled == want, "cluster2 {owner}: {enabled:?}");
+    }
+    ensure!(states(&h, 2, "vsadmin").iter().all(|s| s.1 == Some(false)));
+    ensure!(states(&h, 3, "vsadmin").iter().all(|s| s.1 == Some(true)));
+    ensure!(writes(&h, 1).len() == 1 && writes(&h, 2).len() == 3);
+    ensure!(writes(&h, 3).is_empty(), "{:?}", writes(&h, 3));
+    h.close().await
+}

@@ -152,10 +152,22 @@ pub(crate) async fn create(
 pub(crate) async fn named(client: &Client, name: &str) -> Result<Vec<Totp>, ApiError> {
     let q = Query::new()
         .filter("account.name", &exact(name))
-        .fields(&["owner.name", "scope", "enabled", "comment"])
+        .fields(PLAN_FIELDS)
         .max_records(PAGE_SIZE);
     let mut all = Vec::new();
     list::all(client, TOTPS_PATH, q, None, |p: Vec<Totp>| all.extend(p)).await?;
     all.retain(|t| t.account_name() == Some(name));
     Ok(all)
 }
+
+/// Every profile the session sees, with the fields a bulk change plans from: offboarding's
+/// read of a cluster asked for many names at once.
+pub(crate) async fn all_to_plan(client: &Client) -> Result<Vec<Totp>, ApiError> {
+    let q = Query::new().fields(PLAN_FIELDS).max_records(PAGE_SIZE);
+    let mut all = Vec::new();
+    list::all(client, TOTPS_PATH, q, None, |p: Vec<Totp>| all.extend(p)).await?;
+    Ok(all)
+}
+
+/// The fields a bulk change plans from (the key fields come with every record).
+const PLAN_FIELDS: &[&str] = &["owner.name", "scope", "enabled", "comment"];

@@ -1,6 +1,7 @@
 //! Offboarding across the fleet (issue 19), behind nginx: an account name found on every
 //! cluster and SVM, reviewed per cluster, run with the bulk runner; one cluster failing
 //! midway while the rest are done and nothing is written twice; "require TOTP" everywhere;
+//! rows picked in the fleet tables changed alone (many picked names read as one listing);
 //! and through Unified Manager's gateway as a user without write role, exactly one write
 //! reaches the gateway and the screen says why the rest were not sent.
 
@@ -479,7 +480,7 @@ async fn pick_row(h: &Harness, label: &str) -> Result<()> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn rows_picked_in_the_fleet_table_are_disabled_alone() -> Result<()> {
+async fn rows_picked_in_the_fleet_tables_are_changed_alone() -> Result<()> {
     let root = fleet_root(&listing(4))?;
     let h = fleet(root.path(), 4).await?;
     for i in 1..4 {
@@ -559,5 +560,67 @@ async fn rows_picked_in_the_fleet_table_are_disabled_alone() -> Result<()> {
     ensure!(states(&h, 3, "vsadmin").iter().all(|s| s.1 == Some(true)));
     ensure!(writes(&h, 1).len() == 1 && writes(&h, 2).len() == 3);
     ensure!(writes(&h, 3).is_empty(), "{:?}", writes(&h, 3));
+
+    // Every account of cluster4, picked at once in the accounts table: that many names are
+    // read as two whole listings, not two reads per name, and each picked row is planned once.
+    h.navigate_in_app("/fleet/accounts").await?;
+    h.wait_text("h1", "Accounts across the fleet").await?;
+    crate::fleet_tables::pick(&h, "filter-cluster", &uuid(3)?).await?;
+    h.wait_text(".table-summary", "rows match").await?;
+    let shown: usize = h
+        .wait_css(".table-summary")
+        .await?
+        .text()
+        .await?
+        .split_whitespace()
+        .next()
+        .and_then(|n| n.parse().ok())
+        .context("rows shown")?;
+    ensure!(shown > 8, "{shown} accounts on cluster4");
+    h.wait_css("#select-shown").await?.click().await?;
+    h.wait_text(".selection-count", &format!("{shown} selected"))
+        .await?;
+    let before = h.cluster(3).context("cluster4")?.requests().len();
+    h.click_button("Require TOTP for the selected…").await?;
+    h.wait_text(
+        "#offboard-review-title",
+        "selected in the fleet's account table",
+    )
+    .await?;
+    h.wait_css(".offboard-review[data-reading=\"false\"]")
+        .await?;
+    let reads: Vec<String> = h.cluster(3).context("cluster4")?.requests()[before..]
+        .iter()
+        .map(|r| r.path.clone())
+        .collect();
+    ensure!(
+        reads.len() <= 2
+            && reads
+                .iter()
+                .all(|p| !p.contains("?name=") && !p.contains("&name=")),
+        "{reads:?}"
+    );
+    let planned = h
+        .eval_string(
+            "return String(document.querySelectorAll('section.offboard-cluster tr.offboard-change, section.offboard-cluster tr.offboard-left').length);",
+        )
+        .await?;
+    ensure!(
+        planned == shown.to_string(),
+        "{planned} rows for {shown} picked"
+    );
+    let changes = h
+        .eval_string("return String(document.querySelectorAll('tr.offboard-change').length);")
+        .await?
+        .parse::<usize>()?;
+    ensure!(changes > 0, "nothing to require");
+    run_to_end(&h).await?;
+    let w = writes(&h, 3);
+    ensure!(
+        w.len() == changes
+            && w.iter()
+                .all(|r| r.method == "PATCH" && r.path.contains("/security/accounts/")),
+        "{changes} changes: {w:?}"
+    );
     h.close().await
 }

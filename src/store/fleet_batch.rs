@@ -190,21 +190,28 @@ pub(crate) fn plan_cluster(
     accounts: &[Account],
 ) -> (Vec<Found>, Vec<Left>) {
     let (mut found, mut left) = (Vec::new(), Vec::new());
+    // By name first: rows picked in a fleet table can name thousands of accounts.
+    let mut accounts_of: HashMap<&str, Vec<&Account>> = HashMap::new();
+    for a in accounts {
+        if let Some(n) = a.name.as_deref() {
+            accounts_of.entry(n).or_default().push(a);
+        }
+    }
+    let mut totps_of: HashMap<&str, Vec<&Totp>> = HashMap::new();
+    for t in totps {
+        if let Some(n) = t.account_name() {
+            totps_of.entry(n).or_default().push(t);
+        }
+    }
     for name in names {
         let name = name.as_str();
-        let mine: Vec<&Account> = accounts
-            .iter()
-            .filter(|a| a.name.as_deref() == Some(name))
-            .collect();
+        let mine: &[&Account] = accounts_of.get(name).map_or(&[], Vec::as_slice);
         let svm_of = |a: &Account| a.owner_name().unwrap_or_default().to_owned();
         let owner_of = |a: &Account| a.owner_uuid().unwrap_or_default().to_owned();
         match action {
             Offboard::Disable => {
-                let profiles: Vec<&Totp> = totps
-                    .iter()
-                    .filter(|t| t.account_name() == Some(name))
-                    .collect();
-                for t in &profiles {
+                let profiles: &[&Totp] = totps_of.get(name).map_or(&[], Vec::as_slice);
+                for t in profiles {
                     let Some(target) = Target::from_totp(t) else {
                         continue;
                     };
@@ -230,7 +237,7 @@ pub(crate) fn plan_cluster(
                         }),
                     }
                 }
-                for a in &mine {
+                for a in mine {
                     let has = profiles.iter().any(|t| {
                         t.owner_uuid()
                             .zip(a.owner_uuid())
@@ -250,7 +257,7 @@ pub(crate) fn plan_cluster(
                 }
             }
             Offboard::RequireTotp => {
-                for a in &mine {
+                for a in mine {
                     let (owner_uuid, svm) = (owner_of(a), svm_of(a));
                     match AccountChange::RequireTotp.plan(a) {
                         Ok(patch) => {
@@ -343,16 +350,18 @@ pub(crate) fn keep_picked(
     };
     found.retain(|f| picked.contains(&key(&f.owner_uuid, &f.account)));
     left.retain(|l| picked.contains(&key(&l.owner_uuid, &l.account)));
+    let planned: HashSet<(String, &str)> = found
+        .iter()
+        .map(|f| (f.owner_uuid.to_ascii_lowercase(), f.account.as_str()))
+        .chain(
+            left.iter()
+                .map(|l| (l.owner_uuid.to_ascii_lowercase(), l.account.as_str())),
+        )
+        .collect();
     let mut gone: Vec<&RowKey> = picked
         .iter()
         .filter(|k| k.cluster_uuid == cluster)
-        .filter(|k| {
-            let this = |owner: &str, account: &str| {
-                account == k.account && owner.eq_ignore_ascii_case(&k.owner_uuid)
-            };
-            !found.iter().any(|f| this(&f.owner_uuid, &f.account))
-                && !left.iter().any(|l| this(&l.owner_uuid, &l.account))
-        })
+        .filter(|k| !planned.contains(&(k.owner_uuid.clone(), k.account.as_str())))
         .collect();
     gone.sort();
     left.extend(gone.into_iter().map(|k| Left {

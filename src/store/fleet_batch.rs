@@ -304,6 +304,10 @@ pub(crate) fn plan_cluster(
     (found, left)
 }
 
+/// Rows a fleet table's selection may send to offboarding at once: its review and results
+/// list every row in the page (not windowed), which stays quick at a few thousand rows.
+pub(crate) const MAX_PICKED: usize = 5_000;
+
 /// Rows picked in a fleet table: a Find limited to them.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Picked {

@@ -13,7 +13,7 @@ use crate::components::{Explained, FilterSelect};
 use crate::routes;
 use crate::session::fleet::Access;
 use crate::store::fleet::{FleetStore, Load};
-use crate::store::fleet_batch::{Offboard, OffboardState};
+use crate::store::fleet_batch::{Offboard, OffboardState, MAX_PICKED};
 use crate::tables::fleet_rows::{cluster_options, FleetRow, FleetTable, RowKey};
 use crate::tables::listing::SortColumn;
 
@@ -289,8 +289,20 @@ where
     let offboard = OffboardState::use_ctx();
     let n = move || selected.with(HashSet::len);
     let navigate = leptos_router::hooks::use_navigate();
-    let go = move |action: Offboard| {
+    // Why the actions are off, if they are.
+    let why_off = move || {
         if offboard.running() {
+            Some("An offboarding run is still sending its changes: wait for it to end.".to_owned())
+        } else if n() > MAX_PICKED {
+            Some(format!(
+                "At most {MAX_PICKED} rows at a time: the review and the results list every row. Narrow the filters, or work on one cluster's own profile table."
+            ))
+        } else {
+            None
+        }
+    };
+    let go = move |action: Offboard| {
+        if why_off().is_some() {
             return;
         }
         let keys = selected.get_untracked();
@@ -304,7 +316,8 @@ where
                 let go = go.clone();
                 view! {
                     <button type="button" class="button button-primary" data-action=a.name()
-                        disabled=move || offboard.running()
+                        disabled=move || why_off().is_some()
+                        aria-describedby="selection-why"
                         on:click=move |_| go(a)>{words}</button>
                 }
             })
@@ -316,9 +329,7 @@ where
                 <p class="selection-count" aria-live="polite">{move || format!("{} selected", n())}</p>
                 {buttons()}
                 <button type="button" class="button" on:click=move |_| selected.set(HashSet::new())>"Clear selection"</button>
-                <Show when=move || offboard.running()>
-                    <p class="field-hint">"An offboarding run is still sending its changes: wait for it to end."</p>
-                </Show>
+                <p class="field-hint" id="selection-why">{why_off}</p>
             </div>
         </Show>
     }

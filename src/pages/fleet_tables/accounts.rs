@@ -68,7 +68,7 @@ fn AccountRows(f: Fleet<AccountLine>) -> impl IntoView {
                     view! {
                         <tr data-row=pos aria-rowindex=pos + 2 data-cluster=o.uuid.clone()
                             class:row-attention=r.totp == TotpState::NotEnrolled>
-                            {select_cell(f, key, pick)}
+                            {select_cell(f, pos, key, pick)}
                             <th scope="row" class="col-fleet-acct-account">
                                 <EncodedLink href=href>{crate::text::name(&r.name)}</EncodedLink>
                             </th>

@@ -245,9 +245,11 @@ where
     }
 }
 
-/// A row's checkbox; `label` names the row (account, SVM and cluster).
+/// A row's checkbox, at `pos` among the rows shown; `label` names the row (account, SVM and
+/// cluster). With Shift, the click picks or unpicks every row shown from the last one clicked.
 pub(crate) fn select_cell<R: FleetRow + Send + Sync + 'static>(
     f: Fleet<R>,
+    pos: usize,
     key: Option<RowKey>,
     label: String,
 ) -> impl IntoView
@@ -256,15 +258,12 @@ where
 {
     let selected = f.selected;
     let input = key.map(|key| {
-        let k = key.clone();
         view! {
             <input type="checkbox" aria-label=label
                 prop:checked=move || selected.with(|s| s.contains(&key))
-                on:change=move |ev| {
+                on:click=move |ev: web_sys::MouseEvent| {
                     let on = event_target_checked(&ev);
-                    selected.update(|s| {
-                        if on { s.insert(k.clone()); } else { s.remove(&k); }
-                    });
+                    f.pick(pos, on, ev.shift_key());
                 } />
         }
     });
@@ -328,7 +327,10 @@ where
             <div class="selection-bar" role="region" aria-label="Selection">
                 <p class="selection-count" aria-live="polite">{move || format!("{} selected", n())}</p>
                 {buttons()}
-                <button type="button" class="button" on:click=move |_| selected.set(HashSet::new())>"Clear selection"</button>
+                <button type="button" class="button" on:click=move |_| {
+                    selected.set(HashSet::new());
+                    f.anchor.set(None);
+                }>"Clear selection"</button>
                 <p class="field-hint" id="selection-why">{why_off}</p>
             </div>
         </Show>

@@ -69,7 +69,7 @@ fn ProfileRows(f: Fleet<crate::tables::profiles::Row>) -> impl IntoView {
                     view! {
                         <tr data-row=pos aria-rowindex=pos + 2 data-cluster=o.uuid.clone()
                             class:row-attention=matches!(r.status, Status::Disabled | Status::NotEnrolled)>
-                            {select_cell(f, key, pick)}
+                            {select_cell(f, pos, key, pick)}
                             <th scope="row" class="col-fleet-account">{account}</th>
                             {cluster_cell(&o.name, o.via.as_deref())}
                             <td class="col-fleet-svm">{crate::text::name(&r.svm)}</td>

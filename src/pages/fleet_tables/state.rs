@@ -30,6 +30,8 @@ pub(crate) struct Fleet<R: FleetRow + Send + Sync + 'static> {
     pub(crate) selected: RwSignal<HashSet<RowKey>>,
     /// Every row shown is picked (and one is shown).
     pub(crate) all_shown_selected: Memo<bool>,
+    /// The position among the rows shown of the last row clicked: a Shift-click's other end.
+    pub(crate) anchor: RwSignal<Option<usize>>,
 }
 
 impl<R: FleetRow + Send + Sync + 'static> Clone for Fleet<R> {
@@ -117,6 +119,7 @@ where
             all_read,
             selected,
             all_shown_selected,
+            anchor: RwSignal::new(None),
         }
     }
 
@@ -127,9 +130,27 @@ where
 
     /// Picks (`on`) or unpicks every row shown.
     pub(crate) fn select_shown(&self, on: bool) {
+        self.select_range(0, usize::MAX, on);
+    }
+
+    /// A click on the checkbox of the row at `pos` among those shown; with `shift`, every row
+    /// from the last one clicked.
+    pub(crate) fn pick(&self, pos: usize, on: bool, shift: bool) {
+        let from = self.anchor.get_untracked().filter(|_| shift).unwrap_or(pos);
+        self.select_range(from.min(pos), from.max(pos), on);
+        self.anchor.set(Some(pos));
+    }
+
+    /// Picks or unpicks the rows shown at positions `a..=b`.
+    fn select_range(&self, a: usize, b: usize, on: bool) {
         let keys: Vec<RowKey> = self.visible.with_untracked(|v| {
-            self.table
-                .with_value(|t| v.iter().filter_map(|&i| t.key(i)).collect())
+            self.table.with_value(|t| {
+                v.iter()
+                    .skip(a)
+                    .take(b.saturating_sub(a).saturating_add(1))
+                    .filter_map(|&i| t.key(i))
+                    .collect()
+            })
         });
         self.selected.update(|s| {
             for k in keys {

@@ -577,6 +577,18 @@ async fn rows_picked_in_the_fleet_tables_are_changed_alone() -> Result<()> {
         .and_then(|n| n.parse().ok())
         .context("rows shown")?;
     ensure!(shown > 8, "{shown} accounts on cluster4");
+    // A click, then a Shift-click four rows further: five rows.
+    h.client()
+        .execute(
+            "const box = p => document.querySelector(`tr[data-row=\"${p}\"] .col-select input`);
+             box(0).click();
+             box(4).dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, shiftKey: true }));
+             return null;",
+            vec![],
+        )
+        .await?;
+    h.wait_text(".selection-count", "5 selected").await?;
+    h.click_button("Clear selection").await?;
     h.wait_css("#select-shown").await?.click().await?;
     h.wait_text(".selection-count", &format!("{shown} selected"))
         .await?;

@@ -290,10 +290,11 @@ async fn without_clusters_json_the_page_is_the_single_cluster_page() -> Result<(
     h.close().await
 }
 
-/// The overview signed in, in both themes: axe finds nothing, and the README's pictures are
-/// taken (`target/screenshots/fleet-light.png`, `fleet-dark.png`).
+/// The overview signed in, and both fleet tables with a row picked, in both themes: axe finds
+/// nothing; the README's pictures of the overview are taken (`target/screenshots/fleet-light.png`,
+/// `fleet-dark.png`).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_overview_passes_axe_in_both_themes() -> Result<()> {
+async fn the_overview_and_the_fleet_tables_pass_axe_in_both_themes() -> Result<()> {
     let axe = crate::a11y::axe_source()?;
     let root = fleet_root(&listing(5))?;
     let h = fleet(root.path(), 5).await?;
@@ -310,6 +311,22 @@ async fn the_overview_passes_axe_in_both_themes() -> Result<()> {
         crate::a11y::set_theme(&h, theme).await?;
         crate::a11y::check(&h, &axe, &format!("fleet-overview-{theme}")).await?;
         h.screenshot(&format!("fleet-{theme}")).await?;
+    }
+    // The fleet tables, with a row picked (the checkboxes and the selection bar).
+    for (path, table) in [
+        ("/fleet/profiles", "profiles"),
+        ("/fleet/accounts", "accounts"),
+    ] {
+        h.navigate_in_app(path).await?;
+        h.wait_css("tr[data-row=\"0\"] .col-select input")
+            .await?
+            .click()
+            .await?;
+        h.wait_text(".selection-count", "1 selected").await?;
+        for theme in ["light", "dark"] {
+            crate::a11y::set_theme(&h, theme).await?;
+            crate::a11y::check(&h, &axe, &format!("fleet-{table}-{theme}")).await?;
+        }
     }
     h.close().await
 }

@@ -41,6 +41,18 @@ pub(crate) async fn list_all(
     list::all(client, TOTPS_PATH, q, Some(PAGE_SIZE), on_page).await
 }
 
+/// [`list_all`] in pages of [`PAGE_SIZE`] from the first, for a reader that uses the records
+/// only once all are in (a fleet's overview line): a small first page would show nothing
+/// sooner there, and costs one more round trip that waits for the page's main thread.
+pub(crate) async fn list_all_large(
+    client: &Client,
+    fields: &[&str],
+    on_page: impl FnMut(Vec<Totp>),
+) -> Result<(), ApiError> {
+    let q = Query::new().fields(fields).max_records(PAGE_SIZE);
+    list::all(client, TOTPS_PATH, q, Some(PAGE_SIZE), on_page).await
+}
+
 /// How many profiles the session can see.
 pub async fn count(client: &Client) -> Result<u64, ApiError> {
     list::count(client, TOTPS_PATH, Query::new()).await

@@ -701,7 +701,7 @@ async fn read_line(
             return Ok(None);
         }
         let mut all: Vec<Totp> = Vec::new();
-        totps::list_all(client, FLEET_PROFILE_FIELDS, |p| all.extend(p)).await?;
+        totps::list_all_large(client, FLEET_PROFILE_FIELDS, |p| all.extend(p)).await?;
         Ok::<_, ApiError>(Some(all))
     };
     let listed = async {
@@ -713,10 +713,19 @@ async fn read_line(
         if !with_duo {
             return None;
         }
-        Some((
-            source(api_factors::duo_profiles(client).await),
-            source(api_factors::duo_groups(client).await),
-        ))
+        // Side by side too when multiplexed: the groups asked only once the profiles' answer
+        // was handled would wait behind every other cluster's parsing on the main thread.
+        let (profiles, groups) = match carrier {
+            Carrier::Multiplexed => futures::join!(
+                api_factors::duo_profiles(client),
+                api_factors::duo_groups(client)
+            ),
+            Carrier::Connections => (
+                api_factors::duo_profiles(client).await,
+                api_factors::duo_groups(client).await,
+            ),
+        };
+        Some((source(profiles), source(groups)))
     };
     let (totps, all, duo) = match carrier {
         Carrier::Multiplexed => futures::join!(profiles, listed, duo),

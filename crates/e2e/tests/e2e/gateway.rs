@@ -64,9 +64,9 @@ pub(crate) async fn gateway_sign_in(h: &Harness, user: &str) -> Result<()> {
 async fn the_overview_reads_every_cluster_through_the_tunnel_and_says_who_they_see() -> Result<()> {
     let axe = crate::a11y::axe_source()?;
     let root = root_with(ONLY_THE_GATEWAY)?;
-    // 450 generated profiles: the page reads 200, then the rest, so every listing of profiles
-    // takes more than one page, each next link rewritten by the gateway.
-    let h = behind_gateway(root.path(), 3, 450).await?;
+    // 2,100 generated profiles: the overview reads pages of 2,000, so every listing of
+    // profiles takes more than one page, each next link rewritten by the gateway.
+    let h = behind_gateway(root.path(), 3, 2_100).await?;
     h.goto("/").await?;
     h.wait_text("h2", "Sign in to Unified Manager (aiqum)")
         .await?;

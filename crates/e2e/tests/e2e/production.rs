@@ -235,6 +235,22 @@ fn page_paths() -> Vec<(&'static str, String, u16)> {
             "/api/security/audit/messages?fields=timestamp,input&max_records=500".into(),
             200,
         ),
+        // The other second factors, read by the accounts view and the fleet's overview.
+        (
+            "GET",
+            "/api/security/authentication/duo/profiles?fields=owner,is_enabled,status".into(),
+            200,
+        ),
+        (
+            "GET",
+            "/api/security/authentication/duo/groups?fields=owner,name,excluded_users".into(),
+            200,
+        ),
+        (
+            "GET",
+            "/api/security/webauthn/credentials?fields=owner,username".into(),
+            200,
+        ),
     ]
 }
 
@@ -248,6 +264,8 @@ const REFUSED: &[(&str, &str)] = &[
     ("GET", "/api/svm/svms/1b0f6a2e-5c30-11ee-8f4a-005056bb1a02"),
     ("DELETE", "/api/security/login/totpsx/a/b"),
     ("GET", "/api/security"),
+    ("GET", "/api/security/authentication/duo"),
+    ("DELETE", "/api/security/webauthn/credentials/a/b/c/d"),
     ("GET", "/api/"),
     ("GET", "/api/security/accounts/../../private/cli"),
     ("GET", "/api/security/accounts/%2e%2e/%2E%2E/private/cli"),

@@ -10,7 +10,9 @@ const finish = (extra) => {
   mo.disconnect();
   const protocols = [...new Set(performance.getEntriesByType('resource')
     .filter(e => e.name.includes('/clusters/'))
-    .map(e => e.nextHopProtocol))];
+    .map(e => e.nextHopProtocol)
+    // An entry whose request did not complete (aborted at sign-out, say) names none.
+    .filter(p => p))];
   done(Object.assign({ first, protocols }, extra));
 };
 const check = () => {

@@ -12,6 +12,7 @@ use crate::text::count;
 pub(super) fn OffboardReview() -> impl IntoView {
     let state = OffboardState::use_ctx();
     let log = crate::store::changelog::ChangeLog::from_ctx();
+    let fleet = crate::store::fleet::FleetStore::use_ctx();
     let totals = Memo::new(move |_| {
         let finds = state.finds.get();
         let (mut changes, mut clusters, mut left, mut problems) = (0, 0, 0, 0);
@@ -62,7 +63,7 @@ pub(super) fn OffboardReview() -> impl IntoView {
         if state.reading() || totals.get_untracked().0 == 0 {
             return;
         }
-        super::run::start(state, log);
+        super::run::start(state, log, fleet);
     };
     let run_label = move || {
         let (changes, clusters, ..) = totals.get();

@@ -1,7 +1,8 @@
 //! Starts a run of the reviewed rows with the bulk runner (`store::batch`): its in-flight
 //! bound is the fleet-wide one, [`Gates`] the bound per cluster and the gateway's write rule.
 //! Each write is logged as it is sent, with its cluster; a write whose answer was lost is
-//! settled by re-reading (the runner's rule), never sent again.
+//! settled by re-reading (the runner's rule), never sent again. When the run ends, the
+//! clusters it changed are read again, so the overview and the fleet tables show the change.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -14,12 +15,13 @@ use crate::api::gateway::Writes;
 use crate::api::{accounts, totps, ApiError};
 use crate::components::batch::log_outcome;
 use crate::components::Explained;
-use crate::store::batch::{BoxFut, Ops, RowState, Runner, MAX_IN_FLIGHT};
+use crate::store::batch::{BoxFut, Ops, Phase, RowState, Runner, MAX_IN_FLIGHT};
 use crate::store::changelog::{ChangeLog, OnCluster};
+use crate::store::fleet::{FleetStore, Member};
 use crate::store::fleet_batch::{Change, FleetRun, Gates, Item, OffboardState};
 
 /// Starts the run of what the last Find planned (its rows as read then).
-pub(super) fn start(state: OffboardState, log: Option<ChangeLog>) {
+pub(super) fn start(state: OffboardState, log: Option<ChangeLog>, fleet: FleetStore) {
     let Some((_, action)) = state.found_for.get_untracked() else {
         return;
     };
@@ -148,4 +150,35 @@ pub(super) fn start(state: OffboardState, log: Option<ChangeLog>) {
         find_ms: state.find_ms.get_untracked(),
     }));
     runner.start();
+    state.under_shell(|| read_again_when_done(runner, fleet));
+}
+
+/// Each time the run ends (and again after a retry), reads again every cluster on which a
+/// change was done since: the overview's line and the fleet tables show each cluster as read,
+/// and would otherwise go on showing the profiles as enabled and the accounts as not asked.
+fn read_again_when_done(runner: Runner<Item>, fleet: FleetStore) {
+    // Changes done per cluster when it was last read again.
+    let seen: StoredValue<HashMap<String, usize>> = StoredValue::new(HashMap::new());
+    Effect::new(move |_| {
+        if runner.phase.get() != Phase::Finished {
+            return;
+        }
+        let mut done: HashMap<String, (Member, usize)> = HashMap::new();
+        for (i, it) in runner.items().iter().enumerate() {
+            if matches!(runner.row(i), Some(RowState::Done { .. })) {
+                done.entry(it.cluster_uuid.clone())
+                    .or_insert((it.member, 0))
+                    .1 += 1;
+            }
+        }
+        for (uuid, (member, n)) in done {
+            let before = seen
+                .try_update_value(|s| s.insert(uuid, n))
+                .flatten()
+                .unwrap_or(0);
+            if n > before {
+                fleet.load(member);
+            }
+        }
+    });
 }

@@ -14,7 +14,7 @@ use crate::fleet::{fleet, fleet_root, listing};
 use crate::gateway::{behind_gateway, gateway_sign_in, root_with};
 
 /// Each rendered row's cluster UUID and text.
-async fn rows(h: &Harness) -> Result<Vec<(String, String)>> {
+pub(crate) async fn rows(h: &Harness) -> Result<Vec<(String, String)>> {
     let v = h
         .client()
         .execute(

@@ -560,6 +560,25 @@ async fn rows_picked_in_the_fleet_tables_are_changed_alone() -> Result<()> {
     ensure!(states(&h, 3, "vsadmin").iter().all(|s| s.1 == Some(true)));
     ensure!(writes(&h, 1).len() == 1 && writes(&h, 2).len() == 3);
     ensure!(writes(&h, 3).is_empty(), "{:?}", writes(&h, 3));
+    // The fleet table shows the change: the clusters changed are read again after the run.
+    h.navigate_in_app("/fleet/profiles?q=vsadmin").await?;
+    let (u3, u4) = (uuid(2)?, uuid(3)?);
+    h.wait_until("cluster3's vsadmin rows shown disabled", || async {
+        let r = crate::fleet_tables::rows(&h).await?;
+        let of = |c: &str| -> Vec<String> {
+            r.iter()
+                .filter(|(u, _)| u == c)
+                .map(|(_, t)| t.clone())
+                .collect()
+        };
+        let (c3, c4) = (of(&u3), of(&u4));
+        Ok((c3.len() == 3
+            && c3.iter().all(|t| t.contains("Disabled"))
+            && c4.len() == 3
+            && c4.iter().all(|t| t.contains("Enabled")))
+        .then_some(()))
+    })
+    .await?;
 
     // Every account of cluster4, picked at once in the accounts table: that many names are
     // read as two whole listings, not two reads per name, and each picked row is planned once.

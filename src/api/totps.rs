@@ -175,9 +175,8 @@ pub(crate) async fn named(client: &Client, name: &str) -> Result<Vec<Totp>, ApiE
 /// Every profile the session sees, with the fields a bulk change plans from: offboarding's
 /// read of a cluster asked for many names at once.
 pub(crate) async fn all_to_plan(client: &Client) -> Result<Vec<Totp>, ApiError> {
-    let q = Query::new().fields(PLAN_FIELDS).max_records(PAGE_SIZE);
     let mut all = Vec::new();
-    list::all(client, TOTPS_PATH, q, None, |p: Vec<Totp>| all.extend(p)).await?;
+    list_all_large(client, PLAN_FIELDS, |p| all.extend(p)).await?;
     Ok(all)
 }
 

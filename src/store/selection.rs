@@ -3,6 +3,7 @@
 //! visible rows are in the DOM) and a run goes on while the user looks at the table.
 
 use std::collections::HashSet;
+use std::hash::Hash;
 
 use leptos::prelude::*;
 use leptos::reactive::owner::WeakOwner;
@@ -54,15 +55,23 @@ impl BulkState {
     }
 
     pub(crate) fn set_many(&self, ids: impl IntoIterator<Item = RowId>, on: bool) {
-        self.selected.update(|s| {
-            for id in ids {
-                if on {
-                    s.insert(id);
-                } else {
-                    s.remove(&id);
-                }
-            }
-        });
+        self.selected.update(|s| set_all(s, ids, on));
+    }
+}
+
+/// Puts every key of `keys` into `set` (`on`) or takes it out: a selection's change, the
+/// profile table's and the fleet tables' alike.
+pub(crate) fn set_all<K: Eq + Hash>(
+    set: &mut HashSet<K>,
+    keys: impl IntoIterator<Item = K>,
+    on: bool,
+) {
+    for k in keys {
+        if on {
+            set.insert(k);
+        } else {
+            set.remove(&k);
+        }
     }
 }
 

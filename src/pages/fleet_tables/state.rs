@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use crate::session::fleet::{Access, Stage};
 use crate::store::fleet::{FleetStore, Load};
 use crate::store::fleet_rows::Rows;
+use crate::store::selection::set_all;
 use crate::tables::fleet_rows::{FleetFilters, FleetRow, FleetTable, RowKey, ViewState};
 use crate::tables::url_view::UrlView;
 
@@ -152,15 +153,7 @@ where
                     .collect()
             })
         });
-        self.selected.update(|s| {
-            for k in keys {
-                if on {
-                    s.insert(k);
-                } else {
-                    s.remove(&k);
-                }
-            }
-        });
+        self.selected.update(|s| set_all(s, keys, on));
     }
 
     /// The filter text as typed: the table follows at once, the URL after a pause.

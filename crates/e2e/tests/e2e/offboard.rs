@@ -75,6 +75,11 @@ async fn find(h: &Harness, names: &str, action: &str) -> Result<()> {
     h.fill("Account names", names).await?;
     h.input_by_label(action).await?.click().await?;
     h.click_button("Find").await?;
+    review_read(h).await
+}
+
+/// Waits until every cluster of the review has answered.
+async fn review_read(h: &Harness) -> Result<()> {
     h.wait_css(".offboard-review[data-reading=\"false\"]")
         .await?;
     Ok(())
@@ -518,8 +523,7 @@ async fn rows_picked_in_the_fleet_tables_are_changed_alone() -> Result<()> {
         "4 rows selected in the fleet's profile table",
     )
     .await?;
-    h.wait_css(".offboard-review[data-reading=\"false\"]")
-        .await?;
+    review_read(&h).await?;
     let summary = h.wait_css(".offboard-summary").await?.text().await?;
     ensure!(
         summary.contains("4 profiles to change on 2 clusters"),
@@ -618,8 +622,7 @@ async fn rows_picked_in_the_fleet_tables_are_changed_alone() -> Result<()> {
         "selected in the fleet's account table",
     )
     .await?;
-    h.wait_css(".offboard-review[data-reading=\"false\"]")
-        .await?;
+    review_read(&h).await?;
     let reads: Vec<String> = h.cluster(3).context("cluster4")?.requests()[before..]
         .iter()
         .map(|r| r.path.clone())

@@ -423,7 +423,7 @@ def merge_wasm(inputs, out):
             with open(part, "wb") as f:
                 f.write(wasm_binary(secs))
             args += [part, f"part{n}"]
-        run([wasm_merge, *feats, *args, "-o", out])
+        run([wasm_merge, *feats, *(["-g"] if KEEP_NAMES else []), *args, "-o", out])
     # The re-exports were only for the merge.
     with open(out, "rb") as f:
         secs = wasm_sections(f.read())

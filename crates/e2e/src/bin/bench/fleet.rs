@@ -148,6 +148,7 @@ pub(crate) async fn fleet(t: &mut Table, runs: usize) -> Result<()> {
             s.sim.clusters.len()
         );
         let (mut first, mut all, mut cold) = (vec![], vec![], vec![]);
+        let (mut inflight, mut mb) = (vec![], vec![]);
         let mut protocols = String::new();
         for run in 0..=runs {
             s.load_until_mark("/", "totp-admin:wasm-ready").await?;
@@ -168,6 +169,8 @@ pub(crate) async fn fleet(t: &mut Table, runs: usize) -> Result<()> {
             if run > 0 {
                 first.push(v["first"].as_f64().unwrap_or(f64::NAN));
                 all.push(v["all"].as_f64().unwrap_or(f64::NAN));
+                inflight.push(v["net"]["inflight"].as_f64().unwrap_or(f64::NAN));
+                mb.push(v["net"]["bytes"].as_f64().unwrap_or(f64::NAN));
             } else {
                 // Run 0 warms nginx up, and the emulator renders every listing for the first
                 // time: later runs get its kept answers, as a real fleet's page gets fifty
@@ -194,6 +197,20 @@ pub(crate) async fn fleet(t: &mut Table, runs: usize) -> Result<()> {
             a,
             "≤ 2000 ms",
             Some(a.median <= 2000.0),
+        );
+        t.add(
+            format!("fleet {how}: overview, the clusters' requests in flight on average"),
+            "requests",
+            stat(&inflight),
+            "",
+            None,
+        );
+        t.add(
+            format!("fleet {how}: overview, JSON read by the page"),
+            "MB",
+            stat(&mb),
+            "",
+            None,
         );
         t.add(
             format!("fleet {how}: overview complete, first run (the emulator renders each answer on the bench's CPUs)"),
@@ -513,36 +530,11 @@ async fn tables(
             let v = s
                 .eval_async(crate::ten_thousand::FILTER_KEYS, vec![json!("user000042")])
                 .await?;
-            if let Some(e) = v["error"].as_str() {
-                bail!("{how}: filtering: {e}");
-            }
-            let ms: Vec<f64> = v["framed"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_f64)
-                .collect();
-            let k = stat(&ms);
-            t.add(
-                format!("{how}: filter keystroke → next frame (profiles)"),
-                "ms",
-                k,
-                "≤ 16 ms",
-                Some(k.median <= 16.0),
-            );
-            let dom: Vec<f64> = v["dom"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_f64)
-                .collect();
-            t.add(
-                format!("{how}: filter keystroke → table updated (profiles)"),
-                "ms",
-                stat(&dom),
-                "",
-                None,
-            );
+            crate::ten_thousand::keystrokes(
+                t,
+                &format!("{how}: filter keystroke (profiles)"),
+                &[v],
+            )?;
         }
     }
     let mut wasm = vec![];

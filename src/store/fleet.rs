@@ -743,7 +743,7 @@ async fn read_line(
     }
     let summary = summarize(&all, totps.as_deref(), &factors);
     let rows = totps.map(|t| {
-        let mut rows: Vec<Row> = t.iter().map(Row::from_totp).collect();
+        let mut rows: Vec<Row> = t.into_iter().map(Row::from_totp_owned).collect();
         let missing = join_not_enrolled(&rows, &all);
         rows.extend(missing);
         rows

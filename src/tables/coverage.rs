@@ -7,13 +7,13 @@
 //! `tables::fleet::summarize`), which shares its judgement with the accounts view's `row_of`,
 //! so the report agrees with the overview and the accounts view.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use ontap_model::Account;
 
 #[cfg(test)]
 use super::accounts::AccountRow;
-use super::accounts::{totp_state, TotpState};
+use super::accounts::{totp_state, ProfileIndex, TotpState};
 use super::csv::csv_cell;
 use super::factors::{second_factors, Factors, Kind};
 
@@ -41,7 +41,7 @@ impl AccountLine {
     /// search text, which a fleet of 100,000 accounts would pay for nothing.
     pub(crate) fn read(
         a: &Account,
-        profiles: &HashMap<(String, String), Option<bool>>,
+        profiles: &ProfileIndex,
         factors: &Factors,
         cluster_owner: Option<&str>,
     ) -> AccountLine {
@@ -362,6 +362,7 @@ pub(crate) fn file_name(what: &str, iso: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::borrow::Cow;
     use std::collections::HashMap;
 
     use crate::tables::accounts::row_of;
@@ -383,8 +384,18 @@ mod tests {
     }
 
     /// A profile's key (owner UUID in lower case, name) and its enabled flag.
-    fn totp(owner: &str, name: &str, enabled: bool) -> ((String, String), Option<bool>) {
-        ((owner.to_lowercase(), name.to_owned()), Some(enabled))
+    fn totp(
+        owner: &str,
+        name: &str,
+        enabled: bool,
+    ) -> ((Cow<'static, str>, Cow<'static, str>), Option<bool>) {
+        (
+            (
+                Cow::Owned(owner.to_lowercase()),
+                Cow::Owned(name.to_owned()),
+            ),
+            Some(enabled),
+        )
     }
 
     const VS1: (&str, &str) = ("AA-1", "vs1");

@@ -5,12 +5,12 @@
 //! `tables::accounts::totp_state` and `tables::factors` with the view's `row_of`), so the two
 //! never disagree.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use ontap_model::{Account, Totp};
 
-use super::accounts::TotpState;
+use super::accounts::{lower_uuid, ProfileIndex, TotpState};
 use super::coverage::AccountLine;
 use super::factors::{cluster_owner, Factors, Kind};
 
@@ -132,12 +132,12 @@ pub(crate) fn summarize(
     totps: Option<&[Totp]>,
     factors: &Factors,
 ) -> Summary {
-    let index: HashMap<(String, String), Option<bool>> = totps
+    let index: ProfileIndex = totps
         .unwrap_or_default()
         .iter()
         .filter_map(|t| {
-            let owner = t.owner.as_ref()?.uuid.as_deref()?.to_lowercase();
-            Some(((owner, t.account_name()?.to_owned()), t.enabled))
+            let owner = lower_uuid(t.owner.as_ref()?.uuid.as_deref()?);
+            Some(((owner, Cow::Borrowed(t.account_name()?)), t.enabled))
         })
         .collect();
     let owner = cluster_owner(accounts);

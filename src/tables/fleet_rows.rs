@@ -621,6 +621,29 @@ mod tests {
         Row::from_totp(&t)
     }
 
+    #[test]
+    fn a_profile_taken_whole_makes_the_row_its_copy_makes() {
+        let records = [
+            r#"{"owner":{"uuid":"02C9E252-41BE-11E9-81D5-00A0986138F7","name":"vs1"},"account":{"name":"Émile"},"enabled":false,"comment":"Poste ÉTÉ","scope":"svm","sha_fingerprint":"ab"}"#,
+            r#"{"owner":{"uuid":"02c9e252-41be-11e9-81d5-00a0986138f7","name":"VS1"},"account":{"name":"BOB"},"enabled":true,"comment":"Laptop","scope":"cluster"}"#,
+            r#"{"account":{"name":"x"}}"#,
+            r#"{}"#,
+        ];
+        for r in records {
+            let t: Totp = serde_json::from_str(r).unwrap();
+            assert_eq!(Row::from_totp_owned(t.clone()), Row::from_totp(&t), "{r}");
+        }
+        let t: Totp = serde_json::from_str(records[0]).unwrap();
+        let row = Row::from_totp_owned(t);
+        let all = crate::tables::profiles::ViewState::default();
+        assert!(
+            all.matches(&row, "poste été") && all.matches(&row, "émile"),
+            "lower-cased beyond ASCII"
+        );
+        let t: Totp = serde_json::from_str(records[1]).unwrap();
+        assert!(all.matches(&Row::from_totp_owned(t), "vs1\u{1f}laptop"));
+    }
+
     fn view(text: &str) -> ViewState<ProfileSort> {
         ViewState {
             text: text.into(),

@@ -129,10 +129,8 @@ fn reidentify(state: &mut ClusterState, i: usize) {
             .iter()
             .find(|(o, _)| *o == old)
             .map_or_else(|| map(&old), |(_, n)| n.clone());
-        let text = serde_json::to_string(&totp)
-            .unwrap_or_default()
-            .replace(&old, &new);
-        let totp = serde_json::from_str(&text).unwrap_or(totp);
+        let mut totp = totp;
+        renamed_owner(&mut totp, &old, &new);
         let key = ontap_model::TotpKey {
             owner: new_owner(&key.owner),
             account: key.account,
@@ -219,6 +217,26 @@ pub fn clusters_json(clusters: &[Cluster]) -> Value {
             .map(|c| json!({"name": c.name, "api": c.api_base()}))
             .collect::<Vec<_>>()
     })
+}
+
+/// A profile moved to the SVM `new` (was `old`): its owner's UUID and every link naming it.
+fn renamed_owner(totp: &mut ontap_model::Totp, old: &str, new: &str) {
+    let fix = |s: &mut String| {
+        if s.contains(old) {
+            *s = s.replace(old, new);
+        }
+    };
+    let links = [
+        totp.links.as_mut(),
+        totp.account.as_mut().and_then(|a| a.links.as_mut()),
+        totp.owner.as_mut().and_then(|o| o.links.as_mut()),
+    ];
+    for href in links.into_iter().flatten().filter_map(|l| l.self_.as_mut()) {
+        fix(&mut href.href);
+    }
+    if let Some(uuid) = totp.owner.as_mut().and_then(|o| o.uuid.as_mut()) {
+        fix(uuid);
+    }
 }
 
 /// Rebases every `href` that points into `/api` onto `base` (`/clusters/{name}/api`, or a

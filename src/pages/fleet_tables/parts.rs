@@ -29,47 +29,34 @@ pub(crate) fn NotSignedIn() -> impl IntoView {
     }
 }
 
-/// The clusters whose rows are not in the table, each with why: still reading, not signed in,
-/// asking for its own sign-in, unreachable, or its read failed. `no_rows` says why a read
-/// cluster has none (a release without TOTP for the profile table).
+/// The clusters whose rows are not in the table, or not up to date, each with why: still
+/// reading, not signed in, asking for its own sign-in, unreachable, its read failed, or read
+/// again (after an offboarding run) while its earlier rows stay shown. `profiles`: the profile
+/// table, where a read cluster of a release without TOTP has no rows.
 #[component]
 pub(crate) fn ClusterStates(#[prop(optional)] profiles: bool) -> impl IntoView {
     let store = FleetStore::use_ctx();
     let lines = move || {
+        store.rows.changed.track();
+        let shown: HashSet<String> = if profiles {
+            origins_of(store.rows.profiles.table())
+        } else {
+            origins_of(store.rows.accounts.table())
+        };
         store
             .list()
             .into_iter()
             .filter_map(|m| {
                 let name = crate::text::name(&m.name());
-                let (class, said) = m
-                    .access
-                    .with(|a| match a {
-                        Access::Waiting => Some(("state-idle", "not signed in".to_owned())),
-                        Access::Trying => Some(("state-busy", "signing in…".to_owned())),
-                        Access::Refused => Some((
-                            "state-warn",
-                            "asks for its own sign-in, on the overview".to_owned(),
-                        )),
-                        Access::Unreachable(e) => {
-                            Some(("state-bad", fleet_unreachable(e).joined()))
-                        }
-                        Access::In { .. } => None,
-                    })
-                    .or_else(|| {
-                        m.load.with(|l| match l {
-                            Load::Idle | Load::Loading => {
-                                Some(("state-busy", "reading…".to_owned()))
-                            }
-                            Load::Failed(e) => Some((
-                                "state-bad",
-                                format!("could not be read. {}", Explained::from(e).joined()),
-                            )),
-                            Load::Done(s) if profiles && s.profiles.is_none() => {
-                                Some(("state-idle", "its release has no TOTP profiles".to_owned()))
-                            }
-                            Load::Done(_) => None,
-                        })
-                    })?;
+                let uuid = m
+                    .cluster()
+                    .and_then(|c| c.uuid)
+                    .unwrap_or_else(|| m.name())
+                    .to_ascii_lowercase();
+                let (class, said) = m.access.with(|a| {
+                    m.load
+                        .with(|l| cluster_state(a, l, shown.contains(&uuid), profiles))
+                })?;
                 Some(view! {
                     <li class=format!("fleet-rows-state {class}") data-cluster=m.name()>
                         <strong>{name}</strong>": "{said}
@@ -81,10 +68,113 @@ pub(crate) fn ClusterStates(#[prop(optional)] profiles: bool) -> impl IntoView {
     view! {
         <Show when=move || !lines().is_empty()>
             <div class="notice fleet-rows-states" role="status">
-                <p class="notice-title">"Clusters whose rows are not shown"</p>
+                <p class="notice-title">"Clusters whose rows are not shown, or not up to date"</p>
                 <ul>{lines}</ul>
             </div>
         </Show>
+    }
+}
+
+/// The clusters a table holds rows of, by the key their rows carry (UUID in lower case).
+fn origins_of<R: FleetRow + Send + Sync + 'static>(
+    table: StoredValue<FleetTable<R>>,
+) -> HashSet<String>
+where
+    R::Sort: Send + Sync,
+{
+    table.with_value(|t| t.origins().iter().map(|o| o.uuid.clone()).collect())
+}
+
+/// What [`ClusterStates`] says of one cluster (its class and text), if anything: `shown` is
+/// whether the table holds rows of it from an earlier read.
+fn cluster_state(
+    access: &Access,
+    load: &Load,
+    shown: bool,
+    profiles: bool,
+) -> Option<(&'static str, String)> {
+    match access {
+        Access::Waiting => return Some(("state-idle", "not signed in".to_owned())),
+        Access::Trying => return Some(("state-busy", "signing in…".to_owned())),
+        Access::Refused => {
+            return Some((
+                "state-warn",
+                "asks for its own sign-in, on the overview".to_owned(),
+            ))
+        }
+        Access::Unreachable(e) => return Some(("state-bad", fleet_unreachable(e).joined())),
+        Access::In { .. } => {}
+    }
+    match load {
+        Load::Idle | Load::Loading if shown => Some((
+            "state-busy",
+            "reading again; its rows below are from the last read".to_owned(),
+        )),
+        Load::Idle | Load::Loading => Some(("state-busy", "reading…".to_owned())),
+        Load::Failed(e) if shown => Some((
+            "state-bad",
+            format!(
+                "could not be read again; its rows below are from the last read. {}",
+                Explained::from(e).joined()
+            ),
+        )),
+        Load::Failed(e) => Some((
+            "state-bad",
+            format!("could not be read. {}", Explained::from(e).joined()),
+        )),
+        Load::Done(s) if profiles && s.profiles.is_none() => {
+            Some(("state-idle", "its release has no TOTP profiles".to_owned()))
+        }
+        Load::Done(_) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::ApiError;
+    use crate::tables::fleet::Summary;
+
+    #[test]
+    fn a_cluster_read_again_says_its_rows_are_from_the_last_read() {
+        let cluster = ontap_model::Cluster::default();
+        let client = crate::api::Client::new(
+            "/api",
+            crate::api::Credentials::Bearer("t".into()),
+            crate::api::deaf(),
+        );
+        let signed_in = Access::In { client, cluster };
+        let said = |load: Load, shown: bool| cluster_state(&signed_in, &load, shown, true);
+        assert_eq!(said(Load::Loading, false).unwrap().1, "reading…");
+        let again = said(Load::Loading, true).unwrap();
+        assert_eq!(again.0, "state-busy");
+        assert!(again
+            .1
+            .starts_with("reading again; its rows below are from the last read"));
+        let failed = said(Load::Failed(ApiError::Network), true).unwrap();
+        assert_eq!(failed.0, "state-bad");
+        assert!(
+            failed.1.starts_with("could not be read again;"),
+            "{}",
+            failed.1
+        );
+        assert!(said(Load::Failed(ApiError::Network), false)
+            .unwrap()
+            .1
+            .starts_with("could not be read. "));
+        let read = Summary {
+            profiles: Some((3, 1)),
+            ..Summary::default()
+        };
+        assert_eq!(said(Load::Done(read), true), None);
+        let without_totp = said(Load::Done(Summary::default()), false).unwrap();
+        assert_eq!(without_totp.1, "its release has no TOTP profiles");
+        assert_eq!(
+            cluster_state(&Access::Refused, &Load::Loading, true, true)
+                .unwrap()
+                .0,
+            "state-warn"
+        );
     }
 }
 

@@ -142,6 +142,15 @@ impl Member {
             _ => None,
         })
     }
+    /// The key of the cluster's rows in the fleet tables ([`Origin::uuid`]): its UUID in lower
+    /// case, or its name when it gave none.
+    pub(crate) fn origin_uuid(&self, cluster: &Cluster) -> String {
+        cluster
+            .uuid
+            .clone()
+            .unwrap_or_else(|| self.name())
+            .to_ascii_lowercase()
+    }
     /// The cluster as it described itself, once signed in.
     pub(crate) fn cluster(&self) -> Option<Cluster> {
         self.access.with(|a| match a {
@@ -633,11 +642,7 @@ impl FleetStore {
             m.load.set(match line {
                 Ok((s, profiles)) => {
                     let origin = Origin {
-                        uuid: cluster
-                            .uuid
-                            .clone()
-                            .unwrap_or_else(|| m.name())
-                            .to_ascii_lowercase(),
+                        uuid: m.origin_uuid(cluster),
                         name: m.name(),
                         via: m.via_gateway(),
                     };

@@ -100,24 +100,11 @@ impl Row {
     }
 
     pub(crate) fn from_totp(t: &Totp) -> Row {
-        Row::new(
-            t.key(),
-            t.account_name().unwrap_or_default().to_owned(),
-            t.owner_name().unwrap_or_default().to_owned(),
-            t.owner_uuid().unwrap_or_default().to_owned(),
-            t.scope.clone(),
-            match t.enabled {
-                Some(true) => Status::Enabled,
-                Some(false) => Status::Disabled,
-                None => Status::Unknown,
-            },
-            t.comment.clone().unwrap_or_default(),
-            t.sha_fingerprint.clone().unwrap_or_default(),
-        )
+        Row::from_totp_owned(t.clone())
     }
 
-    /// [`Row::from_totp`] taking the profile's strings rather than copying them (a fleet's
-    /// listings: 100,000 rows).
+    /// The row of a profile, taking its strings (a fleet's listings: 100,000 rows);
+    /// [`Row::from_totp`] copies them.
     pub(crate) fn from_totp_owned(t: Totp) -> Row {
         let key = t.key();
         let status = match t.enabled {

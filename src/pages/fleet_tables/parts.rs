@@ -48,15 +48,12 @@ pub(crate) fn ClusterStates(#[prop(optional)] profiles: bool) -> impl IntoView {
             .into_iter()
             .filter_map(|m| {
                 let name = crate::text::name(&m.name());
-                let uuid = m
+                let has_rows = m
                     .cluster()
-                    .and_then(|c| c.uuid)
-                    .unwrap_or_else(|| m.name())
-                    .to_ascii_lowercase();
-                let (class, said) = m.access.with(|a| {
-                    m.load
-                        .with(|l| cluster_state(a, l, shown.contains(&uuid), profiles))
-                })?;
+                    .is_some_and(|c| shown.contains(&m.origin_uuid(&c)));
+                let (class, said) = m
+                    .access
+                    .with(|a| m.load.with(|l| cluster_state(a, l, has_rows, profiles)))?;
                 Some(view! {
                     <li class=format!("fleet-rows-state {class}") data-cluster=m.name()>
                         <strong>{name}</strong>": "{said}

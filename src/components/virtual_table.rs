@@ -130,8 +130,8 @@ pub fn VirtualTable<F, V>(
     #[prop(optional)]
     table_class: &'static str,
     /// Makes the scroll area a focusable region of this name.
-    #[prop(optional)]
-    label: Option<&'static str>,
+    #[prop(optional, into)]
+    label: Option<String>,
     /// The scroll state, when the page needs it (keyboard navigation).
     #[prop(optional)]
     scroll: Option<VirtualScroll>,
@@ -201,8 +201,8 @@ where
         .trim_end()
         .to_owned();
     view! {
-        <div class=class node_ref=scroller tabindex=label.map(|_| "0")
-            role=label.map(|_| "region") aria-label=label on:scroll=move |_| scroll.measure()>
+        <div class=class node_ref=scroller tabindex=label.as_ref().map(|_| "0")
+            role=label.as_ref().map(|_| "region") aria-label=label on:scroll=move |_| scroll.measure()>
             <table class=table_class aria-rowcount=move || n.get() + 1>
                 <thead><tr aria-rowindex="1">{head.run()}</tr></thead>
                 <tbody on:keydown=keydown>

@@ -304,10 +304,6 @@ pub(crate) fn plan_cluster(
     (found, left)
 }
 
-/// Rows a fleet table's selection may send to offboarding at once: its review and results
-/// list every row in the page (not windowed), which stays quick at a few thousand rows.
-pub(crate) const MAX_PICKED: usize = 5_000;
-
 /// Rows picked in a fleet table: a Find limited to them.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Picked {
@@ -852,14 +848,21 @@ impl OffboardState {
         (interleave(groups), left)
     }
 
-    /// The gateways whose writes are not known yet among the rows (each sends one write
-    /// alone first).
-    pub(crate) fn unknown_gateways(items: &[Item]) -> Vec<String> {
+    /// The gateways whose writes are not known yet, among the clusters with changes planned
+    /// (each sends one write alone first). Read from the findings, not from [`Self::rows`]:
+    /// the review asks again as each cluster answers, and a selection plans thousands of rows.
+    pub(crate) fn unknown_gateways(&self) -> Vec<String> {
         let mut seen = HashSet::new();
-        items
+        self.finds
+            .get_untracked()
             .iter()
-            .filter(|i| i.member.gateway_writes_untracked() == Some(Writes::Unknown))
-            .filter_map(|i| i.gateway.clone())
+            .filter(|f| {
+                f.state.with_untracked(
+                    |s| matches!(s, Finding::Read { found, .. } if !found.is_empty()),
+                )
+            })
+            .filter(|f| f.member.gateway_writes_untracked() == Some(Writes::Unknown))
+            .filter_map(|f| f.member.via_gateway())
             .filter(|g| seen.insert(g.clone()))
             .collect()
     }

@@ -6,8 +6,10 @@ use leptos::prelude::*;
 
 use super::skip_words;
 use crate::api::gateway::Writes;
-use crate::components::batch::{detail, outcome_class, BulkProgress};
-use crate::components::download;
+use crate::components::batch::{
+    detail, outcome_class, result_rows, BulkProgress, OnlyProblemsToggle,
+};
+use crate::components::{download, headings, VirtualTable};
 use crate::store::batch::{Phase, RowState};
 use crate::store::fleet_batch::{FleetRun, Item, OffboardState};
 use crate::tables::csv::csv_cell;
@@ -71,6 +73,25 @@ pub(super) fn result_csv(run: FleetRun) -> String {
     out
 }
 
+/// The columns of a run's result list.
+const RESULT_COLUMNS: [(&str, &str); 6] = [
+    ("Cluster", "col-o-cluster"),
+    ("SVM", "col-o-svm"),
+    ("Account", "col-o-account"),
+    ("Outcome", "col-o-outcome"),
+    ("Code", "col-o-code"),
+    ("Message", "col-o-message"),
+];
+
+/// The columns of the rows left alone.
+const LEFT_COLUMNS: [(&str, &str); 5] = [
+    ("Cluster", "col-o-cluster"),
+    ("SVM", "col-o-svm"),
+    ("Account", "col-o-account"),
+    ("Why", "col-o-outcome"),
+    ("Detail", "col-o-detail"),
+];
+
 #[component]
 pub(super) fn OffboardResults(run: FleetRun) -> impl IntoView {
     let state = OffboardState::use_ctx();
@@ -83,50 +104,54 @@ pub(super) fn OffboardResults(run: FleetRun) -> impl IntoView {
         let ms = runner.last_ms.get_untracked() - run.find_ms;
         (finished() && ms > 0.0).then(|| ms.round())
     };
-    let rows = move || {
-        items.with_value(|its| {
-            its.iter()
-                .enumerate()
-                .map(|(i, it)| {
-                    let st = runner.rows.with_value(|r| r.get(i).copied());
-                    let Some(st) = st else {
-                        return None;
-                    };
-                    let it2 = it.clone();
-                    let words = move || st.with(|s| message(&it2, s));
-                    let f = &it.found;
-                    Some(view! {
-                        <tr class="bulk-row offboard-row" data-key=it.key() data-cluster=it.cluster.clone()
-                            data-account=f.account.clone()
-                            data-outcome=move || st.with(|s| s.outcome())>
-                            <td>{crate::text::name(&it.cluster)}</td>
-                            <td>{crate::text::name(&f.svm)}</td>
-                            <td>{crate::text::name(&f.account)}</td>
-                            <td><span class=move || format!("badge bulk-{}", st.with(outcome_class))>{move || st.with(|s| s.outcome())}</span></td>
-                            <td class="mono">{move || st.with(|s| s.code().unwrap_or_default())}</td>
-                            <td>{words}</td>
-                        </tr>
-                    })
-                })
-                .collect_view()
+    let only_problems = RwSignal::new(false);
+    // One row of the windowed list: item `i` at position `pos`.
+    let row = move |pos: usize, i: usize| {
+        let it = items.with_value(|its| its.get(i).cloned())?;
+        let st = runner.rows.with_value(|r| r.get(i).copied())?;
+        let it2 = it.clone();
+        let words = move || st.with(|s| message(&it2, s));
+        let f = &it.found;
+        let (cluster, svm, account) = (
+            crate::text::name(&it.cluster),
+            crate::text::name(&f.svm),
+            crate::text::name(&f.account),
+        );
+        Some(view! {
+            <tr class="bulk-row offboard-row" aria-rowindex=pos + 2 data-key=it.key()
+                data-cluster=it.cluster.clone() data-account=f.account.clone()
+                data-outcome=move || st.with(|s| s.outcome())>
+                <td title=cluster.clone()>{cluster.clone()}</td>
+                <td title=svm.clone()>{svm.clone()}</td>
+                <td title=account.clone()>{account.clone()}</td>
+                <td><span class=move || format!("badge bulk-{}", st.with(outcome_class))>{move || st.with(|s| s.outcome())}</span></td>
+                <td class="mono">{move || st.with(|s| s.code().unwrap_or_default())}</td>
+                <td title=words.clone()>{words.clone()}</td>
+            </tr>
         })
     };
-    let left = run
-        .left
-        .get_value()
-        .into_iter()
-        .map(|(cluster, uuid, l)| {
-            view! {
-                <tr class="offboard-left" data-cluster=cluster.clone() data-cluster-uuid=uuid data-skip=l.skip.short()>
-                    <td>{crate::text::name(&cluster)}</td>
-                    <td>{if l.svm.is_empty() { "—".to_owned() } else { crate::text::name(&l.svm) }}</td>
-                    <td>{if l.account.is_empty() { "—".to_owned() } else { crate::text::name(&l.account) }}</td>
-                    <td><span class="badge state-idle">{l.skip.short()}</span></td>
-                    <td>{skip_words(&l.skip)}</td>
-                </tr>
+    let left = StoredValue::new(run.left.get_value());
+    let n_left = left.with_value(Vec::len);
+    let left_row = move |pos: usize, i: usize| {
+        let (cluster, uuid, l) = left.with_value(|v| v.get(i).cloned())?;
+        let shown = |s: &str| {
+            if s.is_empty() {
+                "—".to_owned()
+            } else {
+                crate::text::name(s)
             }
+        };
+        let words = skip_words(&l.skip);
+        Some(view! {
+            <tr class="offboard-left" aria-rowindex=pos + 2 data-cluster=cluster.clone() data-cluster-uuid=uuid data-skip=l.skip.short()>
+                <td title=crate::text::name(&cluster)>{crate::text::name(&cluster)}</td>
+                <td>{shown(&l.svm)}</td>
+                <td title=shown(&l.account)>{shown(&l.account)}</td>
+                <td><span class="badge state-idle">{l.skip.short()}</span></td>
+                <td title=words.clone()>{words.clone()}</td>
+            </tr>
         })
-        .collect_view();
+    };
     let csv = move |_| {
         download(
             "offboarding-results.csv",
@@ -145,37 +170,26 @@ pub(super) fn OffboardResults(run: FleetRun) -> impl IntoView {
                 <Show when=finished>
                     <button type="button" class="button button-quiet" on:click=again>"Offboard someone else"</button>
                 </Show>
+                <OnlyProblemsToggle id="offboard-only-problems" value=only_problems />
                 <Show when=move || elapsed().is_some()>
                     <p class="muted offboard-elapsed">{move || elapsed().map(|ms| format!("Find to last result: {:.1} s", ms / 1000.0))}</p>
                 </Show>
             </div>
-            <div class="table-wrap" tabindex="0" role="region" aria-label="Results per row">
-            <table class="table offboard-table offboard-results-table">
-                <caption class="visually-hidden">"One row per change sent, with its cluster"</caption>
-                <thead><tr>
-                    <th scope="col">"Cluster"</th>
-                    <th scope="col">"SVM"</th>
-                    <th scope="col">"Account"</th>
-                    <th scope="col">"Outcome"</th>
-                    <th scope="col">"Code"</th>
-                    <th scope="col">"Message"</th>
-                </tr></thead>
-                <tbody>{rows}</tbody>
-            </table>
-            </div>
+            <VirtualTable label="Results per row" class="bulk-window bulk-results-scroll offboard-window"
+                table_class="offboard-results-table" overscan=10 visible_rows=12
+                head=|| headings(&RESULT_COLUMNS)
+                shown=result_rows(runner, only_problems.into())
+                render_row=row />
+            <Show when=move || n_left != 0>
             <details class="offboard-left-alone">
-                <summary>{format!("Left alone: {}", run.left.with_value(Vec::len))}</summary>
-                <table class="table offboard-table">
-                    <thead><tr>
-                        <th scope="col">"Cluster"</th>
-                        <th scope="col">"SVM"</th>
-                        <th scope="col">"Account"</th>
-                        <th scope="col">"Why"</th>
-                        <th scope="col">"Detail"</th>
-                    </tr></thead>
-                    <tbody>{left}</tbody>
-                </table>
+                <summary>{format!("Left alone: {n_left}")}</summary>
+                <VirtualTable label="Rows left alone" class="bulk-window bulk-list-scroll offboard-window"
+                    table_class="offboard-table" overscan=10 visible_rows=12
+                    head=|| headings(&LEFT_COLUMNS)
+                    shown=Signal::stored((0..n_left).collect::<Vec<usize>>())
+                    render_row=left_row />
             </details>
+            </Show>
         </section>
     }
 }

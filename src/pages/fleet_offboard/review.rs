@@ -5,7 +5,10 @@ use leptos::prelude::*;
 
 use super::skip_words;
 use crate::api::gateway::Writes;
-use crate::store::fleet_batch::{ClusterFind, Finding, Offboard, OffboardState};
+use crate::components::{headings, CopyButton, VirtualTable};
+use crate::store::fleet_batch::{
+    Change, ClusterFind, Finding, Found, Left, Offboard, OffboardState,
+};
 use crate::text::count;
 
 #[component]
@@ -33,8 +36,7 @@ pub(super) fn OffboardReview() -> impl IntoView {
     let action = move || state.found_for.get().map(|(_, a)| a);
     let gateways = move || {
         totals.track();
-        let (items, _) = state.rows();
-        OffboardState::unknown_gateways(&items)
+        state.unknown_gateways()
     };
     let summary = move || {
         let (changes, clusters, left, problems, of) = totals.get();
@@ -141,7 +143,8 @@ pub(super) fn OffboardReview() -> impl IntoView {
     }
 }
 
-/// One cluster's part of the review.
+/// One cluster's part of the review: its rows in a windowed table (a selection of a fleet
+/// table can plan thousands on one cluster), the CLI equivalents of its changes to copy.
 #[component]
 fn ClusterReview(find: ClusterFind) -> impl IntoView {
     let m = find.member;
@@ -154,6 +157,7 @@ fn ClusterReview(find: ClusterFind) -> impl IntoView {
         };
         view! { <span class="fleet-via">{format!("via Unified Manager {g}")}{note}</span> }
     });
+    let shown_name = crate::text::name(&name);
     let body = move || match find.state.get() {
         Finding::Reading => {
             view! { <p class="offboard-state state-busy" aria-busy="true">"Reading…"</p> }
@@ -166,52 +170,7 @@ fn ClusterReview(find: ClusterFind) -> impl IntoView {
         }
         .into_any(),
         Finding::Read { found, left } => {
-            let changes = found
-                .into_iter()
-                .map(|f| {
-                    let what = match &f.change {
-                        crate::store::fleet_batch::Change::Disable(_) => "disable the profile",
-                        crate::store::fleet_batch::Change::Require { .. } => "require TOTP for SSH",
-                    };
-                    let cli = match f.cli {
-                        Ok(c) => view! { <code class="offboard-cli">{c}</code> }.into_any(),
-                        Err(e) => view! { <span class="muted">{format!("No CLI equivalent: {e}")}</span> }.into_any(),
-                    };
-                    view! {
-                        <tr class="offboard-change" data-account=f.account.clone() data-owner=f.owner_uuid.clone()>
-                            <td>{crate::text::name(&f.account)}</td>
-                            <td>{crate::text::name(&f.svm)}</td>
-                            <td><span class="badge state-ok">{what}</span></td>
-                            <td>{cli}</td>
-                        </tr>
-                    }
-                })
-                .collect_view();
-            let left = left
-                .into_iter()
-                .map(|l| {
-                    view! {
-                        <tr class="offboard-left" data-account=l.account.clone() data-skip=l.skip.short()>
-                            <td>{crate::text::name(&l.account)}</td>
-                            <td>{if l.svm.is_empty() { "—".to_owned() } else { crate::text::name(&l.svm) }}</td>
-                            <td><span class={if l.skip.is_settled() { "badge state-idle" } else { "badge state-warn" }}>{l.skip.short()}</span></td>
-                            <td>{skip_words(&l.skip)}</td>
-                        </tr>
-                    }
-                })
-                .collect_view();
-            view! {
-                <table class="table offboard-table">
-                    <thead><tr>
-                        <th scope="col">"Account"</th>
-                        <th scope="col">"SVM"</th>
-                        <th scope="col">"Change"</th>
-                        <th scope="col">"CLI equivalent, or why it is left alone"</th>
-                    </tr></thead>
-                    <tbody>{changes}{left}</tbody>
-                </table>
-            }
-            .into_any()
+            view! { <ClusterRows found left cluster=shown_name.clone() /> }.into_any()
         }
     };
     view! {
@@ -220,4 +179,93 @@ fn ClusterReview(find: ClusterFind) -> impl IntoView {
             {body}
         </section>
     }
+}
+
+/// The columns of a cluster's review.
+const REVIEW_COLUMNS: [(&str, &str); 4] = [
+    ("Account", "col-o-account"),
+    ("SVM", "col-o-svm"),
+    ("Change", "col-o-change"),
+    ("CLI equivalent, or why it is left alone", "col-o-detail"),
+];
+
+/// A cluster's planned changes, then its rows left alone, in one windowed table.
+#[component]
+fn ClusterRows(found: Vec<Found>, left: Vec<Left>, cluster: String) -> impl IntoView {
+    let script: String =
+        found
+            .iter()
+            .filter_map(|f| f.cli.as_ref().ok())
+            .fold(String::new(), |mut s, c| {
+                s.push_str(c);
+                s.push('\n');
+                s
+            });
+    let has_script = !script.is_empty();
+    let (changes, lefts) = (found.len(), left.len());
+    let counts = format!("{changes} to change, {lefts} left alone");
+    let n = found.len() + left.len();
+    let rows = StoredValue::new((found, left));
+    let shown = Signal::stored((0..n).collect::<Vec<usize>>());
+    let label = format!("What changes on {cluster}, and what is left alone");
+    let copy_label = format!("Copy the commands for {cluster}");
+    view! {
+        <div class="offboard-cluster-head">
+            <p class="muted offboard-counts" data-changes=changes data-left=lefts>{counts}</p>
+            {has_script.then(|| view! {
+                <span class="offboard-copy"><span class="muted">"Its changes as CLI commands"</span>
+                    <CopyButton text=Signal::stored(script) label=copy_label /></span>
+            })}
+        </div>
+        <VirtualTable label=label class="bulk-window bulk-list-scroll offboard-window"
+            table_class="offboard-table" overscan=10 visible_rows=8
+            head=|| headings(&REVIEW_COLUMNS)
+            shown=shown
+            render_row=move |pos, i| rows.with_value(|(found, left)| review_row(pos, i, found, left)) />
+    }
+}
+
+/// Row `i` of a cluster's review (its changes first, then what is left alone), at `pos`.
+fn review_row(pos: usize, i: usize, found: &[Found], left: &[Left]) -> Option<AnyView> {
+    if let Some(f) = found.get(i) {
+        let what = match &f.change {
+            Change::Disable(_) => "disable the profile",
+            Change::Require { .. } => "require TOTP for SSH",
+        };
+        let cli = match &f.cli {
+            Ok(c) => {
+                view! { <code class="offboard-cli" title=c.clone()>{c.clone()}</code> }.into_any()
+            }
+            Err(e) => {
+                let e = format!("No CLI equivalent: {e}");
+                view! { <span class="muted" title=e.clone()>{e.clone()}</span> }.into_any()
+            }
+        };
+        let account = crate::text::name(&f.account);
+        return Some(
+            view! {
+                <tr class="offboard-change" aria-rowindex=pos + 2 data-account=f.account.clone() data-owner=f.owner_uuid.clone()>
+                    <td title=account.clone()>{account.clone()}</td>
+                    <td>{crate::text::name(&f.svm)}</td>
+                    <td><span class="badge state-ok">{what}</span></td>
+                    <td>{cli}</td>
+                </tr>
+            }
+            .into_any(),
+        );
+    }
+    let l = left.get(i - found.len())?;
+    let words = skip_words(&l.skip);
+    let account = crate::text::name(&l.account);
+    Some(
+        view! {
+            <tr class="offboard-left" aria-rowindex=pos + 2 data-account=l.account.clone() data-skip=l.skip.short()>
+                <td title=account.clone()>{account.clone()}</td>
+                <td>{if l.svm.is_empty() { "—".to_owned() } else { crate::text::name(&l.svm) }}</td>
+                <td><span class={if l.skip.is_settled() { "badge state-idle" } else { "badge state-warn" }}>{l.skip.short()}</span></td>
+                <td title=words.clone()>{words.clone()}</td>
+            </tr>
+        }
+        .into_any(),
+    )
 }

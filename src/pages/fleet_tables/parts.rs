@@ -13,7 +13,7 @@ use crate::components::{Explained, FilterSelect};
 use crate::routes;
 use crate::session::fleet::Access;
 use crate::store::fleet::{FleetStore, Load};
-use crate::store::fleet_batch::{Offboard, OffboardState, MAX_PICKED};
+use crate::store::fleet_batch::{Offboard, OffboardState};
 use crate::tables::fleet_rows::{cluster_options, FleetRow, FleetTable, RowKey};
 use crate::tables::listing::SortColumn;
 
@@ -378,11 +378,7 @@ where
     // Why the actions are off, if they are.
     let why_off = move || {
         if offboard.running() {
-            Some("An offboarding run is still sending its changes: wait for it to end.".to_owned())
-        } else if n() > MAX_PICKED {
-            Some(format!(
-                "At most {MAX_PICKED} rows at a time: the review and the results list every row. Narrow the filters, or work on one cluster's own profile table."
-            ))
+            Some("An offboarding run is still sending its changes: wait for it to end.")
         } else {
             None
         }

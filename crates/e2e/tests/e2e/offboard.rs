@@ -121,6 +121,20 @@ async fn rows(h: &Harness) -> Result<Vec<(String, String, String, String)>> {
     Ok(serde_json::from_str(&json)?)
 }
 
+/// The rows the review plans, over every cluster, as its tables count them (windowed: only
+/// the rows in view are in the page): (changes, rows left alone).
+async fn planned(h: &Harness) -> Result<(usize, usize)> {
+    let got = h
+        .eval_string(
+            "const sum = k => [...document.querySelectorAll('section.offboard-cluster .offboard-counts')]
+               .reduce((n, p) => n + Number(p.dataset[k]), 0);
+             return sum('changes') + ',' + sum('left');",
+        )
+        .await?;
+    let (c, l) = got.split_once(',').context("two counts")?;
+    Ok((c.parse()?, l.parse()?))
+}
+
 /// The keys of the enabled profiles of `name` on clusters `of` (the rows a disable run has):
 /// cluster UUID/owner UUID/name.
 fn keys(h: &Harness, of: &[usize], name: &str) -> Result<BTreeSet<String>> {
@@ -634,19 +648,11 @@ async fn rows_picked_in_the_fleet_tables_are_changed_alone() -> Result<()> {
                 .all(|p| !p.contains("?name=") && !p.contains("&name=")),
         "{reads:?}"
     );
-    let planned = h
-        .eval_string(
-            "return String(document.querySelectorAll('section.offboard-cluster tr.offboard-change, section.offboard-cluster tr.offboard-left').length);",
-        )
-        .await?;
+    let (changes, left) = planned(&h).await?;
     ensure!(
-        planned == shown.to_string(),
-        "{planned} rows for {shown} picked"
+        changes + left == shown,
+        "{changes} + {left} rows for {shown} picked"
     );
-    let changes = h
-        .eval_string("return String(document.querySelectorAll('tr.offboard-change').length);")
-        .await?
-        .parse::<usize>()?;
     ensure!(changes > 0, "nothing to require");
     run_to_end(&h).await?;
     let w = writes(&h, 3);
@@ -656,5 +662,129 @@ async fn rows_picked_in_the_fleet_tables_are_changed_alone() -> Result<()> {
                 .all(|r| r.method == "PATCH" && r.path.contains("/security/accounts/")),
         "{changes} changes: {w:?}"
     );
+    h.close().await
+}
+
+/// A selection of thousands of rows (the review and the results were bounded to 5,000 when
+/// they listed every row in the page): reviewed and run whole, in windowed lists that keep
+/// only the rows in view in the page, every profile written once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn thousands_of_picked_rows_are_reviewed_and_run_in_windowed_lists() -> Result<()> {
+    let root = fleet_root(&listing(3))?;
+    let h = Harness::with_config(ontap_sim::Config {
+        clusters: 3,
+        profiles: 3_000,
+        dist: Some(root.path().to_path_buf()),
+        ..ontap_sim::Config::ephemeral()
+    })
+    .await?;
+    // The enabled profiles of each cluster whose release has TOTP (cluster1's has none).
+    let enabled: Vec<usize> = (0..3)
+        .map(|i| {
+            h.cluster(i)
+                .filter(|c| c.version().has_totp())
+                .map(|c| c.totps().iter().filter(|t| t.enabled == Some(true)).count())
+                .unwrap_or(0)
+        })
+        .collect();
+    let total: usize = enabled.iter().sum();
+    ensure!(total > 5_000, "{enabled:?} enabled profiles");
+    h.goto("/").await?;
+    h.sign_in("admin").await?;
+    h.wait_text(".fleet-totals", "3 of 3 read").await?;
+    h.navigate_in_app("/fleet/profiles?state=enabled").await?;
+    h.wait_text(".table-summary", &format!("{total} of"))
+        .await?;
+    h.wait_css("#select-shown").await?.click().await?;
+    h.wait_text(".selection-count", &format!("{total} selected"))
+        .await?;
+    h.click_button("Disable the selected profiles…").await?;
+    h.wait_text("#offboard-review-title", &format!("{total} rows selected"))
+        .await?;
+    review_read(&h).await?;
+    let summary = h.wait_css(".offboard-summary").await?.text().await?;
+    let clusters = enabled.iter().filter(|&&n| n > 0).count();
+    ensure!(
+        summary.contains(&format!(
+            "{total} profiles to change on {clusters} clusters"
+        )),
+        "{summary}"
+    );
+    ensure!(planned(&h).await? == (total, 0), "{:?}", planned(&h).await?);
+    let hr = &h;
+    let in_page = |css: &'static str| async move {
+        hr.eval_string(&format!(
+            "return String(document.querySelectorAll('{css}').length);"
+        ))
+        .await?
+        .parse::<usize>()
+        .map_err(anyhow::Error::from)
+    };
+    let drawn = in_page("tr.offboard-change").await?;
+    ensure!(drawn > 0 && drawn < 100, "{drawn} review rows in the page");
+    for i in 0..3 {
+        ensure!(writes(&h, i).is_empty(), "Find sent nothing");
+    }
+    h.client()
+        .execute(
+            "document.querySelector('.offboard-window').scrollIntoView({block: 'center'}); return null;",
+            vec![],
+        )
+        .await?;
+    h.screenshot("offboard-review-thousands").await?;
+    h.wait_css(".offboard-run-button").await?.click().await?;
+    let deadline = std::time::Instant::now() + Duration::from_secs(240);
+    loop {
+        let phase = h
+            .eval_string(
+                "const p = document.querySelector('.bulk-progress'); return p ? p.dataset.phase : '';",
+            )
+            .await?;
+        if phase == "finished" {
+            break;
+        }
+        ensure!(
+            std::time::Instant::now() < deadline,
+            "the run of {total} did not finish ({phase})"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    let drawn = in_page("tr.offboard-row").await?;
+    ensure!(drawn > 0 && drawn < 100, "{drawn} result rows in the page");
+    let rows = h
+        .eval_string(
+            "return document.querySelector('.offboard-results table').getAttribute('aria-rowcount');",
+        )
+        .await?;
+    ensure!(rows == (total + 1).to_string(), "{rows} rows counted");
+    ensure!(
+        in_page("tr.offboard-row:not([data-outcome=\"done\"])").await? == 0,
+        "a row not done"
+    );
+    for (i, &n) in enabled.iter().enumerate() {
+        let w = writes(&h, i);
+        let paths: BTreeSet<&str> = w.iter().map(|r| r.path.as_str()).collect();
+        ensure!(
+            w.len() == n && paths.len() == n && w.iter().all(|r| r.method == "PATCH"),
+            "cluster{}: {} writes to {} paths for {n} profiles",
+            i + 1,
+            w.len(),
+            paths.len()
+        );
+        if n > 0 {
+            let still = h
+                .cluster(i)
+                .map(|c| c.totps().iter().filter(|t| t.enabled == Some(true)).count())
+                .unwrap_or(0);
+            ensure!(still == 0, "cluster{}: {still} still enabled", i + 1);
+        }
+    }
+    h.client()
+        .execute(
+            "document.querySelector('.offboard-window').scrollIntoView({block: 'center'}); return null;",
+            vec![],
+        )
+        .await?;
+    h.screenshot("offboard-results-thousands").await?;
     h.close().await
 }

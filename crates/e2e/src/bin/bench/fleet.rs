@@ -445,6 +445,78 @@ async fn offboarding(t: &mut Table, s: &Stack, runs: usize, how: &str) -> Result
     Ok(())
 }
 
+/// Every enabled profile of the fleet picked in its table and reviewed for disabling (the
+/// review and the results list them windowed; they were bounded to 5,000 rows before): from
+/// the click to the review complete, every cluster's listings read fresh and planned. Nothing
+/// is run. Direct, HTTP/1.1.
+pub(crate) async fn picked_review(t: &mut Table, runs: usize) -> Result<()> {
+    let root = page_root()?;
+    let s = Stack::start_at(
+        fleet_config(),
+        root.path(),
+        |tpl| Ok(tpl.to_owned()),
+        "http",
+        &[],
+    )
+    .await?;
+    let listing = ontap_sim::fleet::clusters_json(&s.sim.clusters);
+    std::fs::write(root.path().join("clusters.json"), listing.to_string())?;
+    let run_all = async {
+        let (mut review, mut last) = (vec![], Value::Null);
+        for run in 0..=runs {
+            s.load_until_mark("/", "totp-admin:wasm-ready").await?;
+            fill_fleet_sign_in(&s).await?;
+            let v = s
+                .eval_async(include_str!("js/fleet_overview.js"), vec![json!(CLUSTERS)])
+                .await?;
+            if let Some(e) = v["error"].as_str() {
+                bail!("the fleet overview before the picked review: {e}");
+            }
+            s.browser
+                .client()
+                .execute(
+                    "history.pushState(null, '', '/fleet/profiles?state=enabled');
+                     window.dispatchEvent(new PopStateEvent('popstate', {state: null}));
+                     return null;",
+                    vec![],
+                )
+                .await?;
+            s.browser.wait_text(".table-summary", "rows match").await?;
+            let v = s
+                .eval_async(include_str!("js/fleet_picked_review.js"), vec![])
+                .await?;
+            if let Some(e) = v["error"].as_str() {
+                bail!("the review of every enabled profile: {e}");
+            }
+            ensure!(
+                v["picked"].as_u64().is_some_and(|n| n > 5_000)
+                    && v["changes"] == v["picked"]
+                    && v["drawn"].as_u64().is_some_and(|n| n < 1_000),
+                "the review of every enabled profile: {v}"
+            );
+            if run > 0 {
+                review.push(v["review"].as_f64().unwrap_or(f64::NAN));
+            }
+            last = v;
+        }
+        let how = format!("{CLUSTERS} clusters × {PROFILES_EACH}, {LATENCY_MS} ms, direct, HTTP/1.1");
+        t.add(
+            format!(
+                "fleet {how}: {} profiles picked in the table, Disable → review complete ({} rows drawn)",
+                last["picked"], last["drawn"]
+            ),
+            "ms",
+            stat(&review),
+            "",
+            None,
+        );
+        Ok(())
+    }
+    .await;
+    s.sim.stop().ok();
+    run_all
+}
+
 /// How the fleet tables' figures reach the clusters.
 #[derive(Clone, Copy, PartialEq)]
 enum Layout {

@@ -111,6 +111,8 @@ async fn main() -> Result<()> {
     if wanted("offboard") {
         let r = fleet::offboard(&mut t, runs).await;
         t.failed("fleet: offboarding 1 account on 50 clusters", r);
+        let r = fleet::picked_review(&mut t, runs).await;
+        t.failed("fleet: the review of every enabled profile picked", r);
     }
     if wanted("listing") {
         let r = sim_listing::sim_listing(&mut t, runs);

@@ -1,7 +1,8 @@
 // Offboarding one account on every cluster (the form filled, the fleet signed in): clicks
 // Find, then Run once the review is complete, and times Find → the review complete and
 // Find → the last result; also the page's own "Find to last result" (data-elapsed-ms) and the
-// rows done. {review, all, page, done, rows} in ms.
+// rows done (the progress panel's count; the result list is windowed, only the rows in view
+// are in the page). {review, all, page, done, rows} in ms.
 const [done] = arguments;
 const find = document.querySelector('.offboard-form button[type=submit]');
 if (!find) { done({ error: 'no Find button' }); return; }
@@ -20,12 +21,13 @@ const check = () => {
   const rows = [...document.querySelectorAll('tr.offboard-row')];
   const settled = rows.every(r => ['done', 'failed', 'not sent'].includes(r.dataset.outcome));
   if (p && p.dataset.phase === 'finished' && res && res.dataset.elapsedMs && settled) {
+    const table = res.querySelector('table[aria-rowcount]');
     finish({
       review,
       all: performance.now() - t0,
       page: Number(res.dataset.elapsedMs),
-      done: rows.filter(r => r.dataset.outcome === 'done').length,
-      rows: rows.length,
+      done: Number(p.dataset.done),
+      rows: table ? Number(table.getAttribute('aria-rowcount')) - 1 : 0,
       others: [...document.querySelectorAll('tr.offboard-row:not([data-outcome="done"])')].map(r => r.innerText),
     });
   }

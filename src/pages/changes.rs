@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::store::changelog::ChangeLog;
+use crate::store::changelog::{ChangeLog, Entry};
 
 #[component]
 pub(crate) fn ChangesPage() -> impl IntoView {
@@ -20,14 +20,18 @@ pub(crate) fn ChangesPage() -> impl IntoView {
     } else {
         (base.profiles(), "Open a profile")
     };
+    // Memos: the table is made again only when these change, not at every entry.
+    let empty = Memo::new(move |_| log.entries.with(Vec::is_empty));
+    let clusters = Memo::new(move |_| log.entries.with(|v| v.iter().any(|e| e.cluster.is_some())));
     view! {
         <h1>"Changes in this session"</h1>
         <p class="changes-intro">
             "Every change sent from this tab since sign-in. The list lives in this tab's memory only: reloading the page or signing out clears it."
         </p>
+        // Drawn row by row, keyed by the entry and its outcome: a change recorded or settled
+        // draws its own row only.
         {move || {
-            let mut entries = log.entries.get();
-            if entries.is_empty() {
+            if empty.get() {
                 return view! {
                     <p class="changes-empty">
                         "No changes yet. " <A href=start.clone()>{start_words}</A> " to make one."
@@ -35,9 +39,8 @@ pub(crate) fn ChangesPage() -> impl IntoView {
                 }
                 .into_any();
             }
-            entries.reverse();
             // A fleet's changes name their cluster (issue 19); one cluster's page has none.
-            let clusters = entries.iter().any(|e| e.cluster.is_some());
+            let clusters = clusters.get();
             view! {
                 <div class="table-wrap" tabindex="0" role="region" aria-label="Changes in this session">
                 <table class="changes">
@@ -54,31 +57,35 @@ pub(crate) fn ChangesPage() -> impl IntoView {
                         </tr>
                     </thead>
                     <tbody>
-                        {entries
-                            .into_iter()
-                            .map(|e| {
-                                let kind = format!("change-result change-{}", e.outcome.kind());
-                                view! {
-                                    <tr data-key=e.cluster.as_ref().map(|c| format!("{}/{}/{}", c.uuid, c.owner_uuid, e.account))>
-                                        <td class="mono changes-time">{e.time}</td>
-                                        <td>{crate::text::name(&e.user)}</td>
-                                        {clusters.then(|| {
-                                            let (name, uuid) = e.cluster.as_ref().map(|c| (c.name.clone(), c.uuid.clone())).unwrap_or_default();
-                                            view! { <td class="changes-cluster" title=format!("Cluster UUID {uuid}")>{crate::text::name(&name)}</td> }
-                                        })}
-                                        <td>{crate::text::name(&e.account)}</td>
-                                        <td>{crate::text::name(&e.svm)}</td>
-                                        <td class="changes-what">{e.what}</td>
-                                        <td><span class=kind>{e.outcome.label()}</span></td>
-                                    </tr>
-                                }
+                        <For each=move || log.entries.with(|v| {
+                                v.iter().rev().map(|e| (e.id, e.outcome.clone())).collect::<Vec<_>>()
                             })
-                            .collect_view()}
+                            key=|k| k.clone()
+                            children=move |(id, _)| log.entry(id).map(|e| row(e, clusters)) />
                     </tbody>
                 </table>
                 </div>
             }
             .into_any()
         }}
+    }
+}
+
+/// One change's row; with `clusters`, its cluster's cell.
+fn row(e: Entry, clusters: bool) -> impl IntoView {
+    let kind = format!("change-result change-{}", e.outcome.kind());
+    view! {
+        <tr data-key=e.cluster.as_ref().map(|c| format!("{}/{}/{}", c.uuid, c.owner_uuid, e.account))>
+            <td class="mono changes-time">{e.time}</td>
+            <td>{crate::text::name(&e.user)}</td>
+            {clusters.then(|| {
+                let (name, uuid) = e.cluster.as_ref().map(|c| (c.name.clone(), c.uuid.clone())).unwrap_or_default();
+                view! { <td class="changes-cluster" title=format!("Cluster UUID {uuid}")>{crate::text::name(&name)}</td> }
+            })}
+            <td>{crate::text::name(&e.account)}</td>
+            <td>{crate::text::name(&e.svm)}</td>
+            <td class="changes-what">{e.what}</td>
+            <td><span class=kind>{e.outcome.label()}</span></td>
+        </tr>
     }
 }

@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 
 /// How a change ended.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Outcome {
     /// Sent; no answer yet.
     Sending,
@@ -155,6 +155,15 @@ impl ChangeLog {
     /// moment, or kept from the network by a gateway that refused an earlier write).
     pub fn withdraw(&self, id: u64) {
         self.entries.update(|e| e.retain(|x| x.id != id));
+    }
+
+    /// The entry `id`, if it is in the log (entries are kept in the order of their ids).
+    pub(crate) fn entry(&self, id: u64) -> Option<Entry> {
+        self.entries.with_untracked(|e| {
+            e.binary_search_by_key(&id, |x| x.id)
+                .ok()
+                .map(|i| e[i].clone())
+        })
     }
 
     /// Sets how the change `id` ended.

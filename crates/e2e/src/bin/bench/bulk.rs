@@ -1,5 +1,6 @@
 //! The bulk page: 1,000 PATCHes at 1, 4 and 6 in flight with 20 ms of latency, timed by the
-//! page itself; with `--only bulk-profile`, where a run's time goes.
+//! page itself, and at 6 again with the change log open while the run goes on; with
+//! `--only bulk-profile`, where a run's time goes.
 
 use anyhow::{ensure, Result};
 use e2e::{Locator, PASSWORD};
@@ -36,12 +37,17 @@ pub(crate) async fn bulk(t: &mut Table, runs: usize, profile: bool) -> Result<()
         all.await? == json!(true),
         "the {total} profiles did not load within 60 s"
     );
-    let mut per: [Vec<f64>; 3] = Default::default();
-    let (mut r41, mut r61) = (vec![], vec![]);
+    let mut per: [Vec<f64>; 4] = Default::default();
+    let (mut r41, mut r61, mut watched) = (vec![], vec![], vec![]);
     let mut first = true;
+    let mut logged = 0;
     for run in 0..runs {
-        let mut secs = [0.0; 3];
-        for (i, inflight) in [1usize, 4, 6].into_iter().enumerate() {
+        let mut secs = [0.0; 4];
+        // The last pass: 6 in flight again, the change log open while it runs.
+        for (i, (inflight, log_open)) in [(1usize, false), (4, false), (6, false), (6, true)]
+            .into_iter()
+            .enumerate()
+        {
             if !first {
                 s.browser.click_button("Done: clear the selection").await?;
                 s.browser
@@ -78,7 +84,7 @@ pub(crate) async fn bulk(t: &mut Table, runs: usize, profile: bool) -> Result<()
             s.browser
                 .fill(
                     "New comment",
-                    &format!("bench run {run}, {inflight} in flight"),
+                    &format!("bench run {run}, pass {i}: {inflight} in flight"),
                 )
                 .await?;
             s.browser
@@ -118,6 +124,29 @@ pub(crate) async fn bulk(t: &mut Table, runs: usize, profile: bool) -> Result<()
             s.browser
                 .click_button(&format!("Change the comment of {N} profiles"))
                 .await?;
+            logged += N;
+            if log_open {
+                // The run goes on without its page; back to it once the log has every change.
+                s.eval(
+                    "history.pushState(null, '', '/changes');
+                     window.dispatchEvent(new PopStateEvent('popstate', {state: null}));",
+                    vec![],
+                )
+                .await?;
+                let v = s
+                    .eval_async(include_str!("js/changes_settled.js"), vec![json!(logged)])
+                    .await?;
+                ensure!(
+                    v == json!(true),
+                    "the change log while the run went on: {v}"
+                );
+                s.eval(
+                    "history.pushState(null, '', '/profiles/bulk');
+                     window.dispatchEvent(new PopStateEvent('popstate', {state: null}));",
+                    vec![],
+                )
+                .await?;
+            }
             let v = s
                 .eval_async(include_str!("js/bulk_finished.js"), vec![])
                 .await?;
@@ -178,6 +207,7 @@ pub(crate) async fn bulk(t: &mut Table, runs: usize, profile: bool) -> Result<()
         }
         r41.push(secs[0] / secs[1]);
         r61.push(secs[0] / secs[2]);
+        watched.push(secs[3] / secs[2]);
     }
     for (i, inflight) in [1, 4, 6].into_iter().enumerate() {
         t.add(
@@ -188,6 +218,20 @@ pub(crate) async fn bulk(t: &mut Table, runs: usize, profile: bool) -> Result<()
             None,
         );
     }
+    t.add(
+        format!("bulk: {N} PATCHes, 6 in flight, the change log open while it runs"),
+        "s",
+        stat(&per[3]),
+        "",
+        None,
+    );
+    t.add(
+        "bulk: time with the change log open ÷ without, 6 in flight (run by run)",
+        "x",
+        stat(&watched),
+        "",
+        None,
+    );
     let r = stat(&r41);
     t.add(
         "bulk: time at 1 in flight ÷ at 4 (run by run)",

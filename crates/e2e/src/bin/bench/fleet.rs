@@ -491,7 +491,7 @@ pub(crate) async fn picked_review(t: &mut Table, runs: usize) -> Result<()> {
             ensure!(
                 v["picked"].as_u64().is_some_and(|n| n > 5_000)
                     && v["changes"] == v["picked"]
-                    && v["drawn"].as_u64().is_some_and(|n| n < 1_000),
+                    && v["drawn"].as_u64().is_some_and(|n| n < v["picked"].as_u64().unwrap_or(0) / 20),
                 "the review of every enabled profile: {v}"
             );
             if run > 0 {

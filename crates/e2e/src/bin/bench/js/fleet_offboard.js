@@ -19,15 +19,19 @@ const check = () => {
   const p = document.querySelector('.bulk-progress');
   const res = document.querySelector('.offboard-results');
   const rows = [...document.querySelectorAll('tr.offboard-row')];
-  const settled = rows.every(r => ['done', 'failed', 'not sent'].includes(r.dataset.outcome));
-  if (p && p.dataset.phase === 'finished' && res && res.dataset.elapsedMs && settled) {
-    const table = res.querySelector('table[aria-rowcount]');
+  const table = res && res.querySelector('table[aria-rowcount]');
+  const total = table ? Number(table.getAttribute('aria-rowcount')) - 1 : -1;
+  const count = k => (p ? Number(p.dataset[k]) : 0);
+  // The panel's counts are attributes of their own, set after the phase: all of them in.
+  const settled = total > 0 && count('done') + count('failed') + count('notSent') === total
+    && rows.every(r => ['done', 'failed', 'not sent'].includes(r.dataset.outcome));
+  if (p && p.dataset.phase === 'finished' && res.dataset.elapsedMs && settled) {
     finish({
       review,
       all: performance.now() - t0,
       page: Number(res.dataset.elapsedMs),
-      done: Number(p.dataset.done),
-      rows: table ? Number(table.getAttribute('aria-rowcount')) - 1 : 0,
+      done: count('done'),
+      rows: total,
       others: [...document.querySelectorAll('tr.offboard-row:not([data-outcome="done"])')].map(r => r.innerText),
     });
   }

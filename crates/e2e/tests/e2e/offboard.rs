@@ -92,7 +92,12 @@ async fn run_to_end(h: &Harness) -> Result<()> {
 }
 
 async fn finished(h: &Harness) -> Result<()> {
-    let deadline = std::time::Instant::now() + Duration::from_secs(40);
+    finished_within(h, 40).await
+}
+
+/// Waits up to `secs` until the run's progress panel says it finished.
+async fn finished_within(h: &Harness, secs: u64) -> Result<()> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(secs);
     loop {
         let phase = h
             .eval_string(
@@ -733,22 +738,7 @@ async fn thousands_of_picked_rows_are_reviewed_and_run_in_windowed_lists() -> Re
         .await?;
     h.screenshot("offboard-review-thousands").await?;
     h.wait_css(".offboard-run-button").await?.click().await?;
-    let deadline = std::time::Instant::now() + Duration::from_secs(240);
-    loop {
-        let phase = h
-            .eval_string(
-                "const p = document.querySelector('.bulk-progress'); return p ? p.dataset.phase : '';",
-            )
-            .await?;
-        if phase == "finished" {
-            break;
-        }
-        ensure!(
-            std::time::Instant::now() < deadline,
-            "the run of {total} did not finish ({phase})"
-        );
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
+    finished_within(&h, 240).await?;
     let drawn = in_page("tr.offboard-row").await?;
     ensure!(drawn > 0 && drawn < 100, "{drawn} result rows in the page");
     let rows = h

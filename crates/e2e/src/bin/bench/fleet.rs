@@ -46,6 +46,16 @@ fn fleet_config() -> ontap_sim::Config {
     }
 }
 
+/// The fleet of `config` behind nginx over HTTP/1.1, its `clusters.json` (the direct layout)
+/// beside the page's files; the folder goes with the stack.
+async fn direct_stack(config: ontap_sim::Config) -> Result<(tempfile::TempDir, Stack)> {
+    let root = page_root()?;
+    let s = Stack::start_at(config, root.path(), |tpl| Ok(tpl.to_owned()), "http", &[]).await?;
+    let listing = ontap_sim::fleet::clusters_json(&s.sim.clusters);
+    std::fs::write(root.path().join("clusters.json"), listing.to_string())?;
+    Ok((root, s))
+}
+
 /// The page's files (linked), for `clusters.json` to go beside them once the emulator has
 /// named its clusters.
 fn page_root() -> Result<tempfile::TempDir> {
@@ -236,17 +246,7 @@ pub(crate) async fn fleet(t: &mut Table, runs: usize) -> Result<()> {
 /// in the direct layout. Pass a build that keeps function names with `--dist` (see
 /// [`crate::cpu_profile::profile`]).
 pub(crate) async fn overview_profile() -> Result<()> {
-    let root = page_root()?;
-    let s = Stack::start_at(
-        fleet_config(),
-        root.path(),
-        |t| Ok(t.to_owned()),
-        "http",
-        &[],
-    )
-    .await?;
-    let listing = ontap_sim::fleet::clusters_json(&s.sim.clusters);
-    std::fs::write(root.path().join("clusters.json"), listing.to_string())?;
+    let (_root, s) = direct_stack(fleet_config()).await?;
     for profiled in [false, true] {
         s.load_until_mark("/", "totp-admin:wasm-ready").await?;
         fill_fleet_sign_in(&s).await?;
@@ -340,14 +340,11 @@ const OFFBOARDED: &str = "jdoe";
 /// the demo's profiles only, so that the overview read at sign-in (not timed here) is done
 /// before Find; over HTTP/1.1 (the test template).
 pub(crate) async fn offboard(t: &mut Table, runs: usize) -> Result<()> {
-    let root = page_root()?;
     let config = ontap_sim::Config {
         profiles: 0,
         ..fleet_config()
     };
-    let s = Stack::start_at(config, root.path(), |tpl| Ok(tpl.to_owned()), "http", &[]).await?;
-    let listing = ontap_sim::fleet::clusters_json(&s.sim.clusters);
-    std::fs::write(root.path().join("clusters.json"), listing.to_string())?;
+    let (root, s) = direct_stack(config).await?;
     s.load_until_mark("/", "totp-admin:wasm-ready").await?;
     fill_fleet_sign_in(&s).await?;
     let v = s
@@ -450,17 +447,7 @@ async fn offboarding(t: &mut Table, s: &Stack, runs: usize, how: &str) -> Result
 /// the click to the review complete, every cluster's listings read fresh and planned. Nothing
 /// is run. Direct, HTTP/1.1.
 pub(crate) async fn picked_review(t: &mut Table, runs: usize) -> Result<()> {
-    let root = page_root()?;
-    let s = Stack::start_at(
-        fleet_config(),
-        root.path(),
-        |tpl| Ok(tpl.to_owned()),
-        "http",
-        &[],
-    )
-    .await?;
-    let listing = ontap_sim::fleet::clusters_json(&s.sim.clusters);
-    std::fs::write(root.path().join("clusters.json"), listing.to_string())?;
+    let (_root, s) = direct_stack(fleet_config()).await?;
     let run_all = async {
         let (mut review, mut last) = (vec![], Value::Null);
         for run in 0..=runs {

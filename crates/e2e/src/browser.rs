@@ -197,6 +197,19 @@ impl Browser {
             .with_context(|| format!("navigating to {url}"))
     }
 
+    /// Client-side navigation, as a link inside the app would do it (a `goto` would reload
+    /// the page and forget the in-memory sign-in).
+    pub async fn navigate_in_app(&self, path: &str) -> Result<()> {
+        self.client()
+            .execute(
+                "history.pushState(null, '', arguments[0]);
+                 window.dispatchEvent(new PopStateEvent('popstate', {state: null}));",
+                vec![serde_json::Value::from(path)],
+            )
+            .await?;
+        Ok(())
+    }
+
     /// Reloads the current page (a fresh start of the app, memory cleared).
     pub async fn reload(&self) -> Result<()> {
         Ok(self.client.refresh().await?)

@@ -250,19 +250,6 @@ impl Harness {
         .await
     }
 
-    /// Client-side navigation, as a link inside the app would do it (a `goto` would reload
-    /// the page and forget the in-memory sign-in).
-    pub async fn navigate_in_app(&self, path: &str) -> Result<()> {
-        self.client()
-            .execute(
-                "history.pushState(null, '', arguments[0]);
-                 window.dispatchEvent(new PopStateEvent('popstate', {state: null}));",
-                vec![serde_json::Value::from(path)],
-            )
-            .await?;
-        Ok(())
-    }
-
     /// Fills the sign-in form with `user` and the demo password, and submits it.
     pub async fn sign_in(&self, user: &str) -> Result<()> {
         self.sign_in_with(user, PASSWORD).await

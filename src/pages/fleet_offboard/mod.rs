@@ -20,6 +20,16 @@ mod run;
 use results::OffboardResults;
 use review::OffboardReview;
 
+/// A name as shown (`text::name`), or a dash where a row has none (a cluster left alone
+/// whole has no SVM or account).
+pub(super) fn name_or_dash(s: &str) -> String {
+    if s.is_empty() {
+        "—".to_owned()
+    } else {
+        crate::text::name(s)
+    }
+}
+
 /// What a row or a cluster left alone says.
 pub(super) fn skip_words(s: &Skip) -> String {
     use crate::components::explain::{fleet_unreachable, gateway_write_refused};

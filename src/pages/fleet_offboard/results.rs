@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::skip_words;
+use super::{name_or_dash, skip_words};
 use crate::api::gateway::Writes;
 use crate::components::batch::{
     detail, outcome_class, result_rows, BulkProgress, OnlyProblemsToggle,
@@ -134,19 +134,12 @@ pub(super) fn OffboardResults(run: FleetRun) -> impl IntoView {
     let n_left = left.with_value(Vec::len);
     let left_row = move |pos: usize, i: usize| {
         let (cluster, uuid, l) = left.with_value(|v| v.get(i).cloned())?;
-        let shown = |s: &str| {
-            if s.is_empty() {
-                "—".to_owned()
-            } else {
-                crate::text::name(s)
-            }
-        };
         let words = skip_words(&l.skip);
         Some(view! {
             <tr class="offboard-left" aria-rowindex=pos + 2 data-cluster=cluster.clone() data-cluster-uuid=uuid data-skip=l.skip.short()>
                 <td title=crate::text::name(&cluster)>{crate::text::name(&cluster)}</td>
-                <td>{shown(&l.svm)}</td>
-                <td title=shown(&l.account)>{shown(&l.account)}</td>
+                <td>{name_or_dash(&l.svm)}</td>
+                <td title=name_or_dash(&l.account)>{name_or_dash(&l.account)}</td>
                 <td><span class="badge state-idle">{l.skip.short()}</span></td>
                 <td title=words.clone()>{words.clone()}</td>
             </tr>

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::skip_words;
+use super::{name_or_dash, skip_words};
 use crate::api::gateway::Writes;
 use crate::components::{headings, CopyButton, VirtualTable};
 use crate::store::fleet_batch::{
@@ -261,7 +261,7 @@ fn review_row(pos: usize, i: usize, found: &[Found], left: &[Left]) -> Option<An
         view! {
             <tr class="offboard-left" aria-rowindex=pos + 2 data-account=l.account.clone() data-skip=l.skip.short()>
                 <td title=account.clone()>{account.clone()}</td>
-                <td>{if l.svm.is_empty() { "—".to_owned() } else { crate::text::name(&l.svm) }}</td>
+                <td>{name_or_dash(&l.svm)}</td>
                 <td><span class={if l.skip.is_settled() { "badge state-idle" } else { "badge state-warn" }}>{l.skip.short()}</span></td>
                 <td title=words.clone()>{words.clone()}</td>
             </tr>

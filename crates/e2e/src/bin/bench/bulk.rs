@@ -127,12 +127,7 @@ pub(crate) async fn bulk(t: &mut Table, runs: usize, profile: bool) -> Result<()
             logged += N;
             if log_open {
                 // The run goes on without its page; back to it once the log has every change.
-                s.eval(
-                    "history.pushState(null, '', '/changes');
-                     window.dispatchEvent(new PopStateEvent('popstate', {state: null}));",
-                    vec![],
-                )
-                .await?;
+                s.browser.navigate_in_app("/changes").await?;
                 let v = s
                     .eval_async(include_str!("js/changes_settled.js"), vec![json!(logged)])
                     .await?;
@@ -140,12 +135,7 @@ pub(crate) async fn bulk(t: &mut Table, runs: usize, profile: bool) -> Result<()
                     v == json!(true),
                     "the change log while the run went on: {v}"
                 );
-                s.eval(
-                    "history.pushState(null, '', '/profiles/bulk');
-                     window.dispatchEvent(new PopStateEvent('popstate', {state: null}));",
-                    vec![],
-                )
-                .await?;
+                s.browser.navigate_in_app("/profiles/bulk").await?;
             }
             let v = s
                 .eval_async(include_str!("js/bulk_finished.js"), vec![])

@@ -161,14 +161,7 @@ pub(crate) async fn fleet(t: &mut Table, runs: usize) -> Result<()> {
         let (mut inflight, mut mb) = (vec![], vec![]);
         let mut protocols = String::new();
         for run in 0..=runs {
-            s.load_until_mark("/", "totp-admin:wasm-ready").await?;
-            fill_fleet_sign_in(&s).await?;
-            let v = s
-                .eval_async(include_str!("js/fleet_overview.js"), vec![json!(CLUSTERS)])
-                .await?;
-            if let Some(e) = v["error"].as_str() {
-                bail!("the fleet overview of {CLUSTERS} clusters: {e}");
-            }
+            let v = overview(&s, &format!("the fleet overview of {CLUSTERS} clusters")).await?;
             protocols = v["protocols"]
                 .as_array()
                 .into_iter()
@@ -287,6 +280,20 @@ pub(crate) async fn overview_profile() -> Result<()> {
 }
 
 /// Fills the fleet's shared sign-in form (the direct layout) as admin.
+/// Loads the page, signs in to the fleet and waits for the overview complete
+/// (`js/fleet_overview.js`: its figures); `what` names it in an error.
+async fn overview(s: &Stack, what: &str) -> Result<Value> {
+    s.load_until_mark("/", "totp-admin:wasm-ready").await?;
+    fill_fleet_sign_in(s).await?;
+    let v = s
+        .eval_async(include_str!("js/fleet_overview.js"), vec![json!(CLUSTERS)])
+        .await?;
+    if let Some(e) = v["error"].as_str() {
+        bail!("{what}: {e}");
+    }
+    Ok(v)
+}
+
 async fn fill_fleet_sign_in(s: &Stack) -> Result<()> {
     s.browser.wait_text("h2", "Sign in to the fleet").await?;
     s.browser.fill("User name", "admin").await?;
@@ -345,14 +352,7 @@ pub(crate) async fn offboard(t: &mut Table, runs: usize) -> Result<()> {
         ..fleet_config()
     };
     let (root, s) = direct_stack(config).await?;
-    s.load_until_mark("/", "totp-admin:wasm-ready").await?;
-    fill_fleet_sign_in(&s).await?;
-    let v = s
-        .eval_async(include_str!("js/fleet_overview.js"), vec![json!(CLUSTERS)])
-        .await?;
-    if let Some(e) = v["error"].as_str() {
-        bail!("the fleet overview before offboarding: {e}");
-    }
+    overview(&s, "the fleet overview before offboarding").await?;
     let how = format!("{CLUSTERS} clusters, {LATENCY_MS} ms each, direct, HTTP/1.1");
     let direct = offboarding(t, &s, runs, &how).await;
     // The same clusters through Unified Manager's gateway, as its Application Administrator
@@ -451,22 +451,9 @@ pub(crate) async fn picked_review(t: &mut Table, runs: usize) -> Result<()> {
     let run_all = async {
         let (mut review, mut last) = (vec![], Value::Null);
         for run in 0..=runs {
-            s.load_until_mark("/", "totp-admin:wasm-ready").await?;
-            fill_fleet_sign_in(&s).await?;
-            let v = s
-                .eval_async(include_str!("js/fleet_overview.js"), vec![json!(CLUSTERS)])
-                .await?;
-            if let Some(e) = v["error"].as_str() {
-                bail!("the fleet overview before the picked review: {e}");
-            }
+            overview(&s, "the fleet overview before the picked review").await?;
             s.browser
-                .client()
-                .execute(
-                    "history.pushState(null, '', '/fleet/profiles?state=enabled');
-                     window.dispatchEvent(new PopStateEvent('popstate', {state: null}));
-                     return null;",
-                    vec![],
-                )
+                .navigate_in_app("/fleet/profiles?state=enabled")
                 .await?;
             s.browser.wait_text(".table-summary", "rows match").await?;
             let v = s

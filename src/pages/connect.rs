@@ -4,9 +4,13 @@
 //! deep link survives a reload and a new sign-in. Says why the last session ended.
 //!
 //! The form is static markup in `index.html`, usable before the wasm arrives: a CSR app cannot
-//! adopt existing DOM and re-creating the form would lose focus, caret and autofill, so this
-//! module binds the elements by id ([`ids`]) once, and shows or hides the screen. A Sign in
-//! pressed before that is kept by `assets/early.js` (`data-early`) and acted on here, once.
+//! adopt existing DOM and re-creating the form would lose focus, caret and autofill, so the
+//! first wasm module binds the elements by id ([`ids`]) once, with plain DOM calls and no
+//! Leptos ([`bind`]: the first load carries no renderer), and acts on a Sign in pressed before
+//! that (kept by `assets/early.js` as `data-early`), once. [`ConnectPage`], made by the second
+//! module with the rest of the page, shows and hides the screen and says why a session ended.
+
+use std::cell::Cell;
 
 use leptos::portal::Portal;
 use leptos::prelude::*;
@@ -18,8 +22,7 @@ use web_sys::{Element, HtmlInputElement};
 use crate::api::Credentials;
 use crate::components::theme::Theme;
 use crate::components::{Alert, Explained};
-use crate::session::signin::{Attempt, Later};
-use crate::session::Session;
+use crate::session::signin::{Later, Request};
 use crate::session::{SessionCtx, SignedOut, MAX_IDLE_MINUTES};
 
 /// The ids of `index.html`'s sign-in screen that this module binds; the only way it finds them.
@@ -39,11 +42,14 @@ pub(crate) mod ids {
     pub(crate) const API_BASE: &str = "api-base";
     pub(crate) const IDLE: &str = "idle-minutes";
     pub(crate) const SUBMIT: &str = "signin-submit";
+    /// The note shown instead of the form while a session kept in this tab is restored.
+    pub(crate) const RESTORING: &str = "restoring-screen";
     /// Every id above (each validated field also has an `{id}-error` paragraph: [`FIELDS`]).
     #[cfg(test)]
-    pub(crate) const ALL: [&str; 14] = [
+    pub(crate) const ALL: [&str; 15] = [
         APP,
         SCREEN,
+        RESTORING,
         FORM,
         WHY,
         ALERT,
@@ -71,12 +77,13 @@ pub(crate) fn parse_idle_minutes(s: &str) -> Result<u32, String> {
     }
 }
 
-/// How the sign-in page reaches sign-in without importing the shell that loads it: the shell
-/// passes its split point in. A failure comes back in words, worded behind the split point
-/// (the error catalogue is not part of the first load).
+/// How the sign-in form reaches sign-in without importing the shell that loads it: the shell
+/// passes its split point in.
 #[derive(Clone, Copy)]
 pub struct Loader {
-    pub(crate) sign_in: fn(Attempt) -> Later<Result<Session, Explained>>,
+    /// Signs in and enters the session (the signed-in page then shows), or says why not in
+    /// words (worded behind the split point: the error catalogue is not part of the first load).
+    pub(crate) sign_in: fn(Request) -> Later<Result<(), Explained>>,
 }
 
 /// What the form holds when Sign in is pressed.
@@ -180,39 +187,83 @@ fn listen(target: &Element, event: &str, f: impl FnMut(web_sys::Event) + 'static
     cb.forget();
 }
 
-/// The sign-in form's state, kept while the page lives (the screen comes and goes).
-#[derive(Clone, Copy)]
-pub struct Form {
-    tried: RwSignal<bool>,
-    // One attempt at a time. A plain task, not an `Action`: this screen is the first load,
-    // and an Action's machinery costs it more than the few lines below (BENCHMARKS.md,
-    // session 7).
-    busy: RwSignal<bool>,
-    // Why the last attempt failed.
-    failure: RwSignal<Option<Explained>>,
+/// The sign-in form's state, kept while the page lives (the screen comes and goes). Plain
+/// cells, not signals: this is the first module, which has no reactive system.
+#[derive(Clone, Copy, Default)]
+struct State {
+    /// Sign in was pressed since the screen was last shown fresh: each keystroke re-checks.
+    tried: bool,
+    /// An attempt is on its way (one at a time; a plain task, not an `Action`).
+    busy: bool,
+}
+
+thread_local! {
+    static STATE: Cell<State> = Cell::new(State::default());
+}
+
+fn state() -> State {
+    STATE.with(Cell::get)
+}
+
+fn update(f: impl FnOnce(&mut State)) {
+    STATE.with(|c| {
+        let mut s = c.get();
+        f(&mut s);
+        c.set(s);
+    });
+}
+
+/// The button's words and state follow the attempt.
+fn set_busy(busy: bool) {
+    update(|s| s.busy = busy);
+    if let Some(button) = el(ids::SUBMIT) {
+        let _ = button.toggle_attribute_with_force("disabled", busy);
+        let _ = button.remove_attribute("aria-disabled");
+        button.set_text_content(Some(if busy { "Signing in…" } else { "Sign in" }));
+    }
+}
+
+/// Puts `x` in the form's alert place (`None`: empties it), as the `Alert` component draws
+/// one: its words as text, never as markup.
+fn show_alert(x: Option<&Explained>) {
+    let Some(place) = el(ids::ALERT) else {
+        return;
+    };
+    place.set_text_content(None);
+    let Some(x) = x else { return };
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let (Ok(div), Ok(title), Ok(detail)) = (
+        doc.create_element("div"),
+        doc.create_element("p"),
+        doc.create_element("p"),
+    ) else {
+        return;
+    };
+    let _ = div.set_attribute("class", "notice notice-error");
+    let _ = div.set_attribute("role", "alert");
+    let _ = title.set_attribute("class", "notice-title");
+    title.set_text_content(Some(&x.message));
+    let _ = detail.set_attribute("class", "notice-detail");
+    detail.set_text_content(Some(&x.next_step));
+    let _ = div.append_child(&title);
+    let _ = div.append_child(&detail);
+    let _ = place.append_child(&div);
 }
 
 /// Binds `index.html`'s sign-in form (once, at start): its submit, live checks after the first
-/// try, the theme choice; then acts on a Sign in pressed before now. `None` when the page's
-/// `index.html` has no form (a broken deployment; the screen says so).
-pub(crate) fn bind(session: SessionCtx, loader: Loader) -> Option<Form> {
-    let form_el = el(ids::FORM)?;
-    let form = Form {
-        tried: RwSignal::new(false),
-        busy: RwSignal::new(false),
-        failure: RwSignal::new(None),
+/// try, the theme choice; then acts on a Sign in pressed before now. Nothing when the page's
+/// `index.html` has no form (a broken deployment: [`ConnectPage`] says so).
+pub(crate) fn bind(loader: Loader) {
+    let Some(form_el) = el(ids::FORM) else {
+        return;
     };
-    let Form {
-        tried,
-        busy,
-        failure,
-    } = form;
-
     let submit = move || {
-        if busy.get_untracked() {
+        if state().busy {
             return;
         }
-        tried.set(true);
+        update(|s| s.tried = true);
         let f = read();
         let errs = errors(&f);
         show_errors(&errs);
@@ -233,28 +284,26 @@ pub(crate) fn bind(session: SessionCtx, loader: Loader) -> Option<Form> {
                 password: f.password,
             }
         };
-        let attempt = Attempt {
+        let request = Request {
             credentials,
             api_base: f.api_base,
             idle_ms: minutes.saturating_mul(60_000),
             stay: checked(ids::STAY),
-            listener: session.reports.listener(),
         };
-        failure.set(None);
-        busy.set(true);
-        leptos::task::spawn_local(async move {
-            let result = (loader.sign_in)(attempt).await;
-            busy.set(false);
+        show_alert(None);
+        set_busy(true);
+        wasm_bindgen_futures::spawn_local(async move {
+            let result = (loader.sign_in)(request).await;
+            set_busy(false);
             match result {
-                Err(_) => failure.set(Some(Explained::not_loaded())),
-                Ok(Err(x)) => failure.set(Some(x)),
-                Ok(Ok(s)) => {
+                Err(_) => show_alert(Some(&Explained::not_loaded())),
+                Ok(Err(x)) => show_alert(Some(&x)),
+                Ok(Ok(())) => {
                     for id in [ids::PASSWORD, ids::TOKEN] {
                         if let Some(i) = input(id) {
                             i.set_value("");
                         }
                     }
-                    session.enter(s);
                 }
             }
         });
@@ -266,7 +315,7 @@ pub(crate) fn bind(session: SessionCtx, loader: Loader) -> Option<Form> {
     });
     // After the first try, each keystroke re-checks the form (as the other forms' fields do).
     listen(&form_el, "input", move |_| {
-        if tried.get_untracked() {
+        if state().tried {
             show_errors(&errors(&read()));
         }
     });
@@ -276,8 +325,8 @@ pub(crate) fn bind(session: SessionCtx, loader: Loader) -> Option<Form> {
             .and_then(|t| t.dyn_into::<Element>().ok())
             .is_some_and(|t| t.get_attribute("name").as_deref() == Some("auth-method"));
         if radio {
-            failure.set(None);
-            if tried.get_untracked() {
+            show_alert(None);
+            if state().tried {
                 show_errors(&errors(&read()));
             }
         }
@@ -293,30 +342,30 @@ pub(crate) fn bind(session: SessionCtx, loader: Loader) -> Option<Form> {
             Theme::parse(&v).apply(true);
         });
     }
-    // The button's words and state follow the attempt.
-    Effect::new(move |_| {
-        let b = busy.get();
-        if let Some(button) = el(ids::SUBMIT) {
-            let _ = button.toggle_attribute_with_force("disabled", b);
-            let _ = button.remove_attribute("aria-disabled");
-            button.set_text_content(Some(if b { "Signing in…" } else { "Sign in" }));
-        }
-    });
     let _ = form_el.set_attribute("data-ready", "");
     if form_el.has_attribute("data-early") {
         let _ = form_el.remove_attribute("data-early");
         submit();
     }
-    Some(form)
 }
 
-/// The sign-in screen while it is mounted: `index.html`'s form shown, fresh (no error from a
-/// past visit), with why the last session ended and the last attempt's failure in their places.
+/// The form as if just opened, for the screen shown again after a session: no error from a
+/// past visit. An attempt on its way is left as it is.
+fn reset() {
+    if state().busy {
+        return;
+    }
+    update(|s| s.tried = false);
+    show_alert(None);
+    show_errors(&Default::default());
+}
+
+/// The sign-in screen while it is mounted: `index.html`'s form shown (fresh when it comes back
+/// after a session), with why the last session ended in its place.
 #[component]
-pub(crate) fn ConnectPage(form: Option<Form>) -> impl IntoView {
+pub(crate) fn ConnectPage() -> impl IntoView {
     let session = SessionCtx::use_ctx();
-    let (Some(form), Some(screen), Some(why_el), Some(alert_el)) =
-        (form, el(ids::SCREEN), el(ids::WHY), el(ids::ALERT))
+    let (Some(_form), Some(screen), Some(why_el)) = (el(ids::FORM), el(ids::SCREEN), el(ids::WHY))
     else {
         return view! {
             <main class="connect">
@@ -328,35 +377,25 @@ pub(crate) fn ConnectPage(form: Option<Form>) -> impl IntoView {
         }
         .into_any();
     };
-    if !busy_untracked(form) {
-        form.tried.set(false);
-        form.failure.set(None);
-        show_errors(&Default::default());
+    // Shown first, the form keeps what was typed and tried before this module arrived; shown
+    // again after a session, it starts fresh.
+    if session.ended.get_untracked().is_some() {
+        reset();
     }
     let _ = screen.remove_attribute("hidden");
     on_cleanup(hide);
 
     // Why the last session ended. A session that the signed-in page ended (sign-out, idle,
     // another tab) is explained by that page's own code, in what it left for this screen
-    // (`SessionCtx::leftover`, with a bulk run's report): the words are then not part of the
-    // first load. Here only what ends before that page is loaded.
+    // (`SessionCtx::leftover`, with a bulk run's report). Here only a kept session that could
+    // not be restored.
     let why = move || {
-        session.ended.get().and_then(|w| {
-            let next = match w {
-                SignedOut::RestoreFailed { message } => message,
-                SignedOut::PageNotLoaded => "The rest of totp-admin did not arrive from the web server; check the connection and sign in again.".to_owned(),
-                _ => return None,
-            };
-            Some(view! {
-                <Alert message="The session kept in this tab could not be restored, so it was forgotten." next_step=next />
-            })
+        session.ended.get().and_then(|w| match w {
+            SignedOut::RestoreFailed { message } => Some(view! {
+                <Alert message="The session kept in this tab could not be restored, so it was forgotten." next_step=message />
+            }),
+            _ => None,
         })
-    };
-    let failure = form.failure;
-    let alert = move || {
-        failure
-            .get()
-            .map(|x| view! { <Alert message=x.message next_step=x.next_step /> })
     };
     let leftover = session.leftover();
     view! {
@@ -365,9 +404,32 @@ pub(crate) fn ConnectPage(form: Option<Form>) -> impl IntoView {
             // What the signed-in page left: why it ended, a bulk run's report.
             {leftover.clone().map(|v| v.run())}
         </Portal>
-        <Portal mount=alert_el>{alert}</Portal>
     }
     .into_any()
+}
+
+/// While a session kept in this tab is restored (`true`), its note in place of the form; then
+/// (`false`) the note goes, and [`ConnectPage`] shows the form if the session did not come back.
+pub(crate) fn restoring(on: bool) {
+    if let Some(note) = el(ids::RESTORING) {
+        let _ = note.toggle_attribute_with_force("hidden", !on);
+    }
+    if on {
+        hide();
+    }
+}
+
+/// The kept session could not be restored because the rest of the page did not arrive: the
+/// form comes back, saying so (the first module's own words; the page's are not there).
+pub(crate) fn not_restored() {
+    restoring(false);
+    if let Some(s) = el(ids::SCREEN) {
+        let _ = s.remove_attribute("hidden");
+    }
+    show_alert(Some(&Explained::new(
+        "The session kept in this tab could not be restored, so it was forgotten.",
+        "The rest of totp-admin did not arrive from the web server; check the connection and sign in again.",
+    )));
 }
 
 /// Hides the sign-in screen: signed in, or restoring a kept session. [`ConnectPage`] shows it.
@@ -380,10 +442,6 @@ pub(crate) fn hide() {
 /// Index.html's `#app`, where the app mounts (before the sign-in screen).
 pub(crate) fn app_root() -> Option<web_sys::HtmlElement> {
     el(ids::APP)?.dyn_into().ok()
-}
-
-fn busy_untracked(form: Form) -> bool {
-    form.busy.get_untracked()
 }
 
 #[cfg(test)]

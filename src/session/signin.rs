@@ -24,6 +24,28 @@ pub struct Attempt {
     pub listener: Listener,
 }
 
+/// What the sign-in form gives, checked: the part of the page that signs in adds who hears
+/// the new client's reports ([`Request::heard_by`]), which the form has no way to know.
+#[derive(Clone)]
+pub struct Request {
+    pub credentials: Credentials,
+    pub api_base: String,
+    pub idle_ms: u32,
+    pub stay: bool,
+}
+
+impl Request {
+    pub fn heard_by(self, listener: Listener) -> Attempt {
+        Attempt {
+            credentials: self.credentials,
+            api_base: self.api_base,
+            idle_ms: self.idle_ms,
+            stay: self.stay,
+            listener,
+        }
+    }
+}
+
 /// The part of the page that signs in (release builds load it later, as a second wasm
 /// module) could not be fetched or instantiated; the browser's console says why.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -113,8 +113,6 @@ pub enum SignedOut {
     /// A kept session could not be restored: the cluster refused it or could not be asked;
     /// `message` says why (worded by the presentation module, behind the split point).
     RestoreFailed { message: String },
-    /// A kept session could not be restored: the rest of the page did not arrive.
-    PageNotLoaded,
     /// The user signed out in another tab of the page (`session::tabs`).
     OtherTab,
 }

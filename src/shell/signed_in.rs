@@ -128,7 +128,7 @@ fn end_session(session: SessionCtx, live: LiveRuns, bulk: BulkState, tabs: Tabs,
             crate::text::count(*minutes, "minute", "minutes")
         ),
         SignedOut::OtherTab => "The session ended in another tab of totp-admin (signed out, or idle), so it ended here too. Nothing from the session was kept in this tab.".to_owned(),
-        SignedOut::RestoreFailed { .. } | SignedOut::PageNotLoaded => String::new(),
+        SignedOut::RestoreFailed { .. } => String::new(),
     };
     session.set_leftover(Some(ViewFn::from(move || {
         let kept = kept.clone();

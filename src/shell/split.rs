@@ -1,19 +1,17 @@
-//! Where the page is split. Release builds (`make dist`) put the signed-in page (`Shell`),
-//! the sign-in's requests and sessionStorage's encoding, and everything only they use, into a
-//! second wasm module: the first load is the sign-in form alone. The module is fetched as soon
-//! as the form is interactive (`App` asks it for a fleet's clusters.json: [`fleet`]), while the
-//! user types, and at the latest when a function below is called. Each screen is a module of
-//! its own again (`screens.rs`), fetched when it is first opened. scripts/dist-finish.py cuts
-//! Trunk's cargo build with wasm-split (installed by the bootstrap) and merges its shared
-//! chunks. Debug builds (`trunk serve`, the wasm component tests) are one module, and these
-//! are plain calls.
+//! Where the page is split. Release builds (`make dist`) put the app (Leptos and its renderer,
+//! the sign-in's requests, the signed-in page and everything only they use) into a second wasm
+//! module: the first module is the sign-in form's binding alone (`shell::start`), and asks for
+//! the second at once ([`boot`]). Each screen is a module of its own again (`screens.rs`),
+//! fetched when it is first opened. scripts/dist-finish.py cuts Trunk's cargo build with
+//! wasm-split (installed by the bootstrap) and merges its shared chunks. Debug builds (`trunk
+//! serve`, the wasm component tests) are one module, and these are plain calls.
 
 use leptos::prelude::*;
 
 use crate::api::fleet::{self, Found};
 use crate::api::Listener;
 use crate::components::Explained;
-use crate::session::signin::{self, Attempt, Later, NotLoaded, Restored};
+use crate::session::signin::{self, Attempt, Later, NotLoaded, Request, Restored};
 use crate::session::{Session, SignedOut};
 
 /// What restoring a kept session came to, its failure already in words (worded here, behind
@@ -32,8 +30,17 @@ async fn sign_in_worded(a: Attempt) -> Result<Session, Explained> {
         .map_err(|f| Explained::sign_in(&f, bearer))
 }
 
+/// The sign-in form's request: signed in, the session is entered in the app (mounted if it
+/// was not yet), and the signed-in page shows.
+async fn sign_in_entered(r: Request) -> Result<(), Explained> {
+    let ctx = super::mounted();
+    let session = sign_in_worded(r.heard_by(ctx.reports.listener())).await?;
+    ctx.enter(session);
+    Ok(())
+}
+
 /// Restores the kept session, if any.
-async fn restore_worded(listener: Listener) -> Restoring {
+pub(crate) async fn restore_worded(listener: Listener) -> Restoring {
     match signin::restore(listener).await {
         Restored::Session(s) => Restoring::Session(s),
         Restored::Idle { minutes } => Restoring::Ended(SignedOut::Idle { minutes }),
@@ -57,55 +64,44 @@ impl From<leptos::wasm_split::SplitLoaderError> for NotLoaded {
 #[cfg(not(debug_assertions))]
 type Split<T> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, NotLoaded>>>>;
 
-/// The sign-in form's attempt (`session::signin::sign_in`).
+/// The app: mounted by the second module (`shell::mounted`), which this fetches.
 #[cfg(not(debug_assertions))]
 #[leptos::wasm_split::wasm_split(
     shell,
     wasm_split_path = ::leptos::wasm_split,
     fallible,
-    return_wrapper(let later = _; { later.await } -> Result<Result<Session, Explained>, NotLoaded>)
+    return_wrapper(let later = _; { later.await } -> Result<(), NotLoaded>)
 )]
-pub fn sign_in(a: Attempt) -> Split<Result<Session, Explained>> {
-    Box::pin(async move { Ok(sign_in_worded(a).await) })
+pub fn boot() -> Split<()> {
+    Box::pin(async move {
+        super::mounted();
+        Ok(())
+    })
 }
 
-/// The session kept in this tab (`session::signin::restore`).
+/// The sign-in form's attempt (`session::signin::sign_in`), entered in the app.
 #[cfg(not(debug_assertions))]
 #[leptos::wasm_split::wasm_split(
     shell,
     wasm_split_path = ::leptos::wasm_split,
     fallible,
-    return_wrapper(let later = _; { later.await } -> Result<Restoring, NotLoaded>)
+    return_wrapper(let later = _; { later.await } -> Result<Result<(), Explained>, NotLoaded>)
 )]
-pub fn restore(listener: Listener) -> Split<Restoring> {
-    Box::pin(async move { Ok(restore_worded(listener).await) })
+pub fn sign_in(r: Request) -> Split<Result<(), Explained>> {
+    Box::pin(async move { Ok(sign_in_entered(r).await) })
 }
 
-/// [`sign_in`] as the sign-in page takes it (`pages::connect::Loader`).
-pub fn sign_in_later(a: Attempt) -> Later<Result<Session, Explained>> {
-    Box::pin(sign_in(a))
-}
-
-/// The signed-in page.
-#[cfg(not(debug_assertions))]
-#[leptos::wasm_split::wasm_split(
-    shell,
-    wasm_split_path = ::leptos::wasm_split,
-    fallible,
-    preload(load_shell_module)
-)]
-pub(crate) fn shell() -> Result<AnyView, NotLoaded> {
-    Ok(view! { <super::signed_in::Shell /> }.into_any())
+/// [`sign_in`] as the sign-in form takes it (`pages::connect::Loader`).
+pub fn sign_in_later(r: Request) -> Later<Result<(), Explained>> {
+    Box::pin(sign_in(r))
 }
 
 /// Mounts the page of a fleet (`shell::fleet`) into the body when `clusters.json` beside
-/// the page lists clusters (issue 19); `false` without the file, and nothing happens. Fetched
-/// and made by the second module, mounted by it too, so that the single-cluster first load
-/// carries nothing of it but this call and a flag (measured: handing the view or the file's
-/// types back to the first module cost it 0.9 to 1.9 KB brotli). The fleet's page stays in
-/// this module rather than one of its own: one more fetch before it is mounted left the
-/// single-cluster form up longer, and a user typing into it lost the form under their keys.
-async fn fleet_mounted() -> bool {
+/// the page lists clusters (issue 19); `false` without the file, and nothing happens. The
+/// fleet's page is part of the app's module rather than one of its own: one more fetch before
+/// it is mounted left the single-cluster form up longer, and a user typing into it lost the
+/// form under their keys.
+pub(crate) async fn fleet_mounted() -> bool {
     match fleet::fetch().await {
         Found::Fleet(file) => {
             leptos::mount::mount_to_body(move || view! { <super::fleet::FleetShell file /> });
@@ -113,24 +109,6 @@ async fn fleet_mounted() -> bool {
         }
         Found::Single => false,
     }
-}
-
-#[cfg(not(debug_assertions))]
-#[leptos::wasm_split::wasm_split(
-    shell,
-    wasm_split_path = ::leptos::wasm_split,
-    fallible,
-    return_wrapper(let later = _; { later.await } -> Result<bool, NotLoaded>)
-)]
-pub fn fleet() -> Split<bool> {
-    Box::pin(async move { Ok(fleet_mounted().await) })
-}
-
-/// Links the signed-in page's stylesheet. The second module itself is fetched by `App`'s
-/// look for a fleet's `clusters.json` ([`fleet`]), started with the form; a failed module is
-/// not kept, and the next call tries again (and says so if that fails too).
-pub fn prefetch() {
-    link_later_styles();
 }
 
 /// Links the stylesheet index.html names in its `totp-admin-later-styles` marker (release
@@ -175,21 +153,12 @@ pub(crate) fn link_later_styles() {
 }
 
 #[cfg(debug_assertions)]
-pub async fn sign_in(a: Attempt) -> Result<Result<Session, Explained>, NotLoaded> {
-    Ok(sign_in_worded(a).await)
+pub async fn boot() -> Result<(), NotLoaded> {
+    super::mounted();
+    Ok(())
 }
 
 #[cfg(debug_assertions)]
-pub async fn restore(listener: Listener) -> Result<Restoring, NotLoaded> {
-    Ok(restore_worded(listener).await)
-}
-
-#[cfg(debug_assertions)]
-pub(crate) async fn shell() -> Result<AnyView, NotLoaded> {
-    Ok(view! { <super::signed_in::Shell /> }.into_any())
-}
-
-#[cfg(debug_assertions)]
-pub async fn fleet() -> Result<bool, NotLoaded> {
-    Ok(fleet_mounted().await)
+pub async fn sign_in(r: Request) -> Result<Result<(), Explained>, NotLoaded> {
+    Ok(sign_in_entered(r).await)
 }

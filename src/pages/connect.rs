@@ -22,7 +22,7 @@ use web_sys::{Element, HtmlInputElement};
 use crate::api::Credentials;
 use crate::components::theme::Theme;
 use crate::components::{Alert, Explained};
-use crate::session::signin::{Later, Request};
+use crate::session::signin::{Later, Request, Typed};
 use crate::session::{SessionCtx, SignedOut, MAX_IDLE_MINUTES};
 
 /// The ids of `index.html`'s sign-in screen that this module binds; the only way it finds them.
@@ -35,6 +35,7 @@ pub(crate) mod ids {
     pub(crate) const ALERT: &str = "signin-alert";
     pub(crate) const THEME: &str = "theme-connect";
     pub(crate) const TOKEN_CHOICE: &str = "auth-token";
+    pub(crate) const BASIC_CHOICE: &str = "auth-basic";
     pub(crate) const USER: &str = "user";
     pub(crate) const PASSWORD: &str = "password";
     pub(crate) const TOKEN: &str = "token";
@@ -46,7 +47,7 @@ pub(crate) mod ids {
     pub(crate) const RESTORING: &str = "restoring-screen";
     /// Every id above (each validated field also has an `{id}-error` paragraph: [`FIELDS`]).
     #[cfg(test)]
-    pub(crate) const ALL: [&str; 15] = [
+    pub(crate) const ALL: [&str; 16] = [
         APP,
         SCREEN,
         RESTORING,
@@ -55,6 +56,7 @@ pub(crate) mod ids {
         ALERT,
         THEME,
         TOKEN_CHOICE,
+        BASIC_CHOICE,
         USER,
         PASSWORD,
         TOKEN,
@@ -406,6 +408,41 @@ pub(crate) fn ConnectPage() -> impl IntoView {
         </Portal>
     }
     .into_any()
+}
+
+/// The controls whose focus a fleet's form takes over: its own have the same ids, prefixed.
+const CARRIED_FOCUS: [&str; 5] = [
+    ids::USER,
+    ids::PASSWORD,
+    ids::TOKEN,
+    ids::TOKEN_CHOICE,
+    ids::BASIC_CHOICE,
+];
+
+/// What is typed in the form, for a fleet's page that takes its place; the secret fields are
+/// cleared here (they live on in the fleet's form alone). `None` when nothing was typed.
+pub(crate) fn take_typed(submit: bool) -> Option<Typed> {
+    el(ids::FORM)?;
+    let f = read();
+    for id in [ids::PASSWORD, ids::TOKEN] {
+        if let Some(i) = input(id) {
+            i.set_value("");
+        }
+    }
+    let focus = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element())
+        .map(|e| e.id())
+        .filter(|id| CARRIED_FOCUS.contains(&id.as_str()));
+    let typed = !(f.user.is_empty() && f.password.is_empty() && f.bearer.is_empty());
+    (typed || submit || focus.is_some()).then_some(Typed {
+        token: f.token,
+        user: f.user,
+        password: f.password,
+        bearer: f.bearer,
+        submit,
+        focus,
+    })
 }
 
 /// While a session kept in this tab is restored (`true`), its note in place of the form; then

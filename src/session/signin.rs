@@ -46,6 +46,21 @@ impl Request {
     }
 }
 
+/// What was typed into index.html's sign-in form when a fleet's page took its place (its own
+/// sign-in then starts with it, so nothing typed is lost), and whether Sign in was pressed.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Typed {
+    pub token: bool,
+    pub user: String,
+    pub password: String,
+    pub bearer: String,
+    /// Sign in was pressed and waited for the page to know it is a fleet: it is acted on there.
+    pub submit: bool,
+    /// The id of the form's control that had the focus, so that its counterpart takes it and
+    /// the next keystroke lands where the user was typing.
+    pub focus: Option<String>,
+}
+
 /// The part of the page that signs in (release builds load it later, as a second wasm
 /// module) could not be fetched or instantiated; the browser's console says why.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,7 +1,8 @@
 //! The page of a fleet (issue 19): shown instead of the single-cluster page when
 //! `clusters.json` lists clusters. Its banner (the fleet, who is signed in where, the screens,
-//! the theme, sign-out), the router and the fleet's screens, the overview first. Made by the
-//! signed-in page's wasm module (`super::split::fleet`): nothing of it is in the first load.
+//! the theme, sign-out), the router and the fleet's screens, the overview first. A wasm module
+//! of its own (`super::split::mount_fleet`), which a single-cluster page never fetches; it
+//! takes what was typed into the single-cluster form it replaces.
 
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Route, Router, Routes, A};
@@ -14,13 +15,15 @@ use crate::components::theme::ThemeToggle;
 use crate::components::Status;
 use crate::routes;
 use crate::session::fleet::Stage;
+use crate::session::signin::Typed;
 use crate::store::changelog::ChangeLog;
 use crate::store::fleet::FleetStore;
 use crate::store::fleet_batch::OffboardState;
 
 #[component]
-pub(crate) fn FleetShell(file: Fleet) -> impl IntoView {
+pub(crate) fn FleetShell(file: Fleet, typed: Option<Typed>) -> impl IntoView {
     let store = FleetStore::provide(file);
+    store.carry(typed);
     // The fleet's writes (offboarding's) are logged with their cluster; a run outlives its page.
     let log = ChangeLog::provide();
     let offboard = OffboardState::provide();

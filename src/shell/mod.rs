@@ -7,15 +7,16 @@
 //! DOM calls and asks for the second module, which mounts [`App`]. Leptos, its renderer and
 //! everything signed in are in that second module (release builds: [`split`]).
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 
+use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::components::RetryNote;
 use crate::pages::connect::{self, ConnectPage, Loader};
 use crate::session::{persist, SessionCtx};
-use split::Restoring;
+use split::{Page, Restoring};
 
 mod fleet;
 mod fleet_idle;
@@ -49,6 +50,32 @@ pub fn start() {
 thread_local! {
     /// The app's session context once [`App`] is mounted (second module): sign-in enters there.
     static MOUNTED: Cell<Option<SessionCtx>> = const { Cell::new(None) };
+    /// What `clusters.json` makes of the page, found once (`split::find_page`).
+    static PAGE: RefCell<Option<Shared<LocalBoxFuture<'static, Page>>>> = const { RefCell::new(None) };
+    /// A Sign in of the single-cluster form waits to know whether the page is a fleet's.
+    static SIGN_IN_WAITING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// What `clusters.json` makes of the page: asked by the app as it is mounted, and by a
+/// sign-in, which must not go to the single cluster of a fleet's page.
+fn page() -> Shared<LocalBoxFuture<'static, Page>> {
+    PAGE.with(|p| {
+        p.borrow_mut()
+            .get_or_insert_with(|| split::find_page().boxed_local().shared())
+            .clone()
+    })
+}
+
+/// [`page`], for a Sign in that waits for it: a fleet's page mounted meanwhile acts on it.
+async fn page_for_sign_in() -> Page {
+    SIGN_IN_WAITING.with(|w| w.set(true));
+    let p = page().await;
+    SIGN_IN_WAITING.with(|w| w.set(false));
+    p
+}
+
+fn sign_in_waiting() -> bool {
+    SIGN_IN_WAITING.with(Cell::get)
 }
 
 /// The app, mounted once (by whichever of [`split::boot`] and a sign-in comes first).
@@ -72,17 +99,54 @@ pub fn App() -> impl IntoView {
     let restoring = RwSignal::new(false);
     restore(session, restoring);
     // A fleet's clusters.json (issue 19): the fleet's page is mounted beside this one, which
-    // then gives way.
-    let fleet = RwSignal::new(false);
+    // then gives way. Until then, and without the file, the single-cluster page.
+    let found = RwSignal::new(Page::Single);
     spawn_local(async move {
-        if split::fleet_mounted().await {
-            fleet.set(true);
+        let p = page().await;
+        if p != Page::Single {
+            found.set(p);
         }
     });
     view! {
         // While a read waits to try again, on the sign-in screen as in the shell.
         <RetryNote />
-        {move || if fleet.get() { ().into_any() } else { single(session, restoring).into_any() }}
+        {move || match found.get() {
+            Page::Single => single(session, restoring).into_any(),
+            Page::Fleet => ().into_any(),
+            Page::FleetMissing(file) => view! { <FleetMissing file found /> }.into_any(),
+        }}
+    }
+}
+
+/// A fleet's page whose module did not arrive: said, with Try again (never the single-cluster
+/// form, which would sign in to no cluster of the fleet).
+#[component]
+fn FleetMissing(file: crate::api::fleet::Fleet, found: RwSignal<Page>) -> impl IntoView {
+    let busy = RwSignal::new(false);
+    let retry = move |_| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        let file = file.clone();
+        spawn_local(async move {
+            let p = split::mount_fleet(file).await;
+            busy.set(false);
+            if p == Page::Fleet {
+                found.set(p);
+            }
+        });
+    };
+    view! {
+        <main class="connect">
+            <div class="connect-card" role="alert">
+                <h1>"totp-admin could not load"</h1>
+                <p>"This site manages a fleet of clusters, and the fleet's page did not arrive from the web server. Check the connection, then try again."</p>
+                <button type="button" class="button button-primary" disabled=move || busy.get() on:click=retry>
+                    {move || if busy.get() { "Trying again…" } else { "Try again" }}
+                </button>
+            </div>
+        </main>
     }
 }
 

@@ -31,9 +31,14 @@ async fn sign_in_worded(a: Attempt) -> Result<Session, Explained> {
 }
 
 /// The sign-in form's request: signed in, the session is entered in the app (mounted if it
-/// was not yet), and the signed-in page shows.
+/// was not yet), and the signed-in page shows. It waits for the page to know whether it is a
+/// fleet's: then the fleet's sign-in acts on it (it took what was typed), and nothing is sent
+/// from here.
 async fn sign_in_entered(r: Request) -> Result<(), Explained> {
     let ctx = super::mounted();
+    if super::page_for_sign_in().await != Page::Single {
+        return Ok(());
+    }
     let session = sign_in_worded(r.heard_by(ctx.reports.listener())).await?;
     ctx.enter(session);
     Ok(())
@@ -96,19 +101,59 @@ pub fn sign_in_later(r: Request) -> Later<Result<(), Explained>> {
     Box::pin(sign_in(r))
 }
 
-/// Mounts the page of a fleet (`shell::fleet`) into the body when `clusters.json` beside
-/// the page lists clusters (issue 19); `false` without the file, and nothing happens. The
-/// fleet's page is part of the app's module rather than one of its own: one more fetch before
-/// it is mounted left the single-cluster form up longer, and a user typing into it lost the
-/// form under their keys.
-pub(crate) async fn fleet_mounted() -> bool {
+/// What `clusters.json` beside the page made of it (issue 19).
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Page {
+    /// No file: the single-cluster page.
+    Single,
+    /// The fleet's page is mounted.
+    Fleet,
+    /// The file lists clusters, but the fleet's page did not arrive: the app says so, and
+    /// tries again with this file.
+    FleetMissing(fleet::Fleet),
+}
+
+/// Fetches `clusters.json` and, when it lists clusters, mounts the fleet's page.
+pub(crate) async fn find_page() -> Page {
     match fleet::fetch().await {
-        Found::Fleet(file) => {
-            leptos::mount::mount_to_body(move || view! { <super::fleet::FleetShell file /> });
-            true
-        }
-        Found::Single => false,
+        Found::Fleet(file) => mount_fleet(file).await,
+        Found::Single => Page::Single,
     }
+}
+
+/// Mounts the page of a fleet (`shell::fleet`) into the body, from its own module.
+pub(crate) async fn mount_fleet(file: fleet::Fleet) -> Page {
+    match fleet_page(file.clone()).await {
+        Ok(()) => Page::Fleet,
+        Err(NotLoaded) => Page::FleetMissing(file),
+    }
+}
+
+/// The fleet's page takes the place of the single-cluster form, and what was typed there.
+fn fleet_shell(file: fleet::Fleet) {
+    let typed = crate::pages::connect::take_typed(super::sign_in_waiting());
+    leptos::mount::mount_to_body(move || view! { <super::fleet::FleetShell file typed /> });
+}
+
+/// The page of a fleet: a module of its own, which a single-cluster page never fetches.
+#[cfg(not(debug_assertions))]
+#[leptos::wasm_split::wasm_split(
+    fleet,
+    wasm_split_path = ::leptos::wasm_split,
+    fallible,
+    return_wrapper(let later = _; { later.await } -> Result<(), NotLoaded>)
+)]
+fn fleet_page(file: fleet::Fleet) -> Split<()> {
+    Box::pin(async move {
+        fleet_shell(file);
+        Ok(())
+    })
+}
+
+#[cfg(debug_assertions)]
+async fn fleet_page(file: fleet::Fleet) -> Result<(), NotLoaded> {
+    fleet_shell(file);
+    Ok(())
 }
 
 /// Links the stylesheet index.html names in its `totp-admin-later-styles` marker (release

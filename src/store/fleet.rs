@@ -26,6 +26,7 @@ use crate::api::fleet::{Entry, Fleet};
 use crate::api::gateway::{self, tunnel, WriteGate, Writes};
 use crate::api::{accounts, deaf, factors as api_factors, totps, ApiError, Client, Credentials};
 use crate::session::fleet::{first_to_try, offer_to, try_with, Access, Stage, Tried};
+use crate::session::signin::Typed;
 use crate::tables::factors::{Factors, Source};
 use crate::tables::fleet::{summarize, Summary};
 use crate::tables::fleet_rows::Origin;
@@ -282,6 +283,9 @@ pub(crate) struct FleetStore {
     carrier: Carrier,
     /// The fleet tables' rows, kept from each cluster's read (`/fleet/profiles`, `/fleet/accounts`).
     pub(crate) rows: FleetRows,
+    /// What was typed into the single-cluster form before this page took its place, for the
+    /// shared sign-in to start with (taken once).
+    carried: StoredValue<Option<Typed>>,
 }
 
 /// Why the shared sign-in form's last attempt did not go through.
@@ -327,7 +331,18 @@ impl FleetStore {
             pool: StoredValue::new_local(Pool::new(carrier.concurrency())),
             carrier,
             rows: FleetRows::new(),
+            carried: StoredValue::new(None),
         }
+    }
+
+    /// Keeps `typed` for the shared sign-in ([`FleetStore::take_carried`]).
+    pub(crate) fn carry(&self, typed: Option<Typed>) {
+        self.carried.set_value(typed);
+    }
+
+    /// What was typed before the fleet's page came, once.
+    pub(crate) fn take_carried(&self) -> Option<Typed> {
+        self.carried.try_update_value(Option::take).flatten()
     }
 
     pub(crate) fn provide(file: Fleet) -> FleetStore {

@@ -257,16 +257,41 @@ impl Harness {
 
     /// Fills the sign-in form and submits it.
     pub async fn sign_in_with(&self, user: &str, password: &str) -> Result<()> {
-        self.fill("User name", user).await?;
-        self.fill("Password", password).await?;
-        self.click_button("Sign in").await
+        self.swapped_form_again(|| async {
+            self.fill("User name", user).await?;
+            self.fill("Password", password).await?;
+            self.click_button("Sign in").await
+        })
+        .await
     }
 
     /// Chooses "Access token" on the sign-in form, fills the token and submits it.
     pub async fn sign_in_token(&self, token: &str) -> Result<()> {
-        self.input_by_label("Access token").await?.click().await?;
-        self.fill("Token", token).await?;
-        self.click_button("Sign in").await
+        self.swapped_form_again(|| async {
+            self.input_by_label("Access token").await?.click().await?;
+            self.fill("Token", token).await?;
+            self.click_button("Sign in").await
+        })
+        .await
+    }
+
+    /// Runs `steps` (filling and submitting the sign-in form) again when the form they found
+    /// was hidden before they were done: on a fleet's deployment the static single-cluster form
+    /// gives way to the fleet's own once its module arrives, carrying what was typed, so a
+    /// second pass only types the same again. Nothing is sent twice: the last step is the
+    /// click, and a click that fails was not made.
+    async fn swapped_form_again<F, Fut>(&self, steps: F) -> Result<()>
+    where
+        F: Fn() -> Fut,
+        Fut: std::future::Future<Output = Result<()>>,
+    {
+        let mut tries = 0;
+        loop {
+            match steps().await {
+                Err(e) if tries < 2 && swapped(&e) => tries += 1,
+                other => return other,
+            }
+        }
     }
 
     /// Sets the page's timing setting (localStorage `totp-admin.timing`, JSON: `read_ms`,
@@ -431,4 +456,10 @@ pub fn body_json(r: &LoggedRequest) -> serde_json::Value {
         .as_deref()
         .and_then(|b| serde_json::from_str(b).ok())
         .unwrap_or(serde_json::Value::Null)
+}
+
+/// The element a step found was hidden or replaced before it could act on it.
+fn swapped(e: &anyhow::Error) -> bool {
+    let text = format!("{e:#}");
+    text.contains("not interactable") || text.contains("stale element")
 }

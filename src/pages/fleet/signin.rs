@@ -5,9 +5,11 @@
 
 use leptos::prelude::*;
 use ontap_model::AccountName;
+use wasm_bindgen::JsCast;
 
 use crate::api::Credentials;
 use crate::components::{Alert, TextField};
+use crate::session::signin::Typed;
 use crate::store::fleet::{FleetStore, Member, SharedFailure};
 
 /// The fields of one form, and their checks.
@@ -51,6 +53,14 @@ impl Fields {
                 .then(|| "An access token is required.".to_owned())
         })
     }
+    /// Starts with what was typed into the single-cluster form (`FleetStore::take_carried`).
+    fn fill(self, t: Typed) {
+        self.token_mode.set(t.token);
+        self.user.set(t.user);
+        self.password.set(t.password);
+        self.token.set(t.bearer);
+    }
+
     /// The credentials typed, once every field is valid; the secret fields are then cleared.
     pub(super) fn take(self) -> Option<Credentials> {
         self.tried.set(true);
@@ -125,8 +135,7 @@ pub(crate) fn FleetSignIn() -> impl IntoView {
     let store = FleetStore::use_ctx();
     let fields = Fields::new();
     let busy = RwSignal::new(false);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let send = move || {
         if busy.get_untracked() {
             return;
         }
@@ -139,6 +148,23 @@ pub(crate) fn FleetSignIn() -> impl IntoView {
             busy.set(false);
         });
     };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        send();
+    };
+    // What was typed before this page took the single-cluster form's place, and a Sign in
+    // pressed there, acted on here once.
+    if let Some(t) = store.take_carried() {
+        let pressed = t.submit;
+        if let Some(id) = t.focus.clone() {
+            // Once this form is in the document (the next frame), in place of the old one.
+            request_animation_frame(move || focus(&format!("fleet-{id}")));
+        }
+        fields.fill(t);
+        if pressed {
+            send();
+        }
+    }
     let alert = move || {
         store.refusal.get().map(|r| match r {
             SharedFailure::Refused(name) => view! {
@@ -199,5 +225,16 @@ pub(crate) fn ClusterSignIn(member: Member) -> impl IntoView {
                 <button type="submit" class="button button-primary">{format!("Sign in to {name}")}</button>
             </form>
         </section>
+    }
+}
+
+/// Puts the focus on the control `id`, if it is in the document.
+fn focus(id: &str) {
+    let el = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(el) = el {
+        let _ = el.focus();
     }
 }

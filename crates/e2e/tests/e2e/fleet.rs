@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use anyhow::{ensure, Context, Result};
 use e2e::{check_dist, dist_dir, Harness, Locator};
+use serde_json::json;
 
 /// The page's files (linked, not copied) and `clusters.json` with `text`, in a folder of the
 /// test's own: the suite's one build, never changed.
@@ -557,4 +558,190 @@ async fn an_idle_fleet_forgets_every_clusters_credentials_and_says_why() -> Resu
         )
         .await?;
     h.close().await
+}
+
+/// Typed into the single-cluster form before the page knew it was a fleet's (the fleet's page
+/// is a module of its own, fetched after `clusters.json`): what was typed and the Sign in
+/// pressed carry into the fleet's sign-in and are acted on there, once; the single-cluster
+/// form sends nothing and keeps no password.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sign_in_typed_before_the_fleets_page_came_is_carried_into_it() -> Result<()> {
+    let root = fleet_root(&listing(3))?;
+    let h = fleet(root.path(), 3).await?;
+    // Every byte after the document at 20 KB/s: the form is there long before the wasm.
+    h.cdp("Network.enable", json!({})).await?;
+    h.cdp("Network.setCacheDisabled", json!({ "cacheDisabled": true }))
+        .await?;
+    h.cdp(
+        "Network.emulateNetworkConditions",
+        json!({ "offline": false, "latency": 0, "downloadThroughput": 20_000, "uploadThroughput": -1 }),
+    )
+    .await?;
+    h.client()
+        .execute(
+            "setTimeout(() => { location.href = arguments[0]; }, 0); return null;",
+            vec![json!(format!("{}/", h.base()))],
+        )
+        .await?;
+    h.wait_css("#signin-form").await?;
+    h.fill("User name", "admin").await?;
+    h.fill("Password", e2e::PASSWORD).await?;
+    h.button("Sign in").await?.click().await?;
+    h.cdp(
+        "Network.emulateNetworkConditions",
+        json!({ "offline": false, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1 }),
+    )
+    .await?;
+    for name in ["cluster1", "cluster2", "cluster3"] {
+        signed_in(&h, name).await?;
+    }
+    ensure!(
+        !h.sign_in_shown().await?,
+        "the single-cluster form gave way"
+    );
+    let left = h
+        .eval_string("return document.getElementById('password').value;")
+        .await?;
+    ensure!(left.is_empty(), "the hidden form kept the password");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    for i in 0..3 {
+        ensure!(
+            cluster_reads(&h, i, 401) == 0,
+            "cluster{}: a refusal",
+            i + 1
+        );
+        let c = h.cluster(i).context("cluster")?;
+        ensure!(
+            c.requests()
+                .iter()
+                .all(|r| r.user.as_deref() == Some("admin")),
+            "cluster{}: {:#?}",
+            i + 1,
+            c.requests()
+        );
+    }
+    h.close().await
+}
+
+/// Typing into the single-cluster form while the fleet's page is on its way: the fleet's form
+/// takes its place with what was typed and the focus where it was, so the next keystrokes land
+/// in the same field, and nothing is sent until Sign in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typing_goes_on_in_the_fleets_form_where_it_stopped() -> Result<()> {
+    let root = fleet_root(&listing(2))?;
+    let h = fleet(root.path(), 2).await?;
+    h.cdp("Network.enable", json!({})).await?;
+    h.cdp("Network.setCacheDisabled", json!({ "cacheDisabled": true }))
+        .await?;
+    h.cdp(
+        "Network.emulateNetworkConditions",
+        json!({ "offline": false, "latency": 0, "downloadThroughput": 20_000, "uploadThroughput": -1 }),
+    )
+    .await?;
+    h.client()
+        .execute(
+            "setTimeout(() => { location.href = arguments[0]; }, 0); return null;",
+            vec![json!(format!("{}/", h.base()))],
+        )
+        .await?;
+    h.wait_css("#signin-form").await?;
+    h.fill("User name", "adm").await?;
+    h.cdp(
+        "Network.emulateNetworkConditions",
+        json!({ "offline": false, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1 }),
+    )
+    .await?;
+    h.wait_css(".fleet-signin").await?;
+    let (id, value) = h
+        .wait_until("the fleet's User name focused", || async {
+            let got = h
+                .eval_string(
+                    "const e = document.activeElement; \
+                     return e && e.id === 'fleet-user' ? e.id + '=' + e.value : '';",
+                )
+                .await?;
+            Ok(got
+                .split_once('=')
+                .map(|(a, b)| (a.to_owned(), b.to_owned())))
+        })
+        .await?;
+    ensure!(id == "fleet-user" && value == "adm", "{id}={value}");
+    h.client().active_element().await?.send_keys("in").await?;
+    for i in 0..2 {
+        ensure!(
+            h.cluster(i).context("cluster")?.requests().is_empty(),
+            "cluster{}: asked before Sign in",
+            i + 1
+        );
+    }
+    h.fill("Password", e2e::PASSWORD).await?;
+    h.click_button("Sign in").await?;
+    for name in ["cluster1", "cluster2"] {
+        signed_in(&h, name).await?;
+    }
+    for i in 0..2 {
+        let c = h.cluster(i).context("cluster")?;
+        ensure!(
+            c.requests()
+                .iter()
+                .all(|r| r.user.as_deref() == Some("admin")),
+            "cluster{}: {:#?}",
+            i + 1,
+            c.requests()
+        );
+    }
+    h.close().await
+}
+
+/// The fleet's page does not arrive: the page says so in place of any sign-in form, sends
+/// nothing, and Try again brings the fleet's page once it can arrive.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fleets_page_that_does_not_arrive_is_explained_and_tried_again() -> Result<()> {
+    let root = fleet_root(&listing(2))?;
+    let h = fleet(root.path(), 2).await?;
+    h.cdp("Network.enable", json!({})).await?;
+    h.cdp(
+        "Network.setBlockedURLs",
+        json!({ "urls": ["*split_fleet-*"] }),
+    )
+    .await?;
+    h.goto("/").await?;
+    h.wait_text("[role=alert]", "the fleet's page did not arrive")
+        .await?;
+    h.screenshot("split-fleet-page-missing").await?;
+    ensure!(
+        !h.sign_in_shown().await?,
+        "no single-cluster form on a fleet's page"
+    );
+    h.cdp("Network.setBlockedURLs", json!({ "urls": [] }))
+        .await?;
+    h.click_button("Try again").await?;
+    h.wait_text("h2", "Sign in to the fleet").await?;
+    h.sign_in("admin").await?;
+    for name in ["cluster1", "cluster2"] {
+        signed_in(&h, name).await?;
+    }
+    ensure!(
+        h.none_match(Locator::Css(".connect-card[role=alert]"))
+            .await?,
+        "the message goes once the fleet's page is there"
+    );
+    h.close().await
+}
+
+/// Waits up to 40 s for `name`'s overview line to say it is signed in (a 9.12.1 cluster says it
+/// has no TOTP).
+async fn signed_in(h: &Harness, name: &str) -> Result<()> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(40);
+    loop {
+        let t = text_of(h, &cell(name, "fleet-state")).await?;
+        if t == "Reachable" || t == "No TOTP" {
+            return Ok(());
+        }
+        ensure!(
+            std::time::Instant::now() < deadline,
+            "{name} not signed in after 40 s: {t}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }

@@ -243,14 +243,46 @@ fn beside(src: Option<&str>) -> String {
     }
 }
 
-/// Fetches `clusters.json` beside the page. Anything but a JSON answer with status 200 is
-/// "no fleet": the page stays the single-cluster page it was.
+/// Fetches `clusters.json` beside the page. Anything but a JSON answer with status 200 within
+/// [`CLUSTERS_TIMEOUT_MS`] is "no fleet": the page stays the single-cluster page it was.
 pub async fn fetch() -> Found {
     // Built as the transport builds its requests (`http.rs`): gloo-net's own builder would
     // bring URL parsing into the JS glue, which the first load shares.
-    let Ok(request) = web_sys::Request::new_with_str(&clusters_url()) else {
+    // A Sign in waits for this answer: a file that never comes must not hold it for ever.
+    let Some(window) = web_sys::window() else {
         return Found::Single;
     };
+    let Ok(controller) = web_sys::AbortController::new() else {
+        return Found::Single;
+    };
+    let init = web_sys::RequestInit::new();
+    init.set_signal(Some(&controller.signal()));
+    let Ok(request) = web_sys::Request::new_with_str_and_init(&clusters_url(), &init) else {
+        return Found::Single;
+    };
+    let abort = {
+        let controller = controller.clone();
+        wasm_bindgen::closure::Closure::once(move || controller.abort())
+    };
+    let timer = window
+        .set_timeout_with_callback_and_timeout_and_arguments_0(
+            wasm_bindgen::JsCast::unchecked_ref(abort.as_ref()),
+            CLUSTERS_TIMEOUT_MS,
+        )
+        .ok();
+    let found = read_file(request).await;
+    if let Some(t) = timer {
+        window.clear_timeout_with_handle(t);
+    }
+    drop(abort);
+    found
+}
+
+/// How long `clusters.json`, a small static file beside the page, may take: then the page is
+/// the single-cluster page, as when the file is missing.
+const CLUSTERS_TIMEOUT_MS: i32 = 10_000;
+
+async fn read_file(request: web_sys::Request) -> Found {
     let Ok(resp) = gloo_net::http::Request::from(request).send().await else {
         return Found::Single;
     };

@@ -254,6 +254,11 @@ fn show_alert(x: Option<&Explained>) {
     let _ = place.append_child(&div);
 }
 
+/// Whether Sign in was pressed before the wasm ran (`assets/early.js` kept it for [`bind`]).
+pub(crate) fn pressed_early() -> bool {
+    el(ids::FORM).is_some_and(|f| f.has_attribute("data-early"))
+}
+
 /// Binds `index.html`'s sign-in form (once, at start): its submit, live checks after the first
 /// try, the theme choice; then acts on a Sign in pressed before now. Nothing when the page's
 /// `index.html` has no form (a broken deployment: [`ConnectPage`] says so).
@@ -345,6 +350,9 @@ pub(crate) fn bind(loader: Loader) {
         });
     }
     let _ = form_el.set_attribute("data-ready", "");
+    // early.js's "Starting…" ends here: the press it kept is acted on now, or the form
+    // answers it with its field errors.
+    set_busy(false);
     if form_el.has_attribute("data-early") {
         let _ = form_el.remove_attribute("data-early");
         submit();
@@ -420,7 +428,8 @@ const CARRIED_FOCUS: [&str; 5] = [
 ];
 
 /// What is typed in the form, for a fleet's page that takes its place; the secret fields are
-/// cleared here (they live on in the fleet's form alone). `None` when nothing was typed.
+/// cleared here (they live on in the fleet's form alone). `None` when there is no form, or
+/// nothing was typed, focused or pressed in it.
 pub(crate) fn take_typed(submit: bool) -> Option<Typed> {
     el(ids::FORM)?;
     let f = read();

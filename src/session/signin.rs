@@ -48,7 +48,7 @@ impl Request {
 
 /// What was typed into index.html's sign-in form when a fleet's page took its place (its own
 /// sign-in then starts with it, so nothing typed is lost), and whether Sign in was pressed.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 pub struct Typed {
     pub token: bool,
     pub user: String,
@@ -61,8 +61,23 @@ pub struct Typed {
     pub focus: Option<String>,
 }
 
-/// The part of the page that signs in (release builds load it later, as a second wasm
-/// module) could not be fetched or instantiated; the browser's console says why.
+/// The secrets are never printed, as with `Credentials`.
+impl std::fmt::Debug for Typed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Typed")
+            .field("token", &self.token)
+            .field("user", &self.user)
+            .field("password", &"…")
+            .field("bearer", &"…")
+            .field("submit", &self.submit)
+            .field("focus", &self.focus)
+            .finish()
+    }
+}
+
+/// A part of the page that release builds load later, as a wasm module of its own (the app
+/// that signs in, or a fleet's page), could not be fetched or instantiated; the browser's
+/// console says why.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct NotLoaded;
 

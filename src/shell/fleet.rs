@@ -1,7 +1,7 @@
 //! The page of a fleet (issue 19): shown instead of the single-cluster page when
 //! `clusters.json` lists clusters. Its banner (the fleet, who is signed in where, the screens,
 //! the theme, sign-out), the router and the fleet's screens, the overview first. A wasm module
-//! of its own (`super::split::mount_fleet`), which a single-cluster page never fetches; it
+//! of its own (`super::split::fleet_page`), which a single-cluster page never fetches; it
 //! takes what was typed into the single-cluster form it replaces.
 
 use leptos::prelude::*;
@@ -23,7 +23,18 @@ use crate::store::fleet_batch::OffboardState;
 #[component]
 pub(crate) fn FleetShell(file: Fleet, typed: Option<Typed>) -> impl IntoView {
     let store = FleetStore::provide(file);
-    store.carry(typed);
+    // What was typed goes to the fleet's sign-in form of the first screen; a fleet of
+    // gateways alone has no such form, and a screen without one is given nothing.
+    let has_direct = store
+        .list_untracked()
+        .iter()
+        .any(|m| m.via_gateway().is_none());
+    let path = web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_default();
+    if has_direct && shows_sign_in(&path) {
+        store.carry(typed);
+    }
     // The fleet's writes (offboarding's) are logged with their cluster; a run outlives its page.
     let log = ChangeLog::provide();
     let offboard = OffboardState::provide();
@@ -46,6 +57,7 @@ pub(crate) fn FleetShell(file: Fleet, typed: Option<Typed>) -> impl IntoView {
     // segment would otherwise take their names.
     view! {
         <Router>
+        <CarriedOnFirstScreen />
         <FleetBanner />
         <main class="content fleet" id="main">
             {move || ended.get().map(|m| view! { <Status message=m /> })}
@@ -70,6 +82,31 @@ pub(crate) fn FleetShell(file: Fleet, typed: Option<Typed>) -> impl IntoView {
         </main>
         </Router>
     }
+}
+
+/// Whether the fleet's screen at `path` shows the fleet's sign-in form before any sign-in:
+/// the overview, the fleet tables and a cluster's own screens (not offboarding or the change
+/// log, which say where to sign in).
+fn shows_sign_in(path: &str) -> bool {
+    match path.trim_end_matches('/') {
+        "" | "/fleet/profiles" | "/fleet/accounts" => true,
+        "/fleet/offboard" | "/fleet/changes" => false,
+        p => p.starts_with("/fleet/"),
+    }
+}
+
+/// What was typed before the fleet's page came is for the first screen's form alone: once
+/// the user goes elsewhere, it is forgotten (a Sign in pressed then is never sent later).
+#[component]
+fn CarriedOnFirstScreen() -> impl IntoView {
+    let store = FleetStore::use_ctx();
+    let location = leptos_router::hooks::use_location();
+    let first = location.pathname.get_untracked();
+    Effect::new(move |_| {
+        if location.pathname.get() != first {
+            let _ = store.take_carried();
+        }
+    });
 }
 
 #[component]

@@ -15,6 +15,7 @@ use leptos::task::spawn_local;
 
 use crate::components::RetryNote;
 use crate::pages::connect::{self, ConnectPage, Loader};
+use crate::session::signin::Typed;
 use crate::session::{persist, SessionCtx};
 use split::{Page, Restoring};
 
@@ -32,7 +33,11 @@ mod warning;
 /// session; links the later stylesheet; and has the second module mount the app. Should that
 /// module not arrive, a kept session is forgotten and the form says so; a Sign in asks again.
 pub fn start() {
-    let kept = persist::is_kept();
+    // A Sign in pressed before the wasm is the user's choice over a kept session: that one is
+    // not restored this time (both would end in one tab's session, whichever came last).
+    let early = persist::is_kept() && connect::pressed_early();
+    SKIP_RESTORE.with(|s| s.set(early));
+    let kept = persist::is_kept() && !early;
     if kept {
         connect::restoring(true);
     }
@@ -54,6 +59,8 @@ thread_local! {
     static PAGE: RefCell<Option<Shared<LocalBoxFuture<'static, Page>>>> = const { RefCell::new(None) };
     /// A Sign in of the single-cluster form waits to know whether the page is a fleet's.
     static SIGN_IN_WAITING: Cell<bool> = const { Cell::new(false) };
+    /// No kept session is restored by this load ([`start`]).
+    static SKIP_RESTORE: Cell<bool> = const { Cell::new(false) };
 }
 
 /// What `clusters.json` makes of the page: asked by the app as it is mounted, and by a
@@ -113,7 +120,7 @@ pub fn App() -> impl IntoView {
         {move || match found.get() {
             Page::Single => single(session, restoring).into_any(),
             Page::Fleet => ().into_any(),
-            Page::FleetMissing(file) => view! { <FleetMissing file found /> }.into_any(),
+            Page::FleetMissing(file, typed) => view! { <FleetMissing file typed found /> }.into_any(),
         }}
     }
 }
@@ -121,19 +128,26 @@ pub fn App() -> impl IntoView {
 /// A fleet's page whose module did not arrive: said, with Try again (never the single-cluster
 /// form, which would sign in to no cluster of the fleet).
 #[component]
-fn FleetMissing(file: crate::api::fleet::Fleet, found: RwSignal<Page>) -> impl IntoView {
+fn FleetMissing(
+    file: crate::api::fleet::Fleet,
+    typed: Option<Typed>,
+    found: RwSignal<Page>,
+) -> impl IntoView {
     let busy = RwSignal::new(false);
+    // What the form held, for the fleet's form once it comes (a Sign in pressed included).
+    let kept = StoredValue::new((file, typed));
     let retry = move |_| {
         if busy.get_untracked() {
             return;
         }
         busy.set(true);
-        let file = file.clone();
+        let (file, typed) = kept.get_value();
         spawn_local(async move {
-            let p = split::mount_fleet(file).await;
+            let p = split::mount_fleet(file, typed).await;
             busy.set(false);
-            if p == Page::Fleet {
-                found.set(p);
+            match p {
+                Page::FleetMissing(file, typed) => kept.set_value((file, typed)),
+                p => found.set(p),
             }
         });
     };
@@ -175,7 +189,7 @@ const LOADER: Loader = Loader {
 
 /// Brings back a session kept in this tab (`session::signin::restore`), if there is one.
 fn restore(session: SessionCtx, restoring: RwSignal<bool>) {
-    if !persist::is_kept() {
+    if !persist::is_kept() || SKIP_RESTORE.with(Cell::get) {
         return;
     }
     restoring.set(true);

@@ -19,7 +19,8 @@ use ontap_model::Cluster;
 
 use crate::api::{ApiError, Client};
 use crate::components::Status;
-use crate::pages::fleet::{ClusterSignIn, FleetSignIn, GatewayPanel};
+use crate::components::{ClusterSignIn, FleetSignIn};
+use crate::pages::fleet::GatewayPanel;
 use crate::routes::{self, Base};
 use crate::session::fleet::{Access, Stage};
 use crate::session::{Identity, Session, SessionCtx, SignedOut};

@@ -108,14 +108,28 @@ impl Module {
     /// the screen tries again and says so).
     pub(crate) fn prefetch(self) {
         #[cfg(not(debug_assertions))]
-        leptos::task::spawn_local(async move {
-            let _ = match self {
-                Module::Profiles => preload_profiles().await,
-                Module::Accounts => preload_accounts().await,
-                Module::Overview => preload_overview().await,
-                Module::FleetTables => preload_fleet_profiles().await,
-                Module::Offboard => preload_offboard().await,
-            };
-        });
+        leptos::task::spawn_local(self.fetch());
+    }
+
+    /// [`Module::prefetch`], awaited: done when the module is here or did not come.
+    pub(crate) async fn fetch(self) {
+        #[cfg(not(debug_assertions))]
+        let _ = match self {
+            Module::Profiles => preload_profiles().await,
+            Module::Accounts => preload_accounts().await,
+            Module::Overview => preload_overview().await,
+            Module::FleetTables => preload_fleet_profiles().await,
+            Module::Offboard => preload_offboard().await,
+        };
+    }
+
+    /// The module of a fleet's screen at `path` that shows the fleet's sign-in form before any
+    /// sign-in (a cluster's own screens show it from the fleet's own module).
+    pub(crate) fn first_of_fleet(path: &str) -> Option<Module> {
+        match path.trim_end_matches('/') {
+            "" => Some(Module::Overview),
+            "/fleet/profiles" | "/fleet/accounts" => Some(Module::FleetTables),
+            _ => None,
+        }
     }
 }

@@ -11,8 +11,9 @@ use leptos::prelude::*;
 use crate::api::fleet::{self, Found};
 use crate::api::Listener;
 use crate::components::Explained;
-use crate::session::signin::{self, Attempt, Later, NotLoaded, Request, Restored};
+use crate::session::signin::{self, Attempt, Later, NotLoaded, Request, Restored, Typed};
 use crate::session::{Session, SignedOut};
+use futures::future::LocalBoxFuture;
 
 /// What restoring a kept session came to, its failure already in words (worded here, behind
 /// the split point, so that the error catalogue stays out of the first load).
@@ -109,33 +110,51 @@ pub(crate) enum Page {
     /// The fleet's page is mounted.
     Fleet,
     /// The file lists clusters, but the fleet's page did not arrive: the app says so, and
-    /// tries again with this file.
-    FleetMissing(fleet::Fleet),
+    /// tries again with this file and what was typed in the form (taken out of it, so that no
+    /// password waits in a hidden input).
+    FleetMissing(fleet::Fleet, Option<Typed>),
 }
 
 /// Fetches `clusters.json` and, when it lists clusters, mounts the fleet's page.
 pub(crate) async fn find_page() -> Page {
     match fleet::fetch().await {
-        Found::Fleet(file) => mount_fleet(file).await,
+        Found::Fleet(file) => mount_fleet(file, None).await,
         Found::Single => Page::Single,
     }
 }
 
-/// Mounts the page of a fleet (`shell::fleet`) into the body, from its own module.
-pub(crate) async fn mount_fleet(file: fleet::Fleet) -> Page {
-    match fleet_page(file.clone()).await {
+/// Mounts the page of a fleet (`shell::fleet`) into the body, from its own module, once the
+/// module of the screen at this address has come too: the form the user may be typing in
+/// stays until the fleet's takes its place, with no moment between them without one.
+/// `typed`: what a page that did not arrive took from the form before.
+pub(crate) async fn mount_fleet(file: fleet::Fleet, typed: Option<Typed>) -> Page {
+    let path = web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_default();
+    let first = super::screens::Module::first_of_fleet(&path);
+    let before = async move {
+        if let Some(m) = first {
+            m.fetch().await;
+        }
+    };
+    match fleet_page(file.clone(), typed.clone(), Box::pin(before)).await {
         Ok(()) => Page::Fleet,
-        Err(NotLoaded) => Page::FleetMissing(file),
+        Err(NotLoaded) => {
+            let typed =
+                typed.or_else(|| crate::pages::connect::take_typed(super::sign_in_waiting()));
+            Page::FleetMissing(file, typed)
+        }
     }
 }
 
 /// The fleet's page takes the place of the single-cluster form, and what was typed there.
-fn fleet_shell(file: fleet::Fleet) {
-    let typed = crate::pages::connect::take_typed(super::sign_in_waiting());
+fn fleet_shell(file: fleet::Fleet, kept: Option<Typed>) {
+    let typed = kept.or_else(|| crate::pages::connect::take_typed(super::sign_in_waiting()));
     leptos::mount::mount_to_body(move || view! { <super::fleet::FleetShell file typed /> });
 }
 
 /// The page of a fleet: a module of its own, which a single-cluster page never fetches.
+/// Mounted once `before` (the first screen's module) is done.
 #[cfg(not(debug_assertions))]
 #[leptos::wasm_split::wasm_split(
     fleet,
@@ -143,16 +162,26 @@ fn fleet_shell(file: fleet::Fleet) {
     fallible,
     return_wrapper(let later = _; { later.await } -> Result<(), NotLoaded>)
 )]
-fn fleet_page(file: fleet::Fleet) -> Split<()> {
+fn fleet_page(
+    file: fleet::Fleet,
+    typed: Option<Typed>,
+    before: LocalBoxFuture<'static, ()>,
+) -> Split<()> {
     Box::pin(async move {
-        fleet_shell(file);
+        before.await;
+        fleet_shell(file, typed);
         Ok(())
     })
 }
 
 #[cfg(debug_assertions)]
-async fn fleet_page(file: fleet::Fleet) -> Result<(), NotLoaded> {
-    fleet_shell(file);
+async fn fleet_page(
+    file: fleet::Fleet,
+    typed: Option<Typed>,
+    before: LocalBoxFuture<'static, ()>,
+) -> Result<(), NotLoaded> {
+    before.await;
+    fleet_shell(file, typed);
     Ok(())
 }
 

@@ -674,6 +674,7 @@ impl FleetStore {
     /// state back to the start, and tasks still running set nothing.
     pub(crate) fn sign_out(&self) {
         self.serial.update(|s| *s += 1);
+        self.carried.set_value(None);
         for m in self.list_untracked() {
             m.access.with_untracked(|a| {
                 if let Access::In { client, .. } = a {

@@ -507,6 +507,38 @@ impl Browser {
             .unwrap_or_default())
     }
 
+    /// Opens `path` with every byte after the document coming at 20 KB/s (the cache off), so
+    /// that the page's wasm takes seconds while its static sign-in form is there at once, and
+    /// waits for that form (not for the load event, which would wait for the wasm).
+    pub async fn open_throttled(&self, path: &str) -> Result<()> {
+        self.cdp("Network.enable", json!({})).await?;
+        self.cdp("Network.setCacheDisabled", json!({ "cacheDisabled": true }))
+            .await?;
+        self.throttle(20_000).await?;
+        self.client
+            .execute(
+                "setTimeout(() => { location.href = arguments[0]; }, 0); return null;",
+                vec![json!(format!("{}{path}", self.base))],
+            )
+            .await?;
+        self.wait_css("#signin-form").await?;
+        Ok(())
+    }
+
+    /// Ends [`Self::open_throttled`]'s slowness: what is held back comes at full speed.
+    pub async fn unthrottle(&self) -> Result<()> {
+        self.throttle(-1).await
+    }
+
+    async fn throttle(&self, bytes_per_second: i64) -> Result<()> {
+        self.cdp(
+            "Network.emulateNetworkConditions",
+            json!({ "offline": false, "latency": 0, "downloadThroughput": bytes_per_second, "uploadThroughput": -1 }),
+        )
+        .await?;
+        Ok(())
+    }
+
     /// Sends a Chrome DevTools Protocol command through chromedriver (`goog/cdp/execute`) and
     /// returns its result: the benchmark disables the cache and reads heap figures with it.
     pub async fn cdp(&self, cmd: &str, params: Value) -> Result<Value> {

@@ -11,7 +11,7 @@ use crate::components::explain::{gateway_sign_in, gateway_write_refused};
 use crate::components::Alert;
 use crate::store::fleet::{FleetStore, Gateway, GatewayAccess};
 
-use super::signin::Fields;
+use crate::components::fleet_signin::Fields;
 
 /// One gateway: its sign-in until it is signed in, then its notes.
 #[component]

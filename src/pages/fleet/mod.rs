@@ -15,13 +15,11 @@ use crate::tables::fleet::{Coverage, Summary};
 mod bar;
 mod gateway;
 mod report;
-mod signin;
 
+use crate::components::{ClusterSignIn, FleetSignIn};
 use bar::CoverageBar;
 pub(crate) use gateway::GatewayPanel;
 use gateway::ShownOnce;
-pub(crate) use signin::ClusterSignIn;
-pub(crate) use signin::FleetSignIn;
 
 /// The overview: problems of the file, the sign-in while nobody is signed in, the table, and
 /// the own sign-in of each cluster that asks for one.

@@ -9,7 +9,7 @@ use leptos_router::components::A;
 
 use super::state::Fleet;
 use crate::components::explain::fleet_unreachable;
-use crate::components::{Explained, FilterSelect};
+use crate::components::{Explained, FilterSelect, FleetSignIn};
 use crate::routes;
 use crate::session::fleet::Access;
 use crate::store::fleet::{FleetStore, Load};
@@ -17,15 +17,24 @@ use crate::store::fleet_batch::{Offboard, OffboardState};
 use crate::tables::fleet_rows::{cluster_options, FleetRow, FleetTable, RowKey};
 use crate::tables::listing::SortColumn;
 
-/// Shown instead of the table while no cluster is signed in.
+/// Shown instead of the table while no cluster is signed in: where to sign in, and the
+/// fleet's own sign-in form when the file lists clusters of its own (a deep link signs in
+/// here, as a cluster's screens do).
 #[component]
 pub(crate) fn NotSignedIn() -> impl IntoView {
+    let store = FleetStore::use_ctx();
+    let has_direct = store
+        .list_untracked()
+        .iter()
+        .any(|m| m.via_gateway().is_none());
     view! {
         <div class="notice fleet-rows-none" role="status">
-            <p>"No cluster is signed in yet. "
-                <A href=routes::FLEET>"Sign in on the fleet overview"</A>
+            <p>"No cluster is signed in yet. Sign in "
+                {has_direct.then_some("here or ")}
+                "on the "<A href=routes::FLEET>"fleet overview"</A>
                 "; the rows of each cluster appear here as it is read."</p>
         </div>
+        {has_direct.then(|| view! { <FleetSignIn /> })}
     }
 }
 

@@ -20,24 +20,7 @@ fn cluster_reads(h: &Harness) -> usize {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sign_in_pressed_before_the_wasm_signs_in_once_with_what_was_typed() -> Result<()> {
     let h = Harness::start().await?;
-    // The wasm held back: every byte after the document comes at 20 KB/s, so the first module
-    // (about 100 KB) takes seconds while the form is there at once.
-    h.cdp("Network.enable", json!({})).await?;
-    h.cdp("Network.setCacheDisabled", json!({ "cacheDisabled": true }))
-        .await?;
-    h.cdp(
-        "Network.emulateNetworkConditions",
-        json!({ "offline": false, "latency": 0, "downloadThroughput": 20_000, "uploadThroughput": -1 }),
-    )
-    .await?;
-    // Navigate without waiting for the load event (which could wait for the wasm).
-    h.client()
-        .execute(
-            "setTimeout(() => { location.href = arguments[0]; }, 0); return null;",
-            vec![json!(format!("{}/", h.base()))],
-        )
-        .await?;
-    h.wait_css("#signin-form").await?;
+    h.open_throttled("/").await?;
     h.fill("User name", "admin").await?;
     h.fill("Password", PASSWORD).await?;
     let ready = h
@@ -56,11 +39,7 @@ async fn a_sign_in_pressed_before_the_wasm_signs_in_once_with_what_was_typed() -
         h.requests()
     );
     // Once the wasm is there, it acts on the press, once.
-    h.cdp(
-        "Network.emulateNetworkConditions",
-        json!({ "offline": false, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1 }),
-    )
-    .await?;
+    h.unthrottle().await?;
     h.wait_css("table a").await?;
     tokio::time::sleep(Duration::from_millis(500)).await;
     ensure!(cluster_reads(&h) == 1, "one sign-in: {:#?}", h.requests());
@@ -80,6 +59,30 @@ async fn a_sign_in_pressed_before_the_wasm_signs_in_once_with_what_was_typed() -
         )
         .await?;
     ensure!(marks == "ordered", "marks: {marks}");
+    Ok(())
+}
+
+/// A Sign in pressed early with the password left empty: once the wasm is there, the form
+/// says what is missing next to the field, the button is a Sign in button again (not
+/// "Starting…", not disabled for assistive technology), and nothing is sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_early_sign_in_with_a_field_left_empty_is_answered_by_the_form() -> Result<()> {
+    let h = Harness::start().await?;
+    h.open_throttled("/").await?;
+    h.fill("User name", "admin").await?;
+    h.button("Sign in").await?.click().await?;
+    h.wait_text("#signin-submit", "Starting").await?;
+    h.unthrottle().await?;
+    h.wait_text("#password-error", "required").await?;
+    let button = h
+        .eval_string(
+            "const b = document.getElementById('signin-submit'); \
+             return b.textContent.trim() + '|' + b.hasAttribute('aria-disabled') + '|' + b.disabled;",
+        )
+        .await?;
+    ensure!(button == "Sign in|false|false", "the button: {button}");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    ensure!(h.requests().is_empty(), "sent: {:#?}", h.requests());
     Ok(())
 }
 

@@ -568,30 +568,11 @@ async fn an_idle_fleet_forgets_every_clusters_credentials_and_says_why() -> Resu
 async fn a_sign_in_typed_before_the_fleets_page_came_is_carried_into_it() -> Result<()> {
     let root = fleet_root(&listing(3))?;
     let h = fleet(root.path(), 3).await?;
-    // Every byte after the document at 20 KB/s: the form is there long before the wasm.
-    h.cdp("Network.enable", json!({})).await?;
-    h.cdp("Network.setCacheDisabled", json!({ "cacheDisabled": true }))
-        .await?;
-    h.cdp(
-        "Network.emulateNetworkConditions",
-        json!({ "offline": false, "latency": 0, "downloadThroughput": 20_000, "uploadThroughput": -1 }),
-    )
-    .await?;
-    h.client()
-        .execute(
-            "setTimeout(() => { location.href = arguments[0]; }, 0); return null;",
-            vec![json!(format!("{}/", h.base()))],
-        )
-        .await?;
-    h.wait_css("#signin-form").await?;
+    h.open_throttled("/").await?;
     h.fill("User name", "admin").await?;
     h.fill("Password", e2e::PASSWORD).await?;
     h.button("Sign in").await?.click().await?;
-    h.cdp(
-        "Network.emulateNetworkConditions",
-        json!({ "offline": false, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1 }),
-    )
-    .await?;
+    h.unthrottle().await?;
     for name in ["cluster1", "cluster2", "cluster3"] {
         signed_in(&h, name).await?;
     }
@@ -630,27 +611,9 @@ async fn a_sign_in_typed_before_the_fleets_page_came_is_carried_into_it() -> Res
 async fn typing_goes_on_in_the_fleets_form_where_it_stopped() -> Result<()> {
     let root = fleet_root(&listing(2))?;
     let h = fleet(root.path(), 2).await?;
-    h.cdp("Network.enable", json!({})).await?;
-    h.cdp("Network.setCacheDisabled", json!({ "cacheDisabled": true }))
-        .await?;
-    h.cdp(
-        "Network.emulateNetworkConditions",
-        json!({ "offline": false, "latency": 0, "downloadThroughput": 20_000, "uploadThroughput": -1 }),
-    )
-    .await?;
-    h.client()
-        .execute(
-            "setTimeout(() => { location.href = arguments[0]; }, 0); return null;",
-            vec![json!(format!("{}/", h.base()))],
-        )
-        .await?;
-    h.wait_css("#signin-form").await?;
+    h.open_throttled("/").await?;
     h.fill("User name", "adm").await?;
-    h.cdp(
-        "Network.emulateNetworkConditions",
-        json!({ "offline": false, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1 }),
-    )
-    .await?;
+    h.unthrottle().await?;
     h.wait_css(".fleet-signin").await?;
     let (id, value) = h
         .wait_until("the fleet's User name focused", || async {
@@ -690,6 +653,58 @@ async fn typing_goes_on_in_the_fleets_form_where_it_stopped() -> Result<()> {
             c.requests()
         );
     }
+    h.close().await
+}
+
+/// A deep link to the fleet's profile table, signed in before the fleet's page came: the
+/// table's own sign-in form takes the press, and the rows come, with no step by the overview.
+/// On offboarding, which has no form, the press is dropped, and the password with it: nothing
+/// is sent then, nor later on the overview.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deep_link_signs_in_on_its_own_screen_or_not_at_all() -> Result<()> {
+    let root = fleet_root(&listing(2))?;
+    let h = fleet(root.path(), 2).await?;
+    h.open_throttled("/fleet/offboard").await?;
+    h.fill("User name", "admin").await?;
+    h.fill("Password", e2e::PASSWORD).await?;
+    h.button("Sign in").await?.click().await?;
+    h.unthrottle().await?;
+    h.wait_text("h1", "Offboard").await?;
+    h.navigate_in_app("/").await?;
+    h.wait_css(".fleet-signin").await?;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let typed = h
+        .eval_string("return document.getElementById('fleet-password').value;")
+        .await?;
+    ensure!(typed.is_empty(), "the overview's form holds a password");
+    for i in 0..2 {
+        let sent = h.cluster(i).context("cluster")?.requests();
+        ensure!(sent.is_empty(), "cluster{}: {sent:#?}", i + 1);
+    }
+
+    h.open_throttled("/fleet/profiles").await?;
+    h.fill("User name", "admin").await?;
+    h.fill("Password", e2e::PASSWORD).await?;
+    h.button("Sign in").await?.click().await?;
+    h.unthrottle().await?;
+    h.wait_text("h1", "TOTP profiles across the fleet").await?;
+    let uuid = h
+        .cluster(1)
+        .context("cluster2")?
+        .uuid()
+        .to_ascii_lowercase();
+    wait_long(
+        &h,
+        &format!("tr[data-row][data-cluster=\"{uuid}\"]"),
+        "",
+        20,
+    )
+    .await?;
+    ensure!(
+        h.path().await? == "/fleet/profiles",
+        "moved to {}",
+        h.path().await?
+    );
     h.close().await
 }
 

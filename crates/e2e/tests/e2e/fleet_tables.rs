@@ -84,10 +84,13 @@ async fn every_clusters_rows_with_filters_csv_and_a_failing_cluster() -> Result<
             modes: vec![ontap_sim::FaultMode::DropBefore],
             ..Default::default()
         });
-    // Before any sign-in the table says where to sign in.
+    // Before any sign-in the table says where to sign in, and offers the fleet's form.
     h.goto("/fleet/profiles").await?;
     h.wait_text(".fleet-rows-none", "No cluster is signed in yet")
         .await?;
+    h.wait_text(".fleet-signin h2", "Sign in to the fleet")
+        .await?;
+    h.screenshot("fleet-profiles-signed-out").await?;
     h.goto("/").await?;
     h.sign_in("admin").await?;
     h.navigate_in_app("/fleet/profiles").await?;

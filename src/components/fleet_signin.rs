@@ -14,7 +14,7 @@ use crate::store::fleet::{FleetStore, Member, SharedFailure};
 
 /// The fields of one form, and their checks.
 #[derive(Clone, Copy)]
-pub(super) struct Fields {
+pub(crate) struct Fields {
     token_mode: RwSignal<bool>,
     user: RwSignal<String>,
     password: RwSignal<String>,
@@ -23,7 +23,7 @@ pub(super) struct Fields {
 }
 
 impl Fields {
-    pub(super) fn new() -> Fields {
+    pub(crate) fn new() -> Fields {
         Fields {
             token_mode: RwSignal::new(false),
             user: RwSignal::new(String::new()),
@@ -62,7 +62,7 @@ impl Fields {
     }
 
     /// The credentials typed, once every field is valid; the secret fields are then cleared.
-    pub(super) fn take(self) -> Option<Credentials> {
+    pub(crate) fn take(self) -> Option<Credentials> {
         self.tried.set(true);
         let errors = [self.user_error(), self.password_error(), self.token_error()];
         if errors.iter().any(|e| e.get_untracked().is_some()) {
@@ -84,7 +84,7 @@ impl Fields {
 
     /// User name and password only: Unified Manager's API documents basic authentication
     /// alone, so its sign-in offers no token.
-    pub(super) fn basic_view(self, p: String) -> impl IntoView {
+    pub(crate) fn basic_view(self, p: String) -> impl IntoView {
         view! {
             <TextField id=format!("{p}user") label="User name" value=self.user
                 error=self.user_error() autocomplete="username" />
@@ -157,8 +157,17 @@ pub(crate) fn FleetSignIn() -> impl IntoView {
     if let Some(t) = store.take_carried() {
         let pressed = t.submit;
         if let Some(id) = t.focus.clone() {
-            // Once this form is in the document (the next frame), in place of the old one.
-            request_animation_frame(move || focus(&format!("fleet-{id}")));
+            // As soon as this form is in the document (an effect runs once it is mounted),
+            // so that no keystroke falls between the two forms.
+            let id = format!("fleet-{id}");
+            Effect::new(move |_| {
+                if !focus(&id) {
+                    let id = id.clone();
+                    request_animation_frame(move || {
+                        focus(&id);
+                    });
+                }
+            });
         }
         fields.fill(t);
         if pressed {
@@ -228,13 +237,11 @@ pub(crate) fn ClusterSignIn(member: Member) -> impl IntoView {
     }
 }
 
-/// Puts the focus on the control `id`, if it is in the document.
-fn focus(id: &str) {
+/// Puts the focus on the control `id`; `false` when it is not in the document (yet).
+fn focus(id: &str) -> bool {
     let el = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id(id))
         .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-    if let Some(el) = el {
-        let _ = el.focus();
-    }
+    el.is_some_and(|el| el.focus().is_ok())
 }

@@ -254,21 +254,17 @@ fn show_alert(x: Option<&Explained>) {
     let _ = place.append_child(&div);
 }
 
-/// Whether Sign in was pressed before the wasm ran (`assets/early.js` kept it for [`bind`]).
-pub(crate) fn pressed_early() -> bool {
-    el(ids::FORM).is_some_and(|f| f.has_attribute("data-early"))
-}
-
 /// Binds `index.html`'s sign-in form (once, at start): its submit, live checks after the first
 /// try, the theme choice; then acts on a Sign in pressed before now. Nothing when the page's
-/// `index.html` has no form (a broken deployment: [`ConnectPage`] says so).
-pub(crate) fn bind(loader: Loader) {
+/// `index.html` has no form (a broken deployment: [`ConnectPage`] says so). `true` when that
+/// early Sign in went out (its fields were right).
+pub(crate) fn bind(loader: Loader) -> bool {
     let Some(form_el) = el(ids::FORM) else {
-        return;
+        return false;
     };
     let submit = move || {
         if state().busy {
-            return;
+            return false;
         }
         update(|s| s.tried = true);
         let f = read();
@@ -278,10 +274,10 @@ pub(crate) fn bind(loader: Loader) {
             if let Some(i) = input(first.0) {
                 let _ = i.focus();
             }
-            return;
+            return false;
         }
         let Ok(minutes) = parse_idle_minutes(&f.idle) else {
-            return;
+            return false;
         };
         let credentials = if f.token {
             Credentials::Bearer(f.bearer.trim().to_owned())
@@ -314,6 +310,7 @@ pub(crate) fn bind(loader: Loader) {
                 }
             }
         });
+        true
     };
 
     listen(&form_el, "submit", move |ev| {
@@ -355,8 +352,9 @@ pub(crate) fn bind(loader: Loader) {
     set_busy(false);
     if form_el.has_attribute("data-early") {
         let _ = form_el.remove_attribute("data-early");
-        submit();
+        return submit();
     }
+    false
 }
 
 /// The form as if just opened, for the screen shown again after a session: no error from a

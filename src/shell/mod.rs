@@ -15,7 +15,6 @@ use leptos::task::spawn_local;
 
 use crate::components::RetryNote;
 use crate::pages::connect::{self, ConnectPage, Loader};
-use crate::session::signin::Typed;
 use crate::session::{persist, SessionCtx};
 use split::{Page, Restoring};
 
@@ -33,15 +32,15 @@ mod warning;
 /// session; links the later stylesheet; and has the second module mount the app. Should that
 /// module not arrive, a kept session is forgotten and the form says so; a Sign in asks again.
 pub fn start() {
-    // A Sign in pressed before the wasm is the user's choice over a kept session: that one is
-    // not restored this time (both would end in one tab's session, whichever came last).
-    let early = persist::is_kept() && connect::pressed_early();
-    SKIP_RESTORE.with(|s| s.set(early));
-    let kept = persist::is_kept() && !early;
+    // A sign-in pressed before the wasm (and sent: its fields were right) is the user's choice
+    // over a kept session: that one is not restored this time (both would end in one tab's
+    // session, whichever came last).
+    let signing_in = connect::bind(LOADER);
+    let kept = persist::is_kept() && !signing_in;
+    SKIP_RESTORE.with(|s| s.set(signing_in));
     if kept {
         connect::restoring(true);
     }
-    connect::bind(LOADER);
     crate::mark_wasm_ready();
     split::link_later_styles();
     wasm_bindgen_futures::spawn_local(async move {
@@ -120,7 +119,7 @@ pub fn App() -> impl IntoView {
         {move || match found.get() {
             Page::Single => single(session, restoring).into_any(),
             Page::Fleet => ().into_any(),
-            Page::FleetMissing(file, typed) => view! { <FleetMissing file typed found /> }.into_any(),
+            Page::FleetMissing(file) => view! { <FleetMissing file found /> }.into_any(),
         }}
     }
 }
@@ -128,25 +127,23 @@ pub fn App() -> impl IntoView {
 /// A fleet's page whose module did not arrive: said, with Try again (never the single-cluster
 /// form, which would sign in to no cluster of the fleet).
 #[component]
-fn FleetMissing(
-    file: crate::api::fleet::Fleet,
-    typed: Option<Typed>,
-    found: RwSignal<Page>,
-) -> impl IntoView {
+fn FleetMissing(file: crate::api::fleet::Fleet, found: RwSignal<Page>) -> impl IntoView {
     let busy = RwSignal::new(false);
-    // What the form held, for the fleet's form once it comes (a Sign in pressed included).
-    let kept = StoredValue::new((file, typed));
+    // What the form held, for the fleet's form once it comes (a Sign in pressed included);
+    // dropped with this view.
+    let typed = StoredValue::new(split::take_missed());
     let retry = move |_| {
         if busy.get_untracked() {
             return;
         }
         busy.set(true);
-        let (file, typed) = kept.get_value();
+        let file = file.clone();
+        let kept = typed.try_update_value(Option::take).flatten();
         spawn_local(async move {
-            let p = split::mount_fleet(file, typed).await;
+            let p = split::mount_fleet(file, kept).await;
             busy.set(false);
             match p {
-                Page::FleetMissing(file, typed) => kept.set_value((file, typed)),
+                Page::FleetMissing(_) => typed.set_value(split::take_missed()),
                 p => found.set(p),
             }
         });

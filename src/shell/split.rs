@@ -13,7 +13,7 @@ use crate::api::Listener;
 use crate::components::Explained;
 use crate::session::signin::{self, Attempt, Later, NotLoaded, Request, Restored, Typed};
 use crate::session::{Session, SignedOut};
-use futures::future::LocalBoxFuture;
+use futures::future::{FutureExt, LocalBoxFuture};
 
 /// What restoring a kept session came to, its failure already in words (worded here, behind
 /// the split point, so that the error catalogue stays out of the first load).
@@ -110,9 +110,20 @@ pub(crate) enum Page {
     /// The fleet's page is mounted.
     Fleet,
     /// The file lists clusters, but the fleet's page did not arrive: the app says so, and
-    /// tries again with this file and what was typed in the form (taken out of it, so that no
-    /// password waits in a hidden input).
-    FleetMissing(fleet::Fleet, Option<Typed>),
+    /// tries again with this file, and what was typed in the form ([`take_missed`]).
+    FleetMissing(fleet::Fleet),
+}
+
+thread_local! {
+    /// What was typed in the form when the fleet's page did not arrive: taken out of the form,
+    /// so that no password waits in a hidden input, and kept apart from [`Page`], which the
+    /// shell keeps for the page's life.
+    static MISSED: std::cell::RefCell<Option<Typed>> = const { std::cell::RefCell::new(None) };
+}
+
+/// What the form held when the fleet's page did not arrive, once.
+pub(crate) fn take_missed() -> Option<Typed> {
+    MISSED.with(|m| m.borrow_mut().take())
 }
 
 /// Fetches `clusters.json` and, when it lists clusters, mounts the fleet's page.
@@ -131,18 +142,23 @@ pub(crate) async fn mount_fleet(file: fleet::Fleet, typed: Option<Typed>) -> Pag
     let path = web_sys::window()
         .and_then(|w| w.location().pathname().ok())
         .unwrap_or_default();
+    // Asked for now, beside the fleet's module, and awaited by it before it mounts.
     let first = super::screens::Module::first_of_fleet(&path);
     let before = async move {
         if let Some(m) = first {
             m.fetch().await;
         }
-    };
+    }
+    .boxed_local()
+    .shared();
+    leptos::task::spawn_local(before.clone());
     match fleet_page(file.clone(), typed.clone(), Box::pin(before)).await {
         Ok(()) => Page::Fleet,
         Err(NotLoaded) => {
             let typed =
                 typed.or_else(|| crate::pages::connect::take_typed(super::sign_in_waiting()));
-            Page::FleetMissing(file, typed)
+            MISSED.with(|m| *m.borrow_mut() = typed);
+            Page::FleetMissing(file)
         }
     }
 }

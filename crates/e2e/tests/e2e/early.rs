@@ -115,3 +115,43 @@ async fn without_javascript_the_form_sends_nothing() -> Result<()> {
     h.screenshot("early-no-javascript").await?;
     Ok(())
 }
+
+/// A tab that kept its session, reloaded with the wasm held back: a Sign in pressed early with
+/// nothing typed is answered by the form and the kept session is still restored; one pressed
+/// with another account's credentials signs in as that account, and the kept session is not
+/// restored over it (no request carries the kept account).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_early_sign_in_over_a_kept_session_wins_only_when_it_is_sent() -> Result<()> {
+    let h = Harness::start().await?;
+    h.goto("/").await?;
+    h.fill("User name", "admin").await?;
+    h.fill("Password", PASSWORD).await?;
+    h.set_checkbox("Stay signed in (this tab only)", true)
+        .await?;
+    h.click_button("Sign in").await?;
+    h.wait_css("table a").await?;
+
+    h.open_throttled("/").await?;
+    h.button("Sign in").await?.click().await?;
+    h.wait_text("#signin-submit", "Starting").await?;
+    h.unthrottle().await?;
+    h.wait_css("table a").await?;
+    h.wait_text(".banner-user", "admin").await?;
+
+    h.open_throttled("/").await?;
+    let before = h.requests().len();
+    h.fill("User name", "readonly").await?;
+    h.fill("Password", PASSWORD).await?;
+    h.button("Sign in").await?.click().await?;
+    h.unthrottle().await?;
+    h.wait_text(".banner-user", "readonly").await?;
+    h.wait_css("table a").await?;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let after = h.requests().split_off(before);
+    ensure!(
+        after.iter().all(|r| r.user.as_deref() == Some("readonly")),
+        "{after:#?}"
+    );
+    h.wait_text(".banner-user", "readonly").await?;
+    Ok(())
+}

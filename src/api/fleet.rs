@@ -221,6 +221,9 @@ pub enum Found {
     /// No file (404, or the server's page for unknown paths): one cluster, as before.
     Single,
     Fleet(Fleet),
+    /// No answer (the network, or none within [`CLUSTERS_TIMEOUT_MS`]): the page cannot tell
+    /// whether it is a fleet's, so nothing may be signed in to yet.
+    Unanswered,
 }
 
 /// Where `clusters.json` is: beside the page's own files, whatever the address the page was
@@ -243,8 +246,9 @@ fn beside(src: Option<&str>) -> String {
     }
 }
 
-/// Fetches `clusters.json` beside the page. Anything but a JSON answer with status 200 within
-/// [`CLUSTERS_TIMEOUT_MS`] is "no fleet": the page stays the single-cluster page it was.
+/// Fetches `clusters.json` beside the page. Any answer but JSON with status 200 is "no
+/// fleet": the page stays the single-cluster page it was. No answer within
+/// [`CLUSTERS_TIMEOUT_MS`] is [`Found::Unanswered`].
 pub async fn fetch() -> Found {
     // Built as the transport builds its requests (`http.rs`): gloo-net's own builder would
     // bring URL parsing into the JS glue, which the first load shares.
@@ -278,13 +282,12 @@ pub async fn fetch() -> Found {
     found
 }
 
-/// How long `clusters.json`, a small static file beside the page, may take: then the page is
-/// the single-cluster page, as when the file is missing.
+/// How long `clusters.json`, a small static file beside the page, may take.
 const CLUSTERS_TIMEOUT_MS: i32 = 10_000;
 
 async fn read_file(request: web_sys::Request) -> Found {
     let Ok(resp) = gloo_net::http::Request::from(request).send().await else {
-        return Found::Single;
+        return Found::Unanswered;
     };
     let json = resp
         .headers()
@@ -295,7 +298,7 @@ async fn read_file(request: web_sys::Request) -> Found {
     }
     match resp.binary().await {
         Ok(bytes) => Found::Fleet(parse(&String::from_utf8_lossy(&bytes))),
-        Err(_) => Found::Single,
+        Err(_) => Found::Unanswered,
     }
 }
 

@@ -120,8 +120,32 @@ pub fn App() -> impl IntoView {
             Page::Single => single(session, restoring).into_any(),
             Page::Fleet => ().into_any(),
             Page::FleetMissing(file) => view! { <FleetMissing file found /> }.into_any(),
+            Page::Unanswered => view! { <Unanswered found /> }.into_any(),
         }}
     }
+}
+
+/// `clusters.json` did not answer: the page cannot tell whether it is a fleet's, so it signs in
+/// nowhere yet. Try again asks once more, and shows the page it finds.
+#[component]
+fn Unanswered(found: RwSignal<Page>) -> impl IntoView {
+    let busy = RwSignal::new(false);
+    let retry = move || {
+        busy.set(true);
+        PAGE.with(|p| *p.borrow_mut() = None);
+        spawn_local(async move {
+            let p = page().await;
+            busy.set(false);
+            if p != Page::Unanswered {
+                found.set(p);
+            }
+        });
+    };
+    could_not_load(
+        "The web server did not answer when asked whether this site manages one cluster or a fleet (its clusters.json). Nothing was sent to any cluster. Check the connection, then try again.",
+        busy,
+        retry,
+    )
 }
 
 /// A fleet's page whose module did not arrive: said, with Try again (never the single-cluster
@@ -132,10 +156,7 @@ fn FleetMissing(file: crate::api::fleet::Fleet, found: RwSignal<Page>) -> impl I
     // What the form held, for the fleet's form once it comes (a Sign in pressed included);
     // dropped with this view.
     let typed = StoredValue::new(split::take_missed());
-    let retry = move |_| {
-        if busy.get_untracked() {
-            return;
-        }
+    let retry = move || {
         busy.set(true);
         let file = file.clone();
         let kept = typed.try_update_value(Option::take).flatten();
@@ -148,12 +169,31 @@ fn FleetMissing(file: crate::api::fleet::Fleet, found: RwSignal<Page>) -> impl I
             }
         });
     };
+    could_not_load(
+        "This site manages a fleet of clusters, and the fleet's page did not arrive from the web server. Check the connection, then try again.",
+        busy,
+        retry,
+    )
+}
+
+/// The page in place of any form when a part it needs did not come: why, and Try again
+/// (`retry`, not run again while `busy`).
+fn could_not_load(
+    why: &'static str,
+    busy: RwSignal<bool>,
+    retry: impl Fn() + 'static,
+) -> impl IntoView {
+    let click = move |_| {
+        if !busy.get_untracked() {
+            retry();
+        }
+    };
     view! {
         <main class="connect">
             <div class="connect-card" role="alert">
                 <h1>"totp-admin could not load"</h1>
-                <p>"This site manages a fleet of clusters, and the fleet's page did not arrive from the web server. Check the connection, then try again."</p>
-                <button type="button" class="button button-primary" disabled=move || busy.get() on:click=retry>
+                <p>{why}</p>
+                <button type="button" class="button button-primary" disabled=move || busy.get() on:click=click>
                     {move || if busy.get() { "Trying again…" } else { "Try again" }}
                 </button>
             </div>

@@ -34,7 +34,7 @@ async fn sign_in_worded(a: Attempt) -> Result<Session, Explained> {
 /// The sign-in form's request: signed in, the session is entered in the app (mounted if it
 /// was not yet), and the signed-in page shows. It waits for the page to know whether it is a
 /// fleet's: then the fleet's sign-in acts on it (it took what was typed), and nothing is sent
-/// from here.
+/// from here; nor when the page cannot tell ([`Page::Unanswered`]).
 async fn sign_in_entered(r: Request) -> Result<(), Explained> {
     let ctx = super::mounted();
     if super::page_for_sign_in().await != Page::Single {
@@ -112,6 +112,9 @@ pub(crate) enum Page {
     /// The file lists clusters, but the fleet's page did not arrive: the app says so, and
     /// tries again with this file, and what was typed in the form ([`take_missed`]).
     FleetMissing(fleet::Fleet),
+    /// `clusters.json` did not answer: whether the page is a fleet's is unknown, and the app
+    /// says so, with Try again (a Sign in waiting is not sent anywhere).
+    Unanswered,
 }
 
 thread_local! {
@@ -131,6 +134,7 @@ pub(crate) async fn find_page() -> Page {
     match fleet::fetch().await {
         Found::Fleet(file) => mount_fleet(file, None).await,
         Found::Single => Page::Single,
+        Found::Unanswered => Page::Unanswered,
     }
 }
 

@@ -224,3 +224,29 @@ async fn each_screen_arrives_when_opened_and_a_missing_one_is_explained_on_it_al
     h.wait_text("h1", "Accounts").await?;
     h.close().await
 }
+
+/// `clusters.json` does not answer (blocked): the page cannot tell one cluster from a fleet, so
+/// it says so in place of the form and a Sign in pressed meanwhile is sent nowhere; Try again,
+/// once the file answers, brings the single-cluster form back, and signing in works.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clusters_file_that_does_not_answer_signs_in_nowhere_until_it_does() -> Result<()> {
+    let h = Harness::start().await?;
+    h.cdp("Network.enable", json!({})).await?;
+    h.cdp(
+        "Network.setBlockedURLs",
+        json!({ "urls": ["*clusters.json*"] }),
+    )
+    .await?;
+    h.goto("/").await?;
+    h.wait_text("[role=alert]", "did not answer").await?;
+    h.screenshot("split-clusters-unanswered").await?;
+    ensure!(!h.sign_in_shown().await?, "the form is not offered");
+    ensure!(h.requests().is_empty(), "sent: {:#?}", h.requests());
+    h.cdp("Network.setBlockedURLs", json!({ "urls": [] }))
+        .await?;
+    h.click_button("Try again").await?;
+    h.sign_in("admin").await?;
+    h.wait_css("table a").await?;
+    h.wait_text(".banner-user", "admin").await?;
+    Ok(())
+}

@@ -525,6 +525,16 @@ impl Browser {
         Ok(())
     }
 
+    /// From now on the browser fetches nothing whose address matches one of `patterns`
+    /// (DevTools' `*` wildcards), as when the connection drops for those files; an empty list
+    /// lets everything through again.
+    pub async fn block(&self, patterns: &[&str]) -> Result<()> {
+        self.cdp("Network.enable", json!({})).await?;
+        self.cdp("Network.setBlockedURLs", json!({ "urls": patterns }))
+            .await?;
+        Ok(())
+    }
+
     /// Ends [`Self::open_throttled`]'s slowness: what is held back comes at full speed.
     pub async fn unthrottle(&self) -> Result<()> {
         self.throttle(-1).await

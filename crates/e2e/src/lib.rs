@@ -265,6 +265,16 @@ impl Harness {
         .await
     }
 
+    /// [`Self::sign_in`] with "Stay signed in (this tab only)" ticked: the session is kept in
+    /// the tab's sessionStorage, for a reload to restore.
+    pub async fn sign_in_staying(&self, user: &str) -> Result<()> {
+        self.fill("User name", user).await?;
+        self.fill("Password", PASSWORD).await?;
+        self.set_checkbox("Stay signed in (this tab only)", true)
+            .await?;
+        self.click_button("Sign in").await
+    }
+
     /// Chooses "Access token" on the sign-in form, fills the token and submits it.
     pub async fn sign_in_token(&self, token: &str) -> Result<()> {
         self.swapped_form_again(|| async {

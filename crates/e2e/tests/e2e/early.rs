@@ -124,11 +124,7 @@ async fn without_javascript_the_form_sends_nothing() -> Result<()> {
 async fn an_early_sign_in_over_a_kept_session_wins_only_when_it_is_sent() -> Result<()> {
     let h = Harness::start().await?;
     h.goto("/").await?;
-    h.fill("User name", "admin").await?;
-    h.fill("Password", PASSWORD).await?;
-    h.set_checkbox("Stay signed in (this tab only)", true)
-        .await?;
-    h.click_button("Sign in").await?;
+    h.sign_in_staying("admin").await?;
     h.wait_css("table a").await?;
 
     h.open_throttled("/").await?;

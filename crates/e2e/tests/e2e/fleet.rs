@@ -9,7 +9,6 @@ use std::time::Duration;
 
 use anyhow::{ensure, Context, Result};
 use e2e::{check_dist, dist_dir, Harness, Locator};
-use serde_json::json;
 
 /// The page's files (linked, not copied) and `clusters.json` with `text`, in a folder of the
 /// test's own: the suite's one build, never changed.
@@ -65,6 +64,19 @@ pub(crate) async fn wait_long(h: &Harness, css: &str, needle: &str, secs: u64) -
 }
 
 /// Requests cluster `i` received with status `status` on `/api/cluster`.
+/// Every request the first `n` clusters received came as `user`.
+fn all_as(h: &Harness, n: usize, user: &str) -> Result<()> {
+    for i in 0..n {
+        let sent = h.cluster(i).context("cluster")?.requests();
+        ensure!(
+            sent.iter().all(|r| r.user.as_deref() == Some(user)),
+            "cluster{}: {sent:#?}",
+            i + 1
+        );
+    }
+    Ok(())
+}
+
 fn cluster_reads(h: &Harness, i: usize, status: u16) -> usize {
     h.cluster(i)
         .map(|c| {
@@ -591,16 +603,8 @@ async fn a_sign_in_typed_before_the_fleets_page_came_is_carried_into_it() -> Res
             "cluster{}: a refusal",
             i + 1
         );
-        let c = h.cluster(i).context("cluster")?;
-        ensure!(
-            c.requests()
-                .iter()
-                .all(|r| r.user.as_deref() == Some("admin")),
-            "cluster{}: {:#?}",
-            i + 1,
-            c.requests()
-        );
     }
+    all_as(&h, 3, "admin")?;
     h.close().await
 }
 
@@ -642,17 +646,7 @@ async fn typing_goes_on_in_the_fleets_form_where_it_stopped() -> Result<()> {
     for name in ["cluster1", "cluster2"] {
         signed_in(&h, name).await?;
     }
-    for i in 0..2 {
-        let c = h.cluster(i).context("cluster")?;
-        ensure!(
-            c.requests()
-                .iter()
-                .all(|r| r.user.as_deref() == Some("admin")),
-            "cluster{}: {:#?}",
-            i + 1,
-            c.requests()
-        );
-    }
+    all_as(&h, 2, "admin")?;
     h.close().await
 }
 
@@ -714,12 +708,7 @@ async fn a_deep_link_signs_in_on_its_own_screen_or_not_at_all() -> Result<()> {
 async fn a_fleets_page_that_does_not_arrive_is_explained_and_tried_again() -> Result<()> {
     let root = fleet_root(&listing(2))?;
     let h = fleet(root.path(), 2).await?;
-    h.cdp("Network.enable", json!({})).await?;
-    h.cdp(
-        "Network.setBlockedURLs",
-        json!({ "urls": ["*split_fleet-*"] }),
-    )
-    .await?;
+    h.block(&["*split_fleet-*"]).await?;
     h.goto("/").await?;
     h.wait_text("[role=alert]", "the fleet's page did not arrive")
         .await?;
@@ -728,8 +717,7 @@ async fn a_fleets_page_that_does_not_arrive_is_explained_and_tried_again() -> Re
         !h.sign_in_shown().await?,
         "no single-cluster form on a fleet's page"
     );
-    h.cdp("Network.setBlockedURLs", json!({ "urls": [] }))
-        .await?;
+    h.block(&[]).await?;
     h.click_button("Try again").await?;
     h.wait_text("h2", "Sign in to the fleet").await?;
     h.sign_in("admin").await?;

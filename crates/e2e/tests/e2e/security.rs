@@ -187,11 +187,7 @@ async fn credentials_never_reach_storage_urls_logs_or_the_console() -> Result<()
     h.input_by_label("User name").await?;
 
     // With the opt-in: sessionStorage only, and gone after sign-out.
-    h.fill("User name", "admin").await?;
-    h.fill("Password", PASSWORD).await?;
-    h.set_checkbox("Stay signed in (this tab only)", true)
-        .await?;
-    h.click_button("Sign in").await?;
+    h.sign_in_staying("admin").await?;
     h.wait_css("table a").await?;
     let (local, session, _) = storages(&h).await?;
     assert_clean("localStorage (opt-in)", &local, &secrets);

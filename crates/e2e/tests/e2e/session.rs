@@ -158,11 +158,7 @@ async fn vsadmin_sees_enabled_off_with_the_reason() -> Result<()> {
 async fn staying_signed_in_survives_a_reload_and_sign_out_wipes_it() -> Result<()> {
     let h = Harness::start().await?;
     h.goto("/").await?;
-    h.fill("User name", "admin").await?;
-    h.fill("Password", e2e::PASSWORD).await?;
-    h.set_checkbox("Stay signed in (this tab only)", true)
-        .await?;
-    h.click_button("Sign in").await?;
+    h.sign_in_staying("admin").await?;
     h.wait_css("table a").await?;
     ensure!(session_storage_len(&h).await? > 0, "kept in sessionStorage");
     let local = h
@@ -404,11 +400,7 @@ async fn on_9_13_1_profiles_are_edited_and_reset_by_disabling() -> Result<()> {
 async fn a_kept_session_renewed_in_place_is_restored_with_the_new_password() -> Result<()> {
     let h = Harness::start().await?;
     h.goto("/").await?;
-    h.fill("User name", "admin").await?;
-    h.fill("Password", e2e::PASSWORD).await?;
-    h.set_checkbox("Stay signed in (this tab only)", true)
-        .await?;
-    h.click_button("Sign in").await?;
+    h.sign_in_staying("admin").await?;
     h.wait_css("table a").await?;
     let kept_before = kept_session(&h).await?;
     ensure!(!kept_before.is_empty(), "kept in sessionStorage");
@@ -805,11 +797,7 @@ async fn signing_out_ends_every_tab_and_a_copied_tab_asks_to_sign_in() -> Result
     let h = Harness::start().await?;
     h.goto("/").await?;
     set_idle(&h, r#"{"warn_ms":3000}"#).await?;
-    h.fill("User name", "admin").await?;
-    h.fill("Password", e2e::PASSWORD).await?;
-    h.set_checkbox("Stay signed in (this tab only)", true)
-        .await?;
-    h.click_button("Sign in").await?;
+    h.sign_in_staying("admin").await?;
     h.wait_css("table a").await?;
     let a = h.client().window().await?;
 

@@ -6,7 +6,7 @@
 
 use anyhow::{ensure, Context, Result};
 use e2e::Harness;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// Every resource the page fetched: path and start time (ms since navigation start), with the
 /// `totp-admin:interactive` mark's time.
@@ -48,12 +48,7 @@ async fn the_sign_in_screen_loads_alone_and_a_missing_second_part_is_explained()
     );
 
     // The second part and the later stylesheet do not arrive (as when the connection drops).
-    h.cdp("Network.enable", json!({})).await?;
-    h.cdp(
-        "Network.setBlockedURLs",
-        json!({ "urls": ["*split_shell-*", "*later-*.css"] }),
-    )
-    .await?;
+    h.block(&["*split_shell-*", "*later-*.css"]).await?;
     h.goto("/").await?;
     h.sign_in("admin").await?;
     h.wait_text(".notice-error", "did not arrive from the web server")
@@ -66,8 +61,7 @@ async fn the_sign_in_screen_loads_alone_and_a_missing_second_part_is_explained()
     );
 
     // The connection is back: the same click signs in (a failed load is not kept).
-    h.cdp("Network.setBlockedURLs", json!({ "urls": [] }))
-        .await?;
+    h.block(&[]).await?;
     h.click_button("Sign in").await?;
     h.wait_css("table a").await?;
     h.wait_text(".banner-user", "admin").await?;
@@ -193,12 +187,7 @@ async fn each_screen_arrives_when_opened_and_a_missing_one_is_explained_on_it_al
 
     // The change log's module does not arrive: that screen says so, the banner stays, nothing
     // is sent; once it can arrive, Try again opens the screen.
-    h.cdp("Network.enable", json!({})).await?;
-    h.cdp(
-        "Network.setBlockedURLs",
-        json!({ "urls": ["*split_changes-*"] }),
-    )
-    .await?;
+    h.block(&["*split_changes-*"]).await?;
     let before = h.requests().len();
     banner_link(&h, "Changes").await?;
     h.wait_text(".screen-missing", "This screen could not load")
@@ -210,8 +199,7 @@ async fn each_screen_arrives_when_opened_and_a_missing_one_is_explained_on_it_al
         "nothing may reach the cluster for a screen whose code did not arrive: {:?}",
         &h.requests()[before..]
     );
-    h.cdp("Network.setBlockedURLs", json!({ "urls": [] }))
-        .await?;
+    h.block(&[]).await?;
     h.click_button("Try again").await?;
     h.wait_text("h1", "Changes in this session").await?;
     ensure!(
@@ -231,19 +219,13 @@ async fn each_screen_arrives_when_opened_and_a_missing_one_is_explained_on_it_al
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_clusters_file_that_does_not_answer_signs_in_nowhere_until_it_does() -> Result<()> {
     let h = Harness::start().await?;
-    h.cdp("Network.enable", json!({})).await?;
-    h.cdp(
-        "Network.setBlockedURLs",
-        json!({ "urls": ["*clusters.json*"] }),
-    )
-    .await?;
+    h.block(&["*clusters.json*"]).await?;
     h.goto("/").await?;
     h.wait_text("[role=alert]", "did not answer").await?;
     h.screenshot("split-clusters-unanswered").await?;
     ensure!(!h.sign_in_shown().await?, "the form is not offered");
     ensure!(h.requests().is_empty(), "sent: {:#?}", h.requests());
-    h.cdp("Network.setBlockedURLs", json!({ "urls": [] }))
-        .await?;
+    h.block(&[]).await?;
     h.click_button("Try again").await?;
     h.sign_in("admin").await?;
     h.wait_css("table a").await?;

@@ -112,6 +112,13 @@ pub(crate) fn mark(name: &str) {
     }
 }
 
+/// The path of the page's address (`/fleet/profiles`); empty where the browser has none.
+pub(crate) fn pathname() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_default()
+}
+
 /// The HTTP version the page itself came over (`h2`, `http/1.1`, …), from the navigation's
 /// timing entry; `None` where the browser does not say.
 pub(crate) fn page_protocol() -> Option<String> {

@@ -25,14 +25,8 @@ pub(crate) fn FleetShell(file: Fleet, typed: Option<Typed>) -> impl IntoView {
     let store = FleetStore::provide(file);
     // What was typed goes to the fleet's sign-in form of the first screen; a fleet of
     // gateways alone has no such form, and a screen without one is given nothing.
-    let has_direct = store
-        .list_untracked()
-        .iter()
-        .any(|m| m.via_gateway().is_none());
-    let path = web_sys::window()
-        .and_then(|w| w.location().pathname().ok())
-        .unwrap_or_default();
-    if has_direct && shows_sign_in(&path) {
+    let has_direct = store.has_direct();
+    if has_direct && shows_sign_in(&crate::platform::pathname()) {
         store.carry(typed);
     }
     // The fleet's writes (offboarding's) are logged with their cluster; a run outlives its page.
@@ -85,14 +79,14 @@ pub(crate) fn FleetShell(file: Fleet, typed: Option<Typed>) -> impl IntoView {
 }
 
 /// Whether the fleet's screen at `path` shows the fleet's sign-in form before any sign-in:
-/// the overview, the fleet tables and a cluster's own screens (not offboarding or the change
-/// log, which say where to sign in).
+/// the screens of [`Module::first_of_fleet`] and a cluster's own screens (not offboarding or
+/// the change log, which say where to sign in).
 fn shows_sign_in(path: &str) -> bool {
-    match path.trim_end_matches('/') {
-        "" | "/fleet/profiles" | "/fleet/accounts" => true,
-        "/fleet/offboard" | "/fleet/changes" => false,
-        p => p.starts_with("/fleet/"),
-    }
+    let p = path.trim_end_matches('/');
+    Module::first_of_fleet(p).is_some()
+        || (p.starts_with(&format!("{}/", routes::FLEET_PREFIX))
+            && p != routes::FLEET_OFFBOARD
+            && p != routes::FLEET_CHANGES)
 }
 
 /// What was typed before the fleet's page came is for the first screen's form alone: once
@@ -147,5 +141,32 @@ fn FleetNotFound() -> impl IntoView {
     view! {
         <h1>"Page not found"</h1>
         <p>"This address is not a page of totp-admin's fleet view. " <A href=routes::FLEET>"Go to the fleet overview"</A> "."</p>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fleets_form_is_carried_only_to_a_screen_that_shows_it() {
+        for p in [
+            "/",
+            "",
+            "/fleet/profiles",
+            "/fleet/accounts/",
+            "/fleet/0a1b/profiles",
+        ] {
+            assert!(shows_sign_in(p), "{p}");
+        }
+        for p in ["/fleet/offboard", "/fleet/changes/", "/elsewhere"] {
+            assert!(!shows_sign_in(p), "{p}");
+        }
+        assert_eq!(Module::first_of_fleet("/"), Some(Module::Overview));
+        assert_eq!(
+            Module::first_of_fleet("/fleet/accounts"),
+            Some(Module::FleetTables)
+        );
+        assert_eq!(Module::first_of_fleet("/fleet/0a1b/profiles"), None);
     }
 }

@@ -147,10 +147,7 @@ pub(crate) fn ScopeIndex() -> impl IntoView {
 fn SignInFirst(member: Option<Member>) -> impl IntoView {
     let store = FleetStore::use_ctx();
     // The fleet's own sign-in forms, here as on the overview: this page opens in place.
-    let has_direct = store
-        .list_untracked()
-        .iter()
-        .any(|m| m.via_gateway().is_none());
+    let has_direct = store.has_direct();
     let shared_form = Memo::new(move |_| has_direct && !store.direct_signed_in());
     let gateways = store
         .gateway_list()

@@ -126,10 +126,13 @@ impl Module {
     /// The module of a fleet's screen at `path` that shows the fleet's sign-in form before any
     /// sign-in (a cluster's own screens show it from the fleet's own module).
     pub(crate) fn first_of_fleet(path: &str) -> Option<Module> {
-        match path.trim_end_matches('/') {
-            "" => Some(Module::Overview),
-            "/fleet/profiles" | "/fleet/accounts" => Some(Module::FleetTables),
-            _ => None,
+        let p = path.trim_end_matches('/');
+        if p == crate::routes::FLEET.trim_end_matches('/') {
+            Some(Module::Overview)
+        } else if p == crate::routes::FLEET_PROFILES || p == crate::routes::FLEET_ACCOUNTS {
+            Some(Module::FleetTables)
+        } else {
+            None
         }
     }
 }

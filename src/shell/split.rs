@@ -143,11 +143,8 @@ pub(crate) async fn find_page() -> Page {
 /// stays until the fleet's takes its place, with no moment between them without one.
 /// `typed`: what a page that did not arrive took from the form before.
 pub(crate) async fn mount_fleet(file: fleet::Fleet, typed: Option<Typed>) -> Page {
-    let path = web_sys::window()
-        .and_then(|w| w.location().pathname().ok())
-        .unwrap_or_default();
     // Asked for now, beside the fleet's module, and awaited by it before it mounts.
-    let first = super::screens::Module::first_of_fleet(&path);
+    let first = super::screens::Module::first_of_fleet(&crate::platform::pathname());
     let before = async move {
         if let Some(m) = first {
             m.fetch().await;

@@ -394,6 +394,14 @@ impl FleetStore {
         untrack(|| self.signed_in())
     }
 
+    /// Whether the file lists clusters of its own (not only behind a gateway): the shared
+    /// sign-in form is for them.
+    pub(crate) fn has_direct(&self) -> bool {
+        self.list_untracked()
+            .iter()
+            .any(|m| m.via_gateway().is_none())
+    }
+
     /// True once a cluster of the file accepted the shared credentials (the shared form then
     /// goes); false too when the file lists no cluster of its own.
     pub(crate) fn direct_signed_in(&self) -> bool {

@@ -39,10 +39,7 @@ pub(crate) fn FleetOverview() -> impl IntoView {
     });
     let any_in = Memo::new(move |_| store.signed_in());
     // The shared form is for the file's own clusters; a gateway has its own.
-    let has_direct = store
-        .list_untracked()
-        .iter()
-        .any(|m| m.via_gateway().is_none());
+    let has_direct = store.has_direct();
     let shared_form = Memo::new(move |_| has_direct && !store.direct_signed_in());
     let asking = move || {
         store

@@ -23,10 +23,7 @@ use crate::tables::listing::SortColumn;
 #[component]
 pub(crate) fn NotSignedIn() -> impl IntoView {
     let store = FleetStore::use_ctx();
-    let has_direct = store
-        .list_untracked()
-        .iter()
-        .any(|m| m.via_gateway().is_none());
+    let has_direct = store.has_direct();
     view! {
         <div class="notice fleet-rows-none" role="status">
             <p>"No cluster is signed in yet. Sign in "

@@ -16,7 +16,9 @@
 2. One stylesheet: Trunk writes one file per `<link data-trunk rel="css">`; they are joined
    in their order into `style-<hash>.css` (one request instead of nine, and about a quarter
    fewer brotli bytes than compressing them one by one), referenced with an `integrity` hash.
-3. Compression: every .wasm .js .css .html .svg gets a `.br` (brotli -q 11) and a `.gz`
+3. The reads worker (assets/reads-worker.js) is named by a hash of its content, and
+   index.html's `totp-admin-reads-worker` marker names the file.
+4. Compression: every .wasm .js .css .html .svg gets a `.br` (brotli -q 11) and a `.gz`
    (gzip -9) beside it, for nginx's brotli_static and gzip_static.
 
 Trunk.toml runs it as a post_build hook (`--trunk-hook`: on the staging folder, release builds
@@ -576,6 +578,29 @@ def bundle_css(dist):
     print(f"dist-finish: {note}")
 
 
+READS_WORKER = re.compile(r"<meta\b[^>]*\bname=[\"']?totp-admin-reads-worker\b[^>]*>", re.I)
+
+
+def hash_worker(dist):
+    """Names the reads worker (assets/reads-worker.js, src/api/reads.rs) by its content, like
+    Trunk's own files, so that nginx may serve it as immutable; index.html's marker names it."""
+    index = os.path.join(dist, "index.html")
+    with open(index, encoding="utf-8") as f:
+        html = f.read()
+    marker = READS_WORKER.search(html)
+    plain = os.path.join(dist, "reads-worker.js")
+    if not marker or not os.path.isfile(plain):
+        return
+    with open(plain, "rb") as f:
+        data = f.read()
+    name = f"reads-worker-{hashlib.sha256(data).hexdigest()[:16]}.js"
+    os.replace(plain, os.path.join(dist, name))
+    html = html.replace(marker.group(0), f'<meta name="totp-admin-reads-worker" content="/{name}">', 1)
+    with open(index, "w", encoding="utf-8") as f:
+        f.write(html)
+    print(f"dist-finish: the reads worker is {name}")
+
+
 def compress(dist):
     if shutil.which("brotli") is None:
         fail("the brotli command is missing (Debian package brotli; scripts/bootstrap.sh installs it)")
@@ -630,6 +655,7 @@ def main():
         split(dist)
     externalise_loader(dist)
     bundle_css(dist)
+    hash_worker(dist)
     compress(dist)
 
 

@@ -34,6 +34,14 @@ pub struct Answer {
     pub(crate) date: Option<String>,
 }
 
+/// Which thread fetches a read: the page's, or the reads worker's ([`super::reads`]) when it
+/// runs. Writes are always the page's.
+#[derive(Clone, Copy)]
+enum Via {
+    Page,
+    Worker,
+}
+
 /// What a client tells its owner while it works: the session layer turns these into signals
 /// (the re-sign-in dialog, the "trying again" note). The client itself keeps no page state.
 #[derive(Clone, Debug, PartialEq)]
@@ -231,6 +239,7 @@ impl Client {
     async fn read<T>(
         &self,
         path: &str,
+        via: Via,
         decode: impl Fn(Answer) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
         let timing = Timing::current();
@@ -238,7 +247,7 @@ impl Client {
         let listener = self.listener.clone();
         let report = move |notice| listener(Report::Retrying { id, notice });
         retry(timing.retry, worth_retrying, report, || async {
-            decode(self.send("GET", path, None, timing).await?)
+            decode(self.send_via("GET", path, None, timing, via).await?)
         })
         .await
     }
@@ -246,7 +255,13 @@ impl Client {
     /// GET and decode; retried by itself with backoff on a transient failure (a read is
     /// safe to repeat: see [`super::retry`]), reported to the listener while it waits.
     pub async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
-        self.read(path, decode_ok).await
+        self.read(path, Via::Page, decode_ok).await
+    }
+
+    /// [`Client::get`] of one page of a listing: fetched by the reads worker when it runs
+    /// ([`super::reads`]), so that the page's thread does not receive the body.
+    pub(crate) async fn get_page<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
+        self.read(path, Via::Worker, decode_ok).await
     }
 
     /// GET and decode once, without retrying.
@@ -275,7 +290,7 @@ impl Client {
         &self,
         path: &str,
     ) -> Result<(T, Option<String>), ApiError> {
-        self.read(path, |a| {
+        self.read(path, Via::Page, |a| {
             let date = a.date.clone();
             decode_ok(a).map(|t| (t, date))
         })
@@ -296,6 +311,18 @@ impl Client {
         body: Option<&str>,
         timing: Timing,
     ) -> Result<Answer, ApiError> {
+        self.send_via(method, path, body, timing, Via::Page).await
+    }
+
+    /// [`Client::send`], a GET fetched by the reads worker when `via` says so.
+    async fn send_via(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&str>,
+        timing: Timing,
+        via: Via,
+    ) -> Result<Answer, ApiError> {
         if self.is_revoked() {
             return Err(ApiError::NotSent("the session ended".into()));
         }
@@ -309,7 +336,17 @@ impl Client {
         let timeout_ms = timing.timeout_ms(method);
         let scope = self.scope.as_deref();
         let url = self.url(path);
-        let a = fetch(method, &url, &self.credentials(), body, timeout_ms, scope).await?;
+        let worker = matches!(via, Via::Worker) && !write;
+        let a = fetch(
+            method,
+            &url,
+            &self.credentials(),
+            body,
+            timeout_ms,
+            scope,
+            worker,
+        )
+        .await?;
         if a.status == 401 {
             (self.listener)(Report::Unauthorized);
         }
@@ -383,6 +420,7 @@ async fn fetch(
     body: Option<&str>,
     timeout_ms: u32,
     scope: Option<&AbortSignal>,
+    worker: bool,
 ) -> Result<Answer, ApiError> {
     if scope.is_some_and(AbortSignal::aborted) {
         return Err(ApiError::Aborted);
@@ -437,7 +475,29 @@ async fn fetch(
         )
         .ok();
 
+    if method.eq_ignore_ascii_case("GET") {
+        super::reads::warm();
+    }
     let result = async {
+        if worker {
+            let auth = credentials.header();
+            let headers = [
+                ("Accept", "application/json"),
+                ("Authorization", auth.as_str()),
+            ];
+            let absolute =
+                web_sys::Url::new_with_base(url, &window.location().href().map_err(|_| ())?)
+                    .map_err(|_| ())?
+                    .href();
+            if let Some(reply) = super::reads::get(&absolute, &headers, &controller.signal()) {
+                let r = reply.await?;
+                return Ok(Answer {
+                    status: r.status,
+                    body: utf8(r.body),
+                    date: r.date,
+                });
+            }
+        }
         let resp = request.send().await.map_err(|_| ())?;
         let status = resp.status();
         let date = resp.headers().get("Date");
@@ -450,9 +510,7 @@ async fn fetch(
         let buffer = wasm_bindgen_futures::JsFuture::from(buffer)
             .await
             .map_err(|_| ())?;
-        let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-        let body = String::from_utf8(bytes)
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        let body = utf8(js_sys::Uint8Array::new(&buffer).to_vec());
         Ok::<Answer, ()>(Answer { status, body, date })
     }
     .await;
@@ -474,4 +532,9 @@ async fn fetch(
             ApiError::Network
         }
     })
+}
+
+/// A body's bytes as text; invalid UTF-8 is replaced, as `text()` does.
+fn utf8(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }

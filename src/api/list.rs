@@ -21,7 +21,7 @@ pub(crate) async fn all<T: DeserializeOwned>(
     let mut read = std::collections::HashSet::new();
     loop {
         read.insert(next.clone());
-        let page: Collection<T> = client.get(&next).await?;
+        let page: Collection<T> = client.get_page(&next).await?;
         let link = page.next_href().map(str::to_owned);
         on_page(page.records);
         let Some(href) = link else {

@@ -15,6 +15,7 @@ pub mod gateway_writes;
 pub mod http;
 pub mod identity;
 pub mod list;
+mod reads;
 pub mod retry;
 pub mod timing;
 pub mod totps;

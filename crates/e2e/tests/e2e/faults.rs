@@ -790,3 +790,111 @@ async fn a_lost_delete_answer_is_settled_by_reading() -> Result<()> {
     );
     h.close().await
 }
+
+/// The page's own resource entries for the profile listing's pages (`TOTPS?...`, not the
+/// count the table asks first): what the page's thread fetched itself, as opposed to the
+/// reads worker (src/api/reads.rs).
+async fn listings_fetched_by_the_page(h: &Harness) -> Result<usize> {
+    let n = h
+        .eval_string(&format!(
+            "return String(performance.getEntriesByType('resource')
+                 .filter(e => new URL(e.name).pathname === '{TOTPS}'
+                     && !e.name.includes('return_records=false')).length);"
+        ))
+        .await?;
+    Ok(n.parse()?)
+}
+
+/// Reloads the profile table and waits until it shows its rows again.
+async fn reload_table(h: &Harness) -> Result<()> {
+    h.eval_string("performance.clearResourceTimings(); return '';")
+        .await?;
+    h.click_button("Reload").await?;
+    h.wait_css("table a").await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn listings_are_read_by_the_reads_worker_and_a_slow_one_still_times_out() -> Result<()> {
+    let h = start().await?;
+    // The worker starts with the first read: by the reload it has said it is ready.
+    let before = calls(&h, "GET", TOTPS).len();
+    reload_table(&h).await?;
+    ensure!(
+        calls(&h, "GET", TOTPS).len() > before,
+        "the reload read the profiles again"
+    );
+    assert_eq!(
+        listings_fetched_by_the_page(&h).await?,
+        0,
+        "the listing was fetched by the reads worker, not by the page's thread"
+    );
+
+    // A listing that does not answer in time: the worker's request is given up like the
+    // page's own, with the same message and Try again; nothing is stuck.
+    // The listing's pages (`fields=`), not the count the table asks first.
+    let page = format!("{TOTPS}?fields=");
+    let pages = |h: &Harness| {
+        calls(h, "GET", TOTPS)
+            .iter()
+            .filter(|r| r.path.starts_with(&page))
+            .count()
+    };
+    script(&h, "GET", &page, Scripted::Delay(Duration::from_secs(4)), 1);
+    let started = Instant::now();
+    let before = pages(&h);
+    h.click_button("Reload").await?;
+    h.wait_text("[role=alert]", "did not answer in time")
+        .await?;
+    let waited = started.elapsed();
+    ensure!(
+        waited < Duration::from_millis(3_500),
+        "gave up after the 1.5 s timeout, not the 4 s answer: {waited:?}"
+    );
+    h.click_button("Try again").await?;
+    h.wait_css("table a").await?;
+    let sent = pages(&h) - before;
+    ensure!(
+        sent <= 2,
+        "one read timed out and one more on Try again (the slow one may be logged late): {sent}"
+    );
+    assert_eq!(
+        listings_fetched_by_the_page(&h).await?,
+        0,
+        "the slow listing and the one after it were the worker's too"
+    );
+    page_alive(&h).await?;
+    h.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_the_reads_worker_the_page_reads_listings_itself() -> Result<()> {
+    // The page's files without the worker's (a deployment that left it out): the worker
+    // cannot start. (Chromium's URL blocking does not reach a worker's script.)
+    let dist = e2e::dist_dir().canonicalize()?;
+    let root = tempfile::Builder::new()
+        .prefix("e2e-no-worker-")
+        .tempdir()?;
+    for entry in std::fs::read_dir(&dist)? {
+        let entry = entry?;
+        if !entry
+            .file_name()
+            .to_string_lossy()
+            .starts_with("reads-worker-")
+        {
+            std::os::unix::fs::symlink(entry.path(), root.path().join(entry.file_name()))?;
+        }
+    }
+    let h = Harness::with_dist(root.path().to_path_buf()).await?;
+    h.goto("/").await?;
+    h.set_timing(TIMING).await?;
+    h.sign_in("admin").await?;
+    h.wait_css("table a").await?;
+    reload_table(&h).await?;
+    ensure!(
+        listings_fetched_by_the_page(&h).await? >= 1,
+        "without the worker, the page's thread fetched the listing"
+    );
+    page_alive(&h).await?;
+    h.close().await
+}

@@ -4,10 +4,11 @@
 //! busy: 176 MB of a fleet overview's listings kept the main thread busy 1.1 s against
 //! 0.18 s when a worker fetched them (issue 19, BENCHMARKS.md).
 //!
-//! GETs only, and only those the transport hands here ([`super::http`]): a write is always
+//! GETs only, and only a fleet's listings (`Client::reading_off_thread`): a write is always
 //! sent by the thread that awaits its answer. Until the worker says it is ready, or when it
 //! cannot start (a deployment without the file, a build without the marker, the wasm tests),
-//! the transport fetches on the main thread as before.
+//! the transport fetches on the main thread as before: a read waits at most
+//! [`READY_WAIT_MS`] for a worker that is starting.
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
@@ -30,6 +31,8 @@ struct Reader {
     next: Cell<u32>,
     /// The requests sent and not yet answered; a dropped sender is a failed request.
     pending: RefCell<HashMap<u32, oneshot::Sender<Reply>>>,
+    /// Reads waiting for the worker's "ready" ([`ready`]).
+    waiting: RefCell<Vec<oneshot::Sender<()>>>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(web_sys::Event)>,
 }
@@ -54,8 +57,9 @@ fn worker_url() -> Option<String> {
     marker.get_attribute("content").filter(|c| !c.is_empty())
 }
 
-/// Starts the worker if it is not started yet: the transport calls this at every read, so
-/// that the worker is ready by the time the listings come (a sign-in reads before it lists).
+/// Starts the worker if it is not started yet: the transport calls this at every read of a
+/// client that reads off the page's thread, so that the worker is ready by the time the
+/// listings come (a sign-in reads before it lists).
 /// The reads before its "ready" go on the main thread.
 pub(crate) fn warm() {
     if READER.with(|r| matches!(&*r.borrow(), State::NotStarted)) {
@@ -83,6 +87,7 @@ fn start() {
         ready: Cell::new(false),
         next: Cell::new(1),
         pending: RefCell::new(HashMap::new()),
+        waiting: RefCell::new(Vec::new()),
         _on_message: on_message,
         _on_error: on_error,
     };
@@ -104,6 +109,9 @@ fn answered(data: &JsValue) {
         READER.with(|r| {
             if let State::Started(reader) = &*r.borrow() {
                 reader.ready.set(true);
+                for w in reader.waiting.borrow_mut().drain(..) {
+                    let _ = w.send(());
+                }
             }
         });
         return;
@@ -129,21 +137,88 @@ fn answered(data: &JsValue) {
     });
 }
 
-/// Sends a GET of `url` (absolute) with `headers` through the worker, if it is ready. `None`:
-/// the caller fetches it itself. The answer is `Err` on a failure; an abort of `signal`
-/// (the timeout, the view gone) aborts the worker's request too.
-pub(crate) fn get(
-    url: &str,
-    headers: &[(&str, &str)],
-    signal: &AbortSignal,
-) -> Option<impl std::future::Future<Output = Result<Reply, ()>>> {
-    let sent = READER.with(|r| {
+/// What became of a read handed to the worker.
+pub(crate) enum Outcome {
+    Answered(Reply),
+    /// The request failed (the network, an abort of its signal, the worker gone).
+    Failed,
+    /// The worker does not run: the caller fetches it itself, nothing was sent.
+    NotHere,
+}
+
+/// How long a read waits for a starting worker before the page fetches it itself (the
+/// worker, started at a sign-in's first read, is usually ready within a few tens of ms).
+const READY_WAIT_MS: i32 = 500;
+
+/// Sends a GET of `url` (absolute) with `headers` through the worker, once it is ready. An
+/// abort of `signal` (the timeout, the view gone) aborts the worker's request too.
+pub(crate) async fn get(url: &str, headers: &[(&str, &str)], signal: &AbortSignal) -> Outcome {
+    if !ready().await {
+        return Outcome::NotHere;
+    }
+    if signal.aborted() {
+        return Outcome::Failed;
+    }
+    let Some((id, rx)) = send(url, headers) else {
+        return Outcome::NotHere;
+    };
+    let on_abort = Closure::<dyn FnMut()>::once(move || {
+        READER.with(|r| {
+            if let State::Started(reader) = &*r.borrow() {
+                if reader.pending.borrow_mut().remove(&id).is_some() {
+                    let message = Object::new();
+                    let _ = Reflect::set(&message, &"abort".into(), &id.into());
+                    let _ = reader.worker.post_message(&message);
+                }
+            }
+        });
+    });
+    let _ = signal.add_event_listener_with_callback("abort", on_abort.as_ref().unchecked_ref());
+    let reply = rx.await;
+    let _ = signal.remove_event_listener_with_callback("abort", on_abort.as_ref().unchecked_ref());
+    match reply {
+        Ok(r) => Outcome::Answered(r),
+        Err(_) => Outcome::Failed,
+    }
+}
+
+/// Whether the worker runs, waiting up to [`READY_WAIT_MS`] for one that is starting.
+async fn ready() -> bool {
+    let waiting = READER.with(|r| match &*r.borrow() {
+        State::Started(reader) if reader.ready.get() => Ok(()),
+        State::Started(reader) => {
+            let (tx, rx) = oneshot::channel();
+            reader.waiting.borrow_mut().push(tx);
+            Err(Some(rx))
+        }
+        _ => Err(None),
+    });
+    match waiting {
+        Ok(()) => true,
+        Err(None) => false,
+        Err(Some(rx)) => {
+            let timer = js_sys::Promise::new(&mut |resolve, _| {
+                if let Some(w) = web_sys::window() {
+                    let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
+                        &resolve,
+                        READY_WAIT_MS,
+                    );
+                }
+            });
+            let timer = wasm_bindgen_futures::JsFuture::from(timer);
+            // Told "ready", or the worker gone (the sender dropped), or the time is up.
+            let _ = futures::future::select(rx, timer).await;
+            READER.with(|r| matches!(&*r.borrow(), State::Started(reader) if reader.ready.get()))
+        }
+    }
+}
+
+/// Posts the request to the worker; its id and where its answer will come.
+fn send(url: &str, headers: &[(&str, &str)]) -> Option<(u32, oneshot::Receiver<Reply>)> {
+    READER.with(|r| {
         let State::Started(reader) = &*r.borrow() else {
             return None;
         };
-        if !reader.ready.get() {
-            return None;
-        }
         let id = reader.next.get();
         reader.next.set(id.wrapping_add(1));
         let pairs = Array::new();
@@ -161,26 +236,5 @@ pub(crate) fn get(
             return None;
         }
         Some((id, rx))
-    });
-    let (id, rx) = sent?;
-    let on_abort = Closure::once(move || {
-        READER.with(|r| {
-            if let State::Started(reader) = &*r.borrow() {
-                if reader.pending.borrow_mut().remove(&id).is_some() {
-                    let message = Object::new();
-                    let _ = Reflect::set(&message, &"abort".into(), &id.into());
-                    let _ = reader.worker.post_message(&message);
-                }
-            }
-        });
-    });
-    let _ = signal.add_event_listener_with_callback("abort", on_abort.as_ref().unchecked_ref());
-    let signal = signal.clone();
-    Some(async move {
-        let reply = rx.await.map_err(|_| ());
-        let _ =
-            signal.remove_event_listener_with_callback("abort", on_abort.as_ref().unchecked_ref());
-        drop(on_abort);
-        reply
     })
 }

@@ -502,7 +502,7 @@ impl FleetStore {
     /// gateway's link base and write rule.
     fn client_for(&self, m: Member, credentials: Credentials) -> Client {
         let api = m.entry.with_value(|e| e.api.clone());
-        let client = Client::new(&api, credentials, deaf());
+        let client = Client::new(&api, credentials, deaf()).reading_off_thread();
         match m.via.get_value() {
             Some(via) => client.through_gateway(via.links, via.gate),
             None => client,

@@ -748,3 +748,111 @@ async fn signed_in(h: &Harness, name: &str) -> Result<()> {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+/// The clusters' listing pages (profiles and accounts) the page's own thread fetched, from its
+/// resource timing: the reads worker's (src/api/reads.rs) are not in it.
+async fn listings_fetched_by_the_page(h: &Harness) -> Result<usize> {
+    let n = h
+        .eval_string(
+            "return String(performance.getEntriesByType('resource')
+                 .map(e => new URL(e.name))
+                 .filter(u => u.pathname.startsWith('/clusters/')
+                     && (u.pathname.endsWith('/security/login/totps')
+                         || u.pathname.endsWith('/security/accounts'))
+                     && u.searchParams.has('max_records')).length);",
+        )
+        .await?;
+    Ok(n.parse()?)
+}
+
+/// Listing pages cluster `i` answered.
+fn listings_answered(h: &Harness, i: usize) -> usize {
+    h.cluster(i)
+        .map(|c| {
+            c.requests()
+                .iter()
+                .filter(|r| {
+                    (r.path.contains("/security/login/totps?")
+                        || r.path.contains("/security/accounts?"))
+                        && r.path.contains("max_records=")
+                })
+                .count()
+        })
+        .unwrap_or(0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fleets_listings_are_read_by_the_reads_worker_and_a_slow_one_fails_alone() -> Result<()> {
+    let root = fleet_root(&listing(3))?;
+    let h = fleet(root.path(), 3).await?;
+    // cluster3's profile listing answers after 4 s, past the 1.5 s read timeout.
+    h.cluster(2)
+        .context("cluster3")?
+        .script_fault(ontap_sim::ScriptedFault::new(
+            "GET",
+            "/security/login/totps?fields=",
+            ontap_sim::Scripted::Delay(Duration::from_secs(4)),
+            1,
+        ));
+    h.goto("/").await?;
+    h.set_timing(r#"{"read_ms":1500,"write_ms":2000,"retry_base_ms":300}"#)
+        .await?;
+    h.sign_in("admin").await?;
+    h.wait_text(&cell("cluster2", "fleet-state"), "Reachable")
+        .await?;
+    h.wait_text(&cell("cluster1", "fleet-state"), "No TOTP")
+        .await?;
+    let text = wait_long(
+        &h,
+        &cell("cluster3", "fleet-state-cell"),
+        "Could not be read",
+        20,
+    )
+    .await?;
+    ensure!(text.contains("did not answer in time"), "{text}");
+    // The worker is started by the sign-in's reads, before any listing: every listing page
+    // went through it, and none through the page's thread.
+    ensure!(
+        listings_answered(&h, 0) >= 1 && listings_answered(&h, 1) >= 2,
+        "the clusters answered their listings"
+    );
+    assert_eq!(
+        listings_fetched_by_the_page(&h).await?,
+        0,
+        "the listings were fetched by the reads worker, not by the page's thread"
+    );
+    h.close().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_the_reads_worker_a_fleets_listings_are_read_by_the_page() -> Result<()> {
+    let root = fleet_root(&listing(2))?;
+    // A deployment that left the worker's file out: nginx answers its index.html for it, which
+    // no worker runs.
+    for entry in std::fs::read_dir(root.path())? {
+        let entry = entry?;
+        if entry
+            .file_name()
+            .to_string_lossy()
+            .starts_with("reads-worker-")
+        {
+            std::fs::remove_file(entry.path())?;
+        }
+    }
+    let h = fleet(root.path(), 2).await?;
+    h.goto("/").await?;
+    h.sign_in("admin").await?;
+    for name in ["cluster1", "cluster2"] {
+        h.wait_css(&format!(
+            "tr[data-cluster=\"{name}\"] .fleet-state.state-ok, tr[data-cluster=\"{name}\"] .fleet-state.state-warn"
+        ))
+        .await?;
+    }
+    h.wait_text(&cell("cluster2", "fleet-state"), "Reachable")
+        .await?;
+    ensure!(
+        listings_fetched_by_the_page(&h).await? >= 2,
+        "without the worker, the page's thread fetched the listings itself"
+    );
+    h.close().await
+}

@@ -82,6 +82,8 @@ fn start() {
     let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(|_e: web_sys::Event| stop());
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    // A reply that could not be passed over is a read lost: no more through the worker.
+    worker.set_onmessageerror(Some(on_error.as_ref().unchecked_ref()));
     let reader = Reader {
         worker,
         ready: Cell::new(false),
@@ -92,6 +94,11 @@ fn start() {
         _on_error: on_error,
     };
     READER.with(|r| *r.borrow_mut() = State::Started(reader));
+}
+
+/// Switches the worker off for the rest of the page's life: the page fetches every read.
+pub(crate) fn switch_off() {
+    stop();
 }
 
 fn stop() {
@@ -146,8 +153,9 @@ pub(crate) enum Outcome {
     NotHere,
 }
 
-/// How long a read waits for a starting worker before the page fetches it itself (the
-/// worker, started at a sign-in's first read, is usually ready within a few tens of ms).
+/// How long a read waits for a starting worker; one not ready by then is switched off and the
+/// page fetches everything itself (the worker, started at a sign-in's first read, is usually
+/// ready within a few tens of ms).
 const READY_WAIT_MS: i32 = 500;
 
 /// Sends a GET of `url` (absolute) with `headers` through the worker, once it is ready. An
@@ -206,9 +214,15 @@ async fn ready() -> bool {
                 }
             });
             let timer = wasm_bindgen_futures::JsFuture::from(timer);
-            // Told "ready", or the worker gone (the sender dropped), or the time is up.
+            // Told "ready", or the worker gone (the sender dropped), or the time is up: a
+            // worker not ready by then is switched off, so no read waits for it again.
             let _ = futures::future::select(rx, timer).await;
-            READER.with(|r| matches!(&*r.borrow(), State::Started(reader) if reader.ready.get()))
+            let ready = READER
+                .with(|r| matches!(&*r.borrow(), State::Started(reader) if reader.ready.get()));
+            if !ready {
+                stop();
+            }
+            ready
         }
     }
 }

@@ -139,6 +139,8 @@ async fn the_page_files_carry_headers_types_compression_and_caching() -> Result<
         // The stylesheets joined by scripts/dist-finish.py.
         (".css", "style-", "text/css; charset=utf-8"),
         (".svg", "favicon-", "image/svg+xml; charset=utf-8"),
+        // A fleet's reads worker (src/api/reads.rs), named by dist-finish.py.
+        (".js", "reads-worker-", "text/javascript; charset=utf-8"),
     ] {
         let name = dist_file(suffix, prefix)?;
         let r = get(&h, &format!("/{name}"), &[("Accept-Encoding", "br")])?;

@@ -60,7 +60,6 @@ fn worker_url() -> Option<String> {
 /// Starts the worker if it is not started yet: the transport calls this at every read of a
 /// client that reads off the page's thread, so that the worker is ready by the time the
 /// listings come (a sign-in reads before it lists).
-/// The reads before its "ready" go on the main thread.
 pub(crate) fn warm() {
     if READER.with(|r| matches!(&*r.borrow(), State::NotStarted)) {
         start();
@@ -79,7 +78,7 @@ fn start() {
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|e: MessageEvent| answered(&e.data()));
     // A worker whose script does not load or that throws: every read it holds fails (the
     // transport's retry reads again, on the main thread from now on).
-    let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(|_e: web_sys::Event| stop());
+    let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(|_e: web_sys::Event| switch_off());
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     // A reply that could not be passed over is a read lost: no more through the worker.
@@ -98,10 +97,6 @@ fn start() {
 
 /// Switches the worker off for the rest of the page's life: the page fetches every read.
 pub(crate) fn switch_off() {
-    stop();
-}
-
-fn stop() {
     let old = READER.with(|r| std::mem::replace(&mut *r.borrow_mut(), State::Off));
     if let State::Started(reader) = old {
         reader.worker.terminate();
@@ -156,7 +151,7 @@ pub(crate) enum Outcome {
 /// How long a read waits for a starting worker; one not ready by then is switched off and the
 /// page fetches everything itself (the worker, started at a sign-in's first read, is usually
 /// ready within a few tens of ms).
-const READY_WAIT_MS: i32 = 500;
+const READY_WAIT_MS: u32 = 500;
 
 /// Sends a GET of `url` (absolute) with `headers` through the worker, once it is ready. An
 /// abort of `signal` (the timeout, the view gone) aborts the worker's request too.
@@ -205,22 +200,14 @@ async fn ready() -> bool {
         Ok(()) => true,
         Err(None) => false,
         Err(Some(rx)) => {
-            let timer = js_sys::Promise::new(&mut |resolve, _| {
-                if let Some(w) = web_sys::window() {
-                    let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
-                        &resolve,
-                        READY_WAIT_MS,
-                    );
-                }
-            });
-            let timer = wasm_bindgen_futures::JsFuture::from(timer);
+            let timer = std::pin::pin!(crate::platform::sleep_ms(READY_WAIT_MS));
             // Told "ready", or the worker gone (the sender dropped), or the time is up: a
             // worker not ready by then is switched off, so no read waits for it again.
             let _ = futures::future::select(rx, timer).await;
             let ready = READER
                 .with(|r| matches!(&*r.borrow(), State::Started(reader) if reader.ready.get()));
             if !ready {
-                stop();
+                switch_off();
             }
             ready
         }

@@ -3,11 +3,11 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
 /// How long "Copied" stays before the feedback clears.
-const FEEDBACK_MS: i32 = 2500;
+const FEEDBACK_MS: u32 = 2500;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Feedback {
@@ -40,7 +40,7 @@ pub(crate) fn CopyButton(
             } else {
                 Feedback::Failed
             });
-            sleep(FEEDBACK_MS).await;
+            crate::platform::sleep_ms(FEEDBACK_MS).await;
             // A later click owns the feedback now.
             if ok && clicks.try_get_untracked() == Some(n) {
                 feedback.try_set(Feedback::None);
@@ -83,14 +83,4 @@ pub(crate) async fn copy_text(text: &str) -> bool {
     JsFuture::from(navigator.clipboard().write_text(text))
         .await
         .is_ok()
-}
-
-async fn sleep(ms: i32) {
-    let p = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w
-                .set_timeout_with_callback_and_timeout_and_arguments_0(resolve.unchecked_ref(), ms);
-        }
-    });
-    let _ = JsFuture::from(p).await;
 }

@@ -83,6 +83,53 @@ pub async fn sleep_ms(ms: u32) {
     }
 }
 
+/// Aborts a controller after `ms` unless dropped first: a request's timeout. Whether it
+/// fired tells a timeout from the other reasons the request ended.
+pub(crate) struct AbortAfter {
+    timer: Option<i32>,
+    fired: std::rc::Rc<std::cell::Cell<bool>>,
+    _callback: wasm_bindgen::closure::Closure<dyn FnMut()>,
+}
+
+impl AbortAfter {
+    pub(crate) fn new(controller: &web_sys::AbortController, ms: u32) -> AbortAfter {
+        use wasm_bindgen::JsCast;
+        let fired = std::rc::Rc::new(std::cell::Cell::new(false));
+        let callback = {
+            let fired = fired.clone();
+            let controller = controller.clone();
+            wasm_bindgen::closure::Closure::<dyn FnMut()>::once(move || {
+                fired.set(true);
+                controller.abort();
+            })
+        };
+        let timer = web_sys::window().and_then(|w| {
+            w.set_timeout_with_callback_and_timeout_and_arguments_0(
+                callback.as_ref().unchecked_ref(),
+                ms.min(i32::MAX as u32) as i32,
+            )
+            .ok()
+        });
+        AbortAfter {
+            timer,
+            fired,
+            _callback: callback,
+        }
+    }
+
+    pub(crate) fn fired(&self) -> bool {
+        self.fired.get()
+    }
+}
+
+impl Drop for AbortAfter {
+    fn drop(&mut self) {
+        if let (Some(t), Some(w)) = (self.timer, web_sys::window()) {
+            w.clear_timeout_with_handle(t);
+        }
+    }
+}
+
 /// A random number in [0, 1) (0.5 outside a browser: no jitter).
 pub(crate) fn random_unit() -> f64 {
     #[cfg(target_arch = "wasm32")]

@@ -253,9 +253,9 @@ pub async fn fetch() -> Found {
     // Built as the transport builds its requests (`http.rs`): gloo-net's own builder would
     // bring URL parsing into the JS glue, which the first load shares.
     // A Sign in waits for this answer: a file that never comes must not hold it for ever.
-    let Some(window) = web_sys::window() else {
+    if web_sys::window().is_none() {
         return Found::Single;
-    };
+    }
     let Ok(controller) = web_sys::AbortController::new() else {
         return Found::Single;
     };
@@ -264,26 +264,12 @@ pub async fn fetch() -> Found {
     let Ok(request) = web_sys::Request::new_with_str_and_init(&clusters_url(), &init) else {
         return Found::Single;
     };
-    let abort = {
-        let controller = controller.clone();
-        wasm_bindgen::closure::Closure::once(move || controller.abort())
-    };
-    let timer = window
-        .set_timeout_with_callback_and_timeout_and_arguments_0(
-            wasm_bindgen::JsCast::unchecked_ref(abort.as_ref()),
-            CLUSTERS_TIMEOUT_MS,
-        )
-        .ok();
-    let found = read_file(request).await;
-    if let Some(t) = timer {
-        window.clear_timeout_with_handle(t);
-    }
-    drop(abort);
-    found
+    let _timeout = crate::platform::AbortAfter::new(&controller, CLUSTERS_TIMEOUT_MS);
+    read_file(request).await
 }
 
 /// How long `clusters.json`, a small static file beside the page, may take.
-const CLUSTERS_TIMEOUT_MS: i32 = 10_000;
+const CLUSTERS_TIMEOUT_MS: u32 = 10_000;
 
 async fn read_file(request: web_sys::Request) -> Found {
     let Ok(resp) = gloo_net::http::Request::from(request).send().await else {

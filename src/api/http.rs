@@ -450,9 +450,10 @@ async fn fetch(
         return Err(ApiError::Aborted);
     }
     let window = web_sys::window().ok_or(ApiError::Network)?;
+    let auth = credentials.header();
     let headers = Headers::new().map_err(|_| ApiError::Network)?;
     let _ = headers.set("Accept", "application/json");
-    let _ = headers.set("Authorization", &credentials.header());
+    let _ = headers.set("Authorization", &auth);
     if body.is_some() {
         let _ = headers.set("Content-Type", "application/json");
     }
@@ -469,15 +470,6 @@ async fn fetch(
         .map(gloo_net::http::Request::from)
         .map_err(|_| ApiError::Network)?;
 
-    let timed_out = Rc::new(Cell::new(false));
-    let on_timeout = {
-        let timed_out = timed_out.clone();
-        let controller = controller.clone();
-        Closure::once(move || {
-            timed_out.set(true);
-            controller.abort();
-        })
-    };
     // The view's signal aborts this request's controller too (one controller per request, so
     // the timeout aborts only its own request).
     let cancelled = Rc::new(Cell::new(false));
@@ -492,16 +484,10 @@ async fn fetch(
     if let Some(s) = scope {
         let _ = s.add_event_listener_with_callback("abort", on_cancel.as_ref().unchecked_ref());
     }
-    let timer = window
-        .set_timeout_with_callback_and_timeout_and_arguments_0(
-            on_timeout.as_ref().unchecked_ref(),
-            timeout_ms.min(i32::MAX as u32) as i32,
-        )
-        .ok();
+    let timeout = crate::platform::AbortAfter::new(&controller, timeout_ms);
 
     let result = async {
         if worker {
-            let auth = credentials.header();
             let headers = [
                 ("Accept", "application/json"),
                 ("Authorization", auth.as_str()),
@@ -544,10 +530,8 @@ async fn fetch(
     }
     .await;
 
-    if let Some(t) = timer {
-        window.clear_timeout_with_handle(t);
-    }
-    drop(on_timeout);
+    let timed_out = timeout.fired();
+    drop(timeout);
     if let Some(s) = scope {
         let _ = s.remove_event_listener_with_callback("abort", on_cancel.as_ref().unchecked_ref());
     }
@@ -555,7 +539,7 @@ async fn fetch(
     result.map_err(|()| {
         if cancelled.get() {
             ApiError::Aborted
-        } else if timed_out.get() {
+        } else if timed_out {
             ApiError::Timeout
         } else {
             ApiError::Network

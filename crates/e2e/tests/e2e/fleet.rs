@@ -63,7 +63,16 @@ pub(crate) async fn wait_long(h: &Harness, css: &str, needle: &str, secs: u64) -
     }
 }
 
-/// Requests cluster `i` received with status `status` on `/api/cluster`.
+/// Opens `path` with the page's files held back, types admin's sign-in into the static form
+/// and presses Sign in before the fleet's page has come, then lets the files come.
+async fn sign_in_before_the_fleets_page(h: &Harness, path: &str) -> Result<()> {
+    h.open_throttled(path).await?;
+    h.fill("User name", "admin").await?;
+    h.fill("Password", e2e::PASSWORD).await?;
+    h.button("Sign in").await?.click().await?;
+    h.unthrottle().await
+}
+
 /// Every request the first `n` clusters received came as `user`.
 fn all_as(h: &Harness, n: usize, user: &str) -> Result<()> {
     for i in 0..n {
@@ -77,6 +86,7 @@ fn all_as(h: &Harness, n: usize, user: &str) -> Result<()> {
     Ok(())
 }
 
+/// Requests cluster `i` received with status `status` on `/api/cluster`.
 fn cluster_reads(h: &Harness, i: usize, status: u16) -> usize {
     h.cluster(i)
         .map(|c| {
@@ -580,11 +590,7 @@ async fn an_idle_fleet_forgets_every_clusters_credentials_and_says_why() -> Resu
 async fn a_sign_in_typed_before_the_fleets_page_came_is_carried_into_it() -> Result<()> {
     let root = fleet_root(&listing(3))?;
     let h = fleet(root.path(), 3).await?;
-    h.open_throttled("/").await?;
-    h.fill("User name", "admin").await?;
-    h.fill("Password", e2e::PASSWORD).await?;
-    h.button("Sign in").await?.click().await?;
-    h.unthrottle().await?;
+    sign_in_before_the_fleets_page(&h, "/").await?;
     for name in ["cluster1", "cluster2", "cluster3"] {
         signed_in(&h, name).await?;
     }
@@ -658,11 +664,7 @@ async fn typing_goes_on_in_the_fleets_form_where_it_stopped() -> Result<()> {
 async fn a_deep_link_signs_in_on_its_own_screen_or_not_at_all() -> Result<()> {
     let root = fleet_root(&listing(2))?;
     let h = fleet(root.path(), 2).await?;
-    h.open_throttled("/fleet/offboard").await?;
-    h.fill("User name", "admin").await?;
-    h.fill("Password", e2e::PASSWORD).await?;
-    h.button("Sign in").await?.click().await?;
-    h.unthrottle().await?;
+    sign_in_before_the_fleets_page(&h, "/fleet/offboard").await?;
     h.wait_text("h1", "Offboard").await?;
     h.navigate_in_app("/").await?;
     h.wait_css(".fleet-signin").await?;
@@ -676,11 +678,7 @@ async fn a_deep_link_signs_in_on_its_own_screen_or_not_at_all() -> Result<()> {
         ensure!(sent.is_empty(), "cluster{}: {sent:#?}", i + 1);
     }
 
-    h.open_throttled("/fleet/profiles").await?;
-    h.fill("User name", "admin").await?;
-    h.fill("Password", e2e::PASSWORD).await?;
-    h.button("Sign in").await?.click().await?;
-    h.unthrottle().await?;
+    sign_in_before_the_fleets_page(&h, "/fleet/profiles").await?;
     h.wait_text("h1", "TOTP profiles across the fleet").await?;
     let uuid = h
         .cluster(1)

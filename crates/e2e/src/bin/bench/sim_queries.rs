@@ -2,7 +2,9 @@
 //! cluster of 100,000 profiles and 100,000 accounts (issue 19: "the emulator is never the
 //! bottleneck", ≤ 50 ms each). Each query is timed with the emulator's indexes and again with
 //! them switched off (`State::scan`, the whole-collection work of every request before them),
-//! in the same run, so the ratio compares like with like.
+//! in the same run, so the ratio compares like with like. Both are timed with the state just
+//! changed, so that the emulator renders every answer: an unchanged state's collection answers
+//! are kept and sent again as they are, which the bench reports on a row of its own.
 
 use std::net::SocketAddr;
 use std::time::Instant;
@@ -146,16 +148,28 @@ pub(crate) fn sim_queries(t: &mut Table, runs: usize) -> Result<()> {
         // All the indexed runs first, then the scans: a scan's hundreds of megabytes of
         // rendered records must not be freed during a run it is compared with.
         // One unmeasured request each way first: it pays for what a mode change leaves behind.
+        // Counted as a change of the state: the next answer is rendered, not a kept one.
+        let stale = || sim.state.with_state(|_| ());
         let mut answer = None;
         time(addr, method, path, *body)?;
         for _ in 0..runs {
+            stale();
             let (f, b) = time(addr, method, path, *body)?;
             fast.push(f);
             answer = Some(b);
         }
+        // Asked again with nothing changed in between: what a page re-reading a listing gets.
+        let mut kept = vec![];
+        if *method == "GET" {
+            time(addr, method, path, *body)?;
+            for _ in 0..runs {
+                kept.push(time(addr, method, path, *body)?.0);
+            }
+        }
         sim.state.with_state(|s| s.scan = true);
         time(addr, method, path, *body)?;
         for _ in 0..runs {
+            stale();
             let (s, b) = time(addr, method, path, *body)?;
             // The same answer both ways (a PATCH answers `{}` both times).
             ensure!(
@@ -176,6 +190,15 @@ pub(crate) fn sim_queries(t: &mut Table, runs: usize) -> Result<()> {
             "≤ 50 ms",
             Some(fs.median <= BUDGET_MS),
         );
+        if !kept.is_empty() {
+            t.add(
+                format!("… {what}, asked again, nothing changed (a kept answer where kept)"),
+                "ms",
+                stat(&kept),
+                "",
+                None,
+            );
+        }
         t.add(
             format!("… {what}, whole-collection scan (before the indexes)"),
             "ms",

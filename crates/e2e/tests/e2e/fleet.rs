@@ -86,16 +86,18 @@ fn all_as(h: &Harness, n: usize, user: &str) -> Result<()> {
     Ok(())
 }
 
+/// Requests cluster `i` received that `keep` picks (0 for a cluster not there).
+pub(crate) fn received(h: &Harness, i: usize, keep: impl Fn(&e2e::LoggedRequest) -> bool) -> usize {
+    h.cluster(i)
+        .map(|c| c.requests().iter().filter(|r| keep(r)).count())
+        .unwrap_or(0)
+}
+
 /// Requests cluster `i` received with status `status` on `/api/cluster`.
 fn cluster_reads(h: &Harness, i: usize, status: u16) -> usize {
-    h.cluster(i)
-        .map(|c| {
-            c.requests()
-                .iter()
-                .filter(|r| r.path.starts_with("/api/cluster") && r.status == status)
-                .count()
-        })
-        .unwrap_or(0)
+    received(h, i, |r| {
+        r.path.starts_with("/api/cluster") && r.status == status
+    })
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -765,18 +767,10 @@ async fn listings_fetched_by_the_page(h: &Harness) -> Result<usize> {
 
 /// Listing pages cluster `i` answered.
 fn listings_answered(h: &Harness, i: usize) -> usize {
-    h.cluster(i)
-        .map(|c| {
-            c.requests()
-                .iter()
-                .filter(|r| {
-                    (r.path.contains("/security/login/totps?")
-                        || r.path.contains("/security/accounts?"))
-                        && r.path.contains("max_records=")
-                })
-                .count()
-        })
-        .unwrap_or(0)
+    received(h, i, |r| {
+        (r.path.contains("/security/login/totps?") || r.path.contains("/security/accounts?"))
+            && r.path.contains("max_records=")
+    })
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -328,9 +328,7 @@ async fn a_clusters_screens_through_the_gateway_by_deep_link_and_from_the_overvi
 
 /// Requests cluster `i` answered with `status`.
 fn answered(h: &Harness, i: usize, status: u16) -> usize {
-    h.cluster(i)
-        .map(|c| c.requests().iter().filter(|r| r.status == status).count())
-        .unwrap_or(0)
+    crate::fleet::received(h, i, |r| r.status == status)
 }
 
 /// A 401 in a cluster's screens is that cluster's alone: its re-sign-in dialog asks for its

@@ -10,7 +10,7 @@ use anyhow::{ensure, Context, Result};
 use e2e::{Harness, PASSWORD};
 use serde_json::{json, Value};
 
-use crate::fleet::{fleet, fleet_root, listing};
+use crate::fleet::{fleet, fleet_root, listing, wait_long};
 use crate::gateway::{behind_gateway, gateway_sign_in, root_with};
 
 /// Each rendered row's cluster UUID and text.
@@ -45,18 +45,6 @@ pub(crate) async fn pick(h: &Harness, id: &str, value: &str) -> Result<()> {
         )
         .await?;
     Ok(())
-}
-
-/// [`Harness::wait_text`] for up to `secs`.
-async fn wait_long(h: &Harness, css: &str, needle: &str, secs: u64) -> Result<String> {
-    let deadline = std::time::Instant::now() + Duration::from_secs(secs);
-    loop {
-        match h.wait_text(css, needle).await {
-            Ok(t) => return Ok(t),
-            Err(e) if std::time::Instant::now() >= deadline => return Err(e),
-            Err(_) => {}
-        }
-    }
 }
 
 /// The summary line once every cluster's read has ended.

@@ -451,9 +451,15 @@ async fn fetch(
     }
     let window = web_sys::window().ok_or(ApiError::Network)?;
     let auth = credentials.header();
+    // What every request sends, the page's and the reads worker's alike.
+    let sent = [
+        ("Accept", "application/json"),
+        ("Authorization", auth.as_str()),
+    ];
     let headers = Headers::new().map_err(|_| ApiError::Network)?;
-    let _ = headers.set("Accept", "application/json");
-    let _ = headers.set("Authorization", &auth);
+    for (k, v) in sent {
+        let _ = headers.set(k, v);
+    }
     if body.is_some() {
         let _ = headers.set("Content-Type", "application/json");
     }
@@ -488,15 +494,11 @@ async fn fetch(
 
     let result = async {
         if worker {
-            let headers = [
-                ("Accept", "application/json"),
-                ("Authorization", auth.as_str()),
-            ];
             let absolute =
                 web_sys::Url::new_with_base(url, &window.location().href().map_err(|_| ())?)
                     .map_err(|_| ())?
                     .href();
-            match super::reads::get(&absolute, &headers, &controller.signal()).await {
+            match super::reads::get(&absolute, &sent, &controller.signal()).await {
                 Outcome::Answered(r) => {
                     return Ok(Answer {
                         status: r.status,

@@ -62,6 +62,7 @@ pub const SPEC: Spec = Spec {
     ],
     order: &["timestamp", "node.name"],
     unique: &["index"],
+    response: Def::AuditResponse,
 };
 
 /// One audit record.
@@ -325,13 +326,7 @@ pub fn list(state: &State, caller: &Caller, req: &Request<'_>) -> Result<Reply, 
     if !caller.cluster_scoped {
         return Err(ApiError::inferred(&AUDIT_READERS, ""));
     }
-    list_records(
-        &SPEC,
-        state.audit.iter().collect(),
-        &req.query,
-        req.path_and_query,
-    )
-    .map(|b| Reply::ok(b, Def::AuditResponse))
+    list_records(&SPEC, state.audit.iter().collect(), req)
 }
 
 #[cfg(test)]

@@ -321,6 +321,7 @@ pub fn replay(now: &State, start: u64) -> Result<Vec<AuditRecord>, String> {
             path_and_query: &path_and_query,
             query,
             body: body.as_bytes(),
+            out: None,
         };
         // As the server does: the record's command_id is its index (AUDIT_RECORDS).
         let result = crate::api::handle(&sim, &caller, &req);

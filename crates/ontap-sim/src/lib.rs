@@ -20,6 +20,7 @@ pub mod index;
 pub mod inferred;
 pub mod mfa;
 pub mod model;
+pub mod render;
 pub mod rng;
 pub mod scale;
 pub mod schema;

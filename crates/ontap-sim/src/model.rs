@@ -1,10 +1,12 @@
 //! The emulated cluster's own objects besides TOTP profiles: SVMs and user accounts, typed as
 //! ONTAP's `svm` and `account` definitions describe them, and how each renders as a record.
 
-use ontap_model::totp::encode_segment;
+use ontap_model::totp::{encode_segment, push_segment};
 use ontap_model::{AccountName, OwnerUuid, Version};
 use serde::Serialize;
 use serde_json::{json, Value};
+
+use crate::render::Writer;
 
 /// A storage VM. The admin SVM carries the cluster's name and owns cluster-scoped accounts;
 /// ONTAP does not list it under `/api/svm/svms`.
@@ -210,6 +212,73 @@ impl Account {
         Value::Object(record)
     }
 
+    /// Writes [`Account::record`] without building it: a page of 20,000 accounts is written
+    /// in a tenth of the time (keys in the record's order, sorted as serde_json sorts them).
+    pub fn write(&self, owner: &Svm, version: &Version, w: &mut Writer<'_>) {
+        w.begin_object();
+        w.self_link(|link| {
+            link.push_str("/api/security/accounts/");
+            // A UUID has nothing to encode (hexadecimal digits and dashes).
+            link.push_str(self.owner.as_str());
+            link.push('/');
+            push_segment(link, self.name.as_str());
+        });
+        if w.key("applications") {
+            let (g, m, n) = crate::inferred::LDAP_APPLICATION_FIELDS_FROM;
+            let ldap = version.at_least(g, m, n);
+            w.begin_array();
+            for app in &self.applications {
+                w.begin_object();
+                w.field_name("application", app.application.name());
+                if w.key("authentication_methods") {
+                    w.begin_array();
+                    for method in &app.authentication_methods {
+                        w.name(method.name());
+                    }
+                    w.end_array();
+                }
+                if ldap {
+                    w.field_bool("is_ldap_fastbind", app.is_ldap_fastbind);
+                    w.field_bool("is_ns_switch_group", app.is_ns_switch_group);
+                }
+                w.field_name(
+                    "second_authentication_method",
+                    app.second_authentication_method.name(),
+                );
+                w.end_object();
+            }
+            w.end_array();
+        }
+        w.field_str("comment", &self.comment);
+        w.field_bool("locked", self.locked);
+        w.field_str("name", self.name.as_str());
+        if w.key("owner") {
+            w.begin_object();
+            if !owner.is_admin {
+                w.self_link(|link| {
+                    link.push_str("/api/svm/svms/");
+                    link.push_str(owner.uuid.as_str());
+                });
+            }
+            w.field_str("name", &owner.name);
+            w.field_str("uuid", owner.uuid.as_str());
+            w.end_object();
+        }
+        if w.key("role") {
+            w.begin_object();
+            w.self_link(|link| {
+                link.push_str("/api/security/roles/");
+                link.push_str(owner.uuid.as_str());
+                link.push('/');
+                link.push_str(self.role.name());
+            });
+            w.field_name("name", self.role.name());
+            w.end_object();
+        }
+        w.field_name("scope", if owner.is_admin { "cluster" } else { "svm" });
+        w.end_object();
+    }
+
     /// `applications` as `version` shows them: without the LDAP fields before they exist.
     fn applications_on(&self, version: &Version) -> Value {
         let (g, m, n) = crate::inferred::LDAP_APPLICATION_FIELDS_FROM;
@@ -227,6 +296,17 @@ impl Account {
 }
 
 impl Application {
+    /// The value in the published enumeration.
+    pub fn name(self) -> &'static str {
+        match self {
+            Application::Amqp => "amqp",
+            Application::Console => "console",
+            Application::Http => "http",
+            Application::Ontapi => "ontapi",
+            Application::ServiceProcessor => "service_processor",
+            Application::Ssh => "ssh",
+        }
+    }
     /// The value of the published enumeration, if `s` is one.
     pub fn parse(s: &str) -> Option<Application> {
         Some(match s {
@@ -242,6 +322,16 @@ impl Application {
 }
 
 impl AuthMethod {
+    pub fn name(self) -> &'static str {
+        match self {
+            AuthMethod::Password => "password",
+            AuthMethod::Publickey => "publickey",
+            AuthMethod::Domain => "domain",
+            AuthMethod::Nsswitch => "nsswitch",
+            AuthMethod::Certificate => "certificate",
+            AuthMethod::Saml => "saml",
+        }
+    }
     pub fn parse(s: &str) -> Option<AuthMethod> {
         Some(match s {
             "password" => AuthMethod::Password,
@@ -256,6 +346,16 @@ impl AuthMethod {
 }
 
 impl SecondAuth {
+    pub fn name(self) -> &'static str {
+        match self {
+            SecondAuth::None => "none",
+            SecondAuth::Password => "password",
+            SecondAuth::Publickey => "publickey",
+            SecondAuth::Nsswitch => "nsswitch",
+            SecondAuth::Domain => "domain",
+            SecondAuth::Totp => "totp",
+        }
+    }
     pub fn parse(s: &str) -> Option<SecondAuth> {
         Some(match s {
             "none" => SecondAuth::None,

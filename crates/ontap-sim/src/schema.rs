@@ -412,7 +412,8 @@ fn walk(form: &S, v: &Value, at: &At<'_>, out: &mut Vec<String>) {
     }
 }
 
-fn kind(form: &S) -> &'static str {
+/// What a form expects, for violations.
+pub fn kind(form: &S) -> &'static str {
     match form {
         S::Str => "string",
         S::Bool => "boolean",

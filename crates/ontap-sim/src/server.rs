@@ -28,7 +28,8 @@ use crate::faults::{FaultMode, FaultRecord, Scripted};
 use crate::inferred::{
     BEARER_FROM, BODY_NOT_JSON_OBJECT, FAULT_BUSY, FAULT_INTERNAL_ERROR, UNAUTHENTICATED,
 };
-use crate::schema::{self, Def};
+use crate::render::{Options, Writer};
+use crate::schema::Def;
 use crate::{static_files, LoggedRequest, Sim};
 
 /// The largest request body read (the API takes small JSON bodies).
@@ -333,11 +334,9 @@ async fn api_call(shared: &Shared, req: HttpRequest) -> Response {
         body = read_body(&mut unread).await;
         log(e.status, false, &body);
         let (status, json, def) = error_reply(e);
-        sim.record_violations(
-            &format!("{method} {path_and_query}"),
-            schema::check(def, &json),
-        );
-        return json_response(status, pretty(&json), None, false);
+        let written = Writer::write(def, &json, Options::default());
+        sim.record_violations(&format!("{method} {path_and_query}"), written.violations);
+        return json_response(status, Bytes::from(written.text), None, false);
     }
     if fault == Some(FaultMode::DropBefore) {
         record_fault(FaultMode::DropBefore, false);
@@ -432,6 +431,10 @@ fn answer(
     plain_json: bool,
 ) -> (u16, Bytes, Option<String>, bool) {
     let sim = &shared.sim;
+    let options = Options {
+        plain_json,
+        link_base: shared.settings.link_base.as_deref(),
+    };
     let result = match (caller, body) {
         (None, _) => Err(ApiError::inferred(&UNAUTHENTICATED, "")),
         (Some(_), None | Some(Err(_))) => Err(ApiError::inferred(&BODY_NOT_JSON_OBJECT, "")),
@@ -442,32 +445,36 @@ fn answer(
                 path_and_query,
                 query: Query::parse(path_and_query.split_once('?').map_or("", |(_, q)| q)),
                 body: bytes,
+                out: Some(options),
             };
             api::handle(sim, caller, &request)
         }
     };
     let applied = result.is_ok();
-    let (status, mut json, def, location) = match result {
+    let (status, written, location) = match result {
         Ok(Reply {
             status,
-            body,
+            body: api::Body::Json(json),
             schema,
             location,
-        }) => (status, body, schema, location),
+        }) => (status, Writer::write(schema, &json, options), location),
+        Ok(Reply {
+            status,
+            body: api::Body::Written(written),
+            location,
+            ..
+        }) => (status, written, location),
         Err(e) => {
             let (s, j, d) = error_reply(e);
-            (s, j, d, None)
+            (s, Writer::write(d, &j, options), None)
         }
     };
-    sim.record_violations(
-        &format!("{method} {path_and_query}"),
-        schema::check(def, &json),
-    );
-    if plain_json {
-        strip_hal_links(&mut json, true);
-    }
-    let (json, location) = rebase(&shared.settings, json, location);
-    (status, pretty(&json), location, applied)
+    sim.record_violations(&format!("{method} {path_and_query}"), written.violations);
+    let location = match (&shared.settings.link_base, location) {
+        (Some(base), Some(l)) => Some(crate::fleet::rebased(&l, base).unwrap_or(l)),
+        (_, location) => location,
+    };
+    (status, Bytes::from(written.text), location, applied)
 }
 
 /// [`Scripted::LateApply`]: ends the connection without an answer, and carries the request
@@ -514,6 +521,8 @@ async fn late_apply(
                 path_and_query: &pq,
                 query: Query::parse(pq.split_once('?').map_or("", |(_, q)| q)),
                 body: &bytes,
+                // Nobody reads the answer.
+                out: None,
             };
             let applied = api::handle(&sim, &caller, &request).is_ok();
             sim.record_fault(FaultRecord {
@@ -526,22 +535,6 @@ async fn late_apply(
         });
     }
     drop_connection(kill).await
-}
-
-/// The answer's links and `Location` as a fleet's cluster serves them ([`Settings::link_prefix`]).
-fn rebase(
-    settings: &Settings,
-    mut json: Value,
-    location: Option<String>,
-) -> (Value, Option<String>) {
-    match &settings.link_base {
-        Some(base) => {
-            crate::fleet::rebase_links(&mut json, base);
-            let location = location.map(|l| crate::fleet::rebased(&l, base).unwrap_or(l));
-            (json, location)
-        }
-        None => (json, location),
-    }
 }
 
 /// Reads the request's body, the first time only (`None` after that).
@@ -561,31 +554,6 @@ fn wants_plain_json(accept: Option<&str>) -> bool {
         .map(|t| t.split(';').next().unwrap_or("").trim())
         .collect();
     types.contains(&"application/json") && !types.contains(&"application/hal+json")
-}
-
-/// Removes every `_links` but a collection's `_links.next`.
-fn strip_hal_links(v: &mut Value, top: bool) {
-    match v {
-        Value::Object(map) => {
-            if let Some(links) = map.remove("_links") {
-                if let (true, Some(next)) = (top, links.get("next")) {
-                    map.insert("_links".into(), serde_json::json!({ "next": next }));
-                }
-            }
-            for (k, child) in map.iter_mut() {
-                if k != "_links" {
-                    strip_hal_links(child, false);
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(|i| strip_hal_links(i, false)),
-        _ => {}
-    }
-}
-
-/// An answer's body as ONTAP writes it (indented).
-fn pretty(json: &Value) -> Bytes {
-    Bytes::from(serde_json::to_vec_pretty(json).unwrap_or_default())
 }
 
 fn json_response(

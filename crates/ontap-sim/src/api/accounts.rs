@@ -17,11 +17,12 @@ use crate::inferred::{
     LDAP_APPLICATION_FIELDS_FROM, ROLE_NOT_FOUND, UNEXPECTED_ARGUMENT,
 };
 use crate::model::{Account, AccountApplication, Application, AuthMethod, Role, SecondAuth, Svm};
+use crate::render::Writer;
 use crate::schema::Def;
 use crate::state::State;
 use crate::syntax::{nest_dotted, KeyQuery};
 
-const SPEC: Spec = Spec {
+pub const SPEC: Spec = Spec {
     href: "/api/security/accounts",
     key_fields: &["owner", "name", "_links"],
     fields: &[
@@ -55,6 +56,7 @@ const SPEC: Spec = Spec {
     ],
     order: &["owner.name", "name"],
     unique: &["owner.uuid"],
+    response: Def::AccountResponse,
 };
 
 /// An account with its SVM as a collection record: the key fields are read without rendering
@@ -77,6 +79,9 @@ impl Record for Row<'_> {
     }
     fn full(&self) -> Value {
         self.account.record(self.svm, self.version)
+    }
+    fn write(&self, w: &mut Writer<'_>) {
+        self.account.write(self.svm, self.version, w);
     }
     fn matches(&self, path: &str, pattern: &Pattern) -> bool {
         match path {
@@ -118,7 +123,7 @@ fn exact_names(req: &Request<'_>) -> Option<Vec<String>> {
 /// The listing by the index ([`crate::index`]): the default order is owner.name, name,
 /// owner.uuid, which with unique SVM names is the SVMs by name, each one's accounts by name,
 /// a walk from any continuation; an exact `name` filter looks up one key per SVM.
-fn list_indexed(state: &State, caller: &Caller, req: &Request<'_>) -> Result<Value, ApiError> {
+fn list_indexed(state: &State, caller: &Caller, req: &Request<'_>) -> Result<Reply, ApiError> {
     let mut svms: Vec<&Svm> = state.svms.iter().filter(|s| caller.sees(&s.uuid)).collect();
     svms.sort_by(|a, b| (&a.name, &a.uuid).cmp(&(&b.name, &b.uuid)));
     let names = exact_names(req);
@@ -145,7 +150,7 @@ fn list_indexed(state: &State, caller: &Caller, req: &Request<'_>) -> Result<Val
                 .collect()
         };
         if !svms.windows(2).all(|w| w[0].name != w[1].name) {
-            return list_records(&SPEC, all(), &req.query, req.path_and_query);
+            return list_records(&SPEC, all(), req);
         }
         let walk = |start: Option<&[String]>| -> Box<dyn Iterator<Item = Row<'_>> + '_> {
             let start: Option<(String, String, String)> = start.and_then(|s| match s {
@@ -175,7 +180,7 @@ fn list_indexed(state: &State, caller: &Caller, req: &Request<'_>) -> Result<Val
                     }),
             )
         };
-        list_walkable(&SPEC, walk, all, &req.query, req.path_and_query)
+        list_walkable(&SPEC, walk, all, req)
     })
 }
 
@@ -189,18 +194,12 @@ fn visible(state: &State, caller: &Caller) -> Vec<Value> {
 }
 
 pub fn list(state: &State, caller: &Caller, req: &Request<'_>) -> Result<Reply, ApiError> {
-    let body = if state.scan {
+    if state.scan {
         // Before the index: every account rendered, filtered and sorted for every request.
-        list_records(
-            &SPEC,
-            visible(state, caller),
-            &req.query,
-            req.path_and_query,
-        )
+        list_records(&SPEC, visible(state, caller), req)
     } else {
         list_indexed(state, caller, req)
-    };
-    body.map(|b| Reply::ok(b, Def::AccountResponse))
+    }
 }
 
 pub fn get(

@@ -23,6 +23,8 @@ const SPEC: Spec = Spec {
     filters: &[],
     order: &[],
     unique: &[],
+    // No listing: the cluster is one record.
+    response: Def::Cluster,
 };
 
 pub fn get(state: &State, query: &Query) -> Result<Reply, ApiError> {

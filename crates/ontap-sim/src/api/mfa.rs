@@ -39,6 +39,7 @@ const DUO_PROFILES: Spec = Spec {
     filters: DUO_PROFILE_FIELDS,
     order: &["owner.uuid"],
     unique: &["owner.uuid"],
+    response: Def::DuoProfileResponse,
 };
 
 const DUO_GROUPS: Spec = Spec {
@@ -54,6 +55,7 @@ const DUO_GROUPS: Spec = Spec {
     ],
     order: &["owner.uuid", "name"],
     unique: &["owner.uuid", "name"],
+    response: Def::DuoGroupResponse,
 };
 
 const WEBAUTHN_CREDENTIALS: Spec = Spec {
@@ -93,6 +95,7 @@ const WEBAUTHN_CREDENTIALS: Spec = Spec {
     ],
     order: &["owner.uuid", "username", "index", "relying_party.id"],
     unique: &["owner.uuid", "username", "index", "relying_party.id"],
+    response: Def::WebauthnCredentialResponse,
 };
 
 fn text_at(v: &Value, path: &str) -> String {
@@ -135,10 +138,9 @@ fn collection(
     records: &[Value],
     caller: &Caller,
     req: &Request<'_>,
-    def: Def,
 ) -> Result<Reply, ApiError> {
     let mine: Vec<Value> = visible(records, caller).into_iter().cloned().collect();
-    list_records(spec, mine, &req.query, req.path_and_query).map(|b| Reply::ok(b, def))
+    list_records(spec, mine, req)
 }
 
 /// Answers a request below `/api/security/authentication/duo` or `/api/security/webauthn`
@@ -159,13 +161,7 @@ pub fn route(
     let unsupported = || Err(ApiError::inferred(&METHOD_NOT_SUPPORTED, ""));
     match segments {
         ["security", "authentication", "duo", "profiles"] if has_duo(v) => match get {
-            true => collection(
-                &DUO_PROFILES,
-                &m.duo_profiles,
-                caller,
-                req,
-                Def::DuoProfileResponse,
-            ),
+            true => collection(&DUO_PROFILES, &m.duo_profiles, caller, req),
             false => unsupported(),
         },
         ["security", "authentication", "duo", "profiles", owner] if has_duo(v) => match get {
@@ -177,13 +173,7 @@ pub fn route(
         },
         ["security", "authentication", "duo", "profiles", _, x, ..] if has_duo(v) => extra(x),
         ["security", "authentication", "duo", "groups"] if has_duo(v) => match get {
-            true => collection(
-                &DUO_GROUPS,
-                &m.duo_groups,
-                caller,
-                req,
-                Def::DuoGroupResponse,
-            ),
+            true => collection(&DUO_GROUPS, &m.duo_groups, caller, req),
             false => unsupported(),
         },
         ["security", "authentication", "duo", "groups", owner, name] if has_duo(v) => match get {
@@ -200,13 +190,7 @@ pub fn route(
         },
         ["security", "authentication", "duo", "groups", _, _, x, ..] if has_duo(v) => extra(x),
         ["security", "webauthn", "credentials"] if has_webauthn(v) => match get {
-            true => collection(
-                &WEBAUTHN_CREDENTIALS,
-                &m.webauthn_credentials,
-                caller,
-                req,
-                Def::WebauthnCredentialResponse,
-            ),
+            true => collection(&WEBAUTHN_CREDENTIALS, &m.webauthn_credentials, caller, req),
             false => unsupported(),
         },
         ["security", "webauthn", "credentials", owner, user, index, rp] if has_webauthn(v) => {

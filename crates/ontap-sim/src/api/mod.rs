@@ -2,7 +2,7 @@
 //! and the answer types. Handlers are plain functions of the state and the request, so they
 //! are tested without HTTP as well as over it.
 
-mod accounts;
+pub(crate) mod accounts;
 mod cluster;
 mod mfa;
 mod svms;
@@ -13,6 +13,7 @@ use serde_json::Value;
 
 use crate::inferred::{Inferred, EXTRA_PATH_SEGMENT, METHOD_NOT_SUPPORTED, UNKNOWN_API_PATH};
 use crate::model::Role;
+use crate::render::{Options, Written};
 use crate::schema::Def;
 use crate::state::State;
 use crate::Sim;
@@ -115,17 +116,44 @@ impl ApiError {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Reply {
     pub status: u16,
-    pub body: Value,
+    pub body: Body,
     pub schema: Def,
     /// The `Location` header of a created object.
     pub location: Option<String>,
+}
+
+/// An answer's body: a value the server writes, or already written (a listing, written record
+/// by record: [`crate::collection`]).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Body {
+    Json(Value),
+    Written(Written),
+}
+
+impl Body {
+    /// The body as a value (a written one read back).
+    pub fn to_value(&self) -> Value {
+        match self {
+            Body::Json(v) => v.clone(),
+            Body::Written(w) => serde_json::from_slice(&w.text).unwrap_or_default(),
+        }
+    }
 }
 
 impl Reply {
     pub fn ok(body: Value, schema: Def) -> Reply {
         Reply {
             status: 200,
-            body,
+            body: Body::Json(body),
+            schema,
+            location: None,
+        }
+    }
+    /// 200 with a body already written.
+    pub fn written(body: Written, schema: Def) -> Reply {
+        Reply {
+            status: 200,
+            body: Body::Written(body),
             schema,
             location: None,
         }
@@ -146,6 +174,9 @@ pub struct Request<'a> {
     pub path_and_query: &'a str,
     pub query: Query,
     pub body: &'a [u8],
+    /// How the answer will be written, when the server asks (listings are then written as
+    /// they are read); `None` for the emulator's own calls and tests, which read values.
+    pub out: Option<Options<'a>>,
 }
 
 /// Routes a request from a signed-in caller to its handler, and writes every request that may

@@ -17,6 +17,7 @@ const SPEC: Spec = Spec {
     filters: &["uuid", "name", "state", "subtype"],
     order: &["name"],
     unique: &["uuid"],
+    response: Def::SvmResponse,
 };
 
 fn visible(state: &State, caller: &Caller) -> Vec<Value> {
@@ -29,13 +30,7 @@ fn visible(state: &State, caller: &Caller) -> Vec<Value> {
 }
 
 pub fn list(state: &State, caller: &Caller, req: &Request<'_>) -> Result<Reply, ApiError> {
-    list_records(
-        &SPEC,
-        visible(state, caller),
-        &req.query,
-        req.path_and_query,
-    )
-    .map(|b| Reply::ok(b, Def::SvmResponse))
+    list_records(&SPEC, visible(state, caller), req)
 }
 
 pub fn get(

@@ -47,6 +47,7 @@ pub const SPEC: Spec = Spec {
     ],
     order: &["owner.name", "account.name"],
     unique: &["owner.uuid"],
+    response: Def::TotpResponse,
 };
 
 /// A stored profile as a collection record: typed field access for filters and order, so that
@@ -173,7 +174,7 @@ pub fn list(state: &State, caller: &Caller, req: &Request<'_>) -> Result<Reply, 
     // the SVMs by name, each one's profiles in key order: a walk from any position.
     let mut svms: Vec<&Svm> = state.svms.iter().filter(|s| caller.sees(&s.uuid)).collect();
     svms.sort_by(|a, b| (&a.name, &a.uuid).cmp(&(&b.name, &b.uuid)));
-    let body = if svms.windows(2).all(|w| w[0].name != w[1].name) {
+    if svms.windows(2).all(|w| w[0].name != w[1].name) {
         let walk = move |start: Option<&[String]>| -> Box<dyn Iterator<Item = &Totp> + '_> {
             let start: Option<(String, String, String)> = start.and_then(|s| match s {
                 [n, a, u] => Some((n.clone(), a.clone(), u.clone())),
@@ -221,11 +222,10 @@ pub fn list(state: &State, caller: &Caller, req: &Request<'_>) -> Result<Reply, 
                     }),
             )
         };
-        list_walkable(&SPEC, walk, all, &req.query, req.path_and_query)
+        list_walkable(&SPEC, walk, all, req)
     } else {
-        list_records(&SPEC, all(), &req.query, req.path_and_query)
-    }?;
-    Ok(Reply::ok(body, Def::TotpResponse))
+        list_records(&SPEC, all(), req)
+    }
 }
 
 /// The smallest key of an owner: every account name has at least three characters, and none
@@ -508,7 +508,7 @@ pub fn post(state: &mut State, caller: &Caller, req: &Request<'_>) -> Result<Rep
     };
     Ok(Reply {
         status: 201,
-        body,
+        body: crate::api::Body::Json(body),
         schema,
         location: Some(location),
     })

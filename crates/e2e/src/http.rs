@@ -300,11 +300,20 @@ pub fn request_tls(
 }
 
 /// Whether `raw` holds a whole answer: its head, and the body its head announces.
+/// Where the head ends (before its blank line), and the head in lower case, once it has
+/// arrived.
+fn head(raw: &[u8]) -> Option<(usize, String)> {
+    let end = raw.windows(4).position(|w| w == b"\r\n\r\n")?;
+    Some((
+        end,
+        String::from_utf8_lossy(&raw[..end]).to_ascii_lowercase(),
+    ))
+}
+
 /// The head's and the body's length together, once the head has arrived with a
 /// `Content-Length`.
 fn content_length(raw: &[u8]) -> Option<usize> {
-    let end = raw.windows(4).position(|w| w == b"\r\n\r\n")?;
-    let head = String::from_utf8_lossy(&raw[..end]).to_ascii_lowercase();
+    let (end, head) = head(raw)?;
     head.split("\r\n")
         .find_map(|l| l.strip_prefix("content-length:"))
         .and_then(|v| v.trim().parse::<usize>().ok())
@@ -312,13 +321,12 @@ fn content_length(raw: &[u8]) -> Option<usize> {
 }
 
 fn complete(raw: &[u8], head_only: bool) -> bool {
-    let Some(end) = raw.windows(4).position(|w| w == b"\r\n\r\n") else {
+    let Some((end, head)) = head(raw) else {
         return false;
     };
     if head_only {
         return true;
     }
-    let head = String::from_utf8_lossy(&raw[..end]).to_ascii_lowercase();
     let body = raw.len() - end - 4;
     for line in head.split("\r\n") {
         if let Some(v) = line.strip_prefix("content-length:") {

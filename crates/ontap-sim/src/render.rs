@@ -632,7 +632,8 @@ mod tests {
     use serde_json::json;
 
     /// What the server did before this writer, step by step: the check, HAL links stripped,
-    /// links rebased, serde_json's pretty printer.
+    /// links rebased, serde_json's pretty printer (the reference the writer is held to; the
+    /// server no longer has these steps).
     fn before(def: Def, v: &Value, options: Options<'_>) -> (Vec<u8>, usize) {
         fn strip(v: &mut Value, top: bool) {
             match v {
@@ -807,14 +808,7 @@ mod tests {
         let versions = [Version::new(9, 12, 1), Version::new(9, 18, 1)];
         let field_lists: [&[&str]; 5] = [
             &[],
-            &[
-                "name",
-                "owner",
-                "role.name",
-                "locked",
-                "scope",
-                "applications",
-            ],
+            ontap_model::account::ACCOUNT_LIST_FIELDS,
             &[
                 "applications.application",
                 "applications.second_authentication_method",

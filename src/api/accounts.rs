@@ -1,6 +1,6 @@
 //! `/api/security/accounts`: who must use TOTP for SSH (the not-enrolled view).
 
-use ontap_model::account::ACCOUNT_LIST_FIELDS;
+use ontap_model::account::{ACCOUNT_FACTOR_FIELDS, ACCOUNT_LIST_FIELDS};
 use ontap_model::{Account, Query};
 
 use super::http::{ApiError, Client};
@@ -19,6 +19,18 @@ pub(crate) const PAGE_SIZE: u32 = 20_000;
 pub async fn list_all(client: &Client, on_page: impl FnMut(Vec<Account>)) -> Result<(), ApiError> {
     let q = Query::new()
         .fields(ACCOUNT_LIST_FIELDS)
+        .max_records(PAGE_SIZE);
+    list::all(client, ACCOUNTS_PATH, q, None, on_page).await
+}
+
+/// [`list_all`] with only what judges each account's factors ([`ACCOUNT_FACTOR_FIELDS`]): for
+/// a reader that writes none of them back (a fleet's overview line).
+pub(crate) async fn list_all_factors(
+    client: &Client,
+    on_page: impl FnMut(Vec<Account>),
+) -> Result<(), ApiError> {
+    let q = Query::new()
+        .fields(ACCOUNT_FACTOR_FIELDS)
         .max_records(PAGE_SIZE);
     list::all(client, ACCOUNTS_PATH, q, None, on_page).await
 }

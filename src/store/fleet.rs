@@ -15,7 +15,6 @@ use std::collections::VecDeque;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
-use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -30,7 +29,6 @@ use crate::session::signin::Typed;
 use crate::tables::factors::{Factors, Source};
 use crate::tables::fleet::{summarize, Summary};
 use crate::tables::fleet_rows::Origin;
-use crate::tables::profiles::{join_not_enrolled, Row};
 
 use super::fleet_rows::FleetRows;
 
@@ -669,8 +667,7 @@ impl FleetStore {
                         name: m.name(),
                         via: m.via_gateway(),
                     };
-                    self.rows
-                        .add(origin, profiles.map(Arc::new), s.lines.clone());
+                    self.rows.add(origin, profiles, s.lines.clone());
                     Load::Done(s)
                 }
                 Err(e) => Load::Failed(e),
@@ -715,13 +712,13 @@ fn same_uuid(a: &str, b: &str) -> bool {
 /// One cluster's line: its profiles (on a release with TOTP), its accounts and, from 9.14.1,
 /// its Duo profiles and groups (a failure there makes the affected accounts "unknown", not
 /// the line a failure, as in the accounts view). Read one after the other over HTTP/1.1, side
-/// by side when the origin multiplexes ([`Carrier`]). With the line, the fleet profile
-/// table's rows (`None` without TOTP): the same read, with the fields that table shows.
+/// by side when the origin multiplexes ([`Carrier`]). With the line, the profiles as read
+/// (`None` without TOTP): the fleet profile table's rows, with the fields that table shows.
 async fn read_line(
     client: &Client,
     cluster: &Cluster,
     carrier: Carrier,
-) -> Result<(Summary, Option<Vec<Row>>), ApiError> {
+) -> Result<(Summary, Option<Vec<Totp>>), ApiError> {
     let release = cluster.version.clone();
     let with_totp = release.as_ref().is_none_or(|v| v.has_totp());
     let with_duo = release.as_ref().is_none_or(has_duo);
@@ -735,7 +732,7 @@ async fn read_line(
     };
     let listed = async {
         let mut all = Vec::new();
-        accounts::list_all(client, |p| all.extend(p)).await?;
+        accounts::list_all_factors(client, |p| all.extend(p)).await?;
         Ok::<_, ApiError>(all)
     };
     let duo = async {
@@ -771,13 +768,7 @@ async fn read_line(
         factors.duo_groups = groups;
     }
     let summary = summarize(&all, totps.as_deref(), &factors);
-    let rows = totps.map(|t| {
-        let mut rows: Vec<Row> = t.into_iter().map(Row::from_totp_owned).collect();
-        let missing = join_not_enrolled(&rows, &all);
-        rows.extend(missing);
-        rows
-    });
-    Ok((summary, rows))
+    Ok((summary, totps))
 }
 
 /// The profile fields a cluster's line reads: `enabled` for the line, the rest for the fleet

@@ -3,21 +3,27 @@
 //! tables fill in cluster by cluster, and no listing is read twice. Two tables of plain data
 //! (`tables::fleet_rows`) and one signal bumped when rows come or go: no signal per row.
 //! A cluster's rows wait beside a table until a table view asks for it ([`Rows::table`]):
-//! indexing and sorting 100,000 rows is the tables' work, not the overview's.
+//! making, indexing and sorting 100,000 rows is the tables' work, not the overview's (a
+//! cluster's profiles wait as read, and become rows only then).
 
 use std::collections::HashSet;
 use std::sync::Arc;
 
 use leptos::prelude::*;
 
+use ontap_model::Totp;
+
 use crate::tables::coverage::AccountLine;
-use crate::tables::fleet_rows::{FleetRow, FleetTable, Origin, RowKey};
+use crate::tables::fleet_rows::{profile_rows, FleetRow, FleetTable, Origin, RowKey};
 use crate::tables::profiles::Row;
+
+/// A cluster's rows as they wait: made when a table first asks for them.
+type Making<R> = Box<dyn FnOnce() -> Arc<Vec<R>> + Send + Sync>;
 
 /// One kind of the fleet's rows: the table, and the clusters' rows not in it yet.
 pub(crate) struct Rows<R: FleetRow + Send + Sync + 'static> {
     table: StoredValue<FleetTable<R>>,
-    waiting: StoredValue<Vec<(Origin, Arc<Vec<R>>)>>,
+    waiting: StoredValue<Vec<(Origin, Making<R>)>>,
     /// The rows picked in the table, by key: kept while the table view comes and goes.
     pub(crate) selected: RwSignal<HashSet<RowKey>>,
 }
@@ -49,16 +55,16 @@ where
             .unwrap_or_default();
         if !waiting.is_empty() {
             self.table.update_value(|t| {
-                for (origin, rows) in waiting {
-                    t.add(origin, rows);
+                for (origin, make) in waiting {
+                    t.add(origin, make());
                 }
             });
         }
         self.table
     }
 
-    fn add(&self, origin: Origin, rows: Arc<Vec<R>>) {
-        self.waiting.update_value(|w| w.push((origin, rows)));
+    fn add(&self, origin: Origin, make: Making<R>) {
+        self.waiting.update_value(|w| w.push((origin, make)));
     }
 
     fn clear(&self) {
@@ -86,18 +92,21 @@ impl FleetRows {
         }
     }
 
-    /// A cluster's rows, as its read ended: its profiles (with the accounts that must use
-    /// TOTP and have none; `None` on a release without TOTP) and its accounts.
+    /// A cluster's rows, as its read ended: its profiles (`None` on a release without TOTP;
+    /// their rows, with the accounts that must use TOTP and have none, are made when a
+    /// profile table first asks) and its accounts.
     pub(crate) fn add(
         &self,
         origin: Origin,
-        profiles: Option<Arc<Vec<Row>>>,
+        profiles: Option<Vec<Totp>>,
         accounts: Arc<Vec<AccountLine>>,
     ) {
         if let Some(p) = profiles {
-            self.profiles.add(origin.clone(), p);
+            let lines = accounts.clone();
+            self.profiles
+                .add(origin.clone(), Box::new(move || Arc::new(profile_rows(p, &lines))));
         }
-        self.accounts.add(origin, accounts);
+        self.accounts.add(origin, Box::new(move || accounts));
         self.changed.update(|n| *n += 1);
     }
 

@@ -99,8 +99,10 @@ impl AccountRow {
 }
 
 /// The profiles' enabled flags by (owner UUID in lower case, account name). Keys borrow
-/// from the profiles read: a fleet indexes 100,000 of them.
-pub(crate) type ProfileIndex<'a> = HashMap<(Cow<'a, str>, Cow<'a, str>), Option<bool>>;
+/// from the profiles read: a fleet indexes 100,000 of them, hence FxHash (keys from the
+/// cluster, not from someone who could choose them to collide).
+pub(crate) type ProfileIndex<'a> =
+    HashMap<(Cow<'a, str>, Cow<'a, str>), Option<bool>, rustc_hash::FxBuildHasher>;
 
 /// `uuid` in lower case, copied only when it is not already (ONTAP writes lower case).
 pub(crate) fn lower_uuid(uuid: &str) -> Cow<'_, str> {

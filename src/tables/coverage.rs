@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use ontap_model::Account;
+use ontap_model::{Account, Scope};
 
 #[cfg(test)]
 use super::accounts::AccountRow;
@@ -24,6 +24,8 @@ pub(crate) struct AccountLine {
     pub(crate) owner_uuid: String,
     pub(crate) name: String,
     pub(crate) role: String,
+    /// The scope as read: a not-enrolled row of the fleet profile table shows it.
+    pub(crate) scope: Option<Scope>,
     pub(crate) locked: bool,
     pub(crate) has_ssh: bool,
     /// The SSH methods, space separated; empty without SSH.
@@ -52,6 +54,7 @@ impl AccountLine {
             owner_uuid: a.owner_uuid().unwrap_or_default().to_owned(),
             name: a.name.clone().unwrap_or_default(),
             role: a.role_name().unwrap_or_default().to_owned(),
+            scope: a.scope.clone(),
             locked: a.locked == Some(true),
             has_ssh: ssh.is_some(),
             ssh_methods: ssh
@@ -72,6 +75,7 @@ impl AccountLine {
             owner_uuid: r.owner_uuid.clone(),
             name: r.name.clone(),
             role: r.role.clone(),
+            scope: r.account.scope.clone(),
             locked: r.locked,
             has_ssh: r.has_ssh(),
             ssh_methods: r.ssh_methods.join(" "),
@@ -363,7 +367,6 @@ pub(crate) fn file_name(what: &str, iso: &str) -> String {
 mod tests {
     use super::*;
     use std::borrow::Cow;
-    use std::collections::HashMap;
 
     use crate::tables::accounts::row_of;
     use crate::tables::factors::Factors;
@@ -413,12 +416,13 @@ mod tests {
             // The same name in another SVM is another account.
             account("t1", VS2, Some(("password", "none"))),
         ];
-        let totps: HashMap<_, _> = [
+        let totps: ProfileIndex = [
             totp("aa-1", "t1", true),
             totp("AA-1", "t2", false),
             totp("bb-2", "x", true),
         ]
-        .into();
+        .into_iter()
+        .collect();
         let f = Factors::for_release(Some(Version::new(9, 13, 1)));
         let lines = accounts
             .iter()
@@ -446,7 +450,9 @@ mod tests {
             account("web", VS2, None),
             account("t1", VS2, Some(("password", "none"))),
         ];
-        let totps: HashMap<_, _> = [totp("aa-1", "t1", true), totp("AA-1", "t2", false)].into();
+        let totps: ProfileIndex = [totp("aa-1", "t1", true), totp("AA-1", "t2", false)]
+            .into_iter()
+            .collect();
         for release in [Version::new(9, 13, 1), Version::new(9, 18, 1)] {
             let f = Factors::for_release(Some(release));
             for owner in [None, Some("AA-1")] {

@@ -14,12 +14,33 @@ use std::cmp::Ordering;
 use std::sync::Arc;
 
 use memchr::memmem;
+use ontap_model::Totp;
 
 use super::accounts::TotpState;
 use super::coverage::AccountLine;
 use super::csv::csv_cell;
 use super::listing::{self, needle, nonempty, Filters, SortColumn};
 use super::profiles::{Row, Status};
+
+/// A cluster's profile table rows: its profiles as read, and a not-enrolled row for every
+/// account its line judged to need TOTP and have no profile (the overview's count of them).
+pub(crate) fn profile_rows(totps: Vec<Totp>, lines: &[AccountLine]) -> Vec<Row> {
+    let mut rows: Vec<Row> = totps.into_iter().map(Row::from_totp_owned).collect();
+    rows.extend(
+        lines
+            .iter()
+            .filter(|l| l.totp == TotpState::NotEnrolled)
+            .map(|l| {
+                Row::not_enrolled_of(
+                    l.name.clone(),
+                    l.svm.clone(),
+                    l.owner_uuid.clone(),
+                    l.scope.clone(),
+                )
+            }),
+    );
+    rows
+}
 
 /// The cluster rows were read from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -659,6 +680,59 @@ mod tests {
                 format!("{}/{}/{}", o.name, r.svm, r.account)
             })
             .collect()
+    }
+
+    #[test]
+    fn a_clusters_rows_made_late_are_its_profiles_and_its_accounts_not_enrolled() {
+        use crate::tables::factors::Factors;
+        use crate::tables::fleet::summarize;
+        use crate::tables::profiles::join_not_enrolled;
+        use ontap_model::{Account, Version};
+        let (c, v) = (
+            "e6d3b0a8-5c2f-11ee-8f4a-005056bb1a01",
+            "1b0f6a2e-5c30-11ee-8f4a-005056bb1a02",
+        );
+        let totps: Vec<Totp> = [
+            format!(r#"{{"owner":{{"uuid":"{c}","name":"cl1"}},"account":{{"name":"ann"}},"enabled":true,"scope":"cluster"}}"#),
+            format!(r#"{{"owner":{{"uuid":"{v}","name":"vs1"}},"account":{{"name":"bob"}},"enabled":false,"scope":"svm","comment":"off"}}"#),
+        ]
+        .iter()
+        .map(|r| serde_json::from_str(r).unwrap())
+        .collect();
+        let ssh = |second: &str| {
+            format!(r#"[{{"application":"ssh","authentication_methods":["password"],"second_authentication_method":"{second}"}}]"#)
+        };
+        let accounts: Vec<Account> = [
+            // Enrolled, enrolled but disabled, not enrolled on two SVMs under one name, not
+            // required, and no SSH at all.
+            (c, "cl1", "ann", "cluster", ssh("totp")),
+            (v, "vs1", "bob", "svm", ssh("totp")),
+            (c, "cl1", "bob", "cluster", ssh("totp")),
+            (v, "vs1", "carl", "svm", ssh("totp")),
+            (c, "cl1", "dora", "cluster", ssh("none")),
+            (v, "vs1", "eve", "svm", "[]".to_owned()),
+        ]
+        .iter()
+        .map(|(u, n, a, s, apps)| {
+            serde_json::from_str(&format!(
+                r#"{{"name":"{a}","owner":{{"uuid":"{u}","name":"{n}"}},"scope":"{s}","applications":{apps}}}"#
+            ))
+            .unwrap()
+        })
+        .collect();
+        let factors = Factors::for_release(Some(Version::new(9, 13, 1)));
+        let lines = summarize(&accounts, Some(&totps), &factors).lines;
+        let late = profile_rows(totps.clone(), &lines);
+        let mut then: Vec<Row> = totps.iter().map(Row::from_totp).collect();
+        let missing = join_not_enrolled(&then, &accounts);
+        then.extend(missing);
+        assert_eq!(late, then, "the rows the overview's read made before");
+        let not_enrolled: Vec<_> = late
+            .iter()
+            .filter(|r| r.status == Status::NotEnrolled)
+            .map(|r| (r.account.as_str(), r.svm.as_str(), r.scope_label()))
+            .collect();
+        assert_eq!(not_enrolled, [("bob", "cl1", "cluster"), ("carl", "vs1", "svm")]);
     }
 
     #[test]

@@ -136,12 +136,27 @@ impl Row {
     }
 
     pub(crate) fn not_enrolled(a: &Account) -> Row {
-        Row::new(
-            None,
+        Row::not_enrolled_of(
             a.name.clone().unwrap_or_default(),
             a.owner_name().unwrap_or_default().to_owned(),
             a.owner_uuid().unwrap_or_default().to_owned(),
             a.scope.clone(),
+        )
+    }
+
+    /// The row of an account that must use TOTP and has no profile, from its parts.
+    pub(crate) fn not_enrolled_of(
+        account: String,
+        svm: String,
+        owner_uuid: String,
+        scope: Option<Scope>,
+    ) -> Row {
+        Row::new(
+            None,
+            account,
+            svm,
+            owner_uuid,
+            scope,
             Status::NotEnrolled,
             String::new(),
             String::new(),

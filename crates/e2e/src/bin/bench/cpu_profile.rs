@@ -38,8 +38,15 @@ pub(crate) async fn profile(runs: usize) -> Result<()> {
     Ok(())
 }
 
-/// Self time per function of a CDP profile, the top 30.
+/// Self time per function of a CDP profile, the top 30; with `BENCH_PROFILE_DIR` set, the
+/// profile itself is written there too (`profile-N.json`).
 pub(crate) fn print_profile(p: &Value) {
+    // For a closer look (call trees) than these totals: the raw profile, numbered in order.
+    if let Ok(dir) = std::env::var("BENCH_PROFILE_DIR") {
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let _ = std::fs::write(format!("{dir}/profile-{n}.json"), p.to_string());
+    }
     let nodes = p["nodes"].as_array().cloned().unwrap_or_default();
     let samples = p["samples"].as_array().cloned().unwrap_or_default();
     let deltas = p["timeDeltas"].as_array().cloned().unwrap_or_default();

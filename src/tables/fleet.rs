@@ -132,14 +132,13 @@ pub(crate) fn summarize(
     totps: Option<&[Totp]>,
     factors: &Factors,
 ) -> Summary {
-    let index: ProfileIndex = totps
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|t| {
-            let owner = lower_uuid(t.owner.as_ref()?.uuid.as_deref()?);
-            Some(((owner, Cow::Borrowed(t.account_name()?)), t.enabled))
-        })
-        .collect();
+    let totps_read = totps.unwrap_or_default();
+    // Sized first: grown from empty, the index of 2,000 profiles was rehashed eleven times.
+    let mut index = ProfileIndex::with_capacity_and_hasher(totps_read.len(), Default::default());
+    index.extend(totps_read.iter().filter_map(|t| {
+        let owner = lower_uuid(t.owner.as_ref()?.uuid.as_deref()?);
+        Some(((owner, Cow::Borrowed(t.account_name()?)), t.enabled))
+    }));
     let owner = cluster_owner(accounts);
     let mut s = Summary {
         profiles: totps.map(|t| {

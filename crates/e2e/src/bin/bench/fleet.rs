@@ -157,69 +157,8 @@ pub(crate) async fn fleet(t: &mut Table, runs: usize) -> Result<()> {
             "{} clusters",
             s.sim.clusters.len()
         );
-        let (mut first, mut all, mut cold) = (vec![], vec![], vec![]);
-        let mut mb = vec![];
-        let mut protocols = String::new();
-        for run in 0..=runs {
-            let v = overview(&s, &format!("the fleet overview of {CLUSTERS} clusters")).await?;
-            protocols = v["protocols"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .collect::<Vec<_>>()
-                .join(", ");
-            if run > 0 {
-                first.push(v["first"].as_f64().unwrap_or(f64::NAN));
-                all.push(v["all"].as_f64().unwrap_or(f64::NAN));
-                mb.push(v["net"]["bytes"].as_f64().unwrap_or(f64::NAN));
-            } else {
-                // Run 0 warms nginx up, and the emulator renders every listing for the first
-                // time: later runs get its kept answers, as a real fleet's page gets fifty
-                // clusters' answers rendered on fifty clusters' CPUs, not on the bench's two.
-                cold.push(v["all"].as_f64().unwrap_or(f64::NAN));
-            }
-        }
-        if http2 && protocols != "h2" {
-            bail!("the HTTP/2 stack's requests went over {protocols:?}");
-        }
-        let how = format!("{CLUSTERS} clusters × {PROFILES_EACH} ({total} profiles), {LATENCY_MS} ms each, direct, {protocols}");
-        let f = stat(&first);
-        t.add(
-            format!("fleet {how}: Sign in → first cluster's line"),
-            "ms",
-            f,
-            "",
-            None,
-        );
-        let a = stat(&all);
-        t.add(
-            format!("fleet {how}: Sign in → overview complete"),
-            "ms",
-            a,
-            "≤ 2000 ms",
-            Some(a.median <= 2000.0),
-        );
-        // The listings are fetched by the reads worker (src/api/reads.rs), whose requests the
-        // page's resource timing does not list: what is left is the page thread's own.
-        t.add(
-            format!(
-                "fleet {how}: overview, JSON the page's thread fetched itself (not the listings)"
-            ),
-            "MB",
-            stat(&mb),
-            "",
-            None,
-        );
-        t.add(
-            format!("fleet {how}: overview complete, first run (the emulator renders each answer on the bench's CPUs)"),
-            "ms",
-            stat(&cold),
-            "",
-            None,
-        );
-        if !http2 {
-            memory(t, &s, &how).await?;
+        for layout in [Layout::Direct, Layout::Gateway] {
+            overview_figures(t, &s, root.path(), runs, layout, http2, total, &listing).await?;
         }
         let proto = if http2 { "HTTP/2" } else { "HTTP/1.1" };
         for layout in [Layout::Direct, Layout::Gateway] {
@@ -230,15 +169,114 @@ pub(crate) async fn fleet(t: &mut Table, runs: usize) -> Result<()> {
     Ok(())
 }
 
+/// The overview's figures in one layout: a warm-up run (the emulator renders every listing
+/// for the first time), then `runs` runs: to the first cluster's line, to every line, and
+/// (direct, HTTP/1.1) the wasm memory.
+#[allow(clippy::too_many_arguments)]
+async fn overview_figures(
+    t: &mut Table,
+    s: &Stack,
+    root: &Path,
+    runs: usize,
+    layout: Layout,
+    http2: bool,
+    total: usize,
+    direct: &Value,
+) -> Result<()> {
+    if layout == Layout::Gateway {
+        std::fs::write(root.join("clusters.json"), GATEWAY_FILE)?;
+    }
+    let (mut first, mut all, mut cold) = (vec![], vec![], vec![]);
+    let mut mb = vec![];
+    let mut protocols = String::new();
+    for run in 0..=runs {
+        let v = overview(
+            s,
+            layout,
+            &format!("the fleet overview of {CLUSTERS} clusters"),
+        )
+        .await?;
+        protocols = v["protocols"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect::<Vec<_>>()
+            .join(", ");
+        if run > 0 {
+            first.push(v["first"].as_f64().unwrap_or(f64::NAN));
+            all.push(v["all"].as_f64().unwrap_or(f64::NAN));
+            mb.push(v["net"]["bytes"].as_f64().unwrap_or(f64::NAN));
+        } else {
+            // Run 0 warms nginx up, and the emulator renders every listing for the first
+            // time: later runs get its kept answers, as a real fleet's page gets fifty
+            // clusters' answers rendered on fifty clusters' CPUs, not on the bench's two.
+            cold.push(v["all"].as_f64().unwrap_or(f64::NAN));
+        }
+    }
+    if http2 && protocols != "h2" {
+        bail!("the HTTP/2 stack's requests went over {protocols:?}");
+    }
+    let way = match layout {
+        Layout::Direct => "direct",
+        Layout::Gateway => "through the gateway",
+    };
+    let how = format!("{CLUSTERS} clusters × {PROFILES_EACH} ({total} profiles), {LATENCY_MS} ms each, {way}, {protocols}");
+    let f = stat(&first);
+    t.add(
+        format!("fleet {how}: Sign in → first cluster's line"),
+        "ms",
+        f,
+        "",
+        None,
+    );
+    let a = stat(&all);
+    t.add(
+        format!("fleet {how}: Sign in → overview complete"),
+        "ms",
+        a,
+        "≤ 2000 ms",
+        Some(a.median <= 2000.0),
+    );
+    // The listings are fetched by the reads worker (src/api/reads.rs), whose requests the
+    // page's resource timing does not list: what is left is the page thread's own.
+    t.add(
+        format!("fleet {how}: overview, JSON the page's thread fetched itself (not the listings)"),
+        "MB",
+        stat(&mb),
+        "",
+        None,
+    );
+    t.add(
+            format!("fleet {how}: overview complete, first run (the emulator renders each answer on the bench's CPUs)"),
+            "ms",
+            stat(&cold),
+            "",
+            None,
+        );
+    if !http2 && layout == Layout::Direct {
+        memory(t, s, &how).await?;
+    }
+    std::fs::write(root.join("clusters.json"), direct.to_string())?;
+    Ok(())
+}
+
 /// Where the page's time goes during the fleet overview (`--only fleet-profile`, not part of
 /// the default run): one warm-up sign-in, then Chromium's CPU profile of the next, over HTTP/1.1
-/// in the direct layout. Pass a build that keeps function names with `--dist` (see
+/// in the direct layout (through the gateway with `BENCH_FLEET_LAYOUT=gateway`). Pass a build that keeps function names with `--dist` (see
 /// [`crate::cpu_profile::profile`]).
 pub(crate) async fn overview_profile() -> Result<()> {
-    let (_root, s) = direct_stack(fleet_config()).await?;
+    let (root, s) = direct_stack(fleet_config()).await?;
+    let layout = match std::env::var("BENCH_FLEET_LAYOUT").as_deref() {
+        Ok("gateway") => {
+            std::fs::write(root.path().join("clusters.json"), GATEWAY_FILE)?;
+            Layout::Gateway
+        }
+        _ => Layout::Direct,
+    };
     for profiled in [false, true] {
         s.load_until_mark("/", "totp-admin:wasm-ready").await?;
-        fill_fleet_sign_in(&s).await?;
+        let args = overview_args(&s, layout).await?;
         if profiled {
             s.browser.cdp("Profiler.enable", json!({})).await?;
             s.browser
@@ -247,7 +285,7 @@ pub(crate) async fn overview_profile() -> Result<()> {
             s.browser.cdp("Profiler.start", json!({})).await?;
         }
         let v = s
-            .eval_async(include_str!("js/fleet_overview.js"), vec![json!(CLUSTERS)])
+            .eval_async(include_str!("js/fleet_overview.js"), args)
             .await?;
         println!("fleet overview (profiled: {profiled}): {v}");
         if profiled {
@@ -275,14 +313,14 @@ pub(crate) async fn overview_profile() -> Result<()> {
     Ok(())
 }
 
-/// Fills the fleet's shared sign-in form (the direct layout) as admin.
-/// Loads the page, signs in to the fleet and waits for the overview complete
-/// (`js/fleet_overview.js`: its figures); `what` names it in an error.
-async fn overview(s: &Stack, what: &str) -> Result<Value> {
+/// Loads the page, signs in to the fleet (its shared form, or Unified Manager's) and waits
+/// for the overview complete (`js/fleet_overview.js`: its figures); `what` names it in an
+/// error.
+async fn overview(s: &Stack, layout: Layout, what: &str) -> Result<Value> {
     s.load_until_mark("/", "totp-admin:wasm-ready").await?;
-    fill_fleet_sign_in(s).await?;
+    let args = overview_args(s, layout).await?;
     let v = s
-        .eval_async(include_str!("js/fleet_overview.js"), vec![json!(CLUSTERS)])
+        .eval_async(include_str!("js/fleet_overview.js"), args)
         .await?;
     if let Some(e) = v["error"].as_str() {
         bail!("{what}: {e}");
@@ -290,6 +328,26 @@ async fn overview(s: &Stack, what: &str) -> Result<Value> {
     Ok(v)
 }
 
+/// Fills the sign-in form of `layout`; the arguments of `js/fleet_overview.js` that click it.
+async fn overview_args(s: &Stack, layout: Layout) -> Result<Vec<Value>> {
+    let (button, text, path) = match layout {
+        Layout::Direct => {
+            fill_fleet_sign_in(s).await?;
+            (
+                ".fleet-signin button[type=submit]",
+                Value::Null,
+                "/clusters/",
+            )
+        }
+        Layout::Gateway => {
+            fill_gateway_sign_in(s).await?;
+            ("button", json!("Sign in to Unified Manager"), "/um/")
+        }
+    };
+    Ok(vec![json!(CLUSTERS), json!(button), text, json!(path)])
+}
+
+/// Fills the fleet's shared sign-in form (the direct layout) as admin.
 async fn fill_fleet_sign_in(s: &Stack) -> Result<()> {
     s.browser.wait_text("h2", "Sign in to the fleet").await?;
     s.browser.fill("User name", "admin").await?;
@@ -348,7 +406,7 @@ pub(crate) async fn offboard(t: &mut Table, runs: usize) -> Result<()> {
         ..fleet_config()
     };
     let (root, s) = direct_stack(config).await?;
-    overview(&s, "the fleet overview before offboarding").await?;
+    overview(&s, Layout::Direct, "the fleet overview before offboarding").await?;
     let how = format!("{CLUSTERS} clusters, {LATENCY_MS} ms each, direct, HTTP/1.1");
     let direct = offboarding(t, &s, runs, &how).await;
     // The same clusters through Unified Manager's gateway, as its Application Administrator
@@ -447,7 +505,7 @@ pub(crate) async fn picked_review(t: &mut Table, runs: usize) -> Result<()> {
     let run_all = async {
         let (mut review, mut last) = (vec![], Value::Null);
         for run in 0..=runs {
-            overview(&s, "the fleet overview before the picked review").await?;
+            overview(&s, Layout::Direct, "the fleet overview before the picked review").await?;
             s.browser
                 .navigate_in_app("/fleet/profiles?state=enabled")
                 .await?;

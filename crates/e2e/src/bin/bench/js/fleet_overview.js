@@ -1,9 +1,11 @@
-// Clicks the fleet's Sign in (the form filled) and times it: to the first cluster's line read
-// and to every cluster read ("N of N read" in the totals); also which HTTP version carried the
-// clusters' requests (resource timing's nextHopProtocol). {first, all, protocols} in ms.
-const [clusters, done] = arguments;
-const button = document.querySelector('.fleet-signin button[type=submit]');
-if (!button) { done({ error: 'no fleet Sign in button' }); return; }
+// Clicks a fleet sign-in button (the form filled; `selector` selects it, `text` is its text or
+// null) and times it: to the first cluster's line read and to every cluster read ("N of N
+// read" in the totals); also which HTTP version carried the clusters' requests (resource
+// timing's nextHopProtocol of the requests whose URL has `path`). {first, all, protocols} in ms.
+const [clusters, selector, text, path, done] = arguments;
+const button = [...document.querySelectorAll(selector)]
+  .find(b => text === null || b.textContent.trim() === text);
+if (!button) { done({ error: `no button ${selector} ${text}` }); return; }
 let first = null;
 // Long animation frames (over 50 ms) while the overview loads: script, style and layout.
 const loaf = [];
@@ -13,7 +15,7 @@ const t0 = performance.now();
 const finish = (extra) => {
   mo.disconnect();
   const protocols = [...new Set(performance.getEntriesByType('resource')
-    .filter(e => e.name.includes('/clusters/'))
+    .filter(e => e.name.includes(path))
     .map(e => e.nextHopProtocol)
     // An entry whose request did not complete (aborted at sign-out, say) names none.
     .filter(p => p))];
@@ -31,7 +33,7 @@ const finish = (extra) => {
   // The clusters' requests: how long each waited, for its answer and for its body, and how
   // many were in flight on average until the last ended (6 at most over HTTP/1.1): well
   // below that, the page's main thread, not the network, is what the clusters wait for.
-  const rs = performance.getEntriesByType('resource').filter(e => e.name.includes('/clusters/') && e.startTime >= t0);
+  const rs = performance.getEntriesByType('resource').filter(e => e.name.includes(path) && e.startTime >= t0);
   const avg = f => Math.round(rs.reduce((a, e) => a + f(e), 0) / Math.max(1, rs.length) * 10) / 10;
   const end = Math.max(...rs.map(e => e.responseEnd));
   const net = {

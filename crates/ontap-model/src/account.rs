@@ -23,7 +23,9 @@ pub const ACCOUNT_LIST_FIELDS: &[&str] = &[
 /// [`ACCOUNT_LIST_FIELDS`] for a reader that judges accounts and writes none back (a fleet's
 /// overview line): of each application only what names its factors. The rest of an entry
 /// (`is_ldap_fastbind`, `is_ns_switch_group`) is read only to be written back as read, and
-/// was a fifth of a listing's bytes and most of its decoding's allocations.
+/// was a fifth of a listing's bytes and most of its decoding's allocations. The members of an
+/// array's records are named by their dotted path, as public ONTAP automation asks for
+/// `/api/storage/volumes?fields=aggregates.name` or `/api/storage/shelves?fields=paths.node.name`.
 pub const ACCOUNT_FACTOR_FIELDS: &[&str] = &[
     "name",
     "owner",

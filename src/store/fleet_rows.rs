@@ -103,8 +103,10 @@ impl FleetRows {
     ) {
         if let Some(p) = profiles {
             let lines = accounts.clone();
-            self.profiles
-                .add(origin.clone(), Box::new(move || Arc::new(profile_rows(p, &lines))));
+            self.profiles.add(
+                origin.clone(),
+                Box::new(move || Arc::new(profile_rows(p, &lines))),
+            );
         }
         self.accounts.add(origin, Box::new(move || accounts));
         self.changed.update(|n| *n += 1);

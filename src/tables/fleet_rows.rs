@@ -700,7 +700,9 @@ mod tests {
         .map(|r| serde_json::from_str(r).unwrap())
         .collect();
         let ssh = |second: &str| {
-            format!(r#"[{{"application":"ssh","authentication_methods":["password"],"second_authentication_method":"{second}"}}]"#)
+            format!(
+                r#"[{{"application":"ssh","authentication_methods":["password"],"second_authentication_method":"{second}"}}]"#
+            )
         };
         let accounts: Vec<Account> = [
             // Enrolled, enrolled but disabled, not enrolled on two SVMs under one name, not
@@ -732,7 +734,10 @@ mod tests {
             .filter(|r| r.status == Status::NotEnrolled)
             .map(|r| (r.account.as_str(), r.svm.as_str(), r.scope_label()))
             .collect();
-        assert_eq!(not_enrolled, [("bob", "cl1", "cluster"), ("carl", "vs1", "svm")]);
+        assert_eq!(
+            not_enrolled,
+            [("bob", "cl1", "cluster"), ("carl", "vs1", "svm")]
+        );
     }
 
     #[test]

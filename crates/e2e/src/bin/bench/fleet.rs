@@ -255,7 +255,7 @@ async fn overview_figures(
             None,
         );
     if !http2 && layout == Layout::Direct {
-        memory(t, s, &how).await?;
+        memory(t, s, format!("fleet {how}: overview complete, wasm memory")).await?;
     }
     std::fs::write(root.join("clusters.json"), direct.to_string())?;
     Ok(())
@@ -263,8 +263,8 @@ async fn overview_figures(
 
 /// Where the page's time goes during the fleet overview (`--only fleet-profile`, not part of
 /// the default run): one warm-up sign-in, then Chromium's CPU profile of the next, over HTTP/1.1
-/// in the direct layout (through the gateway with `BENCH_FLEET_LAYOUT=gateway`). Pass a build that keeps function names with `--dist` (see
-/// [`crate::cpu_profile::profile`]).
+/// in the direct layout (through the gateway with `BENCH_FLEET_LAYOUT=gateway`). Pass a build
+/// that keeps function names with `--dist` (see [`crate::cpu_profile::profile`]).
 pub(crate) async fn overview_profile() -> Result<()> {
     let (root, s) = direct_stack(fleet_config()).await?;
     let layout = match std::env::var("BENCH_FLEET_LAYOUT").as_deref() {
@@ -372,8 +372,8 @@ async fn fill_gateway_sign_in(s: &Stack) -> Result<()> {
     Ok(())
 }
 
-/// The wasm memory with the overview complete (after a garbage collection).
-async fn memory(t: &mut Table, s: &Stack, how: &str) -> Result<()> {
+/// The wasm memory as it stands (after a garbage collection, three times), as `label`.
+async fn memory(t: &mut Table, s: &Stack, label: String) -> Result<()> {
     let mut wasm = vec![];
     for _ in 0..3 {
         s.browser
@@ -383,13 +383,7 @@ async fn memory(t: &mut Table, s: &Stack, how: &str) -> Result<()> {
         wasm.push(v["wasm"].as_f64().unwrap_or(f64::NAN));
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    t.add(
-        format!("fleet {how}: overview complete, wasm memory"),
-        "MB",
-        stat(&wasm),
-        "",
-        None,
-    );
+    t.add(label, "MB", stat(&wasm), "", None);
     Ok(())
 }
 
@@ -637,22 +631,7 @@ async fn tables(
             )?;
         }
     }
-    let mut wasm = vec![];
-    for _ in 0..3 {
-        s.browser
-            .cdp("HeapProfiler.collectGarbage", json!({}))
-            .await?;
-        let v = s.eval(include_str!("js/memory.js"), vec![]).await?;
-        wasm.push(v["wasm"].as_f64().unwrap_or(f64::NAN));
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    t.add(
-        format!("{how}: both tables' rows kept, wasm memory"),
-        "MB",
-        stat(&wasm),
-        "",
-        None,
-    );
+    memory(t, s, format!("{how}: both tables' rows kept, wasm memory")).await?;
     std::fs::write(root.join("clusters.json"), direct.to_string())?;
     Ok(())
 }

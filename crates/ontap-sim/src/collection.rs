@@ -5,6 +5,7 @@
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
+use std::sync::Arc;
 
 use data_encoding::BASE64URL_NOPAD;
 use ontap_model::Query;
@@ -58,6 +59,18 @@ pub trait Record {
     fn write(&self, w: &mut Writer<'_>) {
         w.value(&self.full());
     }
+    /// Whether the record keeps its written texts between answers ([`crate::texts`]): then
+    /// [`Record::kept_text`] and [`Record::keep_text`] are asked.
+    fn keeps_texts(&self) -> bool {
+        false
+    }
+    /// The text this record was written as for an answer of `shape`, if it has not changed
+    /// since.
+    fn kept_text(&self, _shape: &str) -> Option<Arc<[u8]>> {
+        None
+    }
+    /// Keeps the text this record was just written as, for answers of `shape`.
+    fn keep_text(&self, _shape: &str, _text: &[u8]) {}
     /// Whether the values at `path` match a filter; records may read a string field without
     /// building JSON values ([`Pattern::matches_str`]), as filters pass over whole collections.
     fn matches(&self, path: &str, pattern: &Pattern) -> bool {
@@ -99,6 +112,15 @@ impl<T: Record + ?Sized> Record for &T {
     }
     fn sort_text(&self, path: &str) -> Cow<'_, str> {
         (**self).sort_text(path)
+    }
+    fn keeps_texts(&self) -> bool {
+        (**self).keeps_texts()
+    }
+    fn kept_text(&self, shape: &str) -> Option<Arc<[u8]>> {
+        (**self).kept_text(shape)
+    }
+    fn keep_text(&self, shape: &str, text: &[u8]) {
+        (**self).keep_text(shape, text)
     }
 }
 
@@ -520,10 +542,34 @@ fn page<R: Record + Sync>(
         .map(|(i, chunk)| (w.fork((i + 1) * size, chunk.len() * 1536), chunk))
         .collect();
     let keep = keep.as_ref();
-    fn write<'k, R: Record>(w: &mut Writer<'k>, keep: Option<&'k Keep>, chunk: &[Keyed<'_, R>]) {
+    // What a record's text depends on besides the record: the same shape, the same text.
+    let shape = records
+        .first()
+        .is_some_and(|(_, r)| r.keeps_texts())
+        .then(|| format!("{} {:?} {:?}", spec.href, lq.fields, options));
+    let shape = shape.as_deref();
+    fn write<'k, R: Record>(
+        w: &mut Writer<'k>,
+        keep: Option<&'k Keep>,
+        shape: Option<&str>,
+        chunk: &[Keyed<'_, R>],
+    ) {
         for (_, r) in chunk {
             w.select(keep);
-            r.write(w);
+            let Some(shape) = shape else {
+                r.write(w);
+                continue;
+            };
+            match r.kept_text(shape) {
+                Some(text) => w.kept(&text),
+                None => {
+                    let mark = w.mark();
+                    r.write(w);
+                    if let Some(text) = w.written_since(mark) {
+                        r.keep_text(shape, text);
+                    }
+                }
+            }
         }
     }
     let written: Vec<Writer<'_>> = std::thread::scope(|scope| {
@@ -531,12 +577,12 @@ fn page<R: Record + Sync>(
             .into_iter()
             .map(|(mut fork, chunk)| {
                 scope.spawn(move || {
-                    write(&mut fork, keep, chunk);
+                    write(&mut fork, keep, shape, chunk);
                     fork
                 })
             })
             .collect();
-        write(&mut w, keep, first);
+        write(&mut w, keep, shape, first);
         handles
             .into_iter()
             .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))

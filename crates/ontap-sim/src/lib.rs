@@ -30,6 +30,7 @@ mod sim_accounts;
 pub mod state;
 mod static_files;
 pub mod syntax;
+pub mod texts;
 
 use std::io;
 use std::net::SocketAddr;

@@ -538,6 +538,26 @@ impl<'k> Writer<'k> {
         }
     }
 
+    /// Where the text and its violations stand, for [`Writer::written_since`].
+    pub fn mark(&self) -> (usize, usize) {
+        (self.out.len(), self.violations.len())
+    }
+
+    /// What was written since `mark`, if anything was and it broke nothing: a record's text
+    /// that may be kept and written again by [`Writer::kept`].
+    pub fn written_since(&self, (len, violations): (usize, usize)) -> Option<&[u8]> {
+        let text = self.out.get(len..)?;
+        (!text.is_empty() && self.violations.len() == violations).then_some(text)
+    }
+
+    /// Writes an array item as it was written before ([`Writer::written_since`], at the same
+    /// place in an answer of the same shape), after [`Writer::select`].
+    pub fn kept(&mut self, text: &[u8]) {
+        if self.take_slot().mode == Mode::Emit {
+            self.out.extend_from_slice(text);
+        }
+    }
+
     /// `"name": "text"`.
     pub fn field_str(&mut self, name: &str, text: &str) {
         if self.key(name) {

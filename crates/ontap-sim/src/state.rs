@@ -48,6 +48,8 @@ pub struct State {
     pub scan: bool,
     /// Accounts by key ([`crate::index`]), kept up to date as `accounts` grows.
     pub account_index: crate::index::AccountIndex,
+    /// Accounts' written texts ([`crate::texts`]), reused while an account is unchanged.
+    pub account_texts: crate::texts::AccountTexts,
 }
 
 impl State {
@@ -131,6 +133,7 @@ impl State {
             mfa: crate::mfa::MfaState::default(),
             scan: false,
             account_index: Default::default(),
+            account_texts: Default::default(),
         }
     }
 

@@ -9,6 +9,7 @@ use serde_json::{json, Map, Value};
 
 use super::{ApiError, Caller, Reply, Request};
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use crate::collection::{list as list_records, list_walkable, only, single, Record, Spec};
 use crate::filter::Pattern;
@@ -21,6 +22,7 @@ use crate::render::Writer;
 use crate::schema::Def;
 use crate::state::State;
 use crate::syntax::{nest_dotted, KeyQuery};
+use crate::texts::AccountTexts;
 
 pub const SPEC: Spec = Spec {
     href: "/api/security/accounts",
@@ -65,6 +67,8 @@ struct Row<'a> {
     account: &'a Account,
     svm: &'a Svm,
     version: &'a Version,
+    /// The account's position in `State::accounts` and where its texts are kept.
+    texts: Option<(usize, &'a AccountTexts)>,
 }
 
 impl Record for Row<'_> {
@@ -82,6 +86,18 @@ impl Record for Row<'_> {
     }
     fn write(&self, w: &mut Writer<'_>) {
         self.account.write(self.svm, self.version, w);
+    }
+    fn keeps_texts(&self) -> bool {
+        self.texts.is_some()
+    }
+    fn kept_text(&self, shape: &str) -> Option<Arc<[u8]>> {
+        let (at, texts) = self.texts?;
+        texts.get(shape, at, self.account, self.svm, self.version)
+    }
+    fn keep_text(&self, shape: &str, text: &[u8]) {
+        if let Some((at, texts)) = self.texts {
+            texts.put(shape, at, self.account, self.svm, self.version, text);
+        }
     }
     fn matches(&self, path: &str, pattern: &Pattern) -> bool {
         match path {
@@ -143,6 +159,7 @@ fn list_indexed(state: &State, caller: &Caller, req: &Request<'_>) -> Result<Rep
             account: &state.accounts[i],
             svm,
             version,
+            texts: Some((i, &state.account_texts)),
         };
         let all = || -> Vec<Row<'_>> {
             svms.iter()

@@ -369,3 +369,51 @@ fn history_pages_are_a_full_sorts_records_while_the_log_grows() {
         assert!(pages > 1, "{filter}: {pages} pages");
     }
 }
+
+/// An account's text is kept between answers ([`ontap_sim::texts`]) and reused only while the
+/// account, its SVM and the release are what it was written from: after each kind of change,
+/// by the API or in the state directly, the kept answer is still the scan's, byte for byte,
+/// for both kinds of answer (HAL and plain JSON), which are kept apart.
+#[test]
+fn kept_account_texts_follow_every_change() {
+    let sim = big();
+    let page = format!("{ACCOUNTS}?fields=name,owner,role.name,locked,scope,applications,comment&max_records=20000");
+    let same = |why: &str| {
+        for accept in ["application/hal+json", "application/json"] {
+            let fast = sim.get_accepting(&page, accept);
+            // Asked twice: the second answer is written from the texts the first kept.
+            let again = sim.get_accepting(&page, accept);
+            sim.bg.state.with_state(|s| s.scan = true);
+            let slow = sim.get_accepting(&page, accept);
+            sim.bg.state.with_state(|s| s.scan = false);
+            assert_eq!(fast.status, 200, "{why}: {}", fast.text());
+            assert_eq!(fast.text(), slow.text(), "{why}, {accept}");
+            assert_eq!(again.text(), slow.text(), "{why}, {accept}, asked again");
+        }
+    };
+    same("first read");
+    let patched = sim.patch(
+        &format!("{ACCOUNTS}/{VS_ENG_UUID}/vsadmin"),
+        r#"{"comment":"changed by PATCH","locked":true}"#,
+    );
+    assert_eq!(patched.status, 200, "{}", patched.text());
+    same("after a PATCH");
+    assert!(sim.get(&page).text().contains("changed by PATCH"));
+    sim.bg
+        .state
+        .with_state(|s| s.accounts[7].comment = "changed in place".into());
+    same("after a change in the state");
+    assert!(sim.get(&page).text().contains("changed in place"));
+    sim.bg.state.with_state(|s| {
+        let svm = s.svms.iter_mut().find(|v| !v.is_admin).unwrap();
+        svm.name = "vs_renamed".into();
+    });
+    same("after an SVM is renamed");
+    assert!(sim.get(&page).text().contains("vs_renamed"));
+    // Before 9.14.1 the applications carry no LDAP fields (LDAP_APPLICATION_FIELDS_FROM).
+    sim.bg
+        .state
+        .with_state(|s| s.version = ontap_model::Version::new(9, 10, 1));
+    same("on another release");
+    assert!(!sim.get(&page).text().contains("is_ldap_fastbind"));
+}

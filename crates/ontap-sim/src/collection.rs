@@ -69,8 +69,12 @@ pub trait Record {
     fn kept_text(&self, _shape: &str) -> Option<Arc<[u8]>> {
         None
     }
-    /// Keeps the text this record was just written as, for answers of `shape`.
-    fn keep_text(&self, _shape: &str, _text: &[u8]) {}
+    /// Keeps the texts these records were just written as, for answers of `shape`.
+    fn keep_texts(_shape: &str, _written: Vec<(&Self, &[u8])>)
+    where
+        Self: Sized,
+    {
+    }
     /// Whether the values at `path` match a filter; records may read a string field without
     /// building JSON values ([`Pattern::matches_str`]), as filters pass over whole collections.
     fn matches(&self, path: &str, pattern: &Pattern) -> bool {
@@ -97,7 +101,7 @@ impl Record for Value {
     }
 }
 
-impl<T: Record + ?Sized> Record for &T {
+impl<T: Record> Record for &T {
     fn values(&self, path: &str) -> Vec<Value> {
         (**self).values(path)
     }
@@ -119,8 +123,8 @@ impl<T: Record + ?Sized> Record for &T {
     fn kept_text(&self, shape: &str) -> Option<Arc<[u8]>> {
         (**self).kept_text(shape)
     }
-    fn keep_text(&self, shape: &str, text: &[u8]) {
-        (**self).keep_text(shape, text)
+    fn keep_texts(shape: &str, written: Vec<(&Self, &[u8])>) {
+        T::keep_texts(shape, written.into_iter().map(|(r, t)| (*r, t)).collect());
     }
 }
 
@@ -554,23 +558,30 @@ fn page<R: Record + Sync>(
         shape: Option<&str>,
         chunk: &[Keyed<'_, R>],
     ) {
+        let Some(shape) = shape else {
+            for (_, r) in chunk {
+                w.select(keep);
+                r.write(w);
+            }
+            return;
+        };
+        let mut written = Vec::new();
         for (_, r) in chunk {
             w.select(keep);
-            let Some(shape) = shape else {
-                r.write(w);
-                continue;
-            };
             match r.kept_text(shape) {
                 Some(text) => w.kept(&text),
                 None => {
                     let mark = w.mark();
                     r.write(w);
                     if let Some(text) = w.written_since(mark) {
-                        r.keep_text(shape, text);
+                        written.push((r, text));
                     }
                 }
             }
         }
+        // Kept once the chunk is written: one lock for the whole chunk.
+        let written = written.into_iter().map(|(r, at)| (r, w.text(at))).collect();
+        R::keep_texts(shape, written);
     }
     let written: Vec<Writer<'_>> = std::thread::scope(|scope| {
         let handles: Vec<_> = forks

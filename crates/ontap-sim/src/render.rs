@@ -6,6 +6,8 @@
 //! values first ([`crate::collection::Record::write`]): a page of 20,000 accounts is 21 MB of
 //! text, and building it as values cost ten times the writing.
 
+use std::ops::Range;
+
 use serde_json::{Number, Value};
 
 use crate::collection::Keep;
@@ -543,11 +545,16 @@ impl<'k> Writer<'k> {
         (self.out.len(), self.violations.len())
     }
 
-    /// What was written since `mark`, if anything was and it broke nothing: a record's text
-    /// that may be kept and written again by [`Writer::kept`].
-    pub fn written_since(&self, (len, violations): (usize, usize)) -> Option<&[u8]> {
-        let text = self.out.get(len..)?;
-        (!text.is_empty() && self.violations.len() == violations).then_some(text)
+    /// Where what was written since `mark` is, if anything was and it broke nothing: a
+    /// record's text that may be kept ([`Writer::text`]) and written again by
+    /// [`Writer::kept`].
+    pub fn written_since(&self, (len, violations): (usize, usize)) -> Option<Range<usize>> {
+        (self.out.len() > len && self.violations.len() == violations).then_some(len..self.out.len())
+    }
+
+    /// The text at `range`, as [`Writer::written_since`] gave it.
+    pub fn text(&self, range: Range<usize>) -> &[u8] {
+        &self.out[range]
     }
 
     /// Writes an array item as it was written before ([`Writer::written_since`], at the same

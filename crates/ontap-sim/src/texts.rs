@@ -76,16 +76,29 @@ impl AccountTexts {
             .then(|| Arc::clone(&kept.text))
     }
 
-    /// Keeps `text` as what the account at `at` is written as for an answer of `shape`.
-    pub fn put(
+    /// Keeps each `text` as what the account at `at` is written as for an answer of `shape`:
+    /// a page's worth at once, so that the threads writing a page take the lock once each.
+    pub fn put<'a>(
         &self,
         shape: &str,
-        at: usize,
-        account: &Account,
-        svm: &Svm,
-        version: &Version,
-        text: &[u8],
+        written: impl IntoIterator<Item = (usize, &'a Account, &'a Svm, &'a Version, &'a [u8])>,
     ) {
+        // Copied before the lock is taken: the copies are most of the work.
+        let kept: Vec<(usize, Kept)> = written
+            .into_iter()
+            .map(|(at, account, svm, version, text)| {
+                let kept = Kept {
+                    account: account.clone(),
+                    svm: svm.clone(),
+                    version: version.clone(),
+                    text: Arc::from(text),
+                };
+                (at, kept)
+            })
+            .collect();
+        let Some(last) = kept.iter().map(|(at, _)| *at).max() else {
+            return;
+        };
         let mut shapes = self.write();
         let i = match shapes.iter().position(|s| s.key == shape) {
             Some(i) => i,
@@ -101,15 +114,12 @@ impl AccountTexts {
             }
         };
         let texts = &mut shapes[i].texts;
-        if texts.len() <= at {
-            texts.resize_with(at + 1, || None);
+        if texts.len() <= last {
+            texts.resize_with(last + 1, || None);
         }
-        texts[at] = Some(Kept {
-            account: account.clone(),
-            svm: svm.clone(),
-            version: version.clone(),
-            text: Arc::from(text),
-        });
+        for (at, k) in kept {
+            texts[at] = Some(k);
+        }
     }
 
     /// Forgets every text: the next answers write every account again.
@@ -152,7 +162,7 @@ mod tests {
         let texts = AccountTexts::default();
         let (a, s, v) = (account("x"), svm(), Version::new(9, 18, 1));
         assert!(texts.get("f", 3, &a, &s, &v).is_none());
-        texts.put("f", 3, &a, &s, &v, b"{text}");
+        texts.put("f", [(3, &a, &s, &v, &b"{text}"[..])]);
         assert_eq!(
             texts.get("f", 3, &a, &s, &v).as_deref(),
             Some(&b"{text}"[..])
@@ -176,7 +186,7 @@ mod tests {
         let texts = AccountTexts::default();
         let (a, s, v) = (account("x"), svm(), Version::new(9, 18, 1));
         for shape in ["one", "two", "three"] {
-            texts.put(shape, 0, &a, &s, &v, shape.as_bytes());
+            texts.put(shape, [(0, &a, &s, &v, shape.as_bytes())]);
         }
         assert!(texts.get("one", 0, &a, &s, &v).is_none());
         assert!(texts.get("two", 0, &a, &s, &v).is_some());

@@ -94,10 +94,17 @@ impl Record for Row<'_> {
         let (at, texts) = self.texts?;
         texts.get(shape, at, self.account, self.svm, self.version)
     }
-    fn keep_text(&self, shape: &str, text: &[u8]) {
-        if let Some((at, texts)) = self.texts {
-            texts.put(shape, at, self.account, self.svm, self.version, text);
-        }
+    fn keep_texts(shape: &str, written: Vec<(&Self, &[u8])>) {
+        let Some((_, texts)) = written.first().and_then(|(r, _)| r.texts) else {
+            return;
+        };
+        texts.put(
+            shape,
+            written.iter().filter_map(|(r, text)| {
+                let (at, _) = r.texts?;
+                Some((at, r.account, r.svm, r.version, *text))
+            }),
+        );
     }
     fn matches(&self, path: &str, pattern: &Pattern) -> bool {
         match path {

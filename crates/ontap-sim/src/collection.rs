@@ -25,6 +25,10 @@ pub const DEFAULT_MAX_RECORDS: usize = 10_000;
 /// A page is written on at most this many threads, each with at least this many records.
 const MAX_THREADS: usize = 4;
 const MIN_RECORDS_PER_THREAD: usize = 2_000;
+/// Pages shorter than this are written without keeping their records' texts
+/// ([`crate::texts`]): they are cheap to write, and their shapes (a sign-in's lookup of one
+/// account) would push a large listing's out.
+const KEEP_TEXTS_FROM: usize = 1_000;
 /// `return_timeout` bounds (the spec: minimum 0, maximum 120, default 15).
 pub const RETURN_TIMEOUT_MAX: u64 = 120;
 
@@ -547,8 +551,9 @@ fn page<R: Record + Sync>(
         .collect();
     let keep = keep.as_ref();
     // What a record's text depends on besides the record: the same shape, the same text.
-    let shape = records
-        .first()
+    let shape = (records.len() >= KEEP_TEXTS_FROM)
+        .then_some(records.first())
+        .flatten()
         .is_some_and(|(_, r)| r.keeps_texts())
         .then(|| format!("{} {:?} {:?}", spec.href, lq.fields, options));
     let shape = shape.as_deref();

@@ -6,6 +6,7 @@
 //! stale text behind, and a text that broke its definition is never kept (its violations are
 //! reported every time). `State::scan` bypasses it with the indexes: the bench's reference.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use ontap_model::Version;
@@ -13,17 +14,23 @@ use ontap_model::Version;
 use crate::model::{Account, Svm};
 
 /// How many shapes of answer (the `fields` asked, the options of the request) keep texts: the
-/// page asks accounts in two (the accounts view, and a fleet's factor fields), and a third
-/// shape drops the oldest rather than growing without bound.
+/// page lists accounts in two (the accounts view, and a fleet's factor fields), and a third
+/// shape drops the one least recently used rather than growing without bound.
 const SHAPES: usize = 2;
 
 /// The texts of accounts by their position in `State::accounts`, per shape of answer.
 #[derive(Default)]
-pub struct AccountTexts(RwLock<Vec<Shape>>);
+pub struct AccountTexts {
+    shapes: RwLock<Vec<Shape>>,
+    /// Counts uses, to tell which shape was used least recently.
+    clock: AtomicU64,
+}
 
 struct Shape {
     key: String,
     texts: Vec<Option<Kept>>,
+    /// The clock at this shape's last use.
+    used: AtomicU64,
 }
 
 struct Kept {
@@ -48,11 +55,11 @@ impl std::fmt::Debug for AccountTexts {
 
 impl AccountTexts {
     fn read(&self) -> RwLockReadGuard<'_, Vec<Shape>> {
-        self.0.read().unwrap_or_else(|p| p.into_inner())
+        self.shapes.read().unwrap_or_else(|p| p.into_inner())
     }
 
     fn write(&self) -> RwLockWriteGuard<'_, Vec<Shape>> {
-        self.0.write().unwrap_or_else(|p| p.into_inner())
+        self.shapes.write().unwrap_or_else(|p| p.into_inner())
     }
 
     /// The text the account at position `at` was written as for an answer of `shape`, if it
@@ -66,14 +73,17 @@ impl AccountTexts {
         version: &Version,
     ) -> Option<Arc<[u8]>> {
         let shapes = self.read();
-        let kept = shapes
-            .iter()
-            .find(|s| s.key == shape)?
-            .texts
-            .get(at)?
-            .as_ref()?;
-        (kept.account == *account && kept.svm == *svm && kept.version == *version)
-            .then(|| Arc::clone(&kept.text))
+        let shape = shapes.iter().find(|s| s.key == shape)?;
+        let kept = shape.texts.get(at)?.as_ref()?;
+        if kept.account != *account || kept.svm != *svm || kept.version != *version {
+            return None;
+        }
+        shape.used.store(self.tick(), Ordering::Relaxed);
+        Some(Arc::clone(&kept.text))
+    }
+
+    fn tick(&self) -> u64 {
+        self.clock.fetch_add(1, Ordering::Relaxed) + 1
     }
 
     /// Keeps each `text` as what the account at `at` is written as for an answer of `shape`:
@@ -99,20 +109,26 @@ impl AccountTexts {
         let Some(last) = kept.iter().map(|(at, _)| *at).max() else {
             return;
         };
+        let used = self.tick();
         let mut shapes = self.write();
         let i = match shapes.iter().position(|s| s.key == shape) {
             Some(i) => i,
             None => {
                 if shapes.len() >= SHAPES {
-                    shapes.remove(0);
+                    let least = (0..shapes.len())
+                        .min_by_key(|&i| shapes[i].used.load(Ordering::Relaxed))
+                        .unwrap_or(0);
+                    shapes.remove(least);
                 }
                 shapes.push(Shape {
                     key: shape.to_owned(),
                     texts: Vec::new(),
+                    used: AtomicU64::new(used),
                 });
                 shapes.len() - 1
             }
         };
+        shapes[i].used.store(used, Ordering::Relaxed);
         let texts = &mut shapes[i].texts;
         if texts.len() <= last {
             texts.resize_with(last + 1, || None);
@@ -182,14 +198,17 @@ mod tests {
     }
 
     #[test]
-    fn a_third_shape_drops_the_oldest() {
+    fn a_third_shape_drops_the_least_recently_used() {
         let texts = AccountTexts::default();
         let (a, s, v) = (account("x"), svm(), Version::new(9, 18, 1));
-        for shape in ["one", "two", "three"] {
+        for shape in ["one", "two"] {
             texts.put(shape, [(0, &a, &s, &v, shape.as_bytes())]);
         }
-        assert!(texts.get("one", 0, &a, &s, &v).is_none());
-        assert!(texts.get("two", 0, &a, &s, &v).is_some());
+        // "one" is older but was just read: "two" goes.
+        assert!(texts.get("one", 0, &a, &s, &v).is_some());
+        texts.put("three", [(0, &a, &s, &v, &b"three"[..])]);
+        assert!(texts.get("one", 0, &a, &s, &v).is_some());
+        assert!(texts.get("two", 0, &a, &s, &v).is_none());
         assert!(texts.get("three", 0, &a, &s, &v).is_some());
     }
 }

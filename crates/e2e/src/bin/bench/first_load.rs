@@ -116,7 +116,7 @@ pub(crate) async fn first_load(t: &mut Table, runs: usize, swagger: &Path) -> Re
     let (mut busy_ours, mut busy_floors, mut busy_above, mut busy_speed) =
         (vec![], vec![], vec![], vec![]);
     {
-        let _hog = Hog::start(std::time::Duration::from_secs(180));
+        let _hog = crate::hog::Hog::start(std::time::Duration::from_secs(180));
         for _ in 0..runs {
             let a = s.load_until_mark("/", "totp-admin:interactive").await?;
             let f = s
@@ -370,43 +370,6 @@ async fn repeat_visits(t: &mut Table, s: &Stack, runs: usize, first_usable: f64)
     .await;
     cache(true).await?;
     measured
-}
-
-/// A CPU hog on one core for the busy host's figures: spins until dropped, and never longer
-/// than its limit (a bench that fails midway must not leave the machine busy).
-struct Hog {
-    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Hog {
-    fn start(limit: std::time::Duration) -> Hog {
-        use std::sync::atomic::Ordering;
-        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let flag = std::sync::Arc::clone(&stop);
-        let thread = std::thread::spawn(move || {
-            let t0 = std::time::Instant::now();
-            let mut x = 0u64;
-            while !flag.load(Ordering::Relaxed) && t0.elapsed() < limit {
-                for i in 0..100_000u64 {
-                    x = std::hint::black_box(x.wrapping_mul(31).wrapping_add(i));
-                }
-            }
-        });
-        Hog {
-            stop,
-            thread: Some(thread),
-        }
-    }
-}
-
-impl Drop for Hog {
-    fn drop(&mut self) {
-        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
-        if let Some(t) = self.thread.take() {
-            t.join().ok();
-        }
-    }
 }
 
 /// Code and CSS fetched (brotli, as served; API answers not counted) until a screen is up:

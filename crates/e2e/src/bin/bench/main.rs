@@ -20,6 +20,7 @@ mod cpu_profile;
 mod editor;
 mod first_load;
 mod fleet;
+mod hog;
 mod machine;
 mod report;
 mod sim_listing;

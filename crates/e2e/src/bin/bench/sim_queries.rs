@@ -177,6 +177,20 @@ pub(crate) fn sim_queries(t: &mut Table, runs: usize) -> Result<()> {
                 kept.push(time(addr, method, path, *body)?.0);
             }
         }
+        // The accounts' large pages again with one of the two cores taken (a CPU hog), as a
+        // page's browser and nginx would take it: the emulator then writes on one core.
+        let mut busy = vec![];
+        if *method == "GET"
+            && path.starts_with("/api/security/accounts?")
+            && path.contains("max_records=20000")
+        {
+            let _hog = crate::hog::Hog::start(std::time::Duration::from_secs(60));
+            time(addr, method, path, *body)?;
+            for _ in 0..runs {
+                stale();
+                busy.push(time(addr, method, path, *body)?.0);
+            }
+        }
         sim.state.with_state(|s| s.scan = true);
         time(addr, method, path, *body)?;
         for _ in 0..runs {
@@ -201,6 +215,15 @@ pub(crate) fn sim_queries(t: &mut Table, runs: usize) -> Result<()> {
             "≤ 50 ms",
             Some(fs.median <= BUDGET_MS),
         );
+        if !busy.is_empty() {
+            t.add(
+                format!("… {what}, one core busy (a CPU hog meanwhile)"),
+                "ms",
+                stat(&busy),
+                "≤ 50 ms",
+                Some(stat(&busy).median <= BUDGET_MS),
+            );
+        }
         if !unkept.is_empty() {
             t.add(
                 format!("… {what}, every account written (none of their texts kept)"),

@@ -64,7 +64,7 @@ pub trait Record {
         w.value(&self.full());
     }
     /// Whether the record keeps its written texts between answers ([`crate::texts`]): then
-    /// [`Record::kept_text`] and [`Record::keep_text`] are asked.
+    /// [`Record::kept_text`] and [`Record::keep_texts`] are asked.
     fn keeps_texts(&self) -> bool {
         false
     }

@@ -13,9 +13,11 @@ use ontap_model::Version;
 
 use crate::model::{Account, Svm};
 
-/// How many shapes of answer (the `fields` asked, the options of the request) keep texts: the
-/// page lists accounts in two (the accounts view, and a fleet's factor fields), and a third
-/// shape drops the one least recently used rather than growing without bound.
+/// How many shapes of answer keep texts. A shape is the `fields` asked with the request's
+/// options (`Accept`, the link base of a fleet's cluster or the gateway): the page lists a
+/// cluster's accounts in two (the accounts view, and a fleet's factor fields), always with
+/// the same options, and a third shape drops the one least recently used rather than growing
+/// without bound (at most two copies of every account, about 250 MB at 100,000).
 const SHAPES: usize = 2;
 
 /// The texts of accounts by their position in `State::accounts`, per shape of answer.

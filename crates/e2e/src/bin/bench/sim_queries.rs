@@ -2,11 +2,12 @@
 //! cluster of 100,000 profiles and 100,000 accounts (issue 19: "the emulator is never the
 //! bottleneck", ≤ 50 ms each). Each query is timed with the emulator's indexes and again with
 //! them switched off (`State::scan`, the whole-collection work of every request before them),
-//! in the same run, so the ratio compares like with like. Both are timed with the state just
-//! changed, so that the emulator renders every answer: an unchanged state's collection answers
-//! are kept and sent again as they are, which the bench reports on a row of its own, and so are
-//! unchanged accounts' texts (`ontap_sim::texts`): the accounts' listings are also timed with
-//! none kept, every account written.
+//! in the same run. Both are timed with the state just changed, so that the emulator renders
+//! every answer: an unchanged state's collection answers are kept and sent again as they are,
+//! which the bench reports on a row of its own. Unchanged accounts' texts are kept too
+//! (`ontap_sim::texts`, pages of 1,000 or more), so the indexed figure of a large accounts'
+//! listing is written from them, and its scan ratio counts both savings; the same listings are
+//! also timed with no texts kept, every account written, the scan's like.
 
 use std::net::SocketAddr;
 use std::time::Instant;
@@ -160,10 +161,13 @@ pub(crate) fn sim_queries(t: &mut Table, runs: usize) -> Result<()> {
             fast.push(f);
             answer = Some(b);
         }
-        // A listing of accounts with none of their texts kept (`ontap_sim::texts`): what the
-        // first read after every account changed costs.
+        // A large listing of accounts (the pages that keep texts) with none of their texts
+        // kept (`ontap_sim::texts`): what the first read after every account changed costs.
+        let large = *method == "GET"
+            && path.starts_with("/api/security/accounts?")
+            && path.contains("max_records=2000");
         let mut unkept = vec![];
-        if *method == "GET" && path.starts_with("/api/security/accounts?") {
+        if large {
             for _ in 0..runs {
                 sim.state.with_state(|s| s.account_texts.clear());
                 unkept.push(time(addr, method, path, *body)?.0);
@@ -177,18 +181,21 @@ pub(crate) fn sim_queries(t: &mut Table, runs: usize) -> Result<()> {
                 kept.push(time(addr, method, path, *body)?.0);
             }
         }
-        // The accounts' large pages again with one of the two cores taken (a CPU hog), as a
-        // page's browser and nginx would take it: the emulator then writes on one core.
+        // The pages of 20,000 accounts again with a core taken by a CPU hog (on these 2-core
+        // machines, as a page's browser and nginx would take one), written from the kept
+        // texts and with none kept.
         let mut busy = vec![];
-        if *method == "GET"
-            && path.starts_with("/api/security/accounts?")
-            && path.contains("max_records=20000")
-        {
+        let mut busy_unkept = vec![];
+        if large && path.contains("max_records=20000") {
             let _hog = crate::hog::Hog::start(std::time::Duration::from_secs(60));
             time(addr, method, path, *body)?;
             for _ in 0..runs {
                 stale();
                 busy.push(time(addr, method, path, *body)?.0);
+            }
+            for _ in 0..runs {
+                sim.state.with_state(|s| s.account_texts.clear());
+                busy_unkept.push(time(addr, method, path, *body)?.0);
             }
         }
         sim.state.with_state(|s| s.scan = true);
@@ -222,6 +229,15 @@ pub(crate) fn sim_queries(t: &mut Table, runs: usize) -> Result<()> {
                 stat(&busy),
                 "≤ 50 ms",
                 Some(stat(&busy).median <= BUDGET_MS),
+            );
+        }
+        if !busy_unkept.is_empty() {
+            t.add(
+                format!("… {what}, one core busy, every account written"),
+                "ms",
+                stat(&busy_unkept),
+                "",
+                None,
             );
         }
         if !unkept.is_empty() {

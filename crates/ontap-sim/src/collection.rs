@@ -551,10 +551,7 @@ fn page<R: Record + Sync>(
         .collect();
     let keep = keep.as_ref();
     // What a record's text depends on besides the record: the same shape, the same text.
-    let shape = (records.len() >= KEEP_TEXTS_FROM)
-        .then_some(records.first())
-        .flatten()
-        .is_some_and(|(_, r)| r.keeps_texts())
+    let shape = (records.len() >= KEEP_TEXTS_FROM && records[0].1.keeps_texts())
         .then(|| format!("{} {:?} {:?}", spec.href, lq.fields, options));
     let shape = shape.as_deref();
     fn write<'k, R: Record>(
@@ -563,30 +560,25 @@ fn page<R: Record + Sync>(
         shape: Option<&str>,
         chunk: &[Keyed<'_, R>],
     ) {
-        let Some(shape) = shape else {
-            for (_, r) in chunk {
-                w.select(keep);
-                r.write(w);
-            }
-            return;
-        };
         let mut written = Vec::new();
         for (_, r) in chunk {
             w.select(keep);
-            match r.kept_text(shape) {
+            match shape.and_then(|shape| r.kept_text(shape)) {
                 Some(text) => w.kept(&text),
                 None => {
                     let mark = w.mark();
                     r.write(w);
-                    if let Some(text) = w.written_since(mark) {
+                    if let (Some(_), Some(text)) = (shape, w.written_since(mark)) {
                         written.push((r, text));
                     }
                 }
             }
         }
         // Kept once the chunk is written: one lock for the whole chunk.
-        let written = written.into_iter().map(|(r, at)| (r, w.text(at))).collect();
-        R::keep_texts(shape, written);
+        if let Some(shape) = shape {
+            let written = written.into_iter().map(|(r, at)| (r, w.text(at))).collect();
+            R::keep_texts(shape, written);
+        }
     }
     let written: Vec<Writer<'_>> = std::thread::scope(|scope| {
         let handles: Vec<_> = forks

@@ -80,7 +80,11 @@ impl AccountTexts {
         if kept.account != *account || kept.svm != *svm || kept.version != *version {
             return None;
         }
-        shape.used.store(self.tick(), Ordering::Relaxed);
+        // Marked used once a run of reads from this shape starts, not by every read: the
+        // threads writing a page would otherwise all contend for the clock.
+        if shape.used.load(Ordering::Relaxed) != self.clock.load(Ordering::Relaxed) {
+            shape.used.store(self.tick(), Ordering::Relaxed);
+        }
         Some(Arc::clone(&kept.text))
     }
 

@@ -67,8 +67,9 @@ struct Row<'a> {
     account: &'a Account,
     svm: &'a Svm,
     version: &'a Version,
-    /// The account's position in `State::accounts` and where its texts are kept.
-    texts: Option<(usize, &'a AccountTexts)>,
+    /// The account's position in `State::accounts`, and where its texts are kept.
+    at: usize,
+    texts: &'a AccountTexts,
 }
 
 impl Record for Row<'_> {
@@ -88,22 +89,21 @@ impl Record for Row<'_> {
         self.account.write(self.svm, self.version, w);
     }
     fn keeps_texts(&self) -> bool {
-        self.texts.is_some()
+        true
     }
     fn kept_text(&self, shape: &str) -> Option<Arc<[u8]>> {
-        let (at, texts) = self.texts?;
-        texts.get(shape, at, self.account, self.svm, self.version)
+        self.texts
+            .get(shape, self.at, self.account, self.svm, self.version)
     }
     fn keep_texts(shape: &str, written: Vec<(&Self, &[u8])>) {
-        let Some((_, texts)) = written.first().and_then(|(r, _)| r.texts) else {
+        let Some((first, _)) = written.first() else {
             return;
         };
-        texts.put(
+        first.texts.put(
             shape,
-            written.iter().filter_map(|(r, text)| {
-                let (at, _) = r.texts?;
-                Some((at, r.account, r.svm, r.version, *text))
-            }),
+            written
+                .iter()
+                .map(|(r, text)| (r.at, r.account, r.svm, r.version, *text)),
         );
     }
     fn matches(&self, path: &str, pattern: &Pattern) -> bool {
@@ -166,7 +166,8 @@ fn list_indexed(state: &State, caller: &Caller, req: &Request<'_>) -> Result<Rep
             account: &state.accounts[i],
             svm,
             version,
-            texts: Some((i, &state.account_texts)),
+            at: i,
+            texts: &state.account_texts,
         };
         let all = || -> Vec<Row<'_>> {
             svms.iter()

@@ -89,10 +89,12 @@ impl From<&ApiError> for Explained {
                         Explained::new(x.message, next)
                     }
                 }
-                // nginx's own answers for /api (deploy/nginx.conf) are ONTAP-shaped.
+                // A proxy's answer in ONTAP's shape. The deployment's own nginx pages
+                // (deploy/api-errors.conf, codes `nginx-…`) only repeat these words, so only
+                // another proxy's are quoted.
                 None if matches!(status, 502 | 504 | 413) => {
                     let x = Explained::from(&ApiError::Http { status: *status });
-                    if body.error.message.is_empty() {
+                    if body.error.message.is_empty() || body.error.code.as_str().starts_with("nginx-") {
                         x
                     } else {
                         let next = format!("The web server said: {} {}", body.error.message, x.next_step);
@@ -119,9 +121,13 @@ impl From<&ApiError> for Explained {
                 ),
             },
             ApiError::Http { status } => match status {
-                502 | 504 => Explained::new(
-                    format!("The proxy in front of the cluster could not reach it (HTTP {status})."),
+                502 => Explained::new(
+                    "The proxy in front of the cluster could not reach it (HTTP 502).",
                     "Check that the cluster is up and reachable from the web server, then try again.",
+                ),
+                504 => Explained::new(
+                    "The proxy in front of the cluster got no answer from it in time (HTTP 504).",
+                    "The cluster may be busy or unreachable: check it, then try again.",
                 ),
                 413 => Explained::new(
                     "The request was larger than the web server accepts (HTTP 413).",
@@ -314,10 +320,26 @@ mod tests {
             serde_json::from_str(r#"{"error":{"message":"upstream timed out","code":"0"}}"#)
                 .expect("a valid error body");
         let x = Explained::from(&ApiError::Ontap { status: 504, body });
-        assert!(x.message.contains("could not reach it (HTTP 504)"));
+        assert!(x.message.contains("no answer from it in time (HTTP 504)"));
         assert!(x
             .next_step
             .starts_with("The web server said: upstream timed out"));
+    }
+
+    /// The deployment's own nginx answers (deploy/api-errors.conf) say what the page says
+    /// already: not quoted after it.
+    #[test]
+    fn the_deployments_own_proxy_page_is_not_quoted() {
+        for (status, code) in [(502, "nginx-502"), (504, "nginx-504")] {
+            let body: ontap_model::ErrorResponse = serde_json::from_str(&format!(
+                r#"{{"error":{{"message":"The web server could not get an answer.","code":"{code}"}}}}"#
+            ))
+            .expect("a valid error body");
+            let x = Explained::from(&ApiError::Ontap { status, body });
+            assert_eq!(x, Explained::from(&ApiError::Http { status }));
+            assert!(x.message.contains(&format!("(HTTP {status})")));
+            assert!(!x.next_step.contains("web server said"), "{}", x.next_step);
+        }
     }
 
     /// A known code keeps its guidance and still shows the cluster's words, which name the

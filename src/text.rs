@@ -8,7 +8,24 @@ pub(crate) fn count<N: std::fmt::Display + PartialEq + From<u8>>(
     many: &str,
 ) -> String {
     let noun = if n == N::from(1) { one } else { many };
-    format!("{n} {noun}")
+    format!("{} {noun}", number(n))
+}
+
+/// A count as the page shows it: digits in groups of three from 1,000 ("100,050 rows"), so that
+/// a fleet's totals read at a glance. Files (CSV) and requests keep plain numbers.
+pub(crate) fn number(n: impl std::fmt::Display) -> String {
+    let s = n.to_string();
+    if s.len() < 4 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return s;
+    }
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// A name from the cluster (account, SVM, cluster, user) as the page shows it: each character
@@ -44,7 +61,7 @@ fn hidden(c: char) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{count, name};
+    use super::{count, name, number};
     use wasm_bindgen_test::wasm_bindgen_test;
 
     #[wasm_bindgen_test(unsupported = test)]
@@ -54,6 +71,18 @@ mod tests {
         assert_eq!(count(2, "change", "changes"), "2 changes");
         assert_eq!(count(1_u64, "second", "seconds"), "1 second");
         assert_eq!(count(5_u32, "minute", "minutes"), "5 minutes");
+        assert_eq!(count(100_050_usize, "row", "rows"), "100,050 rows");
+    }
+
+    #[wasm_bindgen_test(unsupported = test)]
+    fn a_count_is_grouped_by_thousands() {
+        assert_eq!(number(0), "0");
+        assert_eq!(number(999), "999");
+        assert_eq!(number(1000), "1,000");
+        assert_eq!(number(10_001_u64), "10,001");
+        assert_eq!(number(100_050_usize), "100,050");
+        assert_eq!(number(1_234_567_u32), "1,234,567");
+        assert_eq!(number(-1234), "-1234", "only counts are grouped");
     }
 
     #[wasm_bindgen_test(unsupported = test)]

@@ -9,7 +9,7 @@ use crate::store::batch::{
     BusyNote, FailKind, Phase, RowState, Runner, Stopped, Tally, MAX_IN_FLIGHT, MAX_THROTTLED,
 };
 use crate::tables::csv::csv_cell;
-use crate::text::count;
+use crate::text::{count, number};
 
 /// The change log's word for a settled item (`None` while running, or never sent).
 pub(crate) fn log_outcome(st: &RowState) -> Option<crate::store::changelog::Outcome> {
@@ -135,9 +135,9 @@ pub(crate) fn BulkProgress<T: Clone + 'static>(
         let t = tally.get();
         format!(
             "{} done · {} failed · {} remaining",
-            t.done,
-            t.failed,
-            t.remaining()
+            number(t.done),
+            number(t.failed),
+            number(t.remaining())
         )
     };
     let rate = move || {
@@ -160,20 +160,24 @@ pub(crate) fn BulkProgress<T: Clone + 'static>(
         let text = if t.not_sent > 0 {
             format!(
                 "Stopped. {} of {} {} sent ({} done, {} failed); {} {} not sent.",
-                t.sent,
+                number(t.sent),
                 count(t.total, one, noun),
                 were(t.total),
-                t.done,
-                t.failed,
-                t.not_sent,
+                number(t.done),
+                number(t.failed),
+                number(t.not_sent),
                 were(t.not_sent)
             )
         } else if t.failed > 0 {
-            format!("Finished: {} done, {} failed.", t.done, t.failed)
+            format!(
+                "Finished: {} done, {} failed.",
+                number(t.done),
+                number(t.failed)
+            )
         } else if t.done == 1 {
             format!("Finished: 1 {one} done.")
         } else {
-            format!("Finished: all {} {noun} done.", t.done)
+            format!("Finished: all {} {noun} done.", number(t.done))
         };
         Some(view! { <p class="bulk-report" role="status">{text}</p> })
     };
@@ -201,7 +205,7 @@ pub(crate) fn BulkProgress<T: Clone + 'static>(
                 {move || rate().unwrap_or_default()}
                 {move || {
                     let t = tally.get();
-                    (t.in_flight > 0).then(|| format!(" · {} in flight", t.in_flight))
+                    (t.in_flight > 0).then(|| format!(" · {} in flight", number(t.in_flight)))
                 }}
             </p>
             {move || runner.note.get().map(|n| view! { <p class="bulk-note">{busy_words(&n)}</p> })}
@@ -234,9 +238,9 @@ pub(crate) fn BulkProgress<T: Clone + 'static>(
                     <button type="button" class="button button-primary" on:click=move |_| runner.retry_failed()>
                         {move || {
                             match again.get() {
-                                (f, 0) => format!("Retry the {f} failed"),
-                                (0, n) => format!("Send the {n} not sent"),
-                                (f, n) => format!("Retry the {f} failed and {n} not sent"),
+                                (f, 0) => format!("Retry the {} failed", number(f)),
+                                (0, n) => format!("Send the {} not sent", number(n)),
+                                (f, n) => format!("Retry the {} failed and {} not sent", number(f), number(n)),
                             }
                         }}
                     </button>
@@ -376,11 +380,14 @@ pub(crate) fn report_words(t: &Tally) -> String {
     let in_flight = t.remaining();
     let mut s = format!(
         "{} done, {} failed, {} not sent",
-        t.done, t.failed, t.not_sent
+        number(t.done),
+        number(t.failed),
+        number(t.not_sent)
     );
     if in_flight > 0 {
         s.push_str(&format!(
-            ", {in_flight} sent with no answer yet (re-read them to know)"
+            ", {} sent with no answer yet (re-read them to know)",
+            number(in_flight)
         ));
     }
     s.push('.');

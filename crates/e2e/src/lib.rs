@@ -455,6 +455,18 @@ pub fn nginx_gateway_timeout() -> ontap_sim::Scripted {
     }
 }
 
+/// A count as the page shows it (`text::number` in the page): digits grouped by three from
+/// 1,000.
+pub fn grouped(n: impl std::fmt::Display) -> String {
+    let s = n.to_string();
+    let len = s.len();
+    s.chars()
+        .enumerate()
+        .flat_map(|(i, c)| [(i > 0 && (len - i) % 3 == 0).then_some(','), Some(c)])
+        .flatten()
+        .collect()
+}
+
 /// A logged request's path without its query string.
 pub fn path_only(p: &str) -> &str {
     p.split_once('?').map_or(p, |(path, _)| path)
@@ -472,4 +484,15 @@ pub fn body_json(r: &LoggedRequest) -> serde_json::Value {
 fn swapped(e: &anyhow::Error) -> bool {
     let text = format!("{e:#}");
     text.contains("not interactable") || text.contains("stale element")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn counts_are_grouped_as_the_page_groups_them() {
+        assert_eq!(super::grouped(999), "999");
+        assert_eq!(super::grouped(1000), "1,000");
+        assert_eq!(super::grouped(100_050), "100,050");
+        assert_eq!(super::grouped(1_234_567), "1,234,567");
+    }
 }

@@ -9,6 +9,7 @@ use crate::components::{same_options, Alert, Explained, FilterSelect};
 use crate::store::AccountsLoad as Load;
 use crate::tables::accounts::{Counts, TotpState};
 use crate::tables::factors::Kind;
+use crate::text::number;
 
 /// The page's heading with Export CSV, the links to the other tables, and Reload.
 #[component]
@@ -60,7 +61,7 @@ pub(crate) fn AccountCounts(a: Accounts) -> impl IntoView {
                         on:click=move |_| a.update(|v| {
                             v.filters.totp = if v.filters.totp == Some(s) { None } else { Some(s) };
                         })>
-                        <span class="count-n">{move || counts.with(|c| c.get(s))}</span>
+                        <span class="count-n">{move || counts.with(|c| number(c.get(s)))}</span>
                         <span class="count-label">{s.label()}</span>
                     </button>
                 </li>
@@ -71,7 +72,7 @@ pub(crate) fn AccountCounts(a: Accounts) -> impl IntoView {
                     on:click=move |_| a.update(|v| {
                         v.filters.locked = if v.filters.locked == Some(true) { None } else { Some(true) };
                     })>
-                    <span class="count-n">{move || counts.with(|c| c.locked)}</span>
+                    <span class="count-n">{move || counts.with(|c| number(c.locked))}</span>
                     <span class="count-label">"Locked"</span>
                 </button>
             </li>
@@ -86,7 +87,7 @@ pub(crate) fn AccountCounts(a: Accounts) -> impl IntoView {
                             on:click=move |_| a.update(|v| {
                                 v.filters.factor = if v.filters.factor == Some(k) { None } else { Some(k) };
                             })>
-                            <span class="count-n">{move || counts.with(|c| c.kind(k))}</span>
+                            <span class="count-n">{move || counts.with(|c| number(c.kind(k)))}</span>
                             <span class="count-label">{k.label()}</span>
                         </button>
                     </li>

@@ -15,6 +15,7 @@ use crate::components::{headings, VirtualTable};
 use crate::store::batch::{Ops, Phase, RowState, Runner};
 use crate::store::changelog::ChangeLog;
 use crate::tables::accounts::{AccountRow, BulkItem, BulkReview};
+use crate::text::number;
 
 /// How many are selected, Select the shown, Clear selection, and a button per change.
 #[component]
@@ -42,7 +43,7 @@ pub(crate) fn SelectionBar(a: Accounts) -> impl IntoView {
     view! {
         <Show when=move || may_modify>
             <div class="acct-selection" role="group" aria-label="Selected accounts">
-                <span class="muted" id="selected-count">{move || format!("{} selected", selected.with(HashSet::len))}</span>
+                <span class="muted" id="selected-count">{move || format!("{} selected", number(selected.with(HashSet::len)))}</span>
                 <button type="button" class="button" id="select-shown"
                     disabled=move || visible.with(Vec::is_empty)
                     on:click=move |_| {
@@ -159,11 +160,11 @@ pub(crate) fn ReviewPanel(a: Accounts) -> impl IntoView {
         view! {
             <section class="acct-review" aria-labelledby="review-h">
                 <h2 id="review-h">{format!("Review: {change}")}</h2>
-                <p id="review-summary">{format!("{n} accounts will change; {n_skipped} are skipped.")}
+                <p id="review-summary">{format!("{} accounts will change; {} are skipped.", number(n), number(n_skipped))}
                     " Each account is read again just before its change, and its applications are written back as read with only the SSH second factor changed."</p>
                 <Show when=move || n_skipped != 0>
                     <details class="bulk-list" id="review-skipped" open=true>
-                        <summary>{format!("Skipped ({n_skipped})")}</summary>
+                        <summary>{format!("Skipped ({})", number(n_skipped))}</summary>
                         <VirtualTable overscan=10 visible_rows=12 label="Skipped accounts" class="bulk-window bulk-list-scroll"
                             head=|| headings(&[("Account", "col-b-account"), ("SVM", "col-b-svm"), ("Why", "col-b-why")])
                             shown=skipped_shown
@@ -182,7 +183,7 @@ pub(crate) fn ReviewPanel(a: Accounts) -> impl IntoView {
                 </Show>
                 <Show when=move || n != 0>
                     <details class="bulk-list" id="review-changes" open=n <= 20>
-                        <summary>{format!("Changes ({n})")}</summary>
+                        <summary>{format!("Changes ({})", number(n))}</summary>
                         <VirtualTable overscan=10 visible_rows=12 label="Accounts that will change" class="bulk-window bulk-list-scroll"
                             head=|| headings(&[("Account", "col-b-account"), ("SVM", "col-b-svm"), ("Now", "col-b-now"), ("After", "col-b-after")])
                             shown=changes_shown
@@ -203,7 +204,7 @@ pub(crate) fn ReviewPanel(a: Accounts) -> impl IntoView {
                 </Show>
                 <div class="confirm-buttons">
                     <button type="button" class="button button-primary" id="review-start" disabled=n == 0 on:click=start>
-                        {format!("Change {n} accounts")}</button>
+                        {format!("Change {} accounts", number(n))}</button>
                     <button type="button" class="button" on:click=move |_| review.set(None)>"Cancel"</button>
                 </div>
             </section>

@@ -17,6 +17,7 @@ pub(crate) fn SummaryLine(a: Accounts) -> impl IntoView {
             {move || {
                 let shown = visible.with(Vec::len);
                 let all = store.account_rows.with(Vec::len);
+                let (shown, all) = (crate::text::number(shown), crate::text::number(all));
                 if shown == all { format!("{all} accounts") } else { format!("{shown} of {all} accounts match") }
             }}
         </p>

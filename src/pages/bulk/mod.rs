@@ -29,7 +29,7 @@ use crate::store::changelog::ChangeLog;
 use crate::store::selection::{target_of, BulkState, ProfileRun, RowId};
 use crate::store::ProfileStore;
 use crate::tables::csv::csv_cell;
-use crate::text::count;
+use crate::text::{count, number};
 
 /// The selected rows as planner targets, ordered by SVM then account.
 fn selected_targets(store: ProfileStore, sel: &HashSet<RowId>) -> Vec<Target> {
@@ -225,7 +225,7 @@ fn SetupView() -> impl IntoView {
                 <p class="bulk-review-summary">
                     {move || the_plan.with(|p| {
                         let a = action.get();
-                        format!("{} will change ({}); {} will be skipped.", p.changes.len(), a.describe(), p.skipped.len())
+                        format!("{} will change ({}); {} will be skipped.", number(p.changes.len()), a.describe(), number(p.skipped.len()))
                     })}
                 </p>
                 <Show when=move || is_disable() && the_plan.with(|p| !p.changes.is_empty())>
@@ -235,7 +235,7 @@ fn SetupView() -> impl IntoView {
                             "In ONTAP, disabling a TOTP profile resets it: {} then signs in to SSH with the first factor only, and must enroll again (create a new profile with a new authenticator) before SSH asks for a code again. Their current authenticator codes will not work again.",
                             match the_plan.with(|p| p.changes.len()) {
                                 1 => "the user".to_owned(),
-                                n => format!("each of these {n} users"),
+                                n => format!("each of these {} users", number(n)),
                             }
                         )}</p>
                         <div class="checkbox">
@@ -556,7 +556,7 @@ fn RunView(run: ProfileRun) -> impl IntoView {
                 "{} already in that state and skipped (listed in the result file).",
                 match skipped {
                     1 => "1 selected profile was".to_owned(),
-                    n => format!("{n} selected profiles were"),
+                    n => format!("{} selected profiles were", number(n)),
                 }
             )}</p>
         })}

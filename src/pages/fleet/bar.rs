@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use crate::tables::fleet::Coverage;
+use crate::text::number;
 
 /// The bar's drawing width, in SVG units (the element scales with its box).
 const WIDTH: f64 = 120.0;
@@ -17,12 +18,12 @@ pub(crate) fn CoverageBar(coverage: Coverage) -> impl IntoView {
     } else {
         let each: Vec<String> = parts
             .iter()
-            .map(|(p, _, _, n)| format!("{n} {}", p.label()))
+            .map(|(p, _, _, n)| format!("{} {}", number(n), p.label()))
             .collect();
         format!("MFA coverage: {}", each.join(", "))
     };
     let text = match coverage.percent() {
-        Some(p) => format!("{p} % of {}", coverage.ssh()),
+        Some(p) => format!("{p} % of {}", number(coverage.ssh())),
         None => "no SSH accounts".to_owned(),
     };
     view! {
@@ -34,7 +35,7 @@ pub(crate) fn CoverageBar(coverage: Coverage) -> impl IntoView {
                     .into_iter()
                     .map(|(p, x, w, n)| view! {
                         <rect class=p.class() x=format!("{x:.2}") y="0" width=format!("{w:.2}") height="12">
-                            <title>{format!("{n} {}", p.label())}</title>
+                            <title>{format!("{} {}", number(n), p.label())}</title>
                         </rect>
                     })
                     .collect_view()}

@@ -17,6 +17,7 @@ mod gateway;
 mod report;
 
 use crate::components::{ClusterSignIn, FleetSignIn};
+use crate::text::number;
 use bar::CoverageBar;
 pub(crate) use gateway::GatewayPanel;
 use gateway::ShownOnce;
@@ -231,7 +232,7 @@ fn ClusterRow(member: Member) -> impl IntoView {
         move || {
             summary()
                 .and_then(|s| f(&s))
-                .map_or_else(|| "—".to_owned(), |n| n.to_string())
+                .map_or_else(|| "—".to_owned(), number)
         }
     };
     view! {
@@ -285,10 +286,10 @@ fn Totals() -> impl IntoView {
                         <th scope="row">"All clusters"</th>
                         <td></td>
                         <td>{format!("{read} of {of} read")}</td>
-                        <td class="num">{on}</td>
-                        <td class="num">{off}</td>
-                        <td class="num">{must}</td>
-                        <td class="num">{none}</td>
+                        <td class="num">{number(on)}</td>
+                        <td class="num">{number(off)}</td>
+                        <td class="num">{number(must)}</td>
+                        <td class="num">{number(none)}</td>
                         <td class="fleet-coverage"><CoverageBar coverage=cov /></td>
                     </tr>
                 </tfoot>

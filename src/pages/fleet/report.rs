@@ -84,7 +84,7 @@ pub(super) fn ReportTools(open: RwSignal<bool>) -> impl IntoView {
 }
 
 fn counts(t: &Tally) -> impl IntoView {
-    let n = |x: usize| view! { <td class="num">{x}</td> };
+    let n = |x: usize| view! { <td class="num">{crate::text::number(x)}</td> };
     view! {
         {n(t.accounts)}{n(t.ssh)}{n(t.totp_enabled)}{n(t.totp_disabled)}{n(t.totp_no_profile)}
         {n(t.ssh_key)}{n(t.password)}{n(t.duo)}{n(t.none)}{n(t.unknown)}
@@ -217,7 +217,7 @@ pub(super) fn FleetReport(open: RwSignal<bool>) -> impl IntoView {
                 <dt>"Generated"</dt><dd class="report-made">{made}</dd>
                 <dt>"Clusters read"</dt><dd>{format!("{read} of {of}")}</dd>
                 <dt>"Signed in"</dt><dd class="report-who">{who}</dd>
-                <dt>"Fleet coverage (SSH)"</dt><dd>{format!("{} of {} SSH accounts have a second factor ({})", fleet.covered, fleet.ssh, fleet.percent_text())}</dd>
+                <dt>"Fleet coverage (SSH)"</dt><dd>{format!("{} of {} SSH accounts have a second factor ({})", crate::text::number(fleet.covered), crate::text::number(fleet.ssh), fleet.percent_text())}</dd>
             </dl>
             <p class="report-note">"Coverage counts SSH accounts with any second factor (TOTP, SSH key, password, Duo). \
                 TOTP disabled means the profile exists but is off: the user must enroll again. \

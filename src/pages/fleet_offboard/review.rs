@@ -203,7 +203,11 @@ fn ClusterRows(found: Vec<Found>, left: Vec<Left>, cluster: String) -> impl Into
             });
     let has_script = !script.is_empty();
     let (changes, lefts) = (found.len(), left.len());
-    let counts = format!("{changes} to change, {lefts} left alone");
+    let counts = format!(
+        "{} to change, {} left alone",
+        crate::text::number(changes),
+        crate::text::number(lefts)
+    );
     let n = found.len() + left.len();
     let rows = StoredValue::new((found, left));
     let shown = Signal::stored((0..n).collect::<Vec<usize>>());

@@ -275,7 +275,7 @@ where
                     let rows = if shown == all {
                         crate::text::count(all, "row", "rows")
                     } else {
-                        format!("{shown} of {all} rows match")
+                        format!("{} of {} rows match", crate::text::number(shown), crate::text::number(all))
                     };
                     if all_read.get() { rows } else { format!("{rows} · clusters still reading") }
                 }}
@@ -414,7 +414,7 @@ where
     view! {
         <Show when=move || n() != 0>
             <div class="selection-bar" role="region" aria-label="Selection">
-                <p class="selection-count" aria-live="polite">{move || format!("{} selected", n())}</p>
+                <p class="selection-count" aria-live="polite">{move || format!("{} selected", crate::text::number(n()))}</p>
                 {buttons()}
                 <button type="button" class="button" on:click=move |_| {
                     selected.set(HashSet::new());

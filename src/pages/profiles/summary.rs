@@ -8,6 +8,7 @@ use super::state::Profiles;
 use crate::components::{Alert, Explained};
 use crate::store::{AccountsState, Progress};
 use crate::tables::profiles::{Counts, Status};
+use crate::text::number;
 
 /// The page's heading with Export CSV and Reload.
 #[component]
@@ -59,7 +60,7 @@ pub(crate) fn StatusCounts(p: Profiles) -> impl IntoView {
                             v.filters.status = if v.filters.status == Some(s) { None } else { Some(s) };
                         })
                     >
-                        <span class="count-n">{move || counts.with(|c| c.get(s))}</span>
+                        <span class="count-n">{move || counts.with(|c| number(c.get(s)))}</span>
                         <span class="count-label">{s.label()}</span>
                     </button>
                 </li>
@@ -75,8 +76,8 @@ pub(crate) fn LoadState(p: Profiles) -> impl IntoView {
     let progress = move || match store.progress.get() {
         Progress::Loading { loaded, total } => {
             let label = match total {
-                Some(t) => format!("Loading profiles: {loaded} of {t}"),
-                None => format!("Loading profiles: {loaded}"),
+                Some(t) => format!("Loading profiles: {} of {}", number(loaded), number(t)),
+                None => format!("Loading profiles: {}", number(loaded)),
             };
             let max = total.unwrap_or(0).max(loaded as u64) as f64;
             Some(
@@ -124,7 +125,7 @@ pub(crate) fn SelectionBar(p: Profiles) -> impl IntoView {
     view! {
         <Show when=move || p.can_select && selected_n.get() != 0>
             <div class="selection-bar" role="region" aria-label="Selection">
-                <p class="selection-count" aria-live="polite">{move || format!("{} selected", selected_n.get())}</p>
+                <p class="selection-count" aria-live="polite">{move || format!("{} selected", number(selected_n.get()))}</p>
                 <A href=href.clone() attr:class="button button-primary">"Change the selected…"</A>
                 <button type="button" class="button" on:click=move |_| { bulk.selected.set(Default::default()); anchor.set(None); }>"Clear selection"</button>
             </div>
@@ -150,6 +151,7 @@ pub(crate) fn SummaryLine(p: Profiles) -> impl IntoView {
             {move || {
                 let shown = visible.with(Vec::len);
                 let all = store.rows.with(Vec::len);
+                let (shown, all) = (number(shown), number(all));
                 if shown == all { format!("{all} rows") } else { format!("{shown} of {all} rows match") }
             }}
             <span class="keys">{move || if can_select { " · ↑↓ move, Space selects, Enter opens, / filters" } else { " · ↑↓ move, Enter opens, / filters" }}</span>
@@ -160,7 +162,7 @@ pub(crate) fn SummaryLine(p: Profiles) -> impl IntoView {
                     {move || match matching_ids.with(Vec::len) {
                         // Profiles only: a not-enrolled row is an account, with nothing to change.
                         1 => "Select the 1 matching profile".to_owned(),
-                        n => format!("Select all {n} matching profiles"),
+                        n => format!("Select all {} matching profiles", number(n)),
                     }}
                 </button>
             </Show>

@@ -376,13 +376,19 @@ async fn one_listing_of_accounts_and_profiles_serves_every_view() -> Result<()> 
     h.goto("/").await?;
     h.sign_in("admin").await?;
     // The demo's alice must use TOTP and has no profile.
-    h.wait_text(".table-summary", &format!("{} rows", profiles + 1))
-        .await?;
+    h.wait_text(
+        ".table-summary",
+        &format!("{} rows", e2e::grouped(profiles + 1)),
+    )
+    .await?;
     h.wait_text(".count-not-enrolled", "1").await?;
 
     h.navigate_in_app("/accounts").await?;
-    h.wait_text(".table-summary", &format!("{accounts} accounts"))
-        .await?;
+    h.wait_text(
+        ".table-summary",
+        &format!("{} accounts", e2e::grouped(accounts)),
+    )
+    .await?;
     open_account(&h, "bob", "bob").await?;
     h.wait_text("#fact-totp", "TOTP not required").await?;
     h.click_button("Require TOTP for SSH…").await?;
@@ -392,8 +398,11 @@ async fn one_listing_of_accounts_and_profiles_serves_every_view() -> Result<()> 
 
     // Back in the profile table, bob joins alice as not enrolled, from the account as re-read.
     h.navigate_in_app("/profiles").await?;
-    h.wait_text(".table-summary", &format!("{} rows", profiles + 2))
-        .await?;
+    h.wait_text(
+        ".table-summary",
+        &format!("{} rows", e2e::grouped(profiles + 2)),
+    )
+    .await?;
     h.wait_text(".count-not-enrolled", "2").await?;
     h.fill("Filter", "bob").await?;
     h.wait_text("tbody .badge", "Not enrolled").await?;
@@ -581,8 +590,11 @@ async fn the_accounts_csv_is_the_view_with_each_totp_state() -> Result<()> {
     h.goto("/").await?;
     h.sign_in("admin").await?;
     h.navigate_in_app("/accounts").await?;
-    h.wait_text(".table-summary", &format!("{accounts} accounts"))
-        .await?;
+    h.wait_text(
+        ".table-summary",
+        &format!("{} accounts", e2e::grouped(accounts)),
+    )
+    .await?;
     ensure!(
         h.button("Export CSV").await?.is_enabled().await?,
         "Export CSV disabled when everything is read"
@@ -662,8 +674,11 @@ async fn the_accounts_csv_is_the_view_with_each_totp_state() -> Result<()> {
         .await?;
     // The accounts are read again after the profiles: once they are in, only the failed
     // profiles keep the button off.
-    h.wait_text(".table-summary", &format!("{accounts} accounts"))
-        .await?;
+    h.wait_text(
+        ".table-summary",
+        &format!("{} accounts", e2e::grouped(accounts)),
+    )
+    .await?;
     ensure!(
         !h.button("Export CSV").await?.is_enabled().await?,
         "Export CSV enabled without the profiles"
@@ -866,8 +881,11 @@ async fn the_demo_history_shows_each_account_its_past() -> Result<()> {
         .click()
         .await?;
         let n = expected.len() + usize::from(name == "dsmith");
-        h.wait_text(".table-summary", &format!("{n} changes to {name} on {svm}"))
-            .await?;
+        h.wait_text(
+            ".table-summary",
+            &format!("{} changes to {name} on {svm}", e2e::grouped(n)),
+        )
+        .await?;
         let rows = history_rows(&h).await?;
         ensure!(rows.len() == n, "{name}: {rows:#?}");
         ensure!(rows[..expected.len()] == *expected, "{name}: {rows:#?}");

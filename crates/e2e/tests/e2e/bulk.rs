@@ -68,7 +68,7 @@ async fn select_generated(h: &Harness) -> Result<()> {
     h.sign_in("admin").await?;
     let total = h.sim().totps().len();
     poll(h, "the whole table", 120, "const s = document.querySelector('.table-summary'); \
-         return document.getElementById('load-progress') ? 0 : (s ? parseInt(s.innerText) || 0 : 0);",
+         return document.getElementById('load-progress') ? 0 : (s ? parseInt(s.innerText.replace(/,/g, '')) || 0 : 0);",
          |v| v.as_u64().unwrap_or(0) as usize >= total).await?;
     h.fill("Filter", FILTER).await?;
     select_all_and_open(h).await
@@ -77,13 +77,23 @@ async fn select_generated(h: &Harness) -> Result<()> {
 /// In the table filtered to the generated profiles: selects all of them and opens the bulk
 /// page.
 async fn select_all_and_open(h: &Harness) -> Result<()> {
-    h.wait_text(".table-summary", &format!("{GENERATED} of"))
+    h.wait_text(".table-summary", &format!("{} of", e2e::grouped(GENERATED)))
         .await?;
-    h.click_button(&format!("Select all {GENERATED} matching profiles"))
-        .await?;
-    h.wait_text(".selection-count", &format!("{GENERATED} selected"))
-        .await?;
-    open_selected(h, &format!("Change {GENERATED} selected profiles")).await
+    h.click_button(&format!(
+        "Select all {} matching profiles",
+        e2e::grouped(GENERATED)
+    ))
+    .await?;
+    h.wait_text(
+        ".selection-count",
+        &format!("{} selected", e2e::grouped(GENERATED)),
+    )
+    .await?;
+    open_selected(
+        h,
+        &format!("Change {} selected profiles", e2e::grouped(GENERATED)),
+    )
+    .await
 }
 
 /// From the table with rows selected: follows "Change the selected…" and waits for the bulk
@@ -102,8 +112,11 @@ async fn open_selected(h: &Harness, heading: &str) -> Result<()> {
 async fn choose_set_comment(h: &Harness, text: &str) -> Result<()> {
     h.input_by_label("Set the comment").await?.click().await?;
     h.fill("New comment", text).await?;
-    h.wait_text(".bulk-review-summary", &format!("{GENERATED} will change"))
-        .await?;
+    h.wait_text(
+        ".bulk-review-summary",
+        &format!("{} will change", e2e::grouped(GENERATED)),
+    )
+    .await?;
     Ok(())
 }
 
@@ -197,8 +210,11 @@ async fn a_thousand_profiles_change_once_each() -> Result<()> {
             && l.ends_with("-comment \"=audit 2026-11\"")));
     h.screenshot("bulk-review").await?;
     let before = h.requests().len();
-    h.click_button(&format!("Change the comment of {GENERATED} profiles"))
-        .await?;
+    h.click_button(&format!(
+        "Change the comment of {} profiles",
+        e2e::grouped(GENERATED)
+    ))
+    .await?;
     let out = wait_finished(&h, 120).await?;
     h.screenshot("bulk-run-done").await?;
     ensure!(out.len() == GENERATED);
@@ -209,7 +225,7 @@ async fn a_thousand_profiles_change_once_each() -> Result<()> {
     );
     h.wait_text(
         ".bulk-report",
-        &format!("Finished: all {GENERATED} profiles done."),
+        &format!("Finished: all {} profiles done.", e2e::grouped(GENERATED)),
     )
     .await?;
 
@@ -270,7 +286,7 @@ async fn a_thousand_profiles_change_once_each() -> Result<()> {
         .click()
         .await?;
     h.fill("Filter", "audit 2026-11").await?;
-    h.wait_text(".table-summary", &format!("{GENERATED} of"))
+    h.wait_text(".table-summary", &format!("{} of", e2e::grouped(GENERATED)))
         .await?;
     ensure!(lists(&h) == lists_before, "the table was reloaded");
 
@@ -312,16 +328,21 @@ async fn faults_end_done_or_failed_and_retry_brings_them_home() -> Result<()> {
         n > 800 && n < GENERATED,
         "the seed gives some disabled profiles ({n})"
     );
-    h.wait_text(".bulk-review-summary", &format!("{n} will change"))
-        .await?;
     h.wait_text(
         ".bulk-review-summary",
-        &format!("{} will be skipped", GENERATED - n),
+        &format!("{} will change", e2e::grouped(n)),
+    )
+    .await?;
+    h.wait_text(
+        ".bulk-review-summary",
+        &format!("{} will be skipped", e2e::grouped(GENERATED - n)),
     )
     .await?;
     h.wait_text(".bulk-skip-counts", "already disabled").await?;
     h.wait_text(".notice-warn", "must enroll again").await?;
-    let start = h.button(&format!("Disable {n} profiles")).await?;
+    let start = h
+        .button(&format!("Disable {} profiles", e2e::grouped(n)))
+        .await?;
     ensure!(
         !start.is_enabled().await?,
         "disable needs the confirmation first"
@@ -335,7 +356,8 @@ async fn faults_end_done_or_failed_and_retry_brings_them_home() -> Result<()> {
         seed: 7,
         ..FaultConfig::default()
     });
-    h.click_button(&format!("Disable {n} profiles")).await?;
+    h.click_button(&format!("Disable {} profiles", e2e::grouped(n)))
+        .await?;
     let out = wait_finished(&h, 150).await?;
     h.sim().set_faults(FaultConfig::default());
     h.screenshot("bulk-run-faults").await?;
@@ -439,7 +461,7 @@ async fn faults_end_done_or_failed_and_retry_brings_them_home() -> Result<()> {
 
     // Retry the failed ones without faults: all home.
     if !failed.is_empty() {
-        h.click_button(&format!("Retry the {} failed", failed.len()))
+        h.click_button(&format!("Retry the {} failed", e2e::grouped(failed.len())))
             .await?;
         let out = wait_finished(&h, 60).await?;
         ensure!(
@@ -489,8 +511,11 @@ async fn cancel_midway_reports_what_the_emulator_received() -> Result<()> {
               if (p && Number(p.dataset.done) + Number(p.dataset.failed) >= 200) { \
                 const b = [...p.querySelectorAll('button')].find(b => b.innerText.trim() === 'Cancel'); \
                 if (b) { b.click(); clearInterval(t); } } }, 2);").await?;
-    h.click_button(&format!("Change the comment of {GENERATED} profiles"))
-        .await?;
+    h.click_button(&format!(
+        "Change the comment of {} profiles",
+        e2e::grouped(GENERATED)
+    ))
+    .await?;
     let out = wait_finished(&h, 120).await?;
     h.sim().set_faults(FaultConfig::default());
     h.screenshot("bulk-run-cancelled").await?;
@@ -546,7 +571,11 @@ async fn cancel_midway_reports_what_the_emulator_received() -> Result<()> {
     let report = h.wait_text(".bulk-report", "Stopped.").await?;
     let sent = received.len();
     ensure!(
-        report.contains(&format!("{sent} of {GENERATED} profiles were sent")),
+        report.contains(&format!(
+            "{} of {} profiles were sent",
+            e2e::grouped(sent),
+            e2e::grouped(GENERATED)
+        )),
         "report {report:?}, emulator received PATCHes for {sent}"
     );
     h.close().await
@@ -564,8 +593,11 @@ async fn a_session_ending_midway_stops_the_run_and_the_retry_finishes_it() -> Re
     choose_set_comment(&h, text).await?;
     set_in_flight(&h, 2).await?;
     let first_id = h.requests().last().map_or(0, |r| r.id);
-    h.click_button(&format!("Change the comment of {GENERATED} profiles"))
-        .await?;
+    h.click_button(&format!(
+        "Change the comment of {} profiles",
+        e2e::grouped(GENERATED)
+    ))
+    .await?;
     poll(
         &h,
         "100 rows settled",
@@ -634,9 +666,13 @@ async fn a_session_ending_midway_stops_the_run_and_the_retry_finishes_it() -> Re
     h.click_button("Sign in").await?;
     h.reauth_closed().await?;
     let retry = if failed == 0 {
-        format!("Send the {not_sent} not sent")
+        format!("Send the {} not sent", e2e::grouped(not_sent))
     } else {
-        format!("Retry the {failed} failed and {not_sent} not sent")
+        format!(
+            "Retry the {} failed and {} not sent",
+            e2e::grouped(failed),
+            e2e::grouped(not_sent)
+        )
     };
     h.click_button(&retry).await?;
     let out = wait_finished(&h, 120).await?;
@@ -687,8 +723,11 @@ async fn throughput_at_1_4_6_in_flight() -> Result<()> {
         choose_set_comment(&h, &format!("throughput round {n}")).await?;
         set_in_flight(&h, n).await?;
         let t0 = Instant::now();
-        h.click_button(&format!("Change the comment of {GENERATED} profiles"))
-            .await?;
+        h.click_button(&format!(
+            "Change the comment of {} profiles",
+            e2e::grouped(GENERATED)
+        ))
+        .await?;
         let out = wait_finished(&h, 300).await?;
         let wall = t0.elapsed().as_secs_f64();
         ensure!(out.values().all(|o| o == "done"));

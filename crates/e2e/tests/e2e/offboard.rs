@@ -632,8 +632,11 @@ async fn rows_picked_in_the_fleet_tables_are_changed_alone() -> Result<()> {
     h.wait_text(".selection-count", "5 selected").await?;
     h.click_button("Clear selection").await?;
     h.wait_css("#select-shown").await?.click().await?;
-    h.wait_text(".selection-count", &format!("{shown} selected"))
-        .await?;
+    h.wait_text(
+        ".selection-count",
+        &format!("{} selected", e2e::grouped(shown)),
+    )
+    .await?;
     let before = h.cluster(3).context("cluster4")?.requests().len();
     h.click_button("Require TOTP for the selected…").await?;
     h.wait_text(
@@ -698,14 +701,20 @@ async fn thousands_of_picked_rows_are_reviewed_and_run_in_windowed_lists() -> Re
     h.sign_in("admin").await?;
     h.wait_text(".fleet-totals", "3 of 3 read").await?;
     h.navigate_in_app("/fleet/profiles?state=enabled").await?;
-    h.wait_text(".table-summary", &format!("{total} of"))
+    h.wait_text(".table-summary", &format!("{} of", e2e::grouped(total)))
         .await?;
     h.wait_css("#select-shown").await?.click().await?;
-    h.wait_text(".selection-count", &format!("{total} selected"))
-        .await?;
+    h.wait_text(
+        ".selection-count",
+        &format!("{} selected", e2e::grouped(total)),
+    )
+    .await?;
     h.click_button("Disable the selected profiles…").await?;
-    h.wait_text("#offboard-review-title", &format!("{total} rows selected"))
-        .await?;
+    h.wait_text(
+        "#offboard-review-title",
+        &format!("{} rows selected", e2e::grouped(total)),
+    )
+    .await?;
     review_read(&h).await?;
     let summary = h.wait_css(".offboard-summary").await?.text().await?;
     let clusters = enabled.iter().filter(|&&n| n > 0).count();

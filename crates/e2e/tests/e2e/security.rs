@@ -988,7 +988,8 @@ async fn profile_table(h: &Harness, profiles: &[Named]) -> Result<()> {
     h.navigate_in_app("/profiles").await?;
     h.fill("Filter", "hostile").await?;
     let want = profiles.len() + 1;
-    h.wait_text(".table-summary", &format!("{want} of")).await?;
+    h.wait_text(".table-summary", &format!("{} of", e2e::grouped(want)))
+        .await?;
     let rows = rows(h, "tbody tr[data-row]").await?;
     let mut all: Vec<(String, &str, &str, String)> = profiles
         .iter()
@@ -1033,7 +1034,8 @@ async fn profile_table(h: &Harness, profiles: &[Named]) -> Result<()> {
     wait_exact(h, "h1", &shown(bidi)).await?;
     holds(h, "the editor").await?;
     h.navigate_in_app("/profiles?q=hostile").await?;
-    h.wait_text(".table-summary", &format!("{want} of")).await?;
+    h.wait_text(".table-summary", &format!("{} of", e2e::grouped(want)))
+        .await?;
     Ok(())
 }
 
@@ -1041,22 +1043,28 @@ async fn profile_table(h: &Harness, profiles: &[Named]) -> Result<()> {
 /// message. The review's two lists, the result list and its CSV.
 async fn bulk(h: &Harness, profiles: &[Named]) -> Result<()> {
     let n = profiles.len() + 1;
-    h.click_button(&format!("Select all {n} matching profiles"))
+    h.click_button(&format!("Select all {} matching profiles", e2e::grouped(n)))
         .await?;
     h.client()
         .find(Locator::LinkText("Change the selected…"))
         .await?
         .click()
         .await?;
-    h.wait_text("h1", &format!("Change {n} selected profiles"))
-        .await?;
+    h.wait_text(
+        "h1",
+        &format!("Change {} selected profiles", e2e::grouped(n)),
+    )
+    .await?;
     h.input_by_label("Append to the comment")
         .await?
         .click()
         .await?;
     h.fill("Text to append", APPEND).await?;
-    h.wait_text(".bulk-review-summary", &format!("{n} will change"))
-        .await?;
+    h.wait_text(
+        ".bulk-review-summary",
+        &format!("{} will change", e2e::grouped(n)),
+    )
+    .await?;
     js(
         h,
         "document.querySelectorAll('details.bulk-list').forEach(d => d.open = true); return null;",
@@ -1110,8 +1118,11 @@ async fn bulk(h: &Harness, profiles: &[Named]) -> Result<()> {
         },
         1,
     ));
-    h.click_button(&format!("Change the comment of {n} profiles"))
-        .await?;
+    h.click_button(&format!(
+        "Change the comment of {} profiles",
+        e2e::grouped(n)
+    ))
+    .await?;
     h.wait_until("the run to finish", || async {
         let phase = h
             .eval_string("const p = document.querySelector('.bulk-progress'); return p ? p.dataset.phase : '';")

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 
 /// Waits until the table has loaded everything (the summary shows the final row count).
 async fn wait_loaded(h: &Harness, rows: usize) -> Result<()> {
-    h.wait_text(".table-summary", &format!("{rows} rows"))
+    h.wait_text(".table-summary", &format!("{} rows", e2e::grouped(rows)))
         .await?;
     Ok(())
 }
@@ -37,7 +37,7 @@ async fn shows_all(h: &Harness, n: usize) -> Result<bool> {
     )
     .await?;
     Ok(t.as_str()
-        .is_some_and(|t| t.trim().starts_with(&format!("{n} rows"))))
+        .is_some_and(|t| t.trim().starts_with(&format!("{} rows", e2e::grouped(n)))))
 }
 
 async fn script(h: &Harness, js: &str) -> Result<Value> {
@@ -54,8 +54,9 @@ async fn not_enrolled_accounts_and_counts() -> Result<()> {
     let enabled = profiles.iter().filter(|t| t.enabled == Some(true)).count();
     let disabled = profiles.len() - enabled;
     wait_loaded(&h, profiles.len() + 1).await?;
-    h.wait_text(".count-enabled", &format!("{enabled}")).await?;
-    h.wait_text(".count-disabled", &format!("{disabled}"))
+    h.wait_text(".count-enabled", &e2e::grouped(enabled))
+        .await?;
+    h.wait_text(".count-disabled", &e2e::grouped(disabled))
         .await?;
     h.wait_text(".count-not-enrolled", "1").await?;
     h.fill("Filter", "alice").await?;
@@ -284,7 +285,7 @@ async fn the_csv_waits_for_every_profile() -> Result<()> {
         .eval_string("return document.querySelector('.table-summary').textContent;")
         .await?;
     ensure!(
-        !summary.contains(&format!("{} rows", profiles + 1)),
+        !summary.contains(&format!("{} rows", e2e::grouped(profiles + 1))),
         "everything already loaded: {summary}"
     );
     ensure!(

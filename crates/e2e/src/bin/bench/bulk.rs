@@ -62,13 +62,13 @@ pub(crate) async fn bulk(t: &mut Table, runs: usize, profile: bool) -> Result<()
             first = false;
             s.browser.fill("Filter", "user0").await?;
             s.browser
-                .wait_text(".table-summary", &format!("{N} of"))
+                .wait_text(".table-summary", &format!("{} of", e2e::grouped(N)))
                 .await?;
             s.browser
-                .click_button(&format!("Select all {N} matching profiles"))
+                .click_button(&format!("Select all {} matching profiles", e2e::grouped(N)))
                 .await?;
             s.browser
-                .wait_text(".selection-count", &format!("{N} selected"))
+                .wait_text(".selection-count", &format!("{} selected", e2e::grouped(N)))
                 .await?;
             s.browser
                 .client()
@@ -88,7 +88,10 @@ pub(crate) async fn bulk(t: &mut Table, runs: usize, profile: bool) -> Result<()
                 )
                 .await?;
             s.browser
-                .wait_text(".bulk-review-summary", &format!("{N} will change"))
+                .wait_text(
+                    ".bulk-review-summary",
+                    &format!("{} will change", e2e::grouped(N)),
+                )
                 .await?;
             s.eval(
                 "const s = document.getElementById('bulk-limit-start'); s.value = String(arguments[0]);
@@ -122,7 +125,10 @@ pub(crate) async fn bulk(t: &mut Table, runs: usize, profile: bool) -> Result<()
                 s.browser.cdp("Profiler.start", json!({})).await?;
             }
             s.browser
-                .click_button(&format!("Change the comment of {N} profiles"))
+                .click_button(&format!(
+                    "Change the comment of {} profiles",
+                    e2e::grouped(N)
+                ))
                 .await?;
             logged += N;
             if log_open {

@@ -301,7 +301,9 @@ pub(crate) async fn overview_profile() -> Result<()> {
             vec![],
         )
         .await?;
-    s.browser.wait_text(".table-summary", "100050 rows").await?;
+    s.browser
+        .wait_text(".table-summary", "100,050 rows")
+        .await?;
     s.browser.cdp("Profiler.start", json!({})).await?;
     let v = s
         .eval_async(crate::ten_thousand::FILTER_KEYS, vec![json!("user000042")])

@@ -14,7 +14,7 @@ const check = () => {
     const go = button('Disable the selected profiles…');
     if (count && go && !go.disabled) {
       stage = 'review';
-      picked = parseInt(count.textContent, 10);
+      picked = parseInt(count.textContent.replace(/,/g, ''), 10);
       t0 = performance.now();
       go.click();
     }

@@ -720,7 +720,8 @@ async fn thousands_of_picked_rows_are_reviewed_and_run_in_windowed_lists() -> Re
     let clusters = enabled.iter().filter(|&&n| n > 0).count();
     ensure!(
         summary.contains(&format!(
-            "{total} profiles to change on {clusters} clusters"
+            "{} profiles to change on {clusters} clusters",
+            e2e::grouped(total)
         )),
         "{summary}"
     );

@@ -392,7 +392,7 @@ async fn ten_thousand_profiles_stay_small_and_all_reachable() -> Result<()> {
         let n: usize = text
             .split(' ')
             .next()
-            .and_then(|n| n.parse().ok())
+            .and_then(|n| n.replace(',', "").parse().ok())
             .unwrap_or(0);
         let done = script(&h, "return !document.querySelector('#load-progress');").await?;
         if n >= all.len() && done == json!(true) {

@@ -28,6 +28,11 @@ pub(crate) fn number(n: impl std::fmt::Display) -> String {
     out
 }
 
+/// "`shown` of `all` `many` match": a table's summary while its filter narrows it.
+pub(crate) fn of_all_match(shown: usize, all: usize, many: &str) -> String {
+    format!("{} of {} {many} match", number(shown), number(all))
+}
+
 /// A name from the cluster (account, SVM, cluster, user) as the page shows it: each character
 /// that draws nothing or turns the text around it appears as its code point, `⟨U+202E⟩`, so
 /// that no name passes for another ("ad\u{200B}min" for "admin", "\u{202E}nimda" drawn as
@@ -61,7 +66,7 @@ fn hidden(c: char) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{count, name, number};
+    use super::{count, name, number, of_all_match};
     use wasm_bindgen_test::wasm_bindgen_test;
 
     #[wasm_bindgen_test(unsupported = test)]
@@ -83,6 +88,7 @@ mod tests {
         assert_eq!(number(100_050_usize), "100,050");
         assert_eq!(number(1_234_567_u32), "1,234,567");
         assert_eq!(number(-1234), "-1234", "only counts are grouped");
+        assert_eq!(of_all_match(1, 10_029, "rows"), "1 of 10,029 rows match");
     }
 
     #[wasm_bindgen_test(unsupported = test)]

@@ -17,8 +17,11 @@ pub(crate) fn SummaryLine(a: Accounts) -> impl IntoView {
             {move || {
                 let shown = visible.with(Vec::len);
                 let all = store.account_rows.with(Vec::len);
-                let (shown, all) = (crate::text::number(shown), crate::text::number(all));
-                if shown == all { format!("{all} accounts") } else { format!("{shown} of {all} accounts match") }
+                if shown == all {
+                    format!("{} accounts", crate::text::number(all))
+                } else {
+                    crate::text::of_all_match(shown, all, "accounts")
+                }
             }}
         </p>
     }

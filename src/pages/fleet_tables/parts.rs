@@ -275,7 +275,7 @@ where
                     let rows = if shown == all {
                         crate::text::count(all, "row", "rows")
                     } else {
-                        format!("{} of {} rows match", crate::text::number(shown), crate::text::number(all))
+                        crate::text::of_all_match(shown, all, "rows")
                     };
                     if all_read.get() { rows } else { format!("{rows} · clusters still reading") }
                 }}

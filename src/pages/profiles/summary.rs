@@ -8,7 +8,7 @@ use super::state::Profiles;
 use crate::components::{Alert, Explained};
 use crate::store::{AccountsState, Progress};
 use crate::tables::profiles::{Counts, Status};
-use crate::text::number;
+use crate::text::{number, of_all_match};
 
 /// The page's heading with Export CSV and Reload.
 #[component]
@@ -151,8 +151,7 @@ pub(crate) fn SummaryLine(p: Profiles) -> impl IntoView {
             {move || {
                 let shown = visible.with(Vec::len);
                 let all = store.rows.with(Vec::len);
-                let (shown, all) = (number(shown), number(all));
-                if shown == all { format!("{all} rows") } else { format!("{shown} of {all} rows match") }
+                if shown == all { format!("{} rows", number(all)) } else { of_all_match(shown, all, "rows") }
             }}
             <span class="keys">{move || if can_select { " · ↑↓ move, Space selects, Enter opens, / filters" } else { " · ↑↓ move, Enter opens, / filters" }}</span>
         </p>
